@@ -1,0 +1,145 @@
+"""Front matter → the meaningful columns of a translation.
+
+``map_fields(front_matter, body)`` returns ``TranslationFields``:
+
+    title           front matter ``title``, else the body's first ``# `` heading (else SourceError)
+    description     ``description`` (text, may be empty)
+    keywords        ``keywords``: a list, or text split on , ; 、 ， (CJK lists use those)
+    products        ``solution``, ``product``, ``applies-to`` (comma lists), de-duplicated
+                    without regard to case, first spelling kept
+    created_on/by   ``article-created-date`` (``10/30/2023 7:26:04 PM`` or ISO) / ``article-created-by``
+    published_on/by ``article-published-date`` / ``article-published-by``
+    version_number  ``version-number`` as an integer
+    hidden          ``hide`` or ``hidefromtoc`` true
+    internal_notes  ``internal-notes`` (null → "")
+    is_bug          ``bug`` true
+
+Dates that cannot be read are left empty with a warning, never a failure: the file's text is
+still worth having.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+import re
+
+from .errors import SourceError
+
+PRODUCT_FIELDS = ("solution", "product", "applies-to")
+LIST_SPLIT_RE = re.compile(r"[,;、，；]")
+# Quotes and end punctuation editors leave around keyword lists: '"KCS, triggers.  »'
+KEYWORD_TRIM = " \t\n\"'“”«»‘’`.。"
+H1_RE = re.compile(r"^#[ \t]+(.+?)[ \t]*(?:\{[^}]*\})?[ \t]*#*[ \t]*$", re.MULTILINE)
+DATE_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
+TRUE_WORDS = {"true", "yes", "1", "on"}
+
+
+@dataclass
+class TranslationFields:
+    title: str
+    description: str = ""
+    keywords: list = field(default_factory=list)
+    products: list = field(default_factory=list)
+    created_on: datetime | None = None
+    created_by: str = ""
+    published_on: datetime | None = None
+    published_by: str = ""
+    version_number: int | None = None
+    hidden: bool = False
+    internal_notes: str = ""
+    is_bug: bool = False
+    warnings: list = field(default_factory=list)
+
+
+def map_fields(front_matter, body):
+    """Map a parsed front matter (and, for the title fallback, the body) to columns."""
+    warnings = []
+    fields = TranslationFields(
+        title=_title(front_matter, body),
+        description=_text(front_matter.get("description")),
+        keywords=split_list(front_matter.get("keywords")),
+        products=_products(front_matter),
+        created_by=_text(front_matter.get("article-created-by")),
+        published_by=_text(front_matter.get("article-published-by")),
+        version_number=_integer(front_matter, "version-number", warnings),
+        hidden=_flag(front_matter.get("hide")) or _flag(front_matter.get("hidefromtoc")),
+        internal_notes=_text(front_matter.get("internal-notes")),
+        is_bug=_flag(front_matter.get("bug")),
+        warnings=warnings,
+    )
+    fields.created_on = _date(front_matter, "article-created-date", warnings)
+    fields.published_on = _date(front_matter, "article-published-date", warnings)
+    return fields
+
+
+def split_list(value):
+    """``'KCS, a, b. '`` → ``['KCS', 'a', 'b']``; a YAML list is flattened the same way."""
+    items = value if isinstance(value, list) else [value]
+    result = []
+    for item in items:
+        if item is None or isinstance(item, (dict, list)):
+            continue
+        for part in LIST_SPLIT_RE.split(str(item)):
+            part = " ".join(part.strip(KEYWORD_TRIM).split())
+            if part:
+                result.append(part)
+    return result
+
+
+def _title(front_matter, body):
+    title = _text(front_matter.get("title"))
+    if not title:
+        heading = H1_RE.search(body)
+        title = heading.group(1).strip() if heading else ""
+    if not title:
+        raise SourceError("no title: neither a 'title' field nor a '# ' heading", field="title")
+    return title[:500]
+
+
+def _products(front_matter):
+    seen, products = set(), []
+    for name in PRODUCT_FIELDS:
+        for product in split_list(front_matter.get(name)):
+            if product.casefold() not in seen:
+                seen.add(product.casefold())
+                products.append(product[:200])
+    return products
+
+
+def _text(value):
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    return str(value).strip()
+
+
+def _flag(value):
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in TRUE_WORDS if value is not None else False
+
+
+def _integer(front_matter, name, warnings):
+    value = front_matter.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        warnings.append(f"field '{name}': {value!r} is not a whole number; left empty")
+        return None
+    return number if number >= 0 else None
+
+
+def _date(front_matter, name, warnings):
+    value = _text(front_matter.get(name))
+    if not value:
+        return None
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(value, pattern).replace(tzinfo=timezone.utc)
+        except ValueError:
+            continue
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        warnings.append(f"field '{name}': {value!r} is not a date; left empty")
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)

@@ -1,0 +1,96 @@
+"""Front-matter markdown → (front matter dict, body), and back.
+
+A source document begins with a line ``---``, holds YAML up to the next ``---`` (or ``...``)
+line, and the markdown body follows verbatim. YAML is read with PyYAML's safe loader (the C
+one when present), except that dates stay strings: front matter is kept verbatim and must
+survive a JSON column and an export unchanged.
+"""
+from dataclasses import dataclass
+import json
+import re
+
+import yaml
+
+from .errors import SourceError
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class FrontMatterLoader(_BaseLoader):
+    """Safe YAML without the timestamp resolver: ``10/30/2023`` and ``2023-10-30`` stay text."""
+
+
+FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+OPENING_RE = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n")
+CLOSING_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*$\n?", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A parsed source file: ``front_matter`` (dict, verbatim values) and ``body`` (markdown)."""
+
+    front_matter: dict
+    body: str
+
+
+def has_front_matter(text):
+    """True when ``text`` begins with a front-matter opening line."""
+    return bool(OPENING_RE.match(text))
+
+
+def parse_document(text):
+    """Split and parse a front-matter document; raises ``SourceError`` with the line at fault.
+
+    Line endings are normalised to ``\\n`` first, so the body round-trips for LF files.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    opening = OPENING_RE.match(text)
+    if not opening:
+        raise SourceError("no front matter: the file does not begin with a '---' line", line=1)
+    closing = CLOSING_RE.search(text, opening.end())
+    if not closing:
+        raise SourceError("unterminated front matter: no closing '---' line", line=1)
+    data = _load_yaml(text[opening.end():closing.start()])
+    return SourceDocument(front_matter=data, body=text[closing.end():])
+
+
+def _load_yaml(source):
+    try:
+        data = yaml.load(source, Loader=FrontMatterLoader)  # noqa: S506 — a safe loader
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 2 if mark else None  # +1 for 1-based, +1 for the opening '---'
+        raise SourceError(f"invalid YAML in front matter: {error.problem or error}", line=line) from None
+    except yaml.YAMLError as error:
+        raise SourceError(f"invalid YAML in front matter: {error}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise SourceError(f"front matter is a {type(data).__name__}, not a mapping of fields", line=2)
+    _check_storable(data)
+    return data
+
+
+def _check_storable(data):
+    """Front matter is stored as JSON: every key must be text and every value JSON data."""
+    for key, value in data.items():
+        if not isinstance(key, str):
+            raise SourceError(f"front-matter key {key!r} is not text", field=str(key))
+        try:
+            if json.loads(json.dumps(value)) != value:
+                raise TypeError
+        except (TypeError, ValueError):
+            raise SourceError("value cannot be stored verbatim (not plain YAML data)", field=key) from None
+
+
+def dump_document(front_matter, body):
+    """The inverse of ``parse_document``: a document whose parse gives back the same data."""
+    yaml_text = yaml.dump(
+        front_matter, Dumper=_BaseDumper, allow_unicode=True, sort_keys=False, width=4096
+    ) if front_matter else ""
+    return f"---\n{yaml_text}---\n{body}"

@@ -1,0 +1,106 @@
+"""Files → parsed translations, without touching the database.
+
+``find_sources(paths)`` walks folders (sorted, hidden entries skipped) and yields
+``(path, explicit)`` for ``.md``, ``.markdown`` and ``.txt`` files; ``read_source(path, ...)``
+turns one into a ``ParsedSource`` or raises ``SourceError``.
+"""
+from dataclasses import dataclass
+import hashlib
+import os
+from pathlib import Path
+
+from ..rendering import RENDERER_VERSION, render_markdown, split_sections
+from .errors import SourceError
+from .fields import map_fields
+from .frontmatter import has_front_matter, parse_document
+from .grouping import article_key
+from .language_rules import decide_language
+
+SOURCE_SUFFIXES = {".md", ".markdown", ".txt"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp"}
+
+
+class NotAnArticle(Exception):
+    """A file met in a folder walk that does not begin with front matter: skipped, not failed."""
+
+
+@dataclass
+class ParsedSource:
+    path: str
+    content_hash: str
+    number: str
+    key_source: str
+    language: str
+    rule: str
+    front_matter: dict
+    body: str
+    fields: object  # fields.TranslationFields
+
+
+def find_sources(paths):
+    """Yield ``(Path, explicit)``: files named on the command line are explicit."""
+    for root in map(Path, paths):
+        if root.is_file():
+            yield root, True
+            continue
+        if not root.is_dir():
+            raise FileNotFoundError(f"{root}: no such file or folder")
+        for folder, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if not name.startswith(".") and Path(name).suffix.lower() in SOURCE_SUFFIXES:
+                    yield Path(folder) / name, False
+
+
+def read_source(path, *, explicit, forced_language=None, use_path_rule=True):
+    """Read and parse one file; raises ``SourceError`` (bad file) or ``NotAnArticle``."""
+    raw = Path(path).read_bytes()
+    if b"\x00" in raw[:8192]:
+        raise SourceError("binary file, not text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SourceError(f"not UTF-8 (invalid byte at offset {error.start})") from None
+    if not explicit and not has_front_matter(text):
+        raise NotAnArticle("does not begin with front matter")
+    document = parse_document(text)
+    if not document.body.strip():
+        raise SourceError("empty body: nothing after the front matter")
+    fields = map_fields(document.front_matter, document.body)
+    number, key_source = article_key(document.front_matter, path)
+    decision = decide_language(
+        path, document.front_matter, f"{fields.title}\n{fields.description}\n{document.body}",
+        forced=forced_language, use_path=use_path_rule,
+    )
+    return ParsedSource(
+        path=str(path), content_hash=hashlib.sha256(raw).hexdigest(), number=number,
+        key_source=key_source, language=decision.code, rule=decision.rule,
+        front_matter=document.front_matter, body=document.body, fields=fields,
+    )
+
+
+@dataclass
+class RenderedSource:
+    html: str
+    sections: dict
+    assets: dict
+    warnings: list
+    renderer_version: int = RENDERER_VERSION
+
+
+def render_source(parsed, store_image):
+    """Render a parsed source; ``store_image(file_path) -> url`` copies an existing image."""
+    folder = Path(parsed.path).parent
+    assets = {}
+
+    def resolve(reference):
+        candidate = (folder / reference.split("#")[0].split("?")[0]).resolve()
+        if candidate.suffix.lower() not in IMAGE_SUFFIXES or not candidate.is_file():
+            return None
+        assets[reference] = store_image(candidate)
+        return assets[reference]
+
+    rendered = render_markdown(parsed.body, resolve_image=resolve, language=parsed.language)
+    warnings = [f"image not found: {reference}" for reference in rendered.missing]
+    return RenderedSource(html=rendered.html, sections=split_sections(parsed.body),
+                          assets=assets, warnings=warnings)

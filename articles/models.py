@@ -1,0 +1,139 @@
+"""Articles and their translations: data and querysets only.
+
+An ``Article`` is a translation group keyed by its number (``KA-23014``, an ``exl-id``, or a
+file stem); a ``Translation`` is one language of it, holding the source front matter verbatim,
+the mapped columns, the markdown body, its KCS sections and a rendering cache. No markdown,
+files or search index here: ``importing``, ``rendering`` and ``search`` own those.
+"""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Article(models.Model):
+    class KeySource(models.TextChoices):
+        ARTICLE_NUMBER = "article-number", _("article number")
+        EXL_ID = "exl-id", _("exl-id")
+        FILE_NAME = "file-name", _("file name")
+
+    class Status(models.TextChoices):
+        # The KCS lifecycle; imported articles are published ones.
+        WORK_IN_PROGRESS = "wip", _("work in progress")
+        VALIDATED = "validated", _("validated")
+        ARCHIVED = "archived", _("archived")
+
+    class Audience(models.TextChoices):
+        EXTERNAL = "external", _("external")
+        INTERNAL = "internal", _("internal")
+
+    number = models.CharField(max_length=100, unique=True)
+    key_source = models.CharField(max_length=20, choices=KeySource.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.VALIDATED)
+    audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.EXTERNAL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return self.number
+
+
+class Product(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TranslationQuerySet(models.QuerySet):
+    def public(self):
+        """What an anonymous reader may see: not hidden, external, validated."""
+        return self.filter(
+            hidden=False,
+            article__audience=Article.Audience.EXTERNAL,
+            article__status=Article.Status.VALIDATED,
+        )
+
+    def visible_to(self, user):
+        """Staff see everything; everybody else sees ``public()``."""
+        return self if getattr(user, "is_staff", False) else self.public()
+
+    def in_language(self, code):
+        return self.filter(language=code)
+
+    def recent(self):
+        return self.order_by(models.F("published_on").desc(nulls_last=True), "-id")
+
+
+class Translation(models.Model):
+    """One language of an article, as imported (or, later, edited)."""
+
+    article = models.ForeignKey(Article, related_name="translations", on_delete=models.CASCADE)
+    language = models.CharField(max_length=20, db_index=True)  # a settings.LANGUAGES code
+    title = models.CharField(max_length=500)
+    description = models.TextField(blank=True)
+    keywords = models.JSONField(default=list, blank=True)
+    products = models.ManyToManyField(Product, related_name="translations", blank=True)
+    created_on = models.DateTimeField(null=True, blank=True)
+    created_by = models.CharField(max_length=200, blank=True)
+    published_on = models.DateTimeField(null=True, blank=True)
+    published_by = models.CharField(max_length=200, blank=True)
+    version_number = models.PositiveIntegerField(null=True, blank=True)
+    hidden = models.BooleanField(default=False)
+    internal_notes = models.TextField(blank=True)
+    is_bug = models.BooleanField(default=False)
+
+    front_matter = models.JSONField(default=dict)  # every source field, verbatim
+    body = models.TextField()  # markdown, verbatim
+    sections = models.JSONField(default=dict, blank=True)  # KCS kind -> markdown
+    assets = models.JSONField(default=dict, blank=True)  # image reference -> media URL
+
+    source_path = models.CharField(max_length=1000, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    language_rule = models.CharField(max_length=20, blank=True)  # which rule decided the language
+
+    rendered_html = models.TextField(blank=True)  # cache, valid for renderer_version
+    renderer_version = models.PositiveIntegerField(default=0)
+
+    imported_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TranslationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "language"], name="one_translation_per_language"),
+        ]
+        ordering = ["article__number", "language"]
+
+    def __str__(self):
+        return f"{self.article.number} ({self.language})"
+
+    @property
+    def is_public(self):
+        return not self.hidden and self.article.audience == Article.Audience.EXTERNAL and (
+            self.article.status == Article.Status.VALIDATED
+        )
+
+
+class ImportRun(models.Model):
+    """One run of the importer: its counts and the files that failed (for /api/stats)."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    paths = models.JSONField(default=list)
+    imported = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    failures = models.JSONField(default=list)  # [{"path": ..., "reason": ...}]
+    warnings = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-finished_at"]
+        get_latest_by = "finished_at"
+

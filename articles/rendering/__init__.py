@@ -1,0 +1,81 @@
+"""Markdown → safe HTML, in the Experience League dialect.
+
+``render_markdown(text, resolve_image=None, language="en")`` returns a ``RenderedArticle``:
+
+    html      sanitized HTML of the whole body
+    toc       [(level, id, title), ...] of the headings, for the page's table of contents
+    missing   image references that could not be resolved (shown as placeholders)
+
+``make_markdown`` is the one place the Markdown instance is configured. Labels the renderer
+writes (alert titles, placeholders) are in the article's language, not the reader's.
+"""
+from dataclasses import dataclass, field
+import threading
+
+import markdown
+from django.utils import translation
+
+from .alerts import AlertExtension
+from .collapsible import CollapsibleExtension
+from .images import HeadingAttributeSpacing, ImageExtension
+from .inline import InlineMarkerExtension
+from .sanitize import sanitize_html
+from .sections import split_sections  # noqa: F401 — part of the package's interface
+from .text import plain_text  # noqa: F401 — part of the package's interface
+
+# Bump when the output for the same source changes: cached HTML older than this is re-rendered.
+RENDERER_VERSION = 1
+
+
+@dataclass
+class RenderedArticle:
+    html: str
+    toc: list = field(default_factory=list)
+    missing: list = field(default_factory=list)
+
+
+def make_markdown(images=None):
+    """The Markdown instance for article bodies; ``images`` is the ``ImageExtension`` whose
+    ``resolve_image`` and ``missing`` are set per conversion."""
+    return markdown.Markdown(
+        extensions=[
+            "attr_list", "fenced_code", "tables", "sane_lists", "toc",
+            AlertExtension(), InlineMarkerExtension(), CollapsibleExtension(),
+            HeadingAttributeSpacing(), images or ImageExtension(),
+        ],
+        extension_configs={"toc": {"permalink": False}},
+        output_format="html",
+    )
+
+
+class _Renderer(threading.local):
+    """One Markdown instance per thread, reset between documents (building one costs as much
+    as rendering a short article)."""
+
+    def __init__(self):
+        self.images = ImageExtension()
+        self.md = make_markdown(self.images)
+
+
+_renderer = _Renderer()
+
+
+def _flatten(tokens):
+    for token in tokens:
+        yield token["level"], token["id"], token["name"]
+        yield from _flatten(token["children"])
+
+
+def render_markdown(text, resolve_image=None, language="en"):
+    """Render an article body; see the module docstring for what comes back."""
+    md, images = _renderer.md, _renderer.images
+    missing = []
+    images.configure(resolve_image, missing)
+    try:
+        with translation.override(language):
+            html = md.reset().convert(text)
+        toc = list(_flatten(md.toc_tokens))
+    finally:
+        images.configure(None, [])
+        md.reset()
+    return RenderedArticle(html=sanitize_html(html), toc=toc, missing=missing)

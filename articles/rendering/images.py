@@ -1,0 +1,76 @@
+"""Article images: resolved to copied media, or shown as a visible placeholder.
+
+A relative ``![alt](assets/x.png)`` is looked up with the ``resolve_image(reference)`` callable
+given to the renderer (the importer's copies the file to media storage and answers its URL;
+a page re-render answers from the translation's stored map). When it answers None the image
+becomes ``<span class="image-missing">`` naming the file, and the reference is listed in
+``missing``. Absolute ``http(s):`` and ``data:image/`` sources are left as they are.
+"""
+from posixpath import basename
+import re
+
+from django.utils.translation import gettext as _
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+EXTERNAL_RE = re.compile(r"^(?:https?:|data:image/|//|/)", re.IGNORECASE)
+
+
+def is_relative_image(src):
+    return bool(src) and not EXTERNAL_RE.match(src)
+
+
+class ImageProcessor(Treeprocessor):
+    def __init__(self, md, extension):
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, root):
+        resolve_image = self.extension.resolve_image
+        for image in root.iter("img"):
+            src = image.get("src", "")
+            if not is_relative_image(src):
+                continue
+            url = resolve_image(src) if resolve_image else None
+            if url:
+                image.set("src", url)
+                image.set("loading", "lazy")
+            else:
+                self.extension.missing.append(src)
+                image.tag = "span"
+                image.attrib.clear()
+                image.set("class", "image-missing")
+                image.text = _("Image not available: %(name)s") % {"name": basename(src) or src}
+
+
+class ImageExtension(Extension):
+    """Holds the per-document resolver and the list of missing references it fills."""
+
+    def __init__(self, **kwargs):
+        self.resolve_image = None
+        self.missing = []
+        super().__init__(**kwargs)
+
+    def configure(self, resolve_image, missing):
+        self.resolve_image, self.missing = resolve_image, missing
+
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(ImageProcessor(md, self), "kb_images", 15)
+
+
+class HeadingAttributeSpacing(Extension):
+    """``# Title{#id}`` → ``# Title {#id}``: Experience League glues the id to the title, while
+    ``attr_list`` wants a space. Runs after fenced code is stashed, so code is never touched."""
+
+    GLUED_RE = re.compile(r"^(#{1,6}[ \t].*?\S)(\{[#.:][^}\n]*\})[ \t]*$", re.MULTILINE)
+
+    def extendMarkdown(self, md):
+        from markdown.preprocessors import Preprocessor
+
+        pattern = self.GLUED_RE
+
+        class Spacing(Preprocessor):
+            def run(self, lines):
+                return pattern.sub(r"\1 \2", "\n".join(lines)).split("\n")
+
+        md.preprocessors.register(Spacing(md), "kb_heading_attr_spacing", 15)
