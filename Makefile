@@ -1,0 +1,47 @@
+# kb — the two commands a fresh machine needs: `make run` and `make test` (see README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+KB_IMPORT ?= samples
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test setup messages import index check-corpus bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+messages: $(VENV)/.runtime  ## compile UI translations with Babel (no gettext binary needed)
+	$(BIN)/pybabel compile --use-fuzzy --domain django --directory locale --statistics 2>&1 | tail -n 7
+
+setup: $(VENV)/.runtime messages
+	mkdir -p var
+	$(MANAGE) migrate --no-input -v 0
+
+import: setup  ## import articles: make import KB_IMPORT=../shared/corpus/kcs
+	$(MANAGE) import_articles $(KB_IMPORT)
+
+run: import  ## set up, import the samples (or KB_IMPORT) and serve http://127.0.0.1:8000
+	$(MANAGE) runserver $(HOST)
+
+test: $(VENV)/.dev messages  ## the whole suite on SQLite, then on PostgreSQL when KB_TEST_POSTGRES_URL is set
+	$(BIN)/python -m pytest
+	@if [ -n "$$KB_TEST_POSTGRES_URL" ]; then \
+		echo "== again on PostgreSQL"; \
+		KB_DATABASE_URL="$$KB_TEST_POSTGRES_URL" $(BIN)/python -m pytest -m "not corpus"; \
+	fi
+
+bench: $(VENV)/.dev  ## figures for the closing notes (needs ../shared/corpus)
+	$(BIN)/python bench/import.py
+
+clean:
+	rm -rf var $(VENV)
