@@ -1,0 +1,27 @@
+"""Shared set-up for benchmarks: a throw-away database, media and index under a temp folder."""
+import os
+from pathlib import Path
+import sys
+import tempfile
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CORPUS = [SHARED / "corpus" / "kcs", SHARED / "corpus" / "docs"]
+
+
+def django_with_scratch_database():
+    """Point kb at a fresh SQLite database in a temp folder, migrate it, return the folder."""
+    if not all(path.is_dir() for path in CORPUS):
+        sys.exit(f"skipped: the corpus is not at {SHARED / 'corpus'}")
+    scratch = Path(tempfile.mkdtemp(prefix="kb-bench-"))
+    os.environ["KB_DATABASE_URL"] = f"sqlite:///{scratch / 'kb.sqlite3'}"
+    os.environ["KB_MEDIA_ROOT"] = str(scratch / "media")
+    os.environ["KB_INDEX_DIR"] = str(scratch / "index")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    return scratch
