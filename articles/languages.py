@@ -105,11 +105,10 @@ def pick_by_language(items, wanted, language_of=lambda item: item.language):
 
 
 def negotiate(accept_language_header):
-    """The served language a browser's ``Accept-Language`` asks for (Babel's negotiation)."""
-    from babel import negotiate_locale
-
+    """The served language a browser's ``Accept-Language`` asks for, by quality then order;
+    each tag is read with Babel (``zh-CN`` → ``zh-hans``, ``fr-CA`` → ``fr``). English when none."""
     wanted = []
-    for part in (accept_language_header or "").split(","):
+    for position, part in enumerate((accept_language_header or "").split(",")):
         tag, _, params = part.strip().partition(";")
         quality = 1.0
         if params.strip().startswith("q="):
@@ -117,11 +116,10 @@ def negotiate(accept_language_header):
                 quality = float(params.strip()[2:])
             except ValueError:
                 quality = 0.0
-        if tag and quality > 0:
-            wanted.append((quality, tag.strip()))
-    preferred = [tag for _, tag in sorted(wanted, key=lambda pair: -pair[0])]
-    codes = site_languages()
-    available = [bcp47(code) for code in codes]
-    match = negotiate_locale(preferred, available, sep="-") or negotiate_locale(
-        [primary_subtag(tag) for tag in preferred], available, sep="-")
-    return normalize_language(match) if match else codes[0]
+        if tag.strip() and quality > 0:
+            wanted.append((-quality, position, tag.strip()))
+    for _, _, tag in sorted(wanted):
+        code = normalize_language(tag) or normalize_language(primary_subtag(tag))
+        if code:
+            return code
+    return "en" if "en" in site_languages() else site_languages()[0]

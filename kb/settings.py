@@ -139,3 +139,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {"articles": {"handlers": ["console"], "level": "INFO"}},
 }
+# Static files are served by WhiteNoise; in development straight from the finders.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG

@@ -35,7 +35,7 @@ ALERT_TYPES = {
 class AlertProcessor(BlockProcessor):
     """A blockquote whose first line is ``[!TYPE]`` or ``[!VIDEO](url)``."""
 
-    MARKER_RE = re.compile(r"^[ ]{0,3}>[ ]?\[!([A-Za-z][\w-]*)\](?:\(([^)\s]*)\))?[ \t]*$")
+    MARKER_RE = re.compile(r"^[ ]{0,3}>[ ]?\[!([A-Za-z][\w-]*)\](?:\((.*)\))?[ \t]*$")
     QUOTE_PREFIX_RE = re.compile(r"^[ ]{0,3}>[ ]?")
     VIDEO = "VIDEO"
     SAFE_URL_RE = re.compile(r"^https?://", re.IGNORECASE)

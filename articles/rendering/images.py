@@ -4,7 +4,7 @@ A relative ``![alt](assets/x.png)`` is looked up with the ``resolve_image(refere
 given to the renderer (the importer's copies the file to media storage and answers its URL;
 a page re-render answers from the translation's stored map). When it answers None the image
 becomes ``<span class="image-missing">`` naming the file, and the reference is listed in
-``missing``. Absolute ``http(s):`` and ``data:image/`` sources are left as they are.
+``missing``. Sources with a scheme (``https:``, ``data:``) are left to the sanitizer.
 """
 from posixpath import basename
 import re
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-EXTERNAL_RE = re.compile(r"^(?:https?:|data:image/|//|/)", re.IGNORECASE)
+EXTERNAL_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|/)", re.IGNORECASE)  # any scheme: the sanitizer judges it
 
 
 def is_relative_image(src):

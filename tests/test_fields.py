@@ -1,0 +1,57 @@
+from datetime import datetime, timezone
+
+import pytest
+
+from articles.importing.errors import SourceError
+from articles.importing.fields import map_fields, split_list
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("KCS, Pipeline triggers, authenticating error. ", ["KCS", "Pipeline triggers", "authenticating error"]),
+    ('"KCS, triggers de pipeline, erreur.  »', ["KCS", "triggers de pipeline", "erreur"]),
+    ("KCS、方法、ノードの確認", ["KCS", "方法", "ノードの確認"]),
+    ("KCS，方法，更新", ["KCS", "方法", "更新"]),
+    (["a", "b, c"], ["a", "b", "c"]),
+    (None, []),
+])
+def test_keyword_lists_split_in_every_script(value, expected):
+    assert split_list(value) == expected
+
+
+def test_products_merge_solution_product_and_applies_to_without_case_duplicates():
+    fields = map_fields({"title": "T", "solution": "Journey Optimizer", "product": "journey optimizer, Campaign",
+                         "applies-to": "Campaign"}, "")
+    assert fields.products == ["Journey Optimizer", "Campaign"]
+
+
+def test_maps_dates_authors_version_flags():
+    fields = map_fields({
+        "title": " T ", "article-created-date": "10/17/2023 6:29:08 PM", "article-created-by": "Z R",
+        "article-published-date": "2023-10-30", "version-number": "3", "hide": True,
+        "internal-notes": None, "bug": "true",
+    }, "")
+    assert fields.title == "T"
+    assert fields.created_on == datetime(2023, 10, 17, 18, 29, 8, tzinfo=timezone.utc)
+    assert fields.published_on == datetime(2023, 10, 30, tzinfo=timezone.utc)
+    assert (fields.created_by, fields.version_number, fields.hidden, fields.is_bug) == ("Z R", 3, True, True)
+    assert fields.internal_notes == ""
+
+
+def test_unreadable_date_is_a_warning_not_a_failure():
+    fields = map_fields({"title": "T", "article-created-date": "yesterday"}, "")
+    assert fields.created_on is None
+    assert "article-created-date" in fields.warnings[0]
+
+
+def test_hidefromtoc_hides():
+    assert map_fields({"title": "T", "hidefromtoc": "yes"}, "").hidden
+
+
+def test_title_falls_back_to_first_heading():
+    assert map_fields({}, "intro\n\n# Heading title {#h}\n").title == "Heading title"
+
+
+def test_no_title_anywhere_is_an_error_naming_the_field():
+    with pytest.raises(SourceError) as caught:
+        map_fields({"title": "  "}, "no heading here")
+    assert caught.value.field == "title"

@@ -1,0 +1,167 @@
+import shutil
+
+from django.core.management import CommandError, call_command
+import pytest
+
+from articles.importing import import_paths
+from articles.models import Article, ImportRun, Product, Translation
+from tests.helpers import write
+
+pytestmark = pytest.mark.django_db
+
+GOOD = "---\ntitle: Good\narticle-number: KB-1\n---\n# Good\n\nBody text.\n"
+
+
+def test_imports_translations_grouped_by_number(articles_dir):
+    report = import_paths([articles_dir])
+    assert report.counts["imported"] == 3 and report.ok
+    article = Article.objects.get(number="KB-100")
+    assert sorted(article.translations.values_list("language", flat=True)) == ["en", "fr"]
+    assert report.rules == {"path": 3}
+
+
+def test_front_matter_is_kept_verbatim_and_mapped(articles_dir):
+    import_paths([articles_dir])
+    en = Translation.objects.get(article__number="KB-100", language="en")
+    assert en.front_matter["custom-field"] == {"nested": [1, 2]}
+    assert en.keywords == ["KCS", "export", "timeout", "RPT-504012"]
+    assert list(en.products.values_list("name", flat=True)) == ["Contoso Gateway", "Contoso Reports"]
+    assert en.is_bug and en.version_number == 4 and en.published_by == "Dana Lee"
+    assert en.internal_notes.startswith("Customer escalation")
+    assert set(en.sections) == {"environment", "symptoms", "resolution", "cause"}
+    assert Translation.objects.get(article__number="KB-200").hidden
+
+
+def test_existing_image_is_copied_and_missing_one_is_reported(articles_dir, settings):
+    report = import_paths([articles_dir])
+    en = Translation.objects.get(article__number="KB-100", language="en")
+    url = en.assets["../assets/flow.png"]
+    assert url.startswith(settings.MEDIA_URL) or url.startswith("/" + settings.MEDIA_URL)
+    assert any((settings.MEDIA_ROOT / "articles").iterdir())
+    assert f'src="{url}"' in en.rendered_html
+    assert "image-missing" in en.rendered_html
+    assert (str(articles_dir / "en" / "KB-100.md"), "image not found: ../assets/missing.png") in report.warnings
+
+
+def test_reimport_is_idempotent_and_a_change_updates(tmp_path, articles_dir):
+    source = tmp_path / "src"
+    shutil.copytree(articles_dir, source)
+    import_paths([source])
+    before = Translation.objects.get(article__number="KB-100", language="fr").updated_at
+    again = import_paths([source])
+    assert again.counts["unchanged"] == 3 and again.counts["updated"] == again.counts["imported"] == 0
+    assert Translation.objects.get(article__number="KB-100", language="fr").updated_at == before
+    path = source / "fr-FR" / "KB-100.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("augmentez le délai", "doublez le délai"), encoding="utf-8")
+    changed = import_paths([source])
+    assert changed.counts == {"imported": 0, "updated": 1, "unchanged": 2, "failed": 0, "skipped": 0}
+    assert "doublez" in Translation.objects.get(article__number="KB-100", language="fr").body
+
+
+BAD_FILES = {
+    "unterminated.md": ("---\ntitle: T\n# no end", "unterminated front matter"),
+    "yaml.md": ("---\ntitle: T\nkeywords: [a\n---\nbody\n", "invalid YAML in front matter"),
+    "latin1.md": ("---\ntitle: Caf\xe9\n---\nbody\n".encode("latin-1"), "not UTF-8"),
+    "binary.md": (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary file"),
+    "empty.md": ("---\ntitle: T\narticle-number: KB-9\n---\n\n  \n", "empty body"),
+    "untitled.md": ("---\narticle-number: KB-8\n---\nno heading\n", "no title"),
+}
+
+
+@pytest.mark.parametrize("name", BAD_FILES)
+def test_bad_file_fails_with_path_and_reason_and_the_run_goes_on(tmp_path, name):
+    content, reason = BAD_FILES[name]
+    bad = write(tmp_path / "en" / name, content)
+    write(tmp_path / "en" / "good.md", GOOD)
+    report = import_paths([tmp_path])
+    assert [(f.path, reason in f.reason) for f in report.failures] == [(str(bad), True)]
+    assert report.counts["imported"] == 1 and not report.ok
+    assert Translation.objects.count() == 1
+
+
+def test_invalid_yaml_reports_its_line(tmp_path):
+    write(tmp_path / "en" / "a.md", "---\ntitle: T\nkeywords: [a\n---\nbody\n")
+    assert "line 4" in import_paths([tmp_path]).failures[0].reason
+
+
+def test_a_failing_update_keeps_what_was_stored(tmp_path):
+    path = write(tmp_path / "en" / "a.md", GOOD)
+    import_paths([tmp_path])
+    write(path, "---\ntitle: Good\narticle-number: KB-1\n---\n")
+    assert not import_paths([tmp_path]).ok
+    assert Translation.objects.get().body == "# Good\n\nBody text.\n"
+
+
+def test_same_number_and_language_twice_in_one_run_fails_the_second(tmp_path):
+    write(tmp_path / "a" / "en" / "x.md", GOOD)
+    second = write(tmp_path / "b" / "en" / "y.md", GOOD.replace("Body text", "Other"))
+    report = import_paths([tmp_path])
+    assert [f.path for f in report.failures] == [str(second)]
+    assert "KB-1 (en) was already imported from" in report.failures[0].reason
+
+
+def test_files_without_front_matter_in_a_folder_are_skipped_not_failed(tmp_path):
+    write(tmp_path / "en" / "README.md", "# Notes\n")
+    write(tmp_path / "en" / "good.md", GOOD)
+    assert import_paths([tmp_path]).counts["skipped"] == 1
+
+
+def test_a_named_file_without_front_matter_fails(tmp_path):
+    path = write(tmp_path / "notes.md", "# Notes\n")
+    assert "no front matter" in import_paths([path]).failures[0].reason
+
+
+def test_dry_run_writes_nothing(articles_dir, settings):
+    report = import_paths([articles_dir], dry_run=True)
+    assert report.counts["imported"] == 3
+    assert Translation.objects.count() == 0 and ImportRun.objects.count() == 0
+    assert not (settings.MEDIA_ROOT / "articles").exists()
+
+
+def test_language_rules_front_matter_and_forced(tmp_path):
+    write(tmp_path / "fr-FR" / "a.md", "---\ntitle: T\nlang: de-DE\narticle-number: KB-5\n---\nText.\n")
+    import_paths([tmp_path])
+    assert Translation.objects.get().language == "de"
+    import_paths([tmp_path], language="ko")
+    assert set(Translation.objects.values_list("language", flat=True)) == {"de", "ko"}
+
+
+def test_command_reports_counts_and_fails_when_a_file_fails(tmp_path, capsys):
+    write(tmp_path / "en" / "good.md", GOOD)
+    call_command("import_articles", str(tmp_path))
+    assert "1 imported, 0 updated, 0 unchanged, 0 failed" in capsys.readouterr().out
+    write(tmp_path / "en" / "bad.md", "---\ntitle: [\n---\nx\n")
+    with pytest.raises(CommandError, match="1 file"):
+        call_command("import_articles", str(tmp_path))
+    assert "bad.md" in capsys.readouterr().err
+
+
+def test_command_rejects_unknown_language_and_missing_path(tmp_path):
+    with pytest.raises(CommandError, match="--lang"):
+        call_command("import_articles", str(tmp_path), lang="klingon")
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("import_articles", str(tmp_path / "nope"))
+
+
+def test_export_round_trips_front_matter_and_body(articles_dir, tmp_path):
+    from articles.importing.frontmatter import parse_document
+
+    import_paths([articles_dir])
+    call_command("export_articles", str(tmp_path / "out"))
+    for translation in Translation.objects.all():
+        exported = tmp_path / "out" / translation.language / f"{translation.article.number}.md"
+        original = parse_document(open(translation.source_path, encoding="utf-8").read())
+        again = parse_document(exported.read_text(encoding="utf-8"))
+        assert (again.front_matter, again.body) == (original.front_matter, original.body)
+
+
+def test_products_are_shared_between_translations(articles_dir):
+    import_paths([articles_dir])
+    assert Product.objects.get(name="Contoso Reports").translations.count() == 2
+
+
+def test_seeds_land_as_two_translations_of_one_article(seeds):
+    report = import_paths([seeds])
+    assert report.ok
+    ka = Translation.objects.filter(article__number="KA-23014")
+    assert dict(ka.values_list("language", "language_rule")) == {"fr": "detected", "ko": "detected"}

@@ -1,0 +1,113 @@
+import json
+from pathlib import Path
+import re
+
+import pytest
+
+from articles.rendering import plain_text, render_markdown
+from articles.rendering.sections import classify_label, split_sections
+
+DATA = Path(__file__).parent / "data"
+CASES = json.loads((DATA / "rendering_cases.json").read_text(encoding="utf-8"))
+XSS = json.loads((DATA / "xss_cases.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
+def test_rendering_case(case):
+    rendered = render_markdown(case["source"], language=case.get("language", "en"))
+    for expected in case.get("contains", []):
+        assert expected in rendered.html
+    for unexpected in case.get("absent", []):
+        assert unexpected not in rendered.html
+    if "contains_any" in case:
+        assert any(expected in rendered.html for expected in case["contains_any"])
+    assert rendered.missing == case.get("missing", [])
+
+
+DANGER_RE = re.compile(r"<script|<iframe|<object|<embed|<style|<form|\son\w+\s*=|javascript:|style=|data:text",
+                       re.IGNORECASE)
+
+
+@pytest.mark.parametrize("source", XSS)
+def test_no_active_content_survives(source):
+    html = render_markdown(source).html
+    assert not DANGER_RE.search(html), html
+
+
+def test_resolved_images_point_at_media():
+    rendered = render_markdown("![a](assets/x.png)", resolve_image={"assets/x.png": "/media/articles/ab.png"}.get)
+    assert '<img alt="a" loading="lazy" src="/media/articles/ab.png">' in rendered.html or \
+        'src="/media/articles/ab.png"' in rendered.html
+    assert rendered.missing == []
+
+
+def test_table_of_contents_lists_headings():
+    assert render_markdown("# T\n\n## Cause {#cause}\n").toc == [(1, "t", "T"), (2, "cause", "Cause")]
+
+
+@pytest.mark.parametrize("label, kind", [
+    ("<b>Environment</b>", "environment"), ("Umgebungen", "environment"), ("<b>환경 </b>", "environment"),
+    ("Issue/Symptoms", "symptoms"), ("Issues/Symptoms", "symptoms"), ("Issue", "symptoms"),
+    ("Problème/Symptôme(s)", "symptoms"), ("<b>問題／症状</b>", "symptoms"), ("문제/증상", "symptoms"),
+    ("问题/症状", "symptoms"), ("Problema/Síntomas", "symptoms"), ("<b>Probleme/Symptome</b>", "symptoms"),
+    ("<b>Steps to reproduce:</b>", "steps"), ("<b>Procédure à suivre :</b>", "steps"), ("<b>재현 단계:</b>", "steps"),
+    ("<b>再現手順：</b>", "steps"), ("Cause", "cause"), ("Root Cause", "cause"), ("根本原因", "cause"), ("원인", "cause"),
+    ("Resolution", "resolution"), ("Résolution", "resolution"), ("해결 방법", "resolution"), ("解決策", "resolution"),
+    ("解决方法", "resolution"), ("Auflösung", "resolution"), ("Steps to Resolve/Workaround", "resolution"),
+    ("Related Reading", None), ("Description", None), ("Pipeline triggers", None),
+])
+def test_kcs_labels_in_every_language(label, kind):
+    assert classify_label(label) == kind
+
+
+KCS_BODY = """# Title
+
+## Description {#description}
+
+### <b>Environment</b>
+
+Campaign v7
+
+### <b>Issue/Symptoms</b>
+
+Triggers are not processed.
+
+```
+### not a heading
+```
+
+### <b>Steps to reproduce:</b>
+
+1. Open the log.
+
+## Resolution {#resolution}
+
+<b>Steps to resolve:</b>
+1. Re-encode the key.
+
+<b>Cause</b>
+The key was not integrated.
+
+### Related reading
+
+Links.
+"""
+
+
+def test_kcs_sections_are_split_by_headings_and_bold_labels():
+    sections = split_sections(KCS_BODY)
+    assert sections["environment"] == "Campaign v7"
+    assert "Triggers are not processed." in sections["symptoms"] and "### not a heading" in sections["symptoms"]
+    assert sections["steps"] == "1. Open the log."
+    assert "Re-encode the key." in sections["resolution"] and "integrated" not in sections["resolution"]
+    assert sections["cause"] == "The key was not integrated."
+
+
+def test_a_docs_page_has_no_kcs_sections():
+    assert split_sections("# Pipeline\n\n## Prerequisites\n\nText.") == {}
+
+
+def test_plain_text_keeps_codes_and_drops_markup():
+    text = plain_text("## Fix {#fix}\n\nClick [!UICONTROL Save] then [docs](https://x.example).\n\n"
+                      "```\nXSV-350176 Invalid key\n```\n<b>Cause</b> &amp; more ![img](a.png)")
+    assert text == "Fix Click Save then docs. XSV-350176 Invalid key Cause & more"

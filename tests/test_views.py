@@ -1,0 +1,75 @@
+from django.contrib.auth.models import User
+import pytest
+
+from articles.importing import import_paths
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def imported(articles_dir):
+    return import_paths([articles_dir])
+
+
+def test_article_page_shows_title_products_dates_and_sections(client, imported):
+    html = client.get("/fr/articles/KB-100/").content.decode()
+    assert "<h1>L’export de rapport expire avec RPT-504012</h1>" in html
+    assert '<span class="product">Contoso Reports</span>' in html
+    assert "3 février 2024" in html  # Babel, the reader's locale
+    assert 'id="resolution"' in html
+
+
+def test_language_switcher_names_translations_natively_and_links_them(client, imported):
+    html = client.get("/en/articles/KB-100/").content.decode()
+    assert '<a href="/fr/articles/KB-100/" hreflang="fr" lang="fr">Français</a>' in html
+    assert '<strong aria-current="page" lang="en">English</strong>' in html
+    assert '<link rel="alternate" hreflang="fr" href="http://testserver/fr/articles/KB-100/">' in html
+
+
+def test_missing_language_falls_back_with_a_notice(client, imported):
+    html = client.get("/ko/articles/KB-100/").content.decode()
+    assert 'class="notice"' in html and "English" in html
+    assert "<h1>Report export times out with RPT-504012</h1>" in html
+
+
+def test_internal_notes_are_never_shown_to_anonymous_readers(client, imported):
+    assert "Customer escalation" not in client.get("/en/articles/KB-100/").content.decode()
+    staff = User.objects.create_user("editor", password="x", is_staff=True)
+    client.force_login(staff)
+    assert "Customer escalation" in client.get("/en/articles/KB-100/").content.decode()
+
+
+def test_hidden_articles_are_404_for_anonymous_readers_only(client, imported):
+    assert client.get("/ko/articles/KB-200/").status_code == 404
+    client.force_login(User.objects.create_user("editor", password="x", is_staff=True))
+    assert client.get("/ko/articles/KB-200/").status_code == 200
+
+
+@pytest.mark.parametrize("url, status", [
+    ("/en/articles/KB-999/", 404), ("/xx/articles/KB-100/", 404), ("/it/", 404),
+    ("/fr-FR/articles/KB-100/", 301), ("/en/articles/kb-100/", 301), ("/zh-Hans/", 301),
+])
+def test_unknown_and_non_canonical_urls(client, imported, url, status):
+    assert client.get(url).status_code == status
+
+
+def test_root_redirects_to_the_browsers_language(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="ko-KR,ko;q=0.9")
+    assert response.status_code == 302 and response.url == "/ko/"
+
+
+def test_home_lists_products_and_recent_articles_in_its_language(client, imported):
+    html = client.get("/fr/").content.decode()
+    assert "Contoso Reports" in html and "/fr/articles/KB-100/" in html
+    assert "KB-200" not in client.get("/ko/").content.decode()  # hidden
+
+
+def test_stats_api_counts_and_reports_failures(client, imported, tmp_path):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "bad.md").write_text("---\ntitle: [\n---\nx\n")
+    import_paths([tmp_path])
+    body = client.get("/api/stats").json()
+    assert body["articles"] == 2 and body["translations"] == 3
+    assert body["translations_per_language"] == {"en": 1, "fr": 1, "ko": 1}
+    assert body["last_import"]["failed"] == 1
+    assert body["last_import"]["failures"][0]["path"].endswith("bad.md")
