@@ -30,7 +30,10 @@ setup: $(VENV)/.runtime messages
 import: setup  ## import articles: make import KB_IMPORT=../shared/corpus/kcs
 	$(MANAGE) import_articles $(KB_IMPORT)
 
-run: import  ## set up, import the samples (or KB_IMPORT) and serve http://127.0.0.1:8000
+index: import  ## rebuild the search index from the database (beside the live one, then swap)
+	$(MANAGE) rebuild_index
+
+run: index  ## set up, import the samples (or KB_IMPORT), index them and serve http://127.0.0.1:8000
 	$(MANAGE) runserver $(HOST)
 
 test: $(VENV)/.dev messages  ## the whole suite on SQLite, then on PostgreSQL when KB_TEST_POSTGRES_URL is set

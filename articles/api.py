@@ -1,8 +1,11 @@
 """The JSON API. Errors are ``{"error": {"code": "...", "message": "..."}}`` with a stable code."""
 from django.db.models import Count
 from django.http import JsonResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from . import languages
 from .models import Article, ImportRun, Translation
 
 
@@ -25,4 +28,57 @@ def stats(request):
             "imported": last.imported, "updated": last.updated, "unchanged": last.unchanged,
             "failed": last.failed, "failures": last.failures[:100],
         },
+    })
+
+
+MAX_LIMIT = 50
+MAX_QUERY_CHARS = 2000
+
+
+def _positive_int(request, name, default, maximum):
+    raw = request.GET.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"'{name}' must be a whole number") from None
+    if not 1 <= value <= maximum:
+        raise ValueError(f"'{name}' must be between 1 and {maximum}")
+    return value
+
+
+@require_GET
+def search(request):
+    """``GET /api/search?q=&lang=&limit=&product=&page=`` — the contract in ../shared/eval/README.md."""
+    from .search.backend import IndexUnavailable
+    from .search.service import search as run_search
+
+    text = request.GET.get("q", "")
+    if not text.strip():
+        return error_response("missing_query", _("Parameter 'q' is required and must not be empty."))
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+    language = languages.normalize_language(request.GET.get("lang") or "en")
+    if language is None:
+        return error_response("unknown_language", _("Parameter 'lang' names no language served here."))
+    try:
+        limit = _positive_int(request, "limit", 10, MAX_LIMIT)
+        page = _positive_int(request, "page", 1, 1000)
+    except ValueError as error:
+        return error_response("invalid_parameter", error)
+    try:
+        found = run_search(text, language, request.user, limit=limit, page=page,
+                           product=request.GET.get("product") or None)
+    except IndexUnavailable as error:
+        return error_response("index_unavailable", error, status=503)
+    return JsonResponse({
+        "query": text, "language": languages.bcp47(language), "total": found.total, "page": page,
+        "codes": found.codes,
+        "results": [{
+            "article_number": r.article_number, "language": languages.bcp47(r.language), "title": r.title,
+            "url": reverse("articles:article", kwargs={"lang": r.language, "number": r.article_number}),
+            "snippet": r.snippet, "score": r.score, "error_codes": r.error_codes, "products": r.products,
+        } for r in found.results],
+        "facets": {"products": found.products, "languages": found.languages},
     })

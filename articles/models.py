@@ -91,6 +91,7 @@ class Translation(models.Model):
     body = models.TextField()  # markdown, verbatim
     sections = models.JSONField(default=dict, blank=True)  # KCS kind -> markdown
     assets = models.JSONField(default=dict, blank=True)  # image reference -> media URL
+    error_codes = models.JSONField(default=list, blank=True)  # [[display, key], ...] (search.codes)
 
     source_path = models.CharField(max_length=1000, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)

@@ -21,6 +21,7 @@ app_name = "articles"
 urlpatterns = [
     path("", views.root, name="root"),
     path("api/stats", api.stats, name="api-stats"),
+    path("api/search", api.search, name="api-search"),
     path("<lang:lang>/", views.home, name="home"),
     path("<lang:lang>/articles/<str:number>/", views.article_detail, name="article"),
 ]

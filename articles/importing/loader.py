@@ -111,7 +111,7 @@ class _Loader:
             "version_number": fields.version_number, "hidden": fields.hidden,
             "internal_notes": fields.internal_notes, "is_bug": fields.is_bug,
             "front_matter": parsed.front_matter, "body": parsed.body,
-            "sections": rendered.sections, "assets": rendered.assets,
+            "sections": rendered.sections, "assets": rendered.assets, "error_codes": rendered.error_codes,
             "source_path": parsed.path[:1000], "content_hash": parsed.content_hash,
             "language_rule": parsed.rule, "rendered_html": rendered.html,
             "renderer_version": rendered.renderer_version,

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from ..rendering import RENDERER_VERSION, render_markdown, split_sections
+from ..search.codes import extract_error_codes
 from .errors import SourceError
 from .fields import map_fields
 from .frontmatter import has_front_matter, parse_document
@@ -85,6 +86,7 @@ class RenderedSource:
     sections: dict
     assets: dict
     warnings: list
+    error_codes: list
     renderer_version: int = RENDERER_VERSION
 
 
@@ -102,5 +104,7 @@ def render_source(parsed, store_image):
 
     rendered = render_markdown(parsed.body, resolve_image=resolve, language=parsed.language)
     warnings = [f"image not found: {reference}" for reference in rendered.missing]
-    return RenderedSource(html=rendered.html, sections=split_sections(parsed.body),
-                          assets=assets, warnings=warnings)
+    fields = parsed.fields
+    codes = extract_error_codes("\n".join([fields.title, fields.description, " ".join(fields.keywords), parsed.body]))
+    return RenderedSource(html=rendered.html, sections=split_sections(parsed.body), assets=assets,
+                          warnings=warnings, error_codes=[list(pair) for pair in codes])

@@ -1,0 +1,32 @@
+"""Translation → the Whoosh document that indexes it (a pure function of the row)."""
+from ..rendering import plain_text
+from .codes import normalize_code
+from .schema import (ARTICLE, CODE_LIST, CODES, ID_FIELD, LANG, NUMBER, PRODUCTS, PUBLIC, SNIPPET,
+                     TITLE_STORED, text_field)
+
+SECTION_FIELDS = {"symptoms": ("symptoms", "steps", "environment"), "resolution": ("resolution", "cause")}
+
+
+def translation_document(translation, products):
+    """The fields of one translation; ``products`` is its list of product names."""
+    language = translation.language
+    sections = translation.sections or {}
+    document = {
+        ID_FIELD: str(translation.pk),
+        ARTICLE: translation.article.number,
+        LANG: language,
+        PUBLIC: "1" if translation.is_public else "0",
+        NUMBER: normalize_code(translation.article.number),
+        CODES: " ".join(key for _, key in translation.error_codes),
+        PRODUCTS: ",".join(products),
+        TITLE_STORED: translation.title,
+        SNIPPET: translation.description or plain_text(sections.get("symptoms", ""))[:300],
+        CODE_LIST: [display for display, _ in translation.error_codes],
+        text_field("title", language): translation.title,
+        text_field("keywords", language): " ".join(translation.keywords),
+        text_field("description", language): translation.description,
+    }
+    for field, kinds in SECTION_FIELDS.items():
+        document[text_field(field, language)] = plain_text("\n\n".join(sections.get(k, "") for k in kinds))
+    document[text_field("body", language)] = plain_text(translation.body)
+    return document

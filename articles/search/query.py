@@ -1,0 +1,86 @@
+"""User text → a Whoosh query. The text is never parsed as Whoosh syntax.
+
+``build_query(text, language, searcher)`` returns ``(query, codes)``:
+
+- ``"quoted phrases"`` become phrase queries and ``-word`` excludes a word: the only operators;
+- error codes in the text (``XSV-350176``, ``xsv 350176``, ``javax.jcr.X``, ``iRc=16384``,
+  ``HTTP 403``) and an article number match the exact ``codes``/``number`` fields, boosted;
+- the other words are analysed for the searcher's language and for English, and searched in
+  title, keywords, description, symptoms, resolution and body with support-minded boosts;
+  a long paste (a log line) keeps only its ``MAX_TERMS`` rarest terms, so timestamps, hosts
+  and ids cost nothing.
+"""
+import re
+
+from whoosh import query as Q
+
+from .analysis import analyze
+from .codes import extract_error_codes, normalize_code
+from .schema import CODES, NUMBER, TEXT_FIELDS, text_field
+
+MAX_QUERY_CHARS = 2000
+MAX_TERMS = 12
+FIELD_BOOSTS = {"title": 3.0, "keywords": 2.5, "description": 1.5, "symptoms": 1.5, "resolution": 1.0, "body": 1.0}
+CODE_BOOST = 30.0
+NUMBER_BOOST = 100.0
+PHRASE_RE = re.compile(r'"([^"]+)"')
+EXCLUDE_RE = re.compile(r"(?:^|\s)-(\w[\w.]*)")
+NUMBER_RE = re.compile(r"\b[A-Za-z]{2,3}[-_ ]?\d{3,6}\b")
+
+
+def build_query(text, language, searcher):
+    """See the module docstring. ``searcher`` supplies document frequencies for term choice."""
+    text = (text or "")[:MAX_QUERY_CHARS]
+    phrases = PHRASE_RE.findall(text)
+    text = PHRASE_RE.sub(" ", text)
+    excluded = EXCLUDE_RE.findall(text)
+    text = EXCLUDE_RE.sub(" ", text)
+    codes = extract_error_codes(" ".join([text] + phrases), query=True)
+    languages = list(dict.fromkeys([language, "en"]))
+    should = []
+    for display, key in codes:
+        should.append(Q.Term(CODES, key, boost=CODE_BOOST))
+    for candidate in NUMBER_RE.findall(text):
+        should.append(Q.Term(NUMBER, normalize_code(candidate), boost=NUMBER_BOOST))
+    for code in languages:
+        terms = _rare_terms(analyze(text, code), code, searcher)
+        should.extend(_term_queries(terms, code))
+        should.extend(_phrase_queries(phrases, code))
+    if not should:
+        return None, codes
+    result = Q.Or(should)
+    negatives = [_term_queries(analyze(word, code), code) for word in excluded for code in languages]
+    negatives = [q for group in negatives for q in group]
+    if negatives:
+        result = Q.AndNot(result, Q.Or(negatives))
+    return result, codes
+
+
+def _rare_terms(terms, code, searcher):
+    unique = list(dict.fromkeys(t for t in terms if len(t) > 1 or not t.isascii()))
+    if len(unique) <= MAX_TERMS:
+        return unique
+    body = text_field("body", code)
+    frequency = {term: searcher.doc_frequency(body, term) for term in unique}
+    present = [t for t in unique if frequency[t] > 0 and not t.isdigit()]
+    return sorted(present, key=lambda t: frequency[t])[:MAX_TERMS]
+
+
+def _term_queries(terms, code):
+    queries = []
+    for term in terms:
+        alternatives = [Q.Term(text_field(name, code), term, boost=FIELD_BOOSTS[name]) for name in TEXT_FIELDS]
+        queries.append(Q.DisjunctionMax(alternatives, tiebreak=0.1))
+    return queries
+
+
+def _phrase_queries(phrases, code):
+    queries = []
+    for phrase in phrases:
+        words = analyze(phrase, code)
+        if len(words) > 1:
+            queries.append(Q.Or([Q.Phrase(text_field(name, code), words, boost=2.0 * FIELD_BOOSTS[name])
+                                 for name in TEXT_FIELDS if name != "keywords"]))
+        elif words:
+            queries.extend(_term_queries(words, code))
+    return queries

@@ -1,0 +1,41 @@
+"""The Whoosh schema: field names are constants; text fields exist once per served language.
+
+    id          translation primary key (unique)          article   article number (stored)
+    lang        language code (stored)                    public    "1" when anonymous readers may see it
+    number      normalised article number (ka23014)       codes     normalised error codes (exact)
+    products    product names (facets, stored)            title     stored, for results
+    snippet     stored description, for results           code_list stored display forms of the codes
+    <field>_<lang>  text per language for TEXT_FIELDS, e.g. title_fr, symptoms_ko
+"""
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+from ..languages import site_languages
+from .analysis import analyzer_for
+
+ID_FIELD, ARTICLE, LANG, PUBLIC, NUMBER, CODES, PRODUCTS = "id", "article", "lang", "public", "number", "codes", "products"
+TITLE_STORED, SNIPPET, CODE_LIST = "title", "snippet", "code_list"
+TEXT_FIELDS = ("title", "keywords", "description", "symptoms", "resolution", "body")
+
+
+def text_field(name, code):
+    """``text_field("title", "zh-hans") == "title_zh_hans"``."""
+    return f"{name}_{code.replace('-', '_')}"
+
+
+def build_schema(languages=None):
+    fields = {
+        ID_FIELD: ID(unique=True, stored=True),
+        ARTICLE: ID(stored=True),
+        LANG: ID(stored=True),
+        PUBLIC: ID(stored=True),
+        NUMBER: ID,
+        CODES: KEYWORD(lowercase=True, scorable=True),
+        PRODUCTS: KEYWORD(stored=True, commas=True),
+        TITLE_STORED: STORED,
+        SNIPPET: STORED,
+        CODE_LIST: STORED,
+    }
+    for code in languages or site_languages():
+        for name in TEXT_FIELDS:
+            fields[text_field(name, code)] = TEXT(analyzer=analyzer_for(code), phrase=(name != "keywords"))
+    return Schema(**fields)

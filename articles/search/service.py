@@ -1,0 +1,102 @@
+"""Searching, for the API and the pages: one result per article, in the reader's language.
+
+``search(text, language, user=None, limit=10, page=1, product=None)`` returns ``SearchResults``.
+Each ``Result`` is one article, shown in the searcher's language when it has that translation,
+else English, else any (``languages.pick_by_language``); its score is the best of its
+translations'. Hidden and non-public translations are left out for readers who are not staff.
+"""
+from dataclasses import dataclass, field
+
+from whoosh import query as Q
+
+from .. import languages
+from ..models import Translation
+from . import get_backend
+from .query import build_query
+from .schema import ARTICLE, CODE_LIST, PRODUCTS, PUBLIC, SNIPPET, TITLE_STORED
+
+CANDIDATES = 300  # hits read to group into articles and facets
+
+
+@dataclass
+class Result:
+    article_number: str
+    language: str
+    title: str
+    snippet: str
+    score: float
+    error_codes: list
+    products: list
+
+
+@dataclass
+class SearchResults:
+    query: str
+    language: str
+    total: int
+    results: list
+    codes: list = field(default_factory=list)  # the codes recognised in the query
+    products: dict = field(default_factory=dict)  # facet: product -> articles
+    languages: dict = field(default_factory=dict)  # facet: language -> articles
+
+
+def search(text, language, user=None, limit=10, page=1, product=None):
+    backend = get_backend()
+    staff = bool(getattr(user, "is_staff", False))
+    with backend.searcher() as searcher:
+        query, codes = build_query(text, language, searcher)
+        if query is None:
+            return SearchResults(text, language, 0, [], [display for display, _ in codes])
+        filters = [] if staff else [Q.Term(PUBLIC, "1")]
+        hits = searcher.search(query, limit=CANDIDATES, filter=Q.And(filters) if filters else None)
+        grouped = _group(hits, language, product)
+    ordered = sorted(grouped.values(), key=lambda g: -g["score"])
+    facets_products, facets_languages = {}, {}
+    for group in ordered:
+        for name in group["products"]:
+            facets_products[name] = facets_products.get(name, 0) + 1
+        for code in group["languages"]:
+            facets_languages[code] = facets_languages.get(code, 0) + 1
+    start = (page - 1) * limit
+    results = [_result(group, language) for group in ordered[start:start + limit]]
+    return SearchResults(text, language, len(ordered), results, [display for display, _ in codes],
+                         facets_products, facets_languages)
+
+
+def _group(hits, language, product):
+    groups = {}
+    for hit in hits:
+        fields = hit.fields()
+        products = [p for p in (fields.get(PRODUCTS) or "").split(",") if p]
+        if product and product not in products:
+            continue
+        group = groups.setdefault(fields[ARTICLE], {"score": 0.0, "hits": [], "products": set(), "languages": set()})
+        group["score"] = max(group["score"], hit.score)
+        group["hits"].append((fields, hit.score))
+        group["products"].update(products)
+        group["languages"].add(fields["lang"])
+    return groups
+
+
+def _result(group, language):
+    fields, score = languages.pick_by_language(group["hits"], language, language_of=lambda pair: pair[0]["lang"])
+    shown = fields
+    if fields["lang"] != language:
+        # The searcher's translation may exist without having matched (e.g. an English log line).
+        better = _translation_in(fields[ARTICLE], language)
+        if better is not None:
+            shown = better
+    return Result(
+        article_number=fields[ARTICLE], language=shown["lang"], title=shown[TITLE_STORED],
+        snippet=shown.get(SNIPPET) or "", score=round(group["score"], 3),
+        error_codes=list(shown.get(CODE_LIST) or []), products=sorted(group["products"]),
+    )
+
+
+def _translation_in(number, language):
+    translation = (Translation.objects.public().filter(article__number=number, language=language)
+                   .only("title", "description", "error_codes", "language").first())
+    if translation is None:
+        return None
+    return {"lang": translation.language, TITLE_STORED: translation.title, SNIPPET: translation.description,
+            CODE_LIST: [display for display, _ in translation.error_codes], ARTICLE: number}
