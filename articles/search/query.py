@@ -3,9 +3,10 @@
 ``build_query(text, language, searcher)`` returns ``(query, codes)``:
 
 - ``"quoted phrases"`` become phrase queries and ``-word`` excludes a word: the only operators;
+- the words in the order typed also count as a phrase (a copied fragment ranks its article first);
 - error codes in the text (``XSV-350176``, ``xsv 350176``, ``javax.jcr.X``, ``iRc=16384``,
   ``HTTP 403``) and an article number match the exact ``codes``/``number`` fields, boosted;
-- the other words are analysed for the searcher's language and for English, and searched in
+- the other words are analysed for the searcher's language and searched in
   title, keywords, description, symptoms, resolution and body with support-minded boosts;
   a long paste (a log line) keeps only its ``MAX_TERMS`` rarest terms, so timestamps, hosts
   and ids cost nothing.
@@ -36,16 +37,21 @@ def build_query(text, language, searcher):
     excluded = EXCLUDE_RE.findall(text)
     text = EXCLUDE_RE.sub(" ", text)
     codes = extract_error_codes(" ".join([text] + phrases), query=True)
-    languages = list(dict.fromkeys([language, "en"]))
+    languages = [language]
     should = []
     for display, key in codes:
         should.append(Q.Term(CODES, key, boost=CODE_BOOST))
     for candidate in NUMBER_RE.findall(text):
         should.append(Q.Term(NUMBER, normalize_code(candidate), boost=NUMBER_BOOST))
     for code in languages:
-        terms = _rare_terms(analyze(text, code), code, searcher)
+        analysed = analyze(text, code)
+        terms = _rare_terms(analysed, code, searcher)
         should.extend(_term_queries(terms, code))
         should.extend(_phrase_queries(phrases, code))
+        if 1 < len(analysed) <= MAX_TERMS:
+            # The words in the order typed: a fragment copied from an article ranks it first.
+            should.append(Q.Or([Q.Phrase(text_field(name, code), analysed, boost=FIELD_BOOSTS[name] * 2)
+                                for name in ("title", "symptoms", "body")]))
     if not should:
         return None, codes
     result = Q.Or(should)

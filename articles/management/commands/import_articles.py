@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.importing import import_paths
 from articles.languages import UnknownLanguage, require_language
+from articles.search import get_backend
+from articles.search.backend import IndexUnavailable
 
 
 class Command(BaseCommand):
@@ -27,6 +29,13 @@ class Command(BaseCommand):
                                       use_path_rule=not no_path_rule, progress=progress)
             except FileNotFoundError as error:
                 raise CommandError(str(error)) from None
+        if not dry_run and report.saved_translation_ids:
+            # Searchable when this command returns; the index is derived, so a failure here is
+            # reported but leaves the database as imported (rebuild_index recovers).
+            try:
+                get_backend().update(report.saved_translation_ids)
+            except IndexUnavailable as error:
+                self.stderr.write(f"search index not updated ({error}); run rebuild_index")
         self._print(report, verbosity)
         if not report.ok:
             raise CommandError(f"{len(report.failures)} file(s) failed to import", returncode=1)

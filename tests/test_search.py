@@ -1,0 +1,81 @@
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+import pytest
+
+from articles.importing import import_paths
+from articles.search import get_backend
+from articles.search.analysis import analyze
+from articles.search.codes import extract_error_codes, normalize_code
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("typed", ["XSV-350176", "xsv350176", "xsv 350176", "Error XSV-350176", "XSV_350176"])
+def test_code_spellings_meet(typed):
+    assert [key for _, key in extract_error_codes(typed, query=True)] == ["xsv350176"]
+
+
+@pytest.mark.parametrize("text, keys", [
+    ("ASSETS-21827이 발생", ["assets21827"]),
+    ("Caused by: javax.jcr.AccessDeniedException: denied", ["javax.jcr.accessdeniedexception", "accessdeniedexception"]),
+    ("(iRc=16384)", ["irc=16384"]),
+    ("HTTP 403 when saving", ["http403"]),
+    ("returned 503 Service Unavailable", ["http503"]),
+    ("ERR_AUTHORING_JOURNEYVERSION_201", ["err_authoring_journeyversion_201"]),
+    ("got 403 in 2023 with Campaign v7", []),
+])
+def test_code_extraction_table(text, keys):
+    assert [key for _, key in extract_error_codes(text)] == keys
+
+
+def test_normalize_code():
+    assert normalize_code("ORA01805") == normalize_code("ora-01805") == "ora01805"
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("ASSETS-21827이", "ko", ["assets", "21827", "이"]),
+    ("パイプライン", "ja", ["パイ", "イプ", "プラ", "ライ", "イン"]),
+    ("KCS、方法", "ja", ["kcs", "方法"]),
+    ("Déclencheurs", "fr", ["declencheur"]),
+])
+def test_analyzers_split_scripts_and_fold(text, language, expected):
+    assert analyze(text, language) == expected
+
+
+@pytest.fixture
+def indexed(articles_dir):
+    import_paths([articles_dir])
+    get_backend().rebuild()
+
+
+def test_api_finds_code_first_in_the_readers_language(client, indexed):
+    body = client.get("/api/search", {"q": "rpt 504012", "lang": "fr-FR"}).json()
+    first = body["results"][0]
+    assert (first["article_number"], first["language"], first["url"]) == ("KB-100", "fr", "/fr/articles/KB-100/")
+    assert "RPT-504012" in first["error_codes"]
+
+
+def test_hidden_articles_do_not_leak(client, indexed):
+    body = client.get("/api/search", {"q": "게이트웨이 인증서", "lang": "ko"}).json()
+    assert all(r["article_number"] != "KB-200" for r in body["results"])
+
+
+@pytest.mark.parametrize("params, code", [
+    ({"q": ""}, "missing_query"), ({"q": "x", "lang": "klingon"}, "unknown_language"),
+    ({"q": "x", "limit": "abc"}, "invalid_parameter"), ({"q": "x", "page": "0"}, "invalid_parameter"),
+])
+def test_api_errors_are_json_with_a_stable_code(client, indexed, params, code):
+    response = client.get("/api/search", params)
+    assert response.status_code == 400 and response.json()["error"]["code"] == code
+
+
+def test_missing_index_is_rebuilt_not_a_500(client, articles_dir, settings):
+    import_paths([articles_dir])
+    assert not settings.KB_INDEX_DIR.exists()
+    assert client.get("/api/search", {"q": "RPT-504012"}).json()["total"] == 1
+
+
+@hsettings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=300))
+def test_any_text_gets_an_answer(client, indexed, text):
+    response = client.get("/api/search", {"q": text, "lang": "en"})
+    assert response.status_code in (200, 400)
