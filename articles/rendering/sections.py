@@ -96,11 +96,9 @@ def _markers(lines):
                 yield index, LABEL_LEVEL, kind
 
 
-def split_sections(markdown):
-    """The KCS sections of a markdown body, as described in the module docstring."""
-    lines = markdown.split("\n")
+def _section_ranges(lines):
+    """Yield ``(kind, first, end)`` line ranges of the recognised sections."""
     markers = list(_markers(lines))
-    found = {}
     for position, (start, level, kind) in enumerate(markers):
         if not kind:
             continue
@@ -109,7 +107,22 @@ def split_sections(markdown):
             if next_level <= level or next_kind:
                 end = next_start
                 break
-        text = "\n".join(lines[start + 1:end]).strip("\n")
+        yield kind, start + 1, end
+
+
+def split_sections(markdown):
+    """The KCS sections of a markdown body, as described in the module docstring."""
+    lines = markdown.split("\n")
+    found = {}
+    for kind, first, end in _section_ranges(lines):
+        text = "\n".join(lines[first:end]).strip("\n")
         if text.strip():
             found.setdefault(kind, []).append(text)
     return {kind: "\n\n".join(found[kind]) for kind in KINDS if kind in found}
+
+
+def text_outside_sections(markdown):
+    """The body without its KCS sections (their headings stay): what search calls "the rest"."""
+    lines = markdown.split("\n")
+    inside = {index for _, first, end in _section_ranges(lines) for index in range(first, end)}
+    return "\n".join(line for index, line in enumerate(lines) if index not in inside)

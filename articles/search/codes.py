@@ -17,9 +17,9 @@ import re
 
 # A prefix of letters (a digit may follow the first letter: "B2B-…" is rare, "V7" is not a code)
 # and 3–7 digits, joined by "-", "_", a space or nothing: XSV-350176, xsv350176, xsv 350176.
-PREFIXED_RE = re.compile(r"(?<![\w.])([A-Za-z][A-Za-z]{1,11})[-_ ]?(\d{3,7})(?![\w-])")
+PREFIXED_RE = re.compile(r"(?<![\w.])([A-Za-z][A-Za-z]{1,11})[-_ ]?(\d{3,7})(?!\w)")
 # In article text a space does not join ("got 403", "version 2023"); in a query it may.
-TEXT_PREFIXED_RE = re.compile(r"(?<![\w.])([A-Za-z][A-Za-z]{1,11})[-_]?(\d{3,7})(?![\w-])")
+TEXT_PREFIXED_RE = re.compile(r"(?<![\w.])([A-Za-z][A-Za-z]{1,11})[-_]?(\d{3,7})(?!\w)")  # UPSDK-112004-422 too
 # A code glued to a Korean/Japanese particle: "ASSETS-21827이".
 GLUED_RE = re.compile(r"(?<![\w.])([A-Za-z]{2,12})-(\d{3,7})(?=[^\x00-\x7f])")
 SYMBOLIC_RE = re.compile(r"(?<![\w.])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,})(?![\w])")

@@ -1,5 +1,6 @@
 """Translation → the Whoosh document that indexes it (a pure function of the row)."""
 from ..rendering import plain_text
+from ..rendering.sections import text_outside_sections
 from .codes import normalize_code
 from .schema import (ARTICLE, CODE_LIST, CODES, ID_FIELD, LANG, NUMBER, PRODUCTS, PUBLIC, SNIPPET,
                      TITLE_STORED, text_field)
@@ -28,5 +29,5 @@ def translation_document(translation, products):
     }
     for field, kinds in SECTION_FIELDS.items():
         document[text_field(field, language)] = plain_text("\n\n".join(sections.get(k, "") for k in kinds))
-    document[text_field("body", language)] = plain_text(translation.body)
+    document[text_field("body", language)] = plain_text(text_outside_sections(translation.body))
     return document

@@ -21,6 +21,7 @@ from .schema import CODES, NUMBER, TEXT_FIELDS, text_field
 
 MAX_QUERY_CHARS = 2000
 MAX_TERMS = 12
+COMMON_SHARE = 0.2  # a term in more than this share of a language's documents is noise
 FIELD_BOOSTS = {"title": 3.0, "keywords": 2.5, "description": 1.5, "symptoms": 1.5, "resolution": 1.0, "body": 1.0}
 CODE_BOOST = 30.0
 NUMBER_BOOST = 100.0
@@ -39,10 +40,12 @@ def build_query(text, language, searcher):
     codes = extract_error_codes(" ".join([text] + phrases), query=True)
     languages = [language]
     should = []
+    # Constant scores: an article citing the code gets the same lift whatever else it cites,
+    # and the words of the query decide between them.
     for display, key in codes:
-        should.append(Q.Term(CODES, key, boost=CODE_BOOST))
+        should.append(Q.ConstantScoreQuery(Q.Term(CODES, key), score=CODE_BOOST))
     for candidate in NUMBER_RE.findall(text):
-        should.append(Q.Term(NUMBER, normalize_code(candidate), boost=NUMBER_BOOST))
+        should.append(Q.ConstantScoreQuery(Q.Term(NUMBER, normalize_code(candidate)), score=NUMBER_BOOST))
     for code in languages:
         analysed = analyze(text, code)
         terms = _rare_terms(analysed, code, searcher)
@@ -63,13 +66,23 @@ def build_query(text, language, searcher):
 
 
 def _rare_terms(terms, code, searcher):
+    """The terms worth searching: present in the language's documents, not in nearly all of
+    them ("adobe", "kcs" cost time and rank nothing), at most ``MAX_TERMS``, rarest first."""
     unique = list(dict.fromkeys(t for t in terms if len(t) > 1 or not t.isascii()))
-    if len(unique) <= MAX_TERMS:
-        return unique
-    body = text_field("body", code)
-    frequency = {term: searcher.doc_frequency(body, term) for term in unique}
-    present = [t for t in unique if frequency[t] > 0 and not t.isdigit()]
+    frequency = {term: _document_frequency(searcher, code, term) for term in unique}
+    present = [t for t in unique if frequency[t] > 0 and not (len(unique) > MAX_TERMS and t.isdigit())]
+    if len(present) > 2:
+        rarer = [t for t in present if frequency[t] <= _language_size(searcher, code) * COMMON_SHARE]
+        present = rarer if len(rarer) >= 2 else present
     return sorted(present, key=lambda t: frequency[t])[:MAX_TERMS]
+
+
+def _document_frequency(searcher, code, term):
+    return max(searcher.doc_frequency(text_field(name, code), term) for name in ("title", "body", "symptoms"))
+
+
+def _language_size(searcher, code):
+    return searcher.doc_frequency("lang", code) or searcher.doc_count()
 
 
 def _term_queries(terms, code):
