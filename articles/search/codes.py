@@ -24,6 +24,8 @@ TEXT_PREFIXED_RE = re.compile(r"(?<![\w.])([A-Za-z][A-Za-z]{1,11})[-_]?(\d{3,7})
 GLUED_RE = re.compile(r"(?<![\w.])([A-Za-z]{2,12})-(\d{3,7})(?=[^\x00-\x7f])")
 SYMBOLIC_RE = re.compile(r"(?<![\w.])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,})(?![\w])")
 JAVA_RE = re.compile(r"(?<![\w.])((?:[a-z_][\w$]*\.)+)?([A-Z][\w$]*(?:Exception|Error|Fault))(?![\w$])")
+# Typed in lower case in a query: com.day.cq.replication.replicationexception
+DOTTED_EXCEPTION_RE = re.compile(r"(?<![\w.])((?:[a-z_]\w*\.)+)(\w*(?:exception|error|fault))(?![\w$])", re.IGNORECASE)
 IRC_RE = re.compile(r"(?<![\w])iRc\s*=\s*(-?\d+)", re.IGNORECASE)
 HTTP_WORDS = {
     400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
@@ -79,6 +81,10 @@ def _matches(text, query):
         if m.group(1):
             yield m.start(), m.group(0), m.group(0).lower()
         yield m.start(2), m.group(2), m.group(2).lower()
+    if query:
+        for m in DOTTED_EXCEPTION_RE.finditer(text):
+            yield m.start(), m.group(0), m.group(0).lower()
+            yield m.start(2), m.group(2), m.group(2).lower()
     for m in IRC_RE.finditer(text):
         yield m.start(), f"iRc={m.group(1)}", f"irc={m.group(1)}"
     for m in HTTP_RE.finditer(text):
