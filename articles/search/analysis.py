@@ -23,12 +23,17 @@ CJK_RUN_RE = re.compile(rf"^[{CJK}]+$")
 
 class ScriptSplitFilter(Filter):
     """Splits a token where CJK and other characters meet; CJK runs become bigrams (a single
-    character stays a unigram). ``ASSETS-21827이`` yields ``21827`` and ``이``."""
+    character stays a unigram). ``ASSETS-21827이`` yields ``21827`` and ``이``. Positions are
+    renumbered so the bigrams of a run stand one after another: a cut phrase is a phrase query."""
 
     def __call__(self, tokens):
+        position = 0
         for token in tokens:
             text = token.text
             if not re.search(rf"[{CJK}]", text):
+                if token.positions:
+                    token.pos = position
+                    position += 1
                 yield token
                 continue
             for run in SCRIPT_RUN_RE.findall(text):
@@ -38,6 +43,9 @@ class ScriptSplitFilter(Filter):
                     pieces = [part for part in re.findall(r"\w+", run)]
                 for piece in pieces:
                     token.text = piece
+                    if token.positions:
+                        token.pos = position
+                        position += 1
                     yield token
 
 

@@ -28,6 +28,7 @@ from .schema import ID_FIELD, build_schema
 
 logger = logging.getLogger(__name__)
 CURRENT = "CURRENT"
+BUILD_PROCESSES = max(1, min(2, os.cpu_count() or 1))
 WRITER_TIMEOUT = 10.0  # seconds a save waits for the index lock before giving up with an error
 
 
@@ -52,12 +53,13 @@ class WhooshBackend:
         target.mkdir()
         try:
             built = index.create_in(str(target), build_schema())
-            writer = built.writer(limitmb=256)
+            # Two processes analyse in parallel (2-core machines); their segments are kept as they are.
+            writer = built.writer(procs=BUILD_PROCESSES, limitmb=128, multisegment=BUILD_PROCESSES > 1)
             count = 0
             for document in _documents(Translation.objects.all()):
                 writer.add_document(**document)
                 count += 1
-            writer.commit(optimize=True)
+            writer.commit()
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise

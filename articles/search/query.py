@@ -54,7 +54,7 @@ def build_query(text, language, searcher):
         if 1 < len(analysed) <= MAX_TERMS:
             # The words in the order typed: a fragment copied from an article ranks it first.
             should.append(Q.Or([Q.Phrase(text_field(name, code), analysed, boost=FIELD_BOOSTS[name] * 2)
-                                for name in ("title", "symptoms", "body")]))
+                                for name in TEXT_FIELDS if name != "keywords"]))
     if not should:
         return None, codes
     result = Q.Or(should)
