@@ -49,7 +49,11 @@ def build_query(text, language, searcher):
     for code in languages:
         analysed = analyze(text, code)
         terms = _rare_terms(analysed, code, searcher)
-        should.extend(_term_queries(terms, code))
+        term_queries = _term_queries(terms, code)
+        should.extend(term_queries)
+        if 1 < len(term_queries) <= MAX_TERMS:
+            # Coordination: an article matching every word counts them twice.
+            should.append(Q.And(term_queries))
         should.extend(_phrase_queries(phrases, code))
         if 1 < len(analysed) <= MAX_TERMS:
             # The words in the order typed: a fragment copied from an article ranks it first.
