@@ -19,6 +19,8 @@ TOKEN_PATTERN = r"\w+(?:\.\w+)*"
 CJK = r"\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff"
 SCRIPT_RUN_RE = re.compile(rf"[{CJK}]+|[^{CJK}]+")
 CJK_RUN_RE = re.compile(rf"^[{CJK}]+$")
+CJK_CHAR_RE = re.compile(rf"[{CJK}]")
+WORD_RE = re.compile(r"\w+")
 
 
 class ScriptSplitFilter(Filter):
@@ -30,7 +32,7 @@ class ScriptSplitFilter(Filter):
         position = 0
         for token in tokens:
             text = token.text
-            if not re.search(rf"[{CJK}]", text):
+            if not CJK_CHAR_RE.search(text):
                 if token.positions:
                     token.pos = position
                     position += 1
@@ -40,7 +42,7 @@ class ScriptSplitFilter(Filter):
                 if CJK_RUN_RE.match(run):
                     pieces = [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
                 else:
-                    pieces = [part for part in re.findall(r"\w+", run)]
+                    pieces = WORD_RE.findall(run)
                 for piece in pieces:
                     token.text = piece
                     if token.positions:

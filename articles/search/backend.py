@@ -53,13 +53,14 @@ class WhooshBackend:
         target.mkdir()
         try:
             built = index.create_in(str(target), build_schema())
-            # Two processes analyse in parallel (2-core machines); their segments are kept as they are.
+            # Two processes analyse in parallel (2-core machines); their segments are merged into
+            # one at commit, since every query pays for each segment it opens.
             writer = built.writer(procs=BUILD_PROCESSES, limitmb=128, multisegment=BUILD_PROCESSES > 1)
             count = 0
             for document in _documents(Translation.objects.all()):
                 writer.add_document(**document)
                 count += 1
-            writer.commit()
+            writer.commit(optimize=True)
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise

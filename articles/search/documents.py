@@ -1,11 +1,10 @@
 """Translation → the Whoosh document that indexes it (a pure function of the row)."""
 from ..rendering import plain_text
-from ..rendering.sections import text_outside_sections
 from .codes import normalize_code
 from .schema import (ARTICLE, CODE_LIST, CODES, ID_FIELD, LANG, NUMBER, PRODUCTS, PUBLIC, SNIPPET,
                      TITLE_STORED, text_field)
 
-SECTION_FIELDS = {"symptoms": ("symptoms", "steps", "environment"), "resolution": ("resolution", "cause")}
+SYMPTOM_KINDS = ("symptoms", "steps")  # what the reader sees happen
 
 
 def translation_document(translation, products):
@@ -27,7 +26,8 @@ def translation_document(translation, products):
         text_field("keywords", language): " ".join(translation.keywords),
         text_field("description", language): translation.description,
     }
-    for field, kinds in SECTION_FIELDS.items():
-        document[text_field(field, language)] = plain_text("\n\n".join(sections.get(k, "") for k in kinds))
-    document[text_field("body", language)] = plain_text(text_outside_sections(translation.body))
+    symptoms = plain_text("\n\n".join(sections.get(kind, "") for kind in SYMPTOM_KINDS))
+    document[text_field("symptoms", language)] = symptoms
+    document[text_field("all", language)] = "\n".join([
+        translation.title, " ".join(translation.keywords), translation.description, plain_text(translation.body)])
     return document

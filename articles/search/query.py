@@ -17,12 +17,15 @@ from whoosh import query as Q
 
 from .analysis import analyze
 from .codes import extract_error_codes, normalize_code
-from .schema import CODES, NUMBER, TEXT_FIELDS, text_field
+from .schema import CODES, NUMBER, PHRASE_FIELDS, text_field
 
 MAX_QUERY_CHARS = 2000
 MAX_TERMS = 12
 COMMON_SHARE = 0.2  # a term in more than this share of a language's documents is noise
-FIELD_BOOSTS = {"title": 3.0, "keywords": 2.5, "description": 1.5, "symptoms": 1.5, "resolution": 1.0, "body": 1.0}
+# A word is matched in "all" (every text of the translation) and, for extra weight, in the
+# short fields that say what an article is about. Long fields are not queried one by one:
+# each costs as much as "all" and adds little.
+FIELD_BOOSTS = {"all": 1.0, "title": 2.0, "keywords": 1.5, "description": 0.5, "symptoms": 0.5}
 CODE_BOOST = 30.0
 NUMBER_BOOST = 100.0
 PHRASE_RE = re.compile(r'"([^"]+)"')
@@ -58,7 +61,7 @@ def build_query(text, language, searcher):
         if 1 < len(analysed) <= MAX_TERMS:
             # The words in the order typed: a fragment copied from an article ranks it first.
             should.append(Q.Or([Q.Phrase(text_field(name, code), analysed, boost=FIELD_BOOSTS[name] * 2)
-                                for name in TEXT_FIELDS if name != "keywords"]))
+                                for name in PHRASE_FIELDS]))
     if not should:
         return None, codes
     result = Q.Or(should)
@@ -82,7 +85,7 @@ def _rare_terms(terms, code, searcher):
 
 
 def _document_frequency(searcher, code, term):
-    return max(searcher.doc_frequency(text_field(name, code), term) for name in ("title", "body", "symptoms"))
+    return searcher.doc_frequency(text_field("all", code), term)
 
 
 def _language_size(searcher, code):
@@ -92,8 +95,8 @@ def _language_size(searcher, code):
 def _term_queries(terms, code):
     queries = []
     for term in terms:
-        alternatives = [Q.Term(text_field(name, code), term, boost=FIELD_BOOSTS[name]) for name in TEXT_FIELDS]
-        queries.append(Q.DisjunctionMax(alternatives, tiebreak=0.1))
+        queries.append(Q.Or([Q.Term(text_field(name, code), term, boost=boost)
+                             for name, boost in FIELD_BOOSTS.items()]))
     return queries
 
 
@@ -103,7 +106,7 @@ def _phrase_queries(phrases, code):
         words = analyze(phrase, code)
         if len(words) > 1:
             queries.append(Q.Or([Q.Phrase(text_field(name, code), words, boost=2.0 * FIELD_BOOSTS[name])
-                                 for name in TEXT_FIELDS if name != "keywords"]))
+                                 for name in PHRASE_FIELDS]))
         elif words:
             queries.extend(_term_queries(words, code))
     return queries

@@ -5,7 +5,7 @@
     number      normalised article number (ka23014)       codes     normalised error codes (exact)
     products    product names (facets, stored)            title     stored, for results
     snippet     stored description, for results           code_list stored display forms of the codes
-    <field>_<lang>  text per language for TEXT_FIELDS, e.g. title_fr, symptoms_ko
+    <field>_<lang>  text per language for TEXT_FIELDS, e.g. title_fr, symptoms_ko, all_ja
 """
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
@@ -14,7 +14,15 @@ from .analysis import analyzer_for
 
 ID_FIELD, ARTICLE, LANG, PUBLIC, NUMBER, CODES, PRODUCTS = "id", "article", "lang", "public", "number", "codes", "products"
 TITLE_STORED, SNIPPET, CODE_LIST = "title", "snippet", "code_list"
-TEXT_FIELDS = ("title", "keywords", "description", "symptoms", "resolution", "body")
+# "all" holds every text of a translation (title, keywords, description, environment, symptoms,
+# steps, cause, resolution, the rest of the body); the short fields that say what an article is
+# about are indexed again on their own so a query can weight them. Resolution and the rest of
+# the body weigh what "all" gives them: separate fields for them would double the build time
+# and every query's cost for the same ranking (measured: bench/search.py).
+TEXT_FIELDS = ("title", "keywords", "description", "symptoms", "all")
+# Fields whose word positions are kept, for phrase queries: the title and "all", which holds
+# every text field of the translation once and is what a query matches first.
+PHRASE_FIELDS = ("title", "all")
 
 
 def text_field(name, code):
@@ -37,5 +45,5 @@ def build_schema(languages=None):
     }
     for code in languages or site_languages():
         for name in TEXT_FIELDS:
-            fields[text_field(name, code)] = TEXT(analyzer=analyzer_for(code), phrase=(name != "keywords"))
+            fields[text_field(name, code)] = TEXT(analyzer=analyzer_for(code), phrase=name in PHRASE_FIELDS)
     return Schema(**fields)
