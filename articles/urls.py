@@ -24,4 +24,6 @@ urlpatterns = [
     path("api/search", api.search, name="api-search"),
     path("<lang:lang>/", views.home, name="home"),
     path("<lang:lang>/articles/<str:number>/", views.article_detail, name="article"),
+    path("<lang:lang>/search", views.search_page, name="search"),
+    path("<lang:lang>/codes/<str:code>/", views.code_page, name="code"),
 ]

@@ -53,3 +53,40 @@ def article_detail(request, lang, number):
     if page.article.number != number:
         return redirect("articles:article", lang=lang, number=page.article.number, permanent=True)
     return render(request, "articles/article.html", {"page": page})
+
+
+@with_language
+def search_page(request, lang):
+    """Search results for ``q`` with product/language facets and pages.
+    Template ``articles/search.html``; context ``query``, ``found`` (``SearchResults``), ``page``."""
+    from .search.backend import IndexUnavailable
+    from .search.service import search
+
+    query = request.GET.get("q", "").strip()[:2000]
+    product = request.GET.get("product") or None
+    try:
+        page = max(1, min(int(request.GET.get("page", "1")), 1000))
+    except ValueError:
+        page = 1
+    found, unavailable = None, False
+    if query:
+        try:
+            found = search(query, lang, request.user, limit=RESULTS_PER_PAGE, page=page, product=product)
+        except IndexUnavailable:
+            unavailable = True
+    pages = range(1, (found.total - 1) // RESULTS_PER_PAGE + 2) if found and found.total else range(0)
+    return render(request, "articles/search.html", {
+        "query": query, "found": found, "page": page, "pages": pages, "product": product,
+        "unavailable": unavailable,
+    })
+
+
+@with_language
+def code_page(request, lang, code):
+    """Every article citing an error code. Template ``articles/code.html``; context ``code``, ``found``."""
+    from .search.service import articles_citing
+
+    return render(request, "articles/code.html", {"code": code, "found": articles_citing(code, lang, request.user)})
+
+
+RESULTS_PER_PAGE = 10

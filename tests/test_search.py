@@ -79,3 +79,42 @@ def test_missing_index_is_rebuilt_not_a_500(client, articles_dir, settings):
 def test_any_text_gets_an_answer(client, indexed, text):
     response = client.get("/api/search", {"q": text, "lang": "en"})
     assert response.status_code in (200, 400)
+
+
+def test_search_page_shows_highlighted_results_codes_and_facets(client, indexed):
+    html = client.get("/en/search", {"q": "export timeout RPT-504012"}).content.decode()
+    assert '<a class="result-title" href="/en/articles/KB-100/" lang="en">Report <mark>export</mark>' in html
+    assert 'href="/en/codes/RPT-504012/"' in html
+    assert "Contoso Reports" in html  # product facet
+
+
+def test_search_page_marks_results_in_another_language(client, indexed):
+    html = client.get("/ko/search", {"q": "RPT-504012"}).content.decode()
+    assert 'class="other-language"' in html
+
+
+def test_search_page_empty_state_and_odd_input(client, indexed):
+    assert "No results" in client.get("/en/search", {"q": "zzqqxx"}).content.decode()
+    for odd in ['"', "title:(", "-", "*?~^", "a" * 3000, "\x00"]:
+        assert client.get("/en/search", {"q": odd}).status_code == 200
+
+
+def test_code_page_lists_every_article_citing_the_code(client, indexed):
+    html = client.get("/fr/codes/rpt504012/").content.decode()
+    assert "/fr/articles/KB-100/" in html
+
+
+def test_rebuild_swaps_in_a_complete_new_index(indexed, settings):
+    backend = get_backend()
+    first = (settings.KB_INDEX_DIR / "CURRENT").read_text()
+    assert backend.rebuild() == 3
+    second = (settings.KB_INDEX_DIR / "CURRENT").read_text()
+    assert second != first and not (settings.KB_INDEX_DIR / first).exists()
+
+
+def test_corrupt_index_is_rebuilt_from_the_database(client, indexed, settings):
+    live = settings.KB_INDEX_DIR / (settings.KB_INDEX_DIR / "CURRENT").read_text()
+    for path in live.iterdir():
+        path.write_bytes(b"garbage")
+    get_backend()._close()
+    assert client.get("/api/search", {"q": "RPT-504012"}).json()["total"] == 1

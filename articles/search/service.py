@@ -100,3 +100,18 @@ def _translation_in(number, language):
         return None
     return {"lang": translation.language, TITLE_STORED: translation.title, SNIPPET: translation.description,
             CODE_LIST: [display for display, _ in translation.error_codes], ARTICLE: number}
+
+
+def articles_citing(code, language, user=None, limit=200):
+    """Every article whose text cites ``code`` (any spelling), one result per article."""
+    from .codes import normalize_code
+    from .schema import CODES
+
+    backend = get_backend()
+    staff = bool(getattr(user, "is_staff", False))
+    with backend.searcher() as searcher:
+        hits = searcher.search(Q.Term(CODES, normalize_code(code)), limit=2000,
+                               mask=None if staff else Q.Term(PUBLIC, "0"))
+        grouped = _group(hits, language, None)
+    results = [_result(group, language) for group in sorted(grouped.values(), key=lambda g: -g["score"])[:limit]]
+    return SearchResults(code, language, len(grouped), results, [code])

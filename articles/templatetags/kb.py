@@ -26,3 +26,20 @@ def native_language(code):
 @register.filter
 def bcp47(code):
     return languages.bcp47(code)
+
+
+@register.filter(needs_autoescape=True)
+def highlight(text, query, autoescape=True):
+    """``text`` escaped, with the query's words (3+ letters, or any CJK run) wrapped in <mark>."""
+    import re
+
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+
+    escaped = conditional_escape(text or "")
+    words = sorted({w for w in re.findall(r"\w{3,}|[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]{2,}", query or "")},
+                   key=len, reverse=True)[:20]
+    if not words:
+        return escaped
+    pattern = re.compile("|".join(re.escape(str(conditional_escape(w))) for w in words), re.IGNORECASE)
+    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", str(escaped)))
