@@ -45,6 +45,7 @@ test: $(VENV)/.dev messages  ## the whole suite on SQLite, then on PostgreSQL wh
 
 bench: $(VENV)/.dev  ## figures for the closing notes (needs ../shared/corpus)
 	$(BIN)/python bench/import.py
+	$(BIN)/python bench/search.py
 
 clean:
 	rm -rf var $(VENV)
