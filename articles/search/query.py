@@ -14,6 +14,7 @@
 import re
 
 from whoosh import query as Q
+from whoosh.query.compound import DefaultOr
 
 from .analysis import analyze
 from .codes import extract_error_codes, normalize_code
@@ -25,7 +26,7 @@ COMMON_SHARE = 0.2  # a term in more than this share of a language's documents i
 # A word is matched in "all" (every text of the translation) and, for extra weight, in the
 # short fields that say what an article is about. Long fields are not queried one by one:
 # each costs as much as "all" and adds little.
-FIELD_BOOSTS = {"all": 1.0, "title": 2.0, "keywords": 1.5, "description": 0.5, "symptoms": 0.5}
+FIELD_BOOSTS = {"all": 1.0, "title": 2.0, "keywords": 1.5, "symptoms": 0.5}
 CODE_BOOST = 30.0
 NUMBER_BOOST = 100.0
 PHRASE_RE = re.compile(r'"([^"]+)"')
@@ -95,8 +96,10 @@ def _language_size(searcher, code):
 def _term_queries(terms, code):
     queries = []
     for term in terms:
-        queries.append(Q.Or([Q.Term(text_field(name, code), term, boost=boost)
-                             for name, boost in FIELD_BOOSTS.items()]))
+        # A binary tree of unions: Whoosh's automatic choice for 3+ clauses on a small segment
+        # preloads arrays per clause, which made every query 3x slower.
+        queries.append(DefaultOr([Q.Term(text_field(name, code), term, boost=boost)
+                                  for name, boost in FIELD_BOOSTS.items()]))
     return queries
 
 
