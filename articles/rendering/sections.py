@@ -120,9 +120,3 @@ def split_sections(markdown):
             found.setdefault(kind, []).append(text)
     return {kind: "\n\n".join(found[kind]) for kind in KINDS if kind in found}
 
-
-def text_outside_sections(markdown):
-    """The body without its KCS sections (their headings stay): what search calls "the rest"."""
-    lines = markdown.split("\n")
-    inside = {index for _, first, end in _section_ranges(lines) for index in range(first, end)}
-    return "\n".join(line for index, line in enumerate(lines) if index not in inside)

@@ -24,7 +24,6 @@ def translation_document(translation, products):
         CODE_LIST: [display for display, _ in translation.error_codes],
         text_field("title", language): translation.title,
         text_field("keywords", language): " ".join(translation.keywords),
-        text_field("description", language): translation.description,
     }
     symptoms = plain_text("\n\n".join(sections.get(kind, "") for kind in SYMPTOM_KINDS))
     document[text_field("symptoms", language)] = symptoms

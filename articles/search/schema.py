@@ -16,10 +16,10 @@ ID_FIELD, ARTICLE, LANG, PUBLIC, NUMBER, CODES, PRODUCTS = "id", "article", "lan
 TITLE_STORED, SNIPPET, CODE_LIST = "title", "snippet", "code_list"
 # "all" holds every text of a translation (title, keywords, description, environment, symptoms,
 # steps, cause, resolution, the rest of the body); the short fields that say what an article is
-# about are indexed again on their own so a query can weight them. Resolution and the rest of
-# the body weigh what "all" gives them: separate fields for them would double the build time
-# and every query's cost for the same ranking (measured: bench/search.py).
-TEXT_FIELDS = ("title", "keywords", "description", "symptoms", "all")
+# about are indexed again on their own so a query can weight them. Description, resolution and
+# the rest of the body weigh what "all" gives them: a field each would add build time and a
+# clause per word to every query for no better ranking (measured with bench/search.py).
+TEXT_FIELDS = ("title", "keywords", "symptoms", "all")
 # Fields whose word positions are kept, for phrase queries: the title and "all", which holds
 # every text field of the translation once and is what a query matches first.
 PHRASE_FIELDS = ("title", "all")
