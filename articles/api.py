@@ -1,12 +1,12 @@
 """The JSON API. Errors are ``{"error": {"code": "...", "message": "..."}}`` with a stable code."""
 from django.db.models import Count
 from django.http import JsonResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import languages
 from .models import Article, ImportRun, Translation
+from .pages import article_url
 
 
 def error_response(code, message, status=400):
@@ -77,7 +77,7 @@ def search(request):
         "codes": found.codes,
         "results": [{
             "article_number": r.article_number, "language": languages.bcp47(r.language), "title": r.title,
-            "url": reverse("articles:article", kwargs={"lang": r.language, "number": r.article_number}),
+            "url": article_url(r.article_number, r.language),
             "snippet": r.snippet, "score": r.score, "error_codes": r.error_codes, "products": r.products,
         } for r in found.results],
         "facets": {"products": found.products, "languages": found.languages},

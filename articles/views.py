@@ -7,6 +7,8 @@ from django.utils import translation
 
 from . import languages, pages
 
+RESULTS_PER_PAGE = 10
+
 
 def with_language(view):
     """Map the URL's language to a served code: 404 when unknown, 301 to the canonical spelling
@@ -88,5 +90,3 @@ def code_page(request, lang, code):
 
     return render(request, "articles/code.html", {"code": code, "found": articles_citing(code, lang, request.user)})
 
-
-RESULTS_PER_PAGE = 10

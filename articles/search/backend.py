@@ -42,7 +42,7 @@ class WhooshBackend:
         self._lock = threading.Lock()
         self._index = None
         self._index_dir = None
-        self._searcher = None
+        self._local = threading.local()
 
     # -- building -----------------------------------------------------------------------
     def rebuild(self):
@@ -134,20 +134,23 @@ class WhooshBackend:
 
     @contextmanager
     def searcher(self):
-        """A searcher on the live index, refreshed when another process has written to it."""
+        """A searcher on the live index, one per thread (Whoosh searchers are not safe to share
+        between threads), refreshed when another process has written to the index."""
         live = self.open_index()
-        with self._lock:
-            if self._searcher is None or self._searcher.ixreader is None:
-                self._searcher = live.searcher()
-            else:
-                self._searcher = self._searcher.refresh()
-            searcher = self._searcher
-        yield searcher
+        local = self._local
+        current = getattr(local, "searcher", None)
+        if current is None or getattr(local, "index", None) is not live:
+            if current is not None:
+                current.close()
+            current = live.searcher()
+        else:
+            current = current.refresh()
+        local.searcher, local.index = current, live
+        yield current
 
     def _close(self):
-        if self._searcher is not None:
-            self._searcher.close()
-        self._searcher = self._index = self._index_dir = None
+        """Forget the open index; every thread's searcher is replaced at its next search."""
+        self._index = self._index_dir = None
 
 
 def _writer(live):

@@ -42,7 +42,6 @@ def build_query(text, language, searcher):
     excluded = EXCLUDE_RE.findall(text)
     text = EXCLUDE_RE.sub(" ", text)
     codes = extract_error_codes(" ".join([text] + phrases), query=True)
-    languages = [language]
     should = []
     # Constant scores: an article citing the code gets the same lift whatever else it cites,
     # and the words of the query decide between them.
@@ -50,24 +49,21 @@ def build_query(text, language, searcher):
         should.append(Q.ConstantScoreQuery(Q.Term(CODES, key), score=CODE_BOOST))
     for candidate in NUMBER_RE.findall(text):
         should.append(Q.ConstantScoreQuery(Q.Term(NUMBER, normalize_code(candidate)), score=NUMBER_BOOST))
-    for code in languages:
-        analysed = analyze(text, code)
-        terms = _rare_terms(analysed, code, searcher)
-        term_queries = _term_queries(terms, code)
-        should.extend(term_queries)
-        if 1 < len(term_queries) <= MAX_TERMS:
-            # Coordination: an article matching every word counts them twice.
-            should.append(Q.And(term_queries))
-        should.extend(_phrase_queries(phrases, code))
-        if 1 < len(analysed) <= MAX_TERMS:
-            # The words in the order typed: a fragment copied from an article ranks it first.
-            should.append(Q.Or([Q.Phrase(text_field(name, code), analysed, boost=FIELD_BOOSTS[name] * 2)
-                                for name in PHRASE_FIELDS]))
+    analysed = analyze(text, language)
+    term_queries = _term_queries(_rare_terms(analysed, language, searcher), language)
+    should.extend(term_queries)
+    if 1 < len(term_queries) <= MAX_TERMS:
+        # Coordination: an article matching every word counts them twice.
+        should.append(Q.And(term_queries))
+    should.extend(_phrase_queries(phrases, language))
+    if 1 < len(analysed) <= MAX_TERMS:
+        # The words in the order typed: a fragment copied from an article ranks it first.
+        should.append(Q.Or([Q.Phrase(text_field(name, language), analysed, boost=FIELD_BOOSTS[name] * 2)
+                            for name in PHRASE_FIELDS]))
     if not should:
         return None, codes
     result = Q.Or(should)
-    negatives = [_term_queries(analyze(word, code), code) for word in excluded for code in languages]
-    negatives = [q for group in negatives for q in group]
+    negatives = [q for word in excluded for q in _term_queries(analyze(word, language), language)]
     if negatives:
         result = Q.AndNot(result, Q.Or(negatives))
     return result, codes

@@ -49,7 +49,7 @@ def search(text, language, user=None, limit=10, page=1, product=None):
             return SearchResults(text, language, 0, [], [display for display, _ in codes])
         # A mask of the few non-public documents costs far less than a filter of all the others.
         hits = searcher.search(query, limit=CANDIDATES, mask=None if staff else Q.Term(PUBLIC, "0"))
-        grouped = _group(hits, language, product)
+        grouped = _group(hits, product)
     ordered = sorted(grouped.values(), key=lambda g: -g["score"])
     facets_products, facets_languages = {}, {}
     for group in ordered:
@@ -63,7 +63,7 @@ def search(text, language, user=None, limit=10, page=1, product=None):
                          facets_products, facets_languages)
 
 
-def _group(hits, language, product):
+def _group(hits, product):
     groups = {}
     for hit in hits:
         fields = hit.fields()
@@ -112,6 +112,6 @@ def articles_citing(code, language, user=None, limit=200):
     with backend.searcher() as searcher:
         hits = searcher.search(Q.Term(CODES, normalize_code(code)), limit=2000,
                                mask=None if staff else Q.Term(PUBLIC, "0"))
-        grouped = _group(hits, language, None)
+        grouped = _group(hits, None)
     results = [_result(group, language) for group in sorted(grouped.values(), key=lambda g: -g["score"])[:limit]]
     return SearchResults(code, language, len(grouped), results, [code])
