@@ -30,6 +30,9 @@ logger = logging.getLogger(__name__)
 CURRENT = "CURRENT"
 BUILD_PROCESSES = max(1, min(2, os.cpu_count() or 1))
 WRITER_TIMEOUT = 10.0  # seconds a save waits for the index lock before giving up with an error
+# Above this many translations one writer updating in place is slower than a parallel rebuild
+# (8,328 updates: minutes; a rebuild: about 25 s), and a rebuild leaves a tidier index.
+BULK_UPDATE = 1000
 
 
 class IndexUnavailable(RuntimeError):
@@ -79,6 +82,10 @@ class WhooshBackend:
         """Index (or re-index) these translations, removing those that no longer exist."""
         ids = [str(pk) for pk in translation_ids]
         if not ids:
+            return
+        if self._live_dir() is None or len(ids) > BULK_UPDATE:
+            # The database is the source of truth: a rebuild indexes these and everything else.
+            self.rebuild()
             return
         live = self.open_index()
         writer = _writer(live)
