@@ -13,7 +13,7 @@ from .. import languages
 from ..models import Translation
 from . import get_backend
 from .query import build_query
-from .schema import ARTICLE, CODE_LIST, PRODUCTS, PUBLIC, SNIPPET, TITLE_STORED
+from .schema import ARTICLE, CODE_LIST, PUBLIC, SNIPPET, TITLE_STORED
 
 CANDIDATES = 300  # hits read to group into articles and facets
 
@@ -45,49 +45,49 @@ def search(text, language, user=None, limit=10, page=1, product=None):
     staff = bool(getattr(user, "is_staff", False))
     with backend.searcher() as searcher:
         query, codes = build_query(text, language, searcher)
+        codes = [display for display, _ in codes]
         if query is None:
-            return SearchResults(text, language, 0, [], [display for display, _ in codes])
+            return SearchResults(text, language, 0, [], codes)
         # A mask of the few non-public documents costs far less than a filter of all the others.
         hits = searcher.search(query, limit=CANDIDATES, mask=None if staff else Q.Term(PUBLIC, "0"))
-        grouped = _group(hits, product)
-    ordered = sorted(grouped.values(), key=lambda g: -g["score"])
+        ordered = _group(hits, backend.summaries(searcher), product)
+        start = (page - 1) * limit
+        results = [_result(group, language, searcher) for group in ordered[start:start + limit]]
     facets_products, facets_languages = {}, {}
     for group in ordered:
         for name in group["products"]:
             facets_products[name] = facets_products.get(name, 0) + 1
         for code in group["languages"]:
             facets_languages[code] = facets_languages.get(code, 0) + 1
-    start = (page - 1) * limit
-    results = [_result(group, language) for group in ordered[start:start + limit]]
-    return SearchResults(text, language, len(ordered), results, [display for display, _ in codes],
-                         facets_products, facets_languages)
+    return SearchResults(text, language, len(ordered), results, codes, facets_products, facets_languages)
 
 
-def _group(hits, product):
+def _group(hits, summaries, product):
+    """Hits → one group per article, best first: its score is its best translation's."""
     groups = {}
     for hit in hits:
-        fields = hit.fields()
-        products = [p for p in (fields.get(PRODUCTS) or "").split(",") if p]
+        article, lang, products = summaries[hit.docnum]
         if product and product not in products:
             continue
-        group = groups.setdefault(fields[ARTICLE], {"score": 0.0, "hits": [], "products": set(), "languages": set()})
+        group = groups.setdefault(article, {"article": article, "score": 0.0, "hits": [],
+                                            "products": set(), "languages": set()})
         group["score"] = max(group["score"], hit.score)
-        group["hits"].append((fields, hit.score))
+        group["hits"].append((lang, hit.docnum))
         group["products"].update(products)
-        group["languages"].add(fields["lang"])
-    return groups
+        group["languages"].add(lang)
+    return sorted(groups.values(), key=lambda g: -g["score"])
 
 
-def _result(group, language):
-    fields, score = languages.pick_by_language(group["hits"], language, language_of=lambda pair: pair[0]["lang"])
-    shown = fields
-    if fields["lang"] != language:
+def _result(group, language, searcher):
+    lang, docnum = languages.pick_by_language(group["hits"], language, language_of=lambda pair: pair[0])
+    shown = searcher.stored_fields(docnum)
+    if lang != language:
         # The searcher's translation may exist without having matched (e.g. an English log line).
-        better = _translation_in(fields[ARTICLE], language)
+        better = _translation_in(group["article"], language)
         if better is not None:
             shown = better
     return Result(
-        article_number=fields[ARTICLE], language=shown["lang"], title=shown[TITLE_STORED],
+        article_number=group["article"], language=shown["lang"], title=shown[TITLE_STORED],
         snippet=shown.get(SNIPPET) or "", score=round(group["score"], 3),
         error_codes=list(shown.get(CODE_LIST) or []), products=sorted(group["products"]),
     )
@@ -112,6 +112,6 @@ def articles_citing(code, language, user=None, limit=200):
     with backend.searcher() as searcher:
         hits = searcher.search(Q.Term(CODES, normalize_code(code)), limit=2000,
                                mask=None if staff else Q.Term(PUBLIC, "0"))
-        grouped = _group(hits, None)
-    results = [_result(group, language) for group in sorted(grouped.values(), key=lambda g: -g["score"])[:limit]]
-    return SearchResults(code, language, len(grouped), results, [code])
+        ordered = _group(hits, backend.summaries(searcher), None)
+        results = [_result(group, language, searcher) for group in ordered[:limit]]
+    return SearchResults(code, language, len(ordered), results, [code])
