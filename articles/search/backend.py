@@ -24,7 +24,7 @@ from whoosh.writing import LockError
 
 from ..models import Translation
 from .documents import translation_document
-from .schema import ARTICLE, ID_FIELD, LANG, PRODUCTS, build_schema
+from .schema import ARTICLE, ID_FIELD, LANG, PRODUCTS, PUBLIC, build_schema
 
 logger = logging.getLogger(__name__)
 CURRENT = "CURRENT"
@@ -156,21 +156,28 @@ class WhooshBackend:
         yield current
 
     def summaries(self, searcher):
-        """``docnum → (article, language, products)`` for every document the searcher
-        sees, read once per searcher: grouping hundreds of hits into articles then costs no
-        stored-field reads (they were a sixth of each query's time)."""
+        """The searcher's ``Summaries``, read once per searcher: grouping hundreds of hits into
+        articles then reads no stored fields (that was a sixth of each query's time)."""
         local = self._local
         if getattr(local, "summaries_for", None) is not searcher:
-            table = {}
-            for docnum, fields in searcher.reader().iter_docs():
-                products = tuple(p for p in (fields.get(PRODUCTS) or "").split(",") if p)
-                table[docnum] = (fields[ARTICLE], fields[LANG], products)
-            local.summaries, local.summaries_for = table, searcher
+            local.summaries, local.summaries_for = Summaries(searcher.reader()), searcher
         return local.summaries
 
     def _close(self):
         """Forget the open index; every thread's searcher is replaced at its next search."""
         self._index = self._index_dir = None
+
+
+class Summaries:
+    """What grouping needs of every document: ``by_doc[docnum] = (article, language, products)``
+    and ``by_translation[(article, language)] = (docnum, public)``."""
+
+    def __init__(self, reader):
+        self.by_doc, self.by_translation = {}, {}
+        for docnum, fields in reader.iter_docs():
+            products = tuple(p for p in (fields.get(PRODUCTS) or "").split(",") if p)
+            self.by_doc[docnum] = (fields[ARTICLE], fields[LANG], products)
+            self.by_translation[(fields[ARTICLE], fields[LANG])] = (docnum, fields[PUBLIC] == "1")
 
 
 def _writer(live):

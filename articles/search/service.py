@@ -10,10 +10,9 @@ from dataclasses import dataclass, field
 from whoosh import query as Q
 
 from .. import languages
-from ..models import Translation
 from . import get_backend
 from .query import build_query
-from .schema import ARTICLE, CODE_LIST, PUBLIC, SNIPPET, TITLE_STORED
+from .schema import CODE_LIST, LANG, PUBLIC, SNIPPET, TITLE_STORED
 
 CANDIDATES = 300  # hits read to group into articles and facets
 
@@ -50,9 +49,10 @@ def search(text, language, user=None, limit=10, page=1, product=None):
             return SearchResults(text, language, 0, [], codes)
         # A mask of the few non-public documents costs far less than a filter of all the others.
         hits = searcher.search(query, limit=CANDIDATES, mask=None if staff else Q.Term(PUBLIC, "0"))
-        ordered = _group(hits, backend.summaries(searcher), product)
+        summaries = backend.summaries(searcher)
+        ordered = _group(hits, summaries.by_doc, product)
         start = (page - 1) * limit
-        results = [_result(group, language, searcher) for group in ordered[start:start + limit]]
+        results = [_result(group, language, searcher, summaries, staff) for group in ordered[start:start + limit]]
     facets_products, facets_languages = {}, {}
     for group in ordered:
         for name in group["products"]:
@@ -78,28 +78,19 @@ def _group(hits, summaries, product):
     return sorted(groups.values(), key=lambda g: -g["score"])
 
 
-def _result(group, language, searcher):
+def _result(group, language, searcher, summaries, staff):
     lang, docnum = languages.pick_by_language(group["hits"], language, language_of=lambda pair: pair[0])
-    shown = searcher.stored_fields(docnum)
     if lang != language:
         # The searcher's translation may exist without having matched (e.g. an English log line).
-        better = _translation_in(group["article"], language)
-        if better is not None:
-            shown = better
+        docnum_in_language, public = summaries.by_translation.get((group["article"], language), (None, False))
+        if docnum_in_language is not None and (public or staff):
+            docnum = docnum_in_language
+    shown = searcher.stored_fields(docnum)
     return Result(
-        article_number=group["article"], language=shown["lang"], title=shown[TITLE_STORED],
+        article_number=group["article"], language=shown[LANG], title=shown[TITLE_STORED],
         snippet=shown.get(SNIPPET) or "", score=round(group["score"], 3),
         error_codes=list(shown.get(CODE_LIST) or []), products=sorted(group["products"]),
     )
-
-
-def _translation_in(number, language):
-    translation = (Translation.objects.public().filter(article__number=number, language=language)
-                   .only("title", "description", "error_codes", "language").first())
-    if translation is None:
-        return None
-    return {"lang": translation.language, TITLE_STORED: translation.title, SNIPPET: translation.description,
-            CODE_LIST: [display for display, _ in translation.error_codes], ARTICLE: number}
 
 
 def articles_citing(code, language, user=None, limit=200):
@@ -112,6 +103,7 @@ def articles_citing(code, language, user=None, limit=200):
     with backend.searcher() as searcher:
         hits = searcher.search(Q.Term(CODES, normalize_code(code)), limit=2000,
                                mask=None if staff else Q.Term(PUBLIC, "0"))
-        ordered = _group(hits, backend.summaries(searcher), None)
-        results = [_result(group, language, searcher) for group in ordered[:limit]]
+        summaries = backend.summaries(searcher)
+        ordered = _group(hits, summaries.by_doc, None)
+        results = [_result(group, language, searcher, summaries, staff) for group in ordered[:limit]]
     return SearchResults(code, language, len(ordered), results, [code])
