@@ -6,7 +6,9 @@ MANAGE := $(BIN)/python manage.py
 KB_IMPORT ?= samples
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test setup messages import index check-corpus bench clean
+WORKERS ?= 2
+
+.PHONY: run serve test setup messages import index check-corpus bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +37,9 @@ index: import  ## rebuild the search index from the database (beside the live on
 
 run: index  ## set up, import the samples (or KB_IMPORT), index them and serve http://127.0.0.1:8000
 	$(MANAGE) runserver $(HOST)
+
+serve: index  ## like run, under gunicorn (a production server: no autoreload, one searcher per worker)
+	$(BIN)/gunicorn kb.wsgi --bind $(HOST) --workers $(WORKERS) --access-logfile -
 
 test: $(VENV)/.dev messages  ## the whole suite on SQLite, then on PostgreSQL when KB_TEST_POSTGRES_URL is set
 	$(BIN)/python -m pytest
