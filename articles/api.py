@@ -74,7 +74,7 @@ def search(request):
         return error_response("index_unavailable", error, status=503)
     return JsonResponse({
         "query": text, "language": languages.bcp47(language), "total": found.total, "page": page,
-        "codes": found.codes,
+        "codes": found.codes, "did_you_mean": found.suggestion,
         "results": [{
             "article_number": r.article_number, "language": languages.bcp47(r.language), "title": r.title,
             "url": article_url(r.article_number, r.language),

@@ -24,10 +24,11 @@ from whoosh.writing import LockError
 
 from ..models import Translation
 from .documents import translation_document
-from .schema import ARTICLE, ID_FIELD, LANG, PRODUCTS, PUBLIC, build_schema
+from .schema import ARTICLE, ID_FIELD, LANG, PRODUCTS, PUBLIC, SCHEMA_VERSION, build_schema
 
 logger = logging.getLogger(__name__)
 CURRENT = "CURRENT"
+SCHEMA_FILE = "KB_SCHEMA"  # inside each index folder: the SCHEMA_VERSION it was built with
 BUILD_PROCESSES = max(1, min(2, os.cpu_count() or 1))
 WRITER_TIMEOUT = 10.0  # seconds a save waits for the index lock before giving up with an error
 # Above this many translations one writer updating in place is slower than a parallel rebuild
@@ -64,6 +65,7 @@ class WhooshBackend:
                 writer.add_document(**document)
                 count += 1
             writer.commit(optimize=True)
+            (target / SCHEMA_FILE).write_text(str(SCHEMA_VERSION))
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise
@@ -120,6 +122,10 @@ class WhooshBackend:
             self._close()
         if folder is None:
             logger.warning("search index missing under %s: rebuilding it from the database", self.root)
+            self.rebuild()
+        elif _schema_version(folder) != SCHEMA_VERSION:
+            logger.warning("search index %s was built with schema %s, this code needs %s: rebuilding it "
+                           "from the database", folder.name, _schema_version(folder), SCHEMA_VERSION)
             self.rebuild()
         else:
             try:
@@ -178,6 +184,13 @@ class Summaries:
             products = tuple(p for p in (fields.get(PRODUCTS) or "").split(",") if p)
             self.by_doc[docnum] = (fields[ARTICLE], fields[LANG], products)
             self.by_translation[(fields[ARTICLE], fields[LANG])] = (docnum, fields[PUBLIC] == "1")
+
+
+def _schema_version(folder):
+    try:
+        return int((folder / SCHEMA_FILE).read_text())
+    except (OSError, ValueError):
+        return None
 
 
 def _writer(live):

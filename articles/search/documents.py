@@ -2,7 +2,7 @@
 from ..rendering import plain_text
 from .codes import normalize_code
 from .schema import (ARTICLE, CODE_LIST, CODES, ID_FIELD, LANG, NUMBER, PRODUCTS, PUBLIC, SNIPPET,
-                     TITLE_STORED, text_field)
+                     SPELLING, TITLE_STORED, text_field)
 
 SYMPTOM_KINDS = ("symptoms", "steps")  # what the reader sees happen
 
@@ -27,6 +27,8 @@ def translation_document(translation, products):
     }
     symptoms = plain_text("\n\n".join(sections.get(kind, "") for kind in SYMPTOM_KINDS))
     document[text_field("symptoms", language)] = symptoms
+    document[SPELLING] = "\n".join([translation.title, " ".join(translation.keywords),
+                                    translation.description, symptoms])
     document[text_field("all", language)] = "\n".join([
         translation.title, " ".join(translation.keywords), translation.description, plain_text(translation.body)])
     return document

@@ -5,8 +5,10 @@
     number      normalised article number (ka23014)       codes     normalised error codes (exact)
     products    product names (facets, stored)            title     stored, for results
     snippet     stored description, for results           code_list stored display forms of the codes
+    spelling    unstemmed words of title, keywords, description and symptoms ("did you mean")
     <field>_<lang>  text per language for TEXT_FIELDS, e.g. title_fr, symptoms_ko, all_ja
 """
+from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from ..languages import site_languages
@@ -14,6 +16,9 @@ from .analysis import analyzer_for
 
 ID_FIELD, ARTICLE, LANG, PUBLIC, NUMBER, CODES, PRODUCTS = "id", "article", "lang", "public", "number", "codes", "products"
 TITLE_STORED, SNIPPET, CODE_LIST = "title", "snippet", "code_list"
+# Bumped whenever fields or analysis change: an index of another version is rebuilt on open.
+SCHEMA_VERSION = 2
+SPELLING = "spelling"  # unstemmed words of the short texts, for "did you mean" (spelling.py)
 # "all" holds every text of a translation (title, keywords, description, environment, symptoms,
 # steps, cause, resolution, the rest of the body); the short fields that say what an article is
 # about are indexed again on their own so a query can weight them. Description, resolution and
@@ -42,6 +47,7 @@ def build_schema(languages=None):
         TITLE_STORED: STORED,
         SNIPPET: STORED,
         CODE_LIST: STORED,
+        SPELLING: TEXT(analyzer=RegexTokenizer(r"[^\W\d_]{4,}") | LowercaseFilter(), phrase=False),
     }
     for code in languages or site_languages():
         for name in TEXT_FIELDS:

@@ -12,6 +12,7 @@ from whoosh import query as Q
 from .. import languages
 from . import get_backend
 from .query import build_query
+from .spelling import suggest
 from .schema import CODE_LIST, LANG, PUBLIC, SNIPPET, TITLE_STORED
 
 CANDIDATES = 300  # hits read to group into articles and facets
@@ -37,6 +38,7 @@ class SearchResults:
     codes: list = field(default_factory=list)  # the codes recognised in the query
     products: dict = field(default_factory=dict)  # facet: product -> articles
     languages: dict = field(default_factory=dict)  # facet: language -> articles
+    suggestion: str = None  # the query with misspelt words corrected ("did you mean")
 
 
 def search(text, language, user=None, limit=10, page=1, product=None):
@@ -45,8 +47,9 @@ def search(text, language, user=None, limit=10, page=1, product=None):
     with backend.searcher() as searcher:
         query, codes = build_query(text, language, searcher)
         codes = [display for display, _ in codes]
+        suggestion = suggest(text, language, searcher)
         if query is None:
-            return SearchResults(text, language, 0, [], codes)
+            return SearchResults(text, language, 0, [], codes, suggestion=suggestion)
         # A mask of the few non-public documents costs far less than a filter of all the others.
         hits = searcher.search(query, limit=CANDIDATES, mask=None if staff else Q.Term(PUBLIC, "0"))
         summaries = backend.summaries(searcher)
@@ -59,7 +62,8 @@ def search(text, language, user=None, limit=10, page=1, product=None):
             facets_products[name] = facets_products.get(name, 0) + 1
         for code in group["languages"]:
             facets_languages[code] = facets_languages.get(code, 0) + 1
-    return SearchResults(text, language, len(ordered), results, codes, facets_products, facets_languages)
+    return SearchResults(text, language, len(ordered), results, codes, facets_products, facets_languages,
+                         suggestion)
 
 
 def _group(hits, summaries, product):

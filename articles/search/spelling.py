@@ -1,0 +1,64 @@
+"""“Did you mean”: a corrected query when a word of the query is in no document.
+
+A word is unknown when none of its analysed terms occurs in the searcher's language (the
+stemmed ``all_<lang>`` field). Corrections come from the ``spelling`` field — the unstemmed
+words of titles, keywords, descriptions and symptoms, so suggestions are words people can
+read — nearest edit distance first, then most frequent, and must themselves occur in the
+searcher's language. Codes, numbers, short words and CJK text are left alone.
+"""
+import re
+
+from .analysis import CJK_CHAR_RE, analyze
+from .codes import extract_error_codes
+from .schema import SPELLING, text_field
+
+WORD_RE = re.compile(r"[^\W\d_]{4,}")  # letters only: codes, ids and numbers are not spelled
+CANDIDATES = 8
+PREFIX = 2  # misspellings rarely touch the first letters, and the search is far cheaper
+MAX_WORDS = 8  # a longer text is a pasted log or message, not something typed and misspelt
+
+
+def suggest(text, language, searcher):
+    """The text with its unknown words corrected, or ``None`` when nothing needs correcting
+    or no correction is known."""
+    words = list(dict.fromkeys(WORD_RE.findall(text or "")))
+    if len(words) > MAX_WORDS or len(text) > 200:
+        return None
+    code_parts = {part.lower() for display, _ in extract_error_codes(text, query=True)
+                  for part in re.findall(r"\w+", display)}
+    corrector = searcher.corrector(SPELLING)
+    corrected, changed = text, False
+    for word in words:
+        if CJK_CHAR_RE.search(word) or word.lower() in code_parts:
+            continue
+        if _known(word, language, searcher):
+            continue
+        replacement = _correction(word.lower(), language, searcher, corrector)
+        if replacement:
+            corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", _same_case(word, replacement), corrected)
+            changed = True
+    return corrected if changed else None
+
+
+def _correction(word, language, searcher, corrector):
+    """The nearest known word: one edit away first, then two for longer words. Whoosh ranks
+    the suggestions within a distance by frequency only, hence one call per distance."""
+    for maxdist in (1, 2) if len(word) >= 7 else (1,):
+        for candidate in corrector.suggest(word, limit=CANDIDATES, maxdist=maxdist, prefix=PREFIX):
+            if _known(candidate, language, searcher):
+                return candidate
+    return None
+
+
+def _known(word, language, searcher):
+    terms = analyze(word, language)
+    field = text_field("all", language)
+    return bool(terms) and any(searcher.doc_frequency(field, term) for term in terms)
+
+
+def _same_case(typed, candidate):
+    if typed.isupper():
+        return candidate.upper()
+    if typed[:1].isupper():
+        return candidate[:1].upper() + candidate[1:]
+    return candidate
