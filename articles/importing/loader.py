@@ -20,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from ..search import upkeep
 from ..models import Article, ImportRun, Product, Translation
 from ..rendering import RENDERER_VERSION
 from .errors import SourceError
@@ -34,11 +35,13 @@ def import_paths(paths, *, language=None, dry_run=False, use_path_rule=True, pro
     started = timezone.now()
     report = ImportReport(dry_run=dry_run)
     loader = _Loader(report, dry_run=dry_run)
-    for path, explicit in find_sources(paths):
-        if progress:
-            progress(path)
-        outcome = loader.load(path, explicit=explicit, language=language, use_path_rule=use_path_rule)
-        report.add(outcome)
+    # The caller indexes report.saved_translation_ids once, rather than each save on its own.
+    with upkeep.deferred():
+        for path, explicit in find_sources(paths):
+            if progress:
+                progress(path)
+            outcome = loader.load(path, explicit=explicit, language=language, use_path_rule=use_path_rule)
+            report.add(outcome)
     if not dry_run:
         _record_run(report, paths, started)
     return report

@@ -4,8 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.importing import import_paths
 from articles.languages import UnknownLanguage, require_language
-from articles.search import get_backend
-from articles.search.backend import IndexUnavailable
+from articles.search import upkeep
 
 
 class Command(BaseCommand):
@@ -32,9 +31,8 @@ class Command(BaseCommand):
         if not dry_run and report.saved_translation_ids:
             # Searchable when this command returns; the index is derived, so a failure here is
             # reported but leaves the database as imported (rebuild_index recovers).
-            try:
-                get_backend().update(report.saved_translation_ids)
-            except IndexUnavailable as error:
+            error = upkeep.index_now(report.saved_translation_ids)
+            if error:
                 self.stderr.write(f"search index not updated ({error}); run rebuild_index")
         self._print(report, verbosity)
         if not report.ok:
