@@ -118,3 +118,51 @@ def test_corrupt_index_is_rebuilt_from_the_database(client, indexed, settings):
         path.write_bytes(b"garbage")
     get_backend()._close()
     assert client.get("/api/search", {"q": "RPT-504012"}).json()["total"] == 1
+
+
+def test_misspelt_words_get_a_did_you_mean(client, indexed):
+    body = client.get("/api/search", {"q": "exprt timout", "lang": "en"}).json()
+    assert body["did_you_mean"] == "export timeout"
+    html = client.get("/en/search", {"q": "exprt timout"}).content.decode()
+    assert 'href="?q=export%20timeout">export timeout</a>' in html
+    # Correct words, codes and ids are left alone.
+    assert client.get("/api/search", {"q": "export timeout RPT-504012"}).json()["did_you_mean"] is None
+    assert client.get("/api/search", {"q": "Rapport exportation", "lang": "fr"}).json()["did_you_mean"] is None
+
+
+def test_a_saved_translation_is_searchable_when_the_save_returns(indexed, django_capture_on_commit_callbacks):
+    from articles.models import Translation
+    from articles.search.service import search
+
+    translation = Translation.objects.get(article__number="KB-100", language="en")
+    translation.title = "Report export halts on the quarterly ledger"
+    with django_capture_on_commit_callbacks(execute=True):
+        translation.save()
+    assert [r.article_number for r in search("quarterly ledger", "en").results] == ["KB-100"]
+    with django_capture_on_commit_callbacks(execute=True):
+        translation.article.audience = "internal"
+        translation.article.save()
+    assert search("RPT-504012", "en").total == 0  # no longer public: gone for anonymous readers
+    assert search("RPT-504012", "en", user=type("Staff", (), {"is_staff": True})()).total == 1
+
+
+def test_hiding_a_translation_in_the_admin_removes_it_from_search(client, indexed, admin_user,
+                                                                   django_capture_on_commit_callbacks):
+    from articles.models import Translation
+
+    translation = Translation.objects.get(article__number="KB-100", language="fr")
+    client.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/articles/translation/{translation.pk}/change/", {"hidden": "on"})
+    assert response.status_code == 302
+    client.logout()
+    results = client.get("/api/search", {"q": "RPT-504012", "lang": "fr"}).json()["results"]
+    assert [(r["article_number"], r["language"]) for r in results] == [("KB-100", "en")]
+
+
+def test_an_index_of_another_schema_version_is_rebuilt(client, indexed, settings):
+    live = settings.KB_INDEX_DIR / (settings.KB_INDEX_DIR / "CURRENT").read_text()
+    (live / "KB_SCHEMA").write_text("1")
+    get_backend()._close()
+    assert client.get("/api/search", {"q": "RPT-504012"}).json()["total"] == 1
+    assert (settings.KB_INDEX_DIR / "CURRENT").read_text() != live.name
