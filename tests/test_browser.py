@@ -52,3 +52,15 @@ def test_interface_language_menu_switches_the_home_page(page):
     page.select_option(".site-languages select", label="한국어")
     page.wait_for_url("**/ko/")
     assert page.locator("html").get_attribute("lang") == "ko"
+
+
+def test_search_box_offers_a_correction_that_finds_the_article(page):
+    page.goto("/en/")
+    page.fill('input[name="q"]', "exprt timout")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/en/search?q=exprt+timout")
+    suggestion = page.locator(".suggestion a")
+    assert suggestion.inner_text() == "export timeout"
+    suggestion.click()
+    page.wait_for_url("**/en/search?q=export%20timeout")
+    assert page.locator(".result-title").first.inner_text().startswith("Report export times out")
