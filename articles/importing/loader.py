@@ -20,9 +20,9 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from ..search import upkeep
 from ..models import Article, ImportRun, Product, Translation
 from ..rendering import RENDERER_VERSION
+from ..search import upkeep
 from .errors import SourceError
 from .report import FAILED, IMPORTED, SKIPPED, UNCHANGED, UPDATED, FileOutcome, ImportReport
 from .sources import NotAnArticle, find_sources, read_source, render_source

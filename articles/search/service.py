@@ -11,9 +11,10 @@ from whoosh import query as Q
 
 from .. import languages
 from . import get_backend
+from .codes import normalize_code
 from .query import build_query
+from .schema import CODE_LIST, CODES, LANG, PUBLIC, SNIPPET, TITLE_STORED
 from .spelling import suggest
-from .schema import CODE_LIST, LANG, PUBLIC, SNIPPET, TITLE_STORED
 
 CANDIDATES = 300  # hits read to group into articles and facets
 
@@ -38,7 +39,7 @@ class SearchResults:
     codes: list = field(default_factory=list)  # the codes recognised in the query
     products: dict = field(default_factory=dict)  # facet: product -> articles
     languages: dict = field(default_factory=dict)  # facet: language -> articles
-    suggestion: str = None  # the query with misspelt words corrected ("did you mean")
+    suggestion: str | None = None  # the query with misspelt words corrected ("did you mean")
 
 
 def search(text, language, user=None, limit=10, page=1, product=None):
@@ -99,9 +100,6 @@ def _result(group, language, searcher, summaries, staff):
 
 def articles_citing(code, language, user=None, limit=200):
     """Every article whose text cites ``code`` (any spelling), one result per article."""
-    from .codes import normalize_code
-    from .schema import CODES
-
     backend = get_backend()
     staff = bool(getattr(user, "is_staff", False))
     with backend.searcher() as searcher:

@@ -21,7 +21,8 @@ MAX_WORDS = 8  # a longer text is a pasted log or message, not something typed a
 def suggest(text, language, searcher):
     """The text with its unknown words corrected, or ``None`` when nothing needs correcting
     or no correction is known."""
-    words = list(dict.fromkeys(WORD_RE.findall(text or "")))
+    text = text or ""
+    words = list(dict.fromkeys(WORD_RE.findall(text)))
     if len(words) > MAX_WORDS or len(text) > 200:
         return None
     code_parts = {part.lower() for display, _ in extract_error_codes(text, query=True)

@@ -38,8 +38,10 @@ def is_deferred():
 
 def index_on_commit(translation_ids):
     """Index these translations once the current transaction commits (now, outside one)."""
+    if is_deferred():
+        return  # before reading the ids: an article's are a query, wasted during an import
     ids = list(translation_ids)
-    if ids and not is_deferred():
+    if ids:
         transaction.on_commit(lambda: index_now(ids))
 
 
