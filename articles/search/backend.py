@@ -24,6 +24,7 @@ from whoosh.writing import LockError
 
 from ..models import Translation
 from .documents import translation_document
+from .scoring import FieldLengths
 from .schema import ARTICLE, ID_FIELD, LANG, PRODUCTS, PUBLIC, SCHEMA_VERSION, build_schema
 
 logger = logging.getLogger(__name__)
@@ -163,7 +164,8 @@ class WhooshBackend:
 
     def summaries(self, searcher):
         """The searcher's ``Summaries``, read once per searcher: grouping hundreds of hits into
-        articles then reads no stored fields (that was a sixth of each query's time)."""
+        articles then reads no stored fields (that was a sixth of each query's time), and
+        scoring looks up field lengths in lists."""
         local = self._local
         if getattr(local, "summaries_for", None) is not searcher:
             local.summaries, local.summaries_for = Summaries(searcher.reader()), searcher
@@ -175,15 +177,21 @@ class WhooshBackend:
 
 
 class Summaries:
-    """What grouping needs of every document: ``by_doc[docnum] = (article, language, products)``
-    and ``by_translation[(article, language)] = (docnum, public)``."""
+    """What searching needs of every document, for one searcher:
+    ``by_doc[docnum] = (article, language, products)``,
+    ``by_translation[(article, language)] = (docnum, public)``, ``private`` (the docnums
+    anonymous readers may not see) and ``lengths`` (``scoring.FieldLengths``, filled lazily)."""
 
     def __init__(self, reader):
-        self.by_doc, self.by_translation = {}, {}
+        self.by_doc, self.by_translation, self.private = {}, {}, set()
+        self.lengths = FieldLengths()
         for docnum, fields in reader.iter_docs():
             products = tuple(p for p in (fields.get(PRODUCTS) or "").split(",") if p)
+            public = fields[PUBLIC] == "1"
             self.by_doc[docnum] = (fields[ARTICLE], fields[LANG], products)
-            self.by_translation[(fields[ARTICLE], fields[LANG])] = (docnum, fields[PUBLIC] == "1")
+            self.by_translation[(fields[ARTICLE], fields[LANG])] = (docnum, public)
+            if not public:
+                self.private.add(docnum)
 
 
 def _schema_version(folder):

@@ -1,6 +1,7 @@
 """User text → a Whoosh query. The text is never parsed as Whoosh syntax.
 
-``build_query(text, language, searcher)`` returns ``(query, codes)``:
+``build_query(text, language, searcher)`` returns ``(query, codes)``; the query is a sum
+(``Or``) of clauses, scored by ``scoring.top_documents``:
 
 - ``"quoted phrases"`` become phrase queries and ``-word`` excludes a word: the only operators;
 - the words in the order typed also count as a phrase (a copied fragment ranks its article first);
@@ -14,7 +15,6 @@
 import re
 
 from whoosh import query as Q
-from whoosh.query.compound import DefaultOr, PreloadedOr
 
 from .analysis import analyze
 from .codes import extract_error_codes, normalize_code
@@ -59,9 +59,8 @@ def build_query(text, language, searcher):
                             for name in PHRASE_FIELDS]))
     if not should:
         return None, codes
-    # The clauses' matches preloaded into one array: cheaper than a tree of unions at any
-    # segment size (Whoosh picks the tree above 5,000 documents, which doubled the slow tail).
-    result = PreloadedOr(should)
+    # A sum of clauses; scoring.top_documents scores its plain terms a posting block at a time.
+    result = Q.Or(should)
     negatives = [q for word in excluded for q in _term_queries(analyze(word, language), language)]
     if negatives:
         result = Q.AndNot(result, Q.Or(negatives))
@@ -89,13 +88,8 @@ def _language_size(searcher, code):
 
 
 def _term_queries(terms, code):
-    queries = []
-    for term in terms:
-        # A binary tree of unions: Whoosh's automatic choice for 3+ clauses on a small segment
-        # preloads arrays per clause, which made every query 3x slower.
-        queries.append(DefaultOr([Q.Term(text_field(name, code), term, boost=boost)
-                                  for name, boost in FIELD_BOOSTS.items()]))
-    return queries
+    return [Q.Or([Q.Term(text_field(name, code), term, boost=boost) for name, boost in FIELD_BOOSTS.items()])
+            for term in terms]
 
 
 def _phrase_queries(phrases, code):

@@ -13,7 +13,8 @@ from .. import languages
 from . import get_backend
 from .codes import normalize_code
 from .query import build_query
-from .schema import CODE_LIST, CODES, LANG, PUBLIC, SNIPPET, TITLE_STORED
+from .schema import CODE_LIST, CODES, LANG, SNIPPET, TITLE_STORED
+from .scoring import top_documents
 from .spelling import suggest
 
 CANDIDATES = 300  # hits read to group into articles and facets
@@ -51,9 +52,9 @@ def search(text, language, user=None, limit=10, page=1, product=None):
         suggestion = suggest(text, language, searcher)
         if query is None:
             return SearchResults(text, language, 0, [], codes, suggestion=suggestion)
-        # A mask of the few non-public documents costs far less than a filter of all the others.
-        hits = searcher.search(query, limit=CANDIDATES, mask=None if staff else Q.Term(PUBLIC, "0"))
         summaries = backend.summaries(searcher)
+        hits = top_documents(searcher, query, CANDIDATES, summaries.lengths,
+                             exclude=() if staff else summaries.private)
         ordered = _group(hits, summaries.by_doc, product)
         start = (page - 1) * limit
         results = [_result(group, language, searcher, summaries, staff) for group in ordered[start:start + limit]]
@@ -70,14 +71,14 @@ def search(text, language, user=None, limit=10, page=1, product=None):
 def _group(hits, summaries, product):
     """Hits → one group per article, best first: its score is its best translation's."""
     groups = {}
-    for hit in hits:
-        article, lang, products = summaries[hit.docnum]
+    for docnum, score in hits:
+        article, lang, products = summaries[docnum]
         if product and product not in products:
             continue
         group = groups.setdefault(article, {"article": article, "score": 0.0, "hits": [],
                                             "products": set(), "languages": set()})
-        group["score"] = max(group["score"], hit.score)
-        group["hits"].append((lang, hit.docnum))
+        group["score"] = max(group["score"], score)
+        group["hits"].append((lang, docnum))
         group["products"].update(products)
         group["languages"].add(lang)
     return sorted(groups.values(), key=lambda g: -g["score"])
@@ -103,9 +104,9 @@ def articles_citing(code, language, user=None, limit=200):
     backend = get_backend()
     staff = bool(getattr(user, "is_staff", False))
     with backend.searcher() as searcher:
-        hits = searcher.search(Q.Term(CODES, normalize_code(code)), limit=2000,
-                               mask=None if staff else Q.Term(PUBLIC, "0"))
         summaries = backend.summaries(searcher)
+        hits = top_documents(searcher, Q.Term(CODES, normalize_code(code)), 2000, summaries.lengths,
+                             exclude=() if staff else summaries.private)
         ordered = _group(hits, summaries.by_doc, None)
         results = [_result(group, language, searcher, summaries, staff) for group in ordered[:limit]]
     return SearchResults(code, language, len(ordered), results, [code])

@@ -1,0 +1,129 @@
+"""Scoring a query: the documents it matches, best first, with Whoosh's own scores.
+
+``top_documents(searcher, query, limit, lengths, exclude=())`` returns ``[(docnum, score)]``,
+ranked exactly as ``searcher.search(query, limit=limit, mask=exclude)`` ranks them (ties go to
+the lower document number), about three times faster on this corpus.
+
+Why: a support query is a sum of many plain terms (each word in four fields, up to twelve
+words), and Whoosh scores a sum through a tree of union matchers: five or six Python calls per
+posting before any arithmetic. Here the terms of a sum (``Or`` at any depth, boosts multiplied
+down) are read a posting block at a time and scored with BM25F in one loop; every other clause
+(phrases, constant-score codes) is still scored by its own Whoosh matcher, then added in.
+``AndNot`` excludes the documents of its second query.
+
+Document field lengths come from a ``FieldLengths`` cache per searcher (``backend``), since a
+posting's score needs its document's length and Whoosh looks it up one call at a time.
+"""
+import heapq
+
+from whoosh import query as Q
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.scoring import BM25F
+
+
+class FieldLengths:
+    """The length of one field in every document of one segment, read once and kept:
+    ``lengths.of(subsearcher, "all_fr")[docnum]``. One per searcher (and so per thread)."""
+
+    def __init__(self):
+        self._by_reader = {}
+
+    def of(self, subsearcher, field):
+        reader = subsearcher.reader()
+        key = (id(reader), field)
+        found = self._by_reader.get(key)
+        if found is None:
+            length = reader.doc_field_length
+            # Whoosh's scorer reads a missing length as 1, so this does too.
+            found = self._by_reader[key] = [length(docnum, field, 1) for docnum in range(reader.doc_count_all())]
+        return found
+
+
+def top_documents(searcher, query, limit, lengths, exclude=()):
+    """The ``limit`` best ``(docnum, score)`` pairs for ``query``, leaving out ``exclude``."""
+    excluded = set(exclude)
+    if isinstance(query, Q.AndNot):
+        excluded.update(searcher.docs_for_query(query.b))
+        query = query.a
+    terms, others = [], []
+    _flatten(query, 1.0, searcher, terms, others)
+    scores = {}
+    for subsearcher, offset in searcher.leaf_searchers():
+        for field, text, boost in terms:
+            _add_term(scores, searcher, subsearcher, offset, field, text, boost, lengths)
+        context = searcher.context()
+        for clause, boost in others:
+            _add_matcher(scores, clause.matcher(subsearcher, context), offset, boost)
+    for docnum in excluded:
+        scores.pop(docnum, None)
+    best = heapq.nsmallest(limit, ((-score, docnum) for docnum, score in scores.items()))
+    return [(docnum, -negative) for negative, docnum in best]
+
+
+def _flatten(query, boost, searcher, terms, others):
+    """Splits a sum into plain terms, scored here, and other clauses, scored by Whoosh."""
+    if isinstance(query, Q.Term) and _bm25_parameters(searcher, query.fieldname):
+        terms.append((query.fieldname, query.text, query.boost * boost))
+    elif isinstance(query, Q.Or) and query.scale is None:  # a plain sum (no coordination bonus)
+        for clause in query.subqueries:
+            _flatten(clause, boost * query.boost, searcher, terms, others)
+    else:
+        others.append((query, boost))
+
+
+def _bm25_parameters(searcher, field):
+    """``(B, K1)`` when the field is scored by plain BM25F, else ``None`` (Whoosh scores it)."""
+    weighting = searcher.weighting
+    schema = searcher.schema
+    if type(weighting) is not BM25F or field not in schema or not schema[field].scorable:
+        return None
+    return weighting._field_B.get(field, weighting.B), weighting.K1
+
+
+def _add_term(scores, searcher, subsearcher, offset, field, text, boost, lengths):
+    reader = subsearcher.reader()
+    try:
+        text = searcher.schema[field].to_bytes(text)
+    except ValueError:
+        return
+    if (field, text) not in reader:
+        return
+    B, K1 = _bm25_parameters(searcher, field)
+    # bm25 = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average)), as whoosh.scoring.
+    # Whoosh takes idf and the average length from the top searcher: so does this.
+    scale = searcher.idf(field, text) * (K1 + 1) * boost
+    constant = K1 * (1 - B)
+    slope = K1 * B / (searcher.avg_field_length(field) or 1)
+    length = lengths.of(subsearcher, field)
+    get = scores.get
+    for ids, weights in _posting_blocks(reader.postings(field, text)):
+        for docnum, weight in zip(ids, weights):
+            docnum += offset  # noqa: PLW2901 - the top-level number of this segment's document
+            scores[docnum] = get(docnum, 0.0) + scale * weight / (weight + constant + slope * length[docnum - offset])
+
+
+def _posting_blocks(matcher):
+    """``(ids, weights)`` a block at a time. Whoosh's on-disk matcher holds a block's ids and
+    weights as arrays (read through its own ``_read_ids``/``_read_weights``; Whoosh 2.7.4 is
+    pinned); any other matcher is read posting by posting."""
+    if type(matcher) is W3LeafMatcher:
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            yield matcher._ids, matcher._weights
+            matcher._next_block()
+        return
+    ids, weights = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    yield ids, weights
+
+
+def _add_matcher(scores, matcher, offset, boost):
+    get = scores.get
+    while matcher.is_active():
+        docnum = matcher.id() + offset
+        scores[docnum] = get(docnum, 0.0) + matcher.score() * boost
+        matcher.next()
