@@ -3,7 +3,7 @@ import pytest
 
 from articles.importing import import_paths
 from articles.search import get_backend
-from articles.search.analysis import analyze
+from articles.search.analysis import analyze, analyzer_for, chain_for
 from articles.search.codes import extract_error_codes, normalize_code
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,17 @@ def test_normalize_code():
 ])
 def test_analyzers_split_scripts_and_fold(text, language, expected):
     assert analyze(text, language) == expected
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.sampled_from(["en", "fr", "de", "es", "ko", "ja", "zh-hans"]),
+       st.one_of(st.lists(st.sampled_from(["the", "of", "pipeline", "Déclencheurs", "der", "javax.jcr.Session",
+                                           "ASSETS-21827이", "パイプライン", "、", "方法", "워크플로", "错误", "18:02"])),
+                 st.lists(st.text(max_size=12), max_size=6)))
+def test_the_remembering_analyzer_gives_the_chains_terms_and_positions(language, words):
+    text = " ".join(words)
+    chain = [(t.text, t.pos) for t in chain_for(language.split("-")[0])(text, positions=True)]
+    assert [(t.text, t.pos) for t in analyzer_for(language)(text, positions=True)] == chain
 
 
 @pytest.fixture
