@@ -141,6 +141,16 @@ def test_misspelt_words_get_a_did_you_mean(client, indexed):
     assert client.get("/api/search", {"q": "Rapport exportation", "lang": "fr"}).json()["did_you_mean"] is None
 
 
+def test_the_did_you_mean_lexicon_holds_words_people_can_read(indexed):
+    from articles.search.analysis import CJK_CHAR_RE
+
+    with get_backend().searcher() as searcher:
+        words = [word.decode() for word in searcher.lexicon("spelling")]
+    assert "export" in words and "timeout" in words
+    # Korean and Japanese runs are sentences, not words: they are never offered as corrections.
+    assert not [word for word in words if CJK_CHAR_RE.search(word) or any(ch.isdigit() for ch in word)]
+
+
 def test_a_saved_translation_is_searchable_when_the_save_returns(indexed, django_capture_on_commit_callbacks):
     from articles.models import Translation
     from articles.search.service import search

@@ -24,6 +24,9 @@ CJK = r"\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-
 SCRIPT_RUN_RE = re.compile(rf"[{CJK}]+|[^{CJK}]+")
 CJK_RUN_RE = re.compile(rf"^[{CJK}]+$")
 CJK_CHAR_RE = re.compile(rf"[{CJK}]")
+# A word that can be misspelt: four letters or more, no digits and no CJK (whose runs are
+# sentences, not words). The "did you mean" field and the words it corrects (spelling.py).
+SPELLABLE_WORD = rf"[^\W\d_{CJK}]{{4,}}"
 WORD_RE = re.compile(r"\w+")
 
 

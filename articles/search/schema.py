@@ -12,12 +12,12 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from ..languages import site_languages
-from .analysis import analyzer_for
+from .analysis import SPELLABLE_WORD, analyzer_for
 
 ID_FIELD, ARTICLE, LANG, PUBLIC, NUMBER, CODES, PRODUCTS = "id", "article", "lang", "public", "number", "codes", "products"
 TITLE_STORED, SNIPPET, CODE_LIST = "title", "snippet", "code_list"
 # Bumped whenever fields or analysis change: an index of another version is rebuilt on open.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SPELLING = "spelling"  # unstemmed words of the short texts, for "did you mean" (spelling.py)
 # "all" holds every text of a translation (title, keywords, description, environment, symptoms,
 # steps, cause, resolution, the rest of the body); the short fields that say what an article is
@@ -47,7 +47,7 @@ def build_schema(languages=None):
         TITLE_STORED: STORED,
         SNIPPET: STORED,
         CODE_LIST: STORED,
-        SPELLING: TEXT(analyzer=RegexTokenizer(r"[^\W\d_]{4,}") | LowercaseFilter(), phrase=False),
+        SPELLING: TEXT(analyzer=RegexTokenizer(SPELLABLE_WORD) | LowercaseFilter(), phrase=False),
     }
     for code in languages or site_languages():
         for name in TEXT_FIELDS:

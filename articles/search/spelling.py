@@ -8,11 +8,11 @@ searcher's language. Codes, numbers, short words and CJK text are left alone.
 """
 import re
 
-from .analysis import CJK_CHAR_RE, analyze
+from .analysis import SPELLABLE_WORD, analyze
 from .codes import extract_error_codes
 from .schema import SPELLING, text_field
 
-WORD_RE = re.compile(r"[^\W\d_]{4,}")  # letters only: codes, ids and numbers are not spelled
+WORD_RE = re.compile(SPELLABLE_WORD)  # letters only: codes, ids, numbers and CJK are not spelled
 CANDIDATES = 8
 PREFIX = 2  # misspellings rarely touch the first letters, and the search is far cheaper
 MAX_WORDS = 8  # a longer text is a pasted log or message, not something typed and misspelt
@@ -30,7 +30,7 @@ def suggest(text, language, searcher):
     corrector = searcher.corrector(SPELLING)
     corrected, changed = text, False
     for word in words:
-        if CJK_CHAR_RE.search(word) or word.lower() in code_parts:
+        if word.lower() in code_parts:
             continue
         if _known(word, language, searcher):
             continue
