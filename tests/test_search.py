@@ -1,5 +1,6 @@
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 import pytest
+from whoosh.fields import ID, Schema
 
 from articles.importing import import_paths
 from articles.search import get_backend
@@ -50,6 +51,30 @@ def test_the_remembering_analyzer_gives_the_chains_terms_and_positions(language,
     text = " ".join(words)
     chain = [(t.text, t.pos) for t in chain_for(language.split("-")[0])(text, positions=True)]
     assert [(t.text, t.pos) for t in analyzer_for(language)(text, positions=True)] == chain
+
+
+def test_a_word_weighs_more_in_the_title_than_in_the_body():
+    from whoosh import query as Q
+    from whoosh.filedb.filestore import RamStorage
+
+    from articles.search.schema import Part, WeightedText, text_field
+
+    field = text_field("en")
+    ix = RamStorage().create_index(Schema(id=ID(stored=True), **{field: WeightedText(analyzer=analyzer_for("en"))}))
+    body = "quarterly report stops with a timeout after the upload"
+    with ix.writer() as writer:
+        writer.add_document(id="body", **{field: [Part("Export fails", 3.0), Part(body + " ledger", 1.0)]})
+        writer.add_document(id="title", **{field: [Part("Ledger export fails", 3.0), Part(body, 1.0)]})
+        # The symptoms repeat body text: more weight for their words, same length.
+        writer.add_document(id="symptom", **{field: [Part("Export fails", 3.0), Part(body + " ledger", 1.0),
+                                                     Part("ledger", 1.0, counted=False)]})
+    with ix.searcher() as searcher:
+        ranked = [hit["id"] for hit in searcher.search(Q.Term(field, "ledger"))]
+        assert ranked == ["title", "symptom", "body"]
+        assert searcher.doc_field_length(1, field) == searcher.doc_field_length(2, field)
+        # Positions run on within a part and never join two parts into a phrase.
+        assert {hit["id"] for hit in searcher.search(Q.Phrase(field, ["upload", "ledger"]))} == {"body", "symptom"}
+        assert not list(searcher.search(Q.Phrase(field, ["fail", "quarter"])))
 
 
 @pytest.fixture

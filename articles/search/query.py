@@ -7,8 +7,9 @@
 - the words in the order typed also count as a phrase (a copied fragment ranks its article first);
 - error codes in the text (``XSV-350176``, ``xsv 350176``, ``javax.jcr.X``, ``iRc=16384``,
   ``HTTP 403``) and an article number match the exact ``codes``/``number`` fields, boosted;
-- the other words are analysed for the searcher's language and searched in
-  title, keywords, description, symptoms, resolution and body with support-minded boosts;
+- the other words are analysed for the searcher's language and searched in the language's
+  text field, where a word of the title, keywords or description already weighs more than
+  one of the body (``documents.WEIGHTS``);
   a long paste (a log line) keeps only its ``MAX_TERMS`` rarest terms, so timestamps, hosts
   and ids cost nothing.
 """
@@ -18,15 +19,12 @@ from whoosh import query as Q
 
 from .analysis import analyze
 from .codes import extract_error_codes, normalize_code
-from .schema import CODES, NUMBER, PHRASE_FIELDS, text_field
+from .schema import CODES, NUMBER, text_field
 
 MAX_QUERY_CHARS = 2000
 MAX_TERMS = 12
 COMMON_SHARE = 0.2  # a term in more than this share of a language's documents is noise
-# A word is matched in "all" (every text of the translation) and, for extra weight, in the
-# short fields that say what an article is about. Long fields are not queried one by one:
-# each costs as much as "all" and adds little.
-FIELD_BOOSTS = {"all": 1.0, "title": 2.0, "keywords": 1.5, "symptoms": 0.5}
+PHRASE_BOOST = 2.0  # a phrase counts twice the sum of its words
 CODE_BOOST = 30.0
 NUMBER_BOOST = 100.0
 PHRASE_RE = re.compile(r'"([^"]+)"')
@@ -55,8 +53,7 @@ def build_query(text, language, searcher):
     should.extend(_phrase_queries(phrases, language))
     if 1 < len(analysed) <= MAX_TERMS:
         # The words in the order typed: a fragment copied from an article ranks it first.
-        should.append(Q.Or([Q.Phrase(text_field(name, language), analysed, boost=FIELD_BOOSTS[name] * 2)
-                            for name in PHRASE_FIELDS]))
+        should.append(Q.Phrase(text_field(language), analysed, boost=PHRASE_BOOST))
     if not should:
         return None, codes
     # A sum of clauses; scoring.top_documents scores its plain terms a posting block at a time.
@@ -80,7 +77,7 @@ def _rare_terms(terms, code, searcher):
 
 
 def _document_frequency(searcher, code, term):
-    return searcher.doc_frequency(text_field("all", code), term)
+    return searcher.doc_frequency(text_field(code), term)
 
 
 def _language_size(searcher, code):
@@ -88,8 +85,7 @@ def _language_size(searcher, code):
 
 
 def _term_queries(terms, code):
-    return [Q.Or([Q.Term(text_field(name, code), term, boost=boost) for name, boost in FIELD_BOOSTS.items()])
-            for term in terms]
+    return [Q.Term(text_field(code), term) for term in terms]
 
 
 def _phrase_queries(phrases, code):
@@ -97,8 +93,7 @@ def _phrase_queries(phrases, code):
     for phrase in phrases:
         words = analyze(phrase, code)
         if len(words) > 1:
-            queries.append(Q.Or([Q.Phrase(text_field(name, code), words, boost=2.0 * FIELD_BOOSTS[name])
-                                 for name in PHRASE_FIELDS]))
+            queries.append(Q.Phrase(text_field(code), words, boost=PHRASE_BOOST))
         elif words:
             queries.extend(_term_queries(words, code))
     return queries

@@ -4,8 +4,7 @@
 ranked exactly as ``searcher.search(query, limit=limit, mask=exclude)`` ranks them (ties go to
 the lower document number), about three times faster on this corpus.
 
-Why: a support query is a sum of many plain terms (each word in four fields, up to twelve
-words), and Whoosh scores a sum through a tree of union matchers: five or six Python calls per
+Why: a support query is a sum of many plain terms (up to twelve words, and codes), and Whoosh scores a sum through a tree of union matchers: five or six Python calls per
 posting before any arithmetic. Here the terms of a sum (``Or`` at any depth, boosts multiplied
 down) are read a posting block at a time and scored with BM25F in one loop; every other clause
 (phrases, constant-score codes) is still scored by its own Whoosh matcher, then added in.
@@ -23,7 +22,7 @@ from whoosh.scoring import BM25F
 
 class FieldLengths:
     """The length of one field in every document of one segment, read once and kept:
-    ``lengths.of(subsearcher, "all_fr")[docnum]``. One per searcher (and so per thread)."""
+    ``lengths.of(subsearcher, "text_fr")[docnum]``. One per searcher (and so per thread)."""
 
     def __init__(self):
         self._by_reader = {}

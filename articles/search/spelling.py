@@ -1,7 +1,7 @@
 """“Did you mean”: a corrected query when a word of the query is in no document.
 
 A word is unknown when none of its analysed terms occurs in the searcher's language (the
-stemmed ``all_<lang>`` field). Corrections come from the ``spelling`` field — the unstemmed
+stemmed ``text_<lang>`` field). Corrections come from the ``spelling`` field — the unstemmed
 words of titles, keywords, descriptions and symptoms, so suggestions are words people can
 read — nearest edit distance first, then most frequent, and must themselves occur in the
 searcher's language. Codes, numbers, short words and CJK text are left alone.
@@ -53,7 +53,7 @@ def _correction(word, language, searcher, corrector):
 
 def _known(word, language, searcher):
     terms = analyze(word, language)
-    field = text_field("all", language)
+    field = text_field(language)
     return bool(terms) and any(searcher.doc_frequency(field, term) for term in terms)
 
 
