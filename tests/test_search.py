@@ -77,6 +77,26 @@ def test_a_word_weighs_more_in_the_title_than_in_the_body():
         assert not list(searcher.search(Q.Phrase(field, ["fail", "quarter"])))
 
 
+def test_a_log_lines_timestamp_is_not_searched():
+    from whoosh.filedb.filestore import RamStorage
+
+    from articles.search.query import build_query
+    from articles.search.schema import build_schema, text_field
+
+    ix = RamStorage().create_index(build_schema(["en"]))
+    with ix.writer() as writer:
+        writer.add_document(id="1", lang="en", **{text_field("en"): "The gateway closes idle connections: timeout."})
+        writer.add_document(id="2", lang="en", **{text_field("en"): "Release 2024 build 30, hotfix 11 and 57."})
+        writer.add_document(id="3", lang="en", **{text_field("en"): "Release notes of 2025."})
+    with ix.searcher() as searcher:
+        for line in ["2024-06-30 11:30:57,123 ERROR gateway timeout", "[2024/06/30T11:30:57Z] gateway timeout"]:
+            query, _ = build_query(line, "en", searcher)
+            assert [hit["id"] for hit in searcher.search(query)] == ["1"], line
+        # Numbers that are not a date or a time are still searched.
+        query, _ = build_query("build 30 hotfix 11", "en", searcher)
+        assert [hit["id"] for hit in searcher.search(query)] == ["2"]
+
+
 @pytest.fixture
 def indexed(articles_dir):
     import_paths([articles_dir])

@@ -10,8 +10,8 @@
 - the other words are analysed for the searcher's language and searched in the language's
   text field, where a word of the title, keywords or description already weighs more than
   one of the body (``documents.WEIGHTS``);
-  a long paste (a log line) keeps only its ``MAX_TERMS`` rarest terms, so timestamps, hosts
-  and ids cost nothing.
+  a long paste (a log line) loses its timestamps and keeps only its ``MAX_TERMS`` rarest
+  terms, so hosts and ids cost nothing.
 """
 import re
 
@@ -30,6 +30,9 @@ NUMBER_BOOST = 100.0
 PHRASE_RE = re.compile(r'"([^"]+)"')
 EXCLUDE_RE = re.compile(r"(?:^|\s)-(\w[\w.]*)")
 NUMBER_RE = re.compile(r"\b[A-Za-z]{2,3}[-_ ]?\d{3,6}\b")
+# Dates and times (a log line's timestamp: 2026-06-24 11:30:57,123) say nothing about which
+# article helps, and their numbers match unrelated articles.
+TIMESTAMP_RE = re.compile(r"\b\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b|\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b")
 
 
 def build_query(text, language, searcher):
@@ -47,7 +50,7 @@ def build_query(text, language, searcher):
         should.append(Q.ConstantScoreQuery(Q.Term(CODES, key), score=CODE_BOOST))
     for candidate in NUMBER_RE.findall(text):
         should.append(Q.ConstantScoreQuery(Q.Term(NUMBER, normalize_code(candidate)), score=NUMBER_BOOST))
-    analysed = analyze(text, language)
+    analysed = analyze(TIMESTAMP_RE.sub(" ", text), language)
     term_queries = _term_queries(_rare_terms(analysed, language, searcher), language)
     should.extend(term_queries)
     should.extend(_phrase_queries(phrases, language))
