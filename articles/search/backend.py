@@ -58,8 +58,8 @@ class WhooshBackend:
         target.mkdir()
         try:
             built = index.create_in(str(target), build_schema())
-            # Two processes analyse in parallel (2-core machines); their segments are merged into
-            # one at commit, since every query pays for each segment it opens.
+            # Two processes analyse in parallel (2-core machines), each writing its own segment:
+            # merging them would cost more build time than the second segment costs a query.
             writer = built.writer(procs=BUILD_PROCESSES, limitmb=128, multisegment=BUILD_PROCESSES > 1)
             count = 0
             for document in _documents(Translation.objects.all()):
