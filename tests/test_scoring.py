@@ -2,7 +2,7 @@
 same scores, over several segments and postings long enough to span many blocks."""
 import random
 
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import example, given, settings as hsettings, strategies as st
 import pytest
 from whoosh import query as Q
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
@@ -26,6 +26,8 @@ def index():
         for n in range(300):
             # Zipf-like: w0 everywhere, w39 in about one document in forty.
             body = [w for i, w in enumerate(WORDS) if rng.random() < 1 / (1 + i * 0.6)]
+            if n % 10 == 0:
+                body += ["w2", "w2", "w2"]  # a repeated word: a phrase may repeat one too
             writer.add_document(id=f"{segment}-{n}", title=" ".join(rng.sample(WORDS, 3)),
                                 body=" ".join(body * rng.randint(1, 3)), codes=rng.choice(["c1", "c2", "c3"]))
         writer.commit(merge=False)
@@ -69,6 +71,23 @@ def test_phrases_constant_scores_and_exclusions_rank_as_whoosh_does(index):
             ]),
             Q.Term("body", "w25"))
         same(top_documents(searcher, query, 500, FieldLengths()), whoosh_ranking(searcher, query, 500))
+
+
+@hsettings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(WORDS[:12] + ["w2", "w2", "absent"]), min_size=1, max_size=5),
+                min_size=1, max_size=3),
+       st.sampled_from(["title", "body"]))
+@example([["w2", "w2"], ["w1", "w2", "w2"]], "body")
+def test_phrases_rank_as_whoosh_does(index, phrases, field):
+    """Phrases of common words (found in many documents, across blocks), repeated words and
+    words found nowhere, alone or summed with terms."""
+    with index.searcher() as searcher:
+        query = Q.Or([Q.Phrase(field, words, boost=1.0 + n) for n, words in enumerate(phrases)]
+                     + [Q.Term("body", "w7")])
+        ours, theirs = top_documents(searcher, query, 900, FieldLengths()), whoosh_ranking(searcher, query, 900)
+        same(ours, theirs)
+        phrase_only = Q.Phrase(field, phrases[0])
+        same(top_documents(searcher, phrase_only, 900, FieldLengths()), whoosh_ranking(searcher, phrase_only, 900))
 
 
 def test_excluded_documents_are_left_out_as_a_whoosh_mask_would(index):

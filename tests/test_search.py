@@ -97,6 +97,27 @@ def test_a_log_lines_timestamp_is_not_searched():
         assert [hit["id"] for hit in searcher.search(query)] == ["2"]
 
 
+def test_a_fragment_cut_mid_word_at_both_ends_finds_its_sentence():
+    from whoosh.filedb.filestore import RamStorage
+
+    from articles.search.query import build_query
+    from articles.search.schema import build_schema, text_field
+
+    ix = RamStorage().create_index(build_schema(["en", "ko"]))
+    with ix.writer() as writer:
+        writer.add_document(id="sentence", lang="en", **{text_field("en"): (
+            "Reports fail at night. The gateway closes idle connections after sixty seconds.")})
+        writer.add_document(id="words", lang="en", **{text_field("en"): (
+            "Idle connections: the gateway closes them. Connections stay idle. Sixty idle connections close.")})
+        writer.add_document(id="ko-sentence", lang="ko", **{text_field("ko"): "야간 보고서를 내보내면 시간 초과로 중단됩니다."})
+        writer.add_document(id="ko-words", lang="ko", **{text_field("ko"): "시간 보고서 시간 보고서 내보내기 초과 시간"})
+    with ix.searcher() as searcher:
+        for text, language, expected in [("teway closes idle connections after sixt", "en", "sentence"),
+                                         ("서를 내보내면 시간 초과로 중", "ko", "ko-sentence")]:
+            query, _ = build_query(text, language, searcher)
+            assert searcher.search(query)[0]["id"] == expected, text
+
+
 @pytest.fixture
 def indexed(articles_dir):
     import_paths([articles_dir])

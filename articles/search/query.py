@@ -4,7 +4,8 @@
 (``Or``) of clauses, scored by ``scoring.top_documents``:
 
 - ``"quoted phrases"`` become phrase queries and ``-word`` excludes a word: the only operators;
-- the words in the order typed also count as a phrase (a copied fragment ranks its article first);
+- the words in the order typed also count as a phrase, and so do the words between the first
+  and the last (a copied fragment, perhaps cut mid-word, ranks its article first);
 - error codes in the text (``XSV-350176``, ``xsv 350176``, ``javax.jcr.X``, ``iRc=16384``,
   ``HTTP 403``) and an article number match the exact ``codes``/``number`` fields, boosted;
 - the other words are analysed for the searcher's language and searched in the language's
@@ -25,6 +26,10 @@ MAX_QUERY_CHARS = 2000
 MAX_TERMS = 12
 COMMON_SHARE = 0.2  # a term in more than this share of a language's documents is noise
 PHRASE_BOOST = 2.0  # a phrase counts twice the sum of its words
+# The longest text also searched as a phrase: a copied sentence fragment (a CJK run of n
+# characters is n - 1 terms). Longer pastes are logs, whose words rarely run as in an article,
+# and a phrase of more terms costs more than it finds.
+PHRASE_MAX_TERMS = 16
 CODE_BOOST = 30.0
 NUMBER_BOOST = 100.0
 PHRASE_RE = re.compile(r'"([^"]+)"')
@@ -54,9 +59,14 @@ def build_query(text, language, searcher):
     term_queries = _term_queries(_rare_terms(analysed, language, searcher), language)
     should.extend(term_queries)
     should.extend(_phrase_queries(phrases, language))
-    if 1 < len(analysed) <= MAX_TERMS:
-        # The words in the order typed: a fragment copied from an article ranks it first.
-        should.append(Q.Phrase(text_field(language), analysed, boost=PHRASE_BOOST))
+    if 1 < len(analysed) <= PHRASE_MAX_TERMS:
+        # The words in the order typed: a fragment copied from an article ranks it first. Its
+        # first and last words may be cut ("ort stops with a timeo", "보고서를 내보내"):
+        # the words between count as a phrase too.
+        field = text_field(language)
+        should.append(Q.Phrase(field, analysed, boost=PHRASE_BOOST))
+        if len(analysed) > 3:
+            should.append(Q.Phrase(field, analysed[1:-1], boost=PHRASE_BOOST / 2))
     if not should:
         return None, codes
     # A sum of clauses; scoring.top_documents scores its plain terms a posting block at a time.

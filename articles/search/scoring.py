@@ -6,9 +6,11 @@ the lower document number), about three times faster on this corpus.
 
 Why: a support query is a sum of many plain terms (up to twelve words, and codes), and Whoosh scores a sum through a tree of union matchers: five or six Python calls per
 posting before any arithmetic. Here the terms of a sum (``Or`` at any depth, boosts multiplied
-down) are read a posting block at a time and scored with BM25F in one loop; every other clause
-(phrases, constant-score codes) is still scored by its own Whoosh matcher, then added in.
-``AndNot`` excludes the documents of its second query.
+down) are read a posting block at a time and scored with BM25F in one loop. Phrases are
+matched here too, rarest word first, reading positions only for the documents that hold
+every word, and scored as Whoosh scores them (the sum of their words' BM25F). Every other
+clause (constant-score codes) is scored by its own Whoosh matcher, then added in. ``AndNot``
+excludes the documents of its second query.
 
 Document field lengths come from a ``FieldLengths`` cache per searcher (``backend``), since a
 posting's score needs its document's length and Whoosh looks it up one call at a time.
@@ -44,12 +46,14 @@ def top_documents(searcher, query, limit, lengths, exclude=()):
     if isinstance(query, Q.AndNot):
         excluded.update(searcher.docs_for_query(query.b))
         query = query.a
-    terms, others = [], []
-    _flatten(query, 1.0, searcher, terms, others)
+    terms, phrases, others = [], [], []
+    _flatten(query, 1.0, searcher, terms, phrases, others)
     scores = {}
     for subsearcher, offset in searcher.leaf_searchers():
         for field, text, boost in terms:
             _add_term(scores, searcher, subsearcher, offset, field, text, boost, lengths)
+        for field, words, boost in phrases:
+            _add_phrase(scores, searcher, subsearcher, offset, field, words, boost, lengths)
         context = searcher.context()
         for clause, boost in others:
             _add_matcher(scores, clause.matcher(subsearcher, context), offset, boost)
@@ -59,13 +63,18 @@ def top_documents(searcher, query, limit, lengths, exclude=()):
     return [(docnum, -negative) for negative, docnum in best]
 
 
-def _flatten(query, boost, searcher, terms, others):
-    """Splits a sum into plain terms, scored here, and other clauses, scored by Whoosh."""
+def _flatten(query, boost, searcher, terms, phrases, others):
+    """Splits a sum into plain terms and exact phrases, scored here, and other clauses, scored
+    by Whoosh."""
     if isinstance(query, Q.Term) and _bm25_parameters(searcher, query.fieldname):
         terms.append((query.fieldname, query.text, query.boost * boost))
+    elif (type(query) is Q.Phrase and query.slop == 1 and query.words and query.char_ranges is None
+          and _bm25_parameters(searcher, query.fieldname)
+          and searcher.schema[query.fieldname].format.supports("positions")):
+        phrases.append((query.fieldname, query.words, query.boost * boost))
     elif isinstance(query, Q.Or) and query.scale is None:  # a plain sum (no coordination bonus)
         for clause in query.subqueries:
-            _flatten(clause, boost * query.boost, searcher, terms, others)
+            _flatten(clause, boost * query.boost, searcher, terms, phrases, others)
     else:
         others.append((query, boost))
 
@@ -99,6 +108,83 @@ def _add_term(scores, searcher, subsearcher, offset, field, text, boost, lengths
         for docnum, weight in zip(ids, weights):
             docnum += offset  # noqa: PLW2901 - the top-level number of this segment's document
             scores[docnum] = get(docnum, 0.0) + scale * weight / (weight + constant + slope * length[docnum - offset])
+
+
+def _add_phrase(scores, searcher, subsearcher, offset, field, words, boost, lengths):
+    """The documents where ``words`` follow each other, scored as Whoosh scores a phrase:
+    ``boost`` times the sum of each word's BM25F in the document (a repeated word counts each
+    time)."""
+    reader = subsearcher.reader()
+    try:
+        texts = [searcher.schema[field].to_bytes(word) for word in words]
+    except ValueError:
+        return
+    distinct = list(dict.fromkeys(texts))
+    if any((field, text) not in reader for text in distinct):
+        return
+    distinct.sort(key=lambda text: reader.doc_frequency(field, text))
+    # Documents holding every word: the rarest word's, then those of them each next word holds.
+    postings, candidates = {}, None
+    for text in distinct:
+        found = postings[text] = _postings_among(reader.postings(field, text), candidates)
+        candidates = sorted(found)
+        if not candidates:
+            return
+    decode = searcher.schema[field].format.decoder("positions")
+    positions = {text: {docnum: set(decode(found[docnum][1])) for docnum in candidates}
+                 for text, found in postings.items()}
+    weights = {text: {docnum: found[docnum][0] for docnum in candidates} for text, found in postings.items()}
+    B, K1 = _bm25_parameters(searcher, field)
+    constant = K1 * (1 - B)
+    slope = K1 * B / (searcher.avg_field_length(field) or 1)
+    scale = {text: searcher.idf(field, text) * (K1 + 1) for text in distinct}
+    length = lengths.of(subsearcher, field)
+    first, rest = texts[0], list(enumerate(texts[1:], 1))
+    get = scores.get
+    for docnum in candidates:
+        if not any(all(start + i in positions[text][docnum] for i, text in rest)
+                   for start in positions[first][docnum]):
+            continue
+        total = 0.0
+        for text in texts:
+            weight = weights[text][docnum]
+            total += scale[text] * weight / (weight + constant + slope * length[docnum])
+        scores[docnum + offset] = get(docnum + offset, 0.0) + boost * total
+
+
+def _postings_among(matcher, wanted):
+    """``{docnum: (weight, encoded value)}`` of the postings whose document is in ``wanted``
+    (a sorted list; every posting when ``None``). Blocks that cannot hold a wanted document
+    are skipped unread."""
+    found = {}
+    wanted_set = None if wanted is None else set(wanted)
+    if type(matcher) is not W3LeafMatcher:
+        while matcher.is_active():
+            if wanted_set is None or matcher.id() in wanted_set:
+                found[matcher.id()] = (matcher.weight(), matcher.value())
+            matcher.next()
+        return found
+    k = 0  # the first wanted document not yet passed
+    while matcher.is_active():
+        last = matcher.block_max_id()
+        if wanted is not None:
+            if k == len(wanted):
+                break
+            if wanted[k] > last:
+                matcher._next_block()
+                continue
+        matcher._read_ids()
+        matcher._read_weights()
+        matcher._read_values()
+        weights, values = matcher._weights, matcher._values
+        for i, docnum in enumerate(matcher._ids):
+            if wanted_set is None or docnum in wanted_set:
+                found[docnum] = (weights[i], values[i])
+        if wanted is not None:
+            while k < len(wanted) and wanted[k] <= last:
+                k += 1
+        matcher._next_block()
+    return found
 
 
 def _posting_blocks(matcher):
