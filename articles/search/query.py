@@ -37,7 +37,8 @@ EXCLUDE_RE = re.compile(r"(?:^|\s)-(\w[\w.]*)")
 NUMBER_RE = re.compile(r"\b[A-Za-z]{2,3}[-_ ]?\d{3,6}\b")
 # Dates and times (a log line's timestamp: 2026-06-24 11:30:57,123) say nothing about which
 # article helps, and their numbers match unrelated articles.
-TIMESTAMP_RE = re.compile(r"\b\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b|\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b")
+TIMESTAMP_RE = re.compile(r"\b\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b"
+                          r"|\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b")
 
 
 def build_query(text, language, searcher):
@@ -69,7 +70,7 @@ def build_query(text, language, searcher):
             should.append(Q.Phrase(field, analysed[1:-1], boost=PHRASE_BOOST / 2))
     if not should:
         return None, codes
-    # A sum of clauses; scoring.top_documents scores its plain terms a posting block at a time.
+    # A sum of clauses; scoring.top_documents scores its terms and phrases a posting block at a time.
     result = Q.Or(should)
     negatives = [q for word in excluded for q in _term_queries(analyze(word, language), language)]
     if negatives:

@@ -4,8 +4,9 @@
 ranked exactly as ``searcher.search(query, limit=limit, mask=exclude)`` ranks them (ties go to
 the lower document number), about three times faster on this corpus.
 
-Why: a support query is a sum of many plain terms (up to twelve words, and codes), and Whoosh scores a sum through a tree of union matchers: five or six Python calls per
-posting before any arithmetic. Here the terms of a sum (``Or`` at any depth, boosts multiplied
+Why: a support query is a sum of many plain terms (up to twelve words, and codes), and Whoosh
+scores a sum through a tree of union matchers: five or six Python calls per posting before
+any arithmetic. Here the terms of a sum (``Or`` at any depth, boosts multiplied
 down) are read a posting block at a time and scored with BM25F in one loop. Phrases are
 matched here too, rarest word first, reading positions only for the documents that hold
 every word, and scored as Whoosh scores them (the sum of their words' BM25F). Every other
@@ -120,20 +121,9 @@ def _add_phrase(scores, searcher, subsearcher, offset, field, words, boost, leng
     except ValueError:
         return
     distinct = list(dict.fromkeys(texts))
-    if any((field, text) not in reader for text in distinct):
+    candidates, positions, weights = _phrase_candidates(searcher, reader, field, distinct)
+    if not candidates:
         return
-    distinct.sort(key=lambda text: reader.doc_frequency(field, text))
-    # Documents holding every word: the rarest word's, then those of them each next word holds.
-    postings, candidates = {}, None
-    for text in distinct:
-        found = postings[text] = _postings_among(reader.postings(field, text), candidates)
-        candidates = sorted(found)
-        if not candidates:
-            return
-    decode = searcher.schema[field].format.decoder("positions")
-    positions = {text: {docnum: set(decode(found[docnum][1])) for docnum in candidates}
-                 for text, found in postings.items()}
-    weights = {text: {docnum: found[docnum][0] for docnum in candidates} for text, found in postings.items()}
     B, K1 = _bm25_parameters(searcher, field)
     constant = K1 * (1 - B)
     slope = K1 * B / (searcher.avg_field_length(field) or 1)
@@ -150,6 +140,25 @@ def _add_phrase(scores, searcher, subsearcher, offset, field, words, boost, leng
             weight = weights[text][docnum]
             total += scale[text] * weight / (weight + constant + slope * length[docnum])
         scores[docnum + offset] = get(docnum + offset, 0.0) + boost * total
+
+
+def _phrase_candidates(searcher, reader, field, texts):
+    """The documents that hold every one of ``texts``, with each text's positions and weight
+    in each: ``(docnums, {text: {docnum: positions}}, {text: {docnum: weight}})``. Read
+    rarest text first: each next text only looks for the documents still in the running."""
+    if any((field, text) not in reader for text in texts):
+        return [], {}, {}
+    postings, candidates = {}, None
+    for text in sorted(texts, key=lambda text: reader.doc_frequency(field, text)):
+        found = postings[text] = _postings_among(reader.postings(field, text), candidates)
+        candidates = sorted(found)
+        if not candidates:
+            return [], {}, {}
+    decode = searcher.schema[field].format.decoder("positions")
+    positions = {text: {docnum: set(decode(found[docnum][1])) for docnum in candidates}
+                 for text, found in postings.items()}
+    weights = {text: {docnum: found[docnum][0] for docnum in candidates} for text, found in postings.items()}
+    return candidates, positions, weights
 
 
 def _postings_among(matcher, wanted):
