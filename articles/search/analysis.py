@@ -8,8 +8,8 @@ Languages Whoosh can stem (en, fr, de, es…) also drop stop words and stem.
 
 ``analyzer_for(code)`` returns the analyzer for a served language code: a ``WordAnalyzer``,
 which runs that chain once per distinct word and remembers the terms it gave (words repeat
-across 8,000 articles: indexing the corpus analyses 3.6 million words, a few hundred thousand
-of them distinct).
+across 8,000 articles: indexing the corpus analyses 3.6 million words, fewer than 200,000 of
+them distinct).
 """
 from functools import lru_cache
 import re
@@ -20,6 +20,7 @@ from whoosh.lang import has_stemmer, has_stopwords
 from whoosh.support.charset import accent_map
 
 TOKEN_PATTERN = r"\w+(?:\.\w+)*"
+TOKEN_RE = re.compile(TOKEN_PATTERN)
 CJK = r"\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff"
 SCRIPT_RUN_RE = re.compile(rf"[{CJK}]+|[^{CJK}]+")
 CJK_RUN_RE = re.compile(rf"^[{CJK}]+$")
@@ -142,8 +143,6 @@ class WordAnalyzer(Tokenizer):
                     token.pos = position
                 yield token
 
-
-TOKEN_RE = re.compile(TOKEN_PATTERN)
 
 
 @lru_cache(maxsize=32)

@@ -89,6 +89,15 @@ def _bm25_parameters(searcher, field):
     return weighting._field_B.get(field, weighting.B), weighting.K1
 
 
+def _bm25(searcher, field):
+    """``(K1 + 1, constant, slope)`` for ``field``: a posting scores
+    ``idf * (K1 + 1) * tf / (tf + constant + slope * length)``, i.e.
+    ``idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))`` as in whoosh.scoring.
+    Whoosh takes idf and the average length from the top searcher: so does this."""
+    B, K1 = _bm25_parameters(searcher, field)
+    return K1 + 1, K1 * (1 - B), K1 * B / (searcher.avg_field_length(field) or 1)
+
+
 def _add_term(scores, searcher, subsearcher, offset, field, text, boost, lengths):
     reader = subsearcher.reader()
     try:
@@ -97,15 +106,11 @@ def _add_term(scores, searcher, subsearcher, offset, field, text, boost, lengths
         return
     if (field, text) not in reader:
         return
-    B, K1 = _bm25_parameters(searcher, field)
-    # bm25 = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average)), as whoosh.scoring.
-    # Whoosh takes idf and the average length from the top searcher: so does this.
-    scale = searcher.idf(field, text) * (K1 + 1) * boost
-    constant = K1 * (1 - B)
-    slope = K1 * B / (searcher.avg_field_length(field) or 1)
+    saturation, constant, slope = _bm25(searcher, field)
+    scale = searcher.idf(field, text) * saturation * boost
     length = lengths.of(subsearcher, field)
     get = scores.get
-    for ids, weights in _posting_blocks(reader.postings(field, text)):
+    for ids, weights, _ in _posting_blocks(reader.postings(field, text)):
         for docnum, weight in zip(ids, weights):
             docnum += offset  # noqa: PLW2901 - the top-level number of this segment's document
             scores[docnum] = get(docnum, 0.0) + scale * weight / (weight + constant + slope * length[docnum - offset])
@@ -124,10 +129,8 @@ def _add_phrase(scores, searcher, subsearcher, offset, field, words, boost, leng
     candidates, positions, weights = _phrase_candidates(searcher, reader, field, distinct)
     if not candidates:
         return
-    B, K1 = _bm25_parameters(searcher, field)
-    constant = K1 * (1 - B)
-    slope = K1 * B / (searcher.avg_field_length(field) or 1)
-    scale = {text: searcher.idf(field, text) * (K1 + 1) for text in distinct}
+    saturation, constant, slope = _bm25(searcher, field)
+    scale = {text: searcher.idf(field, text) * saturation for text in distinct}
     length = lengths.of(subsearcher, field)
     first, rest = texts[0], list(enumerate(texts[1:], 1))
     get = scores.get
@@ -163,56 +166,49 @@ def _phrase_candidates(searcher, reader, field, texts):
 
 def _postings_among(matcher, wanted):
     """``{docnum: (weight, encoded value)}`` of the postings whose document is in ``wanted``
-    (a sorted list; every posting when ``None``). Blocks that cannot hold a wanted document
-    are skipped unread."""
-    found = {}
+    (a sorted list; every posting when ``None``)."""
     wanted_set = None if wanted is None else set(wanted)
+    found = {}
+    for ids, weights, values in _posting_blocks(matcher, values=True, wanted=wanted):
+        for docnum, weight, value in zip(ids, weights, values):
+            if wanted_set is None or docnum in wanted_set:
+                found[docnum] = (weight, value)
+    return found
+
+
+def _posting_blocks(matcher, values=False, wanted=None):
+    """``(ids, weights, values)`` a block at a time (``values`` is ``None`` unless asked for).
+    With ``wanted``, a sorted list of document numbers, blocks that cannot hold one of them are
+    skipped unread. Whoosh's on-disk matcher holds a block's ids and weights as arrays (read
+    through its own ``_read_ids``/``_read_weights``/``_read_values``; Whoosh 2.7.4 is pinned);
+    any other matcher is read posting by posting, as one block."""
     if type(matcher) is not W3LeafMatcher:
+        ids, weights, found = [], [], []
         while matcher.is_active():
-            if wanted_set is None or matcher.id() in wanted_set:
-                found[matcher.id()] = (matcher.weight(), matcher.value())
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            if values:
+                found.append(matcher.value())
             matcher.next()
-        return found
-    k = 0  # the first wanted document not yet passed
+        yield ids, weights, found if values else None
+        return
+    k = 0  # the first wanted document in no block read or skipped yet
     while matcher.is_active():
         last = matcher.block_max_id()
         if wanted is not None:
             if k == len(wanted):
-                break
+                return
             if wanted[k] > last:
                 matcher._next_block()
                 continue
         matcher._read_ids()
         matcher._read_weights()
-        matcher._read_values()
-        weights, values = matcher._weights, matcher._values
-        for i, docnum in enumerate(matcher._ids):
-            if wanted_set is None or docnum in wanted_set:
-                found[docnum] = (weights[i], values[i])
-        if wanted is not None:
-            while k < len(wanted) and wanted[k] <= last:
-                k += 1
+        if values:
+            matcher._read_values()
+        yield matcher._ids, matcher._weights, matcher._values if values else None
+        while wanted is not None and k < len(wanted) and wanted[k] <= last:
+            k += 1
         matcher._next_block()
-    return found
-
-
-def _posting_blocks(matcher):
-    """``(ids, weights)`` a block at a time. Whoosh's on-disk matcher holds a block's ids and
-    weights as arrays (read through its own ``_read_ids``/``_read_weights``; Whoosh 2.7.4 is
-    pinned); any other matcher is read posting by posting."""
-    if type(matcher) is W3LeafMatcher:
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            yield matcher._ids, matcher._weights
-            matcher._next_block()
-        return
-    ids, weights = [], []
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    yield ids, weights
 
 
 def _add_matcher(scores, matcher, offset, boost):
