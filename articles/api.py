@@ -70,8 +70,12 @@ def search(request):
     try:
         found = run_search(text, language, request.user, limit=limit, page=page,
                            product=request.GET.get("product") or None)
-    except IndexUnavailable as error:
-        return error_response("index_unavailable", error, status=503)
+    except IndexUnavailable:
+        # The index is missing, being rebuilt or was found damaged: the indexer is on it.
+        response = error_response("index_unavailable", _("Search is unavailable for a moment. Please try again."),
+                                  status=503)
+        response["Retry-After"] = "2"
+        return response
     return JsonResponse({
         "query": text, "language": languages.bcp47(language), "total": found.total, "page": page,
         "codes": found.codes, "did_you_mean": found.suggestion,

@@ -77,16 +77,26 @@ def search_page(request, lang):
         except IndexUnavailable:
             unavailable = True
     pages = range(1, (found.total - 1) // RESULTS_PER_PAGE + 2) if found and found.total else range(0)
-    return render(request, "articles/search.html", {
+    response = render(request, "articles/search.html", {
         "query": query, "found": found, "page": page, "pages": pages, "product": product,
         "unavailable": unavailable,
-    })
+    }, status=503 if unavailable else 200)
+    if unavailable:
+        response["Retry-After"] = "2"
+    return response
 
 
 @with_language
 def code_page(request, lang, code):
     """Every article citing an error code. Template ``articles/code.html``; context ``code``, ``found``."""
+    from .search.backend import IndexUnavailable
     from .search.service import articles_citing
 
-    return render(request, "articles/code.html", {"code": code, "found": articles_citing(code, lang, request.user)})
+    try:
+        found = articles_citing(code, lang, request.user)
+    except IndexUnavailable:
+        response = render(request, "articles/search.html", {"query": code, "unavailable": True}, status=503)
+        response["Retry-After"] = "2"
+        return response
+    return render(request, "articles/code.html", {"code": code, "found": found})
 

@@ -1,7 +1,8 @@
 """Settings for kb, read from ``KB_*`` environment variables with laptop defaults.
 
     KB_DATABASE_URL   database URL (default: SQLite file var/kb.sqlite3); postgresql://… uses psycopg 3
-    KB_INDEX_DIR      Whoosh index directory (default var/index)
+    KB_INDEX_DIR      Whoosh index directory (default var/index), one per server
+    KB_JOURNAL_RETENTION_DAYS  days the index journal is kept (default 7)
     KB_MEDIA_ROOT     copied article images (default var/media)
     KB_SECRET_KEY     required when KB_DEBUG is off
     KB_DEBUG          1/0 (default 1 on a laptop)
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "articles",
+    "articles.search",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +131,8 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("KB_MEDIA_ROOT") or VAR_DIR / "media")
 KB_INDEX_DIR = Path(os.environ.get("KB_INDEX_DIR") or VAR_DIR / "index")
+# How long index-journal entries are kept: a server whose index is older rebuilds it.
+KB_JOURNAL_RETENTION_DAYS = float(os.environ.get("KB_JOURNAL_RETENTION_DAYS") or 7)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from articles.importing import import_paths
+from articles.search import upkeep
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -18,6 +19,7 @@ pytestmark = [
 def page(live_server, articles_dir, monkeypatch):
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     import_paths([articles_dir])
+    upkeep.bring_up_to_date()
     # Playwright's sync API runs an event loop in this thread; the ORM calls of the live
     # server run in their own threads, so this only silences Django's guard in the test thread.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -1,9 +1,12 @@
+import time
+
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 import pytest
 from whoosh.fields import ID, Schema
 
 from articles.importing import import_paths
 from articles.search import get_backend
+from articles.search.indexer import Indexer
 from articles.search.analysis import analyze, analyzer_for, chain_for
 from articles.search.codes import extract_error_codes, normalize_code
 
@@ -145,9 +148,15 @@ def test_api_errors_are_json_with_a_stable_code(client, indexed, params, code):
     assert response.status_code == 400 and response.json()["error"]["code"] == code
 
 
-def test_missing_index_is_rebuilt_not_a_500(client, articles_dir, settings):
+def test_missing_index_answers_catching_up_then_the_indexer_builds_it(client, articles_dir, settings):
     import_paths([articles_dir])
     assert not settings.KB_INDEX_DIR.exists()
+    started = time.monotonic()
+    response = client.get("/api/search", {"q": "RPT-504012"})
+    assert response.status_code == 503 and time.monotonic() - started < 1.0  # never a rebuild in a request
+    assert response.json()["error"]["code"] == "index_unavailable" and response["Retry-After"]
+    assert client.get("/en/search", {"q": "RPT-504012"}).status_code == 503
+    Indexer().run_once()
     assert client.get("/api/search", {"q": "RPT-504012"}).json()["total"] == 1
 
 
@@ -186,14 +195,23 @@ def test_rebuild_swaps_in_a_complete_new_index(indexed, settings):
     first = (settings.KB_INDEX_DIR / "CURRENT").read_text()
     assert backend.rebuild() == 3
     second = (settings.KB_INDEX_DIR / "CURRENT").read_text()
-    assert second != first and not (settings.KB_INDEX_DIR / first).exists()
+    assert second != first
+    # The replaced folder stays a while for searchers still reading it, then goes.
+    assert (settings.KB_INDEX_DIR / first / "SUPERSEDED").exists()
+    backend._remove_abandoned(grace=0)
+    assert not (settings.KB_INDEX_DIR / first).exists() and (settings.KB_INDEX_DIR / second).exists()
 
 
-def test_corrupt_index_is_rebuilt_from_the_database(client, indexed, settings):
+def test_corrupt_index_answers_catching_up_until_the_indexer_rebuilds_it(client, indexed, settings):
     live = settings.KB_INDEX_DIR / (settings.KB_INDEX_DIR / "CURRENT").read_text()
     for path in live.iterdir():
-        path.write_bytes(b"garbage")
+        if path.suffix in (".seg", ".toc"):
+            path.write_bytes(b"garbage")
     get_backend()._close()
+    get_backend().discard_searcher()
+    assert client.get("/api/search", {"q": "RPT-504012"}).status_code == 503
+    Indexer().run_once()
+    assert (settings.KB_INDEX_DIR / "CURRENT").read_text() != live.name
     assert client.get("/api/search", {"q": "RPT-504012"}).json()["total"] == 1
 
 
@@ -247,9 +265,11 @@ def test_hiding_a_translation_in_the_admin_removes_it_from_search(client, indexe
     assert [(r["article_number"], r["language"]) for r in results] == [("KB-100", "en")]
 
 
-def test_an_index_of_another_schema_version_is_rebuilt(client, indexed, settings):
+def test_an_index_of_another_schema_version_is_rebuilt_by_the_indexer(client, indexed, settings):
     live = settings.KB_INDEX_DIR / (settings.KB_INDEX_DIR / "CURRENT").read_text()
     (live / "KB_SCHEMA").write_text("1")
     get_backend()._close()
+    assert client.get("/api/search", {"q": "RPT-504012"}).status_code == 503
+    Indexer().run_once()
     assert client.get("/api/search", {"q": "RPT-504012"}).json()["total"] == 1
     assert (settings.KB_INDEX_DIR / "CURRENT").read_text() != live.name

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from ..models import Article, ImportRun, Product, Translation
 from ..rendering import RENDERER_VERSION
-from ..search import upkeep
+from ..search import journal, upkeep
 from .errors import SourceError
 from .report import FAILED, IMPORTED, SKIPPED, UNCHANGED, UPDATED, FileOutcome, ImportReport
 from .sources import NotAnArticle, find_sources, read_source, render_source
@@ -35,7 +35,8 @@ def import_paths(paths, *, language=None, dry_run=False, use_path_rule=True, pro
     started = timezone.now()
     report = ImportReport(dry_run=dry_run)
     loader = _Loader(report, dry_run=dry_run)
-    # The caller indexes report.saved_translation_ids once, rather than each save on its own.
+    # Each file's transaction records its own journal entry; the caller brings the index up
+    # to date once at the end (upkeep.bring_up_to_date) rather than after every file.
     with upkeep.deferred():
         for path, explicit in find_sources(paths):
             if progress:
@@ -129,6 +130,8 @@ class _Loader:
             links.filter(translation_id=translation_id).delete()
         links.bulk_create([links.model(translation_id=translation_id, product_id=self._product_id(name))
                            for name in fields.products])
+        # Last in the transaction: the journal entry commits with the rows, or neither does.
+        journal.record([translation_id], journal.IMPORT)
         return translation_id
 
     def _product_id(self, name):

@@ -1,16 +1,27 @@
 """The Whoosh backend: the only module that opens writers, takes locks or swaps indexes.
 
-Layout under ``settings.KB_INDEX_DIR``::
+Layout under ``settings.KB_INDEX_DIR`` (one per server; the database is shared)::
 
     CURRENT            the name of the live index folder (replaced atomically)
-    index-<stamp>/     one complete Whoosh index each
+    REBUILD.lock       held while a rebuild runs (one at a time per folder, across processes)
+    REBUILD_REQUESTED  left by a request that found the index unreadable; the indexer checks it
+    index-<stamp>/     one complete Whoosh index each, with
+        KB_SCHEMA      the SCHEMA_VERSION it was built with
+        KB_POSITION    the last index-journal id applied to it (``search.journal``)
 
-``rebuild()`` builds a new folder from the database and then swaps ``CURRENT``, so a searcher
-never sees half an index. ``searcher()`` opens the live index, rebuilding it from the database
-(with a log line) when it is missing or unreadable. ``update(ids)`` re-indexes translations in
-place: refresh → writer with a timeout → ``update_document`` by unique id → commit.
+The index follows the database through the journal: ``apply_pending()`` re-indexes the
+translations named by the entries past ``KB_POSITION`` (refresh → writer with a timeout →
+``update_document`` by unique id → commit → position). ``rebuild()`` notes the journal's head,
+builds a complete folder from the database, stamps it with that position, swaps ``CURRENT``
+and catches up from there, so a change saved while it ran is applied after the swap.
+
+Requests never rebuild and never wait for the writer's lock: ``searcher()`` answers from the
+live index or raises ``IndexUnavailable`` (shown as "search is catching up"); a searcher whose
+files vanished or broke is replaced by a fresh one (``search_with``). ``run_indexer`` owns the
+rest: building a missing, unreadable or outdated index, applying the journal, tidying files.
 """
 from contextlib import contextmanager
+import fcntl
 import logging
 import os
 from pathlib import Path
@@ -23,22 +34,37 @@ from whoosh import index
 from whoosh.writing import LockError
 
 from ..models import Translation
+from . import journal
 from .documents import translation_document
-from .scoring import FieldLengths
 from .schema import ARTICLE, ID_FIELD, LANG, PRODUCTS, PUBLIC, SCHEMA_VERSION, build_schema
+from .scoring import FieldLengths
+from .storage import GRACE_SECONDS, INDEX_NAME, SafeFileStorage
 
 logger = logging.getLogger(__name__)
 CURRENT = "CURRENT"
+REBUILD_LOCK = "REBUILD.lock"
+REBUILD_REQUESTED = "REBUILD_REQUESTED"
 SCHEMA_FILE = "KB_SCHEMA"  # inside each index folder: the SCHEMA_VERSION it was built with
+POSITION_FILE = "KB_POSITION"  # inside each index folder: the last journal id applied
+SUPERSEDED = "SUPERSEDED"  # inside a replaced index folder: when it was replaced
 BUILD_PROCESSES = max(1, min(2, os.cpu_count() or 1))
-WRITER_TIMEOUT = 10.0  # seconds a save waits for the index lock before giving up with an error
+WRITER_TIMEOUT = 10.0  # seconds the indexer or an import waits for the writer's lock
+BATCH = 5000  # journal entries applied per commit
+IN_REQUEST_ENTRIES = 20  # a search applies pending entries itself up to this many (when the writer is free)
+CATCH_UP_SECONDS = 2.0  # how long a request that saved waits for its change to be searchable
 # Above this many translations one writer updating in place is slower than a parallel rebuild
 # (8,328 updates: over 10 min; a rebuild: under 40 s), and a rebuild leaves a tidier index.
 BULK_UPDATE = 1000
 
 
 class IndexUnavailable(RuntimeError):
-    """The index cannot be opened nor rebuilt; the message says why."""
+    """The index cannot be searched now (missing, being rebuilt, unreadable); the message says
+    why. Requests answer "search is catching up" (503); the indexer repairs it."""
+
+
+class IndexBusy(RuntimeError):
+    """Another process holds the index's writer (its indexer, most likely) and the caller chose
+    not to wait."""
 
 
 class WhooshBackend:
@@ -51,13 +77,22 @@ class WhooshBackend:
 
     # -- building -----------------------------------------------------------------------
     def rebuild(self):
-        """Build a complete index beside the live one, swap it in, delete the old one.
+        """Build a complete index beside the live one, swap it in, then catch up with the
+        journal entries written meanwhile. Waits for a rebuild another process is running.
         Returns the number of documents indexed."""
         self.root.mkdir(parents=True, exist_ok=True)
+        with _file_lock(self.root / REBUILD_LOCK):
+            self._remove_abandoned()
+            count = self._build_and_swap()
+        self.apply_pending(timeout=WRITER_TIMEOUT)
+        return count
+
+    def _build_and_swap(self):
+        position = journal.head()[0]  # every change up to here is in the rows read below
         target = self.root / f"index-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
         target.mkdir()
         try:
-            built = index.create_in(str(target), build_schema())
+            built = index.FileIndex.create(SafeFileStorage(target), build_schema(), INDEX_NAME)
             # Two processes analyse in parallel (2-core machines), each writing its own segment:
             # merging them would cost more build time than the second segment costs a query.
             writer = built.writer(procs=BUILD_PROCESSES, limitmb=128, multisegment=BUILD_PROCESSES > 1)
@@ -67,6 +102,7 @@ class WhooshBackend:
                 count += 1
             writer.commit(optimize=True)
             (target / SCHEMA_FILE).write_text(str(SCHEMA_VERSION))
+            _write_position(target, position)
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise
@@ -74,36 +110,174 @@ class WhooshBackend:
         pointer = self.root / f"{CURRENT}.tmp-{os.getpid()}"
         pointer.write_text(target.name)
         os.replace(pointer, self.root / CURRENT)  # atomic: readers see the old or the new name
+        if previous and previous != target:
+            # Kept a while for searchers still reading it; _remove_abandoned deletes it later.
+            (previous / SUPERSEDED).write_text(str(time.time()))
+        (self.root / REBUILD_REQUESTED).unlink(missing_ok=True)
         with self._lock:
             self._close()
-        if previous and previous != target:
-            shutil.rmtree(previous, ignore_errors=True)
-        logger.info("search index rebuilt: %d documents in %s", count, target.name)
+        logger.info("search index rebuilt: %d documents in %s, at journal position %d", count, target.name,
+                    position)
         return count
 
-    def update(self, translation_ids):
-        """Index (or re-index) these translations, removing those that no longer exist."""
-        ids = [str(pk) for pk in translation_ids]
-        if not ids:
-            return
-        if self._live_dir() is None or len(ids) > BULK_UPDATE:
-            # The database is the source of truth: a rebuild indexes these and everything else.
-            self.rebuild()
-            return
-        live = self.open_index()
-        writer = _writer(live)
+    def _remove_abandoned(self, grace=GRACE_SECONDS):
+        """Delete index folders that are not live: builds a killed process left (no
+        ``SUPERSEDED`` mark) and replaced indexes older than ``grace``. Called under the
+        rebuild lock, so no build is in progress."""
+        live = self._live_dir()
+        for folder in self.root.glob("index-*"):
+            if folder == live or not folder.is_dir():
+                continue
+            try:
+                superseded = float((folder / SUPERSEDED).read_text())
+            except (OSError, ValueError):
+                superseded = None
+            if superseded is None or time.time() - superseded >= grace:
+                shutil.rmtree(folder, ignore_errors=True)
+                logger.info("removed index folder %s (%s)", folder.name,
+                            "abandoned build" if superseded is None else "replaced")
+        for stray in self.root.glob(f"{CURRENT}.tmp-*"):
+            stray.unlink(missing_ok=True)
+
+    def tidy(self):
+        """Housekeeping for the indexer: old index files and folders. Never waits."""
+        folder = self._live_dir()
+        if folder is not None:
+            SafeFileStorage(folder).purge()
         try:
-            rows = Translation.objects.filter(pk__in=translation_ids)
-            found = set()
-            for document in _documents(rows):
-                writer.update_document(**document)
-                found.add(document[ID_FIELD])
-            for missing in set(ids) - found:
-                writer.delete_by_term(ID_FIELD, missing)
-            writer.commit()
+            with _file_lock(self.root / REBUILD_LOCK, blocking=False):
+                self._remove_abandoned()
+        except IndexBusy:
+            pass
+
+    # -- following the journal ----------------------------------------------------------
+    def position(self):
+        """The last journal id applied to the live index; None without one."""
+        folder = self._live_dir()
+        return None if folder is None else _read_position(folder)
+
+    def apply_pending(self, timeout=WRITER_TIMEOUT, limit=BATCH, merge=True):
+        """Apply journal entries past the live index's position, at most ``limit``; returns how
+        many. Raises ``IndexBusy`` when the writer stays locked for ``timeout`` seconds (0: do
+        not wait) and ``IndexUnavailable`` without a live index. Rebuilds instead when the
+        entries name more than ``BULK_UPDATE`` translations or ask for it."""
+        live = self.open_index()
+        folder = self._index_dir
+        writer = _writer(live, timeout)
+        try:
+            position = _read_position(folder)
+            last, pruned = journal.head()
+            entries = journal.entries_after(position, limit) if last > position else []
+            ids = list(dict.fromkeys(pk for _, pk in entries))
+            if position < pruned or None in ids or len(ids) > BULK_UPDATE:
+                writer.cancel()
+                logger.info("search index: rebuilding instead of applying %d journal entries", len(entries))
+                self.rebuild()
+                return len(entries)
+            if not entries:
+                writer.cancel()
+                return 0
+            self._write_documents(writer, ids)
+            writer.commit(merge=merge)
         except BaseException:
-            writer.cancel()
+            if not writer.is_closed:
+                writer.cancel()
             raise
+        _write_position(folder, entries[-1][0])
+        return len(entries)
+
+    def _write_documents(self, writer, ids):
+        found = set()
+        for document in _documents(Translation.objects.filter(pk__in=ids)):
+            writer.update_document(**document)
+            found.add(document[ID_FIELD])
+        for missing in {str(pk) for pk in ids} - found:
+            writer.delete_by_term(ID_FIELD, missing)
+
+    def catch_up(self, until=None, budget=CATCH_UP_SECONDS):
+        """Bring the live index to journal id ``until`` (default: the head now) within
+        ``budget`` seconds, applying entries when the writer is free and otherwise waiting for
+        the process that holds it. For a request that has just saved: the change is searchable
+        when its response returns. Returns True when the index got there; never raises for an
+        index that is busy, missing or broken (the indexer's job)."""
+        deadline = time.monotonic() + budget
+        until = journal.head()[0] if until is None else until
+        while True:
+            try:
+                position = self.position()
+                if position is None:
+                    return False
+                if position >= until:
+                    return True
+                self.apply_pending(timeout=0, merge=False)
+                continue
+            except IndexBusy:
+                pass
+            except (IndexUnavailable, LockError):
+                return False
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
+
+    def catch_up_cheaply(self):
+        """Before a search: apply what is pending when it is a few entries and the writer is
+        free, so a change saved through another server is found at once. Never waits."""
+        position = self.position()
+        if position is None:
+            return
+        last, _ = journal.head()
+        if position < last <= position + IN_REQUEST_ENTRIES:
+            try:
+                self.apply_pending(timeout=0, limit=IN_REQUEST_ENTRIES, merge=False)
+            except (IndexBusy, IndexUnavailable, LockError):
+                pass
+
+    def ensure_usable(self, deep=False):
+        """For the indexer: rebuild a missing, unreadable, outdated or pruned-past index, or one
+        a request reported broken (then every stored document is read: ``deep``). Returns True
+        when it rebuilt."""
+        reason = None
+        try:
+            self._verify(deep=deep or self.rebuild_requested())
+            if self.position() < journal.head()[1]:
+                reason = "its journal position is older than the journal keeps"
+        except IndexUnavailable as error:
+            reason = str(error)
+        if reason is None:
+            (self.root / REBUILD_REQUESTED).unlink(missing_ok=True)
+            return False
+        logger.warning("search index under %s: %s; rebuilding it from the database", self.root, reason)
+        self.rebuild()
+        return True
+
+    def _verify(self, deep=False):
+        """Open the live index afresh, which reads every segment's directory (and with ``deep``
+        every stored document); raises ``IndexUnavailable`` when that fails."""
+        folder = self._live_dir()
+        if folder is None:
+            raise IndexUnavailable(f"no search index under {self.root}")
+        if _schema_version(folder) != SCHEMA_VERSION:
+            raise IndexUnavailable(f"index {folder.name} was built with schema {_schema_version(folder)}, "
+                                   f"this code needs {SCHEMA_VERSION}")
+        try:
+            opened = index.FileIndex(SafeFileStorage(folder), indexname=INDEX_NAME)
+            with opened.reader() as reader:
+                reader.doc_count()
+                for _ in reader.iter_docs() if deep else ():
+                    pass
+        except Exception as error:  # noqa: BLE001 — a damaged index raises many kinds of error
+            raise IndexUnavailable(f"index {folder.name} is unreadable ({type(error).__name__}: {error})") from None
+
+    def request_rebuild_check(self):
+        """Called by a request that found the index unreadable: the indexer verifies it."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            (self.root / REBUILD_REQUESTED).touch()
+        except OSError:
+            pass
+
+    def rebuild_requested(self):
+        return (self.root / REBUILD_REQUESTED).exists()
 
     # -- reading ------------------------------------------------------------------------
     def _live_dir(self):
@@ -115,52 +289,84 @@ class WhooshBackend:
         return folder if name and folder.is_dir() else None
 
     def open_index(self):
-        """The live index; rebuilt from the database when missing or unreadable."""
+        """The live index, opened once per process; ``IndexUnavailable`` when there is none
+        or it is of another schema version (never rebuilt here: that is the indexer's job)."""
+        folder = self._live_dir()
         with self._lock:
-            folder = self._live_dir()
             if self._index is not None and folder == self._index_dir:
                 return self._index
-            self._close()
         if folder is None:
-            logger.warning("search index missing under %s: rebuilding it from the database", self.root)
-            self.rebuild()
-        elif _schema_version(folder) != SCHEMA_VERSION:
-            logger.warning("search index %s was built with schema %s, this code needs %s: rebuilding it "
-                           "from the database", folder.name, _schema_version(folder), SCHEMA_VERSION)
-            self.rebuild()
-        else:
-            try:
-                opened = index.open_dir(str(folder))
-                opened.doc_count()
-            except Exception as error:  # a corrupt index raises many kinds of errors
-                logger.error("search index %s unreadable (%s): rebuilding it from the database", folder, error)
-                self.rebuild()
-            else:
-                with self._lock:
-                    self._index, self._index_dir = opened, folder
-                return opened
-        folder = self._live_dir()
-        if folder is None:
-            raise IndexUnavailable(f"no index could be built under {self.root}")
+            raise IndexUnavailable(f"no search index under {self.root} yet")
+        if _schema_version(folder) != SCHEMA_VERSION:
+            raise IndexUnavailable(f"the search index was built with schema {_schema_version(folder)}; "
+                                   f"this code needs {SCHEMA_VERSION}")
+        try:
+            opened = index.FileIndex(SafeFileStorage(folder), indexname=INDEX_NAME)
+        except Exception as error:  # noqa: BLE001 — a damaged index raises many kinds of error
+            raise IndexUnavailable(f"the search index {folder.name} cannot be opened ({error})") from None
         with self._lock:
-            self._index, self._index_dir = index.open_dir(str(folder)), folder
-            return self._index
+            self._index, self._index_dir = opened, folder
+        return opened
 
     @contextmanager
     def searcher(self):
         """A searcher on the live index, one per thread (Whoosh searchers are not safe to share
-        between threads), refreshed when another process has written to the index."""
-        live = self.open_index()
+        between threads), refreshed when the index has changed. When the live folder has
+        vanished, a searcher already open goes on answering from its open files."""
         local = self._local
         current = getattr(local, "searcher", None)
+        try:
+            live = self.open_index()
+        except IndexUnavailable:
+            if current is None or self._live_dir() is not None:
+                raise
+            yield current  # the folder was deleted under us: its open files still answer
+            return
         if current is None or getattr(local, "index", None) is not live:
-            if current is not None:
-                current.close()
+            self.discard_searcher()
             current = live.searcher()
         else:
-            current = current.refresh()
+            try:
+                current = current.refresh()
+            except Exception:  # noqa: BLE001 — a refresh that fails has closed what it reused
+                logger.warning("search index refresh failed; opening a fresh searcher", exc_info=True)
+                self.discard_searcher()
+                current = live.searcher()
         local.searcher, local.index = current, live
         yield current
+
+    def search_with(self, function):
+        """``function(searcher)``, retried once on a fresh searcher when the index fails under
+        it (a segment merged away, a truncated file). A second failure is ``IndexUnavailable``,
+        and the indexer is asked to check the index."""
+        for attempt in (1, 2):
+            try:
+                with self.searcher() as searcher:
+                    return function(searcher)
+            except IndexUnavailable:
+                raise
+            except Exception as error:  # noqa: BLE001 — Whoosh raises many kinds on damaged files
+                logger.warning("search failed on the index (%s: %s), attempt %d", type(error).__name__, error,
+                               attempt, exc_info=attempt == 2)
+                self.discard_searcher()
+                with self._lock:
+                    self._close()
+                if attempt == 2:
+                    self.request_rebuild_check()
+                    raise IndexUnavailable(f"the search index failed ({type(error).__name__})") from error
+        raise AssertionError("unreachable")
+
+    def discard_searcher(self):
+        """Forget this thread's searcher (closing it when that still works)."""
+        local = self._local
+        current = getattr(local, "searcher", None)
+        local.searcher = local.index = None
+        local.summaries_for = local.summaries = None
+        if current is not None:
+            try:
+                current.close()
+            except Exception:  # noqa: BLE001 — already closed or broken: nothing left to free
+                pass
 
     def summaries(self, searcher):
         """The searcher's ``Summaries``, read once per searcher: grouping hundreds of hits into
@@ -201,12 +407,39 @@ def _schema_version(folder):
         return None
 
 
-def _writer(live):
-    """A writer, waiting at most ``WRITER_TIMEOUT`` for the lock: a save never hangs forever."""
+def _read_position(folder):
     try:
-        return live.writer(timeout=WRITER_TIMEOUT)
+        return int((folder / POSITION_FILE).read_text())
+    except (OSError, ValueError):
+        return 0  # an index without a position catches up from the start of the journal
+
+
+def _write_position(folder, position):
+    temporary = folder / f"{POSITION_FILE}.tmp-{os.getpid()}-{threading.get_ident()}"
+    temporary.write_text(str(position))
+    os.replace(temporary, folder / POSITION_FILE)
+
+
+def _writer(live, timeout):
+    """A writer, waiting at most ``timeout`` seconds for the lock (0: not at all)."""
+    try:
+        return live.writer(timeout=timeout)
     except LockError:
-        raise IndexUnavailable(f"the search index stayed locked for {WRITER_TIMEOUT:.0f} s") from None
+        raise IndexBusy(f"the search index's writer stayed locked for {timeout:.1f} s") from None
+
+
+@contextmanager
+def _file_lock(path, blocking=True):
+    """An exclusive lock on ``path`` across processes (released if the holder dies)."""
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise IndexBusy(f"{path.name} is held by another process") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _documents(queryset):

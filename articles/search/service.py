@@ -44,28 +44,32 @@ class SearchResults:
 
 
 def search(text, language, user=None, limit=10, page=1, product=None):
+    """Raises ``backend.IndexUnavailable`` when the index cannot answer now ("catching up")."""
     backend = get_backend()
     staff = bool(getattr(user, "is_staff", False))
-    with backend.searcher() as searcher:
+    backend.catch_up_cheaply()
+
+    def run(searcher):
         query, codes = build_query(text, language, searcher)
         codes = [display for display, _ in codes]
         suggestion = suggest(text, language, searcher)
         if query is None:
-            return SearchResults(text, language, 0, [], codes, suggestion=suggestion)
+            return SearchResults(text, language, 0, [], codes, suggestion=suggestion), []
         summaries = backend.summaries(searcher)
         hits = top_documents(searcher, query, CANDIDATES, summaries.lengths,
                              exclude=() if staff else summaries.private)
         ordered = _group(hits, summaries.by_doc, product)
         start = (page - 1) * limit
         results = [_result(group, language, searcher, summaries, staff) for group in ordered[start:start + limit]]
-    facets_products, facets_languages = {}, {}
+        return SearchResults(text, language, len(ordered), results, codes, suggestion=suggestion), ordered
+
+    found, ordered = backend.search_with(run)
     for group in ordered:
         for name in group["products"]:
-            facets_products[name] = facets_products.get(name, 0) + 1
+            found.products[name] = found.products.get(name, 0) + 1
         for code in group["languages"]:
-            facets_languages[code] = facets_languages.get(code, 0) + 1
-    return SearchResults(text, language, len(ordered), results, codes, facets_products, facets_languages,
-                         suggestion)
+            found.languages[code] = found.languages.get(code, 0) + 1
+    return found
 
 
 def _group(hits, summaries, product):
@@ -103,10 +107,14 @@ def articles_citing(code, language, user=None, limit=200):
     """Every article whose text cites ``code`` (any spelling), one result per article."""
     backend = get_backend()
     staff = bool(getattr(user, "is_staff", False))
-    with backend.searcher() as searcher:
+    backend.catch_up_cheaply()
+
+    def run(searcher):
         summaries = backend.summaries(searcher)
         hits = top_documents(searcher, Q.Term(CODES, normalize_code(code)), 2000, summaries.lengths,
                              exclude=() if staff else summaries.private)
         ordered = _group(hits, summaries.by_doc, None)
         results = [_result(group, language, searcher, summaries, staff) for group in ordered[:limit]]
-    return SearchResults(code, language, len(ordered), results, [code])
+        return SearchResults(code, language, len(ordered), results, [code])
+
+    return backend.search_with(run)

@@ -1,13 +1,16 @@
-"""Keeping the index in step with the database, whatever saved the rows.
+"""Keeping each server's index in step with the database, whatever saved the rows.
 
-Saving or deleting a ``Translation`` (or changing an ``Article``'s status or audience, which
-decides whether its translations are public) re-indexes those translations when the
-transaction commits, so an edit is searchable when the request or command that made it
-returns. Bulk writers — the importer — wrap their work in ``deferred()`` and index once at the
-end with ``index_now(ids)``: one writer for thousands of rows instead of one each.
+``changed(translation_ids, reason)`` writes index-journal entries (``search.journal``) in the
+current transaction — call it last there — and, once the transaction commits, brings this
+server's index up to them (``backend.catch_up``): an edit is searchable when the request or
+command that made it returns, here and, through their indexers and searches, on every other
+server. ``articles.signals`` calls it for every save and deletion of a translation, and for an
+article's status or audience (they decide who may find its translations).
 
-A failure to index never undoes the save: the database is the source of truth, the error is
-logged, and ``rebuild_index`` (or the next save) catches up.
+Bulk writers — the importer — wrap their work in ``deferred()``: signals then record nothing,
+the writer records each file's entry itself in that file's transaction, and catches up once at
+the end with ``bring_up_to_date()``. If the process dies first, the entries are in the
+database: the indexer, or the next run, applies them.
 """
 from contextlib import contextmanager
 import logging
@@ -15,7 +18,7 @@ import threading
 
 from django.db import transaction
 
-from . import get_backend
+from . import get_backend, journal
 
 logger = logging.getLogger(__name__)
 _state = threading.local()
@@ -23,7 +26,8 @@ _state = threading.local()
 
 @contextmanager
 def deferred():
-    """Saves inside this block do not index themselves; the caller indexes afterwards."""
+    """Saves inside this block record no journal entries through the signals: the caller
+    records them itself."""
     depth = getattr(_state, "deferred", 0)
     _state.deferred = depth + 1
     try:
@@ -36,23 +40,32 @@ def is_deferred():
     return getattr(_state, "deferred", 0) > 0
 
 
-def index_on_commit(translation_ids):
-    """Index these translations once the current transaction commits (now, outside one)."""
+def changed(translation_ids, reason):
+    """Record that these translations changed; this server's index follows on commit."""
     if is_deferred():
         return  # before reading the ids: an article's are a query, wasted during an import
-    ids = list(translation_ids)
-    if ids:
-        transaction.on_commit(lambda: index_now(ids))
+    last = journal.record(translation_ids, reason)
+    if last is not None:
+        transaction.on_commit(lambda: _catch_up(last))
 
 
-def index_now(translation_ids):
-    """Index these translations; returns the error (already logged) or ``None``."""
-    from .backend import IndexUnavailable
+def _catch_up(last):
+    if not get_backend().catch_up(until=last):
+        logger.info("search index not yet at journal entry %d; the indexer will apply it", last)
 
+
+def bring_up_to_date():
+    """Apply every pending journal entry to this server's index, building it when there is
+    none (for commands, never requests). Returns the error, already logged, or None."""
+    from .backend import IndexBusy, IndexUnavailable
+
+    backend = get_backend()
     try:
-        get_backend().update(translation_ids)
-    except (IndexUnavailable, OSError) as error:
-        logger.error("search index not updated for translations %s (%s): run rebuild_index",
-                     list(translation_ids)[:10], error)
+        if backend.position() is None:
+            backend.rebuild()
+        while backend.apply_pending():
+            pass
+    except (IndexBusy, IndexUnavailable, OSError) as error:
+        logger.error("search index not brought up to date (%s); the indexer will catch up", error)
         return error
     return None

@@ -28,12 +28,13 @@ class Command(BaseCommand):
                                       use_path_rule=not no_path_rule, progress=progress)
             except FileNotFoundError as error:
                 raise CommandError(str(error)) from None
-        if not dry_run and report.saved_translation_ids:
-            # Searchable when this command returns; the index is derived, so a failure here is
-            # reported but leaves the database as imported (rebuild_index recovers).
-            error = upkeep.index_now(report.saved_translation_ids)
+        if not dry_run:
+            # Searchable when this command returns. The journal holds every saved file's entry,
+            # so if this fails (or the command is killed first) the indexer or the next run
+            # applies them: nothing is lost.
+            error = upkeep.bring_up_to_date()
             if error:
-                self.stderr.write(f"search index not updated ({error}); run rebuild_index")
+                self.stderr.write(f"search index not yet up to date ({error}); the indexer will catch up")
         self._print(report, verbosity)
         if not report.ok:
             raise CommandError(f"{len(report.failures)} file(s) failed to import", returncode=1)

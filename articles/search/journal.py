@@ -1,0 +1,71 @@
+"""Writing and reading the index journal (see ``search.models``).
+
+``record(translation_ids, reason)`` appends entries inside the caller's transaction and
+returns the last id it wrote; call it last in that transaction, since it holds the journal's
+row lock until the commit (every other writer of the journal waits for it there). Readers:
+``head()``, ``entries_after(position, limit)``, ``prune(older_than)``.
+"""
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import JournalEntry, JournalHead
+
+SAVE, DELETE, VISIBILITY, IMPORT, REBUILD = "save", "delete", "visibility", "import", "rebuild"
+
+
+def record(translation_ids, reason):
+    """Append one entry per translation (``[None]``: rebuild everything); returns the last id,
+    or None when there was nothing to record."""
+    ids = list(dict.fromkeys(translation_ids))
+    if not ids:
+        return None
+    with transaction.atomic():
+        head = _locked_head()
+        first = head.last_id + 1
+        now = timezone.now()
+        JournalEntry.objects.bulk_create([
+            JournalEntry(id=first + offset, created_at=now, translation_id=pk, reason=reason)
+            for offset, pk in enumerate(ids)
+        ])
+        head.last_id = first + len(ids) - 1
+        head.save(update_fields=["last_id"])
+    return head.last_id
+
+
+def _locked_head():
+    head = JournalHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:  # a database migrated without the data migration (never in practice)
+        JournalHead.objects.get_or_create(pk=1)
+        head = JournalHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def head():
+    """``(last_id, pruned_through)`` as committed now."""
+    found = JournalHead.objects.filter(pk=1).values_list("last_id", "pruned_through").first()
+    return found or (0, 0)
+
+
+def entries_after(position, limit):
+    """Up to ``limit`` entries with an id above ``position``, oldest first, as
+    ``[(id, translation_id)]``."""
+    return list(JournalEntry.objects.filter(id__gt=position).order_by("id")
+                .values_list("id", "translation_id")[:limit])
+
+
+def prune(older_than):
+    """Delete entries older than ``older_than`` (a timedelta); returns how many went. Servers
+    whose position is below the new ``pruned_through`` rebuild their index."""
+    cutoff = timezone.now() - (older_than if isinstance(older_than, timedelta) else timedelta(seconds=older_than))
+    with transaction.atomic():
+        head = _locked_head()
+        old = JournalEntry.objects.filter(created_at__lt=cutoff)
+        last = old.order_by("-id").values_list("id", flat=True).first()
+        if last is None:
+            return 0
+        deleted, _ = JournalEntry.objects.filter(id__lte=last).delete()
+        head.pruned_through = max(head.pruned_through, last)
+        head.save(update_fields=["pruned_through"])
+    return deleted
