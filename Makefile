@@ -25,9 +25,12 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 messages: $(VENV)/.runtime  ## compile UI translations with Babel (no gettext binary needed)
 	$(BIN)/pybabel compile --use-fuzzy --domain django --directory locale --statistics 2>&1 | tail -n 7
 
-setup: $(VENV)/.runtime messages
+setup: $(VENV)/.runtime messages  ## migrate, and collect static files for WhiteNoise (needed when KB_DEBUG=0)
 	mkdir -p var
 	$(MANAGE) migrate --no-input -v 0
+	@# Always with the production storage, so that the hashed names and manifest exist whichever
+	@# KB_DEBUG the server later runs with (the key is not used by collectstatic).
+	KB_DEBUG=0 KB_SECRET_KEY="$${KB_SECRET_KEY:-collectstatic-only}" $(MANAGE) collectstatic --no-input -v 0
 
 import: setup  ## import articles: make import KB_IMPORT=../shared/corpus/kcs
 	$(MANAGE) import_articles $(KB_IMPORT)

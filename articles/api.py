@@ -15,13 +15,20 @@ def error_response(code, message, status=400):
 
 @require_GET
 def stats(request):
-    """Counts for monitoring: articles, translations (per language) and the last import's failures."""
-    per_language = dict(
-        Translation.objects.values_list("language").annotate(n=Count("id")).order_by("language"))
-    last = ImportRun.objects.order_by("-finished_at").first()
+    """Counts for monitoring: articles, translations (per language) and the last import.
+
+    Anonymous callers get what readers may see (``Translation.objects.public()``) and
+    ``last_import: null``; staff get every article and the last import's failures, whose
+    ``path`` is a path on the server. The field names are the same for both."""
+    staff = request.user.is_staff
+    translations = Translation.objects.visible_to(request.user)
+    per_language = dict(translations.values_list("language").annotate(n=Count("id")).order_by("language"))
+    articles = Article.objects.all() if staff else Article.objects.filter(
+        translations__in=translations).distinct()
+    last = ImportRun.objects.order_by("-finished_at").first() if staff else None
     return JsonResponse({
-        "articles": Article.objects.count(),
-        "translations": Translation.objects.count(),
+        "articles": articles.count(),
+        "translations": translations.count(),
         "translations_per_language": per_language,
         "last_import": None if last is None else {
             "finished_at": last.finished_at.isoformat(),

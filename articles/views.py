@@ -33,8 +33,10 @@ def with_language(view):
 
 
 def root(request):
-    """``/`` → the home page in the language the browser prefers (Babel negotiation)."""
-    code = languages.negotiate(request.headers.get("Accept-Language"))
+    """``/`` → the home page in the language the browser prefers (Babel negotiation);
+    ``/?lang=ko`` (the header's language menu) → that language's home page when it is served."""
+    code = (languages.normalize_language(request.GET.get("lang") or "")
+            or languages.negotiate(request.headers.get("Accept-Language")))
     return redirect("articles:home", lang=code)
 
 

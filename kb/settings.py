@@ -6,11 +6,19 @@
     KB_MEDIA_ROOT     copied article images (default var/media)
     KB_SECRET_KEY     required when KB_DEBUG is off
     KB_DEBUG          1/0 (default 1 on a laptop)
-    KB_ALLOWED_HOSTS  comma-separated (default localhost names)
+    KB_ALLOWED_HOSTS  comma-separated (default localhost names); with KB_HTTPS also the CSRF trusted origins
+    KB_HTTPS          1 behind HTTPS (a proxy that sets X-Forwarded-Proto): secure cookies, HSTS, SSL redirect
+    KB_STATIC_ROOT    where ``collectstatic`` writes (default var/static); served by WhiteNoise
+    KB_LOG_LEVEL      console log level for django.request, articles and axes (default INFO)
+    KB_AXES_FAILURE_LIMIT   failed sign-ins per username and IP before a lock (default 5)
+    KB_AXES_COOLOFF_MINUTES how long the lock lasts (default 15)
+    KB_DB_CONNECT_TIMEOUT   seconds to wait for PostgreSQL before answering 503 (default 3)
 """
+from datetime import timedelta
 from pathlib import Path
 import os
 
+from csp.constants import NONE, SELF
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
@@ -47,6 +55,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
+    "axes",
     "articles",
     "articles.search",
 ]
@@ -54,12 +64,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "articles.middleware.RejectInvalidCharactersMiddleware",
+    "articles.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during authentication into a 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kb.urls"
@@ -83,7 +98,12 @@ TEMPLATES = [
 
 
 def database_from_url(url):
-    config = dj_database_url.parse(url, conn_max_age=60)
+    # Persistent connections are checked before reuse, so one the database dropped (a restart,
+    # a failover) is replaced instead of failing the request; an unreachable server fails within
+    # connect_timeout seconds and the reader gets a 503 rather than a hung worker.
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        config.setdefault("OPTIONS", {})["connect_timeout"] = int(os.environ.get("KB_DB_CONNECT_TIMEOUT") or 3)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run beside the importer; IMMEDIATE avoids lock upgrades mid-transaction.
         config["OPTIONS"] = {
@@ -101,6 +121,17 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes first: it refuses a locked-out sign-in before the password is even checked.
+# client.force_login in tests bypasses authentication and so is unaffected.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("KB_AXES_FAILURE_LIMIT") or 5)
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KB_AXES_COOLOFF_MINUTES") or 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -127,7 +158,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("KB_STATIC_ROOT") or VAR_DIR / "static")
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("KB_MEDIA_ROOT") or VAR_DIR / "media")
 KB_INDEX_DIR = Path(os.environ.get("KB_INDEX_DIR") or VAR_DIR / "index")
@@ -136,13 +167,63 @@ KB_JOURNAL_RETENTION_DAYS = float(os.environ.get("KB_JOURNAL_RETENTION_DAYS") or
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+LOG_LEVEL = (os.environ.get("KB_LOG_LEVEL") or "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {"articles": {"handlers": ["console"], "level": "INFO"}},
+    "loggers": {
+        # django.request logs every 5xx (and 4xx at WARNING) with the request path and traceback.
+        # Not passed on to Django's own "django" logger, which would print it again under DEBUG.
+        name: {"handlers": ["console"], "level": LOG_LEVEL, "propagate": not name.startswith("django")}
+        for name in ("django.request", "django.security", "articles", "axes")
+    },
 }
-# Static files are served by WhiteNoise; in development straight from the finders.
+
+# Static files are served by WhiteNoise: in development straight from the finders; in production
+# from STATIC_ROOT (`make setup` runs collectstatic) under hashed, compressed, cacheable names.
+# Chosen from KB_DEBUG at load time: pytest-django turns DEBUG off at run time, and the suite
+# must not need collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": (
+        "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage")},
+}
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Content-Security-Policy on every page (django-csp): nothing inline, nothing from elsewhere
+# except images in articles that link to https: ones. Media files get a stricter one of their own.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "https:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
+# HTTP hardening. These hold whatever the scheme; KB_HTTPS adds what only HTTPS allows.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+KB_HTTPS = env_flag("KB_HTTPS", False)
+if KB_HTTPS:
+    # Behind a proxy that ends TLS and says so in X-Forwarded-Proto (and strips any the client sent).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    # ".example.com" in ALLOWED_HOSTS means the domain and its subdomains: https://*.example.com
+    CSRF_TRUSTED_ORIGINS = [f"https://*{host}" if host.startswith(".") else f"https://{host}"
+                            for host in ALLOWED_HOSTS if host != "*"]

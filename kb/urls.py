@@ -1,11 +1,12 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from articles.media import serve_media
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Media in every mode, not only with DEBUG: article images are part of the content.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"),
     path("", include("articles.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

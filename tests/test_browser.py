@@ -66,3 +66,23 @@ def test_search_box_offers_a_correction_that_finds_the_article(page):
     suggestion.click()
     page.wait_for_url("**/en/search?q=export%20timeout")
     assert page.locator(".result-title").first.inner_text().startswith("Report export times out")
+
+
+def test_arrow_keys_move_the_language_menu_without_leaving_the_page(page):
+    page.goto("/en/")
+    page.focus(".site-languages select")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(300)
+    assert page.url.endswith("/en/")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/fr/")
+
+
+def test_pages_run_under_the_policy_without_a_violation(page):
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    for url in ("/en/", "/en/articles/KB-100/", "/en/search?q=export"):
+        page.goto(url)
+    assert violations == []
+    assert page.evaluate("getComputedStyle(document.body).margin") == "0px"  # kb.css applied

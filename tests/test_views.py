@@ -64,12 +64,24 @@ def test_home_lists_products_and_recent_articles_in_its_language(client, importe
     assert "KB-200" not in client.get("/ko/").content.decode()  # hidden
 
 
-def test_stats_api_counts_and_reports_failures(client, imported, tmp_path):
+def test_stats_api_gives_staff_every_count_and_the_failures(client, imported, tmp_path):
     (tmp_path / "en").mkdir()
     (tmp_path / "en" / "bad.md").write_text("---\ntitle: [\n---\nx\n")
     import_paths([tmp_path])
+    client.force_login(User.objects.create_user("editor", password="x", is_staff=True))
     body = client.get("/api/stats").json()
     assert body["articles"] == 2 and body["translations"] == 3
     assert body["translations_per_language"] == {"en": 1, "fr": 1, "ko": 1}
     assert body["last_import"]["failed"] == 1
     assert body["last_import"]["failures"][0]["path"].endswith("bad.md")
+
+
+def test_stats_api_gives_anonymous_callers_public_counts_and_no_paths(client, imported, tmp_path):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "bad.md").write_text("---\ntitle: [\n---\nx\n")
+    import_paths([tmp_path])
+    body = client.get("/api/stats").json()
+    # KB-200 exists only as a hidden Korean translation: neither it nor its language is counted.
+    assert body == {"articles": 1, "translations": 2, "translations_per_language": {"en": 1, "fr": 1},
+                    "last_import": None}
+    assert str(tmp_path) not in client.get("/api/stats").content.decode()
