@@ -35,13 +35,17 @@ setup: $(VENV)/.runtime messages  ## migrate, and collect static files for White
 import: setup  ## import articles: make import KB_IMPORT=../shared/corpus/kcs
 	$(MANAGE) import_articles $(KB_IMPORT)
 
-index: import  ## rebuild the search index from the database (beside the live one, then swap)
-	$(MANAGE) rebuild_index
+index: import  ## bring the search index up to date with the database (built when missing)
+	$(MANAGE) run_indexer --once
 
+# The web server and, beside it, this server's indexer (it follows the index journal); both
+# stop together.
 run: index  ## set up, import the samples (or KB_IMPORT), index them and serve http://127.0.0.1:8000
+	$(MANAGE) run_indexer & indexer=$$!; trap 'kill $$indexer 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST)
 
 serve: index  ## like run, under gunicorn (a production server: no autoreload, one searcher per worker)
+	$(MANAGE) run_indexer & indexer=$$!; trap 'kill $$indexer 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn kb.wsgi --bind $(HOST) --workers $(WORKERS) --access-logfile -
 
 test: $(VENV)/.dev messages  ## the whole suite on SQLite, then on PostgreSQL when KB_TEST_POSTGRES_URL is set

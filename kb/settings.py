@@ -17,6 +17,7 @@
 from datetime import timedelta
 from pathlib import Path
 import os
+import tempfile
 
 from csp.constants import NONE, SELF
 import dj_database_url
@@ -112,6 +113,9 @@ def database_from_url(url):
             "timeout": 20,
         }
         config["CONN_MAX_AGE"] = 0
+        # Tests get a file, not Django's shared-cache memory database: its table locks fail at
+        # once instead of waiting, so tests of saves beside searches would test that instead.
+        config["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"kb-test-{os.getpid()}.sqlite3")}
     return config
 
 

@@ -1,0 +1,217 @@
+"""The index journal: every change reaches each server's index, in order, whatever happens."""
+import threading
+import time
+
+import pytest
+
+from articles.importing import import_paths
+from articles.models import Article, Translation
+from articles.search import get_backend, journal, upkeep
+from articles.search.backend import IndexUnavailable
+from articles.search.indexer import Indexer
+from articles.search.models import IndexerStatus, JournalEntry
+from articles.search.service import search
+from articles.search.storage import SafeFileStorage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def indexed(articles_dir):
+    import_paths([articles_dir])
+    assert upkeep.bring_up_to_date() is None
+
+
+def titles(text, language="en"):
+    return [r.title for r in search(text, language).results]
+
+
+def test_each_change_writes_journal_entries_in_its_transaction(indexed):
+    before = journal.head()[0]
+    translation = Translation.objects.get(article__number="KB-100", language="en")
+    translation.title = "Quarterly ledger export halts"
+    translation.save()
+    translation.article.audience = "internal"
+    translation.article.save()
+    entries = list(JournalEntry.objects.filter(id__gt=before).values_list("translation_id", "reason"))
+    assert entries[0] == (translation.pk, "save")
+    assert {pk for pk, reason in entries[1:]} == set(translation.article.translations.values_list("pk", flat=True))
+    assert journal.head()[0] == before + len(entries)
+
+
+def test_a_rolled_back_change_leaves_no_entry(indexed):
+    from django.db import transaction
+
+    before = journal.head()[0]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Translation.objects.filter(language="en").first().save()
+        raise RuntimeError("the request failed after saving")
+    assert journal.head()[0] == before and not JournalEntry.objects.filter(id__gt=before).exists()
+
+
+def test_an_import_that_never_indexed_is_caught_up_by_the_indexer(articles_dir):
+    # import_paths writes rows and journal entries but does not index: as if the command had
+    # been killed after its database phase.
+    import_paths([articles_dir])
+    backend = get_backend()
+    assert backend.position() is None
+    Indexer().run_once()
+    assert backend.position() == journal.head()[0]
+    assert titles("RPT-504012")
+
+
+def test_entries_written_during_a_rebuild_are_applied_after_the_swap(indexed, monkeypatch):
+    from articles.search import backend as backend_module
+
+    original = backend_module._documents
+    translation = Translation.objects.get(article__number="KB-100", language="en")
+
+    def documents_then_a_save(queryset):
+        yield from original(queryset)
+        # A save commits while the new index is being written (after its rows were read).
+        Translation.objects.filter(pk=translation.pk).update(title="Ledger export halts at midnight")
+        journal.record([translation.pk], journal.SAVE)
+
+    monkeypatch.setattr(backend_module, "_documents", documents_then_a_save)
+    get_backend().rebuild()
+    monkeypatch.setattr(backend_module, "_documents", original)
+    assert "Ledger export halts at midnight" in titles("ledger midnight")
+
+
+def test_a_change_is_searchable_when_the_save_returns(indexed, django_capture_on_commit_callbacks):
+    translation = Translation.objects.get(article__number="KB-100", language="en")
+    translation.title = "Ledger export halts at midnight"
+    with django_capture_on_commit_callbacks(execute=True):
+        translation.save()
+    assert get_backend().position() == journal.head()[0]
+    assert titles("ledger midnight") == ["Ledger export halts at midnight"]
+
+
+def test_a_search_applies_a_few_pending_entries_itself(indexed):
+    # Saved through another server: nothing here has applied it yet.
+    translation = Translation.objects.get(article__number="KB-100", language="en")
+    Translation.objects.filter(pk=translation.pk).update(title="Ledger export halts at midnight")
+    journal.record([translation.pk], journal.SAVE)
+    assert titles("ledger midnight") == ["Ledger export halts at midnight"]
+
+
+def test_an_index_older_than_the_journal_keeps_is_rebuilt(indexed, settings):
+    backend = get_backend()
+    live = backend._live_dir()
+    Translation.objects.filter(language="en").first().save()
+    JournalEntry.objects.update(created_at="2000-01-01T00:00:00Z")
+    assert journal.prune(60) > 0
+    assert backend.ensure_usable() is True
+    assert backend._live_dir() != live and backend.position() == journal.head()[0]
+
+
+def test_abandoned_build_folders_are_removed(indexed, settings):
+    backend = get_backend()
+    abandoned = settings.KB_INDEX_DIR / "index-20200101000000-999999-1"
+    abandoned.mkdir()
+    (abandoned / "MAIN_x.seg").write_bytes(b"half a segment")
+    backend.tidy()
+    assert not abandoned.exists() and backend._live_dir().exists()
+
+
+def test_replaced_segments_stay_for_searchers_until_the_grace_period_ends(indexed):
+    backend = get_backend()
+    folder = backend._live_dir()
+    before = {p.name for p in folder.iterdir() if p.suffix == ".seg"}
+    for n in range(4):
+        Translation.objects.filter(language="en").update(title=f"Ledger {n}")
+        journal.record(Translation.objects.values_list("pk", flat=True), journal.SAVE)
+        backend.apply_pending()
+    live = {p.name for p in folder.iterdir() if p.suffix == ".seg"}
+    assert before <= live  # nothing deleted at commit time
+    removed = SafeFileStorage(folder).purge(grace=0)
+    assert removed and all(name not in {p.name for p in folder.iterdir()} for name in removed)
+    assert titles("Ledger 3") or titles("ledger")
+
+
+def test_a_searcher_whose_files_vanished_is_replaced(indexed):
+    backend = get_backend()
+    assert titles("RPT-504012")
+    folder = backend._live_dir()
+    # Another process commits and tidies with no grace: the files this thread's searcher
+    # would open next are gone.
+    Translation.objects.filter(language="en").update(title="Ledger export halts")
+    journal.record(Translation.objects.values_list("pk", flat=True), journal.SAVE)
+    backend.apply_pending()
+    Translation.objects.filter(language="en").update(title="Ledger export stops")
+    journal.record(Translation.objects.values_list("pk", flat=True), journal.SAVE)
+    backend.apply_pending()
+    SafeFileStorage(folder).purge(grace=0)
+    assert titles("ledger export stops") == ["Ledger export stops"]
+
+
+def test_a_truncated_segment_gives_catching_up_never_an_error_page(client, indexed):
+    backend = get_backend()
+    assert client.get("/api/search", {"q": "RPT-504012"}).status_code == 200
+    for segment in backend._live_dir().glob("*.seg"):
+        with open(segment, "r+b") as handle:
+            handle.truncate(64)
+    backend.discard_searcher()
+    backend._close()
+    started = time.monotonic()
+    response = client.get("/api/search", {"q": "RPT-504012"})
+    assert response.status_code == 503 and time.monotonic() - started < 1.0
+    assert backend.rebuild_requested()
+    Indexer().run_once()
+    assert client.get("/api/search", {"q": "RPT-504012"}).json()["total"] == 1
+
+
+def test_a_deleted_index_folder_keeps_answering_from_open_files(client, indexed, settings):
+    import shutil
+
+    assert client.get("/api/search", {"q": "RPT-504012"}).json()["total"] == 1
+    shutil.rmtree(settings.KB_INDEX_DIR)
+    response = client.get("/api/search", {"q": "RPT-504012"})
+    assert response.status_code in (200, 503)
+    Indexer().run_once()
+    assert client.get("/api/search", {"q": "RPT-504012"}).json()["total"] == 1
+
+
+def test_the_indexer_reports_its_position(indexed):
+    indexer = Indexer()
+    indexer.run_once(housekeeping=True)
+    status = IndexerStatus.objects.get()
+    assert status.position == journal.head()[0] and status.documents == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_saves_during_searches_never_fail_a_search(articles_dir):
+    import_paths([articles_dir])
+    upkeep.bring_up_to_date()
+    errors, done = [], threading.Event()
+    pk = Translation.objects.get(article__number="KB-100", language="en").pk
+
+    def searching():
+        from django.db import connection
+
+        try:
+            while not done.is_set():
+                try:
+                    search("export timeout", "en")
+                except IndexUnavailable as error:  # allowed, but must not happen here
+                    errors.append(error)
+                except Exception as error:  # noqa: BLE001
+                    errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=searching) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    try:
+        for n in range(30):
+            translation = Translation.objects.get(pk=pk)
+            translation.title = f"Report export times out, take {n}"
+            translation.save()  # indexes on commit, while the threads search
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    assert titles("take 29") == ["Report export times out, take 29"]
+    assert Article.objects.count() == 2
