@@ -34,7 +34,7 @@ from whoosh import index
 from whoosh.writing import LockError
 
 from ..models import Translation
-from . import journal
+from . import journal, processes  # noqa: F401 — build processes die with their parent
 from .documents import translation_document
 from .schema import ARTICLE, ID_FIELD, LANG, PRODUCTS, PUBLIC, SCHEMA_VERSION, build_schema
 from .scoring import FieldLengths

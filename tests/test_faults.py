@@ -1,0 +1,220 @@
+"""Faults across processes: killed imports and indexers, and two servers sharing one database.
+
+Each test runs the real commands and servers in subprocesses against a scratch database of
+its own (a SQLite file, or a fresh PostgreSQL database when the suite runs on PostgreSQL), so
+what is checked is what happens on a machine, not inside one test transaction.
+"""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+import urllib.request
+import uuid
+
+from django.conf import settings
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+pytestmark = pytest.mark.skipif(not GUNICORN.exists(), reason="gunicorn is not installed in this environment")
+
+ARTICLE = """---
+article-number: KF-{n}
+title: Fault drill {n} {word}
+description: Drill article {n}.
+---
+# Fault drill {n}
+
+The nightly job stops with code FLT-{n:06d} when {word} runs out.
+"""
+
+
+@pytest.fixture
+def site(tmp_path):
+    """Environment for subprocesses: a migrated scratch database, media and index folders."""
+    engine = settings.DATABASES["default"]["ENGINE"]
+    dropped = None
+    if "postgresql" in engine:
+        import psycopg
+
+        conf = settings.DATABASES["default"]
+        name = f"kb_faults_{uuid.uuid4().hex[:8]}"
+        admin = dict(host=conf.get("HOST") or "127.0.0.1", port=conf.get("PORT") or 5432,
+                     user=conf.get("USER") or "postgres", dbname="postgres", autocommit=True)
+        with psycopg.connect(**admin) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        url = f"postgresql://{admin['user']}@{admin['host']}:{admin['port']}/{name}"
+        dropped = (admin, name)
+    else:
+        url = f"sqlite:///{tmp_path / 'kb.sqlite3'}"
+    env = {**os.environ, "KB_DATABASE_URL": url, "KB_MEDIA_ROOT": str(tmp_path / "media"),
+           "KB_INDEX_DIR": str(tmp_path / "index-a"), "KB_LOG_LEVEL": "WARNING",
+           "DJANGO_SETTINGS_MODULE": "kb.settings"}
+    env.pop("KB_DEBUG", None)
+    manage(env, "migrate", "--no-input", "-v", "0")
+    yield env
+    if dropped:
+        import psycopg
+
+        admin, name = dropped
+        with psycopg.connect(**admin) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def manage(env, *args, check=True, timeout=300):
+    return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=check, timeout=timeout,
+                          capture_output=True, text=True)
+
+
+def write_articles(folder, count, word="gasket"):
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(count):
+        (folder / f"KF-{n}.md").write_text(ARTICLE.format(n=n, word=word), encoding="utf-8")
+    return folder
+
+
+def index_check(env, word):
+    """(documents in the index, translations in the database, the first result for ``word``)
+    seen by a fresh process with ``env``."""
+    script = ("import json; from articles.search import get_backend; from articles.models import Translation;"
+              "from articles.search.service import search;"
+              "b = get_backend();\nwith b.searcher() as s: n = s.doc_count()\n"
+              f"r = search({word!r}, 'en').results\n"
+              "print(json.dumps([n, Translation.objects.count(), r[0].article_number if r else None]))")
+    out = manage(env, "shell", "-c", script).stdout.strip().splitlines()[-1]
+    return tuple(json.loads(out))
+
+
+def test_an_import_killed_mid_way_is_finished_by_the_next_run(site, tmp_path):
+    source = write_articles(tmp_path / "articles", 400)
+    process = subprocess.Popen([PYTHON, "manage.py", "import_articles", str(source)], cwd=ROOT, env=site,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if (Path(site["KB_DATABASE_URL"].removeprefix("sqlite:///")).exists() or "postgresql" in site["KB_DATABASE_URL"]):
+            count = _count_translations(site)
+            if count >= 40:
+                break
+        time.sleep(0.2)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    # The re-run finds most files unchanged, and still leaves every one of them searchable.
+    rerun = manage(site, "import_articles", str(source))
+    assert "unchanged" in rerun.stdout
+    documents, translations, hits = index_check(site, "FLT-000399")
+    assert documents == translations == 400 and hits == "KF-399"
+
+
+def _count_translations(env):
+    script = "from articles.models import Translation; print(Translation.objects.count())"
+    result = manage(env, "shell", "-c", script, check=False, timeout=60)
+    try:
+        return int(result.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return 0
+
+
+def test_a_rebuild_killed_mid_way_leaves_no_process_and_is_tidied(site, tmp_path):
+    write_articles(tmp_path / "articles", 300)
+    manage(site, "import_articles", str(tmp_path / "articles"))
+    process = subprocess.Popen([PYTHON, "manage.py", "rebuild_index"], cwd=ROOT, env=site,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.5)
+    children = _children(process.pid)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    time.sleep(1.0)
+    assert not [pid for pid in children if _alive(pid)], "build processes outlived their parent"
+    manage(site, "run_indexer", "--once")
+    index_root = Path(site["KB_INDEX_DIR"])
+    live = (index_root / "CURRENT").read_text()
+    folders = [p.name for p in index_root.glob("index-*") if not (p / "SUPERSEDED").exists()]
+    assert folders == [live]
+    assert index_check(site, "FLT-000299") == (300, 300, "KF-299")
+
+
+def _children(pid):
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _alive(pid):
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_http(url, deadline):
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.status
+        except Exception:  # noqa: BLE001 — not up yet
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer")
+
+
+def _search(base, text):
+    url = f"{base}/api/search?" + urllib.parse.urlencode({"q": text, "lang": "en"})
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return json.loads(response.read())
+
+
+def test_a_save_on_one_server_is_found_through_the_other_within_two_seconds(site, tmp_path):
+    import urllib.parse  # noqa: F401 — used by _search
+
+    write_articles(tmp_path / "articles", 20)
+    manage(site, "import_articles", str(tmp_path / "articles"))
+    servers, processes = [], []
+    try:
+        for name in ("a", "b"):
+            env = {**site, "KB_INDEX_DIR": str(tmp_path / f"index-{name}"), "KB_DEBUG": "0",
+                   "KB_SECRET_KEY": "multi-server-test-key-" + "x" * 40}
+            manage(env, "run_indexer", "--once")
+            port = _free_port()
+            processes.append(subprocess.Popen(
+                [str(GUNICORN), "kb.wsgi", "-w", "1", "-b", f"127.0.0.1:{port}", "--timeout", "30"],
+                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            processes.append(subprocess.Popen([PYTHON, "manage.py", "run_indexer", "--poll", "0.1"], cwd=ROOT,
+                                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            servers.append((env, f"http://127.0.0.1:{port}"))
+        for _, base in servers:
+            _wait_http(f"{base}/api/search?q=gasket", time.monotonic() + 30)
+        (env_a, _), (_, base_b) = servers
+        assert _search(base_b, "gasket")["total"] == 20
+        # The save is made by a process of server A (as its admin or editor would).
+        manage(env_a, "shell", "-c",
+               "from articles.models import Translation\n"
+               "t = Translation.objects.get(article__number='KF-7')\n"
+               "t.title = 'Fault drill seven: the flywheel cracked'\nt.save()")
+        saved = time.monotonic()
+        while time.monotonic() - saved < 2.0:
+            results = _search(base_b, "flywheel")["results"]
+            if results:
+                break
+            time.sleep(0.05)
+        assert [r["article_number"] for r in results] == ["KF-7"], "server B did not find the change within 2 s"
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
