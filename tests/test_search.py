@@ -274,3 +274,26 @@ def test_an_index_of_another_schema_version_is_rebuilt_by_the_indexer(client, in
     Indexer().run_once()
     assert client.get("/api/search", {"q": "RPT-504012"}).json()["total"] == 1
     assert (settings.KB_INDEX_DIR / "CURRENT").read_text() != live.name
+
+
+def test_did_you_mean_never_offers_a_word_of_an_article_the_reader_may_not_see(client, indexed, tmp_path):
+    from articles.models import Article
+    from articles.search import upkeep
+
+    (tmp_path / "KB-300.md").write_text(
+        "---\narticle-number: KB-300\ntitle: Zirconium gasket leaks under pressure\nlang: en\n---\n"
+        "The zirconium gasket leaks when the pump restarts.\n", encoding="utf-8")
+    import_paths([tmp_path])
+    Article.objects.filter(number="KB-300").update(audience="internal")
+    from articles.search import journal
+    from articles.models import Translation
+
+    journal.record(Translation.objects.filter(article__number="KB-300").values_list("pk", flat=True), "visibility")
+    upkeep.bring_up_to_date()
+    body = client.get("/api/search", {"q": "zirconum gasket", "lang": "en"}).json()
+    assert body["did_you_mean"] is None and body["total"] == 0
+    # Made public, the same word is offered.
+    Article.objects.filter(number="KB-300").update(audience="external")
+    journal.record(Translation.objects.filter(article__number="KB-300").values_list("pk", flat=True), "visibility")
+    upkeep.bring_up_to_date()
+    assert client.get("/api/search", {"q": "zirconum gasket", "lang": "en"}).json()["did_you_mean"] == "zirconium gasket"

@@ -31,7 +31,10 @@ def translation_document(translation, products):
     }
     keywords = " ".join(translation.keywords)
     symptoms = plain_text("\n\n".join(sections.get(kind, "") for kind in SYMPTOM_KINDS))
-    document[SPELLING] = "\n".join([translation.title, keywords, translation.description, symptoms])
+    # "Did you mean" draws its words from what readers may see: never from an internal or
+    # hidden article (suggest() also checks each candidate against what the reader may see).
+    public = translation.is_public
+    document[SPELLING] = "\n".join([translation.title, keywords, translation.description, symptoms]) if public else ""
     document[text_field(language)] = [
         Part(translation.title, WEIGHTS["title"]),
         Part(keywords, WEIGHTS["keywords"]),

@@ -5,7 +5,7 @@
     number      normalised article number (ka23014)       codes     normalised error codes (exact)
     products    product names (facets, stored)            title     stored, for results
     snippet     stored description, for results           code_list stored display forms of the codes
-    spelling    unstemmed words of title, keywords, description and symptoms ("did you mean")
+    spelling    unstemmed words of title, keywords, description and symptoms ("did you mean"), public ones only
     text_<lang> every text of the translation, its parts weighted (``WeightedText``): text_fr, text_zh_hans
 """
 from collections import defaultdict
@@ -20,7 +20,7 @@ from .analysis import SPELLABLE_WORD, analyzer_for
 ID_FIELD, ARTICLE, LANG, PUBLIC, NUMBER, CODES, PRODUCTS = "id", "article", "lang", "public", "number", "codes", "products"
 TITLE_STORED, SNIPPET, CODE_LIST = "title", "snippet", "code_list"
 # Bumped whenever fields, analysis or weights change: an index of another version is rebuilt on open.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SPELLING = "spelling"  # unstemmed words of the short texts, for "did you mean" (spelling.py)
 
 

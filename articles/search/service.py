@@ -52,10 +52,10 @@ def search(text, language, user=None, limit=10, page=1, product=None):
     def run(searcher):
         query, codes = build_query(text, language, searcher)
         codes = [display for display, _ in codes]
-        suggestion = suggest(text, language, searcher)
+        summaries = backend.summaries(searcher)
+        suggestion = suggest(text, language, searcher, hidden=() if staff else summaries.private)
         if query is None:
             return SearchResults(text, language, 0, [], codes, suggestion=suggestion), []
-        summaries = backend.summaries(searcher)
         hits = top_documents(searcher, query, CANDIDATES, summaries.lengths,
                              exclude=() if staff else summaries.private)
         ordered = _group(hits, summaries.by_doc, product)

@@ -8,6 +8,8 @@ searcher's language. Codes, numbers, short words and CJK text are left alone.
 """
 import re
 
+from whoosh import query as Q
+
 from .analysis import SPELLABLE_WORD, analyze
 from .codes import extract_error_codes
 from .schema import SPELLING, text_field
@@ -18,9 +20,11 @@ PREFIX = 2  # misspellings rarely touch the first letters, and the search is far
 MAX_WORDS = 8  # a longer text is a pasted log or message, not something typed and misspelt
 
 
-def suggest(text, language, searcher):
+def suggest(text, language, searcher, hidden=()):
     """The text with its unknown words corrected, or ``None`` when nothing needs correcting
-    or no correction is known."""
+    or no correction is known. ``hidden`` are the documents the reader may not see: a word
+    only they hold is unknown to this reader, and never offered as a correction (the
+    ``spelling`` field holds the words of public translations only)."""
     text = text or ""
     words = list(dict.fromkeys(WORD_RE.findall(text)))
     if len(words) > MAX_WORDS or len(text) > 200:
@@ -32,29 +36,34 @@ def suggest(text, language, searcher):
     for word in words:
         if word.lower() in code_parts:
             continue
-        if _known(word, language, searcher):
+        if _known(word, language, searcher, hidden):
             continue
-        replacement = _correction(word.lower(), language, searcher, corrector)
+        replacement = _correction(word.lower(), language, searcher, corrector, hidden)
         if replacement:
             corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", _same_case(word, replacement), corrected)
             changed = True
     return corrected if changed else None
 
 
-def _correction(word, language, searcher, corrector):
+def _correction(word, language, searcher, corrector, hidden):
     """The nearest known word: one edit away first, then two for longer words. Whoosh ranks
     the suggestions within a distance by frequency only, hence one call per distance."""
     for maxdist in (1, 2) if len(word) >= 7 else (1,):
         for candidate in corrector.suggest(word, limit=CANDIDATES, maxdist=maxdist, prefix=PREFIX):
-            if _known(candidate, language, searcher):
+            if _known(candidate, language, searcher, hidden):
                 return candidate
     return None
 
 
-def _known(word, language, searcher):
-    terms = analyze(word, language)
+def _known(word, language, searcher, hidden=()):
+    """A term of the word is in a live document of the language that the reader may see.
+    Frequencies also count deleted and hidden documents, so a match is confirmed by a search."""
     field = text_field(language)
-    return bool(terms) and any(searcher.doc_frequency(field, term) for term in terms)
+    for term in analyze(word, language):
+        if searcher.doc_frequency(field, term) and searcher.search(
+                Q.Term(field, term), limit=1, mask=hidden or None, scored=False):
+            return True
+    return False
 
 
 def _same_case(typed, candidate):
