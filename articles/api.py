@@ -26,7 +26,7 @@ def stats(request):
     articles = Article.objects.all() if staff else Article.objects.filter(
         translations__in=translations).distinct()
     last = ImportRun.objects.order_by("-finished_at").first() if staff else None
-    return JsonResponse({
+    body = {
         "articles": articles.count(),
         "translations": translations.count(),
         "translations_per_language": per_language,
@@ -35,7 +35,32 @@ def stats(request):
             "imported": last.imported, "updated": last.updated, "unchanged": last.unchanged,
             "failed": last.failed, "failures": last.failures[:100],
         },
-    })
+    }
+    if staff:
+        body["index"] = index_status()
+    return JsonResponse(body)
+
+
+def index_status():
+    """For staff: the journal's head and, per server, its index position, lag (entries not yet
+    applied) and when its indexer last reported; this server's own position read from its index."""
+    from django.utils import timezone
+
+    from .search import get_backend, journal
+    from .search.indexer import server_name
+    from .search.models import IndexerStatus
+
+    head, pruned = journal.head()
+    now = timezone.now()
+    servers = [{
+        "server": status.server, "position": status.position, "lag": max(0, head - status.position),
+        "documents": status.documents, "reported_seconds_ago": round((now - status.updated_at).total_seconds(), 1),
+    } for status in IndexerStatus.objects.all()]
+    backend = get_backend()
+    position = backend.position()
+    return {"journal_head": head, "journal_pruned_through": pruned, "servers": servers,
+            "this_server": {"server": server_name(backend), "position": position,
+                            "lag": None if position is None else max(0, head - position)}}
 
 
 MAX_LIMIT = 50

@@ -1,6 +1,8 @@
 from django.contrib.auth.models import User
 import pytest
 
+from articles.models import Translation
+
 from articles.importing import import_paths
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +76,19 @@ def test_stats_api_gives_staff_every_count_and_the_failures(client, imported, tm
     assert body["translations_per_language"] == {"en": 1, "fr": 1, "ko": 1}
     assert body["last_import"]["failed"] == 1
     assert body["last_import"]["failures"][0]["path"].endswith("bad.md")
+
+
+def test_stats_api_gives_staff_each_servers_index_position_and_lag(client, imported):
+    from articles.search.indexer import Indexer
+
+    Indexer().run_once(housekeeping=True)
+    client.force_login(User.objects.create_user("editor", password="x", is_staff=True))
+    index = client.get("/api/stats").json()["index"]
+    assert index["journal_head"] == 3 and index["this_server"]["lag"] == 0
+    assert [(s["position"], s["lag"], s["documents"]) for s in index["servers"]] == [(3, 0, 3)]
+    Translation.objects.filter(language="fr").first().save()  # saved, not yet applied by an indexer
+    index = client.get("/api/stats").json()["index"]
+    assert index["journal_head"] == 4 and index["servers"][0]["lag"] == 1
 
 
 def test_stats_api_gives_anonymous_callers_public_counts_and_no_paths(client, imported, tmp_path):
