@@ -218,3 +218,77 @@ def test_a_save_on_one_server_is_found_through_the_other_within_two_seconds(site
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+CONSISTENCY = """
+import json
+from articles.models import Translation
+from articles.search import get_backend
+with get_backend().searcher() as s:
+    indexed = {int(f["id"]): f["title"] for f in s.all_stored_fields()}
+stored = dict(Translation.objects.values_list("pk", "title"))
+print(json.dumps([len(stored), sorted(pk for pk in stored if indexed.get(pk) != stored[pk]),
+                  sorted(pk for pk in indexed if pk not in stored)]))
+"""
+
+
+def consistency(env):
+    """(translations, those whose indexed title differs from the database, indexed ones gone)."""
+    out = manage(env, "shell", "-c", CONSISTENCY).stdout.strip().splitlines()[-1]
+    return tuple(json.loads(out))
+
+
+SAVER = """
+import sys, time
+from articles.models import Translation
+end = time.monotonic() + float(sys.argv[1])
+n = 0
+while time.monotonic() < end:
+    for t in Translation.objects.filter(article__number__in=["KF-1", "KF-2", "KF-3"]):
+        t.title = f"Saved while importing {n}"
+        t.save()
+        n += 1
+    time.sleep(0.05)
+print(n)
+"""
+
+
+def test_an_import_and_saves_at_the_same_time_lose_nothing(site, tmp_path):
+    write_articles(tmp_path / "first", 10)
+    manage(site, "import_articles", str(tmp_path / "first"))
+    write_articles(tmp_path / "second", 300, word="bellows")  # KF-0..299: updates and new ones
+    (tmp_path / "saver.py").write_text(SAVER)
+    saver = subprocess.Popen([PYTHON, "manage.py", "shell", "-c",
+                              f"import sys; sys.argv = ['x', '6']; exec(open({str(tmp_path / 'saver.py')!r}).read())"],
+                             cwd=ROOT, env=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    importer = manage(site, "import_articles", str(tmp_path / "second"), check=False)
+    out, err = saver.communicate(timeout=120)
+    assert importer.returncode == 0, importer.stderr
+    assert saver.returncode == 0 and int(out.strip().splitlines()[-1]) > 0, err
+    manage(site, "run_indexer", "--once")
+    translations, differing, gone = consistency(site)
+    assert (translations, differing, gone) == (300, [], [])
+
+
+def test_an_indexer_killed_while_applying_is_finished_by_the_next_one(site, tmp_path):
+    write_articles(tmp_path / "articles", 300)
+    manage(site, "import_articles", str(tmp_path / "articles"))
+    manage(site, "shell", "-c", "from articles.models import Translation\n"
+                                "from django.db import transaction\n"
+                                "for t in Translation.objects.all():\n"
+                                "    t.title = 'Renamed ' + t.title\n"
+                                "    t.save()\n")
+    # The saves above caught up on commit; make the index stale again without indexing.
+    manage(site, "shell", "-c", "from articles.models import Translation\n"
+                                "from articles.search import journal\n"
+                                "from django.db.models.functions import Concat\n"
+                                "from django.db.models import Value\n"
+                                "Translation.objects.update(title=Concat(Value('Stale '), 'title'))\n"
+                                "journal.record(Translation.objects.values_list('pk', flat=True), 'save')\n")
+    process = subprocess.Popen([PYTHON, "manage.py", "run_indexer", "--once"], cwd=ROOT, env=site,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    manage(site, "run_indexer", "--once")
+    assert consistency(site) == (300, [], [])
