@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import languages
-from .api import error_response
+from .api.errors import error_response
 
 logger = logging.getLogger(__name__)
 

@@ -5,8 +5,16 @@ file stem); a ``Translation`` is one language of it, holding the source front ma
 the mapped columns, the markdown body, its KCS sections and a rendering cache. No markdown,
 files or search index here: ``importing``, ``rendering`` and ``search`` own those.
 """
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def sees_unpublished(user):
+    """Staff, editors and publishers see drafts, work in progress and internal articles."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return bool(getattr(user, "is_staff", False))  # test doubles with is_staff only
+    return user.is_staff or user.has_perm("articles.edit_articles")
 
 
 class Article(models.Model):
@@ -16,8 +24,9 @@ class Article(models.Model):
         FILE_NAME = "file-name", _("file name")
 
     class Status(models.TextChoices):
-        # The KCS lifecycle; imported articles are published ones.
+        # The KCS v6 lifecycle; imported articles are published (validated) ones.
         WORK_IN_PROGRESS = "wip", _("work in progress")
+        NOT_VALIDATED = "not_validated", _("not validated")
         VALIDATED = "validated", _("validated")
         ARCHIVED = "archived", _("archived")
 
@@ -29,11 +38,17 @@ class Article(models.Model):
     key_source = models.CharField(max_length=20, choices=KeySource.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.VALIDATED)
     audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.EXTERNAL)
+    # The language translations are made from: English when it has English, else its first.
+    source_language = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["number"]
+        permissions = [
+            ("edit_articles", "Can create articles, edit and translate them, and submit them for review"),
+            ("publish_articles", "Can publish, send back, archive and restore articles and change their audience"),
+        ]
 
     def __str__(self):
         return self.number
@@ -54,13 +69,14 @@ class TranslationQuerySet(models.QuerySet):
         """What an anonymous reader may see: not hidden, external, validated."""
         return self.filter(
             hidden=False,
+            published_revision__isnull=False,
             article__audience=Article.Audience.EXTERNAL,
             article__status=Article.Status.VALIDATED,
         )
 
     def visible_to(self, user):
-        """Staff see everything; everybody else sees ``public()``."""
-        return self if getattr(user, "is_staff", False) else self.public()
+        """Staff, editors and publishers see everything; everybody else sees ``public()``."""
+        return self if sees_unpublished(user) else self.public()
 
     def in_language(self, code):
         return self.filter(language=code)
@@ -100,6 +116,15 @@ class Translation(models.Model):
     rendered_html = models.TextField(blank=True)  # cache, valid for renderer_version
     renderer_version = models.PositiveIntegerField(default=0)
 
+    # Revisions (editing): the columns above hold the published revision's content (what
+    # readers, search and the API see) or, before the first publication, the latest one.
+    latest_revision = models.PositiveIntegerField(default=0)  # its number; 0 before any
+    published_revision = models.PositiveIntegerField(null=True, blank=True)
+    shown_revision = models.PositiveIntegerField(null=True, blank=True)  # the one the columns hold
+    # The source-language translation's published revision the shown content was written from:
+    # behind the source's current one, this translation is outdated (None: not known).
+    source_revision = models.PositiveIntegerField(null=True, blank=True)
+
     imported_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -116,9 +141,65 @@ class Translation(models.Model):
 
     @property
     def is_public(self):
-        return not self.hidden and self.article.audience == Article.Audience.EXTERNAL and (
-            self.article.status == Article.Status.VALIDATED
-        )
+        return not self.hidden and self.published_revision is not None and (
+            self.article.audience == Article.Audience.EXTERNAL and self.article.status == Article.Status.VALIDATED)
+
+
+class Revision(models.Model):
+    """One immutable version of a translation's content, numbered from 1 per translation. Made
+    by every change: a page, the API, an import (``import_path``), a restore. Never updated."""
+
+    translation = models.ForeignKey(Translation, related_name="revisions", on_delete=models.CASCADE)
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="article_revisions")
+    import_path = models.CharField(max_length=1000, blank=True)  # the file, when an import made it
+    message = models.CharField(max_length=500, blank=True)
+    title = models.CharField(max_length=500)
+    description = models.TextField(blank=True)
+    keywords = models.JSONField(default=list, blank=True)
+    products = models.JSONField(default=list, blank=True)
+    body = models.TextField()
+    # The source-language translation's revision this one was written from (None for the source).
+    source_revision = models.PositiveIntegerField(null=True, blank=True)
+    restored_from = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["translation", "number"], name="one_revision_number")]
+        ordering = ["translation", "number"]
+
+    def __str__(self):
+        return f"{self.translation} r{self.number}"
+
+    @property
+    def made_by_import(self):
+        return bool(self.import_path) and self.author_id is None
+
+
+class ArticleEvent(models.Model):
+    """What happened to an article besides its content: a lifecycle transition (with the
+    publisher's comment when sending back), an audience or source-language change."""
+
+    article = models.ForeignKey(Article, related_name="events", on_delete=models.CASCADE)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="article_events")
+    action = models.CharField(max_length=30)  # transition, audience, source_language
+    old = models.CharField(max_length=30, blank=True)
+    new = models.CharField(max_length=30, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["article", "at", "id"]
+
+
+class ArticleNumberSequence(models.Model):
+    """One row per prefix: the last number handed out in the ``KA-`` sequence (row-locked
+    while an article is created, so concurrent creates get distinct numbers)."""
+
+    prefix = models.CharField(max_length=20, unique=True)
+    last = models.PositiveIntegerField(default=0)
 
 
 class ImportRun(models.Model):

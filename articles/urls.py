@@ -1,6 +1,9 @@
 from django.urls import path, register_converter
 
-from . import api, views
+from drf_spectacular.views import SpectacularAPIView
+
+from . import views
+from .api import articles as articles_api, search as api
 
 
 class LanguageConverter:
@@ -22,6 +25,20 @@ urlpatterns = [
     path("", views.root, name="root"),
     path("api/stats", api.stats, name="api-stats"),
     path("api/search", api.search, name="api-search"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/preview/", articles_api.preview, name="api-preview"),
+    path("api/articles/", articles_api.create_article, name="api-articles"),
+    path("api/articles/<str:number>/", articles_api.article_detail, name="api-article"),
+    path("api/articles/<str:number>/transitions/", articles_api.transitions, name="api-transitions"),
+    path("api/articles/<str:number>/translations/<lang:lang>/", articles_api.translation_detail,
+         name="api-translation"),
+    path("api/articles/<str:number>/translations/<lang:lang>/revisions/", articles_api.revisions,
+         name="api-revisions"),
+    path("api/articles/<str:number>/translations/<lang:lang>/revisions/<int:revision>/",
+         articles_api.revision_detail, name="api-revision"),
+    path("api/articles/<str:number>/translations/<lang:lang>/revisions/<int:revision>/restore/",
+         articles_api.restore, name="api-restore"),
+    path("api/articles/<str:number>/translations/<lang:lang>/diff/", articles_api.diff, name="api-diff"),
     path("<lang:lang>/", views.home, name="home"),
     path("<lang:lang>/articles/<str:number>/", views.article_detail, name="article"),
     path("<lang:lang>/search", views.search_page, name="search"),

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "axes",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "articles",
     "articles.search",
 ]
@@ -231,3 +234,25 @@ if KB_HTTPS:
     # ".example.com" in ALLOWED_HOSTS means the domain and its subdomains: https://*.example.com
     CSRF_TRUSTED_ORIGINS = [f"https://*{host}" if host.startswith(".") else f"https://{host}"
                             for host in ALLOWED_HOSTS if host != "*"]
+
+# The JSON API: Django REST framework, token or session (with CSRF) authentication, JSON only,
+# one error shape (articles/api/errors.py), an OpenAPI schema generated at /api/schema/.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["articles.api.parsers.LimitedJSONParser"],
+    "EXCEPTION_HANDLER": "articles.api.errors.handle",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "kb — troubleshooting knowledge base API",
+    "DESCRIPTION": "Search, read and write KCS articles. Token: `Authorization: Token <key>` "
+                   "(python manage.py drf_create_token USERNAME).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}

@@ -18,9 +18,10 @@ from pathlib import Path
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from ..models import Article, ImportRun, Product, Translation
+from ..models import Article, ImportRun, Product, Revision, Translation
 from ..rendering import RENDERER_VERSION
 from ..search import journal, upkeep
 from .errors import SourceError
@@ -30,11 +31,12 @@ from .sources import NotAnArticle, find_sources, read_source, render_source
 logger = logging.getLogger(__name__)
 
 
-def import_paths(paths, *, language=None, dry_run=False, use_path_rule=True, progress=None):
+def import_paths(paths, *, language=None, dry_run=False, use_path_rule=True, progress=None,
+                 overwrite_edits=False):
     """Import every source under ``paths``; see the module docstring."""
     started = timezone.now()
     report = ImportReport(dry_run=dry_run)
-    loader = _Loader(report, dry_run=dry_run)
+    loader = _Loader(report, dry_run=dry_run, overwrite_edits=overwrite_edits)
     # Each file's transaction records its own journal entry; the caller brings the index up
     # to date once at the end (upkeep.bring_up_to_date) rather than after every file.
     with upkeep.deferred():
@@ -49,8 +51,9 @@ def import_paths(paths, *, language=None, dry_run=False, use_path_rule=True, pro
 
 
 class _Loader:
-    def __init__(self, report, dry_run):
+    def __init__(self, report, dry_run, overwrite_edits=False):
         self.dry_run = dry_run
+        self.overwrite_edits = overwrite_edits
         self.seen = {}  # (number, language) -> path, within this run
         rows = Translation.objects.values_list(
             "id", "article__number", "language", "content_hash", "renderer_version")
@@ -58,6 +61,9 @@ class _Loader:
         self.translation_ids = {(number, lang): pk for pk, number, lang, _, _ in rows}
         self.articles = dict(Article.objects.values_list("number", "id"))
         self.products = dict(Product.objects.values_list("name", "id"))
+        # Translations whose latest revision was made by a person, not a file: an import keeps them.
+        self.edited = dict(Revision.objects.filter(translation__latest_revision=F("number"), author__isnull=False)
+                           .values_list("translation_id", "author__username"))
 
     def load(self, path, *, explicit, language, use_path_rule):
         try:
@@ -76,6 +82,12 @@ class _Loader:
         self.seen[key] = str(path)
         if self.stored.get(key) == (parsed.content_hash, RENDERER_VERSION):
             outcome.status = UNCHANGED
+            return outcome
+        editor = self.edited.get(self.translation_ids.get(key))
+        if editor is not None and not self.overwrite_edits:
+            outcome.status, outcome.reason = SKIPPED, (
+                f"{parsed.number} ({parsed.language}) was edited by {editor} since its last import: kept "
+                "(--overwrite-edits replaces it; every version stays in its history)")
             return outcome
         rendered = render_source(parsed, self._store_image)
         outcome.warnings.extend(rendered.warnings)
@@ -130,9 +142,34 @@ class _Loader:
             links.filter(translation_id=translation_id).delete()
         links.bulk_create([links.model(translation_id=translation_id, product_id=self._product_id(name))
                            for name in fields.products])
+        self._add_revision(translation_id, article_id, parsed)
         # Last in the transaction: the journal entry commits with the rows, or neither does.
         journal.record([translation_id], journal.IMPORT)
         return translation_id
+
+    def _add_revision(self, translation_id, article_id, parsed):
+        """The file's content as the translation's next revision, published: an imported file
+        is the published article. Its history keeps every earlier version."""
+        article = Article.objects.filter(pk=article_id).values("source_language").first()
+        source_language = article["source_language"]
+        if not source_language or (parsed.language == "en" and source_language != "en"):
+            source_language = parsed.language if not source_language else "en"
+            Article.objects.filter(pk=article_id).update(source_language=source_language)
+        source_revision = None
+        if parsed.language != source_language:
+            published = Translation.objects.filter(article_id=article_id, language=source_language).values_list(
+                "published_revision", flat=True).first()
+            source_revision = published or 1  # the source comes later in this run: files of one version
+        latest = Translation.objects.filter(pk=translation_id).values_list("latest_revision", flat=True).get()
+        fields = parsed.fields
+        number = latest + 1
+        Revision.objects.create(translation_id=translation_id, number=number, created_at=timezone.now(),
+                                import_path=parsed.path[:1000], title=fields.title, description=fields.description,
+                                keywords=fields.keywords, products=fields.products, body=parsed.body,
+                                source_revision=source_revision)
+        Translation.objects.filter(pk=translation_id).update(latest_revision=number, published_revision=number,
+                                                             shown_revision=number, source_revision=source_revision)
+        self.edited.pop(translation_id, None)
 
     def _product_id(self, name):
         if name not in self.products:

@@ -49,6 +49,15 @@ def changed(translation_ids, reason):
         transaction.on_commit(lambda: _catch_up(last))
 
 
+def record(translation_ids, reason, catch_up=True):
+    """Record entries whatever ``deferred()`` says: for the editing service, which suppresses
+    the signals and records once, last in its transaction. The index follows on commit."""
+    last = journal.record(translation_ids, reason)
+    if last is not None and catch_up:
+        transaction.on_commit(lambda: _catch_up(last))
+    return last
+
+
 def _catch_up(last):
     if not get_backend().catch_up(until=last):
         logger.info("search index not yet at journal entry %d; the indexer will apply it", last)

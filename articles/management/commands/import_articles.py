@@ -14,10 +14,12 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", help="files or folders to import")
         parser.add_argument("--lang", help="language of every file (skips the other rules)")
         parser.add_argument("--dry-run", action="store_true", help="parse and report, write nothing")
+        parser.add_argument("--overwrite-edits", action="store_true",
+                            help="replace translations edited since their last import (their history keeps the edits)")
         parser.add_argument("--no-path-rule", action="store_true",
                             help="ignore locale folders in paths (to measure detection)")
 
-    def handle(self, *args, paths, lang, dry_run, no_path_rule, verbosity, **options):
+    def handle(self, *args, paths, lang, dry_run, no_path_rule, overwrite_edits, verbosity, **options):
         try:
             language = require_language(lang) if lang else None
         except UnknownLanguage as error:
@@ -25,7 +27,8 @@ class Command(BaseCommand):
         with _progress_bar(enabled=sys.stderr.isatty() and verbosity > 0) as progress:
             try:
                 report = import_paths(paths, language=language, dry_run=dry_run,
-                                      use_path_rule=not no_path_rule, progress=progress)
+                                      use_path_rule=not no_path_rule, progress=progress,
+                                      overwrite_edits=overwrite_edits)
             except FileNotFoundError as error:
                 raise CommandError(str(error)) from None
         if not dry_run:
@@ -42,6 +45,9 @@ class Command(BaseCommand):
     def _print(self, report, verbosity):
         for outcome in report.failures:
             self.stderr.write(f"FAILED {outcome.path}: {outcome.reason}")
+        for outcome in report.outcomes:
+            if outcome.status == "skipped" and outcome.number:
+                self.stderr.write(f"skipped {outcome.path}: {outcome.reason}")
         if verbosity > 1:
             for path, warning in report.warnings:
                 self.stderr.write(f"warning {path}: {warning}")

@@ -1,19 +1,22 @@
-"""The JSON API. Errors are ``{"error": {"code": "...", "message": "..."}}`` with a stable code."""
+"""Reading: ``GET /api/search`` (the contract in ../shared/eval/README.md) and ``GET /api/stats``.
+Errors are ``{"error": {"code": "...", "message": "..."}}`` with a stable code."""
 from django.db.models import Count
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
 
-from . import languages
-from .models import Article, ImportRun, Translation
-from .pages import article_url
+from .. import languages
+from ..models import Article, ImportRun, Translation
+from ..pages import article_url
+from .errors import error_response
 
 
-def error_response(code, message, status=400):
-    return JsonResponse({"error": {"code": code, "message": str(message)}}, status=status)
-
-
-@require_GET
+@extend_schema(responses={200: dict}, description="Counts of what the caller may see; staff also get the "
+               "last import's failures and each server's index position and lag.")
+@api_view(["GET"])
+@permission_classes([AllowAny])
 def stats(request):
     """Counts for monitoring: articles, translations (per language) and the last import.
 
@@ -46,9 +49,9 @@ def index_status():
     applied) and when its indexer last reported; this server's own position read from its index."""
     from django.utils import timezone
 
-    from .search import get_backend, journal
-    from .search.indexer import server_name
-    from .search.models import IndexerStatus
+    from ..search import get_backend, journal
+    from ..search.indexer import server_name
+    from ..search.models import IndexerStatus
 
     head, pruned = journal.head()
     now = timezone.now()
@@ -80,11 +83,15 @@ def _positive_int(request, name, default, maximum):
     return value
 
 
-@require_GET
+@extend_schema(parameters=[OpenApiParameter("q", str, required=True), OpenApiParameter("lang", str),
+                           OpenApiParameter("limit", int), OpenApiParameter("page", int),
+                           OpenApiParameter("product", str)], responses={200: dict})
+@api_view(["GET"])
+@permission_classes([AllowAny])
 def search(request):
     """``GET /api/search?q=&lang=&limit=&product=&page=`` — the contract in ../shared/eval/README.md."""
-    from .search.backend import IndexUnavailable
-    from .search.service import search as run_search
+    from ..search.backend import IndexUnavailable
+    from ..search.service import search as run_search
 
     text = request.GET.get("q", "")
     if not text.strip():

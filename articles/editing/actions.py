@@ -1,0 +1,260 @@
+"""Every change to an article's content or lifecycle: the one place that checks permissions,
+writes revisions and events, keeps the translation's columns right and records the index
+journal, all in one transaction. Pages, the API, the importer and the admin call these.
+
+    create_article(user, translation={...}, number=None, audience=None, message="")  -> Article
+    save_translation(user, number, language, values, base_revision=, message="")       -> Revision
+    restore_revision(user, number, language, revision, message="")                     -> Revision
+    transition(user, number, to, comment="")                                           -> Article
+    set_audience(user, number, audience)                                               -> Article
+    set_source_language(user, number, language)                                        -> Article
+
+A translation's columns (what pages, search and the API show) hold its published revision
+while the article is validated and the translation has been published; otherwise its latest
+revision (work in progress, which readers never see). Saving a validated translation thus
+makes a draft, and ``transition(..., "validated")`` publishes every translation's latest.
+"""
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..importing.grouping import NUMBER_RE
+from ..models import Article, ArticleEvent, ArticleNumberSequence, Product, Revision, Translation
+from ..search import journal, upkeep
+from . import permissions
+from .content import Content, clean_content, clean_language, derived_columns
+from .diff import changed_fields
+from .errors import Conflict, Invalid, InvalidTransition, NotFound
+
+Status, Audience = Article.Status, Article.Audience
+NUMBER_PREFIX = "KA"
+# to -> (permission check, statuses it may come from)
+TRANSITIONS = {
+    Status.NOT_VALIDATED: (permissions.require_edit, {Status.WORK_IN_PROGRESS}),
+    Status.WORK_IN_PROGRESS: (permissions.require_publish, {Status.NOT_VALIDATED, Status.VALIDATED, Status.ARCHIVED}),
+    Status.VALIDATED: (permissions.require_publish, set(Status)),
+    Status.ARCHIVED: (permissions.require_publish, {Status.WORK_IN_PROGRESS, Status.NOT_VALIDATED, Status.VALIDATED}),
+}
+
+
+def create_article(user, *, translation, number=None, audience=None, message=""):
+    """A new article in work in progress with its first translation (revision 1)."""
+    permissions.require_edit(user)
+    language = clean_language((translation or {}).get("language"), "translation.language")
+    content = _clean(translation or {}, prefix="translation.")
+    audience = _clean_audience(audience or Audience.EXTERNAL)
+    if number is not None:
+        number = _clean_number(number)
+    with transaction.atomic(), upkeep.deferred():
+        if number is None:
+            number = _next_number()
+        elif Article.objects.filter(number__iexact=number).exists():
+            raise Invalid("number", _("Article %(number)s already exists.") % {"number": number}, code="exists")
+        article = Article.objects.create(number=number, key_source=Article.KeySource.ARTICLE_NUMBER,
+                                         status=Status.WORK_IN_PROGRESS, audience=audience, source_language=language)
+        created = _new_translation(article, language)
+        _add_revision(created, article, content, user, message)
+        upkeep.record([created.pk], journal.SAVE)
+    return article
+
+
+def save_translation(user, number, language, values, *, base_revision, message=""):
+    """A new revision of the translation (created when absent, with ``base_revision`` None).
+    Raises ``Conflict`` when ``base_revision`` is not the latest."""
+    permissions.require_edit(user)
+    language = clean_language(language)
+    content = _clean(values)
+    with transaction.atomic(), upkeep.deferred():
+        article = _locked_article(number)
+        if article.status == Status.ARCHIVED:
+            raise InvalidTransition(_("An archived article cannot be edited: restore it first."))
+        translation = Translation.objects.select_for_update().filter(article=article, language=language).first()
+        current = translation.latest_revision if translation else None
+        if base_revision != current:
+            raise Conflict(current or 0, _changes_since(translation, base_revision))
+        if translation is None:
+            translation = _new_translation(article, language)
+        revision = _add_revision(translation, article, content, user, message)
+        upkeep.record([translation.pk], journal.SAVE)
+    return revision
+
+
+def restore_revision(user, number, language, revision, message=""):
+    """A new revision holding revision ``revision``'s content: nothing is ever lost."""
+    permissions.require_edit(user)
+    language = clean_language(language)
+    with transaction.atomic(), upkeep.deferred():
+        article = _locked_article(number)
+        translation = Translation.objects.select_for_update().filter(article=article, language=language).first()
+        old = Revision.objects.filter(translation=translation, number=revision).first() if translation else None
+        if old is None:
+            raise NotFound(_("No revision %(revision)s of this translation.") % {"revision": revision})
+        content = Content(title=old.title, body=old.body, description=old.description,
+                          keywords=list(old.keywords), products=list(old.products))
+        restored = _add_revision(translation, article, content, user,
+                                 message or _("Restored revision %(revision)d") % {"revision": old.number},
+                                 restored_from=old.number)
+        upkeep.record([translation.pk], journal.SAVE)
+    return restored
+
+
+def transition(user, number, to, comment=""):
+    """Move the article in its lifecycle. ``validated`` publishes every translation's latest
+    revision (again on an already validated article)."""
+    if to not in TRANSITIONS:
+        raise Invalid("to", _("'%(to)s' is not a status (wip, not_validated, validated, archived).")
+                      % {"to": str(to)[:30]}, code="invalid_choice")
+    require, sources = TRANSITIONS[to]
+    require(user)
+    with transaction.atomic(), upkeep.deferred():
+        article = _locked_article(number)
+        if article.status not in sources:
+            raise InvalidTransition(_("An article in status '%(old)s' cannot move to '%(new)s'.")
+                                    % {"old": article.status, "new": to})
+        old = article.status
+        article.status = to
+        article.save(update_fields=["status", "updated_at"])
+        translations = list(Translation.objects.select_for_update().filter(article=article))
+        for translation in translations:
+            if to == Status.VALIDATED and translation.latest_revision:
+                translation.published_revision = translation.latest_revision
+                translation.published_on, translation.published_by = timezone.now(), _name(user)
+            _sync_columns(translation, article)
+        _event(article, user, "transition", old, to, comment)
+        upkeep.record([t.pk for t in translations], journal.VISIBILITY)
+    return article
+
+
+def set_audience(user, number, audience):
+    permissions.require_publish(user)
+    audience = _clean_audience(audience)
+    with transaction.atomic(), upkeep.deferred():
+        article = _locked_article(number)
+        if article.audience != audience:
+            _event(article, user, "audience", article.audience, audience)
+            article.audience = audience
+            article.save(update_fields=["audience", "updated_at"])
+            upkeep.record(article.translations.values_list("pk", flat=True), journal.VISIBILITY)
+    return article
+
+
+def set_source_language(user, number, language):
+    permissions.require_edit(user)
+    language = clean_language(language)
+    with transaction.atomic():
+        article = _locked_article(number)
+        if not article.translations.filter(language=language).exists():
+            raise Invalid("source_language", _("The article has no translation in that language."), code="missing")
+        _event(article, user, "source_language", article.source_language, language)
+        article.source_language = language
+        article.save(update_fields=["source_language", "updated_at"])
+    return article
+
+
+# -- helpers ---------------------------------------------------------------------------------
+def _clean(values, prefix=""):
+    try:
+        return clean_content(values)
+    except Invalid as error:
+        error.field = prefix + error.field
+        error.details["field"] = error.field
+        raise
+
+
+def _clean_audience(value):
+    if value not in Audience.values:
+        raise Invalid("audience", _("The audience must be 'internal' or 'external'."), code="invalid_choice")
+    return value
+
+
+def _clean_number(number):
+    number = str(number).strip()
+    if not NUMBER_RE.match(number):
+        raise Invalid("number", _("An article number is letters, digits, '-', '.' and '_' (at most 100)."),
+                      code="invalid")
+    return number
+
+
+def _locked_article(number):
+    article = Article.objects.select_for_update().filter(number__iexact=str(number)).first()
+    if article is None:
+        raise NotFound(_("No article %(number)s.") % {"number": str(number)[:100]})
+    return article
+
+
+def _next_number():
+    """The next free ``KA-`` number above the highest, under the sequence row's lock."""
+    sequence = ArticleNumberSequence.objects.select_for_update().filter(prefix=NUMBER_PREFIX).first()
+    if sequence is None:
+        ArticleNumberSequence.objects.get_or_create(prefix=NUMBER_PREFIX)
+        sequence = ArticleNumberSequence.objects.select_for_update().get(prefix=NUMBER_PREFIX)
+    taken = Article.objects.filter(number__istartswith=f"{NUMBER_PREFIX}-").values_list("number", flat=True)
+    highest = max((int(n.split("-", 1)[1]) for n in taken if n.split("-", 1)[1].isdigit()), default=0)
+    sequence.last = max(sequence.last, highest) + 1
+    sequence.save(update_fields=["last"])
+    return f"{NUMBER_PREFIX}-{sequence.last}"
+
+
+def _new_translation(article, language):
+    return Translation.objects.create(article=article, language=language, title="", body="", latest_revision=0)
+
+
+def _add_revision(translation, article, content, user, message, restored_from=None, import_path=""):
+    source = None
+    if translation.language != article.source_language:
+        source = Translation.objects.filter(article=article, language=article.source_language).values_list(
+            "published_revision", "latest_revision").first()
+    revision = Revision.objects.create(
+        translation=translation, number=translation.latest_revision + 1, created_at=timezone.now(),
+        author=user if getattr(user, "pk", None) else None, import_path=import_path[:1000], message=(message or "")[:500],
+        title=content.title, description=content.description, keywords=content.keywords, products=content.products,
+        body=content.body, source_revision=(source[0] or source[1]) if source else None, restored_from=restored_from)
+    translation.latest_revision = revision.number
+    _sync_columns(translation, article, latest=revision)
+    return revision
+
+
+def _sync_columns(translation, article, latest=None):
+    """Columns = the published revision while the article is validated and this translation
+    has one; else the latest revision. Re-renders only when that changes. Saves the row."""
+    shown = translation.latest_revision
+    if article.status == Status.VALIDATED and translation.published_revision:
+        shown = translation.published_revision
+    if shown and shown != translation.shown_revision:
+        revision = latest if latest is not None and latest.number == shown else (
+            Revision.objects.get(translation=translation, number=shown))
+        content = Content(title=revision.title, body=revision.body, description=revision.description,
+                          keywords=list(revision.keywords), products=list(revision.products))
+        for name, value in derived_columns(content, translation.language, translation.assets).items():
+            setattr(translation, name, value)
+        translation.source_revision = revision.source_revision
+        translation.shown_revision = shown
+        translation.save()
+        translation.products.set([Product.objects.get_or_create(name=name)[0] for name in revision.products])
+    else:
+        translation.save()
+
+
+def _changes_since(translation, base_revision):
+    if translation is None or base_revision is None:
+        return {}
+    rows = {r.number: r for r in Revision.objects.filter(translation=translation,
+                                                         number__in=[base_revision, translation.latest_revision])}
+    old, new = rows.get(base_revision), rows.get(translation.latest_revision)
+    if old is None or new is None:
+        return {}
+    return changed_fields(_as_dict(old), _as_dict(new), translation.language)
+
+
+def _as_dict(revision):
+    return {"title": revision.title, "description": revision.description, "keywords": revision.keywords,
+            "products": revision.products, "body": revision.body}
+
+
+def _event(article, user, action, old, new, comment=""):
+    ArticleEvent.objects.create(article=article, at=timezone.now(), actor=user if getattr(user, "pk", None) else None,
+                                action=action, old=old or "", new=new or "", comment=(comment or "")[:5000])
+
+
+def _name(user):
+    return (getattr(user, "get_username", lambda: "")() or "")[:200]

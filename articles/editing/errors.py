@@ -1,0 +1,45 @@
+"""Typed errors of the editing service. Each has a stable ``code`` (the API's error code) and a
+translated message; pages show the message, the API returns both."""
+from django.utils.translation import gettext_lazy as _
+
+
+class EditingError(Exception):
+    code = "invalid"
+    status = 400
+
+    def __init__(self, message, **details):
+        self.message = message
+        self.details = details
+        super().__init__(str(message))
+
+
+class Invalid(EditingError):
+    """A value is refused; ``field`` names it."""
+
+    def __init__(self, field, message, code="invalid"):
+        super().__init__(message, field=field)
+        self.field, self.code = field, code
+
+
+class Forbidden(EditingError):
+    code, status = "forbidden", 403
+
+
+class NotFound(EditingError):
+    code, status = "not_found", 404
+
+
+class Conflict(EditingError):
+    """Another save came in since the revision the editor started from."""
+
+    code, status = "conflict", 409
+
+    def __init__(self, current_revision, changes):
+        super().__init__(_("This translation was changed since you started editing it (it is now at revision "
+                           "%(revision)d): look at the changes and save again from the latest revision.")
+                         % {"revision": current_revision}, current_revision=current_revision, changes=changes)
+        self.current_revision, self.changes = current_revision, changes
+
+
+class InvalidTransition(EditingError):
+    code, status = "invalid_transition", 409

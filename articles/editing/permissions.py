@@ -1,0 +1,32 @@
+"""Who may do what (KCS roles). Editors (group ``editor``, permission ``edit_articles``) create,
+edit, translate and submit for review; publishers (group ``publisher``, also
+``publish_articles``) publish, send back, archive, restore and change the audience; staff and
+superusers may do everything."""
+from django.utils.translation import gettext as _
+
+from .errors import Forbidden
+
+EDITOR, PUBLISHER = "editor", "publisher"
+ROLES = (EDITOR, PUBLISHER)
+
+
+def _signed_in(user):
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+
+
+def can_edit(user):
+    return _signed_in(user) and (user.is_staff or user.has_perm("articles.edit_articles"))
+
+
+def can_publish(user):
+    return _signed_in(user) and (user.is_staff or user.has_perm("articles.publish_articles"))
+
+
+def require_edit(user):
+    if not can_edit(user):
+        raise Forbidden(_("You may not edit articles: ask for the editor or publisher role."))
+
+
+def require_publish(user):
+    if not can_publish(user):
+        raise Forbidden(_("Only publishers may do this."))

@@ -1,0 +1,72 @@
+"""What editors and the API read about an article: its translations, their revisions, whether
+they are outdated, and diffs between any two revisions."""
+from django.utils.translation import gettext as _
+
+from ..models import Article, Revision, Translation, sees_unpublished
+from .diff import changed_fields
+from .errors import NotFound
+
+
+def get_article(number, user):
+    """The article when ``user`` may see it (readers: validated, external, with a public
+    translation); else ``NotFound``."""
+    article = Article.objects.filter(number__iexact=str(number)).first()
+    if article is None or not (sees_unpublished(user) or Translation.objects.public().filter(article=article).exists()):
+        raise NotFound(_("No article %(number)s.") % {"number": str(number)[:100]})
+    return article
+
+
+def source_of(article, translations=None):
+    translations = translations if translations is not None else list(article.translations.all())
+    return next((t for t in translations if t.language == article.source_language), None)
+
+
+def is_outdated(translation, source):
+    """The source's published text moved past the revision this translation was written from."""
+    if source is None or translation.language == source.language or translation.source_revision is None:
+        return False
+    return bool(source.published_revision) and translation.source_revision < source.published_revision
+
+
+def article_summary(article, user):
+    """``{"number", "status", "audience", "source_language", "translations": [{"language",
+    "title", "revision", "published_revision", "outdated"}]}``; readers see public translations only."""
+    translations = list(Translation.objects.visible_to(user).filter(article=article).order_by("language"))
+    source = source_of(article, list(article.translations.all()))
+    return {
+        "number": article.number, "status": article.status, "audience": article.audience,
+        "source_language": article.source_language,
+        "translations": [{
+            "language": t.language, "title": t.title, "revision": t.latest_revision,
+            "published_revision": t.published_revision, "outdated": is_outdated(t, source),
+        } for t in translations],
+    }
+
+
+def get_translation(article, language, user):
+    translation = Translation.objects.visible_to(user).filter(article=article, language=language).first()
+    if translation is None:
+        raise NotFound(_("No %(language)s translation of %(number)s.") % {"language": language, "number": article.number})
+    return translation
+
+
+def revisions_of(translation):
+    return list(Revision.objects.filter(translation=translation).select_related("author").order_by("-number"))
+
+
+def get_revision(translation, number):
+    revision = Revision.objects.filter(translation=translation, number=number).select_related("author").first()
+    if revision is None:
+        raise NotFound(_("No revision %(revision)s of this translation.") % {"revision": number})
+    return revision
+
+
+def revision_fields(revision):
+    return {"title": revision.title, "description": revision.description, "keywords": revision.keywords,
+            "products": revision.products, "body": revision.body}
+
+
+def diff_revisions(translation, old, new):
+    """``{field: diff}`` between revisions ``old`` and ``new`` (any two, either order)."""
+    return changed_fields(revision_fields(get_revision(translation, old)),
+                          revision_fields(get_revision(translation, new)), translation.language)
