@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from . import languages
 from .models import Article, Product, Translation
+from .editing.queries import is_outdated
 from .rendering import RENDERER_VERSION, render_markdown
 
 
@@ -32,6 +33,8 @@ class ArticlePage:
     toc: list
     requested_language: str
     links: list = field(default_factory=list)
+    source: Translation | None = None  # set when this translation is outdated against it
+    source_url: str = ""
 
     @property
     def is_fallback(self):
@@ -57,7 +60,11 @@ def article_page(number, language, user):
                      t.language == translation.language)
         for t in sorted(translations, key=lambda t: order.get(t.language, len(order)))
     ]
-    return ArticlePage(article, translation, html, toc, language, links)
+    page = ArticlePage(article, translation, html, toc, language, links)
+    source = next((t for t in translations if t.language == article.source_language), None)
+    if source is not None and is_outdated(translation, source):
+        page.source, page.source_url = source, article_url(article.number, source.language)
+    return page
 
 
 def current_html(translation):

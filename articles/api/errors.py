@@ -1,6 +1,6 @@
 """One error shape for the whole API: ``{"error": {"code": "...", "message": "...", "field"?}}``
 with a stable code, plus ``current_revision`` and ``changes`` for a conflict."""
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -41,6 +41,8 @@ def handle(exc, context):
                         status=exc.status)
     if isinstance(exc, EditingError):
         return Response(error_body(exc.code, exc.message, field=exc.details.get("field")), status=exc.status)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(error_body("request_too_large", _("The request is larger than 2 MB.")), status=413)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

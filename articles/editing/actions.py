@@ -116,7 +116,8 @@ def transition(user, number, to, comment=""):
         article.save(update_fields=["status", "updated_at"])
         translations = list(Translation.objects.select_for_update().filter(article=article))
         for translation in translations:
-            if to == Status.VALIDATED and translation.latest_revision:
+            if to == Status.VALIDATED and translation.latest_revision and (
+                    translation.latest_revision != translation.published_revision):
                 translation.published_revision = translation.latest_revision
                 translation.published_on, translation.published_by = timezone.now(), _name(user)
             _sync_columns(translation, article)
