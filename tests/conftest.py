@@ -12,8 +12,11 @@ SEEDS = SHARED / "seeds"
 @pytest.fixture(autouse=True)
 def scratch_storage(settings, tmp_path):
     """Every test writes media and indexes under its own temp folder, never under var/."""
+    from django.core.cache import cache
+
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.KB_INDEX_DIR = tmp_path / "index"
+    cache.clear()  # per-process caches (public stats) never carry one test's data into another
     return tmp_path
 
 

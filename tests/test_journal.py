@@ -215,3 +215,31 @@ def test_saves_during_searches_never_fail_a_search(articles_dir):
     assert errors == []
     assert titles("take 29") == ["Report export times out, take 29"]
     assert Article.objects.count() == 2
+
+
+def test_while_the_indexer_runs_requests_leave_writing_to_it(indexed):
+    backend = get_backend()
+    backend.heartbeat()  # as the running indexer does on every turn
+    translation = Translation.objects.get(article__number="KB-100", language="en")
+    Translation.objects.filter(pk=translation.pk).update(title="Ledger export halts at midnight")
+    journal.record([translation.pk], journal.SAVE)
+    position = backend.position()
+    search("ledger midnight", "en")
+    assert backend.position() == position  # the search did not write
+    assert backend.catch_up(budget=0.1) is False  # a saving request waits for the indexer, briefly here
+    backend.stop_heartbeat()
+    assert backend.catch_up(budget=1.0) is True  # no indexer: it applies the entry itself
+    assert titles("ledger midnight") == ["Ledger export halts at midnight"]
+
+
+def test_many_small_commits_do_not_pile_up_segments(indexed):
+    backend = get_backend()
+    translation = Translation.objects.get(article__number="KB-100", language="en")
+    for n in range(40):
+        Translation.objects.filter(pk=translation.pk).update(title=f"Ledger export, take {n}")
+        journal.record([translation.pk], journal.SAVE)
+        backend.apply_pending()
+    with backend.searcher() as searcher:
+        segments = len(list(searcher.leaf_searchers()))
+    assert segments <= 8, segments
+    assert titles("take 39") == ["Ledger export, take 39"]

@@ -75,7 +75,8 @@ def save_translation(user, number, language, values, *, base_revision, message="
         if translation is None:
             translation = _new_translation(article, language)
         revision = _add_revision(translation, article, content, user, message)
-        upkeep.record([translation.pk], journal.SAVE)
+        if translation.shown_revision == revision.number:  # a draft of a live one changes nothing shown
+            upkeep.record([translation.pk], journal.SAVE)
     return revision
 
 
@@ -94,7 +95,8 @@ def restore_revision(user, number, language, revision, message=""):
         restored = _add_revision(translation, article, content, user,
                                  message or _("Restored revision %(revision)d") % {"revision": old.number},
                                  restored_from=old.number)
-        upkeep.record([translation.pk], journal.SAVE)
+        if translation.shown_revision == restored.number:
+            upkeep.record([translation.pk], journal.SAVE)
     return restored
 
 

@@ -5,6 +5,7 @@ Layout under ``settings.KB_INDEX_DIR`` (one per server; the database is shared):
     CURRENT            the name of the live index folder (replaced atomically)
     REBUILD.lock       held while a rebuild runs (one at a time per folder, across processes)
     REBUILD_REQUESTED  left by a request that found the index unreadable; the indexer checks it
+    INDEXER            touched by the running indexer: requests then leave writing to it
     index-<stamp>/     one complete Whoosh index each, with
         KB_SCHEMA      the SCHEMA_VERSION it was built with
         KB_POSITION    the last index-journal id applied to it (``search.journal``)
@@ -44,6 +45,8 @@ logger = logging.getLogger(__name__)
 CURRENT = "CURRENT"
 REBUILD_LOCK = "REBUILD.lock"
 REBUILD_REQUESTED = "REBUILD_REQUESTED"
+INDEXER_HEARTBEAT = "INDEXER"  # touched by this server's indexer on every turn
+INDEXER_ALIVE_SECONDS = 5.0
 SCHEMA_FILE = "KB_SCHEMA"  # inside each index folder: the SCHEMA_VERSION it was built with
 POSITION_FILE = "KB_POSITION"  # inside each index folder: the last journal id applied
 SUPERSEDED = "SUPERSEDED"  # inside a replaced index folder: when it was replaced
@@ -156,7 +159,7 @@ class WhooshBackend:
         folder = self._live_dir()
         return None if folder is None else _read_position(folder)
 
-    def apply_pending(self, timeout=WRITER_TIMEOUT, limit=BATCH, merge=True):
+    def apply_pending(self, timeout=WRITER_TIMEOUT, limit=BATCH):
         """Apply journal entries past the live index's position, at most ``limit``; returns how
         many. Raises ``IndexBusy`` when the writer stays locked for ``timeout`` seconds (0: do
         not wait) and ``IndexUnavailable`` without a live index. Rebuilds instead when the
@@ -178,7 +181,7 @@ class WhooshBackend:
                 writer.cancel()
                 return 0
             self._write_documents(writer, ids)
-            writer.commit(merge=merge)
+            writer.commit()  # merging small segments: each commit adds one
         except BaseException:
             if not writer.is_closed:
                 writer.cancel()
@@ -196,9 +199,10 @@ class WhooshBackend:
 
     def catch_up(self, until=None, budget=CATCH_UP_SECONDS):
         """Bring the live index to journal id ``until`` (default: the head now) within
-        ``budget`` seconds, applying entries when the writer is free and otherwise waiting for
-        the process that holds it. For a request that has just saved: the change is searchable
-        when its response returns. Returns True when the index got there; never raises for an
+        ``budget`` seconds: for a request that has just saved, so its change is searchable when
+        its response returns. While this server's indexer runs, it waits for the indexer (the
+        one writer, whose commits merge segments); without one it applies the entries itself
+        when the writer is free. Returns True when the index got there; never raises for an
         index that is busy, missing or broken (the indexer's job)."""
         deadline = time.monotonic() + budget
         until = journal.head()[0] if until is None else until
@@ -209,28 +213,49 @@ class WhooshBackend:
                     return False
                 if position >= until:
                     return True
-                self.apply_pending(timeout=0, merge=False)
-                continue
+                if not self.indexer_alive():
+                    self.apply_pending(timeout=0)
+                    continue
             except IndexBusy:
                 pass
             except (IndexUnavailable, LockError):
                 return False
             if time.monotonic() >= deadline:
                 return False
-            time.sleep(0.02)
+            time.sleep(0.01)
 
     def catch_up_cheaply(self):
-        """Before a search: apply what is pending when it is a few entries and the writer is
-        free, so a change saved through another server is found at once. Never waits."""
+        """Before a search on a server without a running indexer: apply what is pending when it
+        is a few entries and the writer is free, so a change saved through another process is
+        found at once. Never waits. (With an indexer, it applies within its poll interval.)"""
         position = self.position()
-        if position is None:
+        if position is None or self.indexer_alive():
             return
         last, _ = journal.head()
         if position < last <= position + IN_REQUEST_ENTRIES:
             try:
-                self.apply_pending(timeout=0, limit=IN_REQUEST_ENTRIES, merge=False)
+                self.apply_pending(timeout=0, limit=IN_REQUEST_ENTRIES)
             except (IndexBusy, IndexUnavailable, LockError):
                 pass
+
+    def heartbeat(self):
+        """Called by this server's indexer on every turn."""
+        path = self.root / INDEXER_HEARTBEAT
+        try:
+            os.utime(path)
+        except FileNotFoundError:
+            self.root.mkdir(parents=True, exist_ok=True)
+            path.write_text(str(os.getpid()))
+
+    def stop_heartbeat(self):
+        (self.root / INDEXER_HEARTBEAT).unlink(missing_ok=True)
+
+    def indexer_alive(self):
+        """This server's indexer has reported within ``INDEXER_ALIVE_SECONDS``."""
+        try:
+            return time.time() - (self.root / INDEXER_HEARTBEAT).stat().st_mtime < INDEXER_ALIVE_SECONDS
+        except OSError:
+            return False
 
     def ensure_usable(self, deep=False):
         """For the indexer: rebuild a missing, unreadable, outdated or pruned-past index, or one

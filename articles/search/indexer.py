@@ -34,7 +34,7 @@ def server_name(backend):
 
 
 class Indexer:
-    def __init__(self, backend=None, poll=0.25):
+    def __init__(self, backend=None, poll=0.1):
         self.backend = backend or get_backend()
         self.poll = poll
         self._stopping = threading.Event()
@@ -49,6 +49,7 @@ class Indexer:
         while not self._stopping.is_set():
             applied = 0
             try:
+                self.backend.heartbeat()  # requests leave writing to this loop while it beats
                 due = time.monotonic() - self._last_housekeeping >= HOUSEKEEPING_SECONDS
                 applied = self.run_once(housekeeping=due)
             except (DatabaseError, IndexUnavailable, IndexBusy, OSError) as error:
@@ -58,6 +59,7 @@ class Indexer:
                 continue
             if not applied:
                 self._stopping.wait(self.poll)
+        self.backend.stop_heartbeat()
         logger.info("indexer stopped")
 
     def run_once(self, housekeeping=False):

@@ -11,7 +11,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="catch up once and exit")
-        parser.add_argument("--poll", type=float, default=0.25, help="seconds between journal checks")
+        parser.add_argument("--poll", type=float, default=0.1, help="seconds between journal checks")
 
     def handle(self, *args, once, poll, **options):
         indexer = Indexer(poll=poll)
