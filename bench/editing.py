@@ -21,9 +21,10 @@ def main():
     parser.add_argument("--rounds", type=int, default=30)
     rounds = parser.parse_args().rounds
     django_with_scratch_database()
-    from django.contrib.auth.models import Group, User
+    from django.contrib.auth.models import User
     from rest_framework.test import APIClient
 
+    from articles.editing.permissions import role_group
     from articles.importing import import_paths
     from articles.models import Translation
     from articles.search import upkeep
@@ -34,7 +35,7 @@ def main():
     print(f"corpus imported and indexed in {time.perf_counter() - started:.0f} s "
           f"({Translation.objects.count()} translations)")
     user = User.objects.create_user("bench-publisher", password="unused-password-1")
-    user.groups.add(Group.objects.get(name="publisher"))
+    user.groups.add(role_group("publisher"))
     client = APIClient()
     client.force_authenticate(user)
 

@@ -2,12 +2,13 @@
 translations, imports over edits — and what readers see at each step."""
 import threading
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import connection
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from articles.editing.permissions import role_group
 from articles.importing import import_paths
 from articles.models import Article, Revision, Translation
 from articles.search import upkeep
@@ -20,7 +21,7 @@ BODY = "### Symptoms\n\nThe ledger export stops with LDG-40417.\n\n### Resolutio
 def user_with(role=None, name=None, **flags):
     user = User.objects.create_user(name or role or "someone", password="pw-not-used-here", **flags)
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(role_group(role))
     return user
 
 

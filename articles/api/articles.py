@@ -96,7 +96,7 @@ def transitions(request, number):
     return Response(queries.article_summary(article, request.user))
 
 
-@extend_schema(responses={200: dict})
+@extend_schema(responses={200: dict}, operation_id="articles_translations_revisions_list")
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def revisions(request, number, lang):
@@ -105,7 +105,7 @@ def revisions(request, number, lang):
                      "revisions": [_revision_meta(r) for r in queries.revisions_of(translation)]})
 
 
-@extend_schema(responses={200: dict})
+@extend_schema(responses={200: dict}, operation_id="articles_translations_revision_retrieve")
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def revision_detail(request, number, lang, revision):

@@ -8,6 +8,19 @@ from .errors import Forbidden
 
 EDITOR, PUBLISHER = "editor", "publisher"
 ROLES = (EDITOR, PUBLISHER)
+ROLE_PERMISSIONS = {EDITOR: ["edit_articles"], PUBLISHER: ["edit_articles", "publish_articles"]}
+
+
+def role_group(role):
+    """The group of a role, with its permissions (created by a migration; made again here if a
+    database was emptied since, as a test's flush does)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, created = Group.objects.get_or_create(name=role)
+    if created or not group.permissions.exists():
+        group.permissions.add(*Permission.objects.filter(content_type__app_label="articles",
+                                                         codename__in=ROLE_PERMISSIONS[role]))
+    return group
 
 
 def _signed_in(user):

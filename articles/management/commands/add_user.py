@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.editing.permissions import ROLES
+from articles.editing.permissions import ROLES, role_group
 
 
 class Command(BaseCommand):
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         user.groups.remove(*Group.objects.filter(name__in=ROLES))
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(role_group(role))
         self.stdout.write(f"{'created' if created else 'updated'} {username} as {role}")
 
     def _prompt(self):
