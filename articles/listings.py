@@ -58,13 +58,18 @@ def product_groups(user):
 
 
 def product_of(translation, user=None):
-    """The product of an article's breadcrumb: its translation's first product, as a
-    ``ProductGroup`` (no count), or None."""
-    names = sorted(p.name for p in translation.products.all())
+    """The product of an article's breadcrumb, as a ``ProductGroup`` (no count), or None: the first
+    product its front matter names (``solution``, then ``product``, ``applies-to``), else the
+    first by name."""
+    names = {p.name for p in translation.products.all()}
     if not names:
         return None
-    key = product_key(names[0])
-    return ProductGroup(key, product_slug(key), product_label(names[0]), {names[0]})
+    front = translation.front_matter or {}
+    named = [part.strip() for field in ("solution", "product", "applies-to")
+             for part in str(front.get(field) or "").split(",")]
+    name = next((n for n in named if n in names), None) or sorted(names)[0]
+    key = product_key(name)
+    return ProductGroup(key, product_slug(key), product_label(name), {name})
 
 
 def sort_rows(rows, sort):
