@@ -155,3 +155,11 @@ def robots_txt(request):
     body = f"User-agent: *\nDisallow: /admin/\nDisallow: /api/\nSitemap: {sitemap}\n"
     return HttpResponse(body, content_type="text/plain; charset=utf-8")
 
+
+
+def not_found(request, exception=None):
+    """The 404 page in the reader's language (``switching.reader_language``): the URL's, the
+    remembered or the browser's. Template ``404.html``."""
+    with translation.override(reader_language(request)):
+        response = render(request, "404.html", status=404)
+    return response
