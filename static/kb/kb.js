@@ -4,7 +4,9 @@
       button opens it.
    2. Search-as-you-type: titles and error codes from /api/suggest under the search box, as an
       ARIA 1.2 combobox (ArrowDown/ArrowUp move, Enter opens the chosen one, Escape closes).
-   3. Search facets start open on wide screens and folded on phones. */
+   3. Search facets start open on wide screens and folded on phones.
+   4. A code block or table wider than its box (it scrolls inside it) joins the tab order, so it
+      can be scrolled from the keyboard. */
 (function () {
   "use strict";
 
@@ -124,7 +126,16 @@
     });
   }
 
+  function makeScrollersFocusable() {
+    document.querySelectorAll(".article-body pre, .article-body table").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    makeScrollersFocusable();
     document.querySelectorAll("form.language-form").forEach(enhanceLanguageForm);
     document.querySelectorAll("form.search-form[data-suggest]").forEach(enhanceSearchForm);
     openFacetsOnWideScreens();
