@@ -172,9 +172,11 @@ def query_terms(query):
     return terms
 
 
-def matched_passage(text, query, width=220):
-    """The window of ``text`` (about ``width`` characters) holding the most distinct query terms,
-    cut at spaces, with "…" where it was cut; "" when no term occurs."""
+def matched_passage(text, query, width=None):
+    """The window of ``text`` (about ``width`` characters: 220, or 110 for a CJK query, whose
+    characters are wider and carry more) holding the most distinct query terms, cut at spaces,
+    with "…" where it was cut; "" when no term occurs."""
+    width = width or (110 if CJK_RE.search(query or "") else 220)
     lowered = text.casefold()
     positions = sorted((m.start(), term) for term in query_terms(query)
                        for m in re.finditer(re.escape(term), lowered))
