@@ -1,8 +1,7 @@
 """What the article, home and listing pages show, built from the models (views stay thin).
 
 ``article_page(number, language, user)`` returns an ``ArticlePage`` or None when the reader may
-see no translation of that article; ``home_page(language, user)`` returns products and recent
-articles for a language. Listings (``browse``) live in ``listings.py``.
+see no translation of that article. The home page and the other listings live in ``listings.py``.
 """
 from dataclasses import dataclass, field
 from html import unescape
