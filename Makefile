@@ -48,7 +48,13 @@ serve: index  ## like run, under gunicorn (a production server: no autoreload, o
 	$(MANAGE) run_indexer & indexer=$$!; trap 'kill $$indexer 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn kb.wsgi --bind $(HOST) --workers $(WORKERS) --access-logfile -
 
-test: $(VENV)/.dev messages  ## the whole suite on SQLite, then on PostgreSQL when KB_TEST_POSTGRES_URL is set
+# axe-core for the browser tests' accessibility checks (package-lock.json pins it; npm ci reads
+# the registry only). Without npm those checks skip with the reason.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; \
+	else echo "npm is not installed: the accessibility checks will be skipped"; fi
+
+test: $(VENV)/.dev messages node_modules/.package-lock.json  ## the whole suite on SQLite, then on PostgreSQL when KB_TEST_POSTGRES_URL is set
 	$(BIN)/python -m pytest
 	@if [ -n "$$KB_TEST_POSTGRES_URL" ]; then \
 		echo "== again on PostgreSQL"; \

@@ -1,6 +1,14 @@
+from django.utils import translation
+from django.utils.functional import SimpleLazyObject
+
 from . import languages
+from .switching import language_options
 
 
 def site_languages(request):
-    """The interface languages with their native names, for the header's language menu."""
-    return {"site_languages": [(code, languages.native_name(code)) for code in languages.site_languages()]}
+    """The interface languages with their native names, and ``language_options``: this page in
+    each language (``switching.LanguageOption``), built only when a template reads it."""
+    return {
+        "site_languages": [(code, languages.native_name(code)) for code in languages.site_languages()],
+        "language_options": SimpleLazyObject(lambda: language_options(request, translation.get_language())),
+    }

@@ -12,7 +12,6 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import languages
 from .api.errors import error_response
 
 logger = logging.getLogger(__name__)
@@ -63,11 +62,7 @@ class RejectInvalidCharactersMiddleware:
         return self.get_response(request)
 
 
-def reader_language(request):
-    """The language of the URL (``/fr/…``), else the browser's (Babel negotiation)."""
-    prefix = request.path_info.strip("/").split("/", 1)[0]
-    return languages.normalize_language(prefix) or languages.negotiate(
-        request.headers.get("Accept-Language"))
+from .switching import reader_language  # noqa: E402 — the URL's, the remembered or the browser's
 
 
 class DatabaseUnavailableMiddleware:

@@ -1,19 +1,18 @@
-"""What the article and home pages show, built from the models (views stay thin).
+"""What the article, home and listing pages show, built from the models (views stay thin).
 
 ``article_page(number, language, user)`` returns an ``ArticlePage`` or None when the reader may
-see no translation of that article; ``home_page(language, user)`` returns products and recent
-articles for a language.
+see no translation of that article. The home page and the other listings live in ``listings.py``.
 """
 from dataclasses import dataclass, field
 from html import unescape
+from posixpath import basename
 import re
 
-from django.db.models import Count, Q
 from django.urls import reverse
 
 from . import languages
-from .models import Article, Product, Translation
 from .editing.queries import is_outdated
+from .models import Article, Translation
 from .rendering import RENDERER_VERSION, render_markdown
 
 
@@ -33,12 +32,18 @@ class ArticlePage:
     toc: list
     requested_language: str
     links: list = field(default_factory=list)
+    product: object = None  # the ProductGroup of the breadcrumb, or None
     source: Translation | None = None  # set when this translation is outdated against it
     source_url: str = ""
 
     @property
     def is_fallback(self):
         return self.translation.language != self.requested_language
+
+    @property
+    def languages(self):
+        """The codes of the translations the reader may open."""
+        return [link.code for link in self.links]
 
 
 def article_url(number, language):
@@ -53,25 +58,52 @@ def article_page(number, language, user):
     translation = languages.pick_by_language(translations, language)
     if translation is None:
         return None
-    html, toc = current_html(translation)
+    html, toc = current_html(translation, siblings=translations)
     order = {code: i for i, code in enumerate(languages.site_languages())}
     links = [
         LanguageLink(t.language, languages.native_name(t.language), article_url(article.number, t.language),
                      t.language == translation.language)
         for t in sorted(translations, key=lambda t: order.get(t.language, len(order)))
     ]
-    page = ArticlePage(article, translation, html, toc, language, links)
+    from .listings import product_of
+    page = ArticlePage(article, translation, html, toc, language, links, product=product_of(translation, user))
     source = next((t for t in translations if t.language == article.source_language), None)
     if source is not None and is_outdated(translation, source):
         page.source, page.source_url = source, article_url(article.number, source.language)
     return page
 
 
-def current_html(translation):
-    """The translation's HTML and table of contents; re-rendered and stored when the cache is stale."""
-    if translation.renderer_version != RENDERER_VERSION or not translation.rendered_html:
-        rendered = render_markdown(translation.body, resolve_image=translation.assets.get,
-                                   language=translation.language)
+IMAGE_REF_RE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+
+
+def image_resolver(translation, siblings=()):
+    """``resolve_image(reference)`` for rendering ``translation``: its own copy of the image, else
+    the copy of the same file name another translation of the article has (a Japanese file
+    citing ``assets/shot.png`` when only the English folder holds it), else None."""
+    by_name = {}
+    for other in siblings:
+        if other.pk != translation.pk:
+            for reference, url in (other.assets or {}).items():
+                if url:
+                    by_name.setdefault(basename(reference), url)
+
+    def resolve(reference):
+        return (translation.assets or {}).get(reference) or by_name.get(basename(reference))
+
+    # The URLs of the images borrowed for this body: a cached page lacking one is re-rendered.
+    resolve.borrowed = lambda: {by_name[basename(ref)] for ref in IMAGE_REF_RE.findall(translation.body)
+                                if not (translation.assets or {}).get(ref) and basename(ref) in by_name}
+    return resolve
+
+
+def current_html(translation, siblings=()):
+    """The translation's HTML and table of contents; re-rendered and stored when the cache is
+    stale, or when it shows a placeholder for an image another translation has (``image_resolver``)."""
+    resolve = image_resolver(translation, siblings)
+    stale = translation.renderer_version != RENDERER_VERSION or not translation.rendered_html
+    if stale or ("image-missing" in translation.rendered_html
+                 and any(url not in translation.rendered_html for url in resolve.borrowed())):
+        rendered = render_markdown(translation.body, resolve_image=resolve, language=translation.language)
         translation.rendered_html = rendered.html
         translation.renderer_version = RENDERER_VERSION
         Translation.objects.filter(pk=translation.pk).update(
@@ -89,19 +121,3 @@ def table_of_contents(html):
             for level, anchor, text in HEADING_RE.findall(html)]
 
 
-@dataclass
-class HomePage:
-    language: str
-    products: list
-    recent: list
-
-
-def home_page(language, user, recent_count=20):
-    visible = Translation.objects.visible_to(user).filter(language=language)
-    products = (
-        Product.objects.filter(translations__in=visible)
-        .annotate(articles=Count("translations", filter=Q(translations__in=visible), distinct=True))
-        .order_by("-articles", "name")
-    )
-    recent = visible.select_related("article").recent()[:recent_count]
-    return HomePage(language, list(products), list(recent))

@@ -1,9 +1,11 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from drf_spectacular.views import SpectacularAPIView
 
 from . import views
 from .api import articles as articles_api, search as api
+from .sitemaps import sitemaps
 
 
 class LanguageConverter:
@@ -23,6 +25,10 @@ register_converter(LanguageConverter, "lang")
 app_name = "articles"
 urlpatterns = [
     path("", views.root, name="root"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps(), "sitemap_url_name": "articles:sitemap"},
+         name="sitemap-index"),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": sitemaps()}, name="sitemap"),
     path("api/stats", api.stats, name="api-stats"),
     path("api/search", api.search, name="api-search"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -39,8 +45,12 @@ urlpatterns = [
     path("api/articles/<str:number>/translations/<lang:lang>/revisions/<int:revision>/restore/",
          articles_api.restore, name="api-restore"),
     path("api/articles/<str:number>/translations/<lang:lang>/diff/", articles_api.diff, name="api-diff"),
+    path("api/suggest", api.suggest, name="api-suggest"),
     path("<lang:lang>/", views.home, name="home"),
+    path("<lang:lang>/articles/", views.article_list, name="list"),
     path("<lang:lang>/articles/<str:number>/", views.article_detail, name="article"),
+    path("<lang:lang>/products/<str:product>/", views.article_list, name="product"),
     path("<lang:lang>/search", views.search_page, name="search"),
+    path("<lang:lang>/codes/", views.code_list, name="codes"),
     path("<lang:lang>/codes/<str:code>/", views.code_page, name="code"),
 ]

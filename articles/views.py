@@ -1,13 +1,17 @@
-"""Pages for readers: thin — pick the language, ask ``pages`` for the content, render."""
+"""Pages for readers: thin — pick the language, ask ``pages``/``listings`` for the content, render."""
 from functools import wraps
 
-from django.http import Http404
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.views.decorators.http import require_GET
 
-from . import languages, pages
+from . import languages, listings, pages
+from .switching import equivalent_url, page_number, pager_window, reader_language
 
 RESULTS_PER_PAGE = 10
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
 
 def with_language(view):
@@ -33,18 +37,47 @@ def with_language(view):
 
 
 def root(request):
-    """``/`` → the home page in the language the browser prefers (Babel negotiation);
-    ``/?lang=ko`` (the header's language menu) → that language's home page when it is served."""
-    code = (languages.normalize_language(request.GET.get("lang") or "")
-            or languages.negotiate(request.headers.get("Accept-Language")))
-    return redirect("articles:home", lang=code)
+    """``/`` → the home page in the reader's language (``switching.reader_language``: the
+    remembered choice, else the browser's). ``/?lang=ko&next=/fr/articles/KB-1/`` (the header's
+    language switcher) remembers ``ko`` in a cookie and opens the same page in it."""
+    chosen = languages.normalize_language(request.GET.get("lang") or "")
+    if chosen is None:
+        return redirect("articles:home", lang=reader_language(request))
+    response = redirect(equivalent_url(request.GET.get("next") or "", chosen, request))
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, chosen, max_age=LANGUAGE_COOKIE_AGE,
+                        samesite="Lax", secure=request.is_secure())
+    return response
 
 
 @with_language
 def home(request, lang):
     """Products and recent articles in ``lang``. Template ``articles/home.html``; context ``page``
-    (``pages.HomePage``)."""
-    return render(request, "articles/home.html", {"page": pages.home_page(lang, request.user)})
+    (``listings.HomePage``)."""
+    return render(request, "articles/home.html", {"page": listings.home_page(lang, request.user)})
+
+
+@with_language
+def article_list(request, lang, product=None):
+    """All articles, or one product's (``product`` is its slug), sorted by ``sort`` (date, title)
+    and paged. Template ``articles/list.html``; context ``listing`` (``listings.Listing``), ``pager``."""
+    found = listings.listing(lang, request.user, request.GET.get("sort", "date"),
+                             page_number(request), product)
+    if found is None:
+        raise Http404(f"no product {product!r}")
+    return render(request, "articles/list.html", {
+        "listing": found, "pager": pager_window(found.page.number, found.page.paginator.num_pages)})
+
+
+@with_language
+def code_list(request, lang):
+    """Every error code with its article count, filtered by ``q``. Template ``articles/codes.html``;
+    context ``codes`` (a page of ``listings.CodeEntry``), ``query``, ``pager``."""
+    query = request.GET.get("q", "").strip()[:100]
+    from django.core.paginator import Paginator
+
+    codes = Paginator(listings.code_directory(request.user, query), 100).get_page(page_number(request))
+    return render(request, "articles/codes.html", {
+        "codes": codes, "code_query": query, "pager": pager_window(codes.number, codes.paginator.num_pages)})
 
 
 @with_language
@@ -56,31 +89,42 @@ def article_detail(request, lang, number):
         raise Http404(f"no article {number!r}")
     if page.article.number != number:
         return redirect("articles:article", lang=lang, number=page.article.number, permanent=True)
+    request.kb_available_languages = page.languages  # the switcher marks the others
     return render(request, "articles/article.html", {"page": page})
 
 
 @with_language
 def search_page(request, lang):
-    """Search results for ``q`` with product/language facets and pages.
-    Template ``articles/search.html``; context ``query``, ``found`` (``SearchResults``), ``page``."""
+    """Search results for ``q`` with product/language facets (``product`` is a product slug,
+    ``language`` a language code) and pages; a query that finds nothing but has a correction
+    shows the correction's results. Template ``articles/search.html``; context ``query``,
+    ``found`` (``SearchResults``), ``corrected``, ``page``, ``pager``, ``product``, ``language``,
+    ``facets``."""
     from .search.backend import IndexUnavailable
     from .search.service import search
 
     query = request.GET.get("q", "").strip()[:2000]
     product = request.GET.get("product") or None
-    try:
-        page = max(1, min(int(request.GET.get("page", "1")), 1000))
-    except ValueError:
-        page = 1
-    found, unavailable = None, False
+    in_language = languages.normalize_language(request.GET.get("language") or "")
+    page = page_number(request)
+    options = {"limit": RESULTS_PER_PAGE, "page": page, "in_language": in_language,
+               "products": listings.product_names(product) if product else None,
+               "facet_key": listings.product_slug_of}
+    found, corrected, unavailable = None, None, False
     if query:
         try:
-            found = search(query, lang, request.user, limit=RESULTS_PER_PAGE, page=page, product=product)
+            found = search(query, lang, request.user, **options)
+            if not found.total and found.suggestion and not request.GET.get("exact"):
+                corrected = found.suggestion
+                found = search(corrected, lang, request.user, **options)
+            listings.add_passages(found.results, corrected or query)
         except IndexUnavailable:
             unavailable = True
-    pages = range(1, (found.total - 1) // RESULTS_PER_PAGE + 2) if found and found.total else range(0)
+    pages_count = (found.total - 1) // RESULTS_PER_PAGE + 1 if found and found.total else 0
     response = render(request, "articles/search.html", {
-        "query": query, "found": found, "page": page, "pages": pages, "product": product,
+        "query": query, "found": found, "corrected": corrected, "page": page,
+        "pager": pager_window(page, pages_count), "product": product, "language": in_language,
+        "facets": listings.search_facets(found, request.user) if found else None,
         "unavailable": unavailable,
     }, status=503 if unavailable else 200)
     if unavailable:
@@ -100,5 +144,22 @@ def code_page(request, lang, code):
         response = render(request, "articles/search.html", {"query": code, "unavailable": True}, status=503)
         response["Retry-After"] = "2"
         return response
-    return render(request, "articles/code.html", {"code": code, "found": found})
+    return render(request, "articles/code.html", {
+        "code": listings.code_display(code, request.user), "found": found})
 
+
+@require_GET
+def robots_txt(request):
+    """Crawlers may read everything but the admin and the API; the sitemap index is named."""
+    sitemap = request.build_absolute_uri("/sitemap.xml")
+    body = f"User-agent: *\nDisallow: /admin/\nDisallow: /api/\nSitemap: {sitemap}\n"
+    return HttpResponse(body, content_type="text/plain; charset=utf-8")
+
+
+
+def not_found(request, exception=None):
+    """The 404 page in the reader's language (``switching.reader_language``): the URL's, the
+    remembered or the browser's. Template ``404.html``."""
+    with translation.override(reader_language(request)):
+        response = render(request, "404.html", status=404)
+    return response

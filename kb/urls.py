@@ -10,3 +10,4 @@ urlpatterns = [
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"),
     path("", include("articles.urls")),
 ]
+handler404 = "articles.views.not_found"

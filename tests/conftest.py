@@ -38,3 +38,63 @@ def seeds():
         pytest.skip(f"the shared seeds are not at {SEEDS}")
     return SEEDS
 
+
+
+BROWSE_ARTICLE = """---
+title: {title}
+description: {description}
+product: {products}
+article-published-date: {published}
+article-number: {number}
+---
+# {title}
+
+## Description {{#description}}
+
+{body}
+"""
+
+CODE_AND_TABLE = """The import stops with `CMP-400123` and this log line:
+
+```
+2024-03-01 10:00:00 ERROR com.example.campaign.ImportJob - CMP-400123 the delivery ledger could not be written because the partition is full and the retention job has not run since the last upgrade
+```
+
+| Setting | Default | Recommended value for large imports with many partitions |
+| --- | --- | --- |
+| retention.days | 30 | 7 (or fewer when the partition holds more than fifty million rows) |
+
+![screenshot](assets/shot.png)
+"""
+
+
+@pytest.fixture
+def browse_dir(tmp_path):
+    """Articles for browsing, written for the test: one product spelt three ways ("Campaign",
+    "campaign", "Campaign v8"), 23 "Northwind Server 4.x" articles (two pages), a code block,
+    a table and a screenshot only the English folder holds (the Japanese copy cites it too)."""
+    from tests.helpers import write
+
+    root = tmp_path / "browse"
+    shot = (DATA / "articles" / "assets" / "flow.png").read_bytes()
+    write(root / "en" / "assets" / "shot.png", shot)
+
+    def article(lang, number, title, products, published, body="Plain words.", description="About it."):
+        write(root / lang / f"{number}.md", BROWSE_ARTICLE.format(
+            title=title, description=description, products=products, published=published,
+            number=number, body=body))
+
+    article("en", "CMP-1", "Delivery ledger import fails", "Campaign", "3/1/2024 10:00:00 AM", CODE_AND_TABLE,
+            "Imports stop when the partition is full.")
+    article("ja", "CMP-1", "配信台帳のインポートが失敗する", "Campaign", "3/1/2024 10:00:00 AM", CODE_AND_TABLE,
+            "パーティションがいっぱいになるとインポートが停止します。")
+    article("de", "CMP-1", "Import des Zustellungsjournals schlägt fehl", "Campaign", "3/1/2024 10:00:00 AM",
+            CODE_AND_TABLE, "Importe brechen ab, wenn die Partition voll ist.")
+    article("en", "CMP-2", "Audience refresh is slow", "campaign", "2/1/2024 10:00:00 AM",
+            "The nightly audience refresh takes hours. Raise the worker count to make it faster.")
+    article("en", "CMP-3", "Workflow heatmap is empty", "Campaign v8", "1/1/2024 10:00:00 AM",
+            "The heatmap shows no runs after an upgrade.")
+    for n in range(1, 24):
+        article("en", f"NW-{n}", f"Northwind server notice {n:02d}", "Northwind Server 4.x",
+                f"{(n % 12) + 1}/{(n % 27) + 1}/2023 9:00:00 AM", f"Northwind service message number {n}.")
+    return root

@@ -1,13 +1,22 @@
-"""Behaviour that lives in the page, in Debian's Chromium driven by Playwright."""
-import os
-from pathlib import Path
+"""Behaviour that lives in the page, in Debian's Chromium driven by Playwright: the language
+switcher and the remembered choice, Accept-Language, the fallback notice, search-as-you-type,
+keyboard use, product pages, phone widths and axe-core's accessibility rules.
 
+Screenshots are kept under var/screenshots/ (gitignored; CI may keep them as artifacts)."""
+from pathlib import Path
+import re
+
+from django.conf import settings
 import pytest
 
 from articles.importing import import_paths
 from articles.search import upkeep
 
 CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+LANGUAGES = ["en", "fr", "de", "es", "ja", "ko", "zh-hans"]
+PHONE = {"width": 360, "height": 740}
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
@@ -16,73 +25,223 @@ pytestmark = [
 
 
 @pytest.fixture
-def page(live_server, articles_dir, monkeypatch):
+def browser(live_server, articles_dir, browse_dir, monkeypatch):
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    import_paths([articles_dir])
+    import_paths([articles_dir, browse_dir])
     upkeep.bring_up_to_date()
     # Playwright's sync API runs an event loop in this thread; the ORM calls of the live
     # server run in their own threads, so this only silences Django's guard in the test thread.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+        chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
         )
-        context = browser.new_context(base_url=live_server.url)
-        yield context.new_page()
-        browser.close()
+        yield lambda **options: chromium.new_context(base_url=live_server.url, **options)
+        chromium.close()
 
 
-def test_language_switcher_opens_the_translation(page):
+@pytest.fixture
+def page(browser):
+    return browser(locale="en-US").new_page()
+
+
+def shot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def switch_language(page, label):
+    """Pick a language in the header's switcher with the pointer (it opens at once)."""
+    with page.expect_navigation():
+        page.select_option("#site-language", label=label)
+
+
+def test_switching_language_keeps_the_article(page):
     page.goto("/en/articles/KB-100/")
-    page.get_by_role("link", name="Français").click()
-    page.wait_for_url("**/fr/articles/KB-100/")
+    switch_language(page, "Français")
+    assert page.url.endswith("/fr/articles/KB-100/")
     assert page.locator("h1").first.inner_text() == "L’export de rapport expire avec RPT-504012"
     assert page.locator("html").get_attribute("lang") == "fr"
 
 
-def test_article_fits_a_phone_screen(page):
-    page.set_viewport_size({"width": 375, "height": 740})
-    page.goto("/en/articles/KB-100/")
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0
-    assert page.locator(".article-body .alert, .article-body ol").first.is_visible()
+def test_switching_language_keeps_the_search_and_its_query(page):
+    page.goto("/en/search?q=CMP-400123")
+    switch_language(page, "Deutsch")
+    assert page.url.endswith("/de/search?q=CMP-400123")
+    assert page.locator(".result-title").first.get_attribute("href") == "/de/articles/CMP-1/"
 
 
-def test_interface_language_menu_switches_the_home_page(page):
+def test_switching_language_keeps_the_product_listing(page):
+    page.goto("/en/products/campaign/?sort=title")
+    switch_language(page, "日本語")
+    assert page.url.endswith("/ja/products/campaign/?sort=title")
+    assert page.locator("h1").inner_text() == "Campaign"
+
+
+def test_the_choice_is_remembered(page):
     page.goto("/en/")
-    page.select_option(".site-languages select", label="한국어")
-    page.wait_for_url("**/ko/")
-    assert page.locator("html").get_attribute("lang") == "ko"
+    switch_language(page, "한국어")
+    page.goto("/")
+    assert page.url.endswith("/ko/")
 
 
-def test_search_box_offers_a_correction_that_finds_the_article(page):
-    page.goto("/en/")
-    page.fill('input[name="q"]', "exprt timout")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/en/search?q=exprt+timout")
-    suggestion = page.locator(".suggestion a")
-    assert suggestion.inner_text() == "export timeout"
-    suggestion.click()
-    page.wait_for_url("**/en/search?q=export%20timeout")
-    assert page.locator(".result-title").first.inner_text().startswith("Report export times out")
+@pytest.mark.parametrize("locale, expected", [("fr-CA", "/fr/"), ("zh-CN", "/zh-hans/"), ("it-IT", "/en/")])
+def test_the_browsers_language_is_negotiated(browser, locale, expected):
+    page = browser(locale=locale).new_page()
+    page.goto("/")
+    assert page.url.endswith(expected)
 
 
-def test_arrow_keys_move_the_language_menu_without_leaving_the_page(page):
-    page.goto("/en/")
-    page.focus(".site-languages select")
+def test_switcher_says_when_the_article_has_no_translation(page):
+    page.goto("/en/articles/CMP-2/")
+    assert page.locator("#site-language option[value=de]").inner_text() == "Deutsch — not translated"
+
+
+@pytest.mark.parametrize("lang, words", [("de", "auf Englisch angezeigt"), ("ja", "英語で表示")])
+def test_fallback_notice_names_the_language_in_the_readers_language(page, lang, words):
+    page.goto(f"/{lang}/articles/CMP-2/")
+    notice = page.get_by_role("status")
+    assert words in notice.inner_text()
+    assert page.locator("html").get_attribute("lang") == lang
+
+
+def test_arrow_keys_move_the_switcher_without_leaving_the_page(page):
+    page.goto("/en/articles/CMP-1/")
+    page.focus("#site-language")
     page.keyboard.press("ArrowDown")
     page.wait_for_timeout(300)
-    assert page.url.endswith("/en/")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/fr/")
+    assert page.url.endswith("/en/articles/CMP-1/")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/fr/articles/CMP-1/")  # the next language; shown in English with a notice
+    assert page.get_by_role("status").is_visible()
+
+
+def test_search_as_you_type_offers_codes_and_titles_by_keyboard(page):
+    page.goto("/de/")
+    box = page.locator("#site-search")
+    box.press_sequentially("cmp-4", delay=30)
+    option = page.get_by_role("option").first
+    option.wait_for()
+    assert option.inner_text() == "CMP-400123"
+    assert box.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == option.get_attribute("id")
+    shot(page, "suggestions-de")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/de/codes/CMP-400123/")
+
+
+def test_search_box_escape_closes_suggestions_and_enter_searches(page):
+    page.goto("/en/")
+    page.keyboard.press("Tab")  # the skip link comes first
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    box = page.locator("#site-search")
+    box.press_sequentially("Delivery led", delay=30)
+    page.get_by_role("option", name="Delivery ledger import fails").wait_for()
+    page.keyboard.press("Escape")
+    assert box.get_attribute("aria-expanded") == "false"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/en/search?q=Delivery+led" in page.url
+    assert page.locator(".result-title").first.inner_text() == "Delivery ledger import fails"
+
+
+def test_search_page_works_without_javascript(browser):
+    page = browser(java_script_enabled=False).new_page()
+    page.goto("/en/")
+    page.fill("#site-search", "northwnd notise")
+    with page.expect_navigation():
+        page.press("#site-search", "Enter")
+    assert "Showing results for “northwind notice”." in page.locator(".suggestion").inner_text()
+    assert page.locator(".result-title").count() == 10
+
+
+def test_product_pages_from_the_home_page(page):
+    page.goto("/en/")
+    page.get_by_role("link", name="Northwind Server", exact=True).click()
+    page.wait_for_url("**/en/products/northwind-server/")
+    assert page.locator(".list-tools .meta").inner_text() == "23 articles"
+    page.get_by_role("link", name="Title", exact=True).click()
+    page.wait_for_url("**/en/products/northwind-server/?sort=title")
+    assert page.locator(".article-list a").first.inner_text() == "Northwind server notice 01"
+    page.get_by_role("link", name="Next", exact=True).click()
+    page.wait_for_url("**/en/products/northwind-server/?sort=title&page=2")
+    assert page.locator(".article-list li").count() == 3
+    page.get_by_role("link", name="Home").first.click()
+    page.wait_for_url("**/en/")
+
+
+PHONE_PAGES = {
+    "home": "/{lang}/",
+    "article": "/{lang}/articles/CMP-1/",  # a code block and a table
+    "search": "/{lang}/search?q=northwind",
+    "product": "/{lang}/products/campaign/",
+}
+
+
+@pytest.mark.parametrize("name", PHONE_PAGES)
+def test_no_horizontal_scroll_at_360px(browser, name):
+    page = browser(viewport=PHONE).new_page()
+    page.goto(PHONE_PAGES[name].format(lang="en"))
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    shot(page, f"360-{name}")
+    assert overflow <= 0
+    if name == "article":
+        pre = page.locator(".article-body pre").first
+        assert pre.evaluate("e => e.scrollWidth > e.clientWidth")  # scrolls inside its box
+        assert pre.get_attribute("tabindex") == "0"  # and can be scrolled from the keyboard
+    if name == "search":
+        facets = page.locator("details.facets")
+        assert facets.get_attribute("open") is None  # folded behind its toggle on a phone
+        assert page.locator(".result-title").first.bounding_box()["y"] < PHONE["height"]
+
+
+def test_search_facets_are_open_on_a_wide_screen(browser):
+    page = browser(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto("/en/search?q=northwind")
+    assert page.locator("details.facets").get_attribute("open") is not None
+    shot(page, "1280-search")
+    page.goto("/en/articles/CMP-1/")
+    shot(page, "1280-article")
+
+
+def axe_violations(page):
+    return page.evaluate("""async () => {
+        const result = await axe.run(document, {resultTypes: ["violations"]});
+        return result.violations.filter(v => v.impact === "critical" || v.impact === "serious")
+            .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")}`);
+    }""")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_axe_finds_no_serious_violation(browser, lang):
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (make test runs npm ci)")
+    failures = []
+    for width in (PHONE, {"width": 1280, "height": 900}):
+        context = browser(viewport=width)
+        context.add_init_script(path=str(AXE))  # injected by the browser itself: the page's CSP does not apply
+        page = context.new_page()
+        for name, url in {**PHONE_PAGES, "codes": "/{lang}/codes/"}.items():
+            page.goto(url.format(lang=lang))
+            failures += [f"{width['width']}px {name}: {v}" for v in axe_violations(page)]
+            if width is PHONE and lang in ("ja", "de"):
+                shot(page, f"360-{name}-{lang}")
+        context.close()
+    assert failures == []
 
 
 def test_pages_run_under_the_policy_without_a_violation(page):
     violations = []
     page.on("console", lambda message: violations.append(message.text)
             if "Content Security Policy" in message.text else None)
-    for url in ("/en/", "/en/articles/KB-100/", "/en/search?q=export"):
+    for url in ("/en/", "/en/articles/KB-100/", "/en/search?q=export", "/en/products/campaign/", "/en/codes/"):
         page.goto(url)
+    page.locator("#site-search").press_sequentially("cmp", delay=30)
+    page.get_by_role("option").first.wait_for()
     assert violations == []
     assert page.evaluate("getComputedStyle(document.body).margin") == "0px"  # kb.css applied
+    assert re.match(r"^/static/kb/kb\.js", page.locator("script").first.get_attribute("src"))

@@ -220,7 +220,9 @@ def test_misspelt_words_get_a_did_you_mean(client, indexed):
     body = client.get("/api/search", {"q": "exprt timout", "lang": "en"}).json()
     assert body["did_you_mean"] == "export timeout"
     html = client.get("/en/search", {"q": "exprt timout"}).content.decode()
-    assert 'href="?q=export%20timeout">export timeout</a>' in html
+    assert "Showing results for “export timeout”." in html  # nothing found: the correction's results
+    exact = client.get("/en/search", {"q": "exprt timout", "exact": "1"}).content.decode()
+    assert 'href="?q=export%20timeout">export timeout</a>' in exact
     # Correct words, codes and ids are left alone.
     assert client.get("/api/search", {"q": "export timeout RPT-504012"}).json()["did_you_mean"] is None
     assert client.get("/api/search", {"q": "Rapport exportation", "lang": "fr"}).json()["did_you_mean"] is None

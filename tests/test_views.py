@@ -16,15 +16,17 @@ def imported(articles_dir):
 def test_article_page_shows_title_products_dates_and_sections(client, imported):
     html = client.get("/fr/articles/KB-100/").content.decode()
     assert "<h1>L’export de rapport expire avec RPT-504012</h1>" in html
-    assert '<span class="product">Contoso Reports</span>' in html
+    assert '<a class="product" href="/fr/products/contoso-reports/">Contoso Reports</a>' in html
     assert "3 février 2024" in html  # Babel, the reader's locale
     assert 'id="resolution"' in html
 
 
-def test_language_switcher_names_translations_natively_and_links_them(client, imported):
+def test_language_switcher_names_languages_natively_and_keeps_the_article(client, imported):
     html = client.get("/en/articles/KB-100/").content.decode()
-    assert '<a href="/fr/articles/KB-100/" hreflang="fr" lang="fr">Français</a>' in html
-    assert '<strong aria-current="page" lang="en">English</strong>' in html
+    assert '<option value="fr" lang="fr" >Français</option>' in html
+    assert '<option value="en" lang="en" selected>English</option>' in html
+    assert '<input type="hidden" name="next" value="/en/articles/KB-100/">' in html
+    assert client.get("/", {"lang": "fr", "next": "/en/articles/KB-100/"}).url == "/fr/articles/KB-100/"
     assert '<link rel="alternate" hreflang="fr" href="http://testserver/fr/articles/KB-100/">' in html
 
 

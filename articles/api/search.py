@@ -135,3 +135,29 @@ def search(request):
         } for r in found.results],
         "facets": {"products": found.products, "languages": found.languages},
     })
+
+
+MAX_SUGGESTIONS = 8
+
+
+@extend_schema(parameters=[OpenApiParameter("q", str), OpenApiParameter("lang", str)], responses={200: dict})
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def suggest(request):
+    """``GET /api/suggest?q=&lang=`` — search-as-you-type: ``{"suggestions": [{"kind": "code" |
+    "article", "label", "url"}]}``, error codes then titles, each url in the reader's language
+    (empty under two characters)."""
+    from django.urls import reverse
+
+    from ..listings import suggestions
+
+    language = languages.normalize_language(request.GET.get("lang") or "en")
+    if language is None:
+        return error_response("unknown_language", _("Parameter 'lang' names no language served here."))
+    found = suggestions(request.GET.get("q", "")[:100], language, request.user, MAX_SUGGESTIONS)
+    for item in found:
+        item["url"] = (reverse("articles:code", kwargs={"lang": language, "code": item.pop("code")})
+                       if item["kind"] == "code" else article_url(item.pop("number"), language))
+    response = JsonResponse({"suggestions": found})
+    response["Cache-Control"] = "max-age=60"
+    return response

@@ -1,6 +1,10 @@
 """Searching, for the API and the pages: one result per article, in the reader's language.
 
-``search(text, language, user=None, limit=10, page=1, product=None)`` returns ``SearchResults``.
+``search(text, language, user=None, limit=10, page=1, product=None, products=None, in_language=None)``
+returns ``SearchResults``. ``products`` is a set of product names any of which an article must
+have (the spellings of one product: "Campaign", "campaign"); ``in_language`` keeps the articles
+that matched in that language and shows them in it. ``facet_key(name)``, when given, counts the
+product facet by that key (each article once per key) instead of by stored name.
 Each ``Result`` is one article, shown in the searcher's language when it has that translation,
 else English, else any (``languages.pick_by_language``); its score is the best of its
 translations'. Hidden and non-public translations are left out for readers who are not staff.
@@ -41,9 +45,11 @@ class SearchResults:
     products: dict = field(default_factory=dict)  # facet: product -> articles
     languages: dict = field(default_factory=dict)  # facet: language -> articles
     suggestion: str | None = None  # the query with misspelt words corrected ("did you mean")
+    more: bool = False  # True when the candidates ran out: ``total`` is a lower bound
 
 
-def search(text, language, user=None, limit=10, page=1, product=None):
+def search(text, language, user=None, limit=10, page=1, product=None, products=None, in_language=None,
+           facet_key=None):
     """Raises ``backend.IndexUnavailable`` when the index cannot answer now ("catching up")."""
     backend = get_backend()
     staff = bool(getattr(user, "is_staff", False))
@@ -58,32 +64,37 @@ def search(text, language, user=None, limit=10, page=1, product=None):
             return SearchResults(text, language, 0, [], codes, suggestion=suggestion), []
         hits = top_documents(searcher, query, CANDIDATES, summaries.lengths,
                              exclude=() if staff else summaries.private)
-        ordered = _group(hits, summaries.by_doc, product)
+        wanted = set(products or ()) | ({product} if product else set())
+        ordered = _group(hits, summaries.by_doc, wanted, in_language)
         start = (page - 1) * limit
-        results = [_result(group, language, searcher, summaries, staff) for group in ordered[start:start + limit]]
-        return SearchResults(text, language, len(ordered), results, codes, suggestion=suggestion), ordered
+        shown_in = in_language or language
+        results = [_result(group, shown_in, searcher, summaries, staff) for group in ordered[start:start + limit]]
+        return SearchResults(text, language, len(ordered), results, codes, suggestion=suggestion,
+                             more=len(hits) >= CANDIDATES), ordered
 
     found, ordered = backend.search_with(run)
     for group in ordered:
-        for name in group["products"]:
+        for name in {facet_key(n) for n in group["products"]} if facet_key else group["products"]:
             found.products[name] = found.products.get(name, 0) + 1
         for code in group["languages"]:
             found.languages[code] = found.languages.get(code, 0) + 1
     return found
 
 
-def _group(hits, summaries, product):
-    """Hits → one group per article, best first: its score is its best translation's."""
+def _group(hits, summaries, products, in_language=None):
+    """Hits → one group per article, best first: its score is its best translation's.
+    ``products``: names of which an article must have one (empty: any); ``in_language``: only
+    hits in that language count."""
     groups = {}
     for docnum, score in hits:
-        article, lang, products = summaries[docnum]
-        if product and product not in products:
+        article, lang, names = summaries[docnum]
+        if (products and products.isdisjoint(names)) or (in_language and lang != in_language):
             continue
         group = groups.setdefault(article, {"article": article, "score": 0.0, "hits": [],
                                             "products": set(), "languages": set()})
         group["score"] = max(group["score"], score)
         group["hits"].append((lang, docnum))
-        group["products"].update(products)
+        group["products"].update(names)
         group["languages"].add(lang)
     return sorted(groups.values(), key=lambda g: -g["score"])
 

@@ -57,3 +57,52 @@ def highlight(text, query, autoescape=True):
         return escaped
     pattern = re.compile("|".join(re.escape(str(conditional_escape(w))) for w in words), re.IGNORECASE)
     return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", str(escaped)))
+
+
+def _current_locale():
+    return languages.babel_locale(languages.normalize_language(translation.get_language()) or "en")
+
+
+@register.filter
+def language_name(code):
+    """``"en"`` in the reader's language: Englisch (de), 英語 (ja), anglais (fr) — Babel."""
+    if not languages.normalize_language(code):
+        return code
+    locale = _current_locale()
+    shown = languages.babel_locale(code)
+    name = (f"{locale.languages.get(shown.language, shown.language)}"
+            if not shown.script else shown.get_display_name(locale))
+    return name
+
+
+@register.filter
+def number(value):
+    """A whole number in the reader's conventions: 1,217 (en), 1 217 (fr), 1.217 (de) — Babel."""
+    from babel.numbers import format_decimal
+
+    if value in (None, ""):
+        return ""
+    return format_decimal(value, locale=_current_locale())
+
+
+@register.filter
+def product_slug(name):
+    """A stored product name → the slug of its product page (``"Campaign v8"`` → ``"campaign"``)."""
+    from ..listings import product_slug_of
+
+    return product_slug_of(name)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """This page's query string with ``changes`` (None or "" removes a parameter); a changed
+    filter or sort goes back to page 1: ``{% query_with page=3 %}`` → ``q=x&page=3``."""
+    query = context["request"].GET.copy()
+    if "page" not in changes:
+        query.pop("page", None)
+    for name, value in changes.items():
+        if value in (None, ""):
+            query.pop(name, None)
+        else:
+            query[name] = value
+    return query.urlencode()

@@ -1,10 +1,16 @@
-/* kb — the only script: the interface language menu opens its choice at once when picked with
-   a pointer. From the keyboard, arrow keys only move the choice (the menu must not navigate on
-   ArrowDown); Enter or the "Go" button opens it. Without JavaScript the form and button work. */
+/* kb — the only script, loaded with defer; every page works without it.
+   1. The language switcher opens its choice at once when picked with a pointer. From the keyboard,
+      arrow keys only move the choice (the menu must not navigate on ArrowDown); Enter or the "Go"
+      button opens it.
+   2. Search-as-you-type: titles and error codes from /api/suggest under the search box, as an
+      ARIA 1.2 combobox (ArrowDown/ArrowUp move, Enter opens the chosen one, Escape closes).
+   3. Search facets start open on wide screens and folded on phones.
+   4. A code block or table wider than its box (it scrolls inside it) joins the tab order, so it
+      can be scrolled from the keyboard. */
 (function () {
   "use strict";
 
-  function enhance(form) {
+  function enhanceLanguageForm(form) {
     var select = form.querySelector("select");
     var fromKeyboard = false;
     if (!select) return;
@@ -21,7 +27,117 @@
     });
   }
 
+  function enhanceSearchForm(form) {
+    var input = form.querySelector("input[name=q]");
+    var endpoint = form.getAttribute("data-suggest");
+    if (!input || !endpoint || !window.fetch) return;
+    var list = document.createElement("ul");
+    var items = [];
+    var active = -1;
+    var timer = null;
+    var latest = 0;
+    list.id = input.id + "-suggestions";
+    list.className = "suggestions";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", input.getAttribute("placeholder") || "");
+    list.hidden = true;
+    form.appendChild(list);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", list.id);
+
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+
+    function choose(index) {
+      items.forEach(function (item, i) { item.setAttribute("aria-selected", i === index ? "true" : "false"); });
+      active = index;
+      if (index >= 0) input.setAttribute("aria-activedescendant", items[index].id);
+      else input.removeAttribute("aria-activedescendant");
+    }
+
+    function show(suggestions) {
+      list.textContent = "";
+      items = suggestions.map(function (suggestion, i) {
+        var item = document.createElement("li");
+        item.id = list.id + "-" + i;
+        item.setAttribute("role", "option");
+        item.setAttribute("aria-selected", "false");
+        item.className = "suggestion-" + suggestion.kind;
+        item.textContent = suggestion.label;
+        item.setAttribute("data-url", suggestion.url);
+        item.addEventListener("mousedown", function (event) {
+          event.preventDefault();  // keep the focus in the box until the page changes
+          window.location.assign(suggestion.url);
+        });
+        list.appendChild(item);
+        return item;
+      });
+      active = -1;
+      list.hidden = items.length === 0;
+      input.setAttribute("aria-expanded", items.length ? "true" : "false");
+    }
+
+    function fetchSuggestions() {
+      var text = input.value.trim();
+      var ticket = ++latest;
+      if (text.length < 2) { show([]); return; }
+      var url = endpoint + "?lang=" + encodeURIComponent(form.getAttribute("data-lang")) +
+        "&q=" + encodeURIComponent(text);
+      fetch(url, { headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : { suggestions: [] }; })
+        .then(function (body) { if (ticket === latest) show(body.suggestions || []); })
+        .catch(function () { if (ticket === latest) show([]); });
+    }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(fetchSuggestions, 150);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (list.hidden || !items.length) return;
+        event.preventDefault();
+        var step = event.key === "ArrowDown" ? 1 : -1;
+        var next = active + step;
+        if (next >= items.length) next = -1;
+        if (next < -1) next = items.length - 1;
+        choose(next);
+      } else if (event.key === "Enter" && active >= 0 && !list.hidden) {
+        event.preventDefault();
+        window.location.assign(items[active].getAttribute("data-url"));
+      } else if (event.key === "Escape" && !list.hidden) {
+        event.preventDefault();
+        close();
+      }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 100); });
+  }
+
+  function openFacetsOnWideScreens() {
+    var wide = window.matchMedia("(min-width: 48.01rem)").matches;
+    document.querySelectorAll("details[data-open-wide]").forEach(function (details) {
+      details.open = wide;
+    });
+  }
+
+  function makeScrollersFocusable() {
+    document.querySelectorAll(".article-body pre, .article-body table").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("form.language-form").forEach(enhance);
+    makeScrollersFocusable();
+    document.querySelectorAll("form.language-form").forEach(enhanceLanguageForm);
+    document.querySelectorAll("form.search-form[data-suggest]").forEach(enhanceSearchForm);
+    openFacetsOnWideScreens();
   });
 })();

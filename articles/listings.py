@@ -1,0 +1,279 @@
+"""Browsing: the queries behind the home page, product pages, all articles, the error-code
+directory, search-as-you-type and search snippets (views stay thin; ``pages`` has the article).
+
+Every listing has one row per article, in the reader's language when the reader may see that
+translation, else English, else any (``languages.pick_by_language``); links always keep the
+reader's language (the article page shows the fallback with a notice).
+"""
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+import re
+
+from django.core.paginator import Paginator
+
+from . import languages
+from .models import Translation
+from .products import ProductGroup, group_products, product_key, product_label, product_slug
+from .rendering import plain_text
+from .search.codes import extract_error_codes, normalize_code
+
+PER_PAGE = 20
+SORTS = ("date", "title")
+OLDEST = datetime.min.replace(tzinfo=timezone.utc)
+
+
+@dataclass
+class ArticleRow:
+    number: str
+    title: str
+    language: str  # of the translation shown
+    published_on: datetime | None
+
+
+def article_rows(language, user):
+    """``{article number: ArticleRow}``: each article the reader may see, in its best language."""
+    rank = {code: i for i, code in enumerate(languages.fallback_order(language))}
+    best = {}
+    rows = Translation.objects.visible_to(user).values_list("article__number", "language", "title", "published_on")
+    for number, lang, title, published_on in rows.order_by():
+        current = best.get(number)
+        if current is None or rank.get(lang, len(rank)) < rank.get(current.language, len(rank)):
+            best[number] = ArticleRow(number, title, lang, published_on)
+    return best
+
+
+def articles_by_product_name(user):
+    """``{stored product name: {article numbers}}`` over the translations the reader may see."""
+    through = Translation.products.through.objects.filter(translation__in=Translation.objects.visible_to(user))
+    found = {}
+    for number, name in through.values_list("translation__article__number", "product__name").order_by():
+        found.setdefault(name, set()).add(number)
+    return found
+
+
+def product_groups(user):
+    """Every product the reader has articles for, as ``ProductGroup``s, most articles first."""
+    return group_products(articles_by_product_name(user))
+
+
+def product_of(translation, user=None):
+    """The product of an article's breadcrumb, as a ``ProductGroup`` (no count), or None: the first
+    product its front matter names (``solution``, then ``product``, ``applies-to``), else the
+    first by name."""
+    names = {p.name for p in translation.products.all()}
+    if not names:
+        return None
+    front = translation.front_matter or {}
+    named = [part.strip() for field in ("solution", "product", "applies-to")
+             for part in str(front.get(field) or "").split(",")]
+    name = next((n for n in named if n in names), None) or sorted(names)[0]
+    key = product_key(name)
+    return ProductGroup(key, product_slug(key), product_label(name), {name})
+
+
+def sort_rows(rows, sort):
+    """``"date"``: newest first (undated last); ``"title"``: A to Z, case folded."""
+    if sort == "title":
+        return sorted(rows, key=lambda r: (r.title.casefold(), r.number))
+    return sorted(rows, key=lambda r: (r.published_on or OLDEST, r.number), reverse=True)
+
+
+@dataclass
+class Listing:
+    page: object  # a django Page of ArticleRow
+    sort: str
+    total: int
+    product: ProductGroup | None = None
+
+
+def listing(language, user, sort="date", page=1, product_slug_=None):
+    """All articles, or those of the product with that slug (None when there is no such
+    product), sorted and cut into pages of ``PER_PAGE``. A page past the end is the last."""
+    rows = article_rows(language, user)
+    group = None
+    if product_slug_ is not None:
+        groups = [g for g in product_groups(user) if g.slug == product_slug_]
+        if not groups:
+            return None
+        group = groups[0]
+        numbers = set().union(*(articles for name, articles in articles_by_product_name(user).items()
+                                if product_slug(product_key(name)) == product_slug_))
+        rows = {n: r for n, r in rows.items() if n in numbers}
+        group.count = len(rows)
+    sort = sort if sort in SORTS else "date"
+    paginator = Paginator(sort_rows(rows.values(), sort), PER_PAGE)
+    return Listing(paginator.get_page(page), sort, paginator.count, group)
+
+
+@dataclass
+class HomePage:
+    language: str
+    products: list
+    recent: list
+    total: int
+
+
+def home_page(language, user, recent_count=20):
+    rows = article_rows(language, user)
+    in_language = [r for r in rows.values() if r.language == language]
+    return HomePage(language, product_groups(user), sort_rows(in_language, "date")[:recent_count], len(rows))
+
+
+@dataclass
+class CodeEntry:
+    key: str
+    display: str  # the canonical spelling: NWS-410233
+    count: int  # articles citing it
+
+
+def code_directory(user, text=""):
+    """Every error code the reader's articles cite, sorted by spelling; ``text`` keeps those
+    whose spelling or key holds it (``nws 4102`` finds ``NWS-410233``)."""
+    spellings, numbers = {}, {}
+    rows = Translation.objects.visible_to(user).values_list("article__number", "error_codes").order_by()
+    for number, codes in rows:
+        for display, key in codes or ():
+            spellings.setdefault(key, Counter())[display] += 1
+            numbers.setdefault(key, set()).add(number)
+    wanted = (text or "").strip().casefold()
+    wanted_key = normalize_code(wanted) if wanted else ""
+    entries = [CodeEntry(key, spellings[key].most_common(1)[0][0], len(numbers[key])) for key in numbers]
+    if wanted:
+        entries = [e for e in entries if wanted in e.display.casefold() or wanted_key in e.key]
+    return sorted(entries, key=lambda e: (e.display.casefold(), e.key))
+
+
+def code_display(code, user):
+    """The canonical spelling of a code as articles cite it (``nws410233`` → ``NWS-410233``);
+    else as the extractor spells it; else the code as typed."""
+    key = normalize_code(code)
+    rows = Translation.objects.visible_to(user).filter(error_codes__icontains=key).values_list("error_codes", flat=True)
+    found = Counter(display for codes in rows for display, k in codes or () if k == key)
+    if found:
+        return found.most_common(1)[0][0]
+    extracted = [display for display, k in extract_error_codes(code, query=True) if k == key]
+    return extracted[0] if extracted else code
+
+
+WORD_RE = re.compile(r"\w{3,}|[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]{2,}")
+CJK_RE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]")
+
+
+def query_terms(query):
+    """The pieces of a query to look for in a text, lower case: words of 3+ letters, and CJK runs
+    as bigrams (``"導入エラー"`` → ``導入``, ``入エ`` …)."""
+    terms = set()
+    for word in WORD_RE.findall(query or ""):
+        if CJK_RE.match(word):
+            terms.update(word[i:i + 2] for i in range(len(word) - 1))
+        else:
+            terms.add(word.casefold())
+    return terms
+
+
+def matched_passage(text, query, width=None):
+    """The window of ``text`` (about ``width`` characters: 220, or 110 for a CJK query, whose
+    characters are wider and carry more) holding the most distinct query terms, cut at spaces,
+    with "…" where it was cut; "" when no term occurs."""
+    width = width or (110 if CJK_RE.search(query or "") else 220)
+    lowered = text.casefold()
+    positions = sorted((m.start(), term) for term in query_terms(query)
+                       for m in re.finditer(re.escape(term), lowered))
+    if not positions:
+        return ""
+    best, best_count = positions[0][0], 0
+    for start, _ in positions:
+        count = len({term for position, term in positions if start <= position < start + width})
+        if count > best_count:
+            best, best_count = start, count
+    begin = max(0, best - width // 4)
+    if begin:
+        space = text.find(" ", begin, best)
+        begin = space + 1 if space != -1 else begin
+    end = min(len(text), begin + width)
+    if end < len(text):
+        space = text.rfind(" ", begin + width // 2, end)
+        end = space if space != -1 else end
+    return ("…" if begin else "") + text[begin:end].strip() + ("…" if end < len(text) else "")
+
+
+LEADING_TITLE_RE = re.compile(r"\A\s*#\s[^\n]*\n")  # the body's "# Title": the result shows it already
+
+
+def add_passages(results, query):
+    """Replace each search ``Result``'s stored snippet by the passage of its body that matched."""
+    if not results:
+        return results
+    wanted = {(r.article_number, r.language) for r in results}
+    bodies = {}
+    rows = Translation.objects.filter(article__number__in={n for n, _ in wanted}).values_list(
+        "article__number", "language", "body")
+    for number, lang, body in rows:
+        if (number, lang) in wanted:
+            bodies[(number, lang)] = body
+    for result in results:
+        body = LEADING_TITLE_RE.sub("", bodies.get((result.article_number, result.language), ""))
+        passage = matched_passage(plain_text(body), query)
+        if passage:
+            result.snippet = passage
+    return results
+
+
+def suggestions(text, language, user, limit=8):
+    """Search-as-you-type: ``[{"kind": "code"|"article", "label", "number"|"code"}]`` — codes
+    whose spelling starts like ``text`` first, then titles holding it, in the reader's language
+    first. Empty under two characters."""
+    text = (text or "").strip()
+    if len(text) < 2:
+        return []
+    key = normalize_code(text)
+    codes = [e for e in code_directory(user) if e.key.startswith(key) or e.display.casefold().startswith(text.casefold())]
+    found = [{"kind": "code", "label": e.display, "code": e.display} for e in codes[:3]]
+    titles = Translation.objects.visible_to(user).filter(title__icontains=text).values_list(
+        "article__number", "language", "title").order_by()
+    rank = {code: i for i, code in enumerate(languages.fallback_order(language))}
+    best = {}
+    for number, lang, title in titles[:500]:
+        if number not in best or rank.get(lang, 99) < rank.get(best[number][0], 99):
+            best[number] = (lang, title)
+    ordered = sorted(best.items(), key=lambda item: (rank.get(item[1][0], 99), len(item[1][1]), item[0]))
+    found += [{"kind": "article", "label": title, "number": number} for number, (lang, title) in ordered]
+    return found[:limit]
+
+
+def product_slug_of(name):
+    """The slug of the product a stored name belongs to (``"Campaign v8"`` → ``"campaign"``)."""
+    return product_slug(product_key(name))
+
+
+def product_names(slug):
+    """Every stored spelling of the product with that slug (the search filter's names)."""
+    from .models import Product
+
+    return {name for name in Product.objects.values_list("name", flat=True) if product_slug_of(name) == slug}
+
+
+@dataclass
+class Facet:
+    value: str  # the URL parameter's value: a product slug, a language code
+    label: str
+    count: int
+
+
+def search_facets(found, user):
+    """``{"products": [Facet], "languages": [Facet]}`` of a search, most articles first. The
+    product labels are the spellings product pages use."""
+    labels = {}
+    if found.products:
+        from .models import Product
+
+        spellings = {}
+        for name in Product.objects.values_list("name", flat=True):
+            spellings.setdefault(product_slug_of(name), Counter())[product_label(name)] += 1
+        labels = {slug: counter.most_common(1)[0][0] for slug, counter in spellings.items()}
+    by_count = lambda facet: (-facet.count, facet.label.casefold())  # noqa: E731
+    return {
+        "products": sorted((Facet(slug, labels.get(slug, slug), n) for slug, n in found.products.items()), key=by_count),
+        "languages": sorted((Facet(code, code, n) for code, n in found.languages.items()), key=by_count),
+    }

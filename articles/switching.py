@@ -1,0 +1,98 @@
+"""The reader's language across pages: which one a language-less address opens, the same page in
+another language (the header's switcher, ``hreflang`` alternates), and page numbers.
+
+Order of the reader's language (``reader_language``): the language in the URL; else the choice
+the switcher remembered (cookie ``settings.LANGUAGE_COOKIE_NAME``); else the browser's
+``Accept-Language`` negotiated with Babel (``fr-CA`` → fr, ``zh-CN`` → zh-hans); else English.
+"""
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from . import languages
+
+MAX_PAGE = 1000
+
+
+def reader_language(request):
+    """The language a request without one in its own URL is answered in (see the module)."""
+    prefix = request.path_info.strip("/").split("/", 1)[0]
+    return (languages.normalize_language(prefix)
+            or languages.normalize_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""))
+            or languages.negotiate(request.headers.get("Accept-Language")))
+
+
+def equivalent_url(url, code, request=None):
+    """``url`` (a local path with its query) in language ``code``: ``/en/search?q=x`` →
+    ``/fr/search?q=x``, ``/de/articles/KB-1/`` → ``/fr/articles/KB-1/``; the page number is
+    dropped (another language has other pages). Anything else — another site, an address
+    without a language — gives ``code``'s home page."""
+    home = reverse("articles:home", kwargs={"lang": code})
+    if not url or not url_has_allowed_host_and_scheme(url, allowed_hosts=None if request is None
+                                                      else {request.get_host()}):
+        return home
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc:
+        return home
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return home
+    if "lang" not in match.kwargs or not match.view_name.startswith("articles:"):
+        return home
+    path = reverse(match.view_name, kwargs={**match.kwargs, "lang": code})
+    from django.http import QueryDict
+
+    query = QueryDict(parts.query, mutable=True)
+    query.pop("page", None)
+    return f"{path}?{query.urlencode()}" if query else path
+
+
+@dataclass
+class LanguageOption:
+    code: str
+    name: str  # in itself: Deutsch, 日本語
+    url: str  # the switcher's address: remembers the choice, then opens ``target``
+    target: str  # this page in that language
+    current: bool
+    available: bool  # False when this article has no translation the reader may open in it
+
+
+def language_options(request, current):
+    """The switcher's and the alternates' languages for the page being answered. An article page
+    sets ``request.kb_available_languages``; every other page exists in every language."""
+    available = getattr(request, "kb_available_languages", None)
+    here = request.get_full_path()
+    options = []
+    for code in languages.site_languages():
+        target = equivalent_url(here, code, request)
+        options.append(LanguageOption(
+            code, languages.native_name(code),
+            reverse("articles:root") + "?" + urlencode({"lang": code, "next": here}),
+            target, code == current, available is None or code in available))
+    return options
+
+
+def page_number(request):
+    """``?page=`` as a whole number from 1 to ``MAX_PAGE``; 1 when absent or not a number."""
+    try:
+        return max(1, min(int(request.GET.get("page", "1")), MAX_PAGE))
+    except ValueError:
+        return 1
+
+
+def pager_window(current, count, around=2):
+    """The page numbers a pager shows, None for a gap: (5, 12) → [1, None, 3, 4, 5, 6, 7, None, 12]."""
+    if count <= 1:
+        return []
+    shown = {1, count, *range(max(1, current - around), min(count, current + around) + 1)}
+    window, previous = [], 0
+    for n in sorted(shown):
+        if n - previous > 1:
+            window.append(None)
+        window.append(n)
+        previous = n
+    return window
