@@ -24,20 +24,6 @@ def native_language(code):
 
 
 @register.filter
-def language_name(code):
-    """``"en"`` → the language's name in the reader's language: "anglais", "Englisch", "英語"."""
-    current = languages.normalize_language(translation.get_language()) or "en"
-    locale = languages.babel_locale(current)
-    target = languages.babel_locale(code) if languages.normalize_language(code) else None
-    if target is None:
-        return code
-    name = locale.languages.get(target.language, code)
-    if target.script and target.language == "zh":
-        name = locale.scripts.get(target.script, "") + name if current.startswith(("zh", "ja")) else name
-    return name
-
-
-@register.filter
 def bcp47(code):
     return languages.bcp47(code)
 
