@@ -87,4 +87,4 @@ def test_postgresql_going_away_gives_fast_503s_then_service_returns_by_itself():
     assert json.loads(steps[2]["body"])["error"]["code"] == "database_unavailable"
     assert steps[2]["retry_after"] == "10" and "<h1>Temporarily unavailable</h1>" in steps[3]["body"]
     assert max(s["seconds"] for s in steps[2:4]) < 4  # connect_timeout is 3 s
-    assert "database unavailable: GET /api/stats" in run.stderr
+    assert "database unavailable: GET /api/suggest" in run.stderr

@@ -65,7 +65,8 @@ class Relay:
 
 
 def get(application, path):
-    environ = {"PATH_INFO": path, "HTTP_HOST": "localhost"}
+    path, _, query = path.partition("?")
+    environ = {"PATH_INFO": path, "QUERY_STRING": query, "HTTP_HOST": "localhost"}
     setup_testing_defaults(environ)
     answer = {}
     started = time.monotonic()
@@ -91,9 +92,11 @@ def main():
         relay.go_down()
         relay.come_back()
 
-    steps = [("up", None, "/api/stats"), ("restarted", restart, "/api/stats"),
-             ("down", relay.go_down, "/api/stats"),
-             ("down", None, "/en/"), ("back", relay.come_back, "/api/stats")]
+    # /api/suggest reads the database on every call (/api/stats caches its public counts for 10 s).
+    api = "/api/suggest?q=ledger&lang=en"
+    steps = [("up", None, api), ("restarted", restart, api),
+             ("down", relay.go_down, api),
+             ("down", None, "/en/"), ("back", relay.come_back, api)]
     for step, action, path in steps:
         if action:
             action()
