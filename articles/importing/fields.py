@@ -32,6 +32,7 @@ KEYWORD_TRIM = " \t\n\"'“”«»‘’`.。"
 H1_RE = re.compile(r"^#[ \t]++(.*+)", re.MULTILINE)
 DATE_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
 TRUE_WORDS = {"true", "yes", "1", "on"}
+MAX_VERSION_NUMBER = 2**31 - 1  # a PostgreSQL integer
 
 
 @dataclass
@@ -135,6 +136,9 @@ def _integer(front_matter, name, warnings):
         number = int(str(value).strip())
     except ValueError:
         warnings.append(f"field '{name}': {value!r} is not a whole number; left empty")
+        return None
+    if number > MAX_VERSION_NUMBER:  # 10**20 is refused by the database column
+        warnings.append(f"field '{name}': {value!r} is too large; left empty")
         return None
     return number if number >= 0 else None
 
