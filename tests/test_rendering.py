@@ -118,7 +118,6 @@ def test_plain_text_keeps_codes_and_drops_markup():
 
 # Properties (hypothesis): whatever the text, rendering returns sanitized HTML (or, for a
 # body nested past the recursion limit, MarkdownTooComplex) and never another error.
-
 class _Elements(HTMLParser):
     """Every (tag, attributes) of an HTML text, to check it against the allow-list."""
 
