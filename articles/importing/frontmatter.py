@@ -94,36 +94,49 @@ def _check_limits(source):
     ``SourceError`` before composing when the document nests deeper than ``MAX_DEPTH``, uses
     more than ``MAX_ALIASES`` aliases or expands to more than ``MAX_VALUES`` values."""
     sizes, heights = {}, {}  # anchor -> expanded values, expanded depth of the anchored node
-    stack = []  # open collections: [anchor, values before it, height of its deepest child]
+    stack = []  # open collections: (anchor, values before it, [height of its deepest child])
     values = aliases = 0
-    for event in yaml.parse(source, Loader=FrontMatterLoader):
-        if isinstance(event, yaml.AliasEvent):
-            aliases += 1
-            if aliases > MAX_ALIASES:
-                raise SourceError(f"more than {MAX_ALIASES} YAML aliases in front matter")
-            anchor, size, height = None, sizes.get(event.anchor, 1), heights.get(event.anchor, 0)
-        elif isinstance(event, yaml.ScalarEvent):
-            anchor, size, height = event.anchor, 1, 0
-        elif isinstance(event, yaml.CollectionStartEvent):
-            stack.append((event.anchor, values, [0]))
-            values += 1
-            if len(stack) > MAX_DEPTH:
-                raise SourceError(f"front matter nested deeper than {MAX_DEPTH} levels",
-                                  line=event.start_mark.line + 2)
-            continue
-        elif isinstance(event, yaml.CollectionEndEvent):
-            anchor, values_before, deepest_child = stack.pop()
-            size, height, values = values - values_before, deepest_child[0] + 1, values_before
-        else:
-            continue
-        values += size
-        if values > MAX_VALUES or len(stack) + height > MAX_DEPTH:
-            raise SourceError(f"front matter expands to more than {MAX_VALUES} values or "
-                              f"{MAX_DEPTH} levels (YAML aliases)")
-        if anchor is not None:
-            sizes[anchor], heights[anchor] = size, height
-        if stack:
-            stack[-1][2][0] = max(stack[-1][2][0], height)
+    parser = FrontMatterLoader(source)
+    try:
+        while (event := parser.get_event()) is not None:
+            kind = type(event)
+            if kind is yaml.ScalarEvent and event.anchor is None:  # most events: cheap path
+                values += 1
+                if values > MAX_VALUES:
+                    raise _too_large()
+                continue
+            if kind is yaml.AliasEvent:
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    raise SourceError(f"more than {MAX_ALIASES} YAML aliases in front matter")
+                anchor, size, height = None, sizes.get(event.anchor, 1), heights.get(event.anchor, 0)
+            elif kind is yaml.ScalarEvent:
+                anchor, size, height = event.anchor, 1, 0
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                stack.append((event.anchor, values, [0]))
+                values += 1
+                if len(stack) > MAX_DEPTH:
+                    raise SourceError(f"front matter nested deeper than {MAX_DEPTH} levels",
+                                      line=event.start_mark.line + 2)
+                continue
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                anchor, values_before, deepest_child = stack.pop()
+                size, height, values = values - values_before, deepest_child[0] + 1, values_before
+            else:
+                continue
+            values += size
+            if values > MAX_VALUES or len(stack) + height > MAX_DEPTH:
+                raise _too_large()
+            if anchor is not None:
+                sizes[anchor], heights[anchor] = size, height
+            if stack:
+                stack[-1][2][0] = max(stack[-1][2][0], height)
+    finally:
+        parser.dispose()
+
+
+def _too_large():
+    return SourceError(f"front matter expands to more than {MAX_VALUES} values or {MAX_DEPTH} levels (YAML aliases)")
 
 
 def _check_storable(data):

@@ -82,7 +82,8 @@ class _Loader:
         except (SourceError, OSError) as error:
             return FileOutcome(str(path), FAILED, reason=str(error)), None, None
         except Exception as error:  # noqa: BLE001 — RecursionError, MemoryError…: this file only
-            return FileOutcome(str(path), FAILED, reason=f"cannot be read: {type(error).__name__}: {error}"), None, None
+            reason = f"cannot be read: {type(error).__name__}: {error}"
+            return FileOutcome(str(path), FAILED, reason=reason), None, None
         outcome = FileOutcome(str(path), "", number=parsed.number, language=parsed.language,
                               rule=parsed.rule, warnings=list(parsed.fields.warnings))
         key = (parsed.number, parsed.language)

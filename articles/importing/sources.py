@@ -63,12 +63,14 @@ def read_source(path, *, explicit, root=None, forced_language=None, use_path_rul
     """Read and parse one file; raises ``SourceError`` (bad file) or ``NotAnArticle``.
     ``root`` defaults to the file's folder."""
     root = Path(root) if root is not None else Path(path).parent
-    if not explicit and not _is_inside(Path(path), root):
+    # A folder walk does not enter linked folders: only the file itself can be a link out.
+    if not explicit and Path(path).is_symlink() and not _is_inside(Path(path), root):
         raise SourceError("a symbolic link to a file outside the imported folder")
-    size = Path(path).stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise SourceError(f"file too large ({size / 2**20:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB)")
-    raw = Path(path).read_bytes()
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_FILE_BYTES:
+            raise SourceError(f"file too large ({size / 2**20:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB)")
+        raw = handle.read()
     if b"\x00" in raw:  # PostgreSQL text cannot hold it either
         raise SourceError("binary file, not text (it holds a NUL byte)")
     try:
@@ -80,7 +82,7 @@ def read_source(path, *, explicit, root=None, forced_language=None, use_path_rul
     document = parse_document(text)
     if not document.body.strip():
         raise SourceError("empty body: nothing after the front matter")
-    if len(document.body.encode()) > MAX_BODY_BYTES:
+    if len(document.body) > MAX_BODY_BYTES // 4 and len(document.body.encode()) > MAX_BODY_BYTES:
         raise SourceError(f"body too large (over {MAX_BODY_BYTES // 1024} KB)")
     fields = map_fields(document.front_matter, document.body)
     number, key_source = article_key(document.front_matter, path)

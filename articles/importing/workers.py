@@ -62,8 +62,11 @@ class RenderPool:
         self.pool = ProcessPool(max_workers=self.workers)
         return self
 
-    def __exit__(self, *exc):
-        self.pool.stop() if exc[0] else self.pool.close()
+    def __exit__(self, error_type, *exc):
+        if error_type:  # an interrupted run: do not wait for the renders still queued
+            self.pool.stop()
+        else:
+            self.pool.close()
         self.pool.join()
 
     def submit(self, parsed):
