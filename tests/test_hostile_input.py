@@ -12,14 +12,17 @@ import time
 from django.db import DatabaseError
 import pytest
 
-from articles.importing import detection, fields, frontmatter, import_paths
+from articles import languages, pages
+from articles.importing import detection, fields, frontmatter, grouping, import_paths
 from articles.importing.errors import SourceError
 from articles.importing.sources import MAX_BODY_BYTES
 from articles.models import Article, Product, Translation
 from articles.rendering import MarkdownTooComplex, images, plain_text, render_markdown, sections, text
+from articles.rendering.alerts import AlertProcessor
 from articles.rendering.attributes import BoundedAttrListTreeprocessor
+from articles.rendering.collapsible import CollapsibleProcessor
 from articles.rendering.inline import MarkerProcessor
-from articles.search import codes, query
+from articles.search import analysis, codes, query, spelling
 from articles.templatetags.kb import highlight
 from tests.helpers import write
 
@@ -41,6 +44,11 @@ ALL_SEARCHES = [
     ("detection.FENCE_RE", detection.FENCE_RE),
     ("query.PHRASE_RE", query.PHRASE_RE), ("query.EXCLUDE_RE", query.EXCLUDE_RE),
     ("query.NUMBER_RE", query.NUMBER_RE), ("query.TIMESTAMP_RE", query.TIMESTAMP_RE),
+    ("analysis.TOKEN_RE", analysis.TOKEN_RE), ("analysis.SCRIPT_RUN_RE", analysis.SCRIPT_RUN_RE),
+    ("spelling.WORD_RE", spelling.WORD_RE), ("grouping.NUMBER_RE", grouping.NUMBER_RE),
+    ("languages.LOCALE_TAG_RE", languages.LOCALE_TAG_RE), ("pages.HEADING_RE", pages.HEADING_RE),
+    ("pages.TAG_RE", pages.TAG_RE), ("alerts.MARKER_RE", AlertProcessor.MARKER_RE),
+    ("collapsible.OPEN_RE", CollapsibleProcessor.OPEN_RE),
 ] + [(f"text.REPLACEMENTS[{i}]", pattern) for i, (pattern, _) in enumerate(text.REPLACEMENTS)] \
   + [(f"detection.NOISE_RES[{i}]", pattern) for i, pattern in enumerate(detection.NOISE_RES)] \
   + [(f"codes.{name}", getattr(codes, name)) for name in
@@ -55,7 +63,8 @@ def adversarial_inputs(pattern, n):
     inputs = ["# a" + " " * n + "b", "a" + " " * n + "b", "A_" * (n // 2) + "a", "a." * (n // 2) + "a",
               "[!UICONTROL " * (n // 12), "[!DNL a" + " " * n + "b", "{#" * (n // 2), "# a" + " {a" * (n // 3),
               "```\n" * (n // 4), "**a**" + " " * n + "b", "HTTP" + " " * n, "x" * n + "Exception" * 3 + "x",
-              "<a " * (n // 3), "![" * (n // 2), "[a](" * (n // 4), "\n" * n, "a\n" * (n // 2)]
+              "<a " * (n // 3), "![" * (n // 2), "[a](" * (n // 4), "\n" * n, "a\n" * (n // 2),
+              '<h2 id="x">' * (n // 11), ">[!NOTE" + " " * n, "+++" + " " * n + "x"]
     for char in specials:
         inputs += [char * n, (char + "a") * (n // 2), ("a" + char + " ") * (n // 3)]
     return inputs
@@ -73,7 +82,7 @@ def best_time(function, argument, repeat=3):
 def assert_linear(function, make_input, label):
     small, large = best_time(function, make_input(N)), best_time(function, make_input(4 * N))
     # 4x the text may take about 4x the time; allow noise on a busy machine, never 16x.
-    assert large < 0.5 and large < 8 * small + 0.02, f"{label}: {small:.4f}s at n, {large:.4f}s at 4n"
+    assert large < 0.5 and large < 8 * small + 0.05, f"{label}: {small:.4f}s at n, {large:.4f}s at 4n"
 
 
 @pytest.mark.parametrize("name, pattern", ALL_SEARCHES, ids=[name for name, _ in ALL_SEARCHES])
