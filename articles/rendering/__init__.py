@@ -89,7 +89,7 @@ def render_markdown(text, resolve_image=None, language="en"):
             html = md.reset().convert(text)
         toc = list(_flatten(md.toc_tokens))
     except RecursionError:
-        raise MarkdownTooComplex("markdown nested too deeply to render (quotes or lists)") from None
+        raise MarkdownTooComplex("markdown nested too deeply to render (quotes, lists or emphasis)") from None
     finally:
         images.configure(None, [])
         md.reset()
