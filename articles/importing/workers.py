@@ -59,10 +59,11 @@ class RenderPool:
         self.pool = None
 
     def __enter__(self):
-        self.pool = ProcessPool(max_workers=self.workers)
         return self
 
     def __exit__(self, error_type, *exc):
+        if self.pool is None:
+            return
         if error_type:  # an interrupted run: do not wait for the renders still queued
             self.pool.stop()
         else:
@@ -70,6 +71,8 @@ class RenderPool:
         self.pool.join()
 
     def submit(self, parsed):
+        if self.pool is None:  # started at the first file to render: a re-run of unchanged files forks none
+            self.pool = ProcessPool(max_workers=self.workers)
         return self.pool.schedule(_render, args=(parsed, self.dry_run), timeout=self.timeout)
 
     def rendered(self, future):
