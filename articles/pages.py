@@ -111,8 +111,10 @@ def current_html(translation, siblings=()):
     return translation.rendered_html, table_of_contents(translation.rendered_html)
 
 
-HEADING_RE = re.compile(r'<h([2-3]) id="([^"]+)">(.*?)</h\1>', re.DOTALL)
-TAG_RE = re.compile(r"<[^>]+>")
+# A heading's content is read up to the next heading tag, opening or closing, and never again:
+# a lazy ".*?" rescanned the rest of the page from each of thousands of unclosed "<h2 …>".
+HEADING_RE = re.compile(r'<h([2-3]) id="([^"<>]++)">([^<]*+(?:<(?!/?h[1-6][\s>])[^<]*+)*+)</h\1>')
+TAG_RE = re.compile(r"<[^<>]++>")
 
 
 def table_of_contents(html):

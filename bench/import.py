@@ -34,7 +34,7 @@ def main():
 
     right = total = 0
     started = time.perf_counter()
-    for path, explicit in find_sources(CORPUS):
+    for path, explicit, _ in find_sources(CORPUS):
         total += 1
         right += read_source(path, explicit=explicit, use_path_rule=False).language == language_from_path(path)
     print(f"language detection, path rule off: {right}/{total} = {100 * right / total:.2f}% right "

@@ -1,10 +1,13 @@
+from html.parser import HTMLParser
 import json
 from pathlib import Path
 import re
 
+from hypothesis import given, settings as hypothesis_settings, strategies as st
 import pytest
 
-from articles.rendering import plain_text, render_markdown
+from articles.rendering import MarkdownTooComplex, plain_text, render_markdown
+from articles.rendering.sanitize import ATTRIBUTES, TAGS, sanitize_html
 from articles.rendering.sections import classify_label, split_sections
 
 DATA = Path(__file__).parent / "data"
@@ -111,3 +114,40 @@ def test_plain_text_keeps_codes_and_drops_markup():
     text = plain_text("## Fix {#fix}\n\nClick [!UICONTROL Save] then [docs](https://x.example).\n\n"
                       "```\nXSV-350176 Invalid key\n```\n<b>Cause</b> &amp; more ![img](a.png)")
     assert text == "Fix Click Save then docs. XSV-350176 Invalid key Cause & more"
+
+
+# Properties (hypothesis): whatever the text, rendering returns sanitized HTML (or, for a
+# body nested past the recursion limit, MarkdownTooComplex) and never another error.
+class _Elements(HTMLParser):
+    """Every (tag, attributes) of an HTML text, to check it against the allow-list."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.found = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, attrs))
+
+MARKDOWNISH = st.lists(st.sampled_from(
+    list("[]()!#*_`<>{}:.-+|=\"'/&; \n\tab1") + ["[!UICONTROL ", "[!NOTE]", ">", "+++", "```", "{#id}",
+                                                 "<script>", "javascript:", "onerror=", "](", "\n\n", "    "]),
+    max_size=120).map("".join)
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(source=MARKDOWNISH | st.text(max_size=300))
+def test_rendering_any_text_gives_sanitized_html(source):
+    try:
+        rendered = render_markdown(source, resolve_image=lambda reference: None)
+    except MarkdownTooComplex:
+        return
+    assert sanitize_html(rendered.html) == rendered.html
+    for tag, attributes in _Elements(rendered.html).found:
+        assert tag in TAGS, rendered.html
+        for name, value in attributes:
+            added = {"rel"} if tag == "a" else set()  # nh3 adds rel="noopener noreferrer"
+            assert name in ATTRIBUTES["*"] | ATTRIBUTES.get(tag, set()) | added, rendered.html
+            assert not (value or "").strip().lower().startswith(("javascript:", "data:text")), rendered.html
+    plain_text(source)
+    split_sections(source)

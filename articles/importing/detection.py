@@ -19,14 +19,17 @@ from lingua import IsoCode639_1, LanguageDetectorBuilder
 
 from ..languages import normalize_language, site_languages
 
+# Fenced code is dropped line by line (_without_fences): a lazy pattern looking for the closing
+# fence rescanned the rest of the text from each of 10,000 unclosed "```" lines. Each scan
+# below stops at the next opening bracket, so it reads the text in linear time.
+FENCE_RE = re.compile(r"(```|~~~)")
 NOISE_RES = [
-    re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL),  # fenced code
-    re.compile(r"`[^`\n]*`"),  # inline code
-    re.compile(r"!?\[[^\]]*\]\([^)]*\)"),  # links and images
-    re.compile(r"\[!(?:UICONTROL|DNL|BADGE)\s[^\]]*\]"),  # product and UI names, untranslated
-    re.compile(r"https?://\S+"),
-    re.compile(r"<[^>]+>"),
-    re.compile(r"\{[#.][^}]*\}"),
+    re.compile(r"`[^`\n]*+`"),  # inline code
+    re.compile(r"!?\[[^\[\]]*+\]\([^()]*+\)"),  # links and images
+    re.compile(r"\[!(?:UICONTROL|DNL|BADGE)\s[^\[\]]*+\]"),  # product and UI names, untranslated
+    re.compile(r"https?://\S++"),
+    re.compile(r"<[^<>]++>"),
+    re.compile(r"\{[#.][^{}]*+\}"),
 ]
 SAMPLE_CHARS = 3000
 SCRIPT_MIN_CHARS = 10
@@ -51,9 +54,30 @@ def _latin_detector():
 
 def prose_sample(text):
     """The prose of a markdown text, without code, links, markup or UI names."""
+    text = _without_fences(text)
     for pattern in NOISE_RES:
         text = pattern.sub(" ", text)
     return " ".join(text.split())[:SAMPLE_CHARS]
+
+
+def _without_fences(text):
+    """``text`` without fenced code blocks: from a line opening with ``` or ~~~ to the next
+    line holding only the same marker (and trailing spaces); an unclosed block is kept."""
+    kept, block, fence = [], [], None
+    for line in text.split("\n"):
+        if fence is None:
+            opened = FENCE_RE.match(line)
+            if opened:
+                fence, block = opened.group(1), [line]
+            else:
+                kept.append(line)
+        elif line.rstrip(" \t") == fence:
+            fence = None
+        else:
+            block.append(line)
+    if fence is not None:
+        kept.extend(block)
+    return "\n".join(kept)
 
 
 def detect_by_script(sample):

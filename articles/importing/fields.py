@@ -27,9 +27,12 @@ PRODUCT_FIELDS = ("solution", "product", "applies-to")
 LIST_SPLIT_RE = re.compile(r"[,;、，；]")
 # Quotes and end punctuation editors leave around keyword lists: '"KCS, triggers.  »'
 KEYWORD_TRIM = " \t\n\"'“”«»‘’`.。"
-H1_RE = re.compile(r"^#[ \t]+(.+?)[ \t]*(?:\{[^}]*\})?[ \t]*#*[ \t]*$", re.MULTILINE)
+# The rest of a "# " line; its closing "#"s and "{#id}" are cut in _heading_title, not by the
+# pattern: a lazy title before optional spaces took cubic time on "# a" + 1,000 spaces + "b".
+H1_RE = re.compile(r"^#[ \t]++(.*+)", re.MULTILINE)
 DATE_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
 TRUE_WORDS = {"true", "yes", "1", "on"}
+MAX_VERSION_NUMBER = 2**31 - 1  # a PostgreSQL integer
 
 
 @dataclass
@@ -87,11 +90,20 @@ def split_list(value):
 def _title(front_matter, body):
     title = _text(front_matter.get("title"))
     if not title:
-        heading = H1_RE.search(body)
-        title = heading.group(1).strip() if heading else ""
+        title = next(filter(None, (_heading_title(m.group(1)) for m in H1_RE.finditer(body))), "")
     if not title:
         raise SourceError("no title: neither a 'title' field nor a '# ' heading", field="title")
     return title[:500]
+
+
+def _heading_title(text):
+    """``"Title {#id} ##  "`` → ``"Title"``: what follows ``# `` without closing marks."""
+    text = text.rstrip(" \t").rstrip("#").rstrip(" \t")
+    if text.endswith("}") and "{" in text:
+        attributes = text.rindex("{")
+        if "}" not in text[attributes:-1]:
+            text = text[:attributes]
+    return text.strip()
 
 
 def _products(front_matter):
@@ -124,6 +136,9 @@ def _integer(front_matter, name, warnings):
         number = int(str(value).strip())
     except ValueError:
         warnings.append(f"field '{name}': {value!r} is not a whole number; left empty")
+        return None
+    if number > MAX_VERSION_NUMBER:  # 10**20 is refused by the database column
+        warnings.append(f"field '{name}': {value!r} is too large; left empty")
         return None
     return number if number >= 0 else None
 

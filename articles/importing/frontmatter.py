@@ -4,6 +4,11 @@ A source document begins with a line ``---``, holds YAML up to the next ``---`` 
 line, and the markdown body follows verbatim. YAML is read with PyYAML's safe loader (the C
 one when present), except that dates stay strings: front matter is kept verbatim and must
 survive a JSON column and an export unchanged.
+
+Front matter is untrusted: before PyYAML builds anything, its events are walked with limits
+(``_check_limits``), because the C composer recurses (50,000 nested ``[`` crash the process)
+and aliases share nodes that a JSON dump expands (ten levels of ten aliases are 10**10 values).
+The limits are far above real front matter (the corpus's largest is 1.5 KB, 3 levels deep).
 """
 from dataclasses import dataclass
 import json
@@ -25,6 +30,11 @@ FrontMatterLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
+
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+MAX_DEPTH = 32  # nested mappings and lists, counting what aliases expand to
+MAX_ALIASES = 100
+MAX_VALUES = 10_000  # scalars and collections once aliases are expanded
 
 OPENING_RE = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n")
 CLOSING_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*$\n?", re.MULTILINE)
@@ -55,12 +65,15 @@ def parse_document(text):
     closing = CLOSING_RE.search(text, opening.end())
     if not closing:
         raise SourceError("unterminated front matter: no closing '---' line", line=1)
+    if closing.start() - opening.end() > MAX_FRONT_MATTER_CHARS:
+        raise SourceError(f"front matter longer than {MAX_FRONT_MATTER_CHARS // 1024} KB", line=1)
     data = _load_yaml(text[opening.end():closing.start()])
     return SourceDocument(front_matter=data, body=text[closing.end():])
 
 
 def _load_yaml(source):
     try:
+        _check_limits(source)
         data = yaml.load(source, Loader=FrontMatterLoader)  # noqa: S506 — a safe loader
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -74,6 +87,56 @@ def _load_yaml(source):
         raise SourceError(f"front matter is a {type(data).__name__}, not a mapping of fields", line=2)
     _check_storable(data)
     return data
+
+
+def _check_limits(source):
+    """Walk the YAML events (the C parser keeps its own stack, it does not recurse) and raise
+    ``SourceError`` before composing when the document nests deeper than ``MAX_DEPTH``, uses
+    more than ``MAX_ALIASES`` aliases or expands to more than ``MAX_VALUES`` values."""
+    sizes, heights = {}, {}  # anchor -> expanded values, expanded depth of the anchored node
+    stack = []  # open collections: (anchor, values before it, [height of its deepest child])
+    values = aliases = 0
+    parser = FrontMatterLoader(source)
+    try:
+        while (event := parser.get_event()) is not None:
+            kind = type(event)
+            if kind is yaml.ScalarEvent and event.anchor is None:  # most events: cheap path
+                values += 1
+                if values > MAX_VALUES:
+                    raise _too_large()
+                continue
+            if kind is yaml.AliasEvent:
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    raise SourceError(f"more than {MAX_ALIASES} YAML aliases in front matter")
+                anchor, size, height = None, sizes.get(event.anchor, 1), heights.get(event.anchor, 0)
+            elif kind is yaml.ScalarEvent:
+                anchor, size, height = event.anchor, 1, 0
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                stack.append((event.anchor, values, [0]))
+                values += 1
+                if len(stack) > MAX_DEPTH:
+                    raise SourceError(f"front matter nested deeper than {MAX_DEPTH} levels",
+                                      line=event.start_mark.line + 2)
+                continue
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                anchor, values_before, deepest_child = stack.pop()
+                size, height, values = values - values_before, deepest_child[0] + 1, values_before
+            else:
+                continue
+            values += size
+            if values > MAX_VALUES or len(stack) + height > MAX_DEPTH:
+                raise _too_large()
+            if anchor is not None:
+                sizes[anchor], heights[anchor] = size, height
+            if stack:
+                stack[-1][2][0] = max(stack[-1][2][0], height)
+    finally:
+        parser.dispose()
+
+
+def _too_large():
+    return SourceError(f"front matter expands to more than {MAX_VALUES} values or {MAX_DEPTH} levels (YAML aliases)")
 
 
 def _check_storable(data):

@@ -6,17 +6,21 @@ returns an ``ImportReport`` and never prints. For each file, in order:
 1. read and parse it (``sources.read_source``); a bad file is a failed outcome with its reason;
 2. the same number and language met twice in one run: the later file fails;
 3. a translation whose stored hash equals the file's is unchanged: nothing is written;
-4. otherwise render it and write article, translation and products in one transaction, so a
-   failure leaves what was stored before intact.
+4. otherwise render it in a worker process, within the per-file time budget
+   (``workers.RenderPool``), and write article, translation and products in one transaction,
+   so a failure leaves what was stored before intact.
+
+Any error of one file — a bad file, a render that fails or runs out of time, a database
+refusal, even a ``RecursionError`` or ``MemoryError`` — is that file's failed outcome and the
+run goes on; ids created in a rolled-back transaction are forgotten, so a sibling translation
+never links to an article that does not exist. Files are parsed while up to ``PIPELINE``
+earlier ones render; outcomes are written in file order.
 
 A run that is not a dry run is recorded as an ``ImportRun`` (``/api/stats`` reads the latest).
 """
-import hashlib
+from collections import deque
 import logging
-from pathlib import Path
 
-from django.core.files.base import File
-from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -26,9 +30,12 @@ from ..rendering import RENDERER_VERSION
 from ..search import journal, upkeep
 from .errors import SourceError
 from .report import FAILED, IMPORTED, SKIPPED, UNCHANGED, UPDATED, FileOutcome, ImportReport
-from .sources import NotAnArticle, find_sources, read_source, render_source
+from .sources import NotAnArticle, find_sources, read_source
+from .workers import RenderFailed, RenderPool
 
 logger = logging.getLogger(__name__)
+
+PIPELINE = 8  # files parsed ahead of the one being written
 
 
 def import_paths(paths, *, language=None, dry_run=False, use_path_rule=True, progress=None,
@@ -39,12 +46,17 @@ def import_paths(paths, *, language=None, dry_run=False, use_path_rule=True, pro
     loader = _Loader(report, dry_run=dry_run, overwrite_edits=overwrite_edits)
     # Each file's transaction records its own journal entry; the caller brings the index up
     # to date once at the end (upkeep.bring_up_to_date) rather than after every file.
-    with upkeep.deferred():
-        for path, explicit in find_sources(paths):
+    with upkeep.deferred(), RenderPool(dry_run) as pool:
+        pending = deque()
+        for path, explicit, root in find_sources(paths):
             if progress:
                 progress(path)
-            outcome = loader.load(path, explicit=explicit, language=language, use_path_rule=use_path_rule)
-            report.add(outcome)
+            pending.append(loader.prepare(path, root, pool, explicit=explicit, language=language,
+                                          use_path_rule=use_path_rule))
+            if len(pending) > PIPELINE:
+                report.add(loader.finish(*pending.popleft(), pool))
+        while pending:
+            report.add(loader.finish(*pending.popleft(), pool))
     if not dry_run:
         _record_run(report, paths, started)
     return report
@@ -64,61 +76,81 @@ class _Loader:
         # Translations whose latest revision was made by a person, not a file: an import keeps them.
         self.edited = dict(Revision.objects.filter(translation__latest_revision=F("number"), author__isnull=False)
                            .values_list("translation_id", "author__username"))
+        self.uncommitted = []  # (cache, key) of ids created by the transaction in progress
 
-    def load(self, path, *, explicit, language, use_path_rule):
+    def prepare(self, path, root, pool, *, explicit, language, use_path_rule):
+        """Parse a file and start rendering it: ``(outcome, parsed, future)``; ``future`` is
+        None when the outcome is already decided (skipped, failed, unchanged)."""
         try:
-            parsed = read_source(path, explicit=explicit, forced_language=language, use_path_rule=use_path_rule)
+            parsed = read_source(path, explicit=explicit, root=root, forced_language=language,
+                                 use_path_rule=use_path_rule)
         except NotAnArticle as reason:
-            return FileOutcome(str(path), SKIPPED, reason=str(reason))
+            return FileOutcome(str(path), SKIPPED, reason=str(reason)), None, None
         except (SourceError, OSError) as error:
-            return FileOutcome(str(path), FAILED, reason=str(error))
+            return FileOutcome(str(path), FAILED, reason=str(error)), None, None
+        except Exception as error:  # noqa: BLE001 — RecursionError, MemoryError…: this file only
+            reason = f"cannot be read: {type(error).__name__}: {error}"
+            return FileOutcome(str(path), FAILED, reason=reason), None, None
         outcome = FileOutcome(str(path), "", number=parsed.number, language=parsed.language,
                               rule=parsed.rule, warnings=list(parsed.fields.warnings))
         key = (parsed.number, parsed.language)
         if key in self.seen:
             outcome.status, outcome.reason = FAILED, (
                 f"{parsed.number} ({parsed.language}) was already imported from {self.seen[key]} in this run")
-            return outcome
+            return outcome, None, None
         self.seen[key] = str(path)
         if self.stored.get(key) == (parsed.content_hash, RENDERER_VERSION):
             outcome.status = UNCHANGED
-            return outcome
+            return outcome, None, None
         editor = self.edited.get(self.translation_ids.get(key))
         if editor is not None and not self.overwrite_edits:
             outcome.status, outcome.reason = SKIPPED, (
                 f"{parsed.number} ({parsed.language}) was edited by {editor} since its last import: kept "
                 "(--overwrite-edits replaces it; every version stays in its history)")
+            return outcome, None, None
+        return outcome, parsed, pool.submit(parsed)
+
+    def finish(self, outcome, parsed, future, pool):
+        """Wait for the render of a prepared file and write it; returns the final outcome."""
+        if future is None:
             return outcome
-        rendered = render_source(parsed, self._store_image)
+        try:
+            rendered = pool.rendered(future)
+        except RenderFailed as error:
+            outcome.status, outcome.reason = FAILED, str(error)
+            return outcome
         outcome.warnings.extend(rendered.warnings)
+        key = (parsed.number, parsed.language)
         outcome.status = UPDATED if key in self.stored else IMPORTED
         if not self.dry_run:
             try:
                 outcome.translation_id = self._save(parsed, rendered)
-            except DatabaseError as error:
-                outcome.status, outcome.reason = FAILED, f"database refused the record: {error}"
+            except Exception as error:  # noqa: BLE001 — the transaction rolled back: this file only
+                self._forget_uncommitted()
+                refused = "database refused the record" if isinstance(error, DatabaseError) else "cannot be saved"
+                outcome.status, outcome.reason = FAILED, f"{refused}: {error}"
                 return outcome
             self.stored[key] = (parsed.content_hash, RENDERER_VERSION)
             self.translation_ids[key] = outcome.translation_id
         return outcome
 
-    def _store_image(self, file_path):
-        """Copy an image to media storage under a content-addressed name; return its URL."""
-        data = Path(file_path).read_bytes()
-        name = f"articles/{hashlib.sha256(data).hexdigest()[:20]}{Path(file_path).suffix.lower()}"
-        if not self.dry_run and not default_storage.exists(name):
-            with open(file_path, "rb") as handle:
-                default_storage.save(name, File(handle))
-        return default_storage.url(name)
+    def _forget_uncommitted(self):
+        """Drop the ids created by a rolled-back transaction: reusing one fails the next file."""
+        for cache, key in self.uncommitted:
+            cache.pop(key, None)
+        self.uncommitted = []
 
     @transaction.atomic
     def _save(self, parsed, rendered):
         """Write one translation with as few statements as the ORM allows (the hot path of a
-        corpus import): ids already known are reused, products are linked in one insert."""
+        corpus import): ids already known are reused, products are linked in one insert.
+        Ids it creates are listed in ``uncommitted`` until it returns."""
+        self.uncommitted = []
         article_id = self.articles.get(parsed.number)
         if article_id is None:
             article_id = Article.objects.create(number=parsed.number, key_source=parsed.key_source).id
             self.articles[parsed.number] = article_id
+            self.uncommitted.append((self.articles, parsed.number))
         fields = parsed.fields
         values = {
             "title": fields.title, "description": fields.description, "keywords": fields.keywords,
@@ -174,6 +206,7 @@ class _Loader:
     def _product_id(self, name):
         if name not in self.products:
             self.products[name] = Product.objects.get_or_create(name=name)[0].id
+            self.uncommitted.append((self.products, name))
         return self.products[name]
 
 

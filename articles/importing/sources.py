@@ -1,8 +1,11 @@
 """Files → parsed translations, without touching the database.
 
 ``find_sources(paths)`` walks folders (sorted, hidden entries skipped) and yields
-``(path, explicit)`` for ``.md``, ``.markdown`` and ``.txt`` files; ``read_source(path, ...)``
-turns one into a ``ParsedSource`` or raises ``SourceError``.
+``(path, explicit, root)`` for ``.md``, ``.markdown`` and ``.txt`` files, ``root`` being the
+folder imported (a named file's own folder); ``read_source(path, ...)`` turns one into a
+``ParsedSource`` or raises ``SourceError``. Files are untrusted: a body is at most
+``MAX_BODY_BYTES``, and neither the file (through a symbolic link) nor its images may come
+from outside ``root``.
 """
 from dataclasses import dataclass
 import hashlib
@@ -19,6 +22,8 @@ from .language_rules import decide_language
 
 SOURCE_SUFFIXES = {".md", ".markdown", ".txt"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp"}
+MAX_BODY_BYTES = 1024 * 1024  # the corpus's largest file is 420 KB
+MAX_FILE_BYTES = 2 * MAX_BODY_BYTES  # larger files are refused unread
 
 
 class NotAnArticle(Exception):
@@ -28,6 +33,7 @@ class NotAnArticle(Exception):
 @dataclass
 class ParsedSource:
     path: str
+    root: str  # the imported folder: images are resolved only inside it
     content_hash: str
     number: str
     key_source: str
@@ -39,10 +45,10 @@ class ParsedSource:
 
 
 def find_sources(paths):
-    """Yield ``(Path, explicit)``: files named on the command line are explicit."""
+    """Yield ``(Path, explicit, root)``: files named on the command line are explicit."""
     for root in map(Path, paths):
         if root.is_file():
-            yield root, True
+            yield root, True, root.parent
             continue
         if not root.is_dir():
             raise FileNotFoundError(f"{root}: no such file or folder")
@@ -50,14 +56,23 @@ def find_sources(paths):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
                 if not name.startswith(".") and Path(name).suffix.lower() in SOURCE_SUFFIXES:
-                    yield Path(folder) / name, False
+                    yield Path(folder) / name, False, root
 
 
-def read_source(path, *, explicit, forced_language=None, use_path_rule=True):
-    """Read and parse one file; raises ``SourceError`` (bad file) or ``NotAnArticle``."""
-    raw = Path(path).read_bytes()
-    if b"\x00" in raw[:8192]:
-        raise SourceError("binary file, not text")
+def read_source(path, *, explicit, root=None, forced_language=None, use_path_rule=True):
+    """Read and parse one file; raises ``SourceError`` (bad file) or ``NotAnArticle``.
+    ``root`` defaults to the file's folder."""
+    root = Path(root) if root is not None else Path(path).parent
+    # A folder walk does not enter linked folders: only the file itself can be a link out.
+    if not explicit and Path(path).is_symlink() and not _is_inside(Path(path), root):
+        raise SourceError("a symbolic link to a file outside the imported folder")
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_FILE_BYTES:
+            raise SourceError(f"file too large ({size / 2**20:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB)")
+        raw = handle.read()
+    if b"\x00" in raw:  # PostgreSQL text cannot hold it either
+        raise SourceError("binary file, not text (it holds a NUL byte)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -67,6 +82,8 @@ def read_source(path, *, explicit, forced_language=None, use_path_rule=True):
     document = parse_document(text)
     if not document.body.strip():
         raise SourceError("empty body: nothing after the front matter")
+    if len(document.body) > MAX_BODY_BYTES // 4 and len(document.body.encode()) > MAX_BODY_BYTES:
+        raise SourceError(f"body too large (over {MAX_BODY_BYTES // 1024} KB)")
     fields = map_fields(document.front_matter, document.body)
     number, key_source = article_key(document.front_matter, path)
     decision = decide_language(
@@ -74,7 +91,7 @@ def read_source(path, *, explicit, forced_language=None, use_path_rule=True):
         forced=forced_language, use_path=use_path_rule,
     )
     return ParsedSource(
-        path=str(path), content_hash=hashlib.sha256(raw).hexdigest(), number=number,
+        path=str(path), root=str(root), content_hash=hashlib.sha256(raw).hexdigest(), number=number,
         key_source=key_source, language=decision.code, rule=decision.rule,
         front_matter=document.front_matter, body=document.body, fields=fields,
     )
@@ -90,14 +107,21 @@ class RenderedSource:
     renderer_version: int = RENDERER_VERSION
 
 
+def _is_inside(path, root):
+    """True when ``path``, symbolic links followed, is ``root`` or under it."""
+    return path.resolve().is_relative_to(root.resolve())
+
+
 def render_source(parsed, store_image):
-    """Render a parsed source; ``store_image(file_path) -> url`` copies an existing image."""
-    folder = Path(parsed.path).parent
+    """Render a parsed source; ``store_image(file_path) -> url`` copies an existing image.
+    An image outside ``parsed.root`` (``../../etc/x.png``, or a link leading out) is missing."""
+    folder, root = Path(parsed.path).parent, Path(parsed.root)
     assets = {}
 
     def resolve(reference):
         candidate = (folder / reference.split("#")[0].split("?")[0]).resolve()
-        if candidate.suffix.lower() not in IMAGE_SUFFIXES or not candidate.is_file():
+        if (candidate.suffix.lower() not in IMAGE_SUFFIXES or not _is_inside(candidate, root)
+                or not candidate.is_file()):
             return None
         assets[reference] = store_image(candidate)
         return assets[reference]

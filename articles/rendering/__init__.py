@@ -6,6 +6,12 @@
     toc       [(level, id, title), ...] of the headings, for the page's table of contents
     missing   image references that could not be resolved (shown as placeholders)
 
+A body nested deeper than Python's recursion allows (5,000 ``>``, lists indented thousands of
+levels) raises ``MarkdownTooComplex``. Link texts and attribute lists are read within bounds
+(``links.py``, ``attributes.py``); what stays slow in Python-Markdown itself (the stdlib HTML
+parser, a paragraph with tens of thousands of inline spans) is bounded by the importer's
+per-file time budget.
+
 ``make_markdown`` is the one place the Markdown instance is configured. Labels the renderer
 writes (alert titles, placeholders) are in the article's language, not the reader's.
 """
@@ -16,9 +22,11 @@ import markdown
 from django.utils import translation
 
 from .alerts import AlertExtension
+from .attributes import BoundedAttrListExtension
 from .collapsible import CollapsibleExtension
 from .images import HeadingAttributeSpacing, ImageExtension
 from .inline import InlineMarkerExtension
+from .links import BoundedLinkExtension
 from .sanitize import sanitize_html
 from .sections import split_sections  # noqa: F401 — part of the package's interface
 from .text import plain_text  # noqa: F401 — part of the package's interface
@@ -42,10 +50,15 @@ def make_markdown(images=None):
             "attr_list", "fenced_code", "tables", "sane_lists", "toc",
             AlertExtension(), InlineMarkerExtension(), CollapsibleExtension(),
             HeadingAttributeSpacing(), images or ImageExtension(),
+            BoundedLinkExtension(), BoundedAttrListExtension(),
         ],
         extension_configs={"toc": {"permalink": False}},
         output_format="html",
     )
+
+
+class MarkdownTooComplex(ValueError):
+    """The body nests deeper than the renderer can follow."""
 
 
 class _Renderer(threading.local):
@@ -75,6 +88,8 @@ def render_markdown(text, resolve_image=None, language="en"):
         with translation.override(language):
             html = md.reset().convert(text)
         toc = list(_flatten(md.toc_tokens))
+    except RecursionError:
+        raise MarkdownTooComplex("markdown nested too deeply to render (quotes, lists or emphasis)") from None
     finally:
         images.configure(None, [])
         md.reset()

@@ -62,7 +62,7 @@ class HeadingAttributeSpacing(Extension):
     """``# Title{#id}`` → ``# Title {#id}``: Experience League glues the id to the title, while
     ``attr_list`` wants a space. Runs after fenced code is stashed, so code is never touched."""
 
-    GLUED_RE = re.compile(r"^(#{1,6}[ \t].*?\S)(\{[#.:][^}\n]*\})[ \t]*$", re.MULTILINE)
+    GLUED_RE = re.compile(r"^(#{1,6}[ \t].*?\S)(\{[#.:][^{}\n]*+\})[ \t]*+$", re.MULTILINE)
 
     def extendMarkdown(self, md):
         from markdown.preprocessors import Preprocessor

@@ -13,12 +13,13 @@ from markdown.inlinepatterns import InlineProcessor
 
 
 class MarkerProcessor(InlineProcessor):
-    PATTERN = r"\[!(UICONTROL|DNL|BADGE)[ \t]+((?:[^\[\]]|\[[^\[\]]*\])*?)[ \t]*\]"
+    # Possessive: from each "[!" the scan ends at the first unpaired bracket (linear time).
+    PATTERN = r"\[!(UICONTROL|DNL|BADGE)[ \t]++((?:[^\[\]]++|\[[^\[\]]*+\])*+)\]"
     CLASSES = {"UICONTROL": "uicontrol", "DNL": "dnl", "BADGE": "badge"}
 
     def handleMatch(self, m, data):
         element = etree.Element("span", {"class": self.CLASSES[m.group(1)]})
-        element.text = m.group(2)
+        element.text = m.group(2).rstrip(" \t")
         return element, m.start(0), m.end(0)
 
 

@@ -50,15 +50,16 @@ LABELS = {
 }
 
 FENCE_RE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
-HEADING_RE = re.compile(r"^[ ]{0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
-BOLD_LABEL_RE = re.compile(r"^[ \t]*(?:<b>|<strong>|\*\*)(.{1,60}?)(?:</b>|</strong>|\*\*)[ \t]*[:：]?[ \t]*$")
-TAG_RE = re.compile(r"<[^>]+>|\{[#.:][^}]*\}|\*\*|__")
+# Closing "#"s are stripped in Python: a lazy title racing "[ \t#]*$" is quadratic on long lines.
+HEADING_RE = re.compile(r"^[ ]{0,3}(#{1,6})[ \t]++(.*)")
+BOLD_LABEL_RE = re.compile(r"^[ \t]*+(?:<b>|<strong>|\*\*)(.{1,60}?)(?:</b>|</strong>|\*\*)[ \t]*+[:：]?[ \t]*+$")
+TAG_RE = re.compile(r"<[^<>]*+>|\{[#.:][^{}]*+\}|\*\*|__")
 LABEL_LEVEL = 7  # a bold label ranks below every heading
 
 
 def _normalize(label):
     label = TAG_RE.sub("", label).replace("／", "/").replace("：", ":")
-    label = re.sub(r"\s*/\s*", "/", label)
+    label = "/".join(part.strip() for part in label.split("/"))  # a regex here was quadratic
     label = re.sub(r"\((?:s|e|es)\)", "", label)  # "Symptom(s)", "Symptom(e)"
     return " ".join(label.strip(" \t:.-").split()).casefold()
 
@@ -87,7 +88,7 @@ def _markers(lines):
             continue
         heading = HEADING_RE.match(line)
         if heading:
-            yield index, len(heading.group(1)), classify_label(heading.group(2))
+            yield index, len(heading.group(1)), classify_label(heading.group(2).rstrip(" \t#"))
             continue
         bold = BOLD_LABEL_RE.match(line)
         if bold:

@@ -22,8 +22,13 @@ PREFIXED_RE = re.compile(r"(?<![\w.])([A-Za-z][A-Za-z]{1,11})[-_ ]?(\d{3,7})(?!\
 TEXT_PREFIXED_RE = re.compile(r"(?<![\w.])([A-Za-z][A-Za-z]{1,11})[-_]?(\d{3,7})(?!\w)")  # UPSDK-112004-422 too
 # A code glued to a Korean/Japanese particle: "ASSETS-21827이".
 GLUED_RE = re.compile(r"(?<![\w.])([A-Za-z]{2,12})-(\d{3,7})(?=[^\x00-\x7f])")
-SYMBOLIC_RE = re.compile(r"(?<![\w.])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,})(?![\w])")
-JAVA_RE = re.compile(r"(?<![\w.])((?:[a-z_][\w$]*\.)+)?([A-Z][\w$]*(?:Exception|Error|Fault))(?![\w$])")
+# Possessive: a shorter match would end before a word character, which (?!\w) refuses anyway.
+SYMBOLIC_RE = re.compile(r"(?<![\w.])([A-Z][A-Z0-9]*+(?:_[A-Z0-9]++){2,}+)(?![\w])")
+# The class name is read to its end at once and its suffix checked looking back: backing up
+# through "[\w$]*" from every letter of "$a$a$a…" was quadratic. Segments and class names start
+# only where no identifier character precedes.
+JAVA_RE = re.compile(r"(?<![\w.$])((?:[a-z_][\w$]*+\.)++)?"
+                     r"([A-Z][\w$]*+(?:(?<=[\w$]Exception)|(?<=[\w$]Error)|(?<=[\w$]Fault)))")
 # Typed in lower case in a query: com.day.cq.replication.replicationexception
 DOTTED_EXCEPTION_RE = re.compile(r"(?<![\w.])((?:[a-z_]\w*\.)+)(\w*(?:exception|error|fault))(?![\w$])", re.IGNORECASE)
 IRC_RE = re.compile(r"(?<![\w])iRc\s*=\s*(-?\d+)", re.IGNORECASE)

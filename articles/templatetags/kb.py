@@ -4,6 +4,7 @@ from django import template
 from django.utils import translation
 
 from .. import languages
+from ..search.query import MAX_QUERY_CHARS
 
 register = template.Library()
 
@@ -37,7 +38,8 @@ def highlight(text, query, autoescape=True):
     from django.utils.safestring import mark_safe
 
     escaped = conditional_escape(text or "")
-    words = sorted({w for w in re.findall(r"\w{3,}|[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]{2,}", query or "")},
+    query = (query or "")[:MAX_QUERY_CHARS]  # as search reads it: a URL can carry far more
+    words = sorted({w for w in re.findall(r"\w{3,}|[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]{2,}", query)},
                    key=len, reverse=True)[:20]
     if not words:
         return escaped
