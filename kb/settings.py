@@ -3,6 +3,7 @@
     KB_DATABASE_URL   database URL (default: SQLite file var/kb.sqlite3); postgresql://… uses psycopg 3
     KB_INDEX_DIR      Whoosh index directory (default var/index), one per server
     KB_JOURNAL_RETENTION_DAYS  days the index journal is kept (default 7)
+    KB_RENDER_TIMEOUT seconds an imported file may take to render (default 5)
     KB_MEDIA_ROOT     copied article images (default var/media)
     KB_SECRET_KEY     required when KB_DEBUG is off
     KB_DEBUG          1/0 (default 1 on a laptop)
@@ -172,6 +173,8 @@ MEDIA_ROOT = Path(os.environ.get("KB_MEDIA_ROOT") or VAR_DIR / "media")
 KB_INDEX_DIR = Path(os.environ.get("KB_INDEX_DIR") or VAR_DIR / "index")
 # How long index-journal entries are kept: a server whose index is older rebuilds it.
 KB_JOURNAL_RETENTION_DAYS = float(os.environ.get("KB_JOURNAL_RETENTION_DAYS") or 7)
+# Seconds one imported file may take to render before it fails (the run goes on).
+KB_RENDER_TIMEOUT = float(os.environ.get("KB_RENDER_TIMEOUT") or 5)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
