@@ -181,7 +181,7 @@ def run(factor, scratch, reuse, build, jobs, passes):
     if not reuse:
         copies = grow_corpus(factor, scratch / "corpus")
         files, seconds = import_corpus(scratch, copies, jobs)
-        shutil.rmtree(scratch / "corpus")
+        shutil.rmtree(scratch / "corpus", ignore_errors=True)
         print(f"import: {files} translations in {seconds:.0f} s = {files / seconds:.0f} files/s ({jobs} processes)",
               flush=True)
     if build or not reuse:
