@@ -24,8 +24,8 @@ from whoosh.writing import LockError
 
 from ..models import Translation
 from .documents import translation_document
-from .scoring import FieldLengths
-from .schema import ARTICLE, ID_FIELD, LANG, PRODUCTS, PUBLIC, SCHEMA_VERSION, build_schema
+from .schema import ID_FIELD, SCHEMA_VERSION, build_schema
+from .summaries import Summaries
 
 logger = logging.getLogger(__name__)
 CURRENT = "CURRENT"
@@ -174,24 +174,6 @@ class WhooshBackend:
     def _close(self):
         """Forget the open index; every thread's searcher is replaced at its next search."""
         self._index = self._index_dir = None
-
-
-class Summaries:
-    """What searching needs of every document, for one searcher:
-    ``by_doc[docnum] = (article, language, products)``,
-    ``by_translation[(article, language)] = (docnum, public)``, ``private`` (the docnums
-    anonymous readers may not see) and ``lengths`` (``scoring.FieldLengths``, filled lazily)."""
-
-    def __init__(self, reader):
-        self.by_doc, self.by_translation, self.private = {}, {}, set()
-        self.lengths = FieldLengths()
-        for docnum, fields in reader.iter_docs():
-            products = tuple(p for p in (fields.get(PRODUCTS) or "").split(",") if p)
-            public = fields[PUBLIC] == "1"
-            self.by_doc[docnum] = (fields[ARTICLE], fields[LANG], products)
-            self.by_translation[(fields[ARTICLE], fields[LANG])] = (docnum, public)
-            if not public:
-                self.private.add(docnum)
 
 
 def _schema_version(folder):

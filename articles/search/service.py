@@ -55,7 +55,7 @@ def search(text, language, user=None, limit=10, page=1, product=None):
         summaries = backend.summaries(searcher)
         hits = top_documents(searcher, query, CANDIDATES, summaries.lengths,
                              exclude=() if staff else summaries.private)
-        ordered = _group(hits, summaries.by_doc, product)
+        ordered = _group(hits, summaries, product)
         start = (page - 1) * limit
         results = [_result(group, language, searcher, summaries, staff) for group in ordered[start:start + limit]]
     facets_products, facets_languages = {}, {}
@@ -71,8 +71,8 @@ def search(text, language, user=None, limit=10, page=1, product=None):
 def _group(hits, summaries, product):
     """Hits → one group per article, best first: its score is its best translation's."""
     groups = {}
-    for docnum, score in hits:
-        article, lang, products = summaries[docnum]
+    described = summaries.describe([docnum for docnum, _ in hits])
+    for (docnum, score), (article, lang, products) in zip(hits, described):
         if product and product not in products:
             continue
         group = groups.setdefault(article, {"article": article, "score": 0.0, "hits": [],
@@ -88,7 +88,7 @@ def _result(group, language, searcher, summaries, staff):
     lang, docnum = languages.pick_by_language(group["hits"], language, language_of=lambda pair: pair[0])
     if lang != language:
         # The searcher's translation may exist without having matched (e.g. an English log line).
-        docnum_in_language, public = summaries.by_translation.get((group["article"], language), (None, False))
+        docnum_in_language, public = summaries.translation(group["article"], language)
         if docnum_in_language is not None and (public or staff):
             docnum = docnum_in_language
     shown = searcher.stored_fields(docnum)
@@ -107,6 +107,6 @@ def articles_citing(code, language, user=None, limit=200):
         summaries = backend.summaries(searcher)
         hits = top_documents(searcher, Q.Term(CODES, normalize_code(code)), 2000, summaries.lengths,
                              exclude=() if staff else summaries.private)
-        ordered = _group(hits, summaries.by_doc, None)
+        ordered = _group(hits, summaries, None)
         results = [_result(group, language, searcher, summaries, staff) for group in ordered[:limit]]
     return SearchResults(code, language, len(ordered), results, [code])
