@@ -23,14 +23,14 @@ from whoosh import index
 from whoosh.writing import LockError
 
 from ..models import Translation
+from .build import write_index
 from .documents import translation_document
-from .schema import ID_FIELD, SCHEMA_VERSION, build_schema
+from .schema import ID_FIELD, SCHEMA_VERSION
 from .summaries import Summaries
 
 logger = logging.getLogger(__name__)
 CURRENT = "CURRENT"
 SCHEMA_FILE = "KB_SCHEMA"  # inside each index folder: the SCHEMA_VERSION it was built with
-BUILD_PROCESSES = max(1, min(2, os.cpu_count() or 1))
 WRITER_TIMEOUT = 10.0  # seconds a save waits for the index lock before giving up with an error
 # Above this many translations one writer updating in place is slower than a parallel rebuild
 # (8,328 updates: over 10 min; a rebuild: under 40 s), and a rebuild leaves a tidier index.
@@ -57,15 +57,7 @@ class WhooshBackend:
         target = self.root / f"index-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
         target.mkdir()
         try:
-            built = index.create_in(str(target), build_schema())
-            # Two processes analyse in parallel (2-core machines), each writing its own segment:
-            # merging them would cost more build time than the second segment costs a query.
-            writer = built.writer(procs=BUILD_PROCESSES, limitmb=128, multisegment=BUILD_PROCESSES > 1)
-            count = 0
-            for document in _documents(Translation.objects.all()):
-                writer.add_document(**document)
-                count += 1
-            writer.commit(optimize=True)
+            count = write_index(target, Translation.objects.all())
             (target / SCHEMA_FILE).write_text(str(SCHEMA_VERSION))
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
