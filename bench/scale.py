@@ -26,6 +26,7 @@ import multiprocessing
 import os
 from pathlib import Path
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -115,6 +116,11 @@ def import_corpus(scratch, copies, jobs):
     return saved, seconds
 
 
+def _cpu_seconds():
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -187,9 +193,12 @@ def run(factor, scratch, reuse, build, jobs, passes):
     if build or not reuse:
         from articles.search import get_backend
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu_seconds()
         count = get_backend().rebuild()
-        print(f"build: {count} translations in {time.perf_counter() - started:.1f} s", flush=True)
+        parent, children = (after - before for after, before in zip(_cpu_seconds(), cpu))
+        # CPU seconds as well: on a shared machine wall time says as much about the neighbours.
+        print(f"build: {count} translations in {time.perf_counter() - started:.1f} s "
+              f"(CPU: this process {parent:.0f} s, its children {children:.0f} s)", flush=True)
     queries = [json.loads(line) for line in open(SHARED / "eval" / "dev-queries.jsonl", encoding="utf-8")]
     port = free_port()
     server = start_server(scratch, port)

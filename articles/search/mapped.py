@@ -12,8 +12,11 @@ view, unchanged); sequential reads (headers, a block's pickled info) go through 
 from whoosh.filedb.structfile import BufferFile
 
 
+PEEK = 1024  # bytes; a posting block's pickled header is a few hundred
+
+
 class ViewFile:
-    """A read-only file object over a buffer (``read``, ``readline``, ``seek``, ``tell``)."""
+    """A read-only file object over a buffer (``read``, ``peek``, ``readline``, ``seek``, ``tell``)."""
 
     __slots__ = ("_view", "_position")
 
@@ -27,6 +30,11 @@ class ViewFile:
             end = min(end, start + size)
         self._position = max(start, end)
         return self._view[start:end].tobytes()
+
+    def peek(self, size=0):
+        """Up to ``PEEK`` bytes ahead, without moving: pickle.load then reads a small pickle (a
+        posting block's header) from one peek and one read, not a read per opcode."""
+        return self._view[self._position:self._position + min(max(size, 1), PEEK)].tobytes()
 
     def readinto(self, target):
         data = self.read(len(target))

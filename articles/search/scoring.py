@@ -7,13 +7,15 @@ the lower document number), about three times faster on this corpus.
 Why: a support query is a sum of many plain terms (up to twelve words, and codes), and Whoosh
 scores a sum through a tree of union matchers: five or six Python calls per posting before
 any arithmetic. Here the terms of a sum (``Or`` at any depth, boosts multiplied
-down) are read a posting block at a time and scored with BM25F in one loop. Phrases are
+down) are read a posting block at a time, and each term's postings are scored with BM25F at
+once (numpy, into one array of scores for the whole index; the same arithmetic in the same
+order as a loop, so the same bits). Phrases are
 matched here too, rarest word first, reading positions only for the documents that hold
 every word, and scored as Whoosh scores them (the sum of their words' BM25F). Every other
 clause (constant-score codes) is scored by its own Whoosh matcher, then added in. ``AndNot``
 excludes the documents of its second query.
 
-Document field lengths come from a ``FieldLengths`` cache per searcher (``backend``), since a
+Document field lengths come from a ``FieldLengths`` cache per searcher (``summaries``), since a
 posting's score needs its document's length and Whoosh looks it up one call at a time.
 """
 import numpy as np
@@ -75,11 +77,12 @@ def top_documents(searcher, query, limit, lengths, exclude=()):
     _flatten(query, 1.0, searcher, terms, phrases, others)
     scores = np.zeros(searcher.doc_count_all())
     matched = np.zeros(len(scores), dtype=bool)
+    reads = _Reads()
     for subsearcher, offset in searcher.leaf_searchers():
         for field, text, boost in terms:
-            _add_term(scores, matched, searcher, subsearcher, offset, field, text, boost, lengths)
+            _add_term(scores, matched, searcher, subsearcher, offset, field, text, boost, lengths, reads)
         for field, words, boost in phrases:
-            _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, boost, lengths)
+            _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, boost, lengths, reads)
         context = searcher.context()
         for clause, boost in others:
             _add_matcher(scores, matched, clause.matcher(subsearcher, context), offset, boost)
@@ -137,7 +140,32 @@ def _bm25(searcher, field):
     return K1 + 1, K1 * (1 - B), K1 * B / (searcher.avg_field_length(field) or 1)
 
 
-def _add_term(scores, matched, searcher, subsearcher, offset, field, text, boost, lengths):
+class _Reads:
+    """The posting lists one query read whole, kept for its other clauses: a query's words are
+    its terms and the words of its phrases too, and a list was decoded up to three times."""
+
+    def __init__(self):
+        self._whole = {}
+
+    def whole(self, reader, field, text):
+        """``(ids, weights, values)`` of every posting: numpy arrays of document numbers and
+        weights, and a list of the encoded values."""
+        key = (id(reader), field, text)
+        found = self._whole.get(key)
+        if found is None:
+            ids, weights, values = [], [], []
+            for block_ids, block_weights, block_values in _posting_blocks(reader.postings(field, text), values=True):
+                ids.extend(block_ids)
+                weights.extend(block_weights)
+                values.extend(block_values)
+            found = self._whole[key] = (np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64), values)
+        return found
+
+    def has_whole(self, reader, field, text):
+        return (id(reader), field, text) in self._whole
+
+
+def _add_term(scores, matched, searcher, subsearcher, offset, field, text, boost, lengths, reads):
     """Adds the term's BM25F to the scores of its documents, all postings at once: the same
     arithmetic in the same order as one posting at a time, so the same bits."""
     reader = subsearcher.reader()
@@ -149,19 +177,14 @@ def _add_term(scores, matched, searcher, subsearcher, offset, field, text, boost
         return
     saturation, constant, slope = _bm25(searcher, field)
     scale = searcher.idf(field, text) * saturation * boost
-    ids, weights = [], []
-    for block_ids, block_weights, _ in _posting_blocks(reader.postings(field, text)):
-        ids.extend(block_ids)
-        weights.extend(block_weights)
-    ids = np.array(ids, dtype=np.int64)
-    weights = np.array(weights, dtype=np.float64)
+    ids, weights, _ = reads.whole(reader, field, text)
     length = LENGTHS[lengths.of(subsearcher, field)[ids]]
-    ids += offset  # the top-level numbers of this segment's documents
+    ids = ids + offset  # the top-level numbers of this segment's documents
     scores[ids] += scale * weights / (weights + constant + slope * length)
     matched[ids] = True
 
 
-def _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, boost, lengths):
+def _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, boost, lengths, reads):
     """The documents where ``words`` follow each other, scored as Whoosh scores a phrase:
     ``boost`` times the sum of each word's BM25F in the document (a repeated word counts each
     time)."""
@@ -171,7 +194,7 @@ def _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, bo
     except ValueError:
         return
     distinct = list(dict.fromkeys(texts))
-    candidates, positions, weights = _phrase_candidates(searcher, reader, field, distinct)
+    candidates, positions, weights = _phrase_candidates(searcher, reader, field, distinct, reads)
     if not candidates:
         return
     saturation, constant, slope = _bm25(searcher, field)
@@ -194,7 +217,7 @@ def _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, bo
     matched[found] = True
 
 
-def _phrase_candidates(searcher, reader, field, texts):
+def _phrase_candidates(searcher, reader, field, texts, reads):
     """The documents that hold every one of ``texts``, with each text's positions and weight
     in each: ``(docnums, {text: {docnum: positions}}, {text: {docnum: weight}})``. Read
     rarest text first: each next text only looks for the documents still in the running."""
@@ -202,7 +225,7 @@ def _phrase_candidates(searcher, reader, field, texts):
         return [], {}, {}
     postings, candidates = {}, None
     for text in sorted(texts, key=lambda text: reader.doc_frequency(field, text)):
-        found = postings[text] = _postings_among(reader.postings(field, text), candidates)
+        found = postings[text] = _postings_among(reads, reader, field, text, candidates)
         candidates = sorted(found)
         if not candidates:
             return [], {}, {}
@@ -213,14 +236,20 @@ def _phrase_candidates(searcher, reader, field, texts):
     return candidates, positions, weights
 
 
-def _postings_among(matcher, wanted):
+def _postings_among(reads, reader, field, text, wanted):
     """``{docnum: (weight, encoded value)}`` of the postings whose document is in ``wanted``
-    (a sorted list; every posting when ``None``)."""
-    wanted_set = None if wanted is None else set(wanted)
+    (a sorted list; every posting when ``None``). A list this query read whole is looked up;
+    otherwise only the blocks that can hold a wanted document are read (and not kept)."""
+    if wanted is None or reads.has_whole(reader, field, text):
+        ids, weights, values = reads.whole(reader, field, text)
+        picked = range(len(ids)) if wanted is None else np.flatnonzero(np.isin(ids, wanted)).tolist()
+        ids, weights = ids.tolist(), weights.tolist()
+        return {ids[i]: (weights[i], values[i]) for i in picked}
+    wanted_set = set(wanted)
     found = {}
-    for ids, weights, values in _posting_blocks(matcher, values=True, wanted=wanted):
+    for ids, weights, values in _posting_blocks(reader.postings(field, text), values=True, wanted=wanted):
         for docnum, weight, value in zip(ids, weights, values):
-            if wanted_set is None or docnum in wanted_set:
+            if docnum in wanted_set:
                 found[docnum] = (weight, value)
     return found
 
