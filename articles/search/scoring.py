@@ -30,8 +30,9 @@ LENGTHS = np.array([byte_to_length(code) for code in range(256)], dtype=np.float
 class FieldLengths:
     """The length of one field in every document of one segment, read once and kept as the
     byte Whoosh stores for it (``LENGTHS[code]`` is the length): ``lengths.of(subsearcher,
-    "text_fr")[docnum]``. One per searcher (and so per thread). A byte a document, where a
-    list of Python ints took 36 bytes (25 MB per worker at 99,000 translations)."""
+    "text_fr")[docnum]``. One per searcher (and so per thread). A byte a document, where
+    lists of Python ints took 7.8 MB per worker for the seven languages at 99,936 translations
+    (0.7 MB now)."""
 
     def __init__(self):
         self._by_reader = {}
