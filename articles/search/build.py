@@ -7,8 +7,8 @@ segment of their own. Children take the next batch when they are free, so they f
 and each then writes its segment's postings at the same time as the other.
 
 Before, the parent made the documents while two children analysed them: on a 2-core machine
-three processes shared two cores, and the parent's share (a third of the CPU time at 99,000
-translations: model instances, markdown to plain text, pickling) was lost to the children.
+three processes shared two cores, and the parent's work (a tenth of the CPU time at 99,936
+translations: model instances, markdown to plain text, pickling) was in the children's way.
 """
 import os
 
@@ -54,8 +54,8 @@ def write_index(folder, translations, processes=BUILD_PROCESSES):
 
 def _codec():
     """Whoosh's codec without the per-block field length statistics: writing them looks up the
-    length of every posting's document (an eighth of a build), and they only serve Whoosh's own
-    collector to skip blocks, which ``scoring.top_documents`` does not use."""
+    length of every posting's document (12% of a profiled build), and they only serve Whoosh's
+    own collector to skip blocks, which ``scoring.top_documents`` does not use."""
     codec = W3Codec()
     codec.length_stats = False
     return codec
