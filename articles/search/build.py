@@ -9,6 +9,9 @@ and each then writes its segment's postings at the same time as the other.
 Before, the parent made the documents while two children analysed them: on a 2-core machine
 three processes shared two cores, and the parent's work (a tenth of the CPU time at 99,936
 translations: model instances, markdown to plain text, pickling) was in the children's way.
+Built side by side on one busy 2-core machine at 99,936 translations, CPU seconds went from
+31 (parent) + 277 (children) to 7 + 272: what remains is the children's analysis and Whoosh's
+posting writer, about 2.7 ms of CPU a translation.
 """
 import os
 
