@@ -61,20 +61,20 @@ def test_an_import_that_never_indexed_is_caught_up_by_the_indexer(articles_dir):
 
 
 def test_entries_written_during_a_rebuild_are_applied_after_the_swap(indexed, monkeypatch):
-    from articles.search import backend as backend_module
+    from articles.search import build
 
-    original = backend_module._documents
+    original = build._rows
     translation = Translation.objects.get(article__number="KB-100", language="en")
 
-    def documents_then_a_save(queryset):
+    def rows_then_a_save(queryset):
         yield from original(queryset)
         # A save commits while the new index is being written (after its rows were read).
         Translation.objects.filter(pk=translation.pk).update(title="Ledger export halts at midnight")
         journal.record([translation.pk], journal.SAVE)
 
-    monkeypatch.setattr(backend_module, "_documents", documents_then_a_save)
+    monkeypatch.setattr(build, "_rows", rows_then_a_save)
     get_backend().rebuild()
-    monkeypatch.setattr(backend_module, "_documents", original)
+    monkeypatch.setattr(build, "_rows", original)
     assert "Ledger export halts at midnight" in titles("ledger midnight")
 
 

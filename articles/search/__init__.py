@@ -16,3 +16,12 @@ def get_backend():
     from django.conf import settings
 
     return _backend(str(settings.KB_INDEX_DIR))
+
+
+def _read_index_files_in_place():
+    from .mapped import install
+
+    install()
+
+
+_read_index_files_in_place()

@@ -36,10 +36,11 @@ from whoosh.writing import LockError
 
 from ..models import Translation
 from . import journal, processes  # noqa: F401 — build processes die with their parent
+from .build import write_index
 from .documents import translation_document
-from .schema import ARTICLE, ID_FIELD, LANG, PRODUCTS, PUBLIC, SCHEMA_VERSION, build_schema
-from .scoring import FieldLengths
+from .schema import ID_FIELD, SCHEMA_VERSION
 from .storage import GRACE_SECONDS, INDEX_NAME, SafeFileStorage
+from .summaries import Summaries
 
 logger = logging.getLogger(__name__)
 CURRENT = "CURRENT"
@@ -50,7 +51,6 @@ INDEXER_ALIVE_SECONDS = 5.0
 SCHEMA_FILE = "KB_SCHEMA"  # inside each index folder: the SCHEMA_VERSION it was built with
 POSITION_FILE = "KB_POSITION"  # inside each index folder: the last journal id applied
 SUPERSEDED = "SUPERSEDED"  # inside a replaced index folder: when it was replaced
-BUILD_PROCESSES = max(1, min(2, os.cpu_count() or 1))
 WRITER_TIMEOUT = 10.0  # seconds the indexer or an import waits for the writer's lock
 BATCH = 5000  # journal entries applied per commit
 IN_REQUEST_ENTRIES = 20  # a search applies pending entries itself up to this many (when the writer is free)
@@ -95,15 +95,7 @@ class WhooshBackend:
         target = self.root / f"index-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
         target.mkdir()
         try:
-            built = index.FileIndex.create(SafeFileStorage(target), build_schema(), INDEX_NAME)
-            # Two processes analyse in parallel (2-core machines), each writing its own segment:
-            # merging them would cost more build time than the second segment costs a query.
-            writer = built.writer(procs=BUILD_PROCESSES, limitmb=128, multisegment=BUILD_PROCESSES > 1)
-            count = 0
-            for document in _documents(Translation.objects.all()):
-                writer.add_document(**document)
-                count += 1
-            writer.commit(optimize=True)
+            count = write_index(target, Translation.objects.all())
             (target / SCHEMA_FILE).write_text(str(SCHEMA_VERSION))
             _write_position(target, position)
         except BaseException:
@@ -405,24 +397,6 @@ class WhooshBackend:
     def _close(self):
         """Forget the open index; every thread's searcher is replaced at its next search."""
         self._index = self._index_dir = None
-
-
-class Summaries:
-    """What searching needs of every document, for one searcher:
-    ``by_doc[docnum] = (article, language, products)``,
-    ``by_translation[(article, language)] = (docnum, public)``, ``private`` (the docnums
-    anonymous readers may not see) and ``lengths`` (``scoring.FieldLengths``, filled lazily)."""
-
-    def __init__(self, reader):
-        self.by_doc, self.by_translation, self.private = {}, {}, set()
-        self.lengths = FieldLengths()
-        for docnum, fields in reader.iter_docs():
-            products = tuple(p for p in (fields.get(PRODUCTS) or "").split(",") if p)
-            public = fields[PUBLIC] == "1"
-            self.by_doc[docnum] = (fields[ARTICLE], fields[LANG], products)
-            self.by_translation[(fields[ARTICLE], fields[LANG])] = (docnum, public)
-            if not public:
-                self.private.add(docnum)
 
 
 def _schema_version(folder):

@@ -65,7 +65,7 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
         hits = top_documents(searcher, query, CANDIDATES, summaries.lengths,
                              exclude=() if staff else summaries.private)
         wanted = set(products or ()) | ({product} if product else set())
-        ordered = _group(hits, summaries.by_doc, wanted, in_language)
+        ordered = _group(hits, summaries, wanted, in_language)
         start = (page - 1) * limit
         shown_in = in_language or language
         results = [_result(group, shown_in, searcher, summaries, staff) for group in ordered[start:start + limit]]
@@ -86,8 +86,8 @@ def _group(hits, summaries, products, in_language=None):
     ``products``: names of which an article must have one (empty: any); ``in_language``: only
     hits in that language count."""
     groups = {}
-    for docnum, score in hits:
-        article, lang, names = summaries[docnum]
+    described = summaries.describe([docnum for docnum, _ in hits])
+    for (docnum, score), (article, lang, names) in zip(hits, described):
         if (products and products.isdisjoint(names)) or (in_language and lang != in_language):
             continue
         group = groups.setdefault(article, {"article": article, "score": 0.0, "hits": [],
@@ -103,7 +103,7 @@ def _result(group, language, searcher, summaries, staff):
     lang, docnum = languages.pick_by_language(group["hits"], language, language_of=lambda pair: pair[0])
     if lang != language:
         # The searcher's translation may exist without having matched (e.g. an English log line).
-        docnum_in_language, public = summaries.by_translation.get((group["article"], language), (None, False))
+        docnum_in_language, public = summaries.translation(group["article"], language)
         if docnum_in_language is not None and (public or staff):
             docnum = docnum_in_language
     shown = searcher.stored_fields(docnum)
@@ -124,7 +124,7 @@ def articles_citing(code, language, user=None, limit=200):
         summaries = backend.summaries(searcher)
         hits = top_documents(searcher, Q.Term(CODES, normalize_code(code)), 2000, summaries.lengths,
                              exclude=() if staff else summaries.private)
-        ordered = _group(hits, summaries.by_doc, None)
+        ordered = _group(hits, summaries, set())
         results = [_result(group, language, searcher, summaries, staff) for group in ordered[:limit]]
         return SearchResults(code, language, len(ordered), results, [code])
 

@@ -26,6 +26,7 @@ def suggest(text, language, searcher, hidden=()):
     only they hold is unknown to this reader, and never offered as a correction (the
     ``spelling`` field holds the words of public translations only)."""
     text = text or ""
+    hidden = {int(docnum) for docnum in hidden}  # Whoosh masks with a set (Summaries keeps an array)
     words = list(dict.fromkeys(WORD_RE.findall(text)))
     if len(words) > MAX_WORDS or len(text) > 200:
         return None

@@ -29,6 +29,7 @@ from whoosh.index import TOC
 INDEX_NAME = "MAIN"
 GRACE_SECONDS = 120.0
 DEFERRED_SUFFIXES = (".seg", ".toc")
+PEEK = 1024  # bytes read ahead for pickle; a posting block's header is a few hundred
 TOC_RE = re.compile(rf"^_{INDEX_NAME}_([0-9]+)\.toc$")
 SEGMENT_RE = re.compile(rf"^({INDEX_NAME}_[0-9a-z]+)\.")
 
@@ -119,6 +120,12 @@ class PreadFile(StructFile):
         data = os.pread(self._fd, size, self._offset + self._pos)
         self._pos += len(data)
         return data
+
+    def peek(self, size=0):
+        """Bytes ahead without moving: pickle reads a posting block's small header from one
+        peek and one read instead of a system call per opcode."""
+        size = min(max(size, 1), PEEK, self._length - self._pos)
+        return os.pread(self._fd, size, self._offset + self._pos) if size > 0 else b""
 
     def readline(self, size=-1):
         data = self.read(size if size and size > 0 else 65536)

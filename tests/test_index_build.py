@@ -1,0 +1,70 @@
+"""Building and reading the index at scale: rows made into documents in the build's children,
+the compact per-document summaries, and index files read in place from their memory map."""
+import io
+import pickle
+
+import pytest
+
+from articles.importing import import_paths
+from articles.models import Translation
+from articles.search import get_backend
+from articles.search.build import _document, _rows, write_index
+from articles.search.documents import translation_document
+from articles.search.mapped import ViewFile
+from articles.search.schema import ARTICLE, LANG, PRODUCTS, PUBLIC
+from articles.search.summaries import Summaries
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def imported(articles_dir):
+    import_paths([articles_dir])
+
+
+def test_a_row_becomes_the_document_its_translation_would(imported):
+    rows = list(_rows(Translation.objects.all()))
+    assert len(rows) == Translation.objects.count()
+    for row, translation in zip(rows, Translation.objects.order_by("pk")):
+        products = [p.name for p in translation.products.all()]
+        assert _document(row) == translation_document(translation, products)
+
+
+def test_one_process_and_two_index_the_same_translations(imported, tmp_path):
+    from whoosh import index
+
+    for processes in (1, 2):
+        folder = tmp_path / f"p{processes}"
+        folder.mkdir()
+        assert write_index(folder, Translation.objects.all(), processes=processes) == Translation.objects.count()
+        with index.open_dir(str(folder)).searcher() as searcher:
+            assert sorted(int(f["id"]) for f in searcher.all_stored_fields()) == sorted(
+                Translation.objects.values_list("pk", flat=True))
+
+
+def test_summaries_say_what_the_stored_fields_say(imported):
+    get_backend().rebuild()
+    with get_backend().searcher() as searcher:
+        reader = searcher.reader()
+        summaries = Summaries(reader)
+        stored = dict(reader.iter_docs())
+        described = summaries.describe(list(stored))
+        for (docnum, fields), (article, language, products) in zip(stored.items(), described):
+            assert (article, language) == (fields[ARTICLE], fields[LANG])
+            assert set(products) == {p for p in (fields.get(PRODUCTS) or "").split(",") if p}
+            assert summaries.translation(article, language) == (docnum, fields[PUBLIC] == "1")
+        assert sorted(summaries.private.tolist()) == sorted(d for d, f in stored.items() if f[PUBLIC] != "1")
+        assert summaries.translation("no-such-article", "en") == (None, False)
+
+
+def test_a_view_file_reads_as_a_bytes_file_does():
+    data = b"first line\nsecond\n" + pickle.dumps({"ids": [1, 2, 3], "blob": b"x" * 5000}, 2) + b"tail"
+    ours, theirs = ViewFile(memoryview(data)), io.BytesIO(data)
+    for f in (ours, theirs):
+        f.seek(0)
+    assert [ours.readline(), ours.readline()] == [theirs.readline(), theirs.readline()]
+    assert pickle.load(ours) == pickle.load(theirs)
+    assert ours.tell() == theirs.tell()
+    assert (ours.read(2), ours.read(), ours.read()) == (theirs.read(2), theirs.read(), theirs.read())
+    assert ours.seek(-3, 2) == theirs.seek(-3, 2)
+    assert ours.read(100) == theirs.read(100)
