@@ -191,6 +191,12 @@ def test_the_edit_form_starts_from_the_latest_revision_with_it_as_base(article, 
     assert (revision.title, revision.message) == ("Ledger export halts", "clearer title")
 
 
+def test_lines_from_the_browser_are_saved_with_unix_newlines(article, editor):
+    editor.post(f"/en/editor/articles/{article.number}/en/edit/",
+                form_values(body=BODY.replace("\n", "\r\n"), base_revision="1"))
+    assert Revision.objects.get(translation__article=article, number=2).body == BODY
+
+
 def test_an_editor_of_an_archived_article_sees_why_the_save_is_refused(article, editor, publisher_user):
     actions.transition(publisher_user, article.number, "archived")
     response = editor.post(f"/en/editor/articles/{article.number}/en/edit/", form_values(base_revision="1"))
@@ -212,6 +218,7 @@ def test_a_save_from_an_old_revision_shows_the_other_change_and_keeps_the_text(a
     assert response.status_code == 200 and 'class="conflict"' in html
     assert "<del>stops</del>" in html and "<ins>fails</ins>" in html  # their change, as a diff
     assert "My own paragraph." in html and hidden_base_revision(html) == "2"  # our text, on their revision
+    assert 'class="alert alert-warning"' in html  # and its preview
     assert Translation.objects.get(article=article).latest_revision == 2
     response = editor.post(url, form_values(body=BODY + "\nMy own paragraph.\n", base_revision="2"))
     assert response.status_code == 302
@@ -283,7 +290,8 @@ def test_submit_publish_send_back_with_a_comment_archive_and_restore(article, ed
     editor.post(url, {"to": "not_validated"})
     assert article.number in editor.get("/en/editor/review/").content.decode()
     publisher.post(url, {"to": "wip", "comment": "Add the error's cause."})
-    assert "Add the error&#x27;s cause." in editor.get(f"/en/editor/articles/{article.number}/").content.decode()
+    page = editor.get(f"/en/editor/articles/{article.number}/").content.decode()
+    assert "Add the error&#x27;s cause." in page and "not validated → work in progress" in page
     publisher.post(url, {"to": "validated"})
     assert Translation.objects.get(article=article).published_revision == 1
     publisher.post(url, {"to": "archived"})

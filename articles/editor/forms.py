@@ -16,6 +16,12 @@ def as_text(items):
     return ", ".join(items or [])
 
 
+def unix_newlines(text):
+    """Browsers submit a textarea's lines ending in CRLF; revisions keep LF, so a save from the
+    browser does not differ from the file on every line."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
 class TranslationForm(forms.Form):
     """One translation's fields, named as the API names them."""
 
@@ -27,6 +33,12 @@ class TranslationForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 22, "spellcheck": "true", "class": "body-input"}))
     message = forms.CharField(label=_("What changed (optional)"), max_length=500, required=False)
     base_revision = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+
+    def clean_body(self):
+        return unix_newlines(self.cleaned_data["body"])
+
+    def clean_description(self):
+        return unix_newlines(self.cleaned_data["description"])
 
     def content(self):
         """The values ``editing.actions`` takes."""
@@ -85,7 +97,8 @@ class UploadForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        files, pasted = data.get("files") or [], (data.get("pasted") or "")
+        files, pasted = data.get("files") or [], unix_newlines(data.get("pasted"))
+        data["pasted"] = pasted
         if not files and not pasted.strip():
             raise forms.ValidationError(_("Choose at least one file or paste one."), code="required")
         if len(files) > self.MAX_FILES:

@@ -3,7 +3,7 @@
 Each view validates with a form, calls ``editing.actions`` and renders; the service's errors
 become form errors (``Invalid``), the conflict screen (``Conflict``), a 403 or a 404 page."""
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -36,6 +36,8 @@ def create_article(request, lang):
             else:
                 messages.success(request, _("Article %(number)s created.") % {"number": article.number})
                 return redirect("editor:article", lang=lang, number=article.number)
+    if request.method == "POST" and not preview:  # the page comes back (an error): so does the preview
+        preview = _render_or_empty(request.POST.get("body", ""), request.POST.get("language") or lang)
     return render(request, "editor/edit.html", {"form": form, "preview": preview, "creating": True,
                                                 "language": request.POST.get("language") or lang})
 
@@ -76,6 +78,7 @@ def edit_translation(request, lang, number, language):
                 messages.success(request, _("Saved revision %(revision)d of %(number)s (%(language)s).")
                                  % {"revision": revision.number, "number": article.number, "language": language})
                 return redirect("editor:article", lang=lang, number=article.number)
+    preview = preview or _render_or_empty(request.POST.get("body", ""), language)
     return render(request, "editor/edit.html", {**context, "form": form, "preview": preview})
 
 
@@ -133,6 +136,6 @@ def _preview(form, language):
 
 def _render_or_empty(body, language):
     try:
-        return preview_html(body, language)
-    except Invalid:
+        return preview_html(body, article_language(language)) if body.strip() else ""
+    except (Invalid, Http404):
         return ""

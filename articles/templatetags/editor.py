@@ -19,6 +19,18 @@ def can_publish(user):
 
 
 @register.filter
+def status_label(value):
+    """A lifecycle event's value in the interface language: ``"not_validated"`` → "not validated",
+    ``"internal"`` → "internal"; other values (a language code) as they are."""
+    from ..models import Article
+
+    for choices in (Article.Status, Article.Audience):
+        if value in choices.values:
+            return choices(value).label
+    return value
+
+
+@register.filter
 def diff_side(ops, side):
     """One side of a side-by-side diff: ``"old"`` shows what was removed as ``<del>``, ``"new"``
     what was added as ``<ins>``; unchanged text is plain."""
