@@ -126,8 +126,12 @@ def test_a_conflict_between_two_sessions_keeps_the_text_and_resolves(browser):
 def test_editor_pages_fit_a_360_px_phone_and_the_keyboard_reaches_the_form(browser):
     editor, publisher = user_with("editor"), user_with("publisher")
     article = actions.create_article(editor, translation={"language": "en", "title": "Sync stops", "body": BODY})
+    actions.save_translation(editor, article.number, "fr", {"title": "La synchro s’arrête", "body": "Texte."},
+                             base_revision=None)
+    actions.transition(publisher, article.number, "validated")
     actions.save_translation(publisher, article.number, "en", {"title": "Sync halts", "body": BODY + "More.\n"},
                              base_revision=1)
+    actions.transition(publisher, article.number, "validated")  # the French translation is now outdated
     page = browser("publisher", width=360)
     for url in ("/en/editor/", "/en/editor/new/", "/en/editor/upload/", f"/en/editor/articles/{article.number}/",
                 f"/en/editor/articles/{article.number}/en/edit/", f"/en/editor/articles/{article.number}/fr/edit/",
@@ -140,6 +144,7 @@ def test_editor_pages_fit_a_360_px_phone_and_the_keyboard_reaches_the_form(brows
             .map(e => e.tagName + '.' + e.className).slice(0, 5)""")
         assert wide == [], url
         assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0, url
+        screenshot(page, "page-" + "-".join(part for part in url.split("?")[0].split("/") if part))
     page.goto(f"/en/editor/articles/{article.number}/en/edit/")
     page.focus('input[name="title"]')
     for _ in range(4):  # description, keywords, products, body

@@ -95,17 +95,17 @@ def test_sign_in_is_rate_limited_by_the_same_backend_as_the_admin(client, editor
 
 
 # -- who may enter ----------------------------------------------------------------------------
-EDITOR_PAGES = ["/en/editor/", "/en/editor/review/", "/en/editor/new/", "/en/editor/upload/",
-                "/en/editor/translations/fr/"]
+EDITOR_PAGES = ["/en/editor/", "/en/editor/review/", "/en/editor/new/", "/en/editor/translations/fr/"]
+PUBLISHER_PAGES = ["/en/editor/upload/"]
 
 
-@pytest.mark.parametrize("url", EDITOR_PAGES)
+@pytest.mark.parametrize("url", EDITOR_PAGES + PUBLISHER_PAGES)
 def test_anonymous_visitors_are_sent_to_sign_in(client, url):
     response = client.get(url)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=")
 
 
-@pytest.mark.parametrize("url", EDITOR_PAGES)
+@pytest.mark.parametrize("url", EDITOR_PAGES + PUBLISHER_PAGES)
 def test_a_signed_in_reader_without_a_role_gets_the_403_page(url):
     response = client_for(user_with(None)).get(url)
     assert response.status_code == 403 and b"editor or publisher role" in response.content
@@ -119,6 +119,16 @@ def test_editors_publishers_and_staff_see_every_editor_page_without_inline_code(
         response = client.get(url)
         assert response.status_code == 200
         assert inline_code(response.content.decode()) == []
+
+
+def test_only_publishers_upload_files_since_an_import_publishes(editor, publisher):
+    assert editor.get("/en/editor/upload/").status_code == 403
+    assert b"/en/editor/upload/" not in editor.get("/en/editor/").content
+    response = publisher.get("/en/editor/upload/")
+    assert response.status_code == 200 and b'enctype="multipart/form-data"' in response.content
+    from tests.test_security import inline_code
+
+    assert inline_code(response.content.decode()) == []
 
 
 def test_article_pages_show_staff_the_editing_bar_and_readers_nothing(article, editor, publisher_user):
@@ -335,7 +345,8 @@ def test_a_missing_revision_is_404_and_restore_is_post_only(article, editor):
 
 
 # -- upload -----------------------------------------------------------------------------------
-def test_uploaded_and_pasted_files_are_imported_with_a_report_table(editor, articles_dir):
+def test_uploaded_and_pasted_files_are_imported_with_a_report_table(publisher, articles_dir):
+    editor = publisher
     upkeep.bring_up_to_date()
     good = (articles_dir / "en" / "KB-100.md").read_bytes()
     files = [SimpleUploadedFile("KB-100.md", good), SimpleUploadedFile("broken.md", b"---\ntitle: [oops\n---\nx\n")]
@@ -351,8 +362,8 @@ def test_uploaded_and_pasted_files_are_imported_with_a_report_table(editor, arti
     assert again.context["report"].outcomes[0].status == "unchanged"
 
 
-def test_an_empty_upload_is_a_form_error(editor):
-    response = editor.post("/en/editor/upload/", {"pasted": "  "})
+def test_an_empty_upload_is_a_form_error(publisher):
+    response = publisher.post("/en/editor/upload/", {"pasted": "  "})
     assert "Choose at least one file or paste one." in response.content.decode()
 
 

@@ -6,6 +6,7 @@ import tempfile
 
 from django.shortcuts import render
 
+from ..editing.permissions import require_publish
 from ..importing import import_paths
 from ..search import get_backend, upkeep
 from .forms import UploadForm
@@ -18,7 +19,9 @@ SAFE_NAME_RE = re.compile(r"[^\w.\-]+")
 def upload(request, lang):
     """Files (and/or a pasted file) imported as ``import_articles`` imports them, language by
     front matter or detection. Template ``editor/upload.html``; context ``form``, ``report``
-    (``ImportReport`` with paths shown as the uploaded names)."""
+    (``ImportReport`` with paths shown as the uploaded names). Publishers only: an import
+    publishes what it reads, as ``import_articles`` does, so it would skip review."""
+    require_publish(request.user)
     form, report = UploadForm(request.POST or None, request.FILES or None), None
     if request.method == "POST" and form.is_valid():
         with tempfile.TemporaryDirectory(prefix="kb-upload-") as folder:
