@@ -150,6 +150,7 @@ def test_the_create_form_carries_the_api_field_names_and_an_empty_preview(editor
     for name in FIELDS + ("language", "audience"):
         assert f'name="{name}"' in html
     assert 'id="preview"' in html and 'data-preview-url="/en/editor/preview/"' in html
+    assert '<option value="ko" selected>' in editor.get("/ko/editor/new/").content.decode()  # the interface's
 
 
 def test_the_preview_button_renders_the_body_as_the_page_does_without_saving(editor):

@@ -21,7 +21,7 @@ from .shortcuts import article_language, editor_page, form_field
 def create_article(request, lang):
     """A new article and its first translation. Template ``editor/edit.html``; context
     ``form`` (``CreateForm``), ``preview`` (HTML after the Preview button), ``creating``."""
-    form, preview = CreateForm(request.POST or None), ""
+    form, preview = CreateForm(request.POST or None, initial={"language": lang}), ""
     if request.method == "POST" and form.is_valid():
         language = form.cleaned_data["language"]
         if "preview" in request.POST:
