@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Media in every mode, not only with DEBUG: article images are part of the content.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"),
+    path("", include("articles.editor_urls")),
     path("", include("articles.urls")),
 ]
 handler404 = "articles.views.not_found"

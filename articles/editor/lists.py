@@ -1,0 +1,71 @@
+"""What editors work through: translations outdated or missing per language, drafts waiting to
+be published, articles in work in progress or waiting for review. Reads only.
+
+``translation_gaps()`` returns ``{language: {"outdated": [Row], "missing": [Row]}}`` for every
+served language, archived articles left out; a ``Row`` names the article, its title (in that
+language when it has one, else the source's) and the translation's revisions."""
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from django.db.models import F, Prefetch
+
+from .. import languages
+from ..editing.queries import is_outdated
+from ..models import Article, Translation
+
+Status = Article.Status
+FIELDS = ("article__number", "article__source_language", "language", "title", "source_revision",
+          "published_revision", "latest_revision")
+
+
+@dataclass
+class Row:
+    number: str
+    title: str
+    language: str = ""
+    source_language: str = ""
+
+
+def translation_gaps():
+    by_article = {}
+    rows = Translation.objects.exclude(article__status=Status.ARCHIVED).values_list(*FIELDS)
+    for number, source_language, language, title, source_revision, published, latest in rows.iterator():
+        by_article.setdefault((number, source_language), {})[language] = SimpleNamespace(
+            language=language, title=title, source_revision=source_revision, published_revision=published,
+            latest_revision=latest)
+    gaps = {code: {"outdated": [], "missing": []} for code in languages.site_languages()}
+    for (number, source_language), translations in sorted(by_article.items()):
+        source = translations.get(source_language)
+        source_title = source.title if source else next(iter(translations.values())).title
+        for code, gap in gaps.items():
+            translation = translations.get(code)
+            if translation is None:
+                gap["missing"].append(Row(number, source_title, code, source_language))
+            elif is_outdated(translation, source):
+                gap["outdated"].append(Row(number, translation.title, code, source_language))
+    return gaps
+
+
+def drafts():
+    """Translations whose latest revision is newer than the published one."""
+    return list(Translation.objects.exclude(article__status=Status.ARCHIVED)
+                .filter(published_revision__isnull=False, latest_revision__gt=F("published_revision"))
+                .select_related("article").order_by("article__number", "language"))
+
+
+def articles_in(statuses, language):
+    """Articles in ``statuses`` with ``.translation``: the one in ``language``, else the best other."""
+    found = list(Article.objects.filter(status__in=statuses).order_by("-updated_at")
+                 .prefetch_related(Prefetch("translations", queryset=Translation.objects.only(
+                     "id", "article_id", "language", "title", "latest_revision", "published_revision"))))
+    for article in found:
+        article.translation = languages.pick_by_language(list(article.translations.all()), language)
+    return found
+
+
+def work_in_progress(language):
+    return articles_in([Status.WORK_IN_PROGRESS, Status.NOT_VALIDATED], language)
+
+
+def waiting_for_review(language):
+    return articles_in([Status.NOT_VALIDATED], language)

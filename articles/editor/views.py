@@ -1,0 +1,141 @@
+"""Writing: create an article, edit or translate one of its translations, preview a body.
+
+Each view validates with a form, calls ``editing.actions`` and renders; the service's errors
+become form errors (``Invalid``), the conflict screen (``Conflict``), a 403 or a 404 page."""
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..editing import actions, queries
+from ..editing.content import preview_html
+from ..editing.errors import Conflict, Invalid, InvalidTransition
+from .diffs import field_diffs
+from .forms import CreateForm, TranslationForm
+from .shortcuts import article_language, editor_page, form_field
+
+
+@editor_page
+def create_article(request, lang):
+    """A new article and its first translation. Template ``editor/edit.html``; context
+    ``form`` (``CreateForm``), ``preview`` (HTML after the Preview button), ``creating``."""
+    form, preview = CreateForm(request.POST or None, initial={"language": lang}), ""
+    if request.method == "POST" and form.is_valid():
+        language = form.cleaned_data["language"]
+        if "preview" in request.POST:
+            preview = _preview(form, language)
+        else:
+            try:
+                article = actions.create_article(
+                    request.user, translation={"language": language, **form.content()},
+                    audience=form.cleaned_data["audience"], message=form.cleaned_data["message"])
+            except Invalid as error:
+                form.add_error(form_field(form, error), error.message)
+            else:
+                messages.success(request, _("Article %(number)s created.") % {"number": article.number})
+                return redirect("editor:article", lang=lang, number=article.number)
+    if request.method == "POST" and not preview:  # the page comes back (an error): so does the preview
+        preview = _render_or_empty(request.POST.get("body", ""), request.POST.get("language") or lang)
+    return render(request, "editor/edit.html", {"form": form, "preview": preview, "creating": True,
+                                                "language": request.POST.get("language") or lang})
+
+
+@editor_page
+def edit_translation(request, lang, number, language):
+    """Edit a translation, or add a missing one, with the source translation beside it and the
+    source's changes since this translation was based on it. Template ``editor/edit.html``;
+    context ``article``, ``language``, ``translation`` (None when missing), ``form``,
+    ``preview``, ``source`` (see ``source_panel``), ``conflict`` (after a refused save)."""
+    article = queries.get_article(number, request.user)
+    language = article_language(language)
+    translation = article.translations.filter(language=language).first()
+    latest = queries.get_revision(translation, translation.latest_revision) if translation and (
+        translation.latest_revision) else None
+    context = {"article": article, "language": language, "translation": translation, "conflict": None,
+               "source": source_panel(article, language, latest)}
+    if request.method != "POST":
+        form = TranslationForm(initial=TranslationForm.initial_from(latest) if latest else {})
+        preview = _render_or_empty(latest.body, language) if latest else ""
+        return render(request, "editor/edit.html", {**context, "form": form, "preview": preview})
+    form, preview = TranslationForm(request.POST), ""
+    if form.is_valid():
+        if "preview" in request.POST:
+            preview = _preview(form, language)
+        else:
+            try:
+                revision = actions.save_translation(request.user, article.number, language, form.content(),
+                                                    base_revision=form.cleaned_data["base_revision"],
+                                                    message=form.cleaned_data["message"])
+            except Invalid as error:
+                form.add_error(form_field(form, error), error.message)
+            except InvalidTransition as error:
+                form.add_error(None, error.message)
+            except Conflict as conflict:
+                form, context["conflict"] = _after_conflict(request, conflict, article, language)
+            else:
+                messages.success(request, _("Saved revision %(revision)d of %(number)s (%(language)s).")
+                                 % {"revision": revision.number, "number": article.number, "language": language})
+                return redirect("editor:article", lang=lang, number=article.number)
+    preview = preview or _render_or_empty(request.POST.get("body", ""), language)
+    return render(request, "editor/edit.html", {**context, "form": form, "preview": preview})
+
+
+@require_POST
+@editor_page
+def preview(request, lang):
+    """The body rendered as the article page renders it, as an HTML fragment for the live
+    preview (``static/kb/editor.js``). POST ``body``, ``language``."""
+    try:
+        html = preview_html(request.POST.get("body", ""), article_language(request.POST.get("language") or lang))
+    except Invalid as error:
+        return HttpResponse(f'<p class="errornote">{escape(error.message)}</p>', status=400)
+    return HttpResponse(html, content_type="text/html; charset=utf-8")
+
+
+def source_panel(article, language, latest):
+    """None when ``language`` is the source; else ``{"translation", "revision", "changes",
+    "since"}``: the source's current text (published, else latest) and, when it moved since the
+    revision this translation was written from (``since``), ``field_diffs`` of that move."""
+    if language == article.source_language:
+        return None
+    source = article.translations.filter(language=article.source_language).first()
+    if source is None or not source.latest_revision:
+        return None
+    current = source.published_revision or source.latest_revision
+    since = latest.source_revision if latest is not None else None
+    changes = field_diffs(queries.diff_revisions(source, since, current)) if since and since < current else []
+    return {"translation": source, "revision": queries.get_revision(source, current), "changes": changes,
+            "since": since}
+
+
+def _after_conflict(request, conflict, article, language):
+    """The editor's text kept, now based on the current revision (a second save goes through),
+    and what the other save changed: ``field_diffs`` of ``Conflict.changes``, and the current
+    text when there is no common base (both added the same translation)."""
+    data = request.POST.copy()
+    data["base_revision"] = str(conflict.current_revision)
+    form = TranslationForm(data)
+    form.is_valid()
+    current = None
+    if not conflict.changes:
+        translation = article.translations.filter(language=language).first()
+        current = queries.get_revision(translation, conflict.current_revision) if translation else None
+    return form, {"revision": conflict.current_revision, "message": conflict.message,
+                  "changes": field_diffs(conflict.changes), "current": current}
+
+
+def _preview(form, language):
+    try:
+        return preview_html(form.cleaned_data["body"], language)
+    except Invalid as error:
+        form.add_error(form_field(form, error), error.message)
+        return ""
+
+
+def _render_or_empty(body, language):
+    try:
+        return preview_html(body, article_language(language)) if body.strip() else ""
+    except (Invalid, Http404):
+        return ""

@@ -1,0 +1,152 @@
+"""The editor pages in Debian's Chromium driven by Playwright: an editor signs in, creates an
+article and watches the live preview render an alert without a reload; a publisher publishes
+it and finds it through the search page; two sessions resolve a conflict. Set
+``KB_SCREENSHOTS=/some/folder`` to keep screenshots of the pages at 360 px and on a desktop."""
+import os
+from pathlib import Path
+
+from django.contrib.auth.models import User
+import pytest
+
+from articles.editing import actions
+from articles.editing.permissions import role_group
+from articles.importing import import_paths
+from articles.search import upkeep
+
+CHROMIUM = Path("/usr/bin/chromium")
+PASSWORD = "right-password-123"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run installs it)"),
+]
+BODY = "### Symptoms\n\nThe quartzledger sync stops with QLS-7731.\n\n>[!WARNING]\n>\n>Back up the ledger first.\n"
+
+
+def user_with(role):
+    user = User.objects.create_user(role, password=PASSWORD)
+    user.groups.add(role_group(role))
+    return user
+
+
+@pytest.fixture
+def browser(live_server, articles_dir, monkeypatch):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    import_paths([articles_dir])
+    upkeep.bring_up_to_date()  # the index starts missing in a fresh test
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+
+        def session(username, width=1280):
+            page = chromium.new_context(base_url=live_server.url, viewport={"width": width, "height": 900}).new_page()
+            page.goto("/accounts/login/?next=/en/editor/")
+            page.fill('input[name="username"]', username)
+            page.fill('input[name="password"]', PASSWORD)
+            page.keyboard.press("Enter")
+            page.wait_for_url(lambda url: url.endswith("/en/editor/") and "login" not in url)
+            return page
+
+        yield session
+        chromium.close()
+
+
+def screenshot(page, name):
+    folder = os.environ.get("KB_SCREENSHOTS")
+    if folder:
+        for width in (360, 1280):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(Path(folder) / f"{name}-{width}.png"), full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_create_watch_the_live_preview_publish_and_find_it(browser):
+    user_with("editor"), user_with("publisher")
+    editor = browser("editor")
+    violations = []
+    editor.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    editor.get_by_role("link", name="New article").click()
+    editor.fill('input[name="title"]', "Quartzledger sync stops with QLS-7731")
+    editor.evaluate("window.notReloaded = true")
+    editor.fill('textarea[name="body"]', BODY)
+    editor.wait_for_selector("#preview .alert.alert-warning")  # rendered by the server, no reload
+    assert editor.evaluate("window.notReloaded") is True
+    assert "Back up the ledger first." in editor.inner_text("#preview")
+    screenshot(editor, "edit")
+    editor.get_by_role("button", name="Save").click()
+    editor.wait_for_url("**/en/editor/articles/KA-*/")
+    number = editor.inner_text("h1")
+    editor.get_by_role("button", name="Submit for review").click()
+    editor.wait_for_selector("text=The article is now not validated.")
+    assert violations == []
+
+    publisher = browser("publisher")
+    publisher.get_by_role("link", name="Waiting for review").first.click()
+    publisher.get_by_role("link", name=number).click()
+    screenshot(publisher, "article")
+    publisher.get_by_role("button", name="Publish", exact=True).click()
+    publisher.wait_for_selector("text=The article is now validated.")
+    publisher.goto("/en/")
+    publisher.fill('input[name="q"]', "QLS-7731")
+    publisher.keyboard.press("Enter")
+    publisher.wait_for_url("**/en/search?q=QLS-7731")
+    assert publisher.locator(".result-title").first.inner_text() == "Quartzledger sync stops with QLS-7731"
+    publisher.locator(".result-title a, a.result-title").first.click()
+    publisher.wait_for_selector(".editor-bar")
+    assert "validated" in publisher.inner_text(".editor-bar")
+    screenshot(publisher, "article-page")
+
+
+def test_a_conflict_between_two_sessions_keeps_the_text_and_resolves(browser):
+    alice, bob = user_with("editor"), user_with("publisher")
+    article = actions.create_article(alice, translation={"language": "en", "title": "Sync stops", "body": BODY})
+    edit = f"/en/editor/articles/{article.number}/en/edit/"
+    first, second = browser("editor"), browser("publisher")
+    first.goto(edit)
+    second.goto(edit)
+    first.fill('input[name="title"]', "Sync halts")
+    first.get_by_role("button", name="Save").click()
+    first.wait_for_selector("text=Saved revision 2")
+    second.fill('textarea[name="body"]', BODY + "\nRestart the agent.\n")
+    second.get_by_role("button", name="Save").click()
+    second.wait_for_selector(".conflict")
+    assert "halts" in second.inner_text(".conflict ins")  # the other change, as a diff
+    assert "Restart the agent." in second.input_value('textarea[name="body"]')  # our text, kept
+    screenshot(second, "conflict")
+    second.get_by_role("button", name="Save").click()
+    second.wait_for_selector("text=Saved revision 3")
+    second.goto(f"/en/editor/articles/{article.number}/en/diff/?from=1&to=3")
+    screenshot(second, "diff")
+    assert second.locator(".diff-side ins", has_text="Restart the agent.").count() == 1
+    assert second.locator(".diff-side del").count() == 0  # nothing else differs, line endings neither
+
+
+def test_editor_pages_fit_a_360_px_phone_and_the_keyboard_reaches_the_form(browser):
+    editor, publisher = user_with("editor"), user_with("publisher")
+    article = actions.create_article(editor, translation={"language": "en", "title": "Sync stops", "body": BODY})
+    actions.save_translation(editor, article.number, "fr", {"title": "La synchro s’arrête", "body": "Texte."},
+                             base_revision=None)
+    actions.transition(publisher, article.number, "validated")
+    actions.save_translation(publisher, article.number, "en", {"title": "Sync halts", "body": BODY + "More.\n"},
+                             base_revision=1)
+    actions.transition(publisher, article.number, "validated")  # the French translation is now outdated
+    page = browser("publisher", width=360)
+    for url in ("/en/editor/", "/en/editor/new/", "/en/editor/upload/", f"/en/editor/articles/{article.number}/",
+                f"/en/editor/articles/{article.number}/en/edit/", f"/en/editor/articles/{article.number}/fr/edit/",
+                f"/en/editor/articles/{article.number}/en/history/",
+                f"/en/editor/articles/{article.number}/en/diff/?from=1&to=2", "/accounts/login/"):
+        page.goto(url)
+        wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+                         && !e.closest('.table-scroll'))
+            .map(e => e.tagName + '.' + e.className).slice(0, 5)""")
+        assert wide == [], url
+        assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0, url
+        screenshot(page, "page-" + "-".join(part for part in url.split("?")[0].split("/") if part))
+    page.goto(f"/en/editor/articles/{article.number}/en/edit/")
+    page.focus('input[name="title"]')
+    for _ in range(4):  # description, keywords, products, body
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "body"

@@ -1,0 +1,418 @@
+"""Editor pages driven with the Django test client: signing in, each permission per role,
+create and edit with the preview, translate beside the source, the conflict flow, review,
+history, diff, restore, the upload report and the editors' lists."""
+import re
+
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+import pytest
+
+from articles.editing import actions
+from articles.editing.permissions import role_group
+from articles.importing import import_paths
+from articles.models import Article, Revision, Translation
+from articles.search import upkeep
+
+pytestmark = pytest.mark.django_db
+
+BODY = "### Symptoms\n\nThe ledger export stops with LDG-40417.\n\n>[!WARNING]\n>\n>Back up first.\n"
+FIELDS = ("title", "description", "keywords", "products", "body")
+
+
+def user_with(role=None, name=None, **flags):
+    user = User.objects.create_user(name or role or "reader", password="right-password-123", **flags)
+    if role:
+        user.groups.add(role_group(role))
+    return user
+
+
+def client_for(user=None):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def editor_user():
+    return user_with("editor")
+
+
+@pytest.fixture
+def publisher_user():
+    return user_with("publisher")
+
+
+@pytest.fixture
+def editor(editor_user):
+    return client_for(editor_user)
+
+
+@pytest.fixture
+def publisher(publisher_user):
+    return client_for(publisher_user)
+
+
+@pytest.fixture
+def article(editor_user):
+    return actions.create_article(editor_user, translation={"language": "en", "title": "Ledger export stops",
+                                                            "body": BODY, "keywords": ["ledger"]})
+
+
+def form_values(**values):
+    return {"title": "Ledger export stops", "description": "", "keywords": "ledger, export",
+            "products": "Contoso Ledger", "body": BODY, "message": "", **values}
+
+
+def hidden_base_revision(html):
+    tag = re.search(r'<input type="hidden" name="base_revision"[^>]*>', html).group(0)
+    value = re.search(r'value="(\d*)"', tag)
+    return value.group(1) if value else ""
+
+
+# -- signing in -------------------------------------------------------------------------------
+def test_sign_in_page_is_translated_with_standard_fields(client):
+    html = client.get("/accounts/login/?next=/fr/").content.decode()
+    assert 'name="username"' in html and 'name="password"' in html and "{% csrf_token %}" not in html
+    assert "Se connecter" in html and '<html lang="fr">' in html
+
+
+def test_signing_in_leads_an_editor_to_the_editor_pages_and_signing_out_home(client, editor_user):
+    response = client.post("/accounts/login/", {"username": "editor", "password": "right-password-123", "lang": "de"})
+    assert response.status_code == 302 and response["Location"] == "/de/editor/"
+    response = client.post("/accounts/logout/?lang=de")
+    assert response.status_code == 302 and response["Location"] == "/de/"
+    assert client.get("/de/editor/").status_code == 302
+
+
+def test_sign_in_is_rate_limited_by_the_same_backend_as_the_admin(client, editor_user):
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "editor", "password": "wrong"}, REMOTE_ADDR="10.0.0.9")
+    response = client.post("/accounts/login/", {"username": "editor", "password": "right-password-123"},
+                           REMOTE_ADDR="10.0.0.9")
+    assert response.status_code == 429
+
+
+# -- who may enter ----------------------------------------------------------------------------
+EDITOR_PAGES = ["/en/editor/", "/en/editor/review/", "/en/editor/new/", "/en/editor/translations/fr/"]
+PUBLISHER_PAGES = ["/en/editor/upload/"]
+
+
+@pytest.mark.parametrize("url", EDITOR_PAGES + PUBLISHER_PAGES)
+def test_anonymous_visitors_are_sent_to_sign_in(client, url):
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize("url", EDITOR_PAGES + PUBLISHER_PAGES)
+def test_a_signed_in_reader_without_a_role_gets_the_403_page(url):
+    response = client_for(user_with(None)).get(url)
+    assert response.status_code == 403 and b"editor or publisher role" in response.content
+
+
+@pytest.mark.parametrize("url", EDITOR_PAGES)
+def test_editors_publishers_and_staff_see_every_editor_page_without_inline_code(url, editor, publisher):
+    from tests.test_security import inline_code
+
+    for client in (editor, publisher, client_for(user_with(None, "staff", is_staff=True))):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert inline_code(response.content.decode()) == []
+
+
+def test_only_publishers_upload_files_since_an_import_publishes(editor, publisher):
+    assert editor.get("/en/editor/upload/").status_code == 403
+    assert b"/en/editor/upload/" not in editor.get("/en/editor/").content
+    response = publisher.get("/en/editor/upload/")
+    assert response.status_code == 200 and b'enctype="multipart/form-data"' in response.content
+    from tests.test_security import inline_code
+
+    assert inline_code(response.content.decode()) == []
+
+
+def test_article_pages_show_staff_the_editing_bar_and_readers_nothing(article, editor, publisher_user):
+    actions.transition(publisher_user, article.number, "validated")
+    actions.save_translation(publisher_user, article.number, "en", {"title": "Ledger export stops", "body": BODY + "x"},
+                             base_revision=1)
+    html = editor.get(f"/en/articles/{article.number}/").content.decode()
+    assert 'class="editor-bar"' in html and "A newer draft exists (revision 2; readers see 1)." in html
+    for link in ("edit/", "history/"):
+        assert f"/en/editor/articles/{article.number}/en/{link}" in html
+    assert f"/en/editor/articles/{article.number}/#translations" in html
+    reader = Client().get(f"/en/articles/{article.number}/").content.decode()
+    assert "editor-bar" not in reader and "/accounts/login/?next=" in reader
+
+
+# -- create, edit, preview ----------------------------------------------------------------------
+def test_the_create_form_carries_the_api_field_names_and_an_empty_preview(editor):
+    html = editor.get("/en/editor/new/").content.decode()
+    for name in FIELDS + ("language", "audience"):
+        assert f'name="{name}"' in html
+    assert 'id="preview"' in html and 'data-preview-url="/en/editor/preview/"' in html
+    assert '<option value="ko" selected>' in editor.get("/ko/editor/new/").content.decode()  # the interface's
+
+
+def test_the_preview_button_renders_the_body_as_the_page_does_without_saving(editor):
+    response = editor.post("/en/editor/new/", {**form_values(), "language": "en", "audience": "external",
+                                               "preview": "1"})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'class="alert alert-warning"' in html
+    assert "The ledger export stops with LDG-40417." in html and Article.objects.count() == 0
+
+
+def test_creating_an_article_saves_revision_one_and_opens_its_page(editor):
+    response = editor.post("/en/editor/new/", {**form_values(), "language": "fr", "audience": "internal"})
+    article = Article.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/en/editor/articles/{article.number}/"
+    translation = article.translations.get()
+    assert (translation.language, article.audience, article.status) == ("fr", "internal", "wip")
+    assert translation.keywords == ["ledger", "export"] and translation.latest_revision == 1
+    assert f"Article {article.number} created." in editor.get(response["Location"]).content.decode()
+
+
+def test_a_refused_value_is_an_error_on_its_field_and_the_text_is_kept(editor):
+    response = editor.post("/en/editor/new/", {**form_values(title=""), "language": "en", "audience": "external"})
+    form = response.context["form"]
+    assert response.status_code == 200 and form.errors["title"] == ["The title is required."]
+    assert "LDG-40417" in response.content.decode() and Article.objects.count() == 0
+
+
+def test_the_live_preview_view_answers_a_sanitized_fragment(editor, client):
+    response = editor.post("/en/editor/preview/", {"body": BODY + "\n<script>alert(1)</script>\n", "language": "en"})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'class="alert alert-warning"' in html and "<script" not in html
+    assert not html.lstrip().startswith("<!doctype")
+    assert client.post("/en/editor/preview/", {"body": BODY, "language": "en"}).status_code == 302
+
+
+def test_the_live_preview_refuses_a_post_without_the_csrf_token(editor_user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor_user)
+    assert client.post("/en/editor/preview/", {"body": BODY, "language": "en"}).status_code == 403
+
+
+def test_the_edit_form_starts_from_the_latest_revision_with_it_as_base(article, editor):
+    html = editor.get(f"/en/editor/articles/{article.number}/en/edit/").content.decode()
+    assert hidden_base_revision(html) == "1" and "Ledger export stops" in html and 'class="alert alert-warning"' in html
+    response = editor.post(f"/en/editor/articles/{article.number}/en/edit/",
+                           form_values(title="Ledger export halts", base_revision="1", message="clearer title"))
+    assert response.status_code == 302
+    revision = Revision.objects.get(translation__article=article, number=2)
+    assert (revision.title, revision.message) == ("Ledger export halts", "clearer title")
+
+
+def test_lines_from_the_browser_are_saved_with_unix_newlines(article, editor):
+    editor.post(f"/en/editor/articles/{article.number}/en/edit/",
+                form_values(body=BODY.replace("\n", "\r\n"), base_revision="1"))
+    assert Revision.objects.get(translation__article=article, number=2).body == BODY
+
+
+def test_an_editor_of_an_archived_article_sees_why_the_save_is_refused(article, editor, publisher_user):
+    actions.transition(publisher_user, article.number, "archived")
+    response = editor.post(f"/en/editor/articles/{article.number}/en/edit/", form_values(base_revision="1"))
+    assert response.status_code == 200 and "restore it first" in response.content.decode()
+
+
+def test_unknown_articles_and_languages_are_404(editor, article):
+    assert editor.get("/en/editor/articles/KA-404/en/edit/").status_code == 404
+    assert editor.get(f"/en/editor/articles/{article.number}/xx/edit/").status_code == 404
+
+
+# -- conflicts --------------------------------------------------------------------------------
+def test_a_save_from_an_old_revision_shows_the_other_change_and_keeps_the_text(article, editor, publisher_user):
+    actions.save_translation(publisher_user, article.number, "en", {"title": "Ledger export fails", "body": BODY},
+                             base_revision=1)
+    url = f"/en/editor/articles/{article.number}/en/edit/"
+    response = editor.post(url, form_values(body=BODY + "\nMy own paragraph.\n", base_revision="1"))
+    html = response.content.decode()
+    assert response.status_code == 200 and 'class="conflict"' in html
+    assert "<del>stops</del>" in html and "<ins>fails</ins>" in html  # their change, as a diff
+    assert "My own paragraph." in html and hidden_base_revision(html) == "2"  # our text, on their revision
+    assert 'class="alert alert-warning"' in html  # and its preview
+    assert Translation.objects.get(article=article).latest_revision == 2
+    response = editor.post(url, form_values(body=BODY + "\nMy own paragraph.\n", base_revision="2"))
+    assert response.status_code == 302
+    assert "My own paragraph." in Revision.objects.get(translation__article=article, number=3).body
+
+
+def test_two_editors_adding_the_same_translation_conflict_with_the_other_text_shown(article, editor, publisher_user):
+    actions.save_translation(publisher_user, article.number, "fr", {"title": "Export arrêté", "body": "Le texte."},
+                             base_revision=None)
+    response = editor.post(f"/en/editor/articles/{article.number}/fr/edit/",
+                           form_values(title="Mon titre", base_revision=""))
+    html = response.content.decode()
+    assert 'class="conflict"' in html and "Le texte." in html and "Mon titre" in html
+    assert hidden_base_revision(html) == "1"
+
+
+# -- translate --------------------------------------------------------------------------------
+def test_adding_a_missing_language_shows_the_source_beside_an_empty_form(article, editor):
+    html = editor.get(f"/en/editor/articles/{article.number}/ja/edit/").content.decode()
+    assert f"Translate {article.number} into Japanese" in html and 'class="source-pane"' in html
+    assert "LDG-40417" in html and hidden_base_revision(html) == ""
+    response = editor.post(f"/en/editor/articles/{article.number}/ja/edit/",
+                           form_values(title="台帳のエクスポートが停止する", body="### 症状\n\n停止します。\n", base_revision=""))
+    assert response.status_code == 302
+    assert Translation.objects.get(article=article, language="ja").source_revision == 1
+
+
+def test_an_outdated_translation_shows_the_source_diff_since_it_was_written(article, editor_user, publisher_user,
+                                                                              editor):
+    actions.save_translation(editor_user, article.number, "fr", {"title": "Export arrêté", "body": "Texte."},
+                             base_revision=None)
+    actions.transition(publisher_user, article.number, "validated")
+    actions.save_translation(editor_user, article.number, "en",
+                             {"title": "Ledger export stops", "body": BODY + "\nRaise the timeout.\n"}, base_revision=1)
+    actions.transition(publisher_user, article.number, "validated")
+    html = editor.get(f"/en/editor/articles/{article.number}/fr/edit/").content.decode()
+    assert "Changed in the source since this translation was written (revision 1 → 2)" in html
+    assert "<ins>\nRaise the timeout.\n</ins>" in html or "<ins>Raise the timeout.\n</ins>" in html
+    overview = editor.get(f"/en/editor/articles/{article.number}/").content.decode()
+    assert "tag-outdated" in overview and "Refresh" in overview
+
+
+# -- review -----------------------------------------------------------------------------------
+def transition_buttons(client, number):
+    html = client.get(f"/en/editor/articles/{number}/").content.decode()
+    return re.findall(r'name="transition" value="(\w+)"', html)
+
+
+def test_each_role_sees_only_the_buttons_it_may_use(article, editor, publisher, editor_user, publisher_user):
+    assert transition_buttons(editor, article.number) == ["not_validated"]
+    assert transition_buttons(publisher, article.number) == ["not_validated", "validated", "archived"]
+    actions.transition(editor_user, article.number, "not_validated")
+    assert transition_buttons(editor, article.number) == []
+    assert transition_buttons(publisher, article.number) == ["validated", "wip", "archived"]
+    actions.transition(publisher_user, article.number, "archived")
+    assert transition_buttons(publisher, article.number) == ["wip"]  # restore
+    assert 'name="audience"' in publisher.get(f"/en/editor/articles/{article.number}/").content.decode()
+    assert 'name="audience"' not in editor.get(f"/en/editor/articles/{article.number}/").content.decode()
+
+
+def test_an_editor_may_not_publish_even_by_posting_the_form(article, editor):
+    response = editor.post(f"/en/editor/articles/{article.number}/transition/", {"to": "validated"})
+    assert response.status_code == 403 and b"Only publishers may do this." in response.content
+    assert Article.objects.get().status == "wip"
+
+
+def test_submit_publish_send_back_with_a_comment_archive_and_restore(article, editor, publisher):
+    url = f"/en/editor/articles/{article.number}/transition/"
+    editor.post(url, {"to": "not_validated"})
+    assert article.number in editor.get("/en/editor/review/").content.decode()
+    publisher.post(url, {"to": "wip", "comment": "Add the error's cause."})
+    page = editor.get(f"/en/editor/articles/{article.number}/").content.decode()
+    assert "Add the error&#x27;s cause." in page and "not validated → work in progress" in page
+    publisher.post(url, {"to": "validated"})
+    assert Translation.objects.get(article=article).published_revision == 1
+    publisher.post(url, {"to": "archived"})
+    assert Article.objects.get().status == "archived"
+    publisher.post(url, {"to": "wip"})
+    assert Article.objects.get().status == "wip"
+    response = editor.post(url, {"to": "not_validated"}, follow=True)
+    assert "The article is now not validated." in response.content.decode()
+
+
+def test_a_transition_the_lifecycle_refuses_is_shown_as_a_message(article, publisher):
+    response = publisher.post(f"/en/editor/articles/{article.number}/transition/", {"to": "not_validated"},
+                              follow=True)
+    publisher.post(f"/en/editor/articles/{article.number}/transition/", {"to": "archived"})
+    response = publisher.post(f"/en/editor/articles/{article.number}/transition/", {"to": "not_validated"},
+                              follow=True)
+    assert "cannot move to" in response.content.decode()
+
+
+# -- history, diff, restore -------------------------------------------------------------------
+def test_history_lists_who_when_and_why_with_a_readable_diff_and_restore(article, editor, editor_user):
+    actions.save_translation(editor_user, article.number, "en", {"title": "Ledger export halts", "body": BODY},
+                             base_revision=1, message="clearer title")
+    base = f"/en/editor/articles/{article.number}/en/"
+    html = editor.get(base + "history/").content.decode()
+    assert "clearer title" in html and html.count("editor</td>") == 2
+    assert f'action="{base}restore/1/"' in html and f'action="{base}restore/2/"' not in html
+    diff = editor.get(base + "diff/?from=1&to=2").content.decode()
+    assert 'class="diff-side"' in diff and 'class="diff-inline"' in diff
+    assert "<del>stops</del>" in diff and "<ins>halts</ins>" in diff
+    response = editor.post(base + "restore/1/")
+    assert response.status_code == 302
+    restored = Revision.objects.get(translation__article=article, number=3)
+    assert (restored.title, restored.restored_from) == ("Ledger export stops", 1)
+
+
+def test_a_missing_revision_is_404_and_restore_is_post_only(article, editor):
+    base = f"/en/editor/articles/{article.number}/en/"
+    assert editor.get(base + "diff/?from=1&to=9").status_code == 404
+    assert editor.get(base + "restore/1/").status_code == 405
+
+
+# -- upload -----------------------------------------------------------------------------------
+def test_uploaded_and_pasted_files_are_imported_with_a_report_table(publisher, articles_dir):
+    editor = publisher
+    upkeep.bring_up_to_date()
+    good = (articles_dir / "en" / "KB-100.md").read_bytes()
+    files = [SimpleUploadedFile("KB-100.md", good), SimpleUploadedFile("broken.md", b"---\ntitle: [oops\n---\nx\n")]
+    pasted = "---\ntitle: Tableau vide\nlang: fr\narticle-number: KB-300\n---\nLe tableau reste vide.\n"
+    response = editor.post("/en/editor/upload/", {"files": files, "pasted": pasted})
+    html = response.content.decode()
+    rows = {o.path: o for o in response.context["report"].outcomes}
+    assert rows["KB-100.md"].status == "imported" and rows["broken.md"].status == "failed"
+    assert rows["pasted.md"].language == "fr" and rows["pasted.md"].number == "KB-300"
+    assert 'class="outcome-failed"' in html and "/tmp" not in html and "kb-upload-" not in html
+    assert Translation.objects.filter(article__number="KB-300", language="fr").exists()
+    again = editor.post("/en/editor/upload/", {"files": [SimpleUploadedFile("KB-100.md", good)]})
+    assert again.context["report"].outcomes[0].status == "unchanged"
+
+
+def test_an_empty_upload_is_a_form_error(publisher):
+    response = publisher.post("/en/editor/upload/", {"pasted": "  "})
+    assert "Choose at least one file or paste one." in response.content.decode()
+
+
+# -- lists ------------------------------------------------------------------------------------
+def test_lists_show_outdated_and_missing_translations_drafts_and_work_in_progress(
+        article, editor, editor_user, publisher_user, articles_dir):
+    import_paths([articles_dir])
+    actions.save_translation(editor_user, "KB-100", "fr", {"title": "Brouillon", "body": "Texte."},
+                             base_revision=Translation.objects.get(article__number="KB-100", language="fr").latest_revision)
+    html = editor.get("/en/editor/").content.decode()
+    assert article.number in html  # work in progress
+    assert "/en/editor/articles/KB-100/fr/diff/?from=1&amp;to=2" in html  # a draft of a published translation
+    gaps = editor.get("/en/editor/translations/de/").content.decode()
+    assert f"/en/editor/articles/{article.number}/de/edit/" in gaps and "/en/editor/articles/KB-100/de/edit/" in gaps
+    en = editor.get("/en/editor/").context["gaps"]
+    assert ("ja", 0, 3) in en
+
+
+def test_editor_pages_are_in_the_interface_language(article, editor):
+    html = editor.get(f"/fr/editor/articles/{article.number}/").content.decode()
+    assert '<html lang="fr">' in html and "Soumettre pour relecture" in html
+    assert "Traductions" in html
+
+
+# -- every string translated ------------------------------------------------------------------
+def editor_msgids():
+    """Every translatable string of the editor templates and modules (``{% translate %}``,
+    ``{% blocktranslate %}`` with ``{{ x }}`` as ``%(x)s``, and ``_("…")``)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    base = Path(settings.BASE_DIR)
+    found = set()
+    for template in [*(base / "templates" / "editor").glob("*.html"), base / "templates" / "registration" / "login.html"]:
+        text = template.read_text()
+        found.update(re.findall(r'{% translate "([^"]+)"', text))
+        found.update(re.sub(r"{{ (\w+) }}", r"%(\1)s", m)
+                     for m in re.findall(r"{% blocktranslate[^%]*%}(.*?){% endblocktranslate %}", text, re.S))
+    for module in (base / "articles" / "editor").glob("*.py"):
+        found.update(re.findall(r'\b_\("((?:[^"\\]|\\.)+)"\)', module.read_text()))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("language", ["fr", "de", "es", "ja", "ko", "zh_Hans"])
+def test_every_editor_string_is_translated(language, settings):
+    from babel.messages.pofile import read_po
+
+    with open(settings.BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po", "rb") as handle:
+        catalog = {message.id: message.string for message in read_po(handle) if message.id}
+    assert [msgid for msgid in editor_msgids() if not catalog.get(msgid)] == []
