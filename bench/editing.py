@@ -5,10 +5,13 @@ word), through the API in-process. Run: ``.venv/bin/python bench/editing.py [--r
 Targets (issue 10): preview p50/p95 of a 50 KB body ≤ 100 ms; save-then-searchable ≤ 300 ms.
 """
 import argparse
+import os
+from pathlib import Path
 import statistics
+import sys
 import time
 
-from _setup import CORPUS, django_with_scratch_database
+from _setup import CORPUS, ROOT, django_with_scratch_database
 
 
 def percentiles(samples):
@@ -19,8 +22,23 @@ def percentiles(samples):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=30)
-    rounds = parser.parse_args().rounds
-    django_with_scratch_database()
+    parser.add_argument("--reuse", type=Path, help="a folder holding kb.sqlite3 and index/ from an earlier "
+                        "run of this bench or a copy of var/ (skips the import; the bench edits it)")
+    options = parser.parse_args()
+    rounds = options.rounds
+    if options.reuse:
+        os.environ["KB_DATABASE_URL"] = f"sqlite:///{options.reuse / 'kb.sqlite3'}"
+        os.environ["KB_INDEX_DIR"] = str(options.reuse / "index")
+        os.environ["KB_MEDIA_ROOT"] = str(options.reuse / "media")
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
+        sys.path.insert(0, str(ROOT))
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", verbosity=0)
+    else:
+        django_with_scratch_database()
     from django.contrib.auth.models import User
     from rest_framework.test import APIClient
 
@@ -30,11 +48,13 @@ def main():
     from articles.search import upkeep
 
     started = time.perf_counter()
-    import_paths(CORPUS)
+    if not options.reuse:
+        import_paths(CORPUS)
     upkeep.bring_up_to_date()
     print(f"corpus imported and indexed in {time.perf_counter() - started:.0f} s "
           f"({Translation.objects.count()} translations)")
-    user = User.objects.create_user("bench-publisher", password="unused-password-1")
+    user = User.objects.filter(username="bench-publisher").first() or User.objects.create_user(
+        "bench-publisher", password="unused-password-1")
     user.groups.add(role_group("publisher"))
     client = APIClient()
     client.force_authenticate(user)
@@ -61,7 +81,7 @@ def main():
     samples = []
     for n, translation in enumerate(translations):
         number = translation.article.number
-        word = f"zqxbench{n}w"
+        word = f"zqxbench{time.time_ns() % 10**9}n{n}w"
         t = time.perf_counter()
         saved = client.put(f"/api/articles/{number}/translations/en/", {
             "title": f"{translation.title} {word}", "body": translation.body,
