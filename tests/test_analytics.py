@@ -3,6 +3,8 @@ never at a search's expense, clicks and ranks, the editors' figures and their JS
 "write an article for this", votes (one per reader, updated, rate-limited) and helpfulness."""
 from datetime import timedelta
 import re
+import time
+import uuid
 
 from django.contrib.auth.models import User
 from django.core.management import call_command
@@ -55,7 +57,7 @@ def logged(**extra):
     defaults = {"query": "q", "query_key": "q", "language": "en", "results": 1, "source": "api",
                 "searched_at": timezone.now()}
     defaults.update(extra)
-    defaults.setdefault("key", __import__("uuid").uuid4())
+    defaults.setdefault("key", uuid.uuid4())
     return SearchEvent.objects.create(**defaults)
 
 
@@ -116,6 +118,20 @@ def test_a_full_queue_drops_new_events_instead_of_growing(monkeypatch):
     monkeypatch.setattr(recorder_module, "MAX_PENDING", 3)
     keys = [recorder.record_search("q", "en", 1, "api") for _ in range(5)]
     assert all(keys) and recorder.pending() == 3 and recorder.dropped == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_background_thread_writes_the_queue_in_batches(settings):
+    settings.KB_ANALYTICS_BACKGROUND = True
+    try:
+        keys = [recorder.record_search(f"query {n}", "en", n, "api") for n in range(3)]
+        deadline = time.monotonic() + 10
+        while SearchEvent.objects.count() < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert sorted(SearchEvent.objects.values_list("key", flat=True)) == sorted(uuid.UUID(k) for k in keys)
+    finally:
+        recorder.stop()
+    assert recorder.pending() == 0
 
 
 # Clicks --------------------------------------------------------------------------------------

@@ -48,6 +48,8 @@ class Recorder:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._thread_pid = None
+        self._thread = None
+        self._stopping = False
         self.dropped = 0
 
     def record_search(self, query, language, results, source):
@@ -73,6 +75,8 @@ class Recorder:
                     logger.warning("search analytics: queue full, %d events dropped so far", self.dropped)
                 return
             self._pending.append(event)
+            if len(self._pending) >= BATCH_SIZE:
+                self._wake.set()  # a burst: write now rather than at the next tick
         if getattr(settings, "KB_ANALYTICS_BACKGROUND", True) and self._thread_pid != os.getpid():
             self._start_thread()
 
@@ -80,13 +84,14 @@ class Recorder:
         with self._lock:
             if self._thread_pid == os.getpid():
                 return
-            self._thread_pid = os.getpid()
-        threading.Thread(target=self._run, name="kb-analytics", daemon=True).start()
+            self._thread_pid, self._stopping = os.getpid(), False
+            self._thread = threading.Thread(target=self._run, name="kb-analytics", daemon=True)
+        self._thread.start()
 
     def _run(self):
-        from django.db import close_old_connections
+        from django.db import close_old_connections, connection
 
-        while True:
+        while not self._stopping:
             self._wake.wait(FLUSH_SECONDS)
             self._wake.clear()
             try:
@@ -94,6 +99,19 @@ class Recorder:
                 self.flush()
             except Exception:
                 logger.exception("search analytics: flush failed")
+        connection.close()
+
+    def stop(self, timeout=5.0):
+        """Ends this process's thread after a last flush (a clean shutdown, tests); the next
+        event starts a new one."""
+        thread = self._thread
+        if thread is None or self._thread_pid != os.getpid():
+            return
+        self._stopping = True
+        self._wake.set()
+        thread.join(timeout)
+        with self._lock:
+            self._thread_pid = self._thread = None
 
     def _take(self):
         with self._lock:
@@ -161,4 +179,4 @@ def record_results(query, language, found, page, source):
     return recorder.record_search(query, language, getattr(found, "total", 0), source)
 
 
-atexit.register(lambda: recorder.flush() if recorder.pending() and recorder._thread_pid else None)
+atexit.register(recorder.stop)
