@@ -174,7 +174,8 @@ def test_a_click_that_arrives_before_its_search_is_written_is_applied_later():
 
 @pytest.mark.parametrize("target", [
     "https://evil.example/en/articles/CMP-1/", "//evil.example/en/articles/CMP-1/", "/\\evil.example/",
-    "javascript:alert(1)", "/admin/", "/en/search?q=x", "/en/no-such-page/", "",
+    "javascript:alert(1)", "/en/articles/CMP-1/\r\nSet-Cookie: a=b", "/admin/", "/en/search?q=x",
+    "/en/no-such-page/", "",
 ])
 def test_the_click_redirect_refuses_anything_but_an_article_of_this_site(client, target):
     key = recorder.record_search("ledger", "en", 3, "page")
@@ -193,8 +194,10 @@ def searches():
                                    ("xqz-1 ", 0, None), ("heatmap", 1, 2)]:
         logged(query=query, query_key=recorder_module.normalize_query(query), language="fr", results=results,
                opened_rank=opened, opened_article="CMP-1" if opened else "", searched_at=now - timedelta(days=1))
-    logged(query="vieille-requete", query_key="vieille-requete", language="fr", results=0, searched_at=now - timedelta(days=10))
-    logged(query="kein-ergebnis", query_key="kein-ergebnis", language="de", results=0, searched_at=now - timedelta(days=1))
+    logged(query="vieille-requete", query_key="vieille-requete", language="fr", results=0,
+           searched_at=now - timedelta(days=10))
+    logged(query="kein-ergebnis", query_key="kein-ergebnis", language="de", results=0,
+           searched_at=now - timedelta(days=1))
 
 
 def test_the_json_figures_group_queries_case_and_space_insensitively(searches):

@@ -31,7 +31,7 @@ READER_COOKIE_AGE = 365 * 24 * 3600
 def _article_path(to, request):
     """The path of ``to`` when it is an article page of this site, else None (no open redirect:
     ``https://evil.example/``, ``//evil.example/``, ``/admin/`` are all refused)."""
-    if not to or not to.startswith("/") or to.startswith("//") or "\\" in to:
+    if not to or not to.startswith("/") or to.startswith("//") or "\\" in to or any(c.isspace() for c in to):
         return None
     if not url_has_allowed_host_and_scheme(to, allowed_hosts={request.get_host()}):
         return None
