@@ -4,6 +4,7 @@ from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView
 
 from . import views
+from .analytics import api as analytics_api, views as analytics
 from .api import articles as articles_api, search as api
 from .sitemaps import sitemaps
 
@@ -53,4 +54,10 @@ urlpatterns = [
     path("<lang:lang>/search", views.search_page, name="search"),
     path("<lang:lang>/codes/", views.code_list, name="codes"),
     path("<lang:lang>/codes/<str:code>/", views.code_page, name="code"),
+    path("api/analytics/searches/", analytics_api.search_figures, name="api-analytics-searches"),
+    path("<lang:lang>/search/open", analytics.open_result, name="search-open"),
+    path("<lang:lang>/articles/<str:number>/feedback", analytics.vote, name="feedback"),
+    path("<lang:lang>/analytics/searches/", analytics.search_dashboard, name="analytics-searches"),
+    path("<lang:lang>/analytics/searches/write", analytics.write_article, name="analytics-write"),
+    path("<lang:lang>/analytics/feedback/", analytics.feedback_dashboard, name="analytics-feedback"),
 ]

@@ -100,6 +100,7 @@ def search_page(request, lang):
     shows the correction's results. Template ``articles/search.html``; context ``query``,
     ``found`` (``SearchResults``), ``corrected``, ``page``, ``pager``, ``product``, ``language``,
     ``facets``."""
+    from .analytics.recorder import record_results
     from .search.backend import IndexUnavailable
     from .search.service import search
 
@@ -125,7 +126,7 @@ def search_page(request, lang):
         "query": query, "found": found, "corrected": corrected, "page": page,
         "pager": pager_window(page, pages_count), "product": product, "language": in_language,
         "facets": listings.search_facets(found, request.user) if found else None,
-        "unavailable": unavailable,
+        "unavailable": unavailable, "search_id": record_results(query, lang, found, page, "page"),
     }, status=503 if unavailable else 200)
     if unavailable:
         response["Retry-After"] = "2"

@@ -14,6 +14,7 @@
     KB_AXES_FAILURE_LIMIT   failed sign-ins per username and IP before a lock (default 5)
     KB_AXES_COOLOFF_MINUTES how long the lock lasts (default 15)
     KB_DB_CONNECT_TIMEOUT   seconds to wait for PostgreSQL before answering 503 (default 3)
+    KB_ANALYTICS_RETENTION_DAYS  days logged searches are kept by ``prune_analytics`` (default 90)
 """
 from datetime import timedelta
 from pathlib import Path
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "articles",
     "articles.search",
+    "articles.analytics",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +177,11 @@ KB_INDEX_DIR = Path(os.environ.get("KB_INDEX_DIR") or VAR_DIR / "index")
 KB_JOURNAL_RETENTION_DAYS = float(os.environ.get("KB_JOURNAL_RETENTION_DAYS") or 7)
 # Seconds one imported file may take to render before it fails (the run goes on).
 KB_RENDER_TIMEOUT = float(os.environ.get("KB_RENDER_TIMEOUT") or 5)
+
+# Search analytics (articles/analytics): how long searches are kept, and whether each process
+# writes its queue of searches from a background thread (tests turn it off and flush by hand).
+KB_ANALYTICS_RETENTION_DAYS = int(os.environ.get("KB_ANALYTICS_RETENTION_DAYS") or 90)
+KB_ANALYTICS_BACKGROUND = True
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -100,6 +100,7 @@ def _positive_int(request, name, default, maximum):
 @permission_classes([AllowAny])
 def search(request):
     """``GET /api/search?q=&lang=&limit=&product=&page=`` — the contract in ../shared/eval/README.md."""
+    from ..analytics.recorder import record_results
     from ..search.backend import IndexUnavailable
     from ..search.service import search as run_search
 
@@ -125,6 +126,7 @@ def search(request):
                                   status=503)
         response["Retry-After"] = "2"
         return response
+    record_results(text, language, found, page, "api")
     return JsonResponse({
         "query": text, "language": languages.bcp47(language), "total": found.total, "page": page,
         "codes": found.codes, "did_you_mean": found.suggestion,

@@ -1,0 +1,30 @@
+"""``GET /api/analytics/searches/?days=7&lang=fr`` — the editors' search figures as JSON, for staff."""
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import IsAdminUser
+
+from .. import languages
+from ..api.errors import error_response
+from . import reports
+
+
+@extend_schema(parameters=[OpenApiParameter("days", int), OpenApiParameter("lang", str)], responses={200: dict},
+               description="Staff only: searches, click_rate, top, no_results, no_clicks (queries grouped "
+                           "case- and space-insensitively).")
+@api_view(["GET"])
+@permission_classes([IsAdminUser])
+def search_figures(request):
+    """``{"days", "language", "searches", "click_rate", "top": [{"query", "count"}], "no_results": […],
+    "no_clicks": […]}``; ``lang`` absent means every language. 401/403 for anyone but staff."""
+    raw_days = request.GET.get("days") or str(reports.DEFAULT_DAYS)
+    if not raw_days.isdigit() or not 1 <= int(raw_days) <= reports.MAX_DAYS:
+        return error_response("invalid_parameter", _("Parameter 'days' must be a whole number from 1 to %(max)d.")
+                              % {"max": reports.MAX_DAYS})
+    language = None
+    if request.GET.get("lang"):
+        language = languages.normalize_language(request.GET["lang"])
+        if language is None:
+            return error_response("unknown_language", _("Parameter 'lang' names no language served here."))
+    return JsonResponse(reports.search_report(int(raw_days), language).as_dict())

@@ -1,0 +1,182 @@
+"""Logging searches and clicks off the request path.
+
+    record_search(query, language, results, source) -> search key (32 hex digits) or None
+    record_click(key, rank, article_number)         -> None
+    flush()                                         -> number of events written
+
+Why a bounded in-process queue rather than an INSERT per search: a request only appends a tuple
+to a deque (a few microseconds, no I/O, no lock wait), so a slow or unreachable database can
+neither slow nor fail a search — with PostgreSQL down an INSERT would wait up to
+``KB_DB_CONNECT_TIMEOUT`` seconds first. Each process (every gunicorn worker) has its own
+queue and a daemon thread, started on first use and again after a fork, that writes the queue
+in batches every ``FLUSH_SECONDS``; workers share nothing but the database. When the database is
+away, a failed batch is put back and retried; past ``MAX_PENDING`` events new ones are dropped
+and counted (logged every ``DROP_LOG_EVERY``). The cost: what a worker held when it was killed
+is lost — acceptable for statistics, never for articles.
+
+With ``settings.KB_ANALYTICS_BACKGROUND`` off (the tests) no thread runs and events wait for
+``flush()``. Nothing identifying a reader is recorded: no user, address, session or cookie.
+"""
+import atexit
+from collections import deque
+import logging
+import os
+import threading
+import uuid
+
+from django.conf import settings
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+MAX_PENDING = 10_000
+BATCH_SIZE = 500
+FLUSH_SECONDS = 1.0
+DROP_LOG_EVERY = 1000
+CLICK_ATTEMPTS = 3  # a click may reach its worker's queue before its search left another's
+QUERY_CHARS = 500
+
+
+def normalize_query(text):
+    """The grouping key: casefolded, runs of whitespace collapsed (" Ledger  EXPORT" → "ledger export")."""
+    return " ".join(text.split()).casefold()[:QUERY_CHARS]
+
+
+class Recorder:
+    def __init__(self):
+        self._pending = deque()
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread_pid = None
+        self._thread = None
+        self._stopping = False
+        self.dropped = 0
+
+    def record_search(self, query, language, results, source):
+        try:
+            key = uuid.uuid4()
+            self._add(("search", key, query.strip()[:QUERY_CHARS], language, results, source, timezone.now()))
+            return key.hex
+        except Exception:  # never let statistics fail a search
+            logger.exception("search analytics: could not record a search")
+            return None
+
+    def record_click(self, key, rank, article_number):
+        try:
+            self._add(("click", uuid.UUID(hex=key), rank, article_number[:100], timezone.now(), 0))
+        except Exception:
+            logger.exception("search analytics: could not record a click")
+
+    def _add(self, event):
+        with self._lock:
+            if len(self._pending) >= MAX_PENDING:
+                self.dropped += 1
+                if self.dropped % DROP_LOG_EVERY == 1:
+                    logger.warning("search analytics: queue full, %d events dropped so far", self.dropped)
+                return
+            self._pending.append(event)
+            if len(self._pending) >= BATCH_SIZE:
+                self._wake.set()  # a burst: write now rather than at the next tick
+        if getattr(settings, "KB_ANALYTICS_BACKGROUND", True) and self._thread_pid != os.getpid():
+            self._start_thread()
+
+    def _start_thread(self):
+        with self._lock:
+            if self._thread_pid == os.getpid():
+                return
+            self._thread_pid, self._stopping = os.getpid(), False
+            self._thread = threading.Thread(target=self._run, name="kb-analytics", daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        from django.db import close_old_connections, connection
+
+        while not self._stopping:
+            self._wake.wait(FLUSH_SECONDS)
+            self._wake.clear()
+            try:
+                close_old_connections()  # honours CONN_MAX_AGE and health checks, as a request would
+                self.flush()
+            except Exception:
+                logger.exception("search analytics: flush failed")
+        connection.close()
+
+    def stop(self, timeout=5.0):
+        """Ends this process's thread after a last flush (a clean shutdown, tests); the next
+        event starts a new one."""
+        thread = self._thread
+        if thread is None or self._thread_pid != os.getpid():
+            return
+        self._stopping = True
+        self._wake.set()
+        thread.join(timeout)
+        with self._lock:
+            self._thread_pid = self._thread = None
+
+    def _take(self):
+        with self._lock:
+            return [self._pending.popleft() for _ in range(min(BATCH_SIZE, len(self._pending)))]
+
+    def _put_back(self, events):
+        with self._lock:
+            room = MAX_PENDING - len(self._pending)
+            self.dropped += max(0, len(events) - room)
+            self._pending.extendleft(reversed(events[:max(0, room)]))
+
+    def flush(self):
+        """Writes what is pending (searches before the clicks on them); returns how many events
+        were written. On a database error the batch is put back and the error logged."""
+        written, retry = 0, []
+        while batch := self._take():
+            try:
+                retry += _write(batch)
+            except Exception:
+                logger.warning("search analytics: database unavailable, %d events kept for later",
+                               len(batch), exc_info=True)
+                self._put_back(batch)
+                break
+            written += len(batch)
+        if retry:  # for the next flush, when the other worker has written their searches
+            self._put_back(retry)
+        return written - len(retry)
+
+    def discard(self):
+        with self._lock:
+            self._pending.clear()
+            self.dropped = 0
+
+    def pending(self):
+        return len(self._pending)
+
+
+def _write(batch):
+    """Inserts the batch's searches, then applies its clicks; returns the clicks to try again."""
+    from .models import SearchEvent
+
+    searches = [SearchEvent(key=key, query=query, query_key=normalize_query(query), language=language,
+                            results=results, source=source, searched_at=at)
+                for kind, key, query, language, results, source, at in (e for e in batch if e[0] == "search")]
+    SearchEvent.objects.bulk_create(searches)
+    retry = []
+    for kind, key, rank, number, at, attempts in (e for e in batch if e[0] == "click"):
+        updated = SearchEvent.objects.filter(key=key, opened_rank__isnull=True).update(
+            opened_rank=rank, opened_article=number, opened_at=at)
+        if not updated and attempts + 1 < CLICK_ATTEMPTS and not SearchEvent.objects.filter(key=key).exists():
+            retry.append((kind, key, rank, number, at, attempts + 1))
+    return retry
+
+
+recorder = Recorder()
+record_search = recorder.record_search
+record_click = recorder.record_click
+flush = recorder.flush
+
+
+def record_results(query, language, found, page, source):
+    """The hook views call: logs the first page of a search that ran, returns its key or None."""
+    if not query or found is None or page != 1:
+        return None
+    return recorder.record_search(query, language, getattr(found, "total", 0), source)
+
+
+atexit.register(recorder.stop)

@@ -1,0 +1,156 @@
+"""Pages: the click redirect of search results, the editors' search and feedback pages,
+"write an article for this", and the readers' vote. Thin: validate, call a service, render."""
+import re
+import secrets
+from urllib.parse import urlsplit
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import languages
+from ..editing.errors import EditingError
+from ..editing.permissions import can_edit
+from ..models import Translation
+from ..views import with_language
+from . import feedback, reports
+from .recorder import record_click
+
+SEARCH_KEY_RE = re.compile(r"^[0-9a-f]{32}$")
+READER_ID_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+PERIODS = (1, 7, 30, 90, 365)
+TITLE_CHARS = 200
+READER_COOKIE_AGE = 365 * 24 * 3600
+
+
+def _article_path(to, request):
+    """The path of ``to`` when it is an article page of this site, else None (no open redirect:
+    ``https://evil.example/``, ``//evil.example/``, ``/admin/`` are all refused)."""
+    if not to or not to.startswith("/") or to.startswith("//") or "\\" in to or any(c.isspace() for c in to):
+        return None
+    if not url_has_allowed_host_and_scheme(to, allowed_hosts={request.get_host()}):
+        return None
+    path = urlsplit(to).path
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return path if match.view_name == "articles:article" else None
+
+
+@csrf_exempt  # a beacon (navigator.sendBeacon) carries no token; it can only mark a search it knows the key of
+@require_http_methods(["GET", "POST"])
+@with_language
+def open_result(request, lang):
+    """``?s=<search key>&r=<rank>&to=<article path>``: records the click on the logged search.
+    GET redirects to the article (for integrations and links); POST is the search page's beacon
+    (``static/kb/analytics.js``) and answers 204. 400 when ``to`` is not an article of this site."""
+    path = _article_path(request.GET.get("to", ""), request)
+    if path is None:
+        return render(request, "analytics/message.html", {"message": _("This link does not lead to an article.")},
+                      status=400)
+    key, rank = request.GET.get("s", ""), request.GET.get("r", "")
+    if SEARCH_KEY_RE.match(key) and rank.isdigit() and 1 <= int(rank) <= 10_000:
+        record_click(key, int(rank), resolve(path).kwargs["number"])
+    return HttpResponse(status=204) if request.method == "POST" else redirect(path)
+
+
+def _forbidden(request):
+    return render(request, "analytics/message.html",
+                  {"message": _("This page is for editors: sign in with an editor or publisher account.")}, status=403)
+
+
+def _filters(request):
+    """``days`` (1 to MAX_DAYS, default DEFAULT_DAYS) and ``language`` (a served code or None)."""
+    raw = request.GET.get("days", "")
+    days = int(raw) if raw.isdigit() and 1 <= int(raw) <= reports.MAX_DAYS else reports.DEFAULT_DAYS
+    return days, languages.normalize_language(request.GET.get("language") or "")
+
+
+@require_GET
+@with_language
+def search_dashboard(request, lang):
+    """Editors: top queries, queries without results or clicks, click rate. Template
+    ``analytics/searches.html``; context ``report`` (``reports.SearchReport``), ``days``,
+    ``language``, ``periods``, ``write_language``."""
+    if not can_edit(request.user):
+        return _forbidden(request)
+    days, language = _filters(request)
+    return render(request, "analytics/searches.html", {
+        "report": reports.search_report(days, language), "days": days, "language": language,
+        "periods": sorted(set(PERIODS) | {days}), "write_language": language or lang})
+
+
+@require_POST
+@with_language
+def write_article(request, lang):
+    """"Write an article for this": a new work-in-progress article titled with the query, in
+    ``language``, with a placeholder body; redirects to its page."""
+    if not can_edit(request.user):
+        return _forbidden(request)
+    query = " ".join(request.POST.get("query", "").split())[:TITLE_CHARS]
+    language = languages.normalize_language(request.POST.get("language") or "") or lang
+    if not query:
+        return render(request, "analytics/message.html", {"message": _("There is no query to write about.")},
+                      status=400)
+    with translation.override(language):
+        body = _("Readers searched for “%(query)s” and found no answer. Describe the symptoms, the cause "
+                 "and the resolution.") % {"query": query}
+    try:
+        from ..editing.actions import create_article
+
+        article = create_article(request.user, translation={"language": language, "title": query, "body": body},
+                                 message=_("Written for a search: %(query)s") % {"query": query})
+    except EditingError as error:
+        return render(request, "analytics/message.html", {"message": error.message}, status=error.status)
+    return redirect("articles:article", lang=language, number=article.number)
+
+
+@require_GET
+@with_language
+def feedback_dashboard(request, lang):
+    """Editors: helpfulness per article and language, the low-rated ones, recent comments.
+    Template ``analytics/feedback.html``; context ``rows``, ``low_rated``, ``comments``, ``language``."""
+    if not can_edit(request.user):
+        return _forbidden(request)
+    _days, language = _filters(request)
+    rows = feedback.helpfulness(language)
+    return render(request, "analytics/feedback.html", {
+        "rows": rows, "low_rated": feedback.low_rated(rows), "language": language,
+        "comments": feedback.recent_comments(language), "min_votes": feedback.LOW_RATED_MIN_VOTES})
+
+
+@require_POST
+@with_language
+def vote(request, lang, number):
+    """A reader's "Did this solve your problem?" (``helpful`` yes/no, ``comment``, ``language``
+    of the translation read). One vote per reader (anonymous cookie), a new one replaces it;
+    429 past ``feedback.VOTES_PER_MINUTE`` from one client. Redirects back with a thank-you."""
+    language = languages.normalize_language(request.POST.get("language") or "") or lang
+    shown = (Translation.objects.visible_to(request.user).select_related("article")
+             .filter(article__number__iexact=number, language=language).first())
+    if shown is None:
+        raise Http404(f"no article {number!r} in {language}")
+    helpful = request.POST.get("helpful")
+    if helpful not in ("yes", "no"):
+        return render(request, "analytics/message.html", {"message": _("Choose yes or no.")}, status=400)
+    if not feedback.allow_vote(request.META.get("REMOTE_ADDR", "")):
+        response = render(request, "analytics/message.html",
+                          {"message": _("Too many answers from here: please try again in a minute.")}, status=429)
+        response["Retry-After"] = "60"
+        return response
+    reader_id = request.COOKIES.get(feedback.READER_COOKIE, "")
+    if not READER_ID_RE.match(reader_id):
+        reader_id = secrets.token_urlsafe(24)
+    feedback.vote(shown.article, language, feedback.reader_hash(reader_id), helpful == "yes",
+                  request.POST.get("comment", ""))
+    target = reverse("articles:article", kwargs={"lang": lang, "number": shown.article.number})
+    response = redirect(f"{target}?feedback=thanks#feedback")
+    response.set_cookie(feedback.READER_COOKIE, reader_id, max_age=READER_COOKIE_AGE, httponly=True,
+                        samesite="Lax", secure=request.is_secure())
+    return response
