@@ -256,7 +256,7 @@ def test_write_an_article_for_this_creates_a_work_in_progress_article_with_the_q
     client.force_login(user_with("editor"))
     response = client.post("/en/analytics/searches/write", {"query": " erreur   LDG-404 ", "language": "fr"})
     article = Article.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/fr/articles/{article.number}/"
+    assert response.status_code == 302 and response["Location"] == f"/en/editor/articles/{article.number}/fr/edit/"
     translation = article.translations.get()
     assert article.status == "wip" and translation.language == "fr" and translation.title == "erreur LDG-404"
     assert "erreur LDG-404" in translation.body and "Décrivez" in translation.body

@@ -90,7 +90,7 @@ def search_dashboard(request, lang):
 @with_language
 def write_article(request, lang):
     """"Write an article for this": a new work-in-progress article titled with the query, in
-    ``language``, with a placeholder body; redirects to its page."""
+    ``language``, with a placeholder body; opens it in the editor."""
     if not can_edit(request.user):
         return _forbidden(request)
     query = " ".join(request.POST.get("query", "").split())[:TITLE_CHARS]
@@ -108,7 +108,8 @@ def write_article(request, lang):
                                  message=_("Written for a search: %(query)s") % {"query": query})
     except EditingError as error:
         return render(request, "analytics/message.html", {"message": error.message}, status=error.status)
-    return redirect("articles:article", lang=language, number=article.number)
+    # Straight into the editor, where the placeholder is replaced by the article.
+    return redirect("editor:edit", lang=lang, number=article.number, language=language)
 
 
 @require_GET
