@@ -57,6 +57,33 @@ def test_summaries_say_what_the_stored_fields_say(imported):
         assert summaries.translation("no-such-article", "en") == (None, False)
 
 
+def test_summaries_kept_per_segment_follow_commits_and_deletions(imported):
+    from articles.models import Article, Translation
+    from articles.search import journal
+
+    backend = get_backend()
+    backend.rebuild()
+    cache = {}
+    with backend.searcher() as searcher:
+        Summaries(searcher.reader(), cache)
+    big = set(cache)
+    # A change re-indexes one translation (deleted from the big segment, added in a new one)
+    # and hides another: the big segment's arrays are reused, its deletions applied.
+    hidden = Translation.objects.get(article__number="KB-100", language="fr")
+    Article.objects.filter(pk=hidden.article_id).update(audience="internal")
+    journal.record(Translation.objects.filter(article_id=hidden.article_id).values_list("pk", flat=True), "visibility")
+    backend.apply_pending()
+    with backend.searcher() as searcher:
+        reader = searcher.reader()
+        summaries = Summaries(reader, cache)
+        assert big <= set(cache)  # reused, not read again
+        stored = {docnum: fields for docnum, fields in reader.iter_docs()}
+        for docnum, fields in stored.items():
+            assert summaries.translation(fields[ARTICLE], fields[LANG]) == (docnum, fields[PUBLIC] == "1")
+        assert sorted(summaries.private.tolist()) == sorted(d for d, f in stored.items() if f[PUBLIC] != "1")
+        assert summaries.translation("KB-100", "fr")[1] is False
+
+
 def test_a_view_file_reads_as_a_bytes_file_does():
     data = b"first line\nsecond\n" + pickle.dumps({"ids": [1, 2, 3], "blob": b"x" * 5000}, 2) + b"tail"
     ours, theirs = ViewFile(memoryview(data)), io.BytesIO(data)

@@ -378,7 +378,7 @@ class WhooshBackend:
         local = self._local
         current = getattr(local, "searcher", None)
         local.searcher = local.index = None
-        local.summaries_for = local.summaries = None
+        local.summaries_for = local.summaries = local.summary_parts = None
         if current is not None:
             try:
                 current.close()
@@ -391,7 +391,9 @@ class WhooshBackend:
         scoring looks up field lengths in lists."""
         local = self._local
         if getattr(local, "summaries_for", None) is not searcher:
-            local.summaries, local.summaries_for = Summaries(searcher.reader()), searcher
+            if getattr(local, "summary_parts", None) is None:
+                local.summary_parts = {}  # per segment, kept across refreshes (summaries.Summaries)
+            local.summaries, local.summaries_for = Summaries(searcher.reader(), local.summary_parts), searcher
         return local.summaries
 
     def _close(self):

@@ -27,19 +27,59 @@ NONE = -1
 
 
 class Summaries:
-    def __init__(self, reader):
+    def __init__(self, reader, cache=None):
+        """``cache``: a dict kept across searchers (one per thread) where each segment's arrays
+        are kept by segment id. A refresh after a commit then reads only the new, small
+        segments; the large ones are reused, their deletions applied here."""
         self.lengths = FieldLengths()
-        count = reader.doc_count_all()
+        cache = {} if cache is None else cache
+        parts = []
+        for leaf, offset in _leaves(reader):
+            segment = leaf.segment() if hasattr(leaf, "segment") else None
+            key = segment.segment_id() if segment is not None else None
+            part = cache.get(key) if key is not None else None
+            if part is None:
+                part = _Segment(leaf)
+                if key is not None:
+                    cache[key] = part
+            parts.append((part, offset, leaf))
+        live = {key for key in (p.key for p, _, _ in parts)}
+        for key in list(cache):
+            if key not in live:
+                del cache[key]  # segments merged away
+        self._combine(parts, reader.doc_count_all())
+
+    def _combine(self, parts, count):
         # Lexicons come sorted (UTF-8 bytes sort as code points): an article's number is its
         # index in ``articles``, found by bisection.
-        self.articles, self._article_of = _numbered(reader, ARTICLE, count, np.int32)
-        self.languages, self._language_of = _numbered(reader, LANG, count, np.int8)
+        self.articles = sorted(set().union(*(p.articles for p, _, _ in parts)))
+        self.languages = sorted(set().union(*(p.languages for p, _, _ in parts)))
+        self._article_of = np.full(count, NONE, dtype=np.int32)
+        self._language_of = np.full(count, NONE, dtype=np.int8)
+        self._products_of = np.zeros(count, dtype=np.int32)
         public = np.zeros(count, dtype=bool)
-        public[_docnums(reader, PUBLIC, "1")] = True
-        present = self._article_of != NONE  # a deleted document has no postings
+        sets, numbers = [()], {(): 0}
+        article_index = {name: i for i, name in enumerate(self.articles)}
+        language_index = {name: i for i, name in enumerate(self.languages)}
+        for part, offset, leaf in parts:
+            end = offset + part.count
+            self._article_of[offset:end] = _remap(part.article_of, [article_index[a] for a in part.articles])
+            self._language_of[offset:end] = _remap(part.language_of, [language_index[x] for x in part.languages])
+            set_map = []
+            for found in part.product_sets:
+                if found not in numbers:
+                    numbers[found] = len(sets)
+                    sets.append(found)
+                set_map.append(numbers[found])
+            self._products_of[offset:end] = np.asarray(set_map, dtype=np.int32)[part.products_of]
+            public[offset:end] = part.public
+            if leaf.has_deletions():  # deleted since the segment was read: gone here too
+                deleted = np.fromiter(leaf.segment().deleted_docs(), dtype=np.int64) + offset
+                self._article_of[deleted] = NONE
+        self._product_sets = sets
+        present = self._article_of != NONE  # a deleted document has no article here
         self.private = np.flatnonzero(present & ~public)
-        self._public = public
-        self._product_sets, self._products_of = _product_sets(reader, count)
+        self._public = public & present
         # The documents of each article, next to each other: ``_by_article[_starts[a]:_starts[a + 1]]``.
         self._by_article = np.argsort(self._article_of, kind="stable").astype(np.int32)
         self._starts = np.searchsorted(self._article_of[self._by_article], np.arange(len(self.articles) + 1))
@@ -62,6 +102,30 @@ class Summaries:
             if self._language_of[docnum] == wanted:
                 return docnum, bool(self._public[docnum])
         return None, False
+
+
+class _Segment:
+    """One segment's arrays, local document numbers, its own vocabularies (sorted)."""
+
+    def __init__(self, leaf):
+        self.key = leaf.segment().segment_id() if hasattr(leaf, "segment") and leaf.segment() else None
+        self.count = leaf.doc_count_all()
+        self.articles, self.article_of = _numbered(leaf, ARTICLE, self.count, np.int32)
+        self.languages, self.language_of = _numbered(leaf, LANG, self.count, np.int32)
+        self.public = np.zeros(self.count, dtype=bool)
+        self.public[_docnums(leaf, PUBLIC, "1")] = True
+        self.product_sets, self.products_of = _product_sets(leaf, self.count)
+
+
+def _leaves(reader):
+    leaves = list(reader.leaf_readers()) if hasattr(reader, "leaf_readers") else []
+    return leaves or [(reader, 0)]
+
+
+def _remap(local, mapping):
+    """Local numbers (``NONE`` kept) → global ones."""
+    table = np.asarray(mapping + [NONE], dtype=np.int64)  # index -1 (NONE) maps to NONE
+    return table[local]
 
 
 def _postings(reader, field, text):
