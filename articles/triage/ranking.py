@@ -1,0 +1,167 @@
+"""Log triage: the articles that explain a pasted log, best first, one per article in the reader's
+language, each with the lines of the paste it explains.
+
+``triage(text, language, user=None, limit=10)`` returns a ``Triage``::
+
+    paste     the ``extraction.Paste`` (its lines, signals, products, versions)
+    codes     display forms of the signals found (codes, exceptions, HTTP error statuses)
+    results   [TriageResult(article_number, language, title, score, lines, codes)]
+
+An article's score, in this order of weight:
+
+1. every signal of the paste it cites adds ``log(N / df)`` (N documents, df those citing the
+   rarest of the signal's keys that the article cites: a rare code weighs more than a common
+   one), times ``1 + DEPTH_STEP * depth`` (the deepest ``Caused by`` more than its wrapper);
+2. a sum of n signals is multiplied by ``1 + CO_OCCURRENCE * (n - 1)``: codes that appear
+   together in one article weigh more together than in two;
+3. the rarest words of the lines that are not routine (``extraction``: INFO, 2xx access lines),
+   searched as ``search.query`` searches a query's words (in the reader's language and in
+   English, where logs are quoted), add up to ``TEXT_WEIGHT`` (the best text match gets it
+   all): it decides between articles citing the same codes and ranks alone without codes;
+4. an article of a product named in the paste gets ``PRODUCT_BONUS`` on top.
+
+Readers see public articles only (the search service's ``exclude``); staff see everything.
+"""
+from dataclasses import dataclass, field
+import math
+from weakref import WeakKeyDictionary
+
+from whoosh import query as Q
+
+from ..search import get_backend
+from ..search.analysis import analyze
+from ..search.query import _rare_terms
+from ..search.schema import CODES, text_field
+from ..search.scoring import top_documents
+from ..search.service import _result
+from .extraction import read_paste
+
+DEPTH_STEP = 0.5
+CO_OCCURRENCE = 0.5
+TEXT_WEIGHT = 1.5
+PRODUCT_BONUS = 1.1
+TEXT_CANDIDATES = 50  # documents read from the text search
+MAX_TEXT_LINES = 400  # distinct lines whose words are considered (those with signals first)
+MAX_TEXT_CHARS = 400  # of each line
+
+
+@dataclass
+class TriageResult:
+    article_number: str
+    language: str
+    title: str
+    score: float
+    lines: list  # 1-based line numbers of the paste
+    codes: list  # display forms of the paste's signals the article cites
+
+
+@dataclass
+class Triage:
+    paste: object
+    codes: list
+    results: list = field(default_factory=list)
+
+
+def triage(text, language, user=None, limit=10):
+    """See the module docstring. Raises ``backend.IndexUnavailable`` like a search."""
+    backend = get_backend()
+    staff = bool(getattr(user, "is_staff", False))
+    backend.catch_up_cheaply()
+
+    def run(searcher):
+        summaries = backend.summaries(searcher)
+        paste = read_paste(text, _product_names(summaries))
+        hidden = set() if staff else summaries.private
+        articles = {}
+        _score_signals(searcher, paste, summaries, hidden, articles)
+        _score_text(searcher, paste, language, summaries, hidden, articles)
+        wanted = set(paste.products)
+        for entry in articles.values():
+            entry["score"] = _article_score(entry) * (PRODUCT_BONUS if wanted & entry["products"] else 1.0)
+        ordered = sorted(articles.values(), key=lambda e: (-e["score"], e["article"]))[:limit]
+        results = []
+        for entry in ordered:
+            shown = _result(entry, language, searcher, summaries, staff)
+            lines = paste.line_numbers(entry["lines"])
+            codes = [paste.signals[i].display for i in sorted(entry["signals"])]
+            results.append(TriageResult(shown.article_number, shown.language, shown.title,
+                                        round(entry["score"], 3), lines, codes))
+        return Triage(paste, [s.display for s in paste.signals], results)
+
+    return backend.search_with(run)
+
+
+def _entry(articles, summaries, docnum):
+    article, lang, products = summaries.by_doc[docnum]
+    entry = articles.get(article)
+    if entry is None:
+        entry = articles[article] = {"article": article, "score": 0.0, "hits": [], "products": set(),
+                                     "signals": {}, "text": 0.0, "lines": set()}
+    if (lang, docnum) not in entry["hits"]:
+        entry["hits"].append((lang, docnum))
+    entry["products"].update(products)
+    return entry
+
+
+def _score_signals(searcher, paste, summaries, hidden, articles):
+    total = max(1, searcher.doc_count())
+    for index, signal in enumerate(paste.signals):
+        factor = 1 + DEPTH_STEP * signal.depth
+        for key in signal.keys:
+            docs = [d for d in searcher.docs_for_query(Q.Term(CODES, key))]
+            if not docs:
+                continue
+            weight = math.log(total / len(docs)) * factor
+            for docnum in docs:
+                if docnum in hidden:
+                    continue
+                entry = _entry(articles, summaries, docnum)
+                entry["signals"][index] = max(entry["signals"].get(index, 0.0), weight)
+                entry["lines"].update(signal.lines)
+
+
+def _score_text(searcher, paste, language, summaries, hidden, articles):
+    """The rarest words of the lines that are not routine, in the reader's language and English."""
+    with_signal = {i for s in paste.signals for i in s.lines}
+    candidates = sorted((i for i, line in enumerate(paste.distinct) if not line.routine),
+                        key=lambda i: (i not in with_signal, i))[:MAX_TEXT_LINES]
+    if not candidates:
+        return
+    best = {}
+    for code in dict.fromkeys([language, "en"]):
+        line_terms = {i: set(analyze(paste.distinct[i].text[:MAX_TEXT_CHARS], code)) for i in candidates}
+        terms = _rare_terms([t for i in candidates for t in line_terms[i]], code, searcher)
+        if not terms:
+            continue
+        field_name = text_field(code)
+        hits = top_documents(searcher, Q.Or([Q.Term(field_name, t) for t in terms]), TEXT_CANDIDATES,
+                             summaries.lengths, exclude=hidden)
+        holders = {t: set(searcher.docs_for_query(Q.Term(field_name, t))) for t in terms}
+        for docnum, score in hits:
+            if score > best.get(docnum, (0.0,))[0]:
+                held = {t for t in terms if docnum in holders[t]}
+                best[docnum] = (score, [i for i in candidates if line_terms[i] & held])
+    if not best:
+        return
+    top = max(score for score, _ in best.values())
+    for docnum, (score, lines) in best.items():
+        entry = _entry(articles, summaries, docnum)
+        entry["text"] = max(entry["text"], TEXT_WEIGHT * score / top)
+        entry["lines"].update(lines)
+
+
+def _article_score(entry):
+    weights = entry["signals"].values()
+    codes = sum(weights) * (1 + CO_OCCURRENCE * (len(weights) - 1)) if weights else 0.0
+    return codes + entry["text"]
+
+
+_PRODUCTS = WeakKeyDictionary()
+
+
+def _product_names(summaries):
+    """Every product name in the index, read once per searcher's summaries."""
+    names = _PRODUCTS.get(summaries)
+    if names is None:
+        names = _PRODUCTS[summaries] = sorted({p for _, _, products in summaries.by_doc.values() for p in products})
+    return names
