@@ -54,3 +54,12 @@ urlpatterns = [
     path("<lang:lang>/codes/", views.code_list, name="codes"),
     path("<lang:lang>/codes/<str:code>/", views.code_page, name="code"),
 ]
+
+# Log triage (issue 13).
+from .api import triage as triage_api  # noqa: E402
+from .triage import views as triage_views  # noqa: E402
+
+urlpatterns += [
+    path("api/triage", triage_api.triage, name="api-triage"),
+    path("<lang:lang>/triage/", triage_views.triage_page, name="triage"),
+]

@@ -183,3 +183,83 @@ def test_noise_costs_nothing(triage_dir):
            [(r.article_number, r.score, r.codes) for r in plain.results]
     assert found.codes == plain.codes
     assert [[n - 100 for n in r.lines] for r in found.results] == [r.lines for r in plain.results]
+
+
+# -- the API ----------------------------------------------------------------------------------
+def post_api(client, body, raw=None):
+    return client.post("/api/triage", data=raw if raw is not None else json.dumps(body, ensure_ascii=False).encode(),
+                       content_type="application/json")
+
+
+def test_the_api_answers_codes_and_ranked_articles_with_their_lines(client, triage_dir):
+    response = post_api(client, {"text": NLSERVER_LOG, "lang": "fr"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["codes"] == ["XSV-350176", "iRc=16384"]
+    first = body["results"][0]
+    assert set(first) == {"article_number", "language", "title", "url", "score", "lines", "codes"}
+    assert (first["article_number"], first["language"], first["url"], first["lines"]) == \
+           ("TRI-1", "fr", "/fr/articles/TRI-1/", [1, 2])
+    assert isinstance(first["score"], float) and first["codes"] == ["XSV-350176", "iRc=16384"]
+
+
+@pytest.mark.parametrize("body, status, code, field", [
+    ({"lang": "en"}, 400, "missing_text", "text"),
+    ({"text": "   ", "lang": "en"}, 400, "missing_text", "text"),
+    ({"text": 12}, 400, "missing_text", "text"),
+    ({"text": "XSV-350176", "lang": "xx"}, 400, "unknown_language", "lang"),
+    ({"text": "é" * (512 * 1024 + 1)}, 413, "paste_too_large", "text"),  # 1 MB + 2 bytes in UTF-8
+])
+def test_the_api_refuses_bad_requests_with_a_stable_code(client, triage_dir, body, status, code, field):
+    response = post_api(client, body)
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code and response.json()["error"]["field"] == field
+
+
+def test_the_api_refuses_a_body_over_the_parsers_limit(client, triage_dir):
+    response = post_api(client, None, raw=json.dumps({"text": "x" * (2 * 1024 * 1024 + 10)}))
+    assert response.status_code == 413 and response.json()["error"]["code"] == "request_too_large"
+
+
+def test_the_api_answers_get_with_method_not_allowed(client, triage_dir):
+    assert client.get("/api/triage").status_code == 405
+
+
+# -- the page ---------------------------------------------------------------------------------
+def test_the_page_shows_a_form_that_works_without_javascript(client, triage_dir):
+    response = client.get("/de/triage/")
+    html = response.content.decode()
+    assert response.status_code == 200 and 'method="post"' in html and "csrfmiddlewaretoken" in html
+    assert "<textarea" in html and "<script>" not in html and "style=" not in html
+
+
+def test_the_page_ranks_articles_and_marks_the_explained_lines(client, triage_dir):
+    paste = "hello <b>world</b>\n" + NLSERVER_LOG
+    response = client.post("/fr/triage/", {"text": paste})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.index("/fr/articles/TRI-1/") < html.index("/fr/articles/TRI-9/")
+    assert "Les parties de diffusion sont illisibles" in html
+    assert '<li id="line-2" value="2"><mark>' in html and '<li id="line-1" value="1">hello &lt;b&gt;' in html
+
+
+def test_the_page_checks_csrf(triage_dir):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/en/triage/", {"text": NLSERVER_LOG})
+    assert response.status_code == 403
+
+
+def test_the_page_refuses_an_empty_or_oversized_paste(client, triage_dir):
+    assert client.post("/en/triage/", {"text": "  "}).status_code == 400
+    assert client.post("/en/triage/", {"text": "x" * (1024 * 1024 + 1)}).status_code == 413
+
+
+def test_a_long_paste_shows_the_explained_lines_with_their_context():
+    from articles.triage.display import line_ranges, paste_rows
+
+    paste = read_paste("\n".join(noise(1000)[:500] + ["ERROR XSV-350176"] + noise(1000)[500:]))
+    rows = paste_rows(paste, {501})
+    assert [r.number for r in rows] == [None, 499, 500, 501, 502, 503, None]
+    assert [r.explained for r in rows if r.number] == [False, False, True, False, False]
+    assert line_ranges([3, 4, 5, 9]) == "3–5, 9"
