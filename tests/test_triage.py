@@ -263,3 +263,49 @@ def test_a_long_paste_shows_the_explained_lines_with_their_context():
     assert [r.number for r in rows] == [None, 499, 500, 501, 502, 503, None]
     assert [r.explained for r in rows if r.number] == [False, False, True, False, False]
     assert line_ranges([3, 4, 5, 9]) == "3–5, 9"
+
+
+# -- related articles and the machine-translation notice --------------------------------------
+def test_related_articles_share_codes_first_and_respect_visibility(triage_dir):
+    from articles.models import Translation
+    from articles.search.related import related_articles
+
+    own = Translation.objects.get(article__number="TRI-1", language="en")
+    found = [r.article_number for r in related_articles(own, "en")]
+    assert set(found[:2]) == {"TRI-9", "TRI-10"} and "TRI-1" not in found and "PRIV-1" not in found
+    assert len(found) == len(set(found)) <= 5
+
+
+def test_related_articles_include_alike_articles_in_the_readers_language(triage_dir):
+    from articles.models import Translation
+    from articles.search.related import related_articles
+
+    own = Translation.objects.get(article__number="TRI-3")
+    found = related_articles(own, "fr")
+    assert {"TRI-4", "TRI-5"} <= {r.article_number for r in found}
+
+
+def test_the_article_page_lists_related_articles(client, triage_dir):
+    html = client.get("/en/articles/TRI-1/").content.decode()
+    assert 'class="related"' in html and "/en/articles/TRI-9/" in html and "PRIV-1" not in html
+
+
+@pytest.mark.parametrize("front_matter, machine", [
+    ({"workflow-type": "tm+mt", "ht-degree": "3%"}, True),
+    ({"workflow-type": "tm+mt", "ht-degree": "80%"}, False),
+    ({"workflow-type": "tm+mt", "ht-degree": 49}, True),
+    ({"workflow-type": "mt"}, True),
+    ({"workflow-type": "tm"}, False),
+    ({}, False),
+])
+def test_machine_translation_is_read_from_the_front_matter(front_matter, machine):
+    from articles.translation_quality import machine_translated
+
+    assert machine_translated(front_matter) is machine
+
+
+def test_a_machine_translation_shows_a_notice_linking_to_the_source(client, triage_dir):
+    french = client.get("/fr/articles/TRI-1/").content.decode()
+    assert 'class="notice machine-translated"' in french and 'href="/en/articles/TRI-1/"' in french
+    assert "traduite automatiquement" in french
+    assert "machine-translated" not in client.get("/en/articles/TRI-1/").content.decode()
