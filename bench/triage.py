@@ -77,21 +77,40 @@ def megabyte_paste(excerpt, rng):
     return "\n".join(lines[:at] + excerpt + lines[at:])[:1024 * 1024]
 
 
+def reuse(folder):
+    """Point kb at the database and index of an earlier run's scratch folder."""
+    import os
+    import sys
+
+    import django
+
+    from _setup import ROOT
+    os.environ["KB_DATABASE_URL"] = f"sqlite:///{folder}/kb.sqlite3"
+    os.environ["KB_MEDIA_ROOT"] = f"{folder}/media"
+    os.environ["KB_INDEX_DIR"] = f"{folder}/index"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    return folder
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--pastes", type=int, default=200)
     parser.add_argument("--timings", type=int, default=20)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--reuse", help="a scratch folder of an earlier run (printed by it): no import")
     options = parser.parse_args()
-    django_with_scratch_database()
+    scratch = reuse(options.reuse) if options.reuse else django_with_scratch_database()
     from articles.importing import import_paths
     from articles.search import upkeep
     from articles.triage.ranking import triage
 
-    started = time.perf_counter()
-    import_paths(CORPUS)
-    upkeep.bring_up_to_date()
-    print(f"corpus imported and indexed in {time.perf_counter() - started:.0f} s")
+    if not options.reuse:
+        started = time.perf_counter()
+        import_paths(CORPUS)
+        upkeep.bring_up_to_date()
+        print(f"corpus imported and indexed in {time.perf_counter() - started:.0f} s (reuse: --reuse {scratch})")
     rng = random.Random(options.seed)
     excerpts = candidate_excerpts(options.pastes, rng)
     triage("warm up XSV-350176", "en")

@@ -18,6 +18,7 @@ signals are kept (the first ones).
 """
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 import re
 
 from ..search.codes import locate_error_codes
@@ -25,21 +26,22 @@ from ..search.query import TIMESTAMP_RE
 
 MAX_DISTINCT_LINES = 20000
 MAX_SIGNALS = 200
-NOISE_RE = re.compile("|".join([
-    TIMESTAMP_RE.pattern,
-    r"\b\d{1,2}/\d{1,2}/\d{4}\b",  # 11/23/2026
-    r"\[\d{1,2}/[A-Za-z]{3}/\d{4}(?::\d{2}){3}(?:\s[+-]\d{4})?\]",  # access log: [23/Nov/2026:10:00:00 +0000]
-    r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b",  # UUID
-    r"\b0x[0-9a-fA-F]+\b",
-    r"\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b",  # hashes and request ids: 7f3a9c01e2
-    r"\b(?=[0-9A-F]*\d)(?=[0-9A-F]*[A-F])[0-9A-F]{8,}\b",
-    r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b",  # IPv4, with a port
+# Every branch but the access log's starts at a word boundary, checked once before the
+# alternation (twice as fast on a 1 MB paste: most positions fail there).
+NOISE_RE = re.compile(r"\b(?=\w{2})(?:" + "|".join([
+    TIMESTAMP_RE.pattern.replace(r"|\b", "|"),
+    r"\d{1,2}/\d{1,2}/\d{4}\b",  # 11/23/2026
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b",  # UUID
+    r"0x[0-9a-fA-F]+\b",
+    r"(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b",  # hashes and request ids: 7f3a9c01e2
+    r"(?=[0-9A-F]*\d)(?=[0-9A-F]*[A-F])[0-9A-F]{8,}\b",
+    r"\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b",  # IPv4, with a port
     # Host names end in a top-level domain and are not followed by more of a dotted name
     # (com.adobe.granite.X is a Java package, not a host).
-    r"\b(?:[A-Za-z0-9-]+\.)+(?:com|net|org|io|local|internal|corp|cloud|dev|co|uk|de|fr|jp|kr|cn|eu|us)"
+    r"(?:[A-Za-z0-9-]+\.)+(?:com|net|org|io|local|internal|corp|cloud|dev|co|uk|de|fr|jp|kr|cn|eu|us)"
     r"(?::\d+)?(?![.\w])",
-    r"\b\d{8,}\b",  # ids and epoch times
-]))
+    r"\d{8,}\b",  # ids and epoch times
+]) + r")|\[\d{1,2}/[A-Za-z]{3}/\d{4}(?::\d{2}){3}(?:\s[+-]\d{4})?\]")  # access log: [23/Nov/2026:10:00:00 +0000]
 SPACES_RE = re.compile(r"\s+")
 CAUSED_BY = "Caused by:"
 STACK_FRAME_RE = re.compile(r"\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common))")
@@ -90,8 +92,11 @@ def read_paste(text, product_names=()):
     distinct = _distinct_lines(lines, cleaned)
     joined, starts = _joined(distinct)
     signals = _signals(joined, starts, distinct)
-    products = _products(joined, product_names)
-    versions = list(dict.fromkeys(m.group(1) for m in VERSION_RE.finditer(joined)))[:20]
+    # Products and versions are read in the lines that are not routine (INFO lines name hosts
+    # and products all day long).
+    telling = "\n".join(line.text for line in distinct if not line.routine)
+    products = _products(telling, tuple(product_names))
+    versions = list(dict.fromkeys(m.group(1) for m in VERSION_RE.finditer(telling)))[:20]
     return Paste(lines, distinct, signals, products, versions)
 
 
@@ -174,10 +179,16 @@ def _is_exception(key):
     return key.endswith(("exception", "error", "fault"))
 
 
-def _products(joined, names):
-    if not names:
+def _products(text, names):
+    if not names or not text:
         return []
+    pattern, canonical = _product_pattern(names)
+    return list(dict.fromkeys(canonical[m.group(1).lower()] for m in pattern.finditer(text)))[:10]
+
+
+@lru_cache(maxsize=4)
+def _product_pattern(names):
+    """A regex of the product names (longest first, whole words, any case), compiled once."""
     ordered = sorted(set(names), key=len, reverse=True)
     pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in ordered) + r")(?!\w)", re.IGNORECASE)
-    canonical = {n.lower(): n for n in ordered}
-    return list(dict.fromkeys(canonical[m.group(1).lower()] for m in pattern.finditer(joined)))[:10]
+    return pattern, {n.lower(): n for n in ordered}
