@@ -42,6 +42,7 @@ NOISE_RE = re.compile(r"\b(?=\w{2})(?:" + "|".join([
     r"(?::\d+)?(?![.\w])",
     r"\d{8,}\b",  # ids and epoch times
 ]) + r")|\[\d{1,2}/[A-Za-z]{3}/\d{4}(?::\d{2}){3}(?:\s[+-]\d{4})?\]")  # access log: [23/Nov/2026:10:00:00 +0000]
+NOISE_MARK = "¦"  # where noise was: the words on either side never ran together in the source
 SPACES_RE = re.compile(r"\s+")
 CAUSED_BY = "Caused by:"
 STACK_FRAME_RE = re.compile(r"\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common))")
@@ -55,7 +56,7 @@ VERSION_RE = re.compile(r"\b(?:version|ver\.?|v|build|release)\s*[:=]?\s*(\d+(?:
 
 @dataclass
 class DistinctLine:
-    text: str  # the line without its noise, spaces collapsed
+    text: str  # the line with its noise replaced by NOISE_MARK, spaces collapsed
     numbers: list  # 1-based numbers of the lines of the paste that read like this
     depth: int = 0  # "Caused by:" levels above this line's start (the deepest of its occurrences)
     routine: bool = False  # logged at INFO or below, or a 2xx/3xx access-log line
@@ -88,7 +89,7 @@ def read_paste(text, product_names=()):
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    cleaned = NOISE_RE.sub(" ", "\n".join(lines)).split("\n")
+    cleaned = NOISE_RE.sub(f" {NOISE_MARK} ", "\n".join(lines)).split("\n")
     distinct = _distinct_lines(lines, cleaned)
     joined, starts = _joined(distinct)
     signals = _signals(joined, starts, distinct)
@@ -107,7 +108,7 @@ def _distinct_lines(lines, cleaned):
         causes = line.count(CAUSED_BY)
         if not causes and not STACK_FRAME_RE.match(line):
             depth = 0  # a new message: a new chain starts here
-        key = SPACES_RE.sub(" ", clean).strip()
+        key = SPACES_RE.sub(" ", clean).strip(f" {NOISE_MARK}")
         if key:
             index = by_text.get(key)
             if index is None:

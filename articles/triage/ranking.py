@@ -34,7 +34,7 @@ from ..search.query import _rare_terms
 from ..search.schema import CODES, text_field
 from ..search.scoring import top_documents
 from ..search.service import _result
-from .extraction import read_paste
+from .extraction import NOISE_MARK, read_paste
 
 DEPTH_STEP = 0.5
 CO_OCCURRENCE = 0.5
@@ -43,6 +43,12 @@ PRODUCT_BONUS = 1.1
 TEXT_CANDIDATES = 50  # documents read from the text search
 MAX_TEXT_LINES = 400  # distinct lines whose words are considered (those with signals first)
 MAX_TEXT_CHARS = 400  # of each line
+# The longest run of words between two bits of noise of the first lines (those with signals
+# first) is also searched as a phrase: an article quoting the same log line ranks above
+# others citing the same codes.
+PHRASE_LINES = 10
+PHRASE_TERMS = (3, 12)  # at least, at most
+PHRASE_BOOST = 2.0
 
 
 @dataclass
@@ -134,8 +140,8 @@ def _score_text(searcher, paste, language, summaries, hidden, articles):
         if not terms:
             continue
         field_name = text_field(code)
-        hits = top_documents(searcher, Q.Or([Q.Term(field_name, t) for t in terms]), TEXT_CANDIDATES,
-                             summaries.lengths, exclude=hidden)
+        clauses = [Q.Term(field_name, t) for t in terms] + _phrases(paste, candidates[:PHRASE_LINES], code)
+        hits = top_documents(searcher, Q.Or(clauses), TEXT_CANDIDATES, summaries.lengths, exclude=hidden)
         holders = {t: set(searcher.docs_for_query(Q.Term(field_name, t))) for t in terms}
         for docnum, score in hits:
             if score > best.get(docnum, (0.0,))[0]:
@@ -148,6 +154,16 @@ def _score_text(searcher, paste, language, summaries, hidden, articles):
         entry = _entry(articles, summaries, docnum)
         entry["text"] = max(entry["text"], TEXT_WEIGHT * score / top)
         entry["lines"].update(lines)
+
+
+def _phrases(paste, lines, code):
+    phrases = []
+    for index in lines:
+        runs = [analyze(run, code) for run in paste.distinct[index].text[:MAX_TEXT_CHARS].split(NOISE_MARK)]
+        words = max(runs, key=len)
+        if len(words) >= PHRASE_TERMS[0]:
+            phrases.append(Q.Phrase(text_field(code), words[:PHRASE_TERMS[1]], boost=PHRASE_BOOST))
+    return phrases
 
 
 def _article_score(entry):
