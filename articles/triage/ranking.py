@@ -30,7 +30,7 @@ from whoosh import query as Q
 
 from ..search import get_backend
 from ..search.analysis import analyze
-from ..search.query import _rare_terms
+from ..search.query import MAX_TERMS, _rare_terms
 from ..search.schema import CODES, text_field
 from ..search.scoring import top_documents
 from ..search.service import _result
@@ -47,6 +47,7 @@ MAX_TEXT_CHARS = 400  # of each line
 # first) is also searched as a phrase: an article quoting the same log line ranks above
 # others citing the same codes.
 PHRASE_LINES = 10
+NEAR_LINES = 3  # a line this close to one with a signal is read before the others
 PHRASE_TERMS = (3, 12)  # at least, at most
 PHRASE_BOOST = 2.0
 
@@ -129,14 +130,21 @@ def _score_signals(searcher, paste, summaries, hidden, articles):
 def _score_text(searcher, paste, language, summaries, hidden, articles):
     """The rarest words of the lines that are not routine, in the reader's language and English."""
     with_signal = {i for s in paste.signals for i in s.lines}
+    near = _near(paste, with_signal)
+    # The lines with signals, then those just below or above one (a stack trace's frames), then the rest.
     candidates = sorted((i for i, line in enumerate(paste.distinct) if not line.routine),
-                        key=lambda i: (i not in with_signal, i))[:MAX_TEXT_LINES]
+                        key=lambda i: (i not in with_signal, i not in near, i))[:MAX_TEXT_LINES]
     if not candidates:
         return
     best = {}
     for code in dict.fromkeys([language, "en"]):
         line_terms = {i: set(analyze(paste.distinct[i].text[:MAX_TEXT_CHARS], code)) for i in candidates}
-        terms = _rare_terms([t for i in candidates for t in line_terms[i]], code, searcher)
+        # The words of the lines with signals first; the other lines only fill what is left.
+        telling = with_signal | near
+        terms = _rare_terms([t for i in candidates if i in telling for t in line_terms[i]], code, searcher)
+        if len(terms) < MAX_TERMS:
+            others = _rare_terms([t for i in candidates if i not in telling for t in line_terms[i]], code, searcher)
+            terms += [t for t in others if t not in terms][:MAX_TERMS - len(terms)]
         if not terms:
             continue
         field_name = text_field(code)
@@ -154,6 +162,13 @@ def _score_text(searcher, paste, language, summaries, hidden, articles):
         entry = _entry(articles, summaries, docnum)
         entry["text"] = max(entry["text"], TEXT_WEIGHT * score / top)
         entry["lines"].update(lines)
+
+
+def _near(paste, with_signal, distance=NEAR_LINES, most=1000):
+    """Distinct lines within ``distance`` lines of a line with a signal (its first ``most`` occurrences)."""
+    numbers = sorted(n for i in with_signal for n in paste.distinct[i].numbers[:10])[:most]
+    wanted = {n + d for n in numbers for d in range(-distance, distance + 1)}
+    return {i for i, line in enumerate(paste.distinct) if not wanted.isdisjoint(line.numbers[:10])} - with_signal
 
 
 def _phrases(paste, lines, code):
