@@ -61,3 +61,12 @@ urlpatterns = [
     path("<lang:lang>/analytics/searches/write", analytics.write_article, name="analytics-write"),
     path("<lang:lang>/analytics/feedback/", analytics.feedback_dashboard, name="analytics-feedback"),
 ]
+
+# Log triage (issue 13).
+from .api import triage as triage_api  # noqa: E402
+from .triage import views as triage_views  # noqa: E402
+
+urlpatterns += [
+    path("api/triage", triage_api.triage, name="api-triage"),
+    path("<lang:lang>/triage/", triage_views.triage_page, name="triage"),
+]

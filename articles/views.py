@@ -83,14 +83,20 @@ def code_list(request, lang):
 @with_language
 def article_detail(request, lang, number):
     """One article in the reader's language, or the best other one with a notice.
-    Template ``articles/article.html``; context ``page`` (``pages.ArticlePage``)."""
+    Template ``articles/article.html``; context ``page`` (``pages.ArticlePage``), ``related``
+    (``search.related``), ``machine_notice`` (``translation_quality``)."""
     page = pages.article_page(number, lang, request.user)
     if page is None:
         raise Http404(f"no article {number!r}")
     if page.article.number != number:
         return redirect("articles:article", lang=lang, number=page.article.number, permanent=True)
     request.kb_available_languages = page.languages  # the switcher marks the others
-    return render(request, "articles/article.html", {"page": page})
+    from .search.related import related_articles
+    from .translation_quality import machine_notice
+
+    return render(request, "articles/article.html", {
+        "page": page, "related": related_articles(page.translation, lang, request.user),
+        "machine_notice": machine_notice(page)})
 
 
 @with_language

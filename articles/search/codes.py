@@ -75,6 +75,12 @@ def extract_error_codes(text, query=False):
     return [(display, key) for key, display in found.items()]
 
 
+def locate_error_codes(text, query=False):
+    """Every code match in ``text`` as ``(offset, display, key)``, in order of offset, repeats
+    included: for callers that attribute codes to lines (log triage)."""
+    return sorted(_matches(text, query), key=lambda m: m[0])
+
+
 def _matches(text, query):
     for regex in (PREFIXED_RE if query else TEXT_PREFIXED_RE, GLUED_RE):
         for m in regex.finditer(text):

@@ -92,6 +92,10 @@ class Summaries:
             self._article_of[docnums].tolist(), self._language_of[docnums].tolist(),
             self._products_of[docnums].tolist())]
 
+    def product_names(self):
+        """Every product name some document has, sorted."""
+        return sorted({name for found in self._product_sets for name in found})
+
     def translation(self, article, language):
         """``(docnum, public)`` of ``article`` in ``language``, or ``(None, False)``."""
         a = bisect.bisect_left(self.articles, article)

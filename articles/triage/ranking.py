@@ -1,0 +1,198 @@
+"""Log triage: the articles that explain a pasted log, best first, one per article in the reader's
+language, each with the lines of the paste it explains.
+
+``triage(text, language, user=None, limit=10)`` returns a ``Triage``::
+
+    paste     the ``extraction.Paste`` (its lines, signals, products, versions)
+    codes     display forms of the signals found (codes, exceptions, HTTP error statuses)
+    results   [TriageResult(article_number, language, title, score, lines, codes)]
+
+An article's score, in this order of weight:
+
+1. every signal of the paste it cites adds ``log(N / df)`` (N documents, df those citing the
+   rarest of the signal's keys that the article cites: a rare code weighs more than a common
+   one), times ``1 + DEPTH_STEP * depth`` (the deepest ``Caused by`` more than its wrapper);
+2. a sum of n signals is multiplied by ``1 + CO_OCCURRENCE * (n - 1)``: codes that appear
+   together in one article weigh more together than in two;
+3. the rarest words of the lines that are not routine (``extraction``: INFO, 2xx access lines),
+   searched as ``search.query`` searches a query's words (in the reader's language and in
+   English, where logs are quoted), add up to ``TEXT_WEIGHT`` (the best text match gets it
+   all): it decides between articles citing the same codes and ranks alone without codes;
+4. an article of a product named in the paste gets ``PRODUCT_BONUS`` on top.
+
+Readers see public articles only (the search service's ``exclude``); staff see everything.
+"""
+from dataclasses import dataclass, field
+import math
+from weakref import WeakKeyDictionary
+
+from whoosh import query as Q
+
+from ..search import get_backend
+from ..search.analysis import analyze
+from ..search.query import MAX_TERMS, _rare_terms
+from ..search.schema import CODES, text_field
+from ..search.scoring import top_documents
+from ..search.service import _result
+from .extraction import NOISE_MARK, read_paste
+
+DEPTH_STEP = 0.5
+CO_OCCURRENCE = 0.5
+TEXT_WEIGHT = 1.5
+PRODUCT_BONUS = 1.1
+TEXT_CANDIDATES = 50  # documents read from the text search
+MAX_TEXT_LINES = 400  # distinct lines whose words are considered (those with signals first)
+MAX_TEXT_CHARS = 400  # of each line
+# The longest run of words between two bits of noise of the first lines (those with signals
+# first) is also searched as a phrase: an article quoting the same log line ranks above
+# others citing the same codes.
+PHRASE_LINES = 10
+NEAR_LINES = 3  # a line this close to one with a signal is read before the others
+PHRASE_TERMS = (3, 12)  # at least, at most
+PHRASE_BOOST = 2.0
+
+
+@dataclass
+class TriageResult:
+    article_number: str
+    language: str
+    title: str
+    score: float
+    lines: list  # 1-based line numbers of the paste
+    codes: list  # display forms of the paste's signals the article cites
+
+
+@dataclass
+class Triage:
+    paste: object
+    codes: list
+    results: list = field(default_factory=list)
+
+
+def triage(text, language, user=None, limit=10):
+    """See the module docstring. Raises ``backend.IndexUnavailable`` like a search."""
+    backend = get_backend()
+    staff = bool(getattr(user, "is_staff", False))
+    backend.catch_up_cheaply()
+
+    def run(searcher):
+        summaries = backend.summaries(searcher)
+        paste = read_paste(text, _product_names(summaries))
+        hidden = set() if staff else set(summaries.private.tolist())
+        articles = {}
+        _score_signals(searcher, paste, summaries, hidden, articles)
+        _score_text(searcher, paste, language, summaries, hidden, articles)
+        wanted = set(paste.products)
+        for entry in articles.values():
+            entry["score"] = _article_score(entry) * (PRODUCT_BONUS if wanted & entry["products"] else 1.0)
+        ordered = sorted(articles.values(), key=lambda e: (-e["score"], e["article"]))[:limit]
+        results = []
+        for entry in ordered:
+            shown = _result(entry, language, searcher, summaries, staff)
+            lines = paste.line_numbers(entry["lines"])
+            codes = [paste.signals[i].display for i in sorted(entry["signals"])]
+            results.append(TriageResult(shown.article_number, shown.language, shown.title,
+                                        round(entry["score"], 3), lines, codes))
+        return Triage(paste, [s.display for s in paste.signals], results)
+
+    return backend.search_with(run)
+
+
+def _entry(articles, summaries, docnum):
+    article, lang, products = summaries.describe([docnum])[0]
+    entry = articles.get(article)
+    if entry is None:
+        entry = articles[article] = {"article": article, "score": 0.0, "hits": [], "products": set(),
+                                     "signals": {}, "text": 0.0, "lines": set()}
+    if (lang, docnum) not in entry["hits"]:
+        entry["hits"].append((lang, docnum))
+    entry["products"].update(products)
+    return entry
+
+
+def _score_signals(searcher, paste, summaries, hidden, articles):
+    total = max(1, searcher.doc_count())
+    for index, signal in enumerate(paste.signals):
+        factor = 1 + DEPTH_STEP * signal.depth
+        for key in signal.keys:
+            docs = [d for d in searcher.docs_for_query(Q.Term(CODES, key))]
+            if not docs:
+                continue
+            weight = math.log(total / len(docs)) * factor
+            for docnum in docs:
+                if docnum in hidden:
+                    continue
+                entry = _entry(articles, summaries, docnum)
+                entry["signals"][index] = max(entry["signals"].get(index, 0.0), weight)
+                entry["lines"].update(signal.lines)
+
+
+def _score_text(searcher, paste, language, summaries, hidden, articles):
+    """The rarest words of the lines that are not routine, in the reader's language and English."""
+    with_signal = {i for s in paste.signals for i in s.lines}
+    near = _near(paste, with_signal)
+    # The lines with signals, then those just below or above one (a stack trace's frames), then the rest.
+    candidates = sorted((i for i, line in enumerate(paste.distinct) if not line.routine),
+                        key=lambda i: (i not in with_signal, i not in near, i))[:MAX_TEXT_LINES]
+    if not candidates:
+        return
+    best = {}
+    for code in dict.fromkeys([language, "en"]):
+        line_terms = {i: set(analyze(paste.distinct[i].text[:MAX_TEXT_CHARS], code)) for i in candidates}
+        # The words of the lines with signals first; the other lines only fill what is left.
+        telling = with_signal | near
+        terms = _rare_terms([t for i in candidates if i in telling for t in line_terms[i]], code, searcher)
+        if len(terms) < MAX_TERMS:
+            others = _rare_terms([t for i in candidates if i not in telling for t in line_terms[i]], code, searcher)
+            terms += [t for t in others if t not in terms][:MAX_TERMS - len(terms)]
+        if not terms:
+            continue
+        field_name = text_field(code)
+        clauses = [Q.Term(field_name, t) for t in terms] + _phrases(paste, candidates[:PHRASE_LINES], code)
+        hits = top_documents(searcher, Q.Or(clauses), TEXT_CANDIDATES, summaries.lengths, exclude=hidden)
+        holders = {t: set(searcher.docs_for_query(Q.Term(field_name, t))) for t in terms}
+        for docnum, score in hits:
+            if score > best.get(docnum, (0.0,))[0]:
+                held = {t for t in terms if docnum in holders[t]}
+                best[docnum] = (score, [i for i in candidates if line_terms[i] & held])
+    if not best:
+        return
+    top = max(score for score, _ in best.values())
+    for docnum, (score, lines) in best.items():
+        entry = _entry(articles, summaries, docnum)
+        entry["text"] = max(entry["text"], TEXT_WEIGHT * score / top)
+        entry["lines"].update(lines)
+
+
+def _near(paste, with_signal, distance=NEAR_LINES, most=1000):
+    """Distinct lines within ``distance`` lines of a line with a signal (its first ``most`` occurrences)."""
+    numbers = sorted(n for i in with_signal for n in paste.distinct[i].numbers[:10])[:most]
+    wanted = {n + d for n in numbers for d in range(-distance, distance + 1)}
+    return {i for i, line in enumerate(paste.distinct) if not wanted.isdisjoint(line.numbers[:10])} - with_signal
+
+
+def _phrases(paste, lines, code):
+    phrases = []
+    for index in lines:
+        runs = [analyze(run, code) for run in paste.distinct[index].text[:MAX_TEXT_CHARS].split(NOISE_MARK)]
+        words = max(runs, key=len)
+        if len(words) >= PHRASE_TERMS[0]:
+            phrases.append(Q.Phrase(text_field(code), words[:PHRASE_TERMS[1]], boost=PHRASE_BOOST))
+    return phrases
+
+
+def _article_score(entry):
+    weights = entry["signals"].values()
+    codes = sum(weights) * (1 + CO_OCCURRENCE * (len(weights) - 1)) if weights else 0.0
+    return codes + entry["text"]
+
+
+_PRODUCTS = WeakKeyDictionary()
+
+
+def _product_names(summaries):
+    """Every product name in the index, read once per searcher's summaries."""
+    names = _PRODUCTS.get(summaries)
+    if names is None:
+        names = _PRODUCTS[summaries] = summaries.product_names()
+    return names
