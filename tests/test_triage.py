@@ -276,6 +276,16 @@ def test_related_articles_share_codes_first_and_respect_visibility(triage_dir):
     assert len(found) == len(set(found)) <= 5
 
 
+def test_a_related_article_archived_since_it_was_worked_out_is_not_listed(triage_dir):
+    from articles.models import Article, Translation
+    from articles.search.related import related_articles
+
+    own = Translation.objects.get(article__number="TRI-1", language="en")
+    assert "TRI-9" in [r.article_number for r in related_articles(own, "en")]  # now kept for minutes
+    Article.objects.filter(number="TRI-9").update(status="archived")
+    assert "TRI-9" not in [r.article_number for r in related_articles(own, "en")]
+
+
 def test_related_articles_include_alike_articles_in_the_readers_language(triage_dir):
     from articles.models import Translation
     from articles.search.related import related_articles

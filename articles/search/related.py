@@ -9,7 +9,10 @@ when the index cannot answer (a page must not fail for its sidebar).
 """
 import math
 
+from django.core.cache import cache
 from whoosh import query as Q
+
+from ..models import Translation
 
 from ..rendering import plain_text
 from . import get_backend
@@ -23,9 +26,29 @@ MAX_CODES = 50
 MAX_TEXT_CHARS = 20000
 
 
+CACHE_SECONDS = 300
+
+
 def related_articles(translation, language, user=None, limit=5):
-    backend = get_backend()
+    """Worked out at most every ``CACHE_SECONDS`` per article, language and kind of reader (a
+    "more like this" costs about 10 ms, most of an article page), and checked against what
+    the reader may see now at every call: an article archived or made internal meanwhile is
+    never listed."""
     staff = bool(getattr(user, "is_staff", False))
+    key = f"kb:related:{translation.pk}:{language}:{int(staff)}:{limit}"
+    found = cache.get(key)
+    if found is None:
+        found = _related(translation, language, staff, limit)
+        cache.set(key, found, CACHE_SECONDS)
+    if staff or not found:
+        return found
+    visible = set(Translation.objects.public().filter(
+        article__number__in=[r.article_number for r in found]).values_list("article__number", "language"))
+    return [r for r in found if (r.article_number, r.language) in visible]
+
+
+def _related(translation, language, staff, limit):
+    backend = get_backend()
 
     def run(searcher):
         summaries = backend.summaries(searcher)
