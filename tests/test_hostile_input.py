@@ -212,8 +212,11 @@ def test_bodies_slow_in_python_markdown_finish_or_fail_within_the_time_budget(tm
     started = time.perf_counter()
     report = import_paths([tmp_path])
     assert time.perf_counter() - started < 2 + len(BUDGETED_BODIES)  # two workers, one second each
+    clean_failures = ("rendering took longer than 1 s", "rendering failed: markdown nested too deeply")
     for outcome in report.outcomes:
-        assert outcome.status == "imported" or outcome.reason == "rendering took longer than 1 s", outcome
+        # Which limit a deep body meets first (the time budget or Python's recursion limit)
+        # depends on the machine's speed: either is a clean failure of that file alone.
+        assert outcome.status == "imported" or outcome.reason.startswith(clean_failures), outcome
     assert report.counts["failed"] >= 1  # "<a " * 66,000 takes minutes without the budget
 
 
