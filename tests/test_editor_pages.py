@@ -94,6 +94,16 @@ def test_sign_in_is_rate_limited_by_the_same_backend_as_the_admin(client, editor
     assert response.status_code == 429
 
 
+def test_a_locked_out_reader_gets_a_page_in_their_language(client, editor_user):
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "editor", "password": "wrong", "lang": "fr"},
+                    REMOTE_ADDR="10.0.0.7")
+    response = client.post("/accounts/login/", {"username": "editor", "password": "right-password-123",
+                                                "lang": "fr"}, REMOTE_ADDR="10.0.0.7")
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.content.decode() and '<html lang="fr">' in response.content.decode()
+
+
 # -- who may enter ----------------------------------------------------------------------------
 EDITOR_PAGES = ["/en/editor/", "/en/editor/review/", "/en/editor/new/", "/en/editor/translations/fr/"]
 PUBLISHER_PAGES = ["/en/editor/upload/"]

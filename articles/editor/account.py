@@ -45,3 +45,15 @@ class SignOutView(auth_views.LogoutView):
 
     def get_default_redirect_url(self):
         return reverse("articles:home", kwargs={"lang": interface_language(self.request)})
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer once sign-in is locked (``AXES_LOCKOUT_CALLABLE``): a page in the
+    reader's language, 429. Axes answers from its middleware, after the view's language is gone."""
+    from django.shortcuts import render
+
+    code = interface_language(request)
+    with translation.override(code):
+        response = render(request, "registration/locked_out.html", status=429)
+    response.headers.setdefault("Content-Language", languages.bcp47(code))
+    return response
