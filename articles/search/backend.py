@@ -271,13 +271,8 @@ class WhooshBackend:
         """Open the live index afresh, which reads every segment's directory (and with ``deep``
         every stored document); raises ``IndexUnavailable`` when that fails."""
         folder = self._live_dir()
-        if folder is None:
-            raise IndexUnavailable(f"no search index under {self.root}")
-        if _schema_version(folder) != SCHEMA_VERSION:
-            raise IndexUnavailable(f"index {folder.name} was built with schema {_schema_version(folder)}, "
-                                   f"this code needs {SCHEMA_VERSION}")
+        opened = _open_folder(folder, self.root)
         try:
-            opened = index.FileIndex(SafeFileStorage(folder), indexname=INDEX_NAME)
             with opened.reader() as reader:
                 reader.doc_count()
                 for _ in reader.iter_docs() if deep else ():
@@ -312,15 +307,7 @@ class WhooshBackend:
         with self._lock:
             if self._index is not None and folder == self._index_dir:
                 return self._index
-        if folder is None:
-            raise IndexUnavailable(f"no search index under {self.root} yet")
-        if _schema_version(folder) != SCHEMA_VERSION:
-            raise IndexUnavailable(f"the search index was built with schema {_schema_version(folder)}; "
-                                   f"this code needs {SCHEMA_VERSION}")
-        try:
-            opened = index.FileIndex(SafeFileStorage(folder), indexname=INDEX_NAME)
-        except Exception as error:  # noqa: BLE001 — a damaged index raises many kinds of error
-            raise IndexUnavailable(f"the search index {folder.name} cannot be opened ({error})") from None
+        opened = _open_folder(folder, self.root)
         with self._lock:
             self._index, self._index_dir = opened, folder
         return opened
@@ -399,6 +386,20 @@ class WhooshBackend:
     def _close(self):
         """Forget the open index; every thread's searcher is replaced at its next search."""
         self._index = self._index_dir = None
+
+
+def _open_folder(folder, root):
+    """The Whoosh index in ``folder`` (the live one, or None); ``IndexUnavailable`` when there is
+    none, it is of another schema version, or it cannot be opened."""
+    if folder is None:
+        raise IndexUnavailable(f"no search index under {root} yet")
+    if _schema_version(folder) != SCHEMA_VERSION:
+        raise IndexUnavailable(f"the search index {folder.name} was built with schema {_schema_version(folder)}; "
+                               f"this code needs {SCHEMA_VERSION}")
+    try:
+        return index.FileIndex(SafeFileStorage(folder), indexname=INDEX_NAME)
+    except Exception as error:  # noqa: BLE001 — a damaged index raises many kinds of error
+        raise IndexUnavailable(f"the search index {folder.name} cannot be opened ({error})") from None
 
 
 def _schema_version(folder):
