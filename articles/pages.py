@@ -50,14 +50,24 @@ def article_url(number, language):
     return reverse("articles:article", kwargs={"lang": language, "number": number})
 
 
+SIBLING_FIELDS = ("id", "article_id", "language", "assets", "published_revision", "published_on", "updated_at",
+                  "source_revision")
+
+
 def article_page(number, language, user):
     article = Article.objects.filter(number__iexact=number).first()
     if article is None:
         return None
-    translations = list(article.translations.visible_to(user).prefetch_related("products"))
-    translation = languages.pick_by_language(translations, language)
-    if translation is None:
+    # The siblings' few fields the page needs (language links, borrowed images, the outdated
+    # notice); only the shown translation is read whole (bodies and front matter of seven
+    # languages were a quarter of an article page).
+    translations = list(article.translations.visible_to(user).only(*SIBLING_FIELDS))
+    chosen = languages.pick_by_language(translations, language)
+    if chosen is None:
         return None
+    translation = Translation.objects.prefetch_related("products").get(pk=chosen.pk)
+    translation.article = article
+    translations = [translation if t.pk == chosen.pk else t for t in translations]
     html, toc = current_html(translation, siblings=translations)
     order = {code: i for i, code in enumerate(languages.site_languages())}
     links = [

@@ -243,3 +243,37 @@ def test_many_small_commits_do_not_pile_up_segments(indexed):
         segments = len(list(searcher.leaf_searchers()))
     assert segments <= 8, segments
     assert titles("take 39") == ["Ledger export, take 39"]
+
+
+def test_idle_compaction_merges_what_bursts_of_saves_left(indexed):
+    backend = get_backend()
+    translation = Translation.objects.get(article__number="KB-100", language="en")
+    for n in range(30):
+        Translation.objects.filter(pk=translation.pk).update(title=f"Ledger export, round {n}")
+        journal.record([translation.pk], journal.SAVE)
+        backend.apply_pending()
+    with backend.searcher() as searcher:
+        before = len(list(searcher.leaf_searchers()))
+    assert backend.compact() is True
+    with backend.searcher() as searcher:
+        after = len(list(searcher.leaf_searchers()))
+        documents = searcher.doc_count()
+    assert after < before and after <= 2, (before, after)
+    assert documents == Translation.objects.count()
+    assert titles("round 29") == ["Ledger export, round 29"]
+
+
+def test_the_indexer_pauses_between_commits_unless_a_save_is_waiting(indexed):
+    from articles.search.backend import AWAITED
+    from articles.search.indexer import COALESCE_SECONDS
+
+    backend = get_backend()
+    indexer = Indexer(backend, poll=0.01)
+    started = time.monotonic()
+    indexer._coalesce(time.time())  # a burst of saves: commits at most every COALESCE_SECONDS
+    assert time.monotonic() - started >= COALESCE_SECONDS * 0.9
+    committed = time.time() - 1.0
+    backend._touch(AWAITED)  # what catch_up() does for a request waiting on its save
+    started = time.monotonic()
+    indexer._coalesce(committed)
+    assert time.monotonic() - started < COALESCE_SECONDS / 2

@@ -286,6 +286,65 @@ def test_a_related_article_archived_since_it_was_worked_out_is_not_listed(triage
     assert "TRI-9" not in [r.article_number for r in related_articles(own, "en")]
 
 
+def test_lists_worked_out_in_the_background_are_what_pages_show(client, triage_dir):
+    from django.core.cache import cache
+
+    from articles.models import Translation
+    from articles.search.models import RelatedArticles
+    from articles.search.related import due, refresh
+
+    assert len(due(1000)) == Translation.objects.count()
+    while refresh(budget=5.0):
+        pass
+    assert due(1000) == [] and RelatedArticles.objects.count() == Translation.objects.count()
+    own = Translation.objects.get(article__number="TRI-1", language="en")
+    stored = RelatedArticles.objects.get(pk=own.pk)
+    assert set([n for n in stored.numbers if n != "PRIV-1"][:2]) == {"TRI-9", "TRI-10"}
+    assert "PRIV-1" in stored.numbers  # kept for staff; each page keeps what its reader may see
+    cache.clear()
+    # The page reads the stored list (and works out nothing): what it stores, it shows.
+    stored.numbers = ["TXT-1", "PRIV-1", "TRI-1"]
+    stored.save()
+    html = client.get("/en/articles/TRI-1/").content.decode()
+    related = html.split('class="related"', 1)[1].split("</section>", 1)[0]
+    assert "/en/articles/TXT-1/" in related and "PRIV-1" not in related and "/en/articles/TRI-1/" not in related
+
+
+def test_new_and_day_old_lists_are_due_but_not_those_of_edited_translations(triage_dir):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.models import Translation
+    from articles.search.models import RelatedArticles
+    from articles.search.related import MAX_AGE, due, refresh
+
+    while refresh(budget=5.0):
+        pass
+    own = Translation.objects.get(article__number="TRI-9", language="en")
+    own.title = "Delivery parts error after an upgrade"
+    own.save()
+    assert due(1000) == []  # an edit alone does not make its list due
+    RelatedArticles.objects.filter(pk=own.pk).update(computed_at=timezone.now() - MAX_AGE - timedelta(minutes=1))
+    assert due(1000) == [own]
+    refresh(budget=5.0)
+    assert due(1000) == []
+
+
+def test_run_indexer_once_with_related_works_out_every_list(triage_dir):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from articles.models import Translation
+    from articles.search.models import RelatedArticles
+
+    out = StringIO()
+    call_command("run_indexer", "--once", "--related", stdout=out)
+    assert f"{Translation.objects.count()} related-articles lists worked out" in out.getvalue()
+    assert RelatedArticles.objects.count() == Translation.objects.count()
+
+
 def test_related_articles_include_alike_articles_in_the_readers_language(triage_dir):
     from articles.models import Translation
     from articles.search.related import related_articles

@@ -6,6 +6,7 @@ Layout under ``settings.KB_INDEX_DIR`` (one per server; the database is shared):
     REBUILD.lock       held while a rebuild runs (one at a time per folder, across processes)
     REBUILD_REQUESTED  left by a request that found the index unreadable; the indexer checks it
     INDEXER            touched by the running indexer: requests then leave writing to it
+    AWAITED            touched by a request waiting for its save: the indexer applies at once
     index-<stamp>/     one complete Whoosh index each, with
         KB_SCHEMA      the SCHEMA_VERSION it was built with
         KB_POSITION    the last index-journal id applied to it (``search.journal``)
@@ -35,7 +36,7 @@ from whoosh import index
 from whoosh.writing import LockError
 
 from ..models import Translation
-from . import journal, processes  # noqa: F401 — build processes die with their parent
+from . import journal, merging, processes  # noqa: F401 — build processes die with their parent
 from .build import write_index
 from .documents import translation_document
 from .schema import ID_FIELD, SCHEMA_VERSION
@@ -48,6 +49,7 @@ REBUILD_LOCK = "REBUILD.lock"
 REBUILD_REQUESTED = "REBUILD_REQUESTED"
 INDEXER_HEARTBEAT = "INDEXER"  # touched by this server's indexer on every turn
 INDEXER_ALIVE_SECONDS = 5.0
+AWAITED = "AWAITED"  # touched by a request waiting for the indexer to apply its save
 SCHEMA_FILE = "KB_SCHEMA"  # inside each index folder: the SCHEMA_VERSION it was built with
 POSITION_FILE = "KB_POSITION"  # inside each index folder: the last journal id applied
 SUPERSEDED = "SUPERSEDED"  # inside a replaced index folder: when it was replaced
@@ -173,13 +175,31 @@ class WhooshBackend:
                 writer.cancel()
                 return 0
             self._write_documents(writer, ids)
-            writer.commit()  # merging small segments: each commit adds one
+            writer.commit(mergetype=merging.tiered)  # usually writes just these documents
         except BaseException:
             if not writer.is_closed:
                 writer.cancel()
             raise
         _write_position(folder, entries[-1][0])
         return len(entries)
+
+    def compact(self):
+        """Merge the small segments saves left (``merging.compact``) when the writer is free;
+        for idle moments. Returns True when it merged."""
+        live = self.open_index()
+        if merging.small_segments(live._segments()) < 2:
+            return False
+        try:
+            writer = _writer(live, 0)
+        except IndexBusy:
+            return False
+        try:
+            writer.commit(mergetype=merging.compact)
+        except BaseException:
+            if not writer.is_closed:
+                writer.cancel()
+            raise
+        return True
 
     def _write_documents(self, writer, ids):
         found = set()
@@ -198,6 +218,7 @@ class WhooshBackend:
         index that is busy, missing or broken (the indexer's job)."""
         deadline = time.monotonic() + budget
         until = journal.head()[0] if until is None else until
+        prompted = False
         while True:
             try:
                 position = self.position()
@@ -208,6 +229,9 @@ class WhooshBackend:
                 if not self.indexer_alive():
                     self.apply_pending(timeout=0)
                     continue
+                if not prompted:
+                    self._touch(AWAITED)
+                    prompted = True
             except IndexBusy:
                 pass
             except (IndexUnavailable, LockError):
@@ -232,12 +256,24 @@ class WhooshBackend:
 
     def heartbeat(self):
         """Called by this server's indexer on every turn."""
-        path = self.root / INDEXER_HEARTBEAT
+        self._touch(INDEXER_HEARTBEAT)
+
+    def awaited_since(self, moment):
+        """Whether a request has waited for the indexer since ``moment`` (``time.time()``)."""
+        try:
+            return os.path.getmtime(self.root / AWAITED) > moment
+        except OSError:
+            return False
+
+    def _touch(self, name):
+        path = self.root / name
         try:
             os.utime(path)
         except FileNotFoundError:
             self.root.mkdir(parents=True, exist_ok=True)
             path.write_text(str(os.getpid()))
+        except OSError:
+            pass
 
     def stop_heartbeat(self):
         (self.root / INDEXER_HEARTBEAT).unlink(missing_ok=True)

@@ -26,6 +26,15 @@ from .models import IndexerStatus
 logger = logging.getLogger(__name__)
 HOUSEKEEPING_SECONDS = 30.0
 ERROR_PAUSE_SECONDS = 2.0
+# After a commit the next waits this long: a burst of saves is applied in a few commits of
+# several translations (each commit costs tens of ms whatever it holds: a new segment, every
+# segment's tables opened, each web worker's searcher refreshed), while a lone save is applied
+# within ``poll`` seconds. A request waiting for its save to be searchable (``catch_up``) cuts
+# the wait short.
+COALESCE_SECONDS = 0.5
+RELATED_BUDGET_SECONDS = 0.1  # of related-article lists worked out per idle turn
+RELATED_IDLE_SECONDS = 30.0  # between looks for due lists when none was due
+RELATED_AFTER_CHANGE_SECONDS = 3.0
 
 
 def server_name(backend):
@@ -40,6 +49,7 @@ class Indexer:
         self._stopping = threading.Event()
         self._last_housekeeping = 0.0
         self._checked = False
+        self._related_due_at = 0.0
 
     def stop(self):
         self._stopping.set()
@@ -57,10 +67,38 @@ class Indexer:
                 close_old_connections()
                 self._stopping.wait(ERROR_PAUSE_SECONDS)
                 continue
-            if not applied:
+            if applied:
+                # A new translation's list is due: looked for soon, not after every commit.
+                self._related_due_at = min(self._related_due_at, time.monotonic() + RELATED_AFTER_CHANGE_SECONDS)
+                self._coalesce(time.time())
+            else:
+                self._refresh_related()
                 self._stopping.wait(self.poll)
         self.backend.stop_heartbeat()
         logger.info("indexer stopped")
+
+    def _refresh_related(self):
+        """In idle turns, work out related-article lists (``related.refresh``); True when it
+        did some. With none due it looks again after ``RELATED_IDLE_SECONDS`` or a change."""
+        if time.monotonic() < self._related_due_at:
+            return False
+        from .related import refresh
+
+        try:
+            done = refresh(budget=RELATED_BUDGET_SECONDS)
+        except (DatabaseError, IndexUnavailable) as error:
+            logger.warning("indexer: related articles: %s: %s", type(error).__name__, error)
+            done = 0
+        if not done:
+            self._related_due_at = time.monotonic() + RELATED_IDLE_SECONDS
+        return bool(done)
+
+    def _coalesce(self, committed_at):
+        deadline = time.monotonic() + COALESCE_SECONDS
+        while not self._stopping.is_set() and time.monotonic() < deadline:
+            if self.backend.awaited_since(committed_at):
+                return
+            self._stopping.wait(self.poll)
 
     def run_once(self, housekeeping=False):
         """One turn; returns how many journal entries it applied."""
@@ -77,6 +115,7 @@ class Indexer:
         self._last_housekeeping = time.monotonic()
         backend = self.backend
         backend.ensure_usable()
+        backend.compact()
         backend.tidy()
         retention = timedelta(days=settings.KB_JOURNAL_RETENTION_DAYS)
         pruned = journal.prune(retention)

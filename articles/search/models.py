@@ -50,3 +50,19 @@ class IndexerStatus(models.Model):
     class Meta:
         db_table = "search_indexer_status"
         ordering = ["server"]
+
+
+class RelatedArticles(models.Model):
+    """The "related articles" of one translation, worked out from the index by the indexer in
+    its idle moments (``related.refresh``) and read by article pages: a "more like this" costs
+    20–80 ms, most of a page. ``numbers`` are article numbers, best first, hidden and internal
+    ones included: each page keeps those its reader may see, in the reader's language. A list
+    older than its translation's ``updated_at`` is still shown until it is worked out again."""
+
+    translation = models.OneToOneField("articles.Translation", on_delete=models.CASCADE, primary_key=True,
+                                       related_name="related_list")
+    numbers = models.JSONField(default=list)
+    computed_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "search_related_articles"

@@ -1,77 +1,100 @@
 """Related articles for an article page: first the articles citing the same error codes (rarer
 shared codes first), then Whoosh's "more like this" — the key terms of the translation's text
-searched in its language's field. One ``service.Result`` per article, in the reader's
-language; never the article itself, never one the reader may not see (``exclude`` of the
-search service: readers see public translations only).
+searched in its language's field.
 
-``related_articles(translation, language, user=None, limit=5)`` → ``[Result]``; an empty list
-when the index cannot answer (a page must not fail for its sidebar).
+Working a list out costs 20–80 ms (most of an article page), so lists are kept in the database
+(``models.RelatedArticles``): ``refresh()`` — called by each server's indexer when it has
+nothing else to do — works out the missing ones (a new translation's within seconds) and those
+older than ``MAX_AGE``. An edit does not make a list due: what an article is about rarely
+changes with one save, and an editor saving every few seconds would otherwise cost each server
+a "more like this" per save. A page reads its list with one query and, only when there is none
+yet, works it out itself (kept in this process's cache for ``LOCAL_SECONDS``).
+
+``related_articles(translation, language, user=None, limit=5)`` → ``[RelatedLink]``: one per
+article, in the reader's language when the article has it, never the article itself, never one
+the reader may not see (checked at every call against the database, so an article archived or
+made internal is gone at once); an empty list when the index cannot answer (a page must not fail
+for its sidebar).
 """
+from collections import defaultdict, namedtuple
+from datetime import timedelta
 import math
+import random
+import time
 
 from django.core.cache import cache
-from whoosh import query as Q
+from django.utils import timezone
+from whoosh import query as Q_
 
-from ..models import Translation
-
+from ..languages import pick_by_language
+from ..models import Article, Translation
 from ..rendering import plain_text
 from . import get_backend
 from .backend import IndexUnavailable
+from .models import RelatedArticles
 from .schema import CODES, text_field
 from .scoring import top_documents
-from .service import _result
 
 KEY_TERMS = 12
 MAX_CODES = 50
 MAX_TEXT_CHARS = 20000
+KEPT = 12  # article numbers kept per translation (readers may not see them all)
+MAX_AGE = timedelta(days=1)
+LOCAL_SECONDS = 300
 
-
-CACHE_SECONDS = 300
+RelatedLink = namedtuple("RelatedLink", "article_number language title")
 
 
 def related_articles(translation, language, user=None, limit=5):
-    """Worked out at most every ``CACHE_SECONDS`` per article, language and kind of reader (a
-    "more like this" costs about 10 ms, most of an article page), and checked against what
-    the reader may see now at every call: an article archived or made internal meanwhile is
-    never listed."""
-    staff = bool(getattr(user, "is_staff", False))
-    key = f"kb:related:{translation.pk}:{language}:{int(staff)}:{limit}"
+    return _links(_numbers(translation), translation.article.number, language, user, limit)
+
+
+def _numbers(translation):
+    stored = RelatedArticles.objects.filter(pk=translation.pk).values_list("numbers", flat=True).first()
+    if stored is not None:
+        return stored
+    key = f"kb:related:{translation.pk}"
     found = cache.get(key)
     if found is None:
-        found = _related(translation, language, staff, limit)
-        cache.set(key, found, CACHE_SECONDS)
-    if staff or not found:
-        return found
-    visible = set(Translation.objects.public().filter(
-        article__number__in=[r.article_number for r in found]).values_list("article__number", "language"))
-    return [r for r in found if (r.article_number, r.language) in visible]
+        try:
+            found = get_backend().search_with(lambda searcher: work_out(searcher, translation))
+        except IndexUnavailable:
+            return []
+        cache.set(key, found, LOCAL_SECONDS)
+    return found
 
 
-def _related(translation, language, staff, limit):
-    backend = get_backend()
-
-    def run(searcher):
-        summaries = backend.summaries(searcher)
-        hidden = set() if staff else set(summaries.private.tolist())
-        own = translation.article.number
-        groups = {}
-        for docnum, score in _sharing_codes(searcher, translation) + _more_like_this(searcher, translation, summaries,
-                                                                                   hidden):
-            article, lang, products = summaries.describe([docnum])[0]
-            if docnum in hidden or article == own:
-                continue
-            if article not in groups and len(groups) >= limit:
-                break
-            group = groups.setdefault(article, {"article": article, "score": score, "hits": [], "products": set()})
-            group["hits"].append((lang, docnum))
-            group["products"].update(products)
-        # In order of first appearance: sharing codes, then alike in words.
-        return [_result(group, language, searcher, summaries, staff) for group in groups.values()]
-
-    try:
-        return backend.search_with(run)
-    except IndexUnavailable:
+def _links(numbers, own, language, user, limit):
+    numbers = [number for number in numbers if number != own]
+    if not numbers:
         return []
+    rows = (Translation.objects.visible_to(user).exclude(article__status=Article.Status.ARCHIVED)
+            .filter(article__number__in=numbers).values_list("article__number", "language", "title"))
+    by_article = defaultdict(list)
+    for number, lang, title in rows:
+        by_article[number].append((lang, title))
+    links = []
+    for number in numbers:
+        if number in by_article:
+            lang, title = pick_by_language(by_article[number], language, language_of=lambda pair: pair[0])
+            links.append(RelatedLink(number, lang, title))
+            if len(links) >= limit:
+                break
+    return links
+
+
+def work_out(searcher, translation):
+    """The article numbers related to ``translation``, best first: those sharing its codes, then
+    those alike in words; at most ``KEPT``, hidden and internal ones included."""
+    summaries = get_backend().summaries(searcher)
+    own, numbers = translation.article.number, []
+    for docnum, _ in _sharing_codes(searcher, translation) + _more_like_this(searcher, translation, summaries):
+        article = summaries.describe([docnum])[0][0]
+        if article != own and article not in numbers:
+            numbers.append(article)
+            if len(numbers) >= KEPT:
+                break
+    return numbers
 
 
 def _sharing_codes(searcher, translation):
@@ -79,13 +102,13 @@ def _sharing_codes(searcher, translation):
     of ``log(N / df)`` of the codes they share."""
     total, scores = max(1, searcher.doc_count()), {}
     for _, key in (translation.error_codes or [])[:MAX_CODES]:
-        docs = list(searcher.docs_for_query(Q.Term(CODES, key)))
+        docs = list(searcher.docs_for_query(Q_.Term(CODES, key)))
         for docnum in docs:
             scores[docnum] = scores.get(docnum, 0.0) + math.log(total / len(docs)) + 1.0
     return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
-def _more_like_this(searcher, translation, summaries, hidden):
+def _more_like_this(searcher, translation, summaries):
     field = text_field(translation.language)
     if field not in searcher.schema:
         return []
@@ -93,4 +116,45 @@ def _more_like_this(searcher, translation, summaries, hidden):
     terms = [term for term, _ in searcher.key_terms_from_text(field, text, numterms=KEY_TERMS)]
     if not terms:
         return []
-    return top_documents(searcher, Q.Or([Q.Term(field, t) for t in terms]), 50, summaries.lengths, exclude=hidden)
+    return top_documents(searcher, Q_.Or([Q_.Term(field, t) for t in terms]), 50, summaries.lengths)
+
+
+def due(limit):
+    """Up to ``limit`` translations whose list is missing or out of date: missing ones first,
+    from a random place (two servers filling at once then rarely work out the same ones)."""
+    current = Translation.objects.exclude(article__status=Article.Status.ARCHIVED)
+    out_of_date = current.filter(related_list__computed_at__lt=timezone.now() - MAX_AGE)
+    found = []
+    last = Translation.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    for queryset in (current.filter(related_list__isnull=True), out_of_date):
+        start = random.randint(0, last)
+        for part in (queryset.filter(pk__gte=start), queryset.filter(pk__lt=start)):
+            found += part.order_by("pk").select_related("article")[:limit - len(found)]
+            if len(found) >= limit:
+                return found
+    return found
+
+
+def refresh(budget=0.2, batch=20):
+    """Work out due lists for about ``budget`` seconds and store them; returns how many. Raises
+    ``IndexUnavailable`` without a usable index."""
+    pending = due(batch)
+    if not pending:
+        return 0
+    deadline = time.monotonic() + budget
+
+    def run(searcher):
+        done = []
+        for translation in pending:
+            done.append(RelatedArticles(translation=translation, numbers=work_out(searcher, translation),
+                                        computed_at=timezone.now()))
+            if time.monotonic() >= deadline:
+                break
+        return done
+
+    done = get_backend().search_with(run)
+    still = set(Translation.objects.filter(pk__in=[r.translation_id for r in done]).values_list("pk", flat=True))
+    done = [r for r in done if r.translation_id in still]  # deleted meanwhile
+    RelatedArticles.objects.bulk_create(done, update_conflicts=True, unique_fields=["translation"],
+                                        update_fields=["numbers", "computed_at"])
+    return len(done)

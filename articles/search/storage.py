@@ -95,6 +95,9 @@ def _mtime(folder, name):
         return 0.0
 
 
+READ_AHEAD = 4096  # bytes read at once for small sequential reads
+
+
 class PreadFile(StructFile):
     """A read-only ``StructFile`` over ``length`` bytes of a file descriptor from ``offset``,
     read with ``os.pread``: no shared file position (readers in several threads may share the
@@ -106,6 +109,7 @@ class PreadFile(StructFile):
         self._fd, self._offset, self._owner = fd, offset, owner
         self._length = os.fstat(fd).st_size - offset if length is None else length
         self._pos = 0
+        self._buffer, self._buffer_at = b"", 0  # read-ahead: file bytes from _buffer_at
         self._name = name
         self.onclose = onclose
         self.is_closed = False
@@ -117,7 +121,16 @@ class PreadFile(StructFile):
         size = remaining if size is None or size < 0 else min(size, remaining)
         if size <= 0:
             return b""
-        data = os.pread(self._fd, size, self._offset + self._pos)
+        if size < READ_AHEAD:
+            # Whoosh reads many tiny values in a row (a hash table's directory is 256 reads of
+            # 8 bytes, one system call each before): serve them from one read-ahead chunk.
+            start = self._pos - self._buffer_at
+            if not (0 <= start and start + size <= len(self._buffer)):
+                self._buffer = os.pread(self._fd, min(READ_AHEAD, remaining), self._offset + self._pos)
+                self._buffer_at, start = self._pos, 0
+            data = self._buffer[start:start + size]
+        else:
+            data = os.pread(self._fd, size, self._offset + self._pos)
         self._pos += len(data)
         return data
 

@@ -12,12 +12,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="catch up once and exit")
         parser.add_argument("--poll", type=float, default=0.1, help="seconds between journal checks")
+        parser.add_argument("--related", action="store_true",
+                            help="with --once: also work out every missing or outdated related-articles list "
+                                 "(the running indexer does it in idle moments)")
 
-    def handle(self, *args, once, poll, **options):
+    def handle(self, *args, once, poll, related, **options):
         indexer = Indexer(poll=poll)
         if once:
             applied = indexer.run_once(housekeeping=True)
             self.stdout.write(f"{applied} journal entries applied; position {indexer.backend.position()}")
+            if related:
+                from articles.search.related import refresh
+
+                total = 0
+                while done := refresh(budget=5.0, batch=500):
+                    total += done
+                self.stdout.write(f"{total} related-articles lists worked out")
             return
         signal.signal(signal.SIGTERM, lambda *_: indexer.stop())
         signal.signal(signal.SIGINT, lambda *_: indexer.stop())
