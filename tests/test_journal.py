@@ -245,22 +245,29 @@ def test_many_small_commits_do_not_pile_up_segments(indexed):
     assert titles("take 39") == ["Ledger export, take 39"]
 
 
-def test_idle_compaction_merges_what_bursts_of_saves_left(indexed):
+def test_idle_compaction_folds_what_bursts_of_saves_left(indexed, monkeypatch):
+    from articles.search import merging
+
     backend = get_backend()
-    translation = Translation.objects.get(article__number="KB-100", language="en")
-    for n in range(30):
+
+    def segments():
+        with backend.searcher() as searcher:
+            return len(list(searcher.leaf_searchers()))
+
+    for n, translation in enumerate(Translation.objects.order_by("pk")):
         Translation.objects.filter(pk=translation.pk).update(title=f"Ledger export, round {n}")
         journal.record([translation.pk], journal.SAVE)
         backend.apply_pending()
-    with backend.searcher() as searcher:
-        before = len(list(searcher.leaf_searchers()))
+    count = Translation.objects.count()
+    # One segment per save; the build's segment, all of whose documents were replaced, is gone.
+    assert segments() == count >= 3
+    monkeypatch.setattr(merging, "SMALL_COUNT", count)
     assert backend.compact() is True
+    assert segments() == 1
     with backend.searcher() as searcher:
-        after = len(list(searcher.leaf_searchers()))
-        documents = searcher.doc_count()
-    assert after < before and after <= 2, (before, after)
-    assert documents == Translation.objects.count()
-    assert titles("round 29") == ["Ledger export, round 29"]
+        assert searcher.doc_count() == count
+    assert titles("round 0") == ["Ledger export, round 0"]
+    assert backend.compact() is False  # nothing left to fold
 
 
 def test_the_indexer_pauses_between_commits_unless_a_save_is_waiting(indexed):
@@ -277,3 +284,25 @@ def test_the_indexer_pauses_between_commits_unless_a_save_is_waiting(indexed):
     started = time.monotonic()
     indexer._coalesce(committed)
     assert time.monotonic() - started < COALESCE_SECONDS / 2
+
+
+def test_segments_fold_by_size_class_and_when_mostly_deleted():
+    from articles.search.merging import TIER_WIDTH, to_fold
+
+    class Segment:
+        def __init__(self, total, live):
+            self.total, self.live = total, live
+
+        def doc_count_all(self):
+            return self.total
+
+        def doc_count(self):
+            return self.live
+
+    tiny = [Segment(1, 1) for _ in range(TIER_WIDTH)]
+    large = Segment(4000, 3900)
+    assert to_fold(tiny[:-1] + [large]) == []  # a class is folded once it is full
+    assert to_fold(tiny + [large]) == tiny
+    worn = Segment(100, 30)
+    assert to_fold([worn, large]) == [worn]
+    assert to_fold([Segment(5000, 1000), large]) == []  # too large to fold in a commit

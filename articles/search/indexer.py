@@ -26,6 +26,7 @@ from .models import IndexerStatus
 logger = logging.getLogger(__name__)
 HOUSEKEEPING_SECONDS = 30.0
 ERROR_PAUSE_SECONDS = 2.0
+SLOW_SECONDS = 1.0  # a step of the loop taking longer is logged
 # After a commit the next waits this long: a burst of saves is applied in a few commits of
 # several translations (each commit costs tens of ms whatever it holds: a new segment, every
 # segment's tables opened, each web worker's searcher refreshed), while a lone save is applied
@@ -35,6 +36,17 @@ COALESCE_SECONDS = 0.5
 RELATED_BUDGET_SECONDS = 0.1  # of related-article lists worked out per idle turn
 RELATED_IDLE_SECONDS = 30.0  # between looks for due lists when none was due
 RELATED_AFTER_CHANGE_SECONDS = 3.0
+
+
+def _timed(what, function, *args, **kwargs):
+    """``function(...)``, with a warning when it held the loop (and the index) for long."""
+    started = time.monotonic()
+    try:
+        return function(*args, **kwargs)
+    finally:
+        took = time.monotonic() - started
+        if took >= SLOW_SECONDS:
+            logger.warning("indexer: %s took %.1f s", what, took)
 
 
 def server_name(backend):
@@ -85,7 +97,7 @@ class Indexer:
         from .related import refresh
 
         try:
-            done = refresh(budget=RELATED_BUDGET_SECONDS)
+            done = _timed("related articles", refresh, budget=RELATED_BUDGET_SECONDS)
         except (DatabaseError, IndexUnavailable) as error:
             logger.warning("indexer: related articles: %s: %s", type(error).__name__, error)
             done = 0
@@ -106,7 +118,7 @@ class Indexer:
         if not self._checked or backend.rebuild_requested() or backend.position() is None:
             backend.ensure_usable()
             self._checked = True
-        applied = backend.apply_pending()
+        applied = _timed("applying the journal", backend.apply_pending)
         if housekeeping:
             self.housekeeping()
         return applied
@@ -115,8 +127,8 @@ class Indexer:
         self._last_housekeeping = time.monotonic()
         backend = self.backend
         backend.ensure_usable()
-        backend.compact()
-        backend.tidy()
+        _timed("merging small segments", backend.compact)
+        _timed("tidying files", backend.tidy)
         retention = timedelta(days=settings.KB_JOURNAL_RETENTION_DAYS)
         pruned = journal.prune(retention)
         if pruned:
