@@ -306,3 +306,28 @@ def test_segments_fold_by_size_class_and_when_mostly_deleted():
     worn = Segment(100, 30)
     assert to_fold([worn, large]) == [worn]
     assert to_fold([Segment(5000, 1000), large]) == []  # too large to fold in a commit
+
+
+def test_a_refreshed_searcher_reuses_unchanged_segments_and_sees_new_deletions(indexed):
+    backend = get_backend()
+    first, second = Translation.objects.order_by("pk")[:2]
+
+    def save(translation, title):
+        Translation.objects.filter(pk=translation.pk).update(title=title)
+        journal.record([translation.pk], journal.SAVE)
+        backend.apply_pending()
+
+    save(first, "Ledger export halts at midnight")
+    with backend.searcher() as searcher:
+        before = {reader.segment().segment_id(): reader for reader, _ in searcher.reader().leaf_readers()}
+    save(second, "Quarterly invoices print twice")
+    with backend.searcher() as searcher:
+        after = {reader.segment().segment_id(): reader for reader, _ in searcher.reader().leaf_readers()}
+        documents = searcher.doc_count()
+    unchanged = [segid for segid in before if segid in after and before[segid].segment().deleted_count()
+                 == after[segid].segment().deleted_count()]
+    assert unchanged and all(after[segid] is before[segid] for segid in unchanged)  # not reopened
+    assert documents == Translation.objects.count()  # the old copies are deleted in the reused files
+    assert titles("quarterly invoices", second.language) == ["Quarterly invoices print twice"]
+    assert titles("ledger midnight", first.language) == ["Ledger export halts at midnight"]
+    assert second.title not in titles(second.title, second.language)

@@ -23,6 +23,7 @@ files vanished or broke is replaced by a fresh one (``search_with``). ``run_inde
 rest: building a missing, unreadable or outdated index, applying the journal, tidying files.
 """
 from contextlib import contextmanager
+import copy
 import fcntl
 import logging
 import os
@@ -376,7 +377,7 @@ class WhooshBackend:
             current = live.searcher()
         else:
             try:
-                current = current.refresh()
+                current = _refreshed(current, live)
             except Exception:  # noqa: BLE001 — a refresh that fails has closed what it reused
                 logger.warning("search index refresh failed; opening a fresh searcher", exc_info=True)
                 self.discard_searcher()
@@ -431,6 +432,55 @@ class WhooshBackend:
     def _close(self):
         """Forget the open index; every thread's searcher is replaced at its next search."""
         self._index = self._index_dir = None
+
+
+def _refreshed(searcher, live):
+    """``searcher.refresh()``, reusing the readers of the segments that did not change. Whoosh's
+    own refresh looks reusable readers up by generation where it means segment id, so it
+    reopened every segment after every commit, in every worker (22 of the 48 ms an API search
+    took right after a commit, against 11 ms otherwise). The old searcher is dropped, not
+    closed: its reused readers live on in the new one."""
+    from whoosh.reading import MultiReader, SegmentReader
+    from whoosh.searching import Searcher
+
+    if live.latest_generation() == searcher.reader().generation():
+        return searcher
+    info = live._read_toc()
+    if not info.segments:
+        return live.searcher()
+    old = {reader.segment().segment_id(): reader for reader, _ in searcher.reader().leaf_readers()
+           if isinstance(reader, SegmentReader)}
+    readers = []
+    for segment in info.segments:
+        reader = old.pop(segment.segment_id(), None)
+        if reader is None:
+            reader = SegmentReader(live.storage, info.schema, segment, generation=info.generation)
+        elif not _same_deletions(reader.segment(), segment):
+            reader = _with_deletions(reader, segment, info.generation)
+        readers.append(reader)
+    for reader in old.values():  # segments folded away
+        reader.close()
+    return Searcher(MultiReader(readers, generation=info.generation), fromindex=live)
+
+
+def _same_deletions(before, now):
+    return before.deleted_count() == now.deleted_count() and set(before.deleted_docs()) == set(now.deleted_docs())
+
+
+def _with_deletions(reader, segment, generation):
+    """A reader of ``segment`` sharing ``reader``'s open files: only its deletions changed (each
+    save deletes the old copy of a document from a large segment, which would otherwise be
+    reopened at every refresh). Whoosh reads deletions from the segment object its reader and
+    per-document reader hold. The old reader is not closed: its files are the new one's."""
+    try:
+        fresh, perdoc = copy.copy(reader), copy.copy(reader._perdoc)
+        perdoc._segment = fresh._segment = segment
+        fresh._perdoc, fresh._gen = perdoc, generation
+        return fresh
+    except AttributeError:  # another Whoosh: open it afresh
+        from whoosh.reading import SegmentReader
+
+        return SegmentReader(reader._storage, reader.schema, segment, generation=generation)
 
 
 def _open_folder(folder, root):
