@@ -20,13 +20,14 @@ writes the same again).
 - ``small(segments)``, for idle moments (the indexer's housekeeping): every segment under
   ``SMALL_DOCUMENTS`` documents, once there are ``SMALL_COUNT`` of them, so searches read few
   segments between bursts of saves. (Folding up to 200 documents this way held the writer for
-  4–6 s under load, every 30 s; what it makes outgrows the limit and is left to ``to_fold``.)
+  4–6 s under load, every 30 s, and delayed saves by as much; what it makes outgrows the limit
+  and is left to ``to_fold``.)
 """
 import math
 
 TIER_WIDTH = 8
 MOSTLY_DELETED = 0.5
-SMALL_DOCUMENTS = TIER_WIDTH ** 2  # the two lowest size classes: folding them costs well under a second
+SMALL_DOCUMENTS = TIER_WIDTH  # the lowest size class: folding it costs a fraction of a second
 SMALL_COUNT = 4
 LARGEST_TIER_FOLDED = 3  # classes of up to 8**3 documents: folding costs at most seconds
 
