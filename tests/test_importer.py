@@ -1,3 +1,4 @@
+from pathlib import Path
 import shutil
 
 from django.core.management import CommandError, call_command
@@ -165,3 +166,20 @@ def test_seeds_land_as_two_translations_of_one_article(seeds):
     assert report.ok
     ka = Translation.objects.filter(article__number="KA-23014")
     assert dict(ka.values_list("language", "language_rule")) == {"fr": "detected", "ko": "detected"}
+
+
+def test_an_import_run_from_a_spawned_process_renders_its_files(tmp_path, articles_dir):
+    """bench/scale.py imports in spawned jobs; the render workers of such a process used to be
+    spawned too, and died importing the models before Django was set up."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kb.settings", "PYTHONPATH": str(root),
+           "KB_DATABASE_URL": f"sqlite:///{tmp_path / 'spawned.sqlite3'}", "KB_INDEX_DIR": str(tmp_path / "index"),
+           "KB_MEDIA_ROOT": str(tmp_path / "media")}
+    run = subprocess.run([sys.executable, "tests/scripts/import_in_spawned_process.py", str(articles_dir)],
+                         cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.stdout.split() == ["imported"] * 3, run.stdout + run.stderr[-2000:]

@@ -15,6 +15,7 @@ copied by the workers (content-addressed names, so two writing the same file agr
 from concurrent.futures import TimeoutError as FutureTimeout
 from functools import partial
 import hashlib
+import multiprocessing
 from pathlib import Path
 
 from django.conf import settings
@@ -51,6 +52,18 @@ def _render(parsed, dry_run):
     return render_source(parsed, partial(store_image, dry_run=dry_run))
 
 
+def _worker_start():
+    """Workers forked from this process, whose Django is set up, whatever its default start
+    method: a process that was itself spawned defaults to spawn, and a spawned worker imported
+    the models before Django was set up and died at its first file (bench/scale.py's import jobs).
+    Where fork is missing, spawned workers set Django up first."""
+    if "fork" in multiprocessing.get_all_start_methods():
+        return {"context": multiprocessing.get_context("fork")}
+    import django
+
+    return {"context": multiprocessing.get_context("spawn"), "initializer": django.setup}
+
+
 class RenderPool:
     def __init__(self, dry_run, timeout=None, workers=RENDER_WORKERS):
         self.dry_run = dry_run
@@ -72,7 +85,7 @@ class RenderPool:
 
     def submit(self, parsed):
         if self.pool is None:  # started at the first file to render: a re-run of unchanged files forks none
-            self.pool = ProcessPool(max_workers=self.workers)
+            self.pool = ProcessPool(max_workers=self.workers, **_worker_start())
         return self.pool.schedule(_render, args=(parsed, self.dry_run), timeout=self.timeout)
 
     def rendered(self, future):
