@@ -8,7 +8,7 @@ searcher's language. Codes, numbers, short words and CJK text are left alone.
 """
 import re
 
-from whoosh import query as Q
+import numpy as np
 
 from .analysis import SPELLABLE_WORD, analyze
 from .codes import extract_error_codes
@@ -26,10 +26,10 @@ def suggest(text, language, searcher, hidden=()):
     only they hold is unknown to this reader, and never offered as a correction (the
     ``spelling`` field holds the words of public translations only)."""
     text = text or ""
-    hidden = {int(docnum) for docnum in hidden}  # Whoosh masks with a set (Summaries keeps an array)
     words = list(dict.fromkeys(WORD_RE.findall(text)))
     if len(words) > MAX_WORDS or len(text) > 200:
         return None
+    hidden = _HiddenDocs(hidden)
     code_parts = {part.lower() for display, _ in extract_error_codes(text, query=True)
                   for part in re.findall(r"\w+", display)}
     corrector = searcher.corrector(SPELLING)
@@ -58,13 +58,41 @@ def _correction(word, language, searcher, corrector, hidden):
 
 def _known(word, language, searcher, hidden=()):
     """A term of the word is in a live document of the language that the reader may see.
-    Frequencies also count deleted and hidden documents, so a match is confirmed by a search."""
+    Frequencies also count deleted and hidden documents, so a match is confirmed in the
+    postings, stopping at the first visible document. (A ``search(limit=1)`` collected every
+    match first: at 99,936 translations that was 8.8 of 20 s of a pass over the dev queries.)"""
     field = text_field(language)
+    if not isinstance(hidden, _HiddenDocs):
+        hidden = _HiddenDocs(hidden)
     for term in analyze(word, language):
-        if searcher.doc_frequency(field, term) and searcher.search(
-                Q.Term(field, term), limit=1, mask=hidden or None, scored=False):
+        if searcher.doc_frequency(field, term) and _in_visible_document(searcher, field, term, hidden):
             return True
     return False
+
+
+def _in_visible_document(searcher, field, term, hidden):
+    for leaf, offset in searcher.reader().leaf_readers():
+        if (field, term) not in leaf:
+            continue
+        postings = leaf.postings(field, term)  # deleted documents are skipped
+        while postings.is_active():
+            if postings.id() + offset not in hidden:
+                return True
+            postings.next()
+    return False
+
+
+class _HiddenDocs:
+    """Membership in a sorted array of document numbers, without making a set of it at every
+    query (it holds every hidden and internal document)."""
+
+    def __init__(self, docnums):
+        self._docnums = np.asarray(sorted(docnums) if isinstance(docnums, (set, frozenset)) else docnums,
+                                   dtype=np.int64)
+
+    def __contains__(self, docnum):
+        i = int(np.searchsorted(self._docnums, docnum))
+        return i < len(self._docnums) and int(self._docnums[i]) == docnum
 
 
 def _same_case(typed, candidate):
