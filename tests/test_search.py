@@ -299,3 +299,23 @@ def test_did_you_mean_never_offers_a_word_of_an_article_the_reader_may_not_see(c
     journal.record(Translation.objects.filter(article__number="KB-300").values_list("pk", flat=True), "visibility")
     upkeep.bring_up_to_date()
     assert client.get("/api/search", {"q": "zirconum gasket", "lang": "en"}).json()["did_you_mean"] == "zirconium gasket"
+
+
+def test_a_word_only_internal_articles_hold_is_unknown_to_readers(client, indexed, tmp_path):
+    """Typed exactly, a word of internal articles only gets a correction for a reader, as any
+    word no document holds does: its absence of a correction would tell that it exists."""
+    from articles.models import Article, Translation
+    from articles.search import journal, upkeep
+
+    (tmp_path / "KB-301.md").write_text(
+        "---\narticle-number: KB-301\ntitle: Zirconium seals crack in winter\nlang: en\n---\n"
+        "The zirconium seals crack below freezing.\n", encoding="utf-8")
+    (tmp_path / "KB-302.md").write_text(
+        "---\narticle-number: KB-302\ntitle: Zirconia rotors wear out\nlang: en\n---\n"
+        "Zirconia rotors wear out after a year.\n", encoding="utf-8")
+    import_paths([tmp_path])
+    Article.objects.filter(number="KB-301").update(audience="internal")
+    journal.record(Translation.objects.filter(article__number="KB-301").values_list("pk", flat=True), "visibility")
+    upkeep.bring_up_to_date()
+    body = client.get("/api/search", {"q": "zirconium", "lang": "en"}).json()
+    assert body["total"] == 0 and body["did_you_mean"] == "zirconia"
