@@ -14,14 +14,20 @@ def django_with_scratch_database():
     if not all(path.is_dir() for path in CORPUS):
         sys.exit(f"skipped: the corpus is not at {SHARED / 'corpus'}")
     scratch = Path(tempfile.mkdtemp(prefix="kb-bench-"))
+    configure(scratch)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return scratch
+
+
+def configure(scratch):
+    """Set Django up on the SQLite database, media and index under ``scratch``."""
     os.environ["KB_DATABASE_URL"] = f"sqlite:///{scratch / 'kb.sqlite3'}"
     os.environ["KB_MEDIA_ROOT"] = str(scratch / "media")
     os.environ["KB_INDEX_DIR"] = str(scratch / "index")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
     sys.path.insert(0, str(ROOT))
     import django
-    from django.core.management import call_command
 
     django.setup()
-    call_command("migrate", verbosity=0)
-    return scratch

@@ -37,7 +37,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from _setup import CORPUS, ROOT, SHARED
+from _setup import CORPUS, ROOT, SHARED, configure
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 NUMBER_KEY_RE = re.compile(r"^(article-number|exl-id):[ \t]*(['\"]?)([^'\"\n]+?)\2[ \t]*$", re.MULTILINE)
@@ -71,17 +71,6 @@ def _copy_renumbered(path, target, suffix):
         head, dot, tail = target.name.partition(".")
         target = target.with_name(head + suffix + dot + tail)
     target.write_text(renumbered + text[len(front):], encoding="utf-8")
-
-
-def configure(scratch):
-    os.environ["KB_DATABASE_URL"] = f"sqlite:///{scratch / 'kb.sqlite3'}"
-    os.environ["KB_MEDIA_ROOT"] = str(scratch / "media")
-    os.environ["KB_INDEX_DIR"] = str(scratch / "index")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def _import_child(scratch, paths):

@@ -278,35 +278,32 @@ def test_an_index_of_another_schema_version_is_rebuilt_by_the_indexer(client, in
     assert (settings.KB_INDEX_DIR / "CURRENT").read_text() != live.name
 
 
-def test_did_you_mean_never_offers_a_word_of_an_article_the_reader_may_not_see(client, indexed, tmp_path):
-    from articles.models import Article
-    from articles.search import upkeep
+def _set_audience(number, audience):
+    """As the admin does: the article's audience, journalled, and the index brought up to date."""
+    from articles.models import Article, Translation
+    from articles.search import journal, upkeep
 
+    Article.objects.filter(number=number).update(audience=audience)
+    journal.record(Translation.objects.filter(article__number=number).values_list("pk", flat=True), "visibility")
+    upkeep.bring_up_to_date()
+
+
+def test_did_you_mean_never_offers_a_word_of_an_article_the_reader_may_not_see(client, indexed, tmp_path):
     (tmp_path / "KB-300.md").write_text(
         "---\narticle-number: KB-300\ntitle: Zirconium gasket leaks under pressure\nlang: en\n---\n"
         "The zirconium gasket leaks when the pump restarts.\n", encoding="utf-8")
     import_paths([tmp_path])
-    Article.objects.filter(number="KB-300").update(audience="internal")
-    from articles.search import journal
-    from articles.models import Translation
-
-    journal.record(Translation.objects.filter(article__number="KB-300").values_list("pk", flat=True), "visibility")
-    upkeep.bring_up_to_date()
+    _set_audience("KB-300", "internal")
     body = client.get("/api/search", {"q": "zirconum gasket", "lang": "en"}).json()
     assert body["did_you_mean"] is None and body["total"] == 0
     # Made public, the same word is offered.
-    Article.objects.filter(number="KB-300").update(audience="external")
-    journal.record(Translation.objects.filter(article__number="KB-300").values_list("pk", flat=True), "visibility")
-    upkeep.bring_up_to_date()
+    _set_audience("KB-300", "external")
     assert client.get("/api/search", {"q": "zirconum gasket", "lang": "en"}).json()["did_you_mean"] == "zirconium gasket"
 
 
 def test_a_word_only_internal_articles_hold_is_unknown_to_readers(client, indexed, tmp_path):
     """Typed exactly, a word of internal articles only gets a correction for a reader, as any
     word no document holds does: its absence of a correction would tell that it exists."""
-    from articles.models import Article, Translation
-    from articles.search import journal, upkeep
-
     (tmp_path / "KB-301.md").write_text(
         "---\narticle-number: KB-301\ntitle: Zirconium seals crack in winter\nlang: en\n---\n"
         "The zirconium seals crack below freezing.\n", encoding="utf-8")
@@ -314,8 +311,6 @@ def test_a_word_only_internal_articles_hold_is_unknown_to_readers(client, indexe
         "---\narticle-number: KB-302\ntitle: Zirconia rotors wear out\nlang: en\n---\n"
         "Zirconia rotors wear out after a year.\n", encoding="utf-8")
     import_paths([tmp_path])
-    Article.objects.filter(number="KB-301").update(audience="internal")
-    journal.record(Translation.objects.filter(article__number="KB-301").values_list("pk", flat=True), "visibility")
-    upkeep.bring_up_to_date()
+    _set_audience("KB-301", "internal")
     body = client.get("/api/search", {"q": "zirconium", "lang": "en"}).json()
     assert body["total"] == 0 and body["did_you_mean"] == "zirconia"

@@ -90,10 +90,10 @@ class Indexer:
         logger.info("indexer stopped")
 
     def _refresh_related(self):
-        """In idle turns, work out related-article lists (``related.refresh``); True when it
-        did some. With none due it looks again after ``RELATED_IDLE_SECONDS`` or a change."""
+        """In idle turns, work out related-article lists (``related.refresh``). With none due it
+        looks again after ``RELATED_IDLE_SECONDS``, or soon after a change."""
         if time.monotonic() < self._related_due_at:
-            return False
+            return
         from .related import refresh
 
         try:
@@ -103,7 +103,6 @@ class Indexer:
             done = 0
         if not done:
             self._related_due_at = time.monotonic() + RELATED_IDLE_SECONDS
-        return bool(done)
 
     def _coalesce(self, committed_at):
         deadline = time.monotonic() + COALESCE_SECONDS

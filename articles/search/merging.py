@@ -8,7 +8,7 @@ policy (``MERGE_SMALL``) did that on almost every commit: 85 ms of CPU per save 
 for some, on every server, and an idle merge of 500 documents held the writer for 15 s.
 
 So segments are folded by re-indexing: the live documents of the chosen segments are written
-again from the database in the commit (``update_document`` deletes the old copies), and the
+again from the database in the commit (``_write_documents`` deletes the old copies), and the
 segments left with no live document are dropped (``drop_empty``). The index stays what the
 database says (a row newer than the journal position is written as it is now; its journal entry
 writes the same again).

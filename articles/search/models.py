@@ -56,8 +56,8 @@ class RelatedArticles(models.Model):
     """The "related articles" of one translation, worked out from the index by the indexer in
     its idle moments (``related.refresh``) and read by article pages: a "more like this" costs
     20–80 ms, most of a page. ``numbers`` are article numbers, best first, hidden and internal
-    ones included: each page keeps those its reader may see, in the reader's language. A list
-    older than its translation's ``updated_at`` is still shown until it is worked out again."""
+    ones included: each page keeps those its reader may see, in the reader's language. Lists
+    are worked out again after ``related.MAX_AGE``, not at every edit."""
 
     translation = models.OneToOneField("articles.Translation", on_delete=models.CASCADE, primary_key=True,
                                        related_name="related_list")
