@@ -30,25 +30,43 @@ def equivalent_url(url, code, request=None):
     ``/fr/search?q=x``, ``/de/articles/KB-1/`` → ``/fr/articles/KB-1/``; the page number is
     dropped (another language has other pages). Anything else — another site, an address
     without a language — gives ``code``'s home page."""
-    home = reverse("articles:home", kwargs={"lang": code})
+    return equivalent_urls(url, [code], request)[code]
+
+
+def equivalent_urls(url, codes, request=None):
+    """``{code: equivalent_url(url, code)}`` for each of ``codes``, resolving ``url`` once (the
+    header's switcher asks for every language on every page)."""
+    switchable = _switchable(url, request)
+    if switchable is None:
+        return {code: reverse("articles:home", kwargs={"lang": code}) for code in codes}
+    match, query = switchable
+    urls = {}
+    for code in codes:
+        path = reverse(match.view_name, kwargs={**match.kwargs, "lang": code})
+        urls[code] = f"{path}?{query}" if query else path
+    return urls
+
+
+def _switchable(url, request):
+    """``(match, query without the page number)`` for a local address of a page in a language;
+    None for anything else."""
     if not url or not url_has_allowed_host_and_scheme(url, allowed_hosts=None if request is None
                                                       else {request.get_host()}):
-        return home
+        return None
     parts = urlsplit(url)
     if parts.scheme or parts.netloc:
-        return home
+        return None
     try:
         match = resolve(parts.path)
     except Resolver404:
-        return home
+        return None
     if "lang" not in match.kwargs or not match.view_name.startswith("articles:"):
-        return home
-    path = reverse(match.view_name, kwargs={**match.kwargs, "lang": code})
+        return None
     from django.http import QueryDict
 
     query = QueryDict(parts.query, mutable=True)
     query.pop("page", None)
-    return f"{path}?{query.urlencode()}" if query else path
+    return match, query.urlencode()
 
 
 @dataclass
@@ -66,14 +84,12 @@ def language_options(request, current):
     sets ``request.kb_available_languages``; every other page exists in every language."""
     available = getattr(request, "kb_available_languages", None)
     here = request.get_full_path()
-    options = []
-    for code in languages.site_languages():
-        target = equivalent_url(here, code, request)
-        options.append(LanguageOption(
-            code, languages.native_name(code),
-            reverse("articles:root") + "?" + urlencode({"lang": code, "next": here}),
-            target, code == current, available is None or code in available))
-    return options
+    codes = languages.site_languages()
+    targets = equivalent_urls(here, codes, request)
+    switch = reverse("articles:root")
+    return [LanguageOption(code, languages.native_name(code), switch + "?" + urlencode({"lang": code, "next": here}),
+                           targets[code], code == current, available is None or code in available)
+            for code in codes]
 
 
 def page_number(request):
