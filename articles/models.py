@@ -17,6 +17,15 @@ def sees_unpublished(user):
     return user.is_staff or user.has_perm("articles.edit_articles")
 
 
+class ArticleQuerySet(models.QuerySet):
+    def by_number(self, number):
+        """The article numbered ``number``, whatever its case (``ka-23014`` finds ``KA-23014``);
+        None when there is none. The exact spelling is looked up first, through the unique
+        index: a case-insensitive match scans every article."""
+        number = str(number)
+        return self.filter(number=number).first() or self.filter(number__iexact=number).first()
+
+
 class Article(models.Model):
     class KeySource(models.TextChoices):
         ARTICLE_NUMBER = "article-number", _("article number")
@@ -42,6 +51,8 @@ class Article(models.Model):
     source_language = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]

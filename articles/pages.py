@@ -8,9 +8,8 @@ from html import unescape
 from posixpath import basename
 import re
 
-from django.urls import reverse
 
-from . import languages
+from . import languages, links
 from .editing.queries import is_outdated
 from .models import Article, Translation
 from .rendering import RENDERER_VERSION, render_markdown
@@ -47,7 +46,7 @@ class ArticlePage:
 
 
 def article_url(number, language):
-    return reverse("articles:article", kwargs={"lang": language, "number": number})
+    return links.article_url(language, number)
 
 
 SIBLING_FIELDS = ("id", "article_id", "language", "assets", "published_revision", "published_on", "updated_at",
@@ -55,7 +54,7 @@ SIBLING_FIELDS = ("id", "article_id", "language", "assets", "published_revision"
 
 
 def article_page(number, language, user):
-    article = Article.objects.filter(number__iexact=number).first()
+    article = Article.objects.by_number(number)
     if article is None:
         return None
     # The siblings' few fields the page needs (language links, borrowed images, the outdated

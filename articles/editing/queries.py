@@ -10,7 +10,7 @@ from .errors import NotFound
 def get_article(number, user):
     """The article when ``user`` may see it (readers: validated, external, with a public
     translation); else ``NotFound``."""
-    article = Article.objects.filter(number__iexact=str(number)).first()
+    article = Article.objects.by_number(number)
     if article is None or not (sees_unpublished(user) or Translation.objects.public().filter(article=article).exists()):
         raise NotFound(_("No article %(number)s.") % {"number": str(number)[:100]})
     return article
