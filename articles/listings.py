@@ -182,12 +182,31 @@ def matched_passage(text, query, width=None):
                        for m in re.finditer(re.escape(term), lowered))
     if not positions:
         return ""
-    best, best_count = positions[0][0], 0
-    for start, _ in positions:
-        count = len({term for position, term in positions if start <= position < start + width})
-        if count > best_count:
-            best, best_count = start, count
-    begin = max(0, best - width // 4)
+    # Windows slide over the matches (a common word matching hundreds of times made counting each
+    # window's terms anew quadratic): first the most distinct terms ``width`` characters hold,
+    # then the shortest stretch holding that many, shown centred so all its matches are seen.
+    most, inside, end = 0, Counter(), 0
+    for start, term in positions:
+        while end < len(positions) and positions[end][0] < start + width:
+            inside[positions[end][1]] += 1
+            end += 1
+        most = max(most, len(inside))
+        inside[term] -= 1
+        if not inside[term]:
+            del inside[term]
+    best, span, inside, first = positions[0][0], len(text), Counter(), 0
+    for position, term in positions:
+        inside[term] += 1
+        while len(inside) >= most:
+            stretch = position + len(term) - positions[first][0]
+            if stretch < span:
+                best, span = positions[first][0], stretch
+            dropped = positions[first][1]
+            inside[dropped] -= 1
+            if not inside[dropped]:
+                del inside[dropped]
+            first += 1
+    begin = max(0, best - max(0, width - span) // 2)
     if begin:
         space = text.find(" ", begin, best)
         begin = space + 1 if space != -1 else begin
@@ -207,7 +226,8 @@ def add_passages(results, query):
         return results
     wanted = {(r.article_number, r.language) for r in results}
     bodies = {}
-    rows = Translation.objects.filter(article__number__in={n for n, _ in wanted}).values_list(
+    rows = Translation.objects.filter(article__number__in={n for n, _ in wanted},
+                                      language__in={lang for _, lang in wanted}).values_list(
         "article__number", "language", "body")
     for number, lang, body in rows:
         if (number, lang) in wanted:

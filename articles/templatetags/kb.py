@@ -94,3 +94,19 @@ def query_with(context, **changes):
         else:
             query[name] = value
     return query.urlencode()
+
+
+@register.simple_tag
+def article_url(lang, number):
+    """``{% url 'articles:article' lang=… number=… %}`` without walking the URL patterns (``links``)."""
+    from ..links import article_url as url
+
+    return url(lang, number)
+
+
+@register.simple_tag
+def code_url(lang, code):
+    """``{% url 'articles:code' lang=… code=… %}`` without walking the URL patterns (``links``)."""
+    from ..links import code_url as url
+
+    return url(lang, code)
