@@ -292,3 +292,53 @@ def test_an_indexer_killed_while_applying_is_finished_by_the_next_one(site, tmp_
     process.wait(timeout=10)
     manage(site, "run_indexer", "--once")
     assert consistency(site) == (300, [], [])
+
+
+WEAR_SCRIPT = """
+import json
+from articles.search import get_backend
+b = get_backend()
+segments = b.open_index()._segments()
+print(json.dumps([len(segments), sum(s.doc_count_all() - s.doc_count() for s in segments), b.worn()]))
+"""
+
+
+def _wear(env):
+    """(segments, deleted copies, worn) of the live index, seen by a fresh process."""
+    return tuple(json.loads(manage(env, "shell", "-c", WEAR_SCRIPT).stdout.strip().splitlines()[-1]))
+
+
+def test_a_worn_index_is_replaced_by_a_fresh_build_while_the_indexer_runs(site, tmp_path):
+    manage(site, "import_articles", str(write_articles(tmp_path / "articles", 40)))
+    manage(site, "shell", "-c", "from articles.models import Translation\n"
+                                "for t in Translation.objects.order_by('pk')[:6]:\n"
+                                "    t.title += ' refurbished'; t.save()")
+    manage(site, "run_indexer", "--once")
+    segments, deleted, worn = _wear(site)
+    assert deleted == 6 and worn  # 6 old copies of 46 documents
+    index_root = Path(site["KB_INDEX_DIR"])
+    before = (index_root / "CURRENT").read_text()
+    indexer = subprocess.Popen([PYTHON, "manage.py", "run_indexer", "--poll", "0.1"], cwd=ROOT, env=site,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        while (index_root / "CURRENT").read_text() == before and time.monotonic() < deadline:
+            assert indexer.poll() is None, indexer.stderr.read()
+            time.sleep(0.2)
+        assert (index_root / "CURRENT").read_text() != before, "the worn index was not replaced"
+        # A save made after the swap reaches the fresh index through the running indexer.
+        manage(site, "shell", "-c", "from articles.models import Translation\n"
+                                    "t = Translation.objects.get(article__number='KF-39')\n"
+                                    "t.title += ' overhauled'; t.save()")
+        deadline = time.monotonic() + 30
+        while index_check(site, "overhauled")[2] != "KF-39" and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert index_check(site, "overhauled") == (40, 40, "KF-39")
+        assert index_check(site, "refurbished")[2] is not None
+        segments, deleted, worn = _wear(site)
+        assert deleted <= 1 and not worn
+    finally:
+        children = _children(indexer.pid)
+        indexer.send_signal(signal.SIGTERM)
+        indexer.wait(timeout=30)
+    assert not [pid for pid in children if _alive(pid)], "a build outlived the indexer"

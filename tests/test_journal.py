@@ -286,18 +286,21 @@ def test_the_indexer_pauses_between_commits_unless_a_save_is_waiting(indexed):
     assert time.monotonic() - started < COALESCE_SECONDS / 2
 
 
+class Segment:
+    """What the merge policies read of a Whoosh segment."""
+
+    def __init__(self, total, live):
+        self.total, self.live = total, live
+
+    def doc_count_all(self):
+        return self.total
+
+    def doc_count(self):
+        return self.live
+
+
 def test_segments_fold_by_size_class_and_when_mostly_deleted():
     from articles.search.merging import TIER_WIDTH, to_fold
-
-    class Segment:
-        def __init__(self, total, live):
-            self.total, self.live = total, live
-
-        def doc_count_all(self):
-            return self.total
-
-        def doc_count(self):
-            return self.live
 
     tiny = [Segment(1, 1) for _ in range(TIER_WIDTH)]
     large = Segment(4000, 3900)
@@ -306,6 +309,44 @@ def test_segments_fold_by_size_class_and_when_mostly_deleted():
     worn = Segment(100, 30)
     assert to_fold([worn, large]) == [worn]
     assert to_fold([Segment(5000, 1000), large]) == []  # too large to fold in a commit
+
+
+def test_an_index_is_worn_by_deleted_copies_or_by_many_segments():
+    from articles.search.merging import RENEW_DELETED, RENEW_SEGMENTS, worn
+
+    build = [Segment(4000, 4000), Segment(4000, 4000)]
+    assert not worn(build) and not worn([])
+    old_copies = int(8000 * RENEW_DELETED)
+    assert not worn([Segment(4000, 4000 - old_copies + 1), Segment(4000, 4000)])
+    assert worn([Segment(4000, 4000 - old_copies), Segment(4000, 4000)])
+    assert not worn(build + [Segment(8, 8)] * (RENEW_SEGMENTS - 3))
+    assert worn(build + [Segment(8, 8)] * (RENEW_SEGMENTS - 2))
+
+
+def test_stopping_the_indexer_stops_a_fresh_build_with_its_children(tmp_path):
+    """A build still running when the indexer stops is stopped, children included."""
+    import subprocess
+    import sys
+
+    from articles.search.indexer import Indexer
+
+    script = "import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); time.sleep(60)"
+    build = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
+    time.sleep(0.5)
+    children = [int(pid) for pid in open(f"/proc/{build.pid}/task/{build.pid}/children").read().split()]
+    assert children
+    indexer = Indexer(backend=object())
+    indexer._renewal = build
+    started = time.monotonic()
+    indexer._stop_renewal()
+    assert build.poll() is not None and time.monotonic() - started < 5
+    time.sleep(0.2)
+    for pid in children:
+        try:
+            state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        assert state == "Z", f"child {pid} outlived the build"
 
 
 def test_a_refreshed_searcher_reuses_unchanged_segments_and_sees_new_deletions(indexed):

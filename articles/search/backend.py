@@ -82,16 +82,22 @@ class WhooshBackend:
         self._local = threading.local()
 
     # -- building -----------------------------------------------------------------------
-    def rebuild(self):
+    def rebuild(self, catch_up=True):
         """Build a complete index beside the live one, swap it in, then catch up with the
-        journal entries written meanwhile. Waits for a rebuild another process is running.
-        Returns the number of documents indexed."""
+        journal entries written meanwhile (``catch_up=False``: leave that to the running
+        indexer, whose writer it would otherwise contend for). Waits for a rebuild another
+        process is running. Returns the number of documents indexed."""
         self.root.mkdir(parents=True, exist_ok=True)
         with _file_lock(self.root / REBUILD_LOCK):
             self._remove_abandoned()
             count = self._build_and_swap()
-        self.apply_pending(timeout=WRITER_TIMEOUT)
+        if catch_up:
+            self.apply_pending(timeout=WRITER_TIMEOUT)
         return count
+
+    def worn(self):
+        """True when the live index is due for a fresh build (``merging.worn``)."""
+        return merging.worn(self.open_index()._segments())
 
     def _build_and_swap(self):
         position = journal.head()[0]  # every change up to here is in the rows read below

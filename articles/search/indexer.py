@@ -5,13 +5,20 @@ Each turn it makes sure there is a usable index (building one when it is missing
 of another schema, or older than the journal keeps), applies the journal entries written since
 its position, and every ``HOUSEKEEPING_SECONDS`` tidies old index files and folders, prunes
 journal entries older than ``settings.KB_JOURNAL_RETENTION_DAYS`` and reports its position
-(``IndexerStatus``, shown to staff by ``/api/stats``). Errors — the database gone away, a
+(``IndexerStatus``, shown to staff by ``/api/stats``). When the index is worn
+(``merging.worn``: many deleted copies or segments) it starts a fresh build beside it in a
+child process of lower priority (``rebuild_index --no-catch-up``, at most every
+``RENEW_INTERVAL_SECONDS``) and goes on applying the journal to the live index meanwhile; once
+the new index is swapped in, the next turn applies to it what was written during the build. Errors — the database gone away, a
 damaged index — are logged and retried on the next turn; the loop never dies of them.
 """
 from datetime import timedelta
 import logging
 import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -36,6 +43,9 @@ COALESCE_SECONDS = 0.5
 RELATED_BUDGET_SECONDS = 0.1  # of related-article lists worked out per idle turn
 RELATED_IDLE_SECONDS = 30.0  # between looks for due lists when none was due
 RELATED_AFTER_CHANGE_SECONDS = 3.0
+RENEW_INTERVAL_SECONDS = 600.0  # at least this long between two fresh builds of a worn index
+RENEW_NICENESS = 10  # the build's CPU priority below the web workers' and this loop's
+RENEW_STOP_SECONDS = 10.0
 
 
 def _timed(what, function, *args, **kwargs):
@@ -62,6 +72,8 @@ class Indexer:
         self._last_housekeeping = 0.0
         self._checked = False
         self._related_due_at = 0.0
+        self._renewal = None  # the child process building a fresh index, while it runs
+        self._renewal_started = None  # time.monotonic() of its start
 
     def stop(self):
         self._stopping.set()
@@ -74,6 +86,8 @@ class Indexer:
                 self.backend.heartbeat()  # requests leave writing to this loop while it beats
                 due = time.monotonic() - self._last_housekeeping >= HOUSEKEEPING_SECONDS
                 applied = self.run_once(housekeeping=due)
+                if due:
+                    self._renew()
             except (DatabaseError, IndexUnavailable, IndexBusy, OSError) as error:
                 logger.error("indexer: %s: %s; retrying", type(error).__name__, error)
                 close_old_connections()
@@ -86,8 +100,50 @@ class Indexer:
             else:
                 self._refresh_related()
                 self._stopping.wait(self.poll)
+        self._stop_renewal()
         self.backend.stop_heartbeat()
         logger.info("indexer stopped")
+
+    def _renew(self):
+        """Start a fresh build of a worn index (see the module), unless one is running or the
+        last started less than ``RENEW_INTERVAL_SECONDS`` ago."""
+        if self._renewal is not None:
+            code = self._renewal.poll()
+            if code is None:
+                return
+            self._renewal = None
+            if code:
+                logger.warning("indexer: the fresh build of the worn index failed (exit status %s)", code)
+            else:
+                logger.info("indexer: a fresh build replaced the worn index")
+        if self._renewal_started is not None and time.monotonic() - self._renewal_started < RENEW_INTERVAL_SECONDS:
+            return
+        database = _database_url()
+        if database is None or not self.backend.worn():
+            return
+        logger.info("indexer: the index is worn (deleted copies or segments); building a fresh one beside it")
+        self._renewal_started = time.monotonic()
+        self._renewal = subprocess.Popen(
+            [sys.executable, str(settings.BASE_DIR / "manage.py"), "rebuild_index", "--no-catch-up"],
+            cwd=settings.BASE_DIR, env={**os.environ, "KB_INDEX_DIR": str(self.backend.root),
+                                        "KB_DATABASE_URL": database},
+            stdout=subprocess.DEVNULL, start_new_session=True, preexec_fn=_lower_priority)
+
+    def _stop_renewal(self):
+        """Stop a fresh build still running, with its own children (its folder is tidied later)."""
+        renewal, self._renewal = self._renewal, None
+        if renewal is None or renewal.poll() is not None:
+            return
+        for sig, wait in ((signal.SIGTERM, RENEW_STOP_SECONDS), (signal.SIGKILL, None)):
+            try:
+                os.killpg(renewal.pid, sig)
+            except ProcessLookupError:
+                return
+            try:
+                renewal.wait(wait)
+                return
+            except subprocess.TimeoutExpired:
+                continue
 
     def _refresh_related(self):
         """In idle turns, work out related-article lists (``related.refresh``). With none due it
@@ -145,3 +201,35 @@ class Indexer:
         IndexerStatus.objects.update_or_create(server=server_name(backend), defaults={
             "position": backend.position() or 0, "documents": documents, "updated_at": timezone.now(),
         })
+
+
+def _lower_priority():
+    os.nice(RENEW_NICENESS)
+
+
+def _database_url():
+    """``KB_DATABASE_URL`` for a child process to reach the database this one uses: the
+    environment's when it names that database (it keeps every option), else one made from the
+    connection's settings (a test database); None for a database only this process can see."""
+    from urllib.parse import quote
+
+    import dj_database_url
+    from django.db import connection
+
+    conf = connection.settings_dict
+    inherited = os.environ.get("KB_DATABASE_URL")
+    if inherited:
+        parsed = dj_database_url.parse(inherited)
+        if (parsed.get("ENGINE"), str(parsed.get("NAME")), parsed.get("HOST") or "") == \
+                (conf["ENGINE"], str(conf["NAME"]), conf.get("HOST") or ""):
+            return inherited
+    if conf["ENGINE"].endswith("sqlite3"):
+        name = str(conf["NAME"])
+        return None if not name.startswith("/") else f"sqlite:///{name}"
+    if conf["ENGINE"].endswith("postgresql"):
+        auth = quote(conf.get("USER") or "", safe="")
+        if conf.get("PASSWORD"):
+            auth += ":" + quote(conf["PASSWORD"], safe="")
+        host = quote(conf.get("HOST") or "localhost", safe="")
+        return f"postgresql://{auth}@{host}:{conf.get('PORT') or 5432}/{quote(str(conf['NAME']), safe='')}"
+    return None

@@ -17,6 +17,12 @@ writes the same again).
   Segments are grouped in size classes ``TIER_WIDTH`` times apart and a class is folded once it
   holds ``TIER_WIDTH`` segments, so a document is rewritten about log(N) times in all. A segment
   more than half deleted (updates delete the old copy) is folded whatever its size.
+- ``worn(segments)``: folds never rewrite the large segments a build writes, so the old copies
+  of the documents saved since stay in them, and every search still reads their postings. When
+  deleted copies reach ``RENEW_DELETED`` of the documents, or segments ``RENEW_SEGMENTS``, the
+  indexer builds a fresh index beside the live one and swaps it in (``Indexer._renew``): on the
+  full corpus after about 1,900 saves (10 segments, 13 % deleted), searches took twice as long
+  as on a fresh build (p50 15.6 against 7.9 ms, in process).
 - ``small(segments)``, for idle moments (the indexer's housekeeping): every segment under
   ``SMALL_DOCUMENTS`` documents, once there are ``SMALL_COUNT`` of them, so searches read few
   segments between bursts of saves. (Folding up to 200 documents this way held the writer for
@@ -30,6 +36,8 @@ MOSTLY_DELETED = 0.5
 SMALL_DOCUMENTS = TIER_WIDTH  # the lowest size class: folding it costs a fraction of a second
 SMALL_COUNT = 4
 LARGEST_TIER_FOLDED = 3  # classes of up to 8**3 documents: folding costs at most seconds
+RENEW_DELETED = 0.10
+RENEW_SEGMENTS = 12
 
 
 def tier(count):
@@ -50,6 +58,14 @@ def to_fold(segments):
                 and (total - segment.doc_count()) / total > MOSTLY_DELETED:
             chosen.append(segment)
     return chosen
+
+
+def worn(segments):
+    """True when the index is due for a fresh build (see the module): too many deleted copies or
+    too many segments."""
+    total = sum(segment.doc_count_all() for segment in segments)
+    deleted = total - sum(segment.doc_count() for segment in segments)
+    return bool(total) and (deleted / total >= RENEW_DELETED or len(segments) >= RENEW_SEGMENTS)
 
 
 def small(segments):

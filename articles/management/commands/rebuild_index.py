@@ -8,7 +8,12 @@ from articles.search import get_backend
 class Command(BaseCommand):
     help = "Rebuild the search index from the database beside the live one, then swap it in."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--no-catch-up", action="store_true",
+                            help="swap the new index in without applying the journal entries written meanwhile "
+                                 "(for the running indexer, which applies them)")
+
     def handle(self, *args, **options):
         started = time.perf_counter()
-        count = get_backend().rebuild()
+        count = get_backend().rebuild(catch_up=not options["no_catch_up"])
         self.stdout.write(f"{count} translation(s) indexed in {time.perf_counter() - started:.1f} s")
