@@ -372,3 +372,29 @@ def test_a_refreshed_searcher_reuses_unchanged_segments_and_sees_new_deletions(i
     assert titles("quarterly invoices", second.language) == ["Quarterly invoices print twice"]
     assert titles("ledger midnight", first.language) == ["Ledger export halts at midnight"]
     assert second.title not in titles(second.title, second.language)
+
+
+def test_term_lookups_are_remembered_per_segment_and_new_segments_find_new_words(
+        indexed, django_capture_on_commit_callbacks, monkeypatch):
+    """A repeated search reads no term table; a word every segment was asked about (and found
+    absent) is found once a save puts it in a new segment, and gone once a save removes it."""
+    from whoosh.filedb.filetables import OrderedHashReader
+
+    assert titles("zebrafish gasket") == []
+    reads = []
+    original = OrderedHashReader.ranges_for_key  # every lookup of a term table goes through it
+    monkeypatch.setattr(OrderedHashReader, "ranges_for_key",
+                        lambda self, key: reads.append(key) or original(self, key))
+    assert titles("zebrafish gasket") == []
+    assert titles("zebrafish gasket") == []
+    assert reads == []
+    translation = Translation.objects.get(article__number="KB-100", language="en")
+    translation.title = "Zebrafish gasket replacement"
+    with django_capture_on_commit_callbacks(execute=True):
+        translation.save()
+    assert titles("zebrafish gasket") == ["Zebrafish gasket replacement"]
+    translation.title = "Ledger export halts at midnight"
+    with django_capture_on_commit_callbacks(execute=True):
+        translation.save()
+    assert titles("zebrafish gasket") == []
+    assert titles("ledger midnight") == ["Ledger export halts at midnight"]

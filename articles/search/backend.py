@@ -43,6 +43,7 @@ from .documents import translation_document
 from .schema import ID_FIELD, SCHEMA_VERSION
 from .storage import GRACE_SECONDS, INDEX_NAME, SafeFileStorage
 from .summaries import Summaries
+from .termcache import remember_terms
 
 logger = logging.getLogger(__name__)
 CURRENT = "CURRENT"
@@ -388,6 +389,7 @@ class WhooshBackend:
                 logger.warning("search index refresh failed; opening a fresh searcher", exc_info=True)
                 self.discard_searcher()
                 current = live.searcher()
+        remember_terms(current)  # new segments' readers too
         local.searcher, local.index = current, live
         yield current
 
