@@ -398,3 +398,19 @@ def test_term_lookups_are_remembered_per_segment_and_new_segments_find_new_words
         translation.save()
     assert titles("zebrafish gasket") == []
     assert titles("ledger midnight") == ["Ledger export halts at midnight"]
+
+
+def test_words_a_save_removed_no_longer_find_the_article(indexed, django_capture_on_commit_callbacks):
+    """The old copy stays in its segment, marked deleted: no word, phrase or code of it matches."""
+    title = "Report export times out with RPT-504012"
+    for query in ["sixty seconds", '"sixty seconds"']:
+        assert title in titles(query)
+    translation = Translation.objects.get(article__number="KB-100", language="en")
+    translation.description = "Exports of large reports stop early."
+    translation.body = "# Report export times out with RPT-504012\n\nThe gateway closes idle connections early.\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        translation.save()
+    assert get_backend().position() == journal.head()[0]
+    for query in ["sixty seconds", '"sixty seconds"']:
+        assert title not in titles(query)
+    assert title in titles("stop early")

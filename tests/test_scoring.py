@@ -35,6 +35,30 @@ def index():
     return ix
 
 
+@pytest.fixture(scope="module")
+def worn_index():
+    """The same three segments, then every seventh document deleted (as saves leave old copies):
+    postings blocks hold deleted documents, which no ranking may return."""
+    schema = Schema(id=ID(stored=True), title=TEXT, body=TEXT, codes=KEYWORD(scorable=True))
+    ix = RamStorage().create_index(schema)
+    rng = random.Random(11)
+    for segment in range(3):
+        writer = ix.writer()
+        for n in range(300):
+            body = [w for i, w in enumerate(WORDS) if rng.random() < 1 / (1 + i * 0.6)]
+            writer.add_document(id=f"{segment}-{n}", title=" ".join(rng.sample(WORDS, 3)),
+                                body=" ".join(body * rng.randint(1, 3)), codes=rng.choice(["c1", "c2", "c3"]))
+        writer.commit(merge=False)
+    writer = ix.writer()
+    for segment in range(3):
+        for n in range(0, 300, 7):
+            writer.delete_by_term("id", f"{segment}-{n}")
+    writer.commit(merge=False)
+    with ix.searcher() as searcher:
+        assert searcher.doc_count() < searcher.doc_count_all()
+    return ix
+
+
 def whoosh_ranking(searcher, query, limit, mask=None):
     return [(hit.docnum, hit.score) for hit in searcher.search(query, limit=limit, mask=mask)]
 
@@ -97,3 +121,14 @@ def test_excluded_documents_are_left_out_as_a_whoosh_mask_would(index):
         ours = top_documents(searcher, query, 900, FieldLengths(), exclude=masked)
         assert ours and not masked & {d for d, _ in ours}
         same(ours, whoosh_ranking(searcher, query, 900, mask=Q.Term("codes", "c1")))
+
+
+@hsettings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(WORDS[:12]), min_size=1, max_size=4), st.sampled_from(["title", "body"]))
+def test_deleted_documents_are_never_ranked(worn_index, words, field):
+    with worn_index.searcher() as searcher:
+        live = set(searcher.reader().all_doc_ids())
+        for query in [words_query(words), Q.Phrase(field, words), Q.Or([Q.Phrase(field, words), Q.Term("body", "w1")])]:
+            ours = top_documents(searcher, query, 900, FieldLengths())
+            assert {docnum for docnum, _ in ours} <= live
+            same(ours, whoosh_ranking(searcher, query, 900))
