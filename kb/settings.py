@@ -3,6 +3,8 @@
     KB_DATABASE_URL   database URL (default: SQLite file var/kb.sqlite3); postgresql://… uses psycopg 3
     KB_INDEX_DIR      Whoosh index directory (default var/index), one per server
     KB_JOURNAL_RETENTION_DAYS  days the index journal is kept (default 7)
+    KB_INDEX_RENEW_QUIET_SECONDS  a worn index is rebuilt only after this long without a save (default 60)
+    KB_INDEX_RENEW_MAX_LOAD       ... and with a load average under this share of the cores (default 0.5)
     KB_RENDER_TIMEOUT seconds an imported file may take to render (default 5)
     KB_MEDIA_ROOT     copied article images (default var/media)
     KB_SECRET_KEY     required when KB_DEBUG is off
@@ -176,6 +178,8 @@ MEDIA_ROOT = Path(os.environ.get("KB_MEDIA_ROOT") or VAR_DIR / "media")
 KB_INDEX_DIR = Path(os.environ.get("KB_INDEX_DIR") or VAR_DIR / "index")
 # How long index-journal entries are kept: a server whose index is older rebuilds it.
 KB_JOURNAL_RETENTION_DAYS = float(os.environ.get("KB_JOURNAL_RETENTION_DAYS") or 7)
+KB_INDEX_RENEW_QUIET_SECONDS = float(os.environ.get("KB_INDEX_RENEW_QUIET_SECONDS") or 60)
+KB_INDEX_RENEW_MAX_LOAD = float(os.environ.get("KB_INDEX_RENEW_MAX_LOAD") or 0.5)
 # Seconds one imported file may take to render before it fails (the run goes on).
 KB_RENDER_TIMEOUT = float(os.environ.get("KB_RENDER_TIMEOUT") or 5)
 

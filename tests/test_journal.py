@@ -414,3 +414,45 @@ def test_words_a_save_removed_no_longer_find_the_article(indexed, django_capture
     for query in ["sixty seconds", '"sixty seconds"']:
         assert title not in titles(query)
     assert title in titles("stop early")
+
+
+def test_a_worn_index_is_rebuilt_only_in_a_quiet_moment(monkeypatch, settings):
+    """Not while saves come in, not on a busy machine (a build then took CPU from the web
+    workers), and not again soon after the last one."""
+    import os
+    import subprocess
+
+    from articles.search import indexer as module
+
+    class Worn:
+        root = settings.KB_INDEX_DIR
+
+        def worn(self):
+            return True
+
+    started = []
+
+    class Build:
+        def __init__(self, command, **kwargs):
+            started.append(command)
+
+        def poll(self):
+            return None
+
+    monkeypatch.setattr(subprocess, "Popen", Build)
+    settings.KB_INDEX_RENEW_QUIET_SECONDS, settings.KB_INDEX_RENEW_MAX_LOAD = 60, 0.5
+    load = [0.1]
+    monkeypatch.setattr(os, "getloadavg", lambda: (load[0], 0.0, 0.0))
+    indexer = Indexer(backend=Worn())
+    indexer._renew()
+    assert started == []  # a save was applied less than a minute ago (the indexer just started)
+    indexer._last_applied -= 61
+    load[0] = (os.cpu_count() or 1) * 0.9
+    indexer._renew()
+    assert started == []  # busy
+    load[0] = 0.1
+    indexer._renew()
+    assert len(started) == 1 and started[0][-2:] == ["rebuild_index", "--no-catch-up"]
+    indexer._renewal = None
+    indexer._renew()
+    assert len(started) == 1  # the last build started less than RENEW_INTERVAL_SECONDS ago

@@ -8,8 +8,11 @@ journal entries older than ``settings.KB_JOURNAL_RETENTION_DAYS`` and reports it
 (``IndexerStatus``, shown to staff by ``/api/stats``). When the index is worn
 (``merging.worn``: many deleted copies or segments) it starts a fresh build beside it in a
 child process of lower priority (``rebuild_index --no-catch-up``, at most every
-``RENEW_INTERVAL_SECONDS``) and goes on applying the journal to the live index meanwhile; once
-the new index is swapped in, the next turn applies to it what was written during the build. Errors — the database gone away, a
+``RENEW_INTERVAL_SECONDS``, and only in a quiet moment: no journal entry for
+``settings.KB_INDEX_RENEW_QUIET_SECONDS`` and a load average under
+``settings.KB_INDEX_RENEW_MAX_LOAD`` per core) and goes on
+applying the journal to the live index meanwhile; once the new index is swapped in, the next
+turn applies to it what was written during the build. Errors — the database gone away, a
 damaged index — are logged and retried on the next turn; the loop never dies of them.
 """
 from datetime import timedelta
@@ -74,6 +77,7 @@ class Indexer:
         self._related_due_at = 0.0
         self._renewal = None  # the child process building a fresh index, while it runs
         self._renewal_started = None  # time.monotonic() of its start
+        self._last_applied = time.monotonic()  # when this loop last applied a journal entry
 
     def stop(self):
         self._stopping.set()
@@ -94,6 +98,7 @@ class Indexer:
                 self._stopping.wait(ERROR_PAUSE_SECONDS)
                 continue
             if applied:
+                self._last_applied = time.monotonic()
                 # A new translation's list is due: looked for soon, not after every commit.
                 self._related_due_at = min(self._related_due_at, time.monotonic() + RELATED_AFTER_CHANGE_SECONDS)
                 self._coalesce(time.time())
@@ -116,8 +121,11 @@ class Indexer:
                 logger.warning("indexer: the fresh build of the worn index failed (exit status %s)", code)
             else:
                 logger.info("indexer: a fresh build replaced the worn index")
-        if self._renewal_started is not None and time.monotonic() - self._renewal_started < RENEW_INTERVAL_SECONDS:
+        now = time.monotonic()
+        if self._renewal_started is not None and now - self._renewal_started < RENEW_INTERVAL_SECONDS:
             return
+        if now - self._last_applied < settings.KB_INDEX_RENEW_QUIET_SECONDS or not _machine_quiet():
+            return  # a build under load took CPU from the web workers (120 -> 79 requests/s)
         database = _database_url()
         if database is None or not self.backend.worn():
             return
@@ -201,6 +209,13 @@ class Indexer:
         IndexerStatus.objects.update_or_create(server=server_name(backend), defaults={
             "position": backend.position() or 0, "documents": documents, "updated_at": timezone.now(),
         })
+
+
+def _machine_quiet():
+    try:
+        return os.getloadavg()[0] < settings.KB_INDEX_RENEW_MAX_LOAD * (os.cpu_count() or 1)
+    except OSError:  # no load average here: nothing to go by
+        return True
 
 
 def _lower_priority():

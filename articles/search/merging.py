@@ -37,7 +37,7 @@ SMALL_DOCUMENTS = TIER_WIDTH  # the lowest size class: folding it costs a fracti
 SMALL_COUNT = 4
 LARGEST_TIER_FOLDED = 3  # classes of up to 8**3 documents: folding costs at most seconds
 RENEW_DELETED = 0.10
-RENEW_SEGMENTS = 12
+RENEW_SEGMENTS = 20
 
 
 def tier(count):
