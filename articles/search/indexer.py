@@ -91,7 +91,7 @@ class Indexer:
                 due = time.monotonic() - self._last_housekeeping >= HOUSEKEEPING_SECONDS
                 applied = self.run_once(housekeeping=due)
                 if due:
-                    self._renew()
+                    self._renew_safely()
             except (DatabaseError, IndexUnavailable, IndexBusy, OSError) as error:
                 logger.error("indexer: %s: %s; retrying", type(error).__name__, error)
                 close_old_connections()
@@ -108,6 +108,12 @@ class Indexer:
         self._stop_renewal()
         self.backend.stop_heartbeat()
         logger.info("indexer stopped")
+
+    def _renew_safely(self):
+        try:
+            self._renew()
+        except Exception as error:  # noqa: BLE001 — an optional step: the loop goes on without it
+            logger.warning("indexer: could not start a fresh build: %s: %s", type(error).__name__, error)
 
     def _renew(self):
         """Start a fresh build of a worn index (see the module), unless one is running or the
