@@ -132,3 +132,24 @@ def test_deleted_documents_are_never_ranked(worn_index, words, field):
             ours = top_documents(searcher, query, 900, FieldLengths())
             assert {docnum for docnum, _ in ours} <= live
             same(ours, whoosh_ranking(searcher, query, 900))
+
+
+@hsettings(max_examples=120, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(WORDS[:12] + ["w2", "w2"]), min_size=2, max_size=4),
+                min_size=1, max_size=3),
+       st.lists(st.sampled_from(WORDS[:20]), min_size=0, max_size=4, unique=True),
+       st.sampled_from(["title", "body"]),
+       st.integers(min_value=1, max_value=60))
+@example([["w1", "w2"]], ["w1", "w2"], "body", 1)
+@example([["w0", "w1"], ["w2", "w2"]], [], "body", 5)
+def test_the_best_few_with_phrases_are_whoosh_s(index, phrases, words, field, limit):
+    """The best few (not the whole ranking) with phrases, alone or summed with terms and
+    constant scores, are Whoosh's: same documents, same scores."""
+    with index.searcher() as searcher:
+        query = Q.Or([Q.Phrase(field, phrase, boost=2.0 + n) for n, phrase in enumerate(phrases)]
+                     + [Q.Term("body", w) for w in words]
+                     + [Q.ConstantScoreQuery(Q.Term("codes", "c1"), score=0.5)])
+        same(top_documents(searcher, query, limit, FieldLengths()), whoosh_ranking(searcher, query, limit))
+        only = Q.Or([Q.Phrase(field, phrase) for phrase in phrases])
+        same(top_documents(searcher, only, limit, FieldLengths()), whoosh_ranking(searcher, only, limit))
+
