@@ -18,6 +18,7 @@ damaged index — are logged and retried on the next turn; the loop never dies o
 from datetime import timedelta
 import logging
 import os
+from pathlib import Path
 import signal
 import socket
 import subprocess
@@ -139,7 +140,7 @@ class Indexer:
         self._renewal_started = time.monotonic()
         self._renewal = subprocess.Popen(
             [sys.executable, str(settings.BASE_DIR / "manage.py"), "rebuild_index", "--no-catch-up"],
-            cwd=settings.BASE_DIR, env={**os.environ, "KB_INDEX_DIR": str(self.backend.root),
+            cwd=settings.BASE_DIR, env={**os.environ, "KB_INDEX_DIR": str(Path(self.backend.root).resolve()),
                                         "KB_DATABASE_URL": database},
             stdout=subprocess.DEVNULL, start_new_session=True, preexec_fn=_lower_priority)
 
