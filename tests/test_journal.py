@@ -456,3 +456,30 @@ def test_a_worn_index_is_rebuilt_only_in_a_quiet_moment(monkeypatch, settings):
     indexer._renewal = None
     indexer._renew()
     assert len(started) == 1  # the last build started less than RENEW_INTERVAL_SECONDS ago
+
+
+def test_a_fresh_build_of_a_worn_index_stops_when_a_rebuild_is_due(indexed):
+    """A bulk import or a rebuild asked for makes the indexer rebuild itself: the fresh build of
+    the worn index is stopped rather than waited for (and then built again)."""
+    import subprocess
+    import sys
+
+    def build():
+        return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True)
+
+    indexer = Indexer()
+    indexer._renewal = running = build()
+    try:
+        indexer._stop_renewal_if_superseded()
+        assert running.poll() is None  # nothing due: the build goes on
+        journal.record(range(10**6, 10**6 + 1001), journal.IMPORT)  # more than BULK_UPDATE translations
+        indexer._stop_renewal_if_superseded()
+        assert running.wait(5) is not None and indexer._renewal is None
+        upkeep.bring_up_to_date()
+        indexer._renewal = running = build()
+        journal.record([None], journal.REBUILD)
+        indexer._stop_renewal_if_superseded()
+        assert running.wait(5) is not None
+    finally:
+        if running.poll() is None:
+            running.kill()

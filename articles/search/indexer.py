@@ -31,7 +31,7 @@ from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
 from . import get_backend, journal
-from .backend import IndexBusy, IndexUnavailable
+from .backend import BULK_UPDATE, IndexBusy, IndexUnavailable
 from .models import IndexerStatus
 
 logger = logging.getLogger(__name__)
@@ -90,6 +90,7 @@ class Indexer:
             try:
                 self.backend.heartbeat()  # requests leave writing to this loop while it beats
                 due = time.monotonic() - self._last_housekeeping >= HOUSEKEEPING_SECONDS
+                self._stop_renewal_if_superseded()
                 applied = self.run_once(housekeeping=due)
                 if due:
                     self._renew_safely()
@@ -143,6 +144,23 @@ class Indexer:
             cwd=settings.BASE_DIR, env={**os.environ, "KB_INDEX_DIR": str(Path(self.backend.root).resolve()),
                                         "KB_DATABASE_URL": database},
             stdout=subprocess.DEVNULL, start_new_session=True, preexec_fn=_lower_priority)
+
+    def _stop_renewal_if_superseded(self):
+        if self._renewal is not None and self._renewal.poll() is None and self._rebuild_coming():
+            logger.info("indexer: a rebuild is due; the fresh build of the worn index is stopped")
+            self._stop_renewal()
+
+    def _rebuild_coming(self):
+        """True when this loop is about to rebuild the index itself (a bulk import, a rebuild
+        asked for, an index older than the journal keeps): a fresh build still running would
+        then only make it wait for the build's lock, and be built again after it."""
+        backend = self.backend
+        position = backend.position()
+        if position is None or backend.rebuild_requested():
+            return True
+        last, pruned = journal.head()
+        return (position < pruned or last - position > BULK_UPDATE
+                or journal.rebuild_requested_after(position))
 
     def _stop_renewal(self):
         """Stop a fresh build still running, with its own children (its folder is tidied later)."""

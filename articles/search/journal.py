@@ -3,7 +3,8 @@
 ``record(translation_ids, reason)`` appends entries inside the caller's transaction and
 returns the last id it wrote; call it last in that transaction, since it holds the journal's
 row lock until the commit (every other writer of the journal waits for it there). Readers:
-``head()``, ``entries_after(position, limit)``, ``prune(older_than)``.
+``head()``, ``entries_after(position, limit)``, ``rebuild_requested_after(position)``,
+``prune(older_than)``.
 """
 from datetime import timedelta
 
@@ -53,6 +54,11 @@ def entries_after(position, limit):
     ``[(id, translation_id)]``."""
     return list(JournalEntry.objects.filter(id__gt=position).order_by("id")
                 .values_list("id", "translation_id")[:limit])
+
+
+def rebuild_requested_after(position):
+    """True when an entry past ``position`` asks for the whole index to be rebuilt."""
+    return JournalEntry.objects.filter(id__gt=position, translation_id__isnull=True).exists()
 
 
 def prune(older_than):
