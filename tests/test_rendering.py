@@ -151,3 +151,10 @@ def test_rendering_any_text_gives_sanitized_html(source):
             assert not (value or "").strip().lower().startswith(("javascript:", "data:text")), rendered.html
     plain_text(source)
     split_sections(source)
+
+
+def test_plain_text_drops_collapsible_markers_whole():
+    """``+++Title`` opens a collapsible and a lone ``+++`` closes it: neither leaves "++" in a
+    search snippet."""
+    text = plain_text("Intro.\n\n+++Why does it fail?\n\nThe chain is old.\n\n+++\n\n<b>Cause</b>\n")
+    assert text == "Intro. Why does it fail? The chain is old. Cause"

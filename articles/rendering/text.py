@@ -18,7 +18,8 @@ REPLACEMENTS = [
     (re.compile(r"\[([^\[\]]*+)\]\([^()]*+\)(\{[^{}]*+\})?"), r"\1"),  # links
     (re.compile(r"\{[#.:][^{}\n]*+\}"), " "),  # attribute lists
     (re.compile(r"<[^<>\n]{0,300}+>"), " "),  # HTML tags
-    (re.compile(r"^[ \t]*+(?:#{1,6}|>+|[-*+]|\d++[.)]|\+\+\+)[ \t]*", re.MULTILINE), ""),
+    # "+++" (a collapsible's markers) before a list's "+", which would leave "++" behind.
+    (re.compile(r"^[ \t]*+(?:#{1,6}|>+|\+\+\+|[-*+]|\d++[.)])[ \t]*", re.MULTILINE), ""),
     (re.compile(r"[*_`|]{1,3}"), " "),
 ]
 
