@@ -14,41 +14,37 @@ from articles.search.scoring import FieldLengths, top_documents
 WORDS = [f"w{i}" for i in range(40)]
 
 
-@pytest.fixture(scope="module")
-def index():
+def three_segments(seed, repeated_word=False):
     """Three segments of 300 documents; the commonest words have postings in every document
     (several 128-posting blocks per segment) and the rarest in a few (inlined postings)."""
     schema = Schema(id=ID(stored=True), title=TEXT, body=TEXT, codes=KEYWORD(scorable=True))
     ix = RamStorage().create_index(schema)
-    rng = random.Random(7)
+    rng = random.Random(seed)
     for segment in range(3):
         writer = ix.writer()
         for n in range(300):
             # Zipf-like: w0 everywhere, w39 in about one document in forty.
             body = [w for i, w in enumerate(WORDS) if rng.random() < 1 / (1 + i * 0.6)]
-            if n % 10 == 0:
+            if repeated_word and n % 10 == 0:
                 body += ["w2", "w2", "w2"]  # a repeated word: a phrase may repeat one too
             writer.add_document(id=f"{segment}-{n}", title=" ".join(rng.sample(WORDS, 3)),
                                 body=" ".join(body * rng.randint(1, 3)), codes=rng.choice(["c1", "c2", "c3"]))
         writer.commit(merge=False)
+    return ix
+
+
+@pytest.fixture(scope="module")
+def index():
+    ix = three_segments(7, repeated_word=True)
     assert len(ix.reader().leaf_readers()) == 3
     return ix
 
 
 @pytest.fixture(scope="module")
 def worn_index():
-    """The same three segments, then every seventh document deleted (as saves leave old copies):
+    """Three segments, then every seventh document deleted (as saves leave old copies):
     postings blocks hold deleted documents, which no ranking may return."""
-    schema = Schema(id=ID(stored=True), title=TEXT, body=TEXT, codes=KEYWORD(scorable=True))
-    ix = RamStorage().create_index(schema)
-    rng = random.Random(11)
-    for segment in range(3):
-        writer = ix.writer()
-        for n in range(300):
-            body = [w for i, w in enumerate(WORDS) if rng.random() < 1 / (1 + i * 0.6)]
-            writer.add_document(id=f"{segment}-{n}", title=" ".join(rng.sample(WORDS, 3)),
-                                body=" ".join(body * rng.randint(1, 3)), codes=rng.choice(["c1", "c2", "c3"]))
-        writer.commit(merge=False)
+    ix = three_segments(11)
     writer = ix.writer()
     for segment in range(3):
         for n in range(0, 300, 7):

@@ -288,11 +288,15 @@ def _set_audience(number, audience):
     upkeep.bring_up_to_date()
 
 
+def _import_article(folder, number, title, body):
+    (folder / f"{number}.md").write_text(
+        f"---\narticle-number: {number}\ntitle: {title}\nlang: en\n---\n{body}\n", encoding="utf-8")
+    import_paths([folder])
+
+
 def test_did_you_mean_never_offers_a_word_of_an_article_the_reader_may_not_see(client, indexed, tmp_path):
-    (tmp_path / "KB-300.md").write_text(
-        "---\narticle-number: KB-300\ntitle: Zirconium gasket leaks under pressure\nlang: en\n---\n"
-        "The zirconium gasket leaks when the pump restarts.\n", encoding="utf-8")
-    import_paths([tmp_path])
+    _import_article(tmp_path, "KB-300", "Zirconium gasket leaks under pressure",
+                    "The zirconium gasket leaks when the pump restarts.")
     _set_audience("KB-300", "internal")
     body = client.get("/api/search", {"q": "zirconum gasket", "lang": "en"}).json()
     assert body["did_you_mean"] is None and body["total"] == 0
@@ -304,13 +308,8 @@ def test_did_you_mean_never_offers_a_word_of_an_article_the_reader_may_not_see(c
 def test_a_word_only_internal_articles_hold_is_unknown_to_readers(client, indexed, tmp_path):
     """Typed exactly, a word of internal articles only gets a correction for a reader, as any
     word no document holds does: its absence of a correction would tell that it exists."""
-    (tmp_path / "KB-301.md").write_text(
-        "---\narticle-number: KB-301\ntitle: Zirconium seals crack in winter\nlang: en\n---\n"
-        "The zirconium seals crack below freezing.\n", encoding="utf-8")
-    (tmp_path / "KB-302.md").write_text(
-        "---\narticle-number: KB-302\ntitle: Zirconia rotors wear out\nlang: en\n---\n"
-        "Zirconia rotors wear out after a year.\n", encoding="utf-8")
-    import_paths([tmp_path])
+    _import_article(tmp_path, "KB-301", "Zirconium seals crack in winter", "The zirconium seals crack below freezing.")
+    _import_article(tmp_path, "KB-302", "Zirconia rotors wear out", "Zirconia rotors wear out after a year.")
     _set_audience("KB-301", "internal")
     body = client.get("/api/search", {"q": "zirconium", "lang": "en"}).json()
     assert body["total"] == 0 and body["did_you_mean"] == "zirconia"

@@ -179,7 +179,7 @@ def _clean_number(number):
 
 
 def _locked_article(number):
-    article = Article.objects.select_for_update().filter(number__iexact=str(number)).first()
+    article = Article.objects.select_for_update().by_number(number)
     if article is None:
         raise NotFound(_("No article %(number)s.") % {"number": str(number)[:100]})
     return article

@@ -96,6 +96,15 @@ class WhooshBackend:
             self.apply_pending(timeout=WRITER_TIMEOUT)
         return count
 
+    def rebuild_due(self):
+        """True when this server's next turn rebuilds rather than applies the journal (no index,
+        a rebuild asked for, or what ``apply_pending`` would rebuild for)."""
+        position = self.position()
+        if position is None or self.rebuild_requested():
+            return True
+        last, pruned = journal.head()
+        return _rebuilds_instead(position, pruned, last - position, journal.rebuild_requested_after(position))
+
     def worn(self):
         """True when the live index is due for a fresh build (``merging.worn``)."""
         return merging.worn(self.open_index()._segments())
@@ -174,7 +183,7 @@ class WhooshBackend:
             last, pruned = journal.head()
             entries = journal.entries_after(position, limit) if last > position else []
             ids = list(dict.fromkeys(pk for _, pk in entries))
-            if position < pruned or None in ids or len(ids) > BULK_UPDATE:
+            if _rebuilds_instead(position, pruned, len(ids), None in ids):
                 writer.cancel()
                 logger.info("search index: rebuilding instead of applying %d journal entries", len(entries))
                 self.rebuild()
@@ -371,7 +380,7 @@ class WhooshBackend:
         between threads), refreshed when the index has changed. When the live folder has
         vanished, a searcher already open goes on answering from its open files."""
         local = self._local
-        current = getattr(local, "searcher", None)
+        current = previous = getattr(local, "searcher", None)
         try:
             live = self.open_index()
         except IndexUnavailable:
@@ -389,7 +398,8 @@ class WhooshBackend:
                 logger.warning("search index refresh failed; opening a fresh searcher", exc_info=True)
                 self.discard_searcher()
                 current = live.searcher()
-        remember_terms(current)  # new segments' readers too
+        if current is not previous:  # a refresh returns the same searcher when nothing changed
+            remember_terms(current)
         local.searcher, local.index = current, live
         yield current
 
@@ -440,6 +450,12 @@ class WhooshBackend:
     def _close(self):
         """Forget the open index; every thread's searcher is replaced at its next search."""
         self._index = self._index_dir = None
+
+
+def _rebuilds_instead(position, pruned, translations, asked):
+    """Whether to rebuild rather than apply the entries past ``position``: the journal no longer
+    holds them all, one asks for it, or they name more than ``BULK_UPDATE`` translations."""
+    return position < pruned or asked or translations > BULK_UPDATE
 
 
 def _refreshed(searcher, live):

@@ -31,7 +31,7 @@ from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
 from . import get_backend, journal
-from .backend import BULK_UPDATE, IndexBusy, IndexUnavailable
+from .backend import IndexBusy, IndexUnavailable
 from .models import IndexerStatus
 
 logger = logging.getLogger(__name__)
@@ -146,21 +146,12 @@ class Indexer:
             stdout=subprocess.DEVNULL, start_new_session=True, preexec_fn=_lower_priority)
 
     def _stop_renewal_if_superseded(self):
-        if self._renewal is not None and self._renewal.poll() is None and self._rebuild_coming():
+        """Stop a fresh build still running when this loop is about to rebuild the index itself
+        (a bulk import, a rebuild asked for): the build would only make it wait for the build's
+        lock, then be built again."""
+        if self._renewal is not None and self._renewal.poll() is None and self.backend.rebuild_due():
             logger.info("indexer: a rebuild is due; the fresh build of the worn index is stopped")
             self._stop_renewal()
-
-    def _rebuild_coming(self):
-        """True when this loop is about to rebuild the index itself (a bulk import, a rebuild
-        asked for, an index older than the journal keeps): a fresh build still running would
-        then only make it wait for the build's lock, and be built again after it."""
-        backend = self.backend
-        position = backend.position()
-        if position is None or backend.rebuild_requested():
-            return True
-        last, pruned = journal.head()
-        return (position < pruned or last - position > BULK_UPDATE
-                or journal.rebuild_requested_after(position))
 
     def _stop_renewal(self):
         """Stop a fresh build still running, with its own children (its folder is tidied later)."""

@@ -3,7 +3,7 @@ from babel.dates import format_date
 from django import template
 from django.utils import translation
 
-from .. import languages
+from .. import languages, links
 from ..search.query import MAX_QUERY_CHARS
 
 register = template.Library()
@@ -99,14 +99,10 @@ def query_with(context, **changes):
 @register.simple_tag
 def article_url(lang, number):
     """``{% url 'articles:article' lang=… number=… %}`` without walking the URL patterns (``links``)."""
-    from ..links import article_url as url
-
-    return url(lang, number)
+    return links.article_url(lang, number)
 
 
 @register.simple_tag
 def code_url(lang, code):
     """``{% url 'articles:code' lang=… code=… %}`` without walking the URL patterns (``links``)."""
-    from ..links import code_url as url
-
-    return url(lang, code)
+    return links.code_url(lang, code)
