@@ -8,6 +8,7 @@ reader's language (the article page shows the fallback with a notice).
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 import re
 
 from django.core.paginator import Paginator
@@ -262,6 +263,7 @@ def suggestions(text, language, user, limit=8):
     return found[:limit]
 
 
+@lru_cache(maxsize=4096)
 def product_slug_of(name):
     """The slug of the product a stored name belongs to (``"Campaign v8"`` → ``"campaign"``)."""
     return product_slug(product_key(name))

@@ -1,7 +1,14 @@
 """Presentation helpers: dates in the reader's locale (Babel) and language names."""
+from functools import lru_cache
+import re
+from urllib.parse import urlencode
+
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from django import template
 from django.utils import translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from .. import languages, links
 from ..search.query import MAX_QUERY_CHARS
@@ -32,19 +39,26 @@ def bcp47(code):
 @register.filter(needs_autoescape=True)
 def highlight(text, query, autoescape=True):
     """``text`` escaped, with the query's words (3+ letters, or any CJK run) wrapped in <mark>."""
-    import re
-
-    from django.utils.html import conditional_escape
-    from django.utils.safestring import mark_safe
-
     escaped = conditional_escape(text or "")
-    query = (query or "")[:MAX_QUERY_CHARS]  # as search reads it: a URL can carry far more
+    pattern = _highlighted_words((query or "")[:MAX_QUERY_CHARS])  # as search reads it: a URL can carry far more
+    if pattern is None:
+        return escaped
+    return mark_safe(pattern.sub(_mark, str(escaped)))
+
+
+def _mark(match):
+    return f"<mark>{match.group(0)}</mark>"
+
+
+@lru_cache(maxsize=256)
+def _highlighted_words(query):
+    """The pattern of the query's words, longest first (a results page highlights twenty texts
+    with one query)."""
     words = sorted({w for w in re.findall(r"\w{3,}|[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]{2,}", query)},
                    key=len, reverse=True)[:20]
     if not words:
-        return escaped
-    pattern = re.compile("|".join(re.escape(str(conditional_escape(w))) for w in words), re.IGNORECASE)
-    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", str(escaped)))
+        return None
+    return re.compile("|".join(re.escape(str(conditional_escape(w))) for w in words), re.IGNORECASE)
 
 
 def _current_locale():
@@ -66,11 +80,14 @@ def language_name(code):
 @register.filter
 def number(value):
     """A whole number in the reader's conventions: 1,217 (en), 1 217 (fr), 1.217 (de) — Babel."""
-    from babel.numbers import format_decimal
-
     if value in (None, ""):
         return ""
-    return format_decimal(value, locale=_current_locale())
+    return _formatted_number(value, _current_locale())
+
+
+@lru_cache(maxsize=4096)
+def _formatted_number(value, locale):
+    return format_decimal(value, locale=locale)
 
 
 @register.filter
@@ -85,15 +102,15 @@ def product_slug(name):
 def query_with(context, **changes):
     """This page's query string with ``changes`` (None or "" removes a parameter); a changed
     filter or sort goes back to page 1: ``{% query_with page=3 %}`` → ``q=x&page=3``."""
-    query = context["request"].GET.copy()
+    query = dict(context["request"].GET.lists())  # QueryDict.copy() deep-copies: a facet list made dozens
     if "page" not in changes:
         query.pop("page", None)
     for name, value in changes.items():
         if value in (None, ""):
             query.pop(name, None)
         else:
-            query[name] = value
-    return query.urlencode()
+            query[name] = [value]
+    return urlencode([(name, str(value)) for name, values in query.items() for value in values])
 
 
 @register.simple_tag
