@@ -5,11 +5,14 @@ for every one of them (about 25 µs each, a sixth of a search page's rendering).
 reverses a pattern once per language with a marker in place of its one free argument and fills
 the marker in afterwards, quoting the value as ``reverse`` does. A value ``reverse`` would refuse
 (empty, or holding a ``/``) still goes through ``reverse``, so it fails the same way.
+
+``url(view_name, **kwargs)`` remembers the few fixed addresses every page shows (home, search,
+lists in the page's language): a page header and footer made a dozen ``reverse()`` calls.
 """
 from functools import lru_cache
 from urllib.parse import quote
 
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 MARKER = "kbLinkValue0"
 SAFE = "!$&'()*+,;=~:@"  # what reverse() leaves unquoted (RFC 3986 sub-delimiters and pchar), "/" aside
@@ -36,3 +39,14 @@ def article_url(lang, number):
 
 def code_url(lang, code):
     return page_url("articles:code", "code", lang, code)
+
+
+def url(view_name, **kwargs):
+    """``reverse(view_name, kwargs=kwargs)``, remembered per script prefix and URLconf: for
+    addresses of few values (a view and a language), not one per article."""
+    return _reversed(view_name, tuple(sorted(kwargs.items())), get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=1024)
+def _reversed(view_name, items, prefix, urlconf):
+    return reverse(view_name, kwargs=dict(items), urlconf=urlconf)

@@ -54,13 +54,19 @@ SIBLING_FIELDS = ("id", "article_id", "language", "assets", "published_revision"
 
 
 def article_page(number, language, user):
-    article = Article.objects.by_number(number)
-    if article is None:
-        return None
     # The siblings' few fields the page needs (language links, borrowed images, the outdated
     # notice); only the shown translation is read whole (bodies and front matter of seven
-    # languages were a quarter of an article page).
-    translations = list(article.translations.visible_to(user).only(*SIBLING_FIELDS))
+    # languages were a quarter of an article page). The article comes with them when its
+    # number is spelt exactly; else it is looked up whatever the case (``by_number``).
+    translations = list(Translation.objects.visible_to(user).filter(article__number=str(number))
+                        .select_related("article").only(*SIBLING_FIELDS, "article"))
+    if translations:
+        article = translations[0].article
+    else:
+        article = Article.objects.by_number(number)
+        if article is None:
+            return None
+        translations = list(article.translations.visible_to(user).only(*SIBLING_FIELDS))
     chosen = languages.pick_by_language(translations, language)
     if chosen is None:
         return None

@@ -24,10 +24,20 @@ def test_values_reverse_refuses_are_still_refused():
 
 def test_addresses_follow_the_script_prefix():
     try:
+        assert links.url("articles:home", lang="fr") == "/fr/"
         set_script_prefix("/kb/")
         assert links.article_url("fr", "KA-1") == "/kb/fr/articles/KA-1/"
+        assert links.url("articles:home", lang="fr") == "/kb/fr/"
     finally:
         set_script_prefix("/")
+
+
+@pytest.mark.parametrize("name, kwargs", [("articles:home", {"lang": "ko"}), ("articles:api-suggest", {}),
+                                          ("articles:product", {"lang": "de", "product": "campaign-classic"})])
+def test_remembered_addresses_match_reverse(name, kwargs):
+    assert links.url(name, **kwargs) == links.url(name, **kwargs) == reverse(name, kwargs=kwargs)
+    with pytest.raises(NoReverseMatch):
+        links.url(name, lang="xx/yy", nothing="here")
     assert links.article_url("fr", "KA-1") == "/fr/articles/KA-1/"
 
 

@@ -123,3 +123,9 @@ def article_url(lang, number):
 def code_url(lang, code):
     """``{% url 'articles:code' lang=… code=… %}`` without walking the URL patterns (``links``)."""
     return links.code_url(lang, code)
+
+
+@register.simple_tag
+def link(view_name, **kwargs):
+    """``{% url view_name … %}`` for the fixed addresses of every page (``links.url``)."""
+    return links.url(view_name, **kwargs)
