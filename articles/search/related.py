@@ -18,6 +18,7 @@ for its sidebar).
 """
 from collections import defaultdict, namedtuple
 from datetime import timedelta
+import json
 import math
 import random
 import time
@@ -26,8 +27,9 @@ from django.core.cache import cache
 from django.utils import timezone
 from whoosh import query as Q_
 
+from .. import prepared
 from ..languages import pick_by_language
-from ..models import Article, Translation
+from ..models import Article, Translation, sees_unpublished
 from ..rendering import plain_text
 from . import get_backend
 from .backend import IndexUnavailable
@@ -50,9 +52,10 @@ def related_articles(translation, language, user=None, limit=5):
 
 
 def _numbers(translation):
-    stored = RelatedArticles.objects.filter(pk=translation.pk).values_list("numbers", flat=True).first()
-    if stored is not None:
-        return stored
+    found = prepared.rows(_stored_list, (), [translation.pk], numeric=True)
+    if found:
+        stored = found[0][0]
+        return json.loads(stored) if isinstance(stored, (str, bytes)) else stored
     key = f"kb:related:{translation.pk}"
     found = cache.get(key)
     if found is None:
@@ -68,8 +71,7 @@ def _links(numbers, own, language, user, limit):
     numbers = [number for number in numbers if number != own]
     if not numbers:
         return []
-    rows = (Translation.objects.visible_to(user).exclude(article__status=Article.Status.ARCHIVED)
-            .filter(article__number__in=numbers).values_list("article__number", "language", "title"))
+    rows = prepared.rows(_visible_titles, (sees_unpublished(user),), numbers)
     by_article = defaultdict(list)
     for number, lang, title in rows:
         by_article[number].append((lang, title))
@@ -81,6 +83,18 @@ def _links(numbers, own, language, user, limit):
             if len(links) >= limit:
                 break
     return links
+
+
+def _stored_list(pks):
+    return RelatedArticles.objects.filter(pk__in=pks).values_list("numbers")
+
+
+def _visible_titles(everything, numbers):
+    """``(number, language, title)`` of the translations of those articles a reader may see
+    (``everything``: one who sees unpublished articles), archived articles left out."""
+    translations = Translation.objects.all() if everything else Translation.objects.public()
+    return (translations.exclude(article__status=Article.Status.ARCHIVED).filter(article__number__in=numbers)
+            .values_list("article__number", "language", "title"))
 
 
 def work_out(searcher, translation):
