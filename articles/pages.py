@@ -9,9 +9,9 @@ from posixpath import basename
 import re
 
 
-from . import languages, links
+from . import languages, links, prepared
 from .editing.queries import is_outdated
-from .models import Article, Translation
+from .models import Article, Product, Translation
 from .rendering import RENDERER_VERSION, render_markdown
 
 
@@ -34,6 +34,7 @@ class ArticlePage:
     product: object = None  # the ProductGroup of the breadcrumb, or None
     source: Translation | None = None  # set when this translation is outdated against it
     source_url: str = ""
+    product_names: list = field(default_factory=list)  # the translation's products, A to Z
 
     @property
     def is_fallback(self):
@@ -70,8 +71,9 @@ def article_page(number, language, user):
     chosen = languages.pick_by_language(translations, language)
     if chosen is None:
         return None
-    translation = Translation.objects.prefetch_related("products").get(pk=chosen.pk)
+    translation = Translation.objects.get(pk=chosen.pk)
     translation.article = article
+    product_names = sorted(name for name, in prepared.rows(_product_names, (), [translation.pk], numeric=True))
     translations = [translation if t.pk == chosen.pk else t for t in translations]
     html, toc = current_html(translation, siblings=translations)
     order = {code: i for i, code in enumerate(languages.site_languages())}
@@ -81,11 +83,16 @@ def article_page(number, language, user):
         for t in sorted(translations, key=lambda t: order.get(t.language, len(order)))
     ]
     from .listings import product_of
-    page = ArticlePage(article, translation, html, toc, language, links, product=product_of(translation, user))
+    page = ArticlePage(article, translation, html, toc, language, links,
+                       product=product_of(translation, user, names=product_names), product_names=product_names)
     source = next((t for t in translations if t.language == article.source_language), None)
     if source is not None and is_outdated(translation, source):
         page.source, page.source_url = source, article_url(article.number, source.language)
     return page
+
+
+def _product_names(pks):
+    return Product.objects.filter(translations__in=pks).values_list("name")
 
 
 IMAGE_REF_RE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
