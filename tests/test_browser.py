@@ -7,6 +7,7 @@ from pathlib import Path
 import re
 
 from django.conf import settings
+from django.db import connections
 import pytest
 
 from articles.importing import import_paths
@@ -39,6 +40,9 @@ def browser(live_server, articles_dir, browse_dir, monkeypatch):
         )
         yield lambda **options: chromium.new_context(base_url=live_server.url, **options)
         chromium.close()
+        # The ORM calls made while Playwright's loop runs get connections of their own: closed
+        # here, or PostgreSQL refuses to drop the test database at the end ("being accessed").
+        connections.close_all()
 
 
 @pytest.fixture

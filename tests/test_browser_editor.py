@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from django.contrib.auth.models import User
+from django.db import connections
 import pytest
 
 from articles.editing import actions
@@ -51,6 +52,9 @@ def browser(live_server, articles_dir, monkeypatch):
 
         yield session
         chromium.close()
+        # The ORM calls made while Playwright's loop runs get connections of their own: closed
+        # here, or PostgreSQL refuses to drop the test database at the end ("being accessed").
+        connections.close_all()
 
 
 def screenshot(page, name):
