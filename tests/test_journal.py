@@ -306,9 +306,13 @@ def test_segments_fold_by_size_class_and_when_mostly_deleted():
     large = Segment(4000, 3900)
     assert to_fold(tiny[:-1] + [large]) == []  # a class is folded once it is full
     assert to_fold(tiny + [large]) == tiny
-    worn = Segment(100, 30)
+    worn = Segment(60, 20)
     assert to_fold([worn, large]) == [worn]
     assert to_fold([Segment(5000, 1000), large]) == []  # too large to fold in a commit
+    # Eight segments of 64 documents (512 saves in a row) are left to a fresh build: folding
+    # them held the writer, and every save behind it, for seconds.
+    assert to_fold([Segment(64, 64) for _ in range(TIER_WIDTH)] + [large]) == []
+    assert to_fold([Segment(63, 63) for _ in range(TIER_WIDTH)] + [large]) != []
 
 
 def test_an_index_is_worn_by_deleted_copies_or_by_many_segments():
@@ -430,6 +434,9 @@ def test_a_worn_index_is_rebuilt_only_in_a_quiet_moment(monkeypatch, settings):
         def worn(self):
             return True
 
+        def overdue(self):
+            return False
+
     started = []
 
     class Build:
@@ -456,6 +463,51 @@ def test_a_worn_index_is_rebuilt_only_in_a_quiet_moment(monkeypatch, settings):
     indexer._renewal = None
     indexer._renew()
     assert len(started) == 1  # the last build started less than RENEW_INTERVAL_SECONDS ago
+
+
+def test_an_overdue_index_is_rebuilt_without_waiting_for_a_quiet_moment(monkeypatch, settings):
+    """Saves with no pause for hours leave segments piling up: past RENEW_OVERDUE_SEGMENTS the
+    fresh build starts even while saves come in on a busy machine."""
+    import os
+    import subprocess
+
+    overdue = [False]
+
+    class Worn:
+        root = settings.KB_INDEX_DIR
+
+        def worn(self):
+            return True
+
+        def overdue(self):
+            return overdue[0]
+
+    started = []
+
+    class Build:
+        def __init__(self, command, **kwargs):
+            started.append(command)
+
+        def poll(self):
+            return None
+
+    monkeypatch.setattr(subprocess, "Popen", Build)
+    settings.KB_INDEX_RENEW_QUIET_SECONDS, settings.KB_INDEX_RENEW_MAX_LOAD = 60, 0.5
+    monkeypatch.setattr(os, "getloadavg", lambda: ((os.cpu_count() or 1) * 0.9, 0.0, 0.0))
+    indexer = Indexer(backend=Worn())
+    indexer._renew()
+    assert started == []  # worn, but saves come in and the machine is busy
+    overdue[0] = True
+    indexer._renew()
+    assert len(started) == 1
+
+
+def test_overdue_counts_segments():
+    from articles.search.merging import RENEW_OVERDUE_SEGMENTS, RENEW_SEGMENTS, overdue
+
+    assert RENEW_OVERDUE_SEGMENTS > RENEW_SEGMENTS
+    assert not overdue([Segment(8, 8)] * (RENEW_OVERDUE_SEGMENTS - 1))
+    assert overdue([Segment(8, 8)] * RENEW_OVERDUE_SEGMENTS)
 
 
 def test_a_fresh_build_of_a_worn_index_stops_when_a_rebuild_is_due(indexed):

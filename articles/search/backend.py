@@ -109,6 +109,10 @@ class WhooshBackend:
         """True when the live index is due for a fresh build (``merging.worn``)."""
         return merging.worn(self.open_index()._segments())
 
+    def overdue(self):
+        """True when that build should not wait for a quiet moment (``merging.overdue``)."""
+        return merging.overdue(self.open_index()._segments())
+
     def _build_and_swap(self):
         position = journal.head()[0]  # every change up to here is in the rows read below
         target = self.root / f"index-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"

@@ -10,7 +10,7 @@ journal entries older than ``settings.KB_JOURNAL_RETENTION_DAYS`` and reports it
 child process of lower priority (``rebuild_index --no-catch-up``, at most every
 ``RENEW_INTERVAL_SECONDS``, and only in a quiet moment: no journal entry for
 ``settings.KB_INDEX_RENEW_QUIET_SECONDS`` and a load average under
-``settings.KB_INDEX_RENEW_MAX_LOAD`` per core) and goes on
+``settings.KB_INDEX_RENEW_MAX_LOAD`` per core, unless ``merging.overdue``) and goes on
 applying the journal to the live index meanwhile; once the new index is swapped in, the next
 turn applies to it what was written during the build. Errors — the database gone away, a
 damaged index — are logged and retried on the next turn; the loop never dies of them.
@@ -132,7 +132,8 @@ class Indexer:
         now = time.monotonic()
         if self._renewal_started is not None and now - self._renewal_started < RENEW_INTERVAL_SECONDS:
             return
-        if now - self._last_applied < settings.KB_INDEX_RENEW_QUIET_SECONDS or not _machine_quiet():
+        quiet = now - self._last_applied >= settings.KB_INDEX_RENEW_QUIET_SECONDS and _machine_quiet()
+        if not quiet and not self.backend.overdue():
             return  # a build under load took CPU from the web workers (120 -> 79 requests/s)
         database = _database_url()
         if database is None or not self.backend.worn():
