@@ -59,7 +59,6 @@ def require_language(tag):
 
 
 @lru_cache(maxsize=64)
-@lru_cache(maxsize=64)
 def babel_locale(code):
     """The Babel ``Locale`` for a served language code (``"zh-hans"`` → ``zh_Hans``)."""
     return Locale.parse(code.replace("-", "_"), sep="_")

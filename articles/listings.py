@@ -58,11 +58,11 @@ def product_groups(user):
     return group_products(articles_by_product_name(user))
 
 
-def product_of(translation, user=None, names=None):
+def product_of(translation, names):
     """The product of an article's breadcrumb, as a ``ProductGroup`` (no count), or None: the first
-    product its front matter names (``solution``, then ``product``, ``applies-to``), else the
-    first by name. ``names``: the translation's product names, when already read."""
-    names = set(names) if names is not None else {p.name for p in translation.products.all()}
+    of the translation's product ``names`` its front matter names (``solution``, then ``product``,
+    ``applies-to``), else the first by name."""
+    names = set(names)
     if not names:
         return None
     front = translation.front_matter or {}

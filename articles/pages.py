@@ -84,7 +84,7 @@ def article_page(number, language, user):
     ]
     from .listings import product_of
     page = ArticlePage(article, translation, html, toc, language, links,
-                       product=product_of(translation, user, names=product_names), product_names=product_names)
+                       product=product_of(translation, product_names), product_names=product_names)
     source = next((t for t in translations if t.language == article.source_language), None)
     if source is not None and is_outdated(translation, source):
         page.source, page.source_url = source, article_url(article.number, source.language)

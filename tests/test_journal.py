@@ -420,13 +420,15 @@ def test_words_a_save_removed_no_longer_find_the_article(indexed, django_capture
     assert title in titles("stop early")
 
 
-def test_a_worn_index_is_rebuilt_only_in_a_quiet_moment(monkeypatch, settings):
-    """Not while saves come in, not on a busy machine (a build then took CPU from the web
-    workers), and not again soon after the last one."""
+@pytest.fixture
+def renewals(monkeypatch, settings):
+    """An indexer over a worn index whose builds are only recorded: ``(indexer, started, state)``,
+    ``state`` holding the load average and whether the index is overdue."""
     import os
     import subprocess
 
-    from articles.search import indexer as module
+    state = {"load": 0.1, "overdue": False}
+    started = []
 
     class Worn:
         root = settings.KB_INDEX_DIR
@@ -435,9 +437,7 @@ def test_a_worn_index_is_rebuilt_only_in_a_quiet_moment(monkeypatch, settings):
             return True
 
         def overdue(self):
-            return False
-
-    started = []
+            return state["overdue"]
 
     class Build:
         def __init__(self, command, **kwargs):
@@ -448,16 +448,23 @@ def test_a_worn_index_is_rebuilt_only_in_a_quiet_moment(monkeypatch, settings):
 
     monkeypatch.setattr(subprocess, "Popen", Build)
     settings.KB_INDEX_RENEW_QUIET_SECONDS, settings.KB_INDEX_RENEW_MAX_LOAD = 60, 0.5
-    load = [0.1]
-    monkeypatch.setattr(os, "getloadavg", lambda: (load[0], 0.0, 0.0))
-    indexer = Indexer(backend=Worn())
+    monkeypatch.setattr(os, "getloadavg", lambda: (state["load"], 0.0, 0.0))
+    return Indexer(backend=Worn()), started, state
+
+
+def test_a_worn_index_is_rebuilt_only_in_a_quiet_moment(renewals):
+    """Not while saves come in, not on a busy machine (a build then took CPU from the web
+    workers), and not again soon after the last one."""
+    import os
+
+    indexer, started, state = renewals
     indexer._renew()
     assert started == []  # a save was applied less than a minute ago (the indexer just started)
     indexer._last_applied -= 61
-    load[0] = (os.cpu_count() or 1) * 0.9
+    state["load"] = (os.cpu_count() or 1) * 0.9
     indexer._renew()
     assert started == []  # busy
-    load[0] = 0.1
+    state["load"] = 0.1
     indexer._renew()
     assert len(started) == 1 and started[0][-2:] == ["rebuild_index", "--no-catch-up"]
     indexer._renewal = None
@@ -465,39 +472,16 @@ def test_a_worn_index_is_rebuilt_only_in_a_quiet_moment(monkeypatch, settings):
     assert len(started) == 1  # the last build started less than RENEW_INTERVAL_SECONDS ago
 
 
-def test_an_overdue_index_is_rebuilt_without_waiting_for_a_quiet_moment(monkeypatch, settings):
+def test_an_overdue_index_is_rebuilt_without_waiting_for_a_quiet_moment(renewals):
     """Saves with no pause for hours leave segments piling up: past RENEW_OVERDUE_SEGMENTS the
     fresh build starts even while saves come in on a busy machine."""
     import os
-    import subprocess
 
-    overdue = [False]
-
-    class Worn:
-        root = settings.KB_INDEX_DIR
-
-        def worn(self):
-            return True
-
-        def overdue(self):
-            return overdue[0]
-
-    started = []
-
-    class Build:
-        def __init__(self, command, **kwargs):
-            started.append(command)
-
-        def poll(self):
-            return None
-
-    monkeypatch.setattr(subprocess, "Popen", Build)
-    settings.KB_INDEX_RENEW_QUIET_SECONDS, settings.KB_INDEX_RENEW_MAX_LOAD = 60, 0.5
-    monkeypatch.setattr(os, "getloadavg", lambda: ((os.cpu_count() or 1) * 0.9, 0.0, 0.0))
-    indexer = Indexer(backend=Worn())
+    indexer, started, state = renewals
+    state["load"] = (os.cpu_count() or 1) * 0.9
     indexer._renew()
     assert started == []  # worn, but saves come in and the machine is busy
-    overdue[0] = True
+    state["overdue"] = True
     indexer._renew()
     assert len(started) == 1
 
