@@ -5,10 +5,12 @@ import random
 from hypothesis import example, given, settings as hsettings, strategies as st
 import pytest
 from whoosh import query as Q
-from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query.compound import DefaultOr, PreloadedOr
 
+from articles.search.build import codec
+from articles.search.schema import WeightedText
 from articles.search.scoring import FieldLengths, top_documents
 
 WORDS = [f"w{i}" for i in range(40)]
@@ -17,11 +19,12 @@ WORDS = [f"w{i}" for i in range(40)]
 def three_segments(seed, repeated_word=False):
     """Three segments of 300 documents; the commonest words have postings in every document
     (several 128-posting blocks per segment) and the rarest in a few (inlined postings)."""
-    schema = Schema(id=ID(stored=True), title=TEXT, body=TEXT, codes=KEYWORD(scorable=True))
+    # The index's own text field (its positions are compared over whole arrays, not by Whoosh).
+    schema = Schema(id=ID(stored=True), title=WeightedText(), body=WeightedText(), codes=KEYWORD(scorable=True))
     ix = RamStorage().create_index(schema)
     rng = random.Random(seed)
     for segment in range(3):
-        writer = ix.writer()
+        writer = ix.writer(codec=codec())  # the index's own blocks of arrays
         for n in range(300):
             # Zipf-like: w0 everywhere, w39 in about one document in forty.
             body = [w for i, w in enumerate(WORDS) if rng.random() < 1 / (1 + i * 0.6)]
@@ -45,7 +48,7 @@ def worn_index():
     """Three segments, then every seventh document deleted (as saves leave old copies):
     postings blocks hold deleted documents, which no ranking may return."""
     ix = three_segments(11)
-    writer = ix.writer()
+    writer = ix.writer(codec=codec())
     for segment in range(3):
         for n in range(0, 300, 7):
             writer.delete_by_term("id", f"{segment}-{n}")

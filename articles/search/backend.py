@@ -38,7 +38,7 @@ from whoosh.writing import LockError
 
 from ..models import Translation
 from . import journal, merging, processes  # noqa: F401 — build processes die with their parent
-from .build import write_index
+from .build import codec, write_index
 from .documents import translation_document
 from .schema import ID_FIELD, SCHEMA_VERSION
 from .storage import GRACE_SECONDS, INDEX_NAME, SafeFileStorage
@@ -548,7 +548,7 @@ def _write_position(folder, position):
 def _writer(live, timeout):
     """A writer, waiting at most ``timeout`` seconds for the lock (0: not at all)."""
     try:
-        return live.writer(timeout=timeout)
+        return live.writer(timeout=timeout, codec=codec())
     except LockError:
         raise IndexBusy(f"the search index's writer stayed locked for {timeout:.1f} s") from None
 

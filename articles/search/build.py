@@ -16,12 +16,12 @@ posting writer, about 2.7 ms of CPU a translation.
 import os
 
 from whoosh import index
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.compat import pickle
 from whoosh.multiproc import MpWriter, SubWriterTask
 
 from ..models import Article, Translation
 from .documents import translation_document
+from .postings import Codec, TermPool
 from .schema import build_schema
 
 BUILD_PROCESSES = max(1, min(2, os.cpu_count() or 1))
@@ -36,13 +36,14 @@ def write_index(folder, translations, processes=BUILD_PROCESSES):
     """Indexes every translation of the ``translations`` queryset into a new Whoosh index in
     ``folder`` (an empty directory), committed; returns how many were indexed."""
     built = index.create_in(str(folder), build_schema())
-    codec = _codec()
+    made = codec()
     if processes > 1:
         writer = _RowWriter(built, procs=processes, batchsize=BATCH, multisegment=True, limitmb=LIMIT_MB,
-                            codec=codec)
+                            codec=made)
         add = writer.add_row
     else:
-        writer = built.writer(limitmb=LIMIT_MB, codec=codec)
+        writer = built.writer(limitmb=LIMIT_MB, codec=made)
+        writer.pool = TermPool(writer.temp_storage(), LIMIT_MB)
         add = lambda row: writer.add_document(**_document(row))  # noqa: E731
     count = 0
     try:
@@ -56,13 +57,18 @@ def write_index(folder, translations, processes=BUILD_PROCESSES):
     return count
 
 
-def _codec():
-    """Whoosh's codec without the per-block field length statistics: writing them looks up the
-    length of every posting's document (12% of a profiled build), and they only serve Whoosh's
-    own collector to skip blocks, which ``scoring.top_documents`` does not use."""
-    codec = W3Codec()
-    codec.length_stats = False
-    return codec
+def codec():
+    """Whoosh's codec, for every writer of the index (builds and journal commits):
+
+    - without the per-block field length statistics: writing them looks up the length of every
+      posting's document (12% of a profiled build), and they only serve Whoosh's own collector
+      to skip blocks, which ``scoring.top_documents`` does not use;
+    - posting blocks not compressed: every search unpacks each block it reads, and zlib took a
+      tenth of a search's time at 99,936 translations (and 5% of a build's) for postings files
+      about a third smaller."""
+    made = Codec(compression=0)
+    made.length_stats = False
+    return made
 
 
 def _rows(translations):
@@ -106,6 +112,8 @@ class _RowTask(SubWriterTask):
 
     def _process_file(self, filename, doc_count):
         writer = self.writer
+        if not isinstance(writer.pool, TermPool):  # the child's writer, made by SubWriterTask.run
+            writer.pool = TermPool(writer.temp_storage(), LIMIT_MB)
         temporary = writer.temp_storage()
         with temporary.open_file(filename).raw_file() as f:
             for _ in range(doc_count):

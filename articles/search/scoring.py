@@ -25,6 +25,8 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, 
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from .schema import RawPositions
+
 LENGTHS = np.array([byte_to_length(code) for code in range(256)], dtype=np.float64)
 
 
@@ -115,7 +117,7 @@ def _flatten(query, boost, searcher, terms, phrases, others):
         terms.append((query.fieldname, query.text, query.boost * boost))
     elif (type(query) is Q.Phrase and query.slop == 1 and query.words and query.char_ranges is None
           and _bm25_parameters(searcher, query.fieldname)
-          and searcher.schema[query.fieldname].format.supports("positions")):
+          and isinstance(searcher.schema[query.fieldname].format, RawPositions)):
         phrases.append((query.fieldname, query.words, query.boost * boost))
     elif isinstance(query, Q.Or) and query.scale is None:  # a plain sum (no coordination bonus)
         for clause in query.subqueries:
@@ -142,6 +144,43 @@ def _bm25(searcher, field):
     return K1 + 1, K1 * (1 - B), K1 * B / (searcher.avg_field_length(field) or 1)
 
 
+class _Postings:
+    """Postings of one term: numpy arrays of document numbers (ascending) and weights, and
+    their encoded values one after another (``blob``, with each value's ``lengths`` in bytes).
+    For a field of ``schema.RawPositions``, ``keys()`` gives every position."""
+
+    def __init__(self, ids, weights, blob=b"", lengths=None):
+        self.ids, self.weights, self.blob = ids, weights, blob
+        self.lengths = np.zeros(len(ids), dtype=np.int64) if lengths is None else lengths
+
+    @classmethod
+    def of_blocks(cls, blocks):
+        """Joins ``_posting_blocks``' blocks."""
+        ids, weights, blobs, lengths = [np.zeros(0, dtype=np.int64)], [np.zeros(0)], [], [np.zeros(0, dtype=np.int64)]
+        for block_ids, block_weights, blob, block_lengths in blocks:
+            ids.append(block_ids)
+            weights.append(block_weights)
+            if blob is not None:
+                blobs.append(blob)
+                lengths.append(block_lengths)
+        return cls(np.concatenate(ids), np.concatenate(weights), b"".join(blobs), np.concatenate(lengths))
+
+    def among(self, wanted):
+        """These postings of the documents in ``wanted`` (a sorted numpy array)."""
+        keep = np.flatnonzero(np.isin(self.ids, wanted, assume_unique=True))
+        if len(keep) == len(self.ids):
+            return self
+        ends = np.cumsum(self.lengths)
+        blob = b"".join([self.blob[end - length:end] for end, length in zip(ends[keep].tolist(),
+                                                                              self.lengths[keep].tolist())])
+        return _Postings(self.ids[keep], self.weights[keep], blob, self.lengths[keep])
+
+    def keys(self):
+        """``docnum << 32 | position`` of every position of every posting, ascending."""
+        positions = np.frombuffer(self.blob, dtype="<u4").astype(np.int64)
+        return (np.repeat(self.ids, self.lengths // 4) << 32) | positions
+
+
 class _Reads:
     """The posting lists one query read whole, kept for its other clauses: a query's words are
     its terms and the words of its phrases too, and a list was decoded up to three times."""
@@ -150,17 +189,11 @@ class _Reads:
         self._whole = {}
 
     def whole(self, reader, field, text):
-        """``(ids, weights, values)`` of every posting: numpy arrays of document numbers and
-        weights, and a list of the encoded values."""
+        """``_Postings`` of every posting of the term."""
         key = (id(reader), field, text)
         found = self._whole.get(key)
         if found is None:
-            ids, weights, values = [], [], []
-            for block_ids, block_weights, block_values in _posting_blocks(reader.postings(field, text), values=True):
-                ids.extend(block_ids)
-                weights.extend(block_weights)
-                values.extend(block_values)
-            found = self._whole[key] = (np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64), values)
+            found = self._whole[key] = _Postings.of_blocks(_posting_blocks(reader.postings(field, text), values=True))
         return found
 
     def has_whole(self, reader, field, text):
@@ -179,7 +212,8 @@ def _add_term(scores, matched, searcher, subsearcher, offset, field, text, boost
         return
     saturation, constant, slope = _bm25(searcher, field)
     scale = searcher.idf(field, text) * saturation * boost
-    ids, weights, _ = reads.whole(reader, field, text)
+    found = reads.whole(reader, field, text)
+    ids, weights = found.ids, found.weights
     length = LENGTHS[lengths.of(subsearcher, field)[ids]]
     ids = ids + offset  # the top-level numbers of this segment's documents
     scores[ids] += scale * weights / (weights + constant + slope * length)
@@ -189,94 +223,89 @@ def _add_term(scores, matched, searcher, subsearcher, offset, field, text, boost
 def _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, boost, lengths, reads):
     """The documents where ``words`` follow each other, scored as Whoosh scores a phrase:
     ``boost`` times the sum of each word's BM25F in the document (a repeated word counts each
-    time)."""
+    time). Positions are compared over whole arrays: a word's positions in every candidate
+    become one sorted array of ``docnum << 32 | position``, shifted back by the word's place in
+    the phrase, and the phrase starts where all of them meet."""
     reader = subsearcher.reader()
     try:
         texts = [searcher.schema[field].to_bytes(word) for word in words]
     except ValueError:
         return
     distinct = list(dict.fromkeys(texts))
-    candidates, positions, weights = _phrase_candidates(searcher, reader, field, distinct, reads)
-    if not candidates:
+    postings = _phrase_postings(reader, field, distinct, reads)
+    if not postings:
         return
+    keys = {text: found.keys() for text, found in postings.items()}
+    starts = keys[texts[0]]
+    for place, text in enumerate(texts[1:], 1):
+        starts = np.intersect1d(starts, keys[text] - place, assume_unique=True)
+    if not len(starts):
+        return
+    found = np.unique(starts >> 32)
     saturation, constant, slope = _bm25(searcher, field)
-    scale = {text: searcher.idf(field, text) * saturation for text in distinct}
-    codes = lengths.of(subsearcher, field)
-    first, rest = texts[0], list(enumerate(texts[1:], 1))
-    found, totals = [], []
-    for docnum in candidates:
-        if not any(all(start + i in positions[text][docnum] for i, text in rest)
-                   for start in positions[first][docnum]):
-            continue
-        total = 0.0
-        length = float(LENGTHS[codes[docnum]])
-        for text in texts:
-            weight = weights[text][docnum]
-            total += scale[text] * weight / (weight + constant + slope * length)
-        found.append(docnum + offset)
-        totals.append(boost * total)
-    scores[found] += totals
+    length = LENGTHS[lengths.of(subsearcher, field)[found]]
+    total = np.zeros(len(found))
+    for text in texts:  # the same arithmetic in the same order as Whoosh, document by document
+        scale = searcher.idf(field, text) * saturation
+        weight = postings[text].weights[np.searchsorted(postings[text].ids, found)]
+        total += scale * weight / (weight + constant + slope * length)
+    found += offset
+    scores[found] += boost * total
     matched[found] = True
 
 
-def _phrase_candidates(searcher, reader, field, texts, reads):
-    """The documents that hold every one of ``texts``, with each text's positions and weight
-    in each: ``(docnums, {text: {docnum: positions}}, {text: {docnum: weight}})``. Read
-    rarest text first: each next text only looks for the documents still in the running."""
+def _phrase_postings(reader, field, texts, reads):
+    """``{text: _Postings}`` in the documents that hold every one of ``texts`` (``{}`` when
+    none does). Read rarest text first: each next text only looks for the documents still in
+    the running."""
     if any((field, text) not in reader for text in texts):
-        return [], {}, {}
+        return {}
     postings, candidates = {}, None
     for text in sorted(texts, key=lambda text: reader.doc_frequency(field, text)):
         found = postings[text] = _postings_among(reads, reader, field, text, candidates)
-        candidates = sorted(found)
-        if not candidates:
-            return [], {}, {}
-    decode = searcher.schema[field].format.decoder("positions")
-    positions = {text: {docnum: set(decode(found[docnum][1])) for docnum in candidates}
-                 for text, found in postings.items()}
-    weights = {text: {docnum: found[docnum][0] for docnum in candidates} for text, found in postings.items()}
-    return candidates, positions, weights
+        candidates = found.ids
+        if not len(candidates):
+            return {}
+    return {text: found.among(candidates) for text, found in postings.items()}
 
 
 def _postings_among(reads, reader, field, text, wanted):
-    """``{docnum: (weight, encoded value)}`` of the postings whose document is in ``wanted``
-    (a sorted list; every posting when ``None``). A list this query read whole is looked up;
-    otherwise only the blocks that can hold a wanted document are read (and not kept)."""
+    """``_Postings`` of the term in the documents ``wanted`` (a sorted numpy array; every
+    posting when ``None``). A list this query read whole is looked up; otherwise only the
+    blocks that can hold a wanted document are read (and not kept)."""
     if wanted is None or reads.has_whole(reader, field, text):
-        ids, weights, values = reads.whole(reader, field, text)
-        picked = range(len(ids)) if wanted is None else np.flatnonzero(np.isin(ids, wanted)).tolist()
-        ids, weights = ids.tolist(), weights.tolist()
-        return {ids[i]: (weights[i], values[i]) for i in picked}
-    wanted_set = set(wanted)
-    found = {}
-    for ids, weights, values in _posting_blocks(reader.postings(field, text), values=True, wanted=wanted):
-        for docnum, weight, value in zip(ids, weights, values):
-            if docnum in wanted_set:
-                found[docnum] = (weight, value)
-    return found
+        found = reads.whole(reader, field, text)
+    else:
+        found = _Postings.of_blocks(_posting_blocks(reader.postings(field, text), values=True,
+                                                    wanted=wanted.tolist()))
+    return found if wanted is None else found.among(wanted)
 
 
 def _posting_blocks(matcher, values=False, wanted=None):
-    """``(ids, weights, values)`` a block at a time (``values`` is ``None`` unless asked for).
-    With ``wanted``, a sorted list of document numbers, blocks that cannot hold one of them are
-    skipped unread. Whoosh's on-disk matcher holds a block's ids and weights as arrays (read
-    through its own ``_read_ids``/``_read_weights``/``_read_values``; Whoosh 2.7.4 is pinned);
-    any other matcher is read posting by posting, as one block. A segment with deletions wraps
-    its postings in a ``FilterMatcher`` that tests every posting in Python (three quarters of
-    the scoring time on an index whose large segments hold the old copies of saved documents):
-    its blocks are read here and the deleted documents dropped from the few that hold one."""
+    """``(ids, weights, blob, lengths)`` a block at a time: numpy arrays of document numbers and
+    weights, and with ``values``, the block's encoded values one after another and each one's
+    length (else ``None, None``). With ``wanted``, a sorted list of document numbers, blocks
+    that cannot hold one of them are skipped unread. Whoosh's on-disk matcher holds a block's
+    ids and weights as arrays (read through its own ``_read_ids``/``_read_weights``/
+    ``_read_values``, and ``postings.RawBlockMatcher``'s values at once; Whoosh 2.7.4 is
+    pinned); any other matcher is read posting by posting, as one block. A segment with
+    deletions wraps its postings in a ``FilterMatcher`` that tests every posting in Python
+    (three quarters of the scoring time on an index whose large segments hold the old copies
+    of saved documents): its blocks are read here and the deleted documents dropped from the
+    few that hold one."""
     deleted = None
-    if type(matcher) is FilterMatcher and matcher._exclude and type(matcher.child) is W3LeafMatcher:
+    if type(matcher) is FilterMatcher and matcher._exclude and isinstance(matcher.child, W3LeafMatcher):
         matcher, deleted = matcher.child, matcher._ids
-    if type(matcher) is not W3LeafMatcher:
+    if not isinstance(matcher, W3LeafMatcher):
         ids, weights, found = [], [], []
         while matcher.is_active():
             ids.append(matcher.id())
             weights.append(matcher.weight())
             if values:
-                found.append(matcher.value())
+                found.append(matcher.value() or b"")
             matcher.next()
-        yield ids, weights, found if values else None
+        yield (np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64),
+               *(_joined(found) if values else (None, None)))
         return
     k = 0  # the first wanted document in no block read or skipped yet
     while matcher.is_active():
@@ -289,17 +318,34 @@ def _posting_blocks(matcher, values=False, wanted=None):
                 continue
         matcher._read_ids()
         matcher._read_weights()
+        ids = np.asarray(matcher._ids, dtype=np.int64)  # an array of the block is read at once
+        weights = np.asarray(matcher._weights, dtype=np.float64)
+        blob = found = None
         if values:
-            matcher._read_values()
-        ids, weights, found = matcher._ids, matcher._weights, matcher._values if values else None
-        if deleted and not deleted.isdisjoint(ids):
-            kept = [i for i, docnum in enumerate(ids) if docnum not in deleted]
-            ids, weights = [ids[i] for i in kept], [weights[i] for i in kept]
-            found = [found[i] for i in kept] if values else None
-        yield ids, weights, found
+            read_values = getattr(matcher, "read_value_bytes", None)
+            if read_values is not None:
+                blob, found = read_values()
+            else:
+                matcher._read_values()
+                blob, found = _joined(matcher._values)
+        if deleted and not deleted.isdisjoint(matcher._ids):
+            keep = np.array([docnum not in deleted for docnum in ids.tolist()])
+            if values:
+                ends = np.cumsum(found)
+                blob = b"".join([blob[end - length:end] for end, length, kept in
+                                 zip(ends.tolist(), found.tolist(), keep.tolist()) if kept])
+                found = found[keep]
+            ids, weights = ids[keep], weights[keep]
+        yield ids, weights, blob, found
         while wanted is not None and k < len(wanted) and wanted[k] <= last:
             k += 1
         matcher._next_block()
+
+
+def _joined(values):
+    """``(bytes, lengths)``: values one after another, and the length of each."""
+    values = [value or b"" for value in values]
+    return b"".join(values), np.fromiter(map(len, values), dtype=np.int64, count=len(values))
 
 
 def _add_matcher(scores, matched, matcher, offset, boost):

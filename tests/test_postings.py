@@ -1,0 +1,132 @@
+"""Postings as the index writes them (``articles.search.postings``):
+
+- blocks of arrays are read back as the very postings Whoosh's own blocks hold, through
+  Whoosh's matcher interface and through the scorer's block reader;
+- a fresh build gathers postings term by term (``TermPool``) and writes them a block at a time:
+  the segment must be the one Whoosh's own pool makes, byte for byte, whether the pool kept
+  every term in memory or spilled them to several runs."""
+import random
+
+import numpy as np
+
+from hypothesis import given, settings as hsettings, strategies as st
+import pytest
+from whoosh import index
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+from articles.search.build import codec
+from articles.search.postings import RAW, TermPool
+from articles.search.scoring import _posting_blocks
+from articles.search.schema import Part, WeightedText
+
+WORDS = [f"w{i}" for i in range(60)] + ["été", "東京", "서울"]
+
+
+def schema():
+    return Schema(id=ID(stored=True), text=WeightedText(), spelling=TEXT(phrase=False),
+                  codes=KEYWORD(scorable=True), title=STORED)
+
+
+def documents(seed, count):
+    """Zipf-like words: the commonest in every document (postings over many 128-posting
+    blocks), the rarest in a few; weighted parts, repeated words, empty fields."""
+    rng = random.Random(seed)
+    for n in range(count):
+        words = [w for i, w in enumerate(WORDS) if rng.random() < 1 / (1 + i * 0.4)] * rng.randint(1, 3)
+        rng.shuffle(words)
+        yield {"id": str(n), "title": f"t{n}",
+               "text": [Part(" ".join(words[:3]), 3.0), Part(" ".join(words), 1.0),
+                        Part(" ".join(words[-2:]), 1.0, counted=False)],
+               "spelling": " ".join(rng.sample(WORDS, 4)) if n % 5 else "",
+               "codes": rng.choice(["c1 c2", "c3", ""])}
+
+
+def segment_files(folder, docs, pool_mb=None):
+    """The bytes of each file of the one segment written for ``docs``, by extension: Whoosh's
+    pool when ``pool_mb`` is None, else a ``TermPool`` of that limit."""
+    folder.mkdir()
+    ix = index.create_in(str(folder), schema())
+    writer = ix.writer(codec=codec(), compound=False)
+    if pool_mb is not None:
+        writer.pool = TermPool(writer.temp_storage(), pool_mb)
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+    (segment,) = index.open_dir(str(folder))._read_toc().segments
+    prefix = segment.make_filename("")
+    return {name[len(prefix):]: ix.storage.open_file(name).read() for name in ix.storage.list()
+            if name.startswith(prefix)}
+
+
+@pytest.mark.parametrize("pool_mb", [64, 0.02, 0.002])  # every term held; spilled to a few runs; to many
+def test_a_term_pool_writes_the_segment_whoosh_writes(tmp_path, pool_mb):
+    docs = list(documents(3, 700))
+    whoosh_files = segment_files(tmp_path / "whoosh", docs)
+    pool_files = segment_files(tmp_path / "pool", docs, pool_mb)
+    assert set(whoosh_files) >= {".pst", ".trm", "._text_len.col", "._stored.col"}
+    assert pool_files == whoosh_files
+    assert not [p for p in (tmp_path / "pool").rglob("*.terms")]  # runs are removed once read
+
+
+@hsettings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), count=st.integers(1, 300), pool_kb=st.integers(1, 64))
+def test_any_documents_and_limit_give_whoosh_s_segment(tmp_path_factory, seed, count, pool_kb):
+    folder = tmp_path_factory.mktemp("pool")
+    docs = list(documents(seed, count))
+    assert segment_files(folder / "pool", docs, pool_kb / 1024) == segment_files(folder / "whoosh", docs)
+
+
+def test_documents_out_of_order_are_refused(tmp_path):
+    pool = TermPool(None, 1)
+    pool.add(("text", b"a", 5, 1.0, b""))
+    with pytest.raises(ValueError, match="document 4 after one of document 5"):
+        pool.add(("text", b"b", 4, 1.0, b""))
+
+
+def every_posting(folder, docs, made):
+    """``{(field, term): [(docnum, weight, value)]}`` of an index of ``docs`` written with the
+    codec ``made`` in two segments (the second has deletions), read through Whoosh's matchers
+    and, separately, the scorer's block reader (which must agree)."""
+    folder.mkdir()
+    ix = index.create_in(str(folder), schema())
+    for part in (docs[:len(docs) // 2], docs[len(docs) // 2:]):
+        writer = ix.writer(codec=made)
+        for doc in part:
+            writer.add_document(**doc)
+        writer.commit(merge=False)
+    writer = ix.writer(codec=made)
+    writer.delete_by_term("id", "1")
+    writer.commit(merge=False)
+    found = {}
+    with ix.reader() as reader:
+        for segment_reader, base in reader.leaf_readers():
+            for field, text in segment_reader.all_terms():
+                if field in ("text", "spelling", "codes"):
+                    matcher = segment_reader.postings(field, text)
+                    postings = []
+                    while matcher.is_active():
+                        postings.append((matcher.id() + base, matcher.weight(), matcher.value()))
+                        matcher.next()
+                    blocks = []
+                    for ids, weights, blob, lengths in _posting_blocks(segment_reader.postings(field, text),
+                                                                       values=True):
+                        ends = np.cumsum(lengths).tolist()
+                        blocks += [(docnum + base, weight, blob[end - length:end]) for docnum, weight, end, length
+                                   in zip(ids.tolist(), weights.tolist(), ends, lengths.tolist())]
+                    assert blocks == postings
+                    found.setdefault((field, text), []).extend(postings)
+    return found
+
+
+def test_blocks_of_arrays_hold_what_whoosh_s_blocks_hold(tmp_path):
+    docs = list(documents(5, 900))
+    ours = every_posting(tmp_path / "ours", docs, codec())
+    assert ours == every_posting(tmp_path / "whoosh", docs, W3Codec())
+    assert len(ours[("text", b"w0")]) > 3 * 128  # several blocks
+    with index.open_dir(str(tmp_path / "ours")).reader() as reader:
+        for segment_reader, _ in reader.leaf_readers():
+            matcher = segment_reader.postings("text", b"w0")
+            matcher = getattr(matcher, "child", matcher)  # a segment with deletions filters its postings
+            matcher._read_ids()
+            assert matcher._data[:1] == RAW  # arrays, not Whoosh's pickle
