@@ -271,7 +271,9 @@ class RawBlockMatcher(W3LeafMatcher):
             if stored == count:
                 ends = np.frombuffer(data, dtype="<u4", count=count, offset=start + 4).astype(np.int64)
                 base = start + 4 + 4 * count
-                return data[base:base + int(ends[-1])], np.diff(ends, prepend=0)
+                lengths = ends.copy()
+                lengths[1:] -= ends[:-1]
+                return data[base:base + int(ends[-1])], lengths
         self._read_values()
         values = [value or b"" for value in self._values]
         return b"".join(values), np.fromiter(map(len, values), dtype=np.int64, count=len(values))
