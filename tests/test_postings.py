@@ -16,7 +16,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from articles.search.build import codec
-from articles.search.postings import RAW, TermPool
+from articles.search.postings import RAW, TermPool, add_document
 from articles.search.scoring import _posting_blocks
 from articles.search.schema import Part, WeightedText
 
@@ -43,15 +43,19 @@ def documents(seed, count):
 
 
 def segment_files(folder, docs, pool_mb=None):
-    """The bytes of each file of the one segment written for ``docs``, by extension: Whoosh's
-    pool when ``pool_mb`` is None, else a ``TermPool`` of that limit."""
+    """The bytes of each file of the one segment written for ``docs``, by the end of its name:
+    Whoosh's pool and ``add_document`` when ``pool_mb`` is None, else a ``TermPool`` of that
+    limit and the build's ``add_document``."""
     folder.mkdir()
     ix = index.create_in(str(folder), schema())
     writer = ix.writer(codec=codec(), compound=False)
     if pool_mb is not None:
         writer.pool = TermPool(writer.temp_storage(), pool_mb)
     for doc in docs:
-        writer.add_document(**doc)
+        if pool_mb is None:
+            writer.add_document(**doc)
+        else:
+            add_document(writer, doc)
     writer.commit()
     (segment,) = index.open_dir(str(folder))._read_toc().segments
     prefix = segment.make_filename("")

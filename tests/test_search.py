@@ -54,6 +54,7 @@ def test_the_remembering_analyzer_gives_the_chains_terms_and_positions(language,
     text = " ".join(words)
     chain = [(t.text, t.pos) for t in chain_for(language.split("-")[0])(text, positions=True)]
     assert [(t.text, t.pos) for t in analyzer_for(language)(text, positions=True)] == chain
+    assert analyzer_for(language).positioned_terms(text) == chain  # the index build's way
 
 
 def test_a_word_weighs_more_in_the_title_than_in_the_body():

@@ -21,7 +21,7 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 
 from ..models import Article, Translation
 from .documents import translation_document
-from .postings import Codec, TermPool
+from .postings import Codec, TermPool, add_document
 from .schema import build_schema
 
 BUILD_PROCESSES = max(1, min(2, os.cpu_count() or 1))
@@ -44,7 +44,7 @@ def write_index(folder, translations, processes=BUILD_PROCESSES):
     else:
         writer = built.writer(limitmb=LIMIT_MB, codec=made)
         writer.pool = TermPool(writer.temp_storage(), LIMIT_MB)
-        add = lambda row: writer.add_document(**_document(row))  # noqa: E731
+        add = lambda row: add_document(writer, _document(row))  # noqa: E731
     count = 0
     try:
         for row in _rows(translations):
@@ -118,5 +118,5 @@ class _RowTask(SubWriterTask):
         with temporary.open_file(filename).raw_file() as f:
             for _ in range(doc_count):
                 code, fields = pickle.load(f)
-                writer.add_document(**_document(fields["row"]))
+                add_document(writer, _document(fields["row"]))
         temporary.delete_file(filename)

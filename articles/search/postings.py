@@ -66,6 +66,32 @@ class TermPool:
         if self._size > self._limit:
             self.save()
 
+    def add_field(self, fieldname, docnum, items):
+        """Adds one field of one document: ``items`` are the ``(text, frequency, weight, value)``
+        its field's ``index`` gives. Returns the field's length (its frequencies summed)."""
+        if docnum < self._last:
+            raise ValueError(f"posting of document {docnum} after one of document {self._last}: "
+                             "a TermPool takes documents in order")
+        self._last = docnum
+        terms = self._terms
+        length = size = 0
+        for text, frequency, weight, value in items:
+            length += frequency
+            postings = terms.get((fieldname, text))
+            if postings is None:
+                self.fieldnames.add(fieldname)
+                postings = terms[(fieldname, text)] = (array(U32), array("d"), [])
+                size += TERM_BYTES + len(text)
+            postings[0].append(docnum)
+            postings[1].append(weight)
+            value = value or b""
+            postings[2].append(value)
+            size += POSTING_BYTES + len(value)
+        self._size += size
+        if self._size > self._limit:
+            self.save()
+        return length
+
     def save(self):
         """Writes the terms held so far to a run file, in term order, and forgets them."""
         if not self._terms:
@@ -118,6 +144,34 @@ class TermPool:
             if self._storage.file_exists(name):
                 self._storage.delete_file(name)
         self._runs = []
+
+
+def add_document(writer, fields):
+    """``writer.add_document(**fields)`` for a build's writer, whose pool is a ``TermPool``:
+    each field's postings go to the pool at once rather than one call per posting. Fields
+    with features the index does not use (term vectors, a separate spelling field, boosts,
+    columns) are left to Whoosh's own method."""
+    schema = writer.schema
+    if any(name.startswith("_") or schema[name].vector or schema[name].separate_spelling()
+           or schema[name].column_type for name in fields):
+        return writer.add_document(**fields)
+    writer._check_state()
+    docnum, pool, perdoc = writer.docnum, writer.pool, writer.perdocwriter
+    perdoc.start_doc(docnum)
+    for name in sorted(fields):
+        value = fields[name]
+        if value is None:
+            continue
+        field = schema[name]
+        length = 0
+        if field.indexed:
+            length = pool.add_field(name, docnum, field.index(value))
+            if not field.scorable:
+                length = 0
+        perdoc.add_field(name, field, value if field.stored else None, length)
+    perdoc.finish_doc()
+    writer._added = True
+    writer.docnum += 1
 
 
 class Terms:

@@ -90,20 +90,25 @@ class WeightedText(TEXT):
         if isinstance(value, str):
             value = [Part(value, 1.0)]
         positions, weights = defaultdict(list), defaultdict(float)
+        analyse = getattr(self.analyzer, "positioned_terms", None) or self._positioned_terms
         start = 0
         for part in value:
             last = -1
-            for token in self.analyzer(part.text or "", positions=True):
+            for text, position in analyse(part.text or ""):
                 if part.counted:
-                    positions[token.text].append(start + token.pos)
-                    last = token.pos
-                elif token.text not in positions:
+                    positions[text].append(start + position)
+                    last = position
+                elif text not in positions:
                     continue
-                weights[token.text] += part.weight
+                weights[text] += part.weight
             start += last + 1 + self.GAP
         encode = self.format.encode
         for term, found in positions.items():
             yield term.encode("utf-8"), len(found), weights[term], encode(found)
+
+
+    def _positioned_terms(self, text):
+        return [(token.text, token.pos) for token in self.analyzer(text, positions=True)]
 
 
 def text_field(code):
