@@ -188,6 +188,10 @@ def run(factor, scratch, reuse, build, jobs, passes):
         # CPU seconds as well: on a shared machine wall time says as much about the neighbours.
         print(f"build: {count} translations in {time.perf_counter() - started:.1f} s "
               f"(CPU: this process {parent:.0f} s, its children {children:.0f} s)", flush=True)
+        # The build's children hold their postings in memory (postings.TermPool): the largest
+        # process this one has waited for (an earlier import's processes too, without --reuse).
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"build: largest child process peak RSS {peak:.0f} MB", flush=True)
     queries = [json.loads(line) for line in open(SHARED / "eval" / "dev-queries.jsonl", encoding="utf-8")]
     port = free_port()
     server = start_server(scratch, port)
