@@ -156,17 +156,24 @@ class _Postings:
     @classmethod
     def of_blocks(cls, blocks):
         """Joins ``_posting_blocks``' blocks."""
-        ids, weights, blobs, lengths = [np.zeros(0, dtype=np.int64)], [np.zeros(0)], [], [np.zeros(0, dtype=np.int64)]
+        ids, weights, blobs, lengths = [], [], [], []
         for block_ids, block_weights, blob, block_lengths in blocks:
             ids.append(block_ids)
             weights.append(block_weights)
             if blob is not None:
                 blobs.append(blob)
                 lengths.append(block_lengths)
-        return cls(np.concatenate(ids), np.concatenate(weights), b"".join(blobs), np.concatenate(lengths))
+        if len(ids) == 1:  # most lists of a small segment: no copy
+            return cls(ids[0], weights[0], blobs[0] if blobs else b"", lengths[0] if lengths else None)
+        if not ids:
+            return cls(np.zeros(0, dtype=np.int64), np.zeros(0))
+        return cls(np.concatenate(ids), np.concatenate(weights), b"".join(blobs),
+                   np.concatenate(lengths) if lengths else None)
 
     def among(self, wanted):
         """These postings of the documents in ``wanted`` (a sorted numpy array)."""
+        if len(wanted) == len(self.ids) and np.array_equal(wanted, self.ids):
+            return self
         keep = np.flatnonzero(np.isin(self.ids, wanted, assume_unique=True))
         if len(keep) == len(self.ids):
             return self
