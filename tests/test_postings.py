@@ -16,7 +16,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from articles.search.build import codec
-from articles.search.postings import RAW, TermPool, add_document
+from articles.search.postings import RAW, Codec, TermPool, add_document
 from articles.search.scoring import _posting_blocks
 from articles.search.schema import Part, WeightedText
 
@@ -127,6 +127,8 @@ def test_blocks_of_arrays_hold_what_whoosh_s_blocks_hold(tmp_path):
     docs = list(documents(5, 900))
     ours = every_posting(tmp_path / "ours", docs, codec())
     assert ours == every_posting(tmp_path / "whoosh", docs, W3Codec())
+    # Our matcher also reads Whoosh's own pickled, compressed blocks (a codec asked to compress).
+    assert ours == every_posting(tmp_path / "compressed", docs, Codec(compression=3))
     assert len(ours[("text", b"w0")]) > 3 * 128  # several blocks
     with index.open_dir(str(tmp_path / "ours")).reader() as reader:
         for segment_reader, _ in reader.leaf_readers():
