@@ -95,3 +95,23 @@ def test_a_view_file_reads_as_a_bytes_file_does():
     assert (ours.read(2), ours.read(), ours.read()) == (theirs.read(2), theirs.read(), theirs.read())
     assert ours.seek(-3, 2) == theirs.seek(-3, 2)
     assert ours.read(100) == theirs.read(100)
+
+
+def test_a_build_whose_process_died_fails_instead_of_going_live_short(tmp_path, monkeypatch):
+    """Whoosh's multiprocess writer drops the segment of a child that died (killed, out of
+    memory) without a word; the build must fail, so that the live index stays."""
+    import os
+    import signal
+
+    from articles.search import build
+    from articles.search.schema import Part
+
+    def document(row):
+        if row == 120:
+            os.kill(os.getpid(), signal.SIGKILL)  # the child indexing this row dies
+        return {"id": str(row), "lang": "en", "text_en": [Part(f"words of row{row}", 1.0)]}
+
+    monkeypatch.setattr(build, "_rows", lambda translations: iter(range(400)))
+    monkeypatch.setattr(build, "_document", document)
+    with pytest.raises(RuntimeError, match=r"wrote \d+ of 400 translations"):
+        write_index(tmp_path, None, processes=2)

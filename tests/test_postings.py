@@ -12,6 +12,7 @@ import numpy as np
 from hypothesis import given, settings as hsettings, strategies as st
 import pytest
 from whoosh import index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
@@ -42,15 +43,16 @@ def documents(seed, count):
                "codes": rng.choice(["c1 c2", "c3", ""])}
 
 
-def segment_files(folder, docs, pool_mb=None):
+def segment_files(folder, docs, pool_mb=None, runs=None):
     """The bytes of each file of the one segment written for ``docs``, by the end of its name:
     Whoosh's pool and ``add_document`` when ``pool_mb`` is None, else a ``TermPool`` of that
-    limit and the build's ``add_document``."""
+    limit (its runs in the folder ``runs``, else Whoosh's temporary one) and the build's
+    ``add_document``."""
     folder.mkdir()
     ix = index.create_in(str(folder), schema())
     writer = ix.writer(codec=codec(), compound=False)
     if pool_mb is not None:
-        writer.pool = TermPool(writer.temp_storage(), pool_mb)
+        writer.pool = TermPool(FileStorage(str(runs)).create() if runs else writer.temp_storage(), pool_mb)
     for doc in docs:
         if pool_mb is None:
             writer.add_document(**doc)
@@ -63,14 +65,51 @@ def segment_files(folder, docs, pool_mb=None):
             if name.startswith(prefix)}
 
 
-@pytest.mark.parametrize("pool_mb", [64, 0.02, 0.002])  # every term held; spilled to a few runs; to many
+# Every term held; spilled to 160 runs (joined MAX_OPEN_RUNS at a time first); to 1,251 runs.
+@pytest.mark.parametrize("pool_mb", [64, 0.02, 0.002])
 def test_a_term_pool_writes_the_segment_whoosh_writes(tmp_path, pool_mb):
     docs = list(documents(3, 700))
     whoosh_files = segment_files(tmp_path / "whoosh", docs)
-    pool_files = segment_files(tmp_path / "pool", docs, pool_mb)
+    pool_files = segment_files(tmp_path / "pool", docs, pool_mb, runs=tmp_path / "runs")
     assert set(whoosh_files) >= {".pst", ".trm", "._text_len.col", "._stored.col"}
     assert pool_files == whoosh_files
-    assert not [p for p in (tmp_path / "pool").rglob("*.terms")]  # runs are removed once read
+    assert list((tmp_path / "runs").iterdir()) == []  # runs are removed once read
+
+
+def test_a_term_pool_never_opens_more_than_a_few_runs_at_once(tmp_path, monkeypatch):
+    import builtins
+
+    from articles.search import postings
+
+    opened, most = set(), [0]
+    real_open = builtins.open
+
+    def counting_open(path, *args, **kwargs):
+        handle = real_open(path, *args, **kwargs)
+        if str(path).endswith(".terms") and "r" in (args[0] if args else kwargs.get("mode", "r")):
+            opened.add(handle)
+            most[0] = max(most[0], len([h for h in opened if not h.closed]))
+        return handle
+
+    monkeypatch.setattr(builtins, "open", counting_open)
+    pool = TermPool(FileStorage(str(tmp_path)).create(), 0)  # a run after every document
+    for docnum in range(200):
+        pool.add_field("text", docnum, [(b"common", 1, 1.0, b""), (b"w%d" % (docnum % 7), 1, 2.0, b"v")])
+    terms = dict(pool.terms())
+    assert len(terms) == 8 and list(terms[("text", b"common")][0]) == list(range(200))
+    assert list(terms[("text", b"w3")][0]) == list(range(3, 200, 7))
+    assert 0 < most[0] <= postings.MAX_OPEN_RUNS
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_term_pool_gives_its_postings_in_order_to_any_reader(tmp_path):
+    pool = TermPool(FileStorage(str(tmp_path)).create(), 0.0001)
+    pool.add(("text", b"b", 0, 1.0, b"x"))
+    pool.add(("codes", b"c", 0, 2.0, None))
+    pool.add(("text", b"a", 1, 1.5, b"y"))
+    pool.add(("text", b"b", 2, 1.0, b"z"))
+    assert list(pool.iter_postings()) == [("codes", b"c", 0, 2.0, b""), ("text", b"a", 1, 1.5, b"y"),
+                                          ("text", b"b", 0, 1.0, b"x"), ("text", b"b", 2, 1.0, b"z")]
 
 
 @hsettings(max_examples=25, deadline=None)
@@ -86,11 +125,24 @@ def test_documents_out_of_order_are_refused(tmp_path):
     pool.add(("text", b"a", 5, 1.0, b""))
     with pytest.raises(ValueError, match="document 4 after one of document 5"):
         pool.add(("text", b"b", 4, 1.0, b""))
+    with pytest.raises(ValueError, match="document 3 after one of document 5"):
+        pool.add_field("text", 3, [(b"c", 1, 1.0, b"")])
+
+
+def test_a_separate_spelling_field_is_refused_clearly(tmp_path):
+    from whoosh.analysis import StemmingAnalyzer
+
+    ix = index.create_in(str(tmp_path), Schema(id=ID(stored=True), body=TEXT(spelling=True, analyzer=StemmingAnalyzer())))
+    writer = ix.writer(codec=codec())
+    writer.pool = TermPool(writer.temp_storage(), 1)
+    with pytest.raises(ValueError, match="separate spelling field"):
+        add_document(writer, {"id": "1", "body": "running words"})
+    writer.cancel()
 
 
 def every_posting(folder, docs, made):
     """``{(field, term): [(docnum, weight, value)]}`` of an index of ``docs`` written with the
-    codec ``made`` in two segments (the second has deletions), read through Whoosh's matchers
+    codec ``made`` in two segments (the first has a deletion), read through Whoosh's matchers
     and, separately, the scorer's block reader (which must agree)."""
     folder.mkdir()
     ix = index.create_in(str(folder), schema())
@@ -136,3 +188,36 @@ def test_blocks_of_arrays_hold_what_whoosh_s_blocks_hold(tmp_path):
             matcher = getattr(matcher, "child", matcher)  # a segment with deletions filters its postings
             matcher._read_ids()
             assert matcher._data[:1] == RAW  # arrays, not Whoosh's pickle
+
+
+def block_statistics(folder, docs, made):
+    """Every term's ``TermInfo`` statistics and every block's header (count, last id, maximum
+    weight, length bytes) in a one-segment index of ``docs`` written with ``made``."""
+    folder.mkdir()
+    ix = index.create_in(str(folder), schema())
+    writer = ix.writer(codec=made)
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+    found = {}
+    with ix.reader() as reader:
+        for field, text in reader.all_terms():
+            info = reader.term_info(field, text)
+            matcher = reader.postings(field, text)
+            blocks = []
+            while matcher.is_active():
+                blocks.append((matcher._blocklength, matcher._maxid, matcher._maxweight, matcher._minlength,
+                               matcher._maxlength))
+                if getattr(matcher, "_lastblock", True):
+                    break
+                matcher._next_block()
+            found[(field, text)] = (info.weight(), info.doc_frequency(), info.max_weight(), info.min_id(),
+                                    info.max_id(), info.min_length(), info.max_length(), blocks)
+    return found
+
+
+def test_blocks_of_arrays_keep_whoosh_s_statistics(tmp_path):
+    docs = list(documents(8, 600))
+    plain = W3Codec(compression=0)
+    plain.length_stats = False
+    assert block_statistics(tmp_path / "ours", docs, codec()) == block_statistics(tmp_path / "whoosh", docs, plain)

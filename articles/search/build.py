@@ -26,7 +26,7 @@ from .schema import build_schema
 
 BUILD_PROCESSES = max(1, min(2, os.cpu_count() or 1))
 BATCH = 50  # rows a child takes at a time: small enough that both finish within a batch of each other
-LIMIT_MB = 128  # postings a child holds in memory before sorting them to a temporary file
+LIMIT_MB = 128  # postings a child holds in memory (postings.TermPool's estimate) before writing them to a run file
 ROW_FIELDS = ("pk", "language", "title", "description", "keywords", "body", "sections", "error_codes", "hidden",
               "published_revision",
               "article__number", "article__audience", "article__status")
@@ -54,11 +54,17 @@ def write_index(folder, translations, processes=BUILD_PROCESSES):
         writer.cancel()
         raise
     writer.commit(optimize=True)
+    # Whoosh's multiprocess writer leaves out the segment of a child that died (killed, out of
+    # memory) without a word: an index short of documents must not go live.
+    written = index.open_dir(str(folder)).doc_count_all()
+    if written != count:
+        raise RuntimeError(f"the index build wrote {written} of {count} translations (a build process died?)")
     return count
 
 
 def codec():
-    """Whoosh's codec, for every writer of the index (builds and journal commits):
+    """The index's codec (``postings.Codec``: posting blocks of arrays), for every writer of the
+    index (builds and journal commits):
 
     - without the per-block field length statistics: writing them looks up the length of every
       posting's document (12% of a profiled build), and they only serve Whoosh's own collector

@@ -1,19 +1,27 @@
-"""Postings of a fresh build, gathered term by term: ``TermPool`` and the codec that writes it.
+"""The index's postings: a codec whose blocks hold arrays, and a build that gathers postings
+term by term.
 
-Whoosh's writer hands its pool one ``(field, term, docnum, weight, value)`` tuple per posting;
-its ``PostingPool`` sorts them and, past its memory limit, pickles them one by one to a run
-file, then reads every run back through a heap to write the segment, still one posting at a
-time. A profiled build of 8,000 translations spent a third of its time there: 1.3 million
-postings pickled, unpickled, merged and handed over.
+**Blocks of arrays** (``Codec``, ``RawBlockWriter``, ``RawBlockMatcher``): Whoosh pickles each
+block of up to 128 postings (a tuple of gaps between document numbers, weights and values) and
+compresses it with zlib; reading one unpickled about 400 objects and added up the gaps in
+Python, over a third of a search at 99,936 translations. These blocks hold arrays, read in one
+copy. Each block's header (length, pickled statistics) stays Whoosh's, so Whoosh's matchers,
+block skipping and merges work unchanged.
 
-In a fresh build, documents come in order of their numbers, so each term's postings are already
-in order: ``TermPool`` appends them to the term's arrays. Past its limit, it writes its terms
-to a run, one record per term. ``FieldWriter.add_postings`` writes each term's postings a
-block at a time: the block Whoosh would have buffered posting by posting, written by Whoosh's
-own block writer, so a segment is byte for byte the one Whoosh writes. Whoosh 2.7.4 is pinned.
+**The build's pool** (``TermPool``, ``add_document``, ``FieldWriter``): Whoosh's writer hands
+its pool one ``(field, term, docnum, weight, value)`` tuple per posting; its ``PostingPool``
+sorts them and, past its memory limit, pickles them one by one to a run file, then reads every
+run back through a heap to write the segment, still one posting at a time. A profiled build of
+8,000 translations spent a third of its time there. In a fresh build, documents come in order
+of their numbers, so each term's postings are already in order: ``TermPool`` appends them to the
+term's arrays and, past its limit, writes its terms to a run, one record per term.
+``FieldWriter.add_postings`` then hands each term's postings to the block writer a block at a
+time, as they would have been buffered posting by posting: with the same codec, the segment is
+byte for byte the one Whoosh's own pool and ``add_document`` write.
 
-Only ``build.write_index`` uses it; the journal's commits keep Whoosh's pool, since a commit
-may merge older segments into it, whose postings do not come in order.
+Only ``build.write_index`` uses the pool; the journal's commits keep Whoosh's pool, since a
+commit may merge older segments into it, whose postings do not come in order. Whoosh 2.7.4 is
+pinned: this module uses its writers' and matchers' private attributes.
 """
 from array import array
 import heapq
@@ -34,6 +42,7 @@ from .schema import U32
 TERM_BYTES = 400
 POSTING_BYTES = 60
 RAW = b"\x01"  # the first byte of a block of arrays (a pickle starts with 0x80, zlib with "x")
+MAX_OPEN_RUNS = 32  # runs read at once; more are first joined, in order, into fewer
 
 
 class TermPool:
@@ -96,12 +105,7 @@ class TermPool:
         """Writes the terms held so far to a run file, in term order, and forgets them."""
         if not self._terms:
             return
-        name = f"{random_name()}.terms"  # the children of a build share the temporary folder
-        with self._storage.create_file(name).raw_file() as run:
-            for key in sorted(self._terms):
-                docnums, weights, values = self._terms[key]
-                dump((key, docnums.tobytes(), weights.tobytes(), values), run, -1)
-        self._runs.append(name)
+        self._runs.append(self._write_run(sorted(self._terms.items())))
         self._terms, self._size = {}, 0
 
     def iter_postings(self):
@@ -110,34 +114,38 @@ class TermPool:
 
     def terms(self):
         """``((fieldname, text), (docnums, weights, values))`` for every term, in order; the
-        postings of a term found in several runs are joined, earlier runs first."""
+        postings of a term found in several runs are joined, earlier runs first. At most
+        ``MAX_OPEN_RUNS`` run files are open at a time."""
         held = sorted(self._terms.items())
         self._terms = {}
-        if not self._runs:
-            yield from held
-            return
-        sources = [self._read_run(name) for name in self._runs] + [iter(held)]
-        for key, parts in groupby(heapq.merge(*sources, key=lambda term: term[0]), key=lambda term: term[0]):
-            parts = [postings for _, postings in parts]
-            if len(parts) == 1:
-                yield key, parts[0]
-                continue
-            docnums, weights, values = array(U32), array("d"), []
-            for more_docnums, more_weights, more_values in parts:
-                docnums.extend(more_docnums)
-                weights.extend(more_weights)
-                values.extend(more_values)
-            yield key, (docnums, weights, values)
+        while len(self._runs) > MAX_OPEN_RUNS:  # join the oldest runs, keeping runs in order
+            joined = self._write_run(_joined_terms([self._read_run(name) for name in self._runs[:MAX_OPEN_RUNS]]))
+            self._runs[:MAX_OPEN_RUNS] = [joined]
+        sources = [self._read_run(name) for name in self._runs]
+        try:
+            yield from _joined_terms(sources + [iter(held)])
+        finally:
+            for source in sources:
+                source.close()  # a run not read to its end is closed and removed now
+
+    def _write_run(self, terms):
+        name = f"{random_name()}.terms"  # the children of a build share the temporary folder
+        with self._storage.create_file(name).raw_file() as run:
+            for key, (docnums, weights, values) in terms:
+                dump((key, docnums.tobytes(), weights.tobytes(), values), run, -1)
+        return name
 
     def _read_run(self, name):
-        with self._storage.open_file(name).raw_file() as run:
-            while True:
-                try:
-                    key, docnums, weights, values = load(run)
-                except EOFError:
-                    break
-                yield key, (array(U32, docnums), array("d", weights), values)
-        self._storage.delete_file(name)
+        try:
+            with self._storage.open_file(name).raw_file() as run:
+                while True:
+                    try:
+                        key, docnums, weights, values = load(run)
+                    except EOFError:
+                        break
+                    yield key, (array(U32, docnums), array("d", weights), values)
+        finally:
+            self._storage.delete_file(name)
 
     def cleanup(self):
         for name in self._runs:
@@ -146,14 +154,32 @@ class TermPool:
         self._runs = []
 
 
+def _joined_terms(sources):
+    """The terms of ``sources`` (each in term order; earlier sources hold earlier documents),
+    in term order, the postings of a term found in several sources joined."""
+    for key, parts in groupby(heapq.merge(*sources, key=lambda term: term[0]), key=lambda term: term[0]):
+        parts = [postings for _, postings in parts]
+        if len(parts) == 1:
+            yield key, parts[0]
+            continue
+        docnums, weights, values = array(U32), array("d"), []
+        for more_docnums, more_weights, more_values in parts:
+            docnums.extend(more_docnums)
+            weights.extend(more_weights)
+            values.extend(more_values)
+        yield key, (docnums, weights, values)
+
+
 def add_document(writer, fields):
     """``writer.add_document(**fields)`` for a build's writer, whose pool is a ``TermPool``:
-    each field's postings go to the pool at once rather than one call per posting. Fields
-    with features the index does not use (term vectors, a separate spelling field, boosts,
-    columns) are left to Whoosh's own method."""
+    each field's postings go to the pool at once rather than one call per posting. A document
+    with features the index does not use (term vectors, boosts, columns) is left to Whoosh's
+    own method; a separate spelling field cannot be (Whoosh adds its words as postings of
+    document 0, out of order)."""
     schema = writer.schema
-    if any(name.startswith("_") or schema[name].vector or schema[name].separate_spelling()
-           or schema[name].column_type for name in fields):
+    if any(schema[name].separate_spelling() for name in fields if not name.startswith("_")):
+        raise ValueError("a TermPool cannot take the words of a separate spelling field")
+    if any(name.startswith("_") or schema[name].vector or schema[name].column_type for name in fields):
         return writer.add_document(**fields)
     writer._check_state()
     docnum, pool, perdoc = writer.docnum, writer.pool, writer.perdocwriter
@@ -232,10 +258,8 @@ class RawBlockWriter(W3PostingsWriter):
     - for values of varying size (positions), how many values, where each ends (4 bytes each),
       then the values one after the other; values of one fixed size, one after the other.
 
-    Whoosh pickles a tuple of the gaps between numbers, the weights and the values: reading a
-    block was an unpickling of about 400 objects and a loop in Python over the gaps, a quarter
-    of a search's time at 99,936 translations. An array is read in one copy
-    (``RawBlockMatcher``). The block's header (length, pickled statistics) stays Whoosh's."""
+    The block's header (length, pickled statistics) stays Whoosh's. A writer asked for
+    compression, or for postings of terms (vectors), writes Whoosh's pickles."""
 
     def _write_block(self, last=False):
         if self._byteids or self._compression:
@@ -332,7 +356,6 @@ class RawBlockMatcher(W3LeafMatcher):
         values = [value or b"" for value in self._values]
         return b"".join(values), np.fromiter(map(len, values), dtype=np.int64, count=len(values))
 
-
 def _array(typecode, data, start, count):
     found = array(typecode, data[start:start + 4 * count])
     if sys.byteorder != "little":
@@ -341,10 +364,11 @@ def _array(typecode, data, start, count):
 
 
 class Codec(W3Codec):
-    """Whoosh's codec, with postings blocks of arrays (``RawBlockWriter``, ``RawBlockMatcher``)
-    and a field writer that writes a ``TermPool`` a block at a time. Every segment's entry in
-    the index's table of contents names this class (Whoosh pickles a segment with its codec):
-    renaming it needs a new ``schema.SCHEMA_VERSION``."""
+    """Whoosh's codec, with postings blocks of arrays (``RawBlockWriter``, ``RawBlockMatcher``;
+    asked to compress, it writes Whoosh's compressed pickles instead: ``build.codec()`` does
+    not) and a field writer that writes a ``TermPool`` a block at a time. Every segment's entry
+    in the index's table of contents names this class (Whoosh pickles a segment with its
+    codec): renaming it needs a new ``schema.SCHEMA_VERSION``."""
 
     def field_writer(self, storage, segment):
         return FieldWriter(self, storage, segment)

@@ -252,7 +252,7 @@ def _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, bo
     saturation, constant, slope = _bm25(searcher, field)
     length = LENGTHS[lengths.of(subsearcher, field)[found]]
     total = np.zeros(len(found))
-    for text in texts:  # the same arithmetic in the same order as Whoosh, document by document
+    for text in texts:  # the arithmetic of the loop over documents this replaced, in its order: the same bits
         scale = searcher.idf(field, text) * saturation
         weight = postings[text].weights[np.searchsorted(postings[text].ids, found)]
         total += scale * weight / (weight + constant + slope * length)
