@@ -204,3 +204,30 @@ def test_sitemaps_per_language_and_robots(client, browse):
 def test_numbers_and_dates_follow_the_readers_locale(client, browse):
     html = client.get("/de/articles/CMP-1/").content.decode()
     assert "1. März 2024" in html
+
+
+def test_the_home_page_is_worked_out_again_only_once_an_article_changed(client, browse):
+    """The home page reads every translation a reader may see: it is remembered until the index
+    journal moves, which every change it shows does, and separately for staff."""
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.models import Article
+
+    assert '<a href="/en/articles/">All 27 articles</a>' in client.get("/en/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert '<a href="/en/articles/">All 27 articles</a>' in client.get("/en/").content.decode()
+    assert not [q for q in queries.captured_queries if "articles_translation" in q["sql"]]
+
+    article = Article.objects.get(number="CMP-1")  # archived the way the admin does: journalled
+    article.status = Article.Status.ARCHIVED
+    article.save()
+    assert '<a href="/en/articles/">All 26 articles</a>' in client.get("/en/").content.decode()
+
+    staff = Client()  # staff also see the archived one and an unpublished one: an answer of their own
+    staff.force_login(User.objects.create_user("editor", password="x", is_staff=True))
+    staff_html = staff.get("/en/").content.decode()
+    assert re.search(r"All (\d+) articles", staff_html).group(1) == "28", re.findall(r"All \d+ articles", staff_html)
+    assert '<a href="/en/articles/">All 26 articles</a>' in client.get("/en/").content.decode()
