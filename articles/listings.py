@@ -156,18 +156,25 @@ class CodeEntry:
 
 def code_directory(user, text=""):
     """Every error code the reader's articles cite, sorted by spelling; ``text`` keeps those
-    whose spelling or key holds it (``nws 4102`` finds ``NWS-410233``)."""
+    whose spelling or key holds it (``nws 4102`` finds ``NWS-410233``). The whole directory is
+    remembered until an article changes (the directory page and search-as-you-type, at every
+    keystroke, read it)."""
+    entries = _until_a_change("codes", user, lambda: _all_codes(user))
+    wanted = (text or "").strip().casefold()
+    wanted_key = normalize_code(wanted) if wanted else ""
+    if wanted:
+        entries = [e for e in entries if wanted in e.display.casefold() or wanted_key in e.key]
+    return entries
+
+
+def _all_codes(user):
     spellings, numbers = {}, {}
     rows = Translation.objects.visible_to(user).values_list("article__number", "error_codes").order_by()
     for number, codes in rows:
         for display, key in codes or ():
             spellings.setdefault(key, Counter())[display] += 1
             numbers.setdefault(key, set()).add(number)
-    wanted = (text or "").strip().casefold()
-    wanted_key = normalize_code(wanted) if wanted else ""
     entries = [CodeEntry(key, spellings[key].most_common(1)[0][0], len(numbers[key])) for key in numbers]
-    if wanted:
-        entries = [e for e in entries if wanted in e.display.casefold() or wanted_key in e.key]
     return sorted(entries, key=lambda e: (e.display.casefold(), e.key))
 
 

@@ -231,3 +231,25 @@ def test_the_home_page_is_worked_out_again_only_once_an_article_changed(client, 
     staff_html = staff.get("/en/").content.decode()
     assert re.search(r"All (\d+) articles", staff_html).group(1) == "28", re.findall(r"All \d+ articles", staff_html)
     assert '<a href="/en/articles/">All 26 articles</a>' in client.get("/en/").content.decode()
+
+
+def test_the_code_directory_is_remembered_until_an_article_citing_a_code_changes(client, browse):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles import listings
+    from articles.models import Article
+
+    before = {e.key: e.count for e in listings.code_directory(None)}
+    with CaptureQueriesContext(connection) as queries:
+        assert {e.key: e.count for e in listings.code_directory(None)} == before
+        client.get("/api/suggest?q=" + next(iter(before)) + "&lang=en")  # search-as-you-type reads it too
+    assert not [q for q in queries.captured_queries if "error_codes" in q["sql"]]
+
+    cited = Article.objects.get(number="CMP-1")
+    cited_codes = {key for t in cited.translations.all() for _, key in t.error_codes}
+    assert cited_codes & set(before)
+    cited.status = Article.Status.ARCHIVED
+    cited.save()
+    after = {e.key: e.count for e in listings.code_directory(None)}
+    assert all(after.get(key, 0) == before[key] - 1 for key in cited_codes)
