@@ -15,9 +15,10 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 
 from . import languages
-from .models import Translation
+from .models import Translation, sees_unpublished
 from .products import ProductGroup, group_products, product_key, product_label, product_slug
 from .rendering import plain_text
+from .search import journal
 from .search.codes import extract_error_codes, normalize_code
 
 PER_PAGE = 20
@@ -69,9 +70,6 @@ def _until_a_change(name, user, work_out, *key):
     products, a deletion, an import) writes an index journal row in its own transaction, so the
     journal's position says whether the remembered answer is still the one the database gives;
     readers who see unpublished articles have answers of their own."""
-    from .models import sees_unpublished
-    from .search import journal
-
     position, _ = journal.head()
     cache_key = ":".join(["kb-listing", name, "staff" if sees_unpublished(user) else "readers", *key, str(position)])
     found = cache.get(cache_key)

@@ -35,7 +35,7 @@ from whoosh.compat import dump, dumps, load, loads
 from whoosh.util import random_name
 from whoosh.util.numeric import length_to_byte
 
-from .schema import U32
+from .schema import U32, little_endian
 
 # What the pool counts against its limit: an estimate of Python's memory for a term's arrays
 # and dictionary entry, and for one posting (its number, weight, value and list slot).
@@ -59,21 +59,7 @@ class TermPool:
 
     def add(self, item):
         fieldname, text, docnum, weight, value = item
-        if docnum < self._last:
-            raise ValueError(f"posting of document {docnum} after one of document {self._last}: "
-                             "a TermPool takes documents in order")
-        self._last = docnum
-        postings = self._terms.get((fieldname, text))
-        if postings is None:
-            self.fieldnames.add(fieldname)
-            postings = self._terms[(fieldname, text)] = (array(U32), array("d"), [])
-            self._size += TERM_BYTES + len(text)
-        postings[0].append(docnum)
-        postings[1].append(weight)
-        postings[2].append(value or b"")
-        self._size += POSTING_BYTES + len(value or b"")
-        if self._size > self._limit:
-            self.save()
+        self.add_field(fieldname, docnum, [(text, 0, weight, value)])
 
     def add_field(self, fieldname, docnum, items):
         """Adds one field of one document: ``items`` are the ``(text, frequency, weight, value)``
@@ -268,7 +254,7 @@ class RawBlockWriter(W3PostingsWriter):
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
         ids = self._ids
-        data = RAW + _little(array(U32, ids)) + _little(array("f", self._weights)) + _raw_values(
+        data = RAW + little_endian(array(U32, ids)) + little_endian(array("f", self._weights)) + _raw_values(
             self._values, self._format.fixed_value_size())
         infobytes = dumps((len(ids), ids[-1], self._maxweight, 0, length_to_byte(self._minlength),
                            length_to_byte(self._maxlength)), 2)
@@ -280,18 +266,12 @@ class RawBlockWriter(W3PostingsWriter):
         self._new_block()
 
 
-def _little(numbers):
-    if sys.byteorder != "little":
-        numbers.byteswap()
-    return numbers.tobytes()
-
-
 def _raw_values(values, fixed_size):
     if fixed_size == 0:
         return b""
     if fixed_size is not None and fixed_size > 0:
         return b"".join(values)
-    return _little(array(U32, [len(values)])) + _little(array(U32, accumulate(map(len, values)))) + b"".join(values)
+    return little_endian(array(U32, [len(values)])) + little_endian(array(U32, accumulate(map(len, values)))) + b"".join(values)
 
 
 class RawBlockMatcher(W3LeafMatcher):
@@ -336,7 +316,6 @@ class RawBlockMatcher(W3LeafMatcher):
             base = start + 4 + 4 * stored
             self._values = tuple(data[base + a:base + b] for a, b in zip([0] + ends[:-1].tolist(), ends.tolist()))
 
-
     def read_value_bytes(self):
         """``(bytes, lengths)``: the block's values one after another, and the length of each
         (a numpy array), without a bytes object per value."""
@@ -353,8 +332,15 @@ class RawBlockMatcher(W3LeafMatcher):
                 lengths[1:] -= ends[:-1]
                 return data[base:base + int(ends[-1])], lengths
         self._read_values()
-        values = [value or b"" for value in self._values]
-        return b"".join(values), np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+        return joined_values(self._values)
+
+
+def joined_values(values):
+    """``(bytes, lengths)``: encoded values one after another (``None`` as empty), and the length
+    of each (a numpy array)."""
+    values = [value or b"" for value in values]
+    return b"".join(values), np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+
 
 def _array(typecode, data, start, count):
     found = array(typecode, data[start:start + 4 * count])

@@ -39,6 +39,13 @@ class Part(NamedTuple):
 U32 = next(code for code in "IL" if array(code).itemsize == 4)  # the array type of 4-byte unsigned ints
 
 
+def little_endian(numbers):
+    """The bytes of an ``array``, little-endian whatever the machine (it is swapped in place)."""
+    if sys.byteorder != "little":
+        numbers.byteswap()
+    return numbers.tobytes()
+
+
 class RawPositions(Positions):
     """Positions stored as they are: four bytes (unsigned, little-endian) a position, in order.
     Whoosh's ``Positions`` pickles the list of gaps, so reading a posting's positions took a
@@ -49,10 +56,7 @@ class RawPositions(Positions):
     about six."""
 
     def encode(self, positions):
-        found = array(U32, positions)
-        if sys.byteorder != "little":
-            found.byteswap()
-        return found.tobytes()
+        return little_endian(array(U32, positions))
 
     def decode_positions(self, value):
         found = array(U32, value)
@@ -106,7 +110,6 @@ class WeightedText(TEXT):
         encode = self.format.encode
         for term, found in positions.items():
             yield term.encode("utf-8"), len(found), weights[term], encode(found)
-
 
     def _positioned_terms(self, text):
         return [(token.text, token.pos) for token in self.analyzer(text, positions=True)]

@@ -25,6 +25,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, 
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from .postings import joined_values
 from .schema import RawPositions
 
 LENGTHS = np.array([byte_to_length(code) for code in range(256)], dtype=np.float64)
@@ -177,10 +178,7 @@ class _Postings:
         keep = np.flatnonzero(np.isin(self.ids, wanted, assume_unique=True))
         if len(keep) == len(self.ids):
             return self
-        ends = np.cumsum(self.lengths)
-        blob = b"".join([self.blob[end - length:end] for end, length in zip(ends[keep].tolist(),
-                                                                              self.lengths[keep].tolist())])
-        return _Postings(self.ids[keep], self.weights[keep], blob, self.lengths[keep])
+        return _Postings(self.ids[keep], self.weights[keep], *_kept_values(self.blob, self.lengths, keep))
 
     def keys(self):
         """``docnum << 32 | position`` of every position of every posting, ascending."""
@@ -309,10 +307,10 @@ def _posting_blocks(matcher, values=False, wanted=None):
             ids.append(matcher.id())
             weights.append(matcher.weight())
             if values:
-                found.append(matcher.value() or b"")
+                found.append(matcher.value())
             matcher.next()
         yield (np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64),
-               *(_joined(found) if values else (None, None)))
+               *(joined_values(found) if values else (None, None)))
         return
     k = 0  # the first wanted document in no block read or skipped yet
     while matcher.is_active():
@@ -334,14 +332,11 @@ def _posting_blocks(matcher, values=False, wanted=None):
                 blob, found = read_values()
             else:
                 matcher._read_values()
-                blob, found = _joined(matcher._values)
+                blob, found = joined_values(matcher._values)
         if deleted and not deleted.isdisjoint(matcher._ids):
-            keep = np.array([docnum not in deleted for docnum in ids.tolist()])
+            keep = np.flatnonzero([docnum not in deleted for docnum in ids.tolist()])
             if values:
-                ends = np.cumsum(found)
-                blob = b"".join([blob[end - length:end] for end, length, kept in
-                                 zip(ends.tolist(), found.tolist(), keep.tolist()) if kept])
-                found = found[keep]
+                blob, found = _kept_values(blob, found, keep)
             ids, weights = ids[keep], weights[keep]
         yield ids, weights, blob, found
         while wanted is not None and k < len(wanted) and wanted[k] <= last:
@@ -349,10 +344,12 @@ def _posting_blocks(matcher, values=False, wanted=None):
         matcher._next_block()
 
 
-def _joined(values):
-    """``(bytes, lengths)``: values one after another, and the length of each."""
-    values = [value or b"" for value in values]
-    return b"".join(values), np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+def _kept_values(blob, lengths, keep):
+    """``(blob, lengths)`` of the values at the indexes ``keep`` (ascending) of ``blob``, whose
+    values have ``lengths``."""
+    ends = np.cumsum(lengths)
+    kept = [blob[end - length:end] for end, length in zip(ends[keep].tolist(), lengths[keep].tolist())]
+    return b"".join(kept), lengths[keep]
 
 
 def _add_matcher(scores, matched, matcher, offset, boost):
