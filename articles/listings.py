@@ -111,21 +111,33 @@ class Listing:
 
 def listing(language, user, sort="date", page=1, product_slug_=None):
     """All articles, or those of the product with that slug (None when there is no such
-    product), sorted and cut into pages of ``PER_PAGE``. A page past the end is the last."""
-    rows = article_rows(language, user)
+    product), sorted and cut into pages of ``PER_PAGE``. A page past the end is the last.
+
+    The sorted rows are remembered until an article changes (``_until_a_change``): each page
+    read every translation the reader may see (62 ms at 8,328 translations, a second at twelve
+    times that), for twenty rows."""
+    sort = sort if sort in SORTS else "date"
     group = None
     if product_slug_ is not None:
         groups = [g for g in product_groups(user) if g.slug == product_slug_]
         if not groups:
             return None
         group = replace(groups[0])  # counted below for this reader: the remembered one stays as it is
+    rows = _until_a_change("list", user, lambda: _sorted_rows(language, user, sort, product_slug_),
+                           language, sort, product_slug_ or "")
+    if group is not None:
+        group.count = len(rows)
+    paginator = Paginator(rows, PER_PAGE)
+    return Listing(paginator.get_page(page), sort, paginator.count, group)
+
+
+def _sorted_rows(language, user, sort, product_slug_=None):
+    rows = article_rows(language, user)
+    if product_slug_ is not None:
         numbers = set().union(*(articles for name, articles in articles_by_product_name(user).items()
                                 if product_slug(product_key(name)) == product_slug_))
         rows = {n: r for n, r in rows.items() if n in numbers}
-        group.count = len(rows)
-    sort = sort if sort in SORTS else "date"
-    paginator = Paginator(sort_rows(rows.values(), sort), PER_PAGE)
-    return Listing(paginator.get_page(page), sort, paginator.count, group)
+    return sort_rows(rows.values(), sort)
 
 
 @dataclass
