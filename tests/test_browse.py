@@ -282,3 +282,25 @@ def test_all_articles_and_product_pages_are_worked_out_again_only_once_an_articl
     article.save()
     for path in ("/en/articles/?sort=title", "/en/products/campaign/", "/en/articles/"):
         assert "CMP-1" not in numbers(path), path
+
+
+def test_a_listing_worked_out_again_replaces_the_one_it_supersedes(client, browse):
+    """A busy site keeps one copy of each list in the cache, however often articles change."""
+    from django.core.cache import cache
+
+    from articles.models import Article
+
+    def remembered():
+        return sorted(key for key in cache._cache if "kb-listing" in key)
+
+    for path in ("/en/", "/en/articles/", "/en/products/campaign/", "/en/codes/"):
+        client.get(path)
+    before = remembered()
+    article = Article.objects.get(number="CMP-1")
+    for status in (Article.Status.ARCHIVED, Article.Status.VALIDATED, Article.Status.ARCHIVED):
+        article.status = status
+        article.save()
+        for path in ("/en/", "/en/articles/", "/en/products/campaign/", "/en/codes/"):
+            client.get(path)
+    assert remembered() == before
+    assert "CMP-1" not in client.get("/en/articles/").content.decode()
