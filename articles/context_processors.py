@@ -8,9 +8,10 @@ from .switching import language_options
 def site_languages(request):
     """The interface languages with their native names, ``language_options``: this page in
     each language (``switching.LanguageOption``), built only when a template reads it, and
-    ``site_origin`` (``https://kb.example.com``) for absolute links, the host checked once."""
+    ``site_origin`` (``https://kb.example.com``) for absolute links, the host checked once,
+    and ``LANG``, the interface language of the page."""
     return {
+        "LANG": translation.get_language(),
         "site_origin": SimpleLazyObject(lambda: f"{request.scheme}://{request.get_host()}"),
-        "site_languages": [(code, languages.native_name(code)) for code in languages.site_languages()],
         "language_options": SimpleLazyObject(lambda: language_options(request, translation.get_language())),
     }

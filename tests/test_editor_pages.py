@@ -401,8 +401,8 @@ def test_editor_pages_are_in_the_interface_language(article, editor):
 
 # -- every string translated ------------------------------------------------------------------
 def editor_msgids():
-    """Every translatable string of the editor templates and modules (``{% translate %}``,
-    ``{% blocktranslate %}`` with ``{{ x }}`` as ``%(x)s``, and ``_("…")``)."""
+    """Every translatable string of the editor templates and modules (``{{ _("…") }}``,
+    ``{% trans %}`` with ``{{ x }}`` as ``%(x)s``, both forms of a plural, and ``_("…")``)."""
     from pathlib import Path
 
     from django.conf import settings
@@ -411,9 +411,10 @@ def editor_msgids():
     found = set()
     for template in [*(base / "templates" / "editor").glob("*.html"), base / "templates" / "registration" / "login.html"]:
         text = template.read_text()
-        found.update(re.findall(r'{% translate "([^"]+)"', text))
-        found.update(re.sub(r"{{ (\w+) }}", r"%(\1)s", m)
-                     for m in re.findall(r"{% blocktranslate[^%]*%}(.*?){% endblocktranslate %}", text, re.S))
+        found.update(re.findall(r"""\b_\((?:"([^"]+)"|'([^']+)')\)""", text))
+        for block in re.findall(r"{% trans\b[^%]*%}(.*?){% endtrans %}", text, re.S):
+            found.update(re.sub(r"{{ (\w+) }}", r"%(\1)s", form) for form in re.split(r"{% pluralize \w+ %}", block))
+    found = {"".join(item) if isinstance(item, tuple) else item for item in found}
     for module in (base / "articles" / "editor").glob("*.py"):
         found.update(re.findall(r'\b_\("((?:[^"\\]|\\.)+)"\)', module.read_text()))
     return sorted(found)

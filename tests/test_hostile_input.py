@@ -23,7 +23,7 @@ from articles.rendering.attributes import BoundedAttrListTreeprocessor
 from articles.rendering.collapsible import CollapsibleProcessor
 from articles.rendering.inline import MarkerProcessor
 from articles.search import analysis, codes, query, spelling
-from articles.templatetags.kb import highlight
+from articles.templating import highlight
 from tests.helpers import write
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,243 @@
+"""Templates: the Jinja2 environment every page of ``templates/`` is rendered with, and its helpers
+(dates and numbers in the reader's locale with Babel, language names, links, editor filters).
+
+Jinja2 rather than Django's template language: it compiles each template to Python once, where
+Django's walks a node tree per request; on an article page that walk was half the server's time.
+Django's own engine stays configured for the admin and DRF's pages.
+
+Messages are Django's (``gettext``, ``ngettext``) through ``jinja2.ext.i18n``: ``{{ _("…") }}`` and
+``{% trans x=… %}…{{ x }}…{% endtrans %}`` look up the same ``%(x)s`` msgids as Django's tags did.
+"""
+from functools import lru_cache
+import re
+from urllib.parse import urlencode
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from django.template import defaultfilters
+from django.template.backends.jinja2 import Jinja2, Template
+from django.templatetags.static import static
+from django.test.signals import template_rendered
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
+import jinja2
+
+from . import languages, links
+from .editing import permissions
+from .search.query import MAX_QUERY_CHARS
+
+
+def localdate(value, style="long"):
+    """A date in the active language's conventions: 30 octobre 2023, 2023년 10월 30일."""
+    if not value:
+        return ""
+    code = languages.normalize_language(translation.get_language()) or "en"
+    return format_date(value, format=style, locale=languages.babel_locale(code))
+
+
+def native_language(code):
+    """``"ko"`` → ``"한국어"``."""
+    return languages.native_name(code) if languages.normalize_language(code) else code
+
+
+def bcp47(code):
+    return languages.bcp47(code)
+
+
+def highlight(text, query):
+    """``text`` escaped, with the query's words (3+ letters, or any CJK run) wrapped in <mark>."""
+    escaped = conditional_escape(text or "")
+    pattern = _highlighted_words((query or "")[:MAX_QUERY_CHARS])  # as search reads it: a URL can carry far more
+    if pattern is None:
+        return escaped
+    return mark_safe(pattern.sub(_mark, str(escaped)))
+
+
+def _mark(match):
+    return f"<mark>{match.group(0)}</mark>"
+
+
+@lru_cache(maxsize=256)
+def _highlighted_words(query):
+    """The pattern of the query's words, longest first (a results page highlights twenty texts
+    with one query)."""
+    words = sorted({w for w in re.findall(r"\w{3,}|[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]{2,}", query)},
+                   key=len, reverse=True)[:20]
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(str(conditional_escape(w))) for w in words), re.IGNORECASE)
+
+
+def _current_locale():
+    return languages.babel_locale(languages.normalize_language(translation.get_language()) or "en")
+
+
+def language_name(code):
+    """``"en"`` in the reader's language: Englisch (de), 英語 (ja), anglais (fr) — Babel."""
+    if not languages.normalize_language(code):
+        return code
+    locale = _current_locale()
+    shown = languages.babel_locale(code)
+    name = (f"{locale.languages.get(shown.language, shown.language)}"
+            if not shown.script else shown.get_display_name(locale))
+    return name
+
+
+def number(value):
+    """A whole number in the reader's conventions: 1,217 (en), 1 217 (fr), 1.217 (de) — Babel."""
+    if value in (None, ""):
+        return ""
+    return _formatted_number(value, _current_locale())
+
+
+@lru_cache(maxsize=4096)
+def _formatted_number(value, locale):
+    return format_decimal(value, locale=locale)
+
+
+def product_slug(name):
+    """A stored product name → the slug of its product page (``"Campaign v8"`` → ``"campaign"``)."""
+    from .listings import product_slug_of
+
+    return product_slug_of(name)
+
+
+@jinja2.pass_context
+def query_with(context, **changes):
+    """This page's query string with ``changes`` (None or "" removes a parameter); a changed
+    filter or sort goes back to page 1: ``{{ query_with(page=3) }}`` → ``q=x&page=3``."""
+    query = dict(context["request"].GET.lists())  # QueryDict.copy() deep-copies: a facet list made dozens
+    if "page" not in changes:
+        query.pop("page", None)
+    for name, value in changes.items():
+        if value in (None, ""):
+            query.pop(name, None)
+        else:
+            query[name] = [value]
+    return urlencode([(name, str(value)) for name, values in query.items() for value in values])
+
+
+def article_url(lang, number):
+    """``url('articles:article', lang=…, number=…)`` without walking the URL patterns (``links``)."""
+    return links.article_url(lang, number)
+
+
+def code_url(lang, code):
+    """``url('articles:code', lang=…, code=…)`` without walking the URL patterns (``links``)."""
+    return links.code_url(lang, code)
+
+
+def link(view_name, **kwargs):
+    """``url(view_name, …)`` for the fixed addresses of every page (``links.url``)."""
+    return links.url(view_name, **kwargs)
+
+
+def url(view_name, *args, **kwargs):
+    """Django's ``{% url %}``: ``url('editor:article', lang=LANG, number=…)``."""
+    return reverse(view_name, args=args or None, kwargs=kwargs or None)
+
+
+def widthratio(value, whole, width):
+    """Django's ``{% widthratio %}``: ``value`` as a share of ``whole`` scaled to ``width``, 0 when
+    ``whole`` is 0 (a share of no votes)."""
+    try:
+        return round(float(value) / float(whole) * int(width))
+    except (ValueError, TypeError, ZeroDivisionError):
+        return 0
+
+
+# -- editor pages: who may do what, and diffs as HTML (``<del>``/``<ins>``, escaped) -----------
+def can_edit(user):
+    return permissions.can_edit(user)
+
+
+def can_publish(user):
+    return permissions.can_publish(user)
+
+
+def status_label(value):
+    """A lifecycle event's value in the interface language: ``"not_validated"`` → "not validated",
+    ``"internal"`` → "internal"; other values (a language code) as they are."""
+    from .models import Article
+
+    for choices in (Article.Status, Article.Audience):
+        if value in choices.values:
+            return choices(value).label
+    return value
+
+
+def diff_side(ops, side):
+    """One side of a side-by-side diff: ``"old"`` shows what was removed as ``<del>``, ``"new"``
+    what was added as ``<ins>``; unchanged text is plain."""
+    mark, hidden = ("del", "insert") if side == "old" else ("ins", "delete")
+    parts = []
+    for op in ops or []:
+        text = escape(op[side])
+        if op["op"] == "equal":
+            parts.append(text)
+        elif op["op"] != hidden and text:
+            parts.append(f"<{mark}>{text}</{mark}>")
+    return mark_safe("".join(parts))
+
+
+def diff_inline(ops):
+    """Both versions in one flow: removed text as ``<del>`` followed by added text as ``<ins>``."""
+    parts = []
+    for op in ops or []:
+        if op["op"] == "equal":
+            parts.append(escape(op["new"]))
+            continue
+        if op["old"]:
+            parts.append(f"<del>{escape(op['old'])}</del>")
+        if op["new"]:
+            parts.append(f"<ins>{escape(op['new'])}</ins>")
+    return mark_safe("".join(parts))
+
+
+# -- the environment ---------------------------------------------------------------------------
+FILTERS = {
+    "localdate": localdate, "native_language": native_language, "bcp47": bcp47, "highlight": highlight,
+    "language_name": language_name, "number": number, "product_slug": product_slug,
+    "can_edit": can_edit, "can_publish": can_publish, "status_label": status_label,
+    "diff_side": diff_side, "diff_inline": diff_inline,
+    # Django's, where Jinja has none or one that means something else
+    "date": defaultfilters.date, "time": defaultfilters.time, "truncatechars": defaultfilters.truncatechars,
+    "linebreaksbr": defaultfilters.linebreaksbr,
+}
+GLOBALS = {
+    "url": url, "link": link, "static": static, "article_url": article_url, "code_url": code_url,
+    "query_with": query_with, "widthratio": widthratio,
+}
+
+
+def environment(**options):
+    """The Jinja2 environment of ``settings.TEMPLATES``. A missing variable or attribute renders
+    as nothing, as in Django's templates (``page.source.language`` when there is no source)."""
+    options.setdefault("undefined", jinja2.ChainableUndefined)
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"], **options)
+    env.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=True,
+                                  pgettext=translation.pgettext, npgettext=translation.npgettext)
+    env.filters.update(FILTERS)
+    env.globals.update(GLOBALS)
+    return env
+
+
+class Jinja2Backend(Jinja2):
+    """Django's Jinja2 backend, whose templates also send ``template_rendered`` as Django's do, so
+    a test client's ``response.context`` holds what the view passed (no receiver in production:
+    the signal costs a truth test)."""
+
+    def from_string(self, template_code):
+        return SignallingTemplate(self.env.from_string(template_code), self)
+
+    def get_template(self, template_name):
+        return SignallingTemplate(super().get_template(template_name).template, self)
+
+
+class SignallingTemplate(Template):
+    def render(self, context=None, request=None):
+        if template_rendered.has_listeners():
+            template_rendered.send(sender=self, template=self, context=dict(context or {}))
+        return super().render(context, request)
