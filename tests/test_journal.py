@@ -378,6 +378,31 @@ def test_a_refreshed_searcher_reuses_unchanged_segments_and_sees_new_deletions(i
     assert second.title not in titles(second.title, second.language)
 
 
+def test_searches_list_the_index_folder_only_after_it_changed(indexed, monkeypatch):
+    """Each search checks for a newer commit; the folder (a table of contents per recent commit)
+    is listed again only once its mtime moved, and a commit is still seen by the next search."""
+    import os
+
+    from whoosh.index import FileIndex
+
+    backend = get_backend()
+    listings = []
+    original = FileIndex.latest_generation
+    monkeypatch.setattr(FileIndex, "latest_generation", lambda self: listings.append(1) or original(self))
+    folder = backend._live_dir()
+    settled = time.time() - 5
+    os.utime(folder, (settled, settled))  # last changed seconds ago, as between saves
+    for _ in range(4):
+        titles("ledger midnight")
+    assert len(listings) <= 1
+
+    translation = Translation.objects.get(article__number="KB-100", language="en")
+    Translation.objects.filter(pk=translation.pk).update(title="Ledger export halts at midnight")
+    journal.record([translation.pk], journal.SAVE)
+    backend.apply_pending()  # as this server's indexer would: the folder changes
+    assert titles("ledger midnight") == ["Ledger export halts at midnight"]
+
+
 def test_term_lookups_are_remembered_per_segment_and_new_segments_find_new_words(
         indexed, django_capture_on_commit_callbacks, monkeypatch):
     """A repeated search reads no term table; a word every segment was asked about (and found

@@ -471,7 +471,7 @@ def _refreshed(searcher, live):
     from whoosh.reading import MultiReader, SegmentReader
     from whoosh.searching import Searcher
 
-    if live.latest_generation() == searcher.reader().generation():
+    if _latest_generation(live) == searcher.reader().generation():
         return searcher
     info = live._read_toc()
     if not info.segments:
@@ -489,6 +489,32 @@ def _refreshed(searcher, live):
     for reader in old.values():  # segments folded away
         reader.close()
     return Searcher(MultiReader(readers, generation=info.generation), fromindex=live)
+
+
+_GENERATIONS = {}  # index folder -> ((inode, mtime), generation), in this process
+RACY_NS = 50_000_000  # far above the coarsest clock a folder's mtime is stamped with
+
+
+def _latest_generation(live):
+    """``live.latest_generation()``, which lists the index folder: under a stream of saves it holds
+    a table of contents per commit of the grace period (``storage``), and listing it before every
+    search was a fiftieth of the server's time under load. The answer is kept until the folder's
+    mtime moves (every file written, renamed or deleted moves it); it is not kept when the folder
+    changed within ``RACY_NS`` of now, since a change in the same clock tick would leave the
+    mtime as it was."""
+    folder = getattr(live.storage, "folder", None)
+    try:
+        status = os.stat(folder)
+    except (OSError, TypeError):
+        return live.latest_generation()
+    stamp = (status.st_ino, status.st_mtime_ns)
+    known = _GENERATIONS.get(folder)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    generation = live.latest_generation()
+    if time.time_ns() - status.st_mtime_ns > RACY_NS:
+        _GENERATIONS[folder] = (stamp, generation)
+    return generation
 
 
 def _same_deletions(before, now):
