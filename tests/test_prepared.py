@@ -48,3 +48,33 @@ def test_a_query_that_does_not_use_its_markers_is_refused():
 
     with pytest.raises(ValueError, match="ignores_values"):
         prepared.rows(ignores_values, (), ["a"])
+
+
+def test_json_and_date_columns_come_back_as_the_queryset_gives_them(articles):
+    from django.utils import timezone
+
+    Translation.objects.filter(article__number="PUB-1", language="en").update(
+        assets={"shot.png": "/media/a/shot.png"}, keywords=["ledger", "export"], published_on=timezone.now())
+
+    def shown(pks):
+        return Translation.objects.filter(pk__in=pks).values_list("assets", "keywords", "published_on", "title")
+
+    pks = list(Translation.objects.values_list("pk", flat=True))
+    assert prepared.rows(shown, (), pks, numeric=True) == list(shown(pks))
+    first = prepared.rows(shown, (), pks[:1], numeric=True)[0]
+    assert isinstance(first[0], dict) and isinstance(first[1], list)
+
+
+def test_instances_are_the_models_only_would_give(articles):
+    from articles.pages import SIBLING_FIELDS
+
+    def siblings(numbers):
+        return Translation.objects.filter(article__number__in=numbers).values_list(*SIBLING_FIELDS)
+
+    made = prepared.instances(Translation, SIBLING_FIELDS, prepared.rows(siblings, (), ["PUB-1"]))
+    expected = list(Translation.objects.filter(article__number="PUB-1").only(*SIBLING_FIELDS))
+    assert [(t.pk, t.language, t.assets, t.published_on) for t in made] == \
+        [(t.pk, t.language, t.assets, t.published_on) for t in expected]
+    assert made[0].get_deferred_fields() == expected[0].get_deferred_fields()
+    made[0].title  # a deferred field is loaded on first use, as with only()
+    made[0].save(update_fields=["title"])  # and the instance saves like one read by the ORM
