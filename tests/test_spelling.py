@@ -75,3 +75,34 @@ def test_a_word_two_edits_away_is_found_past_the_filters(lexicon):
         assert _suggestions(searcher, "zebrastune", 1) == ["zebrastone"]
         assert _suggestions(searcher, "zebrsatune", 2) == ["zebrastone"]
         assert _suggestions(searcher, "zebrsatune", 1) == []
+
+
+def test_near_words_are_measured_once_per_segment_and_a_new_segment_brings_its_own(monkeypatch):
+    from articles.search import spelling
+    from articles.search.backend import _refreshed
+
+    ix = RamStorage().create_index(Schema(**{SPELLING: TEXT}))
+    for words in (["ledger", "legend", "ledgers"], ["leader", "lender"]):
+        writer = ix.writer()
+        for word in words:
+            writer.add_document(**{SPELLING: word})
+        writer.commit(merge=False)
+    measured = []
+    original = spelling.distance
+    monkeypatch.setattr(spelling, "distance", lambda *a, **k: measured.append(a) or original(*a, **k))
+    searcher = ix.searcher()
+    first = _suggestions(searcher, "ledgre", 2)
+    count = len(measured)
+    assert count and _suggestions(searcher, "ledgre", 2) == first and len(measured) == count
+    assert first == searcher.corrector(SPELLING).suggest("ledgre", limit=8, maxdist=2, prefix=PREFIX)
+    writer = ix.writer()
+    writer.add_document(**{SPELLING: "ledgre"[:-2] + "er"})  # "ledger" once more, in a third segment
+    writer.add_document(**{SPELLING: "ledgrs"})
+    writer.commit(merge=False)
+    fresh = _refreshed(searcher, ix)  # as a worker does: the unchanged segments' readers are kept
+    count = len(measured)
+    assert "ledgrs" in _suggestions(fresh, "ledgre", 2)
+    assert 0 < len(measured) - count <= 2  # only the new segment's words were measured
+    assert _suggestions(fresh, "ledgre", 2) == fresh.corrector(SPELLING).suggest("ledgre", limit=8, maxdist=2,
+                                                                                   prefix=PREFIX)
+    fresh.close()

@@ -8,9 +8,10 @@ searcher's language. Codes, numbers, short words and CJK text are left alone.
 
 Candidates are Whoosh's ``ReaderCorrector`` suggestions, found faster (``_suggestions``): the
 words of each segment under a two-letter prefix are read once per segment (segments never
-change), and only those that two cheap lower bounds of the edit distance leave within reach
-are measured. Whoosh merged the prefix's terms of every segment and measured each in Python at
-every query: a third of a search page.
+change), only those that two cheap lower bounds of the edit distance leave within reach are
+measured, and the near words found for a misspelling are kept per segment too. Whoosh merged
+the prefix's terms of every segment and measured each in Python at every query: a third of a
+search page.
 """
 import heapq
 import re
@@ -69,22 +70,39 @@ def _suggestions(searcher, word, maxdist, limit=CANDIDATES):
     distance) that share its first ``PREFIX`` letters, the ``limit`` most frequent kept as
     Whoosh keeps them (ties: the greater word), listed most frequent first (ties: A to Z)."""
     reader = searcher.reader()
-    near, size, letters = set(), len(word), _letters(word)
+    near = set()
     for leaf, _ in reader.leaf_readers():
-        for candidate, candidate_size, candidate_letters in _words_under(leaf, word[:PREFIX]):
-            # Lower bounds of the edit distance, so no word within reach is passed over: the
-            # difference in length, and the letters one word has and the other lacks (each
-            # needs an edit of its own). Only the words both leave within reach are measured.
-            if (abs(candidate_size - size) <= maxdist
-                    and (candidate_letters & ~letters).bit_count() <= maxdist
-                    and (letters & ~candidate_letters).bit_count() <= maxdist
-                    and distance(candidate, word, limit=maxdist) <= maxdist):
-                near.add(candidate)
+        near.update(_near_in(leaf, word, maxdist))
     scored = [(-(maxdist + 0.5 / (reader.frequency(SPELLING, candidate) or 1)), candidate) for candidate in near]
     return [candidate for _, candidate in sorted(heapq.nlargest(limit, scored), key=lambda item: (-item[0], item[1]))]
 
 
 PREFIXES_KEPT = 20_000  # prefixes remembered per segment before it starts again
+NEAR_KEPT = 20_000  # words whose near words are remembered per segment before it starts again
+
+
+def _near_in(leaf, word, maxdist):
+    """The words of a segment's ``spelling`` field within ``maxdist`` edits of ``word``, worked
+    out once per segment reader: the same misspellings come back (the edit distances, measured in
+    Python, were a tenth of the server's time under load), and a commit only adds segments."""
+    kept = leaf.__dict__.get("_kb_spelling_near")
+    if kept is None:
+        kept = leaf._kb_spelling_near = {}
+    found = kept.get((word, maxdist))
+    if found is None:
+        size, letters = len(word), _letters(word)
+        # Lower bounds of the edit distance, so no word within reach is passed over: the
+        # difference in length, and the letters one word has and the other lacks (each needs an
+        # edit of its own). Only the words both leave within reach are measured.
+        found = tuple(candidate for candidate, candidate_size, candidate_letters in _words_under(leaf, word[:PREFIX])
+                      if abs(candidate_size - size) <= maxdist
+                      and (candidate_letters & ~letters).bit_count() <= maxdist
+                      and (letters & ~candidate_letters).bit_count() <= maxdist
+                      and distance(candidate, word, limit=maxdist) <= maxdist)
+        if len(kept) >= NEAR_KEPT:
+            kept.clear()
+        kept[(word, maxdist)] = found
+    return found
 
 
 def _letters(word):
