@@ -16,6 +16,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from django.template import defaultfilters
 from django.template.backends.jinja2 import Jinja2, Template
+from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
 from django.templatetags.static import static
 from django.test.signals import template_rendered
 from django.urls import reverse
@@ -214,8 +215,9 @@ GLOBALS = {
 
 def environment(**options):
     """The Jinja2 environment of ``settings.TEMPLATES``. A missing variable or attribute renders
-    as nothing, as in Django's templates (``page.source.language`` when there is no source)."""
-    options.setdefault("undefined", jinja2.ChainableUndefined)
+    as nothing, as in Django's templates (``page.source.language`` when there is no source), in
+    debug mode too (Django's backend would print it as ``{{ page.source.language }}``)."""
+    options["undefined"] = jinja2.ChainableUndefined
     env = jinja2.Environment(extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=True,
                                   pgettext=translation.pgettext, npgettext=translation.npgettext)
@@ -238,6 +240,14 @@ class Jinja2Backend(Jinja2):
 
 class SignallingTemplate(Template):
     def render(self, context=None, request=None):
+        """As Django's backend renders, except that the view's context wins over the context
+        processors' (as in Django's own templates), and ``template_rendered`` is sent."""
+        context = dict(context or {})
         if template_rendered.has_listeners():
-            template_rendered.send(sender=self, template=self, context=dict(context or {}))
-        return super().render(context, request)
+            template_rendered.send(sender=self, template=self, context=context)
+        if request is not None:
+            merged = {"request": request, "csrf_input": csrf_input_lazy(request), "csrf_token": csrf_token_lazy(request)}
+            for processor in self.backend.template_context_processors:
+                merged.update(processor(request))
+            context = {**merged, **context}
+        return super().render(context)

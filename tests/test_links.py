@@ -2,6 +2,7 @@
 import pytest
 from django.template import engines
 from django.urls import NoReverseMatch, reverse, set_script_prefix
+from django.utils import translation
 
 from articles import links
 
@@ -60,3 +61,15 @@ def test_passage_of_a_word_matching_thousands_of_times_is_found_in_linear_time()
     assert time.perf_counter() - started < 1.0
     assert "AccessDenied exception while error reading" in passage
     assert passage.startswith("…") and passage.endswith("…")
+
+
+def test_templates_render_missing_values_as_nothing_and_the_views_context_wins(rf):
+    template = engines["jinja2"].from_string("[{{ page.source.language }}|{{ LANG }}|{{ user.is_authenticated }}]")
+    assert template.render({}) == "[||]"
+    request = rf.get("/fr/")
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    with translation.override("fr"):
+        assert template.render({}, request) == "[|fr|False]"  # LANG and user from the context processors
+        assert template.render({"LANG": "ko"}, request) == "[|ko|False]"  # as in Django's templates
