@@ -78,7 +78,7 @@ def _suggestions(searcher, word, maxdist, limit=CANDIDATES):
 
 
 PREFIXES_KEPT = 20_000  # prefixes remembered per segment before it starts again
-NEAR_KEPT = 20_000  # words whose near words are remembered per segment before it starts again
+NEAR_KEPT = 5_000  # misspellings whose near words a segment keeps (at most about 1.5 MB) before it starts again
 
 
 def _near_in(leaf, word, maxdist):
