@@ -491,29 +491,27 @@ def _refreshed(searcher, live):
     return Searcher(MultiReader(readers, generation=info.generation), fromindex=live)
 
 
-_GENERATIONS = {}  # index folder -> ((inode, mtime), generation), in this process
 RACY_NS = 50_000_000  # far above the coarsest clock a folder's mtime is stamped with
 
 
 def _latest_generation(live):
     """``live.latest_generation()``, which lists the index folder: under a stream of saves it holds
     a table of contents per commit of the grace period (``storage``), and listing it before every
-    search was a fiftieth of the server's time under load. The answer is kept until the folder's
-    mtime moves (every file written, renamed or deleted moves it); it is not kept when the folder
-    changed within ``RACY_NS`` of now, since a change in the same clock tick would leave the
-    mtime as it was."""
-    folder = getattr(live.storage, "folder", None)
+    search was a fiftieth of the server's time under load. The answer is kept on the index until
+    the folder's mtime moves (every file written, renamed or deleted moves it); it is not kept
+    when the folder changed within ``RACY_NS`` of now, since a change in the same clock tick
+    would leave the mtime as it was. A swapped-in index is a new object and starts afresh."""
     try:
-        status = os.stat(folder)
-    except (OSError, TypeError):
+        status = os.stat(live.storage.folder)
+    except (AttributeError, OSError, TypeError):
         return live.latest_generation()
     stamp = (status.st_ino, status.st_mtime_ns)
-    known = _GENERATIONS.get(folder)
+    known = getattr(live, "_kb_generation", None)
     if known is not None and known[0] == stamp:
         return known[1]
     generation = live.latest_generation()
     if time.time_ns() - status.st_mtime_ns > RACY_NS:
-        _GENERATIONS[folder] = (stamp, generation)
+        live._kb_generation = (stamp, generation)
     return generation
 
 
