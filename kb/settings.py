@@ -17,6 +17,8 @@
     KB_AXES_COOLOFF_MINUTES how long the lock lasts (default 15)
     KB_DB_CONNECT_TIMEOUT   seconds to wait for PostgreSQL before answering 503 (default 3)
     KB_ANALYTICS_RETENTION_DAYS  days logged searches are kept by ``prune_analytics`` (default 90)
+    KB_CACHE_URL      redis://host:port/db: the ``shared`` cache of the limits every worker and server
+                      counts together (default: none, each process counts alone; check --deploy warns)
 """
 from datetime import timedelta
 from pathlib import Path
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "articles.middleware.RejectInvalidCharactersMiddleware",
     "articles.middleware.DatabaseUnavailableMiddleware",
+    "articles.analytics.limits.ClientAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -203,7 +206,22 @@ KB_RENDER_TIMEOUT = float(os.environ.get("KB_RENDER_TIMEOUT") or 5)
 KB_ANALYTICS_RETENTION_DAYS = int(os.environ.get("KB_ANALYTICS_RETENTION_DAYS") or 90)
 KB_ANALYTICS_BACKGROUND = True
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Two caches. ``default`` is this process's memory: what it remembers (listings, related lists,
+# public counts) is checked against the database's index journal or lives seconds, so sharing it
+# would gain little and carry up to a megabyte per page over the network. ``shared`` holds the
+# limits every worker and server must count together (votes and logged searches per address,
+# ``articles/analytics/limits.py``): Redis with KB_CACHE_URL, else the same memory as ``default``
+# (each process then counts alone, and ``check --deploy`` says so: kb.W001).
+KB_CACHE_URL = os.environ.get("KB_CACHE_URL") or ""
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": KB_CACHE_URL, "KEY_PREFIX": "kb",
+        # A Redis that is down or unreachable fails a count within a quarter of a second; the
+        # limits then count in this process's memory for a while (limits.FALLBACK_SECONDS).
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+    } if KB_CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
 
 LOG_LEVEL = (os.environ.get("KB_LOG_LEVEL") or "INFO").upper()
 LOGGING = {

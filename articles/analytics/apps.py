@@ -8,3 +8,6 @@ class AnalyticsConfig(AppConfig):
     label = "analytics"
     verbose_name = "Search analytics and feedback"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401 — registers the deploy check kb.W001

@@ -7,16 +7,14 @@
     low_rated(rows)                                    -> the rows editors should review
 
 A reader is a random id in a cookie (``READER_COOKIE``), stored only as a keyed hash; the client
-address is used only as a hashed cache key for the rate limit, never stored in the database.
+address is used only as a keyed hash in the shared cache's count (``limits``), never stored in the
+database.
 """
 from dataclasses import dataclass
-import hashlib
-import hmac
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Q
 
+from .limits import keyed_hash, within_budget
 from .models import Feedback
 
 READER_COOKIE = "kb_reader"
@@ -26,25 +24,14 @@ LOW_RATED_MIN_VOTES = 3
 LOW_RATED_BELOW = 0.5
 
 
-def _keyed_hash(purpose, value):
-    return hmac.new(settings.SECRET_KEY.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
-
-
 def reader_hash(anonymous_id):
-    return _keyed_hash("reader", anonymous_id)
+    return keyed_hash("reader", anonymous_id)
 
 
 def allow_vote(client_address, limit=VOTES_PER_MINUTE):
-    """Counts a vote from this client in the current minute; False once past ``limit``."""
-    import time
-
-    key = f"kb:feedback-rate:{_keyed_hash('client', client_address)[:32]}:{int(time.time() // 60)}"
-    cache.add(key, 0, 60)
-    try:
-        return cache.incr(key) <= limit
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 60)
-        return True
+    """Counts a vote from this client in the current minute, on every worker and server together
+    (``limits``); False once past ``limit``."""
+    return within_budget("vote", client_address, limit, 60)
 
 
 def vote(article, language, reader, helpful, comment=""):

@@ -27,6 +27,8 @@ import uuid
 from django.conf import settings
 from django.utils import timezone
 
+from . import limits
+
 logger = logging.getLogger(__name__)
 
 MAX_PENDING = 10_000
@@ -173,8 +175,10 @@ flush = recorder.flush
 
 
 def record_results(query, language, found, page, source):
-    """The hook views call: logs the first page of a search that ran, returns its key or None."""
-    if not query or found is None or page != 1:
+    """The hook views call: logs the first page of a search that ran, returns its key or None.
+    Past its address's budget (``limits.SEARCHES_LOGGED_PER_HOUR``) a search is not logged: no
+    one may fill the table from one address."""
+    if not query or found is None or page != 1 or not limits.may_log_search():
         return None
     return recorder.record_search(query, language, getattr(found, "total", 0), source)
 

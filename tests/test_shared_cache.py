@@ -1,0 +1,131 @@
+"""Limits shared by every worker and server (issue 25): counters in the ``shared`` cache (Redis
+with KB_CACHE_URL), counted atomically, keyed by a hash of the address; the search log's budget
+per address; a Redis outage degrading to per-process counting, never failing a reader's page;
+and the deploy check that asks for KB_CACHE_URL."""
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from django.core import checks
+import pytest
+
+from articles.analytics import limits
+from articles.analytics.models import Feedback, SearchEvent
+from articles.analytics.recorder import recorder
+from articles.importing import import_paths
+from articles.search import upkeep
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_URL = "redis://127.0.0.1:6379/15"  # a database of its own, emptied by these tests
+ADDRESS = "203.0.113.7"
+
+
+def redis_or_skip():
+    try:
+        import redis
+    except ImportError:
+        pytest.skip("the redis package is not installed")
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.exceptions.RedisError as error:
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {error}")
+    return client
+
+
+def closed_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]  # nothing listens once the socket is closed
+
+
+@pytest.fixture
+def imported(articles_dir):
+    import_paths([articles_dir])
+    upkeep.bring_up_to_date()
+
+
+@pytest.fixture(autouse=True)
+def empty_queue():
+    recorder.discard()
+    yield
+    recorder.discard()
+
+
+COUNT_VOTES = """
+import json
+from articles.analytics.feedback import allow_vote
+print(json.dumps([allow_vote({address!r}) for _ in range({times})]))
+"""
+
+
+def votes_in_a_process(times):
+    env = {**os.environ, "KB_CACHE_URL": REDIS_URL, "DJANGO_SETTINGS_MODULE": "kb.settings", "KB_LOG_LEVEL": "ERROR"}
+    done = subprocess.run([sys.executable, "manage.py", "shell", "-c", COUNT_VOTES.format(address=ADDRESS, times=times)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_two_processes_share_one_vote_count_and_store_only_a_hash_of_the_address():
+    client = redis_or_skip()
+    client.flushdb()
+    first, second = votes_in_a_process(6), votes_in_a_process(6)
+    assert first == [True] * 6
+    assert second == [True] * 4 + [False] * 2  # 10 a minute in all, not 10 per process
+    keys = [key.decode() for key in client.keys("*")]
+    assert keys and not any(ADDRESS in key for key in keys)
+    client.flushdb()
+
+
+def test_counting_is_atomic_under_threads(settings):
+    """add + incr: no two callers read the same count (a get/set pair lets both through)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: limits.within_budget("drill", ADDRESS, 50, 60), range(80)))
+    assert answers.count(True) == 50
+
+
+@pytest.mark.django_db
+def test_searches_past_the_budget_still_answer_but_are_not_logged(client, imported, monkeypatch):
+    monkeypatch.setattr(limits, "SEARCHES_LOGGED_PER_HOUR", 3)
+    for n in range(5):
+        response = client.get("/api/search", {"q": f"export timeout {n}"}, REMOTE_ADDR=ADDRESS)
+        assert response.status_code == 200 and response.json()["results"]
+    assert client.get("/en/search", {"q": "export"}, REMOTE_ADDR="198.51.100.1").status_code == 200
+    recorder.flush()
+    assert SearchEvent.objects.filter(source="api").count() == 3
+    assert SearchEvent.objects.filter(source="page").count() == 1  # another address has its own budget
+
+
+@pytest.mark.django_db
+def test_a_redis_outage_fails_no_readers_page_and_votes_are_still_limited(client, imported, settings, caplog,
+                                                                          monkeypatch):
+    monkeypatch.setattr(limits, "_shared_down_until", 0.0)  # restored afterwards: Redis tried again
+    settings.CACHES = {**settings.CACHES, "shared": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}}}
+    for url in ("/en/", "/en/articles/KB-100/", "/en/articles/", "/api/stats"):
+        assert client.get(url, REMOTE_ADDR=ADDRESS).status_code == 200, url
+    assert client.get("/en/search", {"q": "export"}, REMOTE_ADDR=ADDRESS).status_code == 200
+    answers = [client.post("/en/articles/KB-100/feedback", {"helpful": "yes", "language": "en"},
+                           REMOTE_ADDR=ADDRESS).status_code for _ in range(12)]
+    assert answers == [302] * 10 + [429] * 2  # counted in this process meanwhile
+    assert Feedback.objects.count() == 1 and recorder.flush() == 1
+    assert "shared cache unavailable" in caplog.text
+
+
+def deploy_warnings():
+    return [m.id for m in checks.run_checks(include_deployment_checks=True) if m.id.startswith("kb.")]
+
+
+def test_check_deploy_warns_when_limits_are_counted_per_process(settings):
+    assert deploy_warnings() == ["kb.W001"]
+    settings.CACHES = {**settings.CACHES, "shared": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    assert deploy_warnings() == []
