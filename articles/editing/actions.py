@@ -14,11 +14,13 @@ while the article is validated and the translation has been published; otherwise
 revision (work in progress, which readers never see). Saving a validated translation thus
 makes a draft, and ``transition(..., "validated")`` publishes every translation's latest.
 """
+import re
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..importing.grouping import NUMBER_RE
+from .. import textgate
 from ..models import Article, ArticleEvent, ArticleNumberSequence, Product, Revision, Translation
 from ..search import journal, upkeep
 from . import permissions
@@ -28,6 +30,13 @@ from .errors import Conflict, Invalid, InvalidTransition, NotFound
 
 Status, Audience = Article.Status, Article.Audience
 NUMBER_PREFIX = "KA"
+NUMBER_FORM_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", re.ASCII)
+SEQUENCED_RE = re.compile(rf"^{NUMBER_PREFIX}-([0-9]{{1,30}})$", re.ASCII | re.IGNORECASE)
+# A number given in the sequence's form goes up to MAX_GIVEN_NUMBER; the sequence itself runs on
+# to what its column holds (a 4-byte integer on PostgreSQL), so the largest number anyone may
+# give still leaves two billion for the sequence to hand out.
+MAX_GIVEN_NUMBER = 99_999_999
+MAX_SEQUENCE_NUMBER = 2_147_483_647
 # to -> (permission check, statuses it may come from)
 TRANSITIONS = {
     Status.NOT_VALIDATED: (permissions.require_edit, {Status.WORK_IN_PROGRESS}),
@@ -43,6 +52,7 @@ def create_article(user, *, translation, number=None, audience=None, message="")
     language = clean_language((translation or {}).get("language"), "translation.language")
     content = _clean(translation or {}, prefix="translation.")
     audience = _clean_audience(audience or Audience.EXTERNAL)
+    message = _clean_message(message)
     if number is not None:
         number = _clean_number(number)
     with transaction.atomic(), upkeep.deferred():
@@ -64,6 +74,7 @@ def save_translation(user, number, language, values, *, base_revision, message="
     permissions.require_edit(user)
     language = clean_language(language)
     content = _clean(values)
+    message = _clean_message(message)
     with transaction.atomic(), upkeep.deferred():
         article = _locked_article(number)
         if article.status == Status.ARCHIVED:
@@ -84,8 +95,11 @@ def restore_revision(user, number, language, revision, message=""):
     """A new revision holding revision ``revision``'s content: nothing is ever lost."""
     permissions.require_edit(user)
     language = clean_language(language)
+    message = _clean_message(message)
     with transaction.atomic(), upkeep.deferred():
         article = _locked_article(number)
+        if article.status == Status.ARCHIVED:
+            raise InvalidTransition(_("An archived article cannot be edited: restore it first."))
         translation = Translation.objects.select_for_update().filter(article=article, language=language).first()
         old = Revision.objects.filter(translation=translation, number=revision).first() if translation else None
         if old is None:
@@ -108,6 +122,7 @@ def transition(user, number, to, comment=""):
                       % {"to": str(to)[:30]}, code="invalid_choice")
     require, sources = TRANSITIONS[to]
     require(user)
+    comment = _clean_message(comment, "comment")
     with transaction.atomic(), upkeep.deferred():
         article = _locked_article(number)
         if article.status not in sources:
@@ -164,6 +179,19 @@ def _clean(values, prefix=""):
         raise
 
 
+def _clean_message(value, field="message"):
+    """A revision's message or a transition's comment: text, never anything else."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise Invalid(field, _("This field must be text."), code="invalid_type")
+    found = textgate.invalid_character(value)
+    if found is not None:
+        raise Invalid(field, _("This field holds a character that is not allowed (%(character)s).")
+                      % {"character": textgate.describe(found)}, code="invalid_characters")
+    return value.strip()
+
+
 def _clean_audience(value):
     if value not in Audience.values:
         raise Invalid("audience", _("The audience must be 'internal' or 'external'."), code="invalid_choice")
@@ -171,10 +199,16 @@ def _clean_audience(value):
 
 
 def _clean_number(number):
+    """ASCII letters, digits, '-', '.' and '_'; in the ``KA-`` sequence's own form, a number
+    the sequence can hold (so no stored number can stop later articles from being numbered)."""
     number = str(number).strip()
-    if not NUMBER_RE.match(number):
+    if not NUMBER_FORM_RE.match(number):
         raise Invalid("number", _("An article number is letters, digits, '-', '.' and '_' (at most 100)."),
                       code="invalid")
+    sequenced = SEQUENCED_RE.match(number)
+    if sequenced and int(sequenced.group(1)) > MAX_GIVEN_NUMBER:
+        raise Invalid("number", _("Numbers of the form %(prefix)s-N go up to %(prefix)s-%(limit)d.")
+                      % {"prefix": NUMBER_PREFIX, "limit": MAX_GIVEN_NUMBER}, code="out_of_range")
     return number
 
 
@@ -191,11 +225,25 @@ def _next_number():
     if sequence is None:
         ArticleNumberSequence.objects.get_or_create(prefix=NUMBER_PREFIX)
         sequence = ArticleNumberSequence.objects.select_for_update().get(prefix=NUMBER_PREFIX)
-    taken = Article.objects.filter(number__istartswith=f"{NUMBER_PREFIX}-").values_list("number", flat=True)
-    highest = max((int(n.split("-", 1)[1]) for n in taken if n.split("-", 1)[1].isdigit()), default=0)
-    sequence.last = max(sequence.last, highest) + 1
+    taken = {_sequence_value(n) for n in
+             Article.objects.filter(number__istartswith=f"{NUMBER_PREFIX}-").values_list("number", flat=True)}
+    # Numbers above what may be given (imported files may carry any) do not move the sequence
+    # on; the sequence steps over them if it ever reaches them.
+    following = max(min(sequence.last, MAX_SEQUENCE_NUMBER), max((v for v in taken if v <= MAX_GIVEN_NUMBER),
+                                                                  default=0)) + 1
+    while following in taken:
+        following += 1
+    if following > MAX_SEQUENCE_NUMBER:
+        raise Invalid("number", _("No %(prefix)s- number is left: give the article a number.")
+                      % {"prefix": NUMBER_PREFIX}, code="sequence_exhausted")
+    sequence.last = following
     sequence.save(update_fields=["last"])
     return f"{NUMBER_PREFIX}-{sequence.last}"
+
+
+def _sequence_value(number):
+    match = SEQUENCED_RE.match(number)
+    return int(match.group(1)) if match else -1
 
 
 def _new_translation(article, language):

@@ -37,10 +37,16 @@ def article_summary(article, user):
         "number": article.number, "status": article.status, "audience": article.audience,
         "source_language": article.source_language,
         "translations": [{
-            "language": t.language, "title": t.title, "revision": t.latest_revision,
+            "language": t.language, "title": t.title, "revision": revision_seen_by(t, user),
             "published_revision": t.published_revision, "outdated": is_outdated(t, source),
         } for t in translations],
     }
+
+
+def revision_seen_by(translation, user):
+    """The latest revision for those who see unpublished work; for readers the published one,
+    so that nothing tells them a draft exists."""
+    return translation.latest_revision if sees_unpublished(user) else translation.published_revision
 
 
 def get_translation(article, language, user):

@@ -16,6 +16,7 @@ import re
 
 import yaml
 
+from .. import textgate
 from .errors import SourceError
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -140,10 +141,16 @@ def _too_large():
 
 
 def _check_storable(data):
-    """Front matter is stored as JSON: every key must be text and every value JSON data."""
+    """Front matter is stored as JSON: every key must be text and every value JSON data, and
+    no text may hold a character the text gate refuses (a YAML ``"\\0"`` escape is a NUL)."""
     for key, value in data.items():
         if not isinstance(key, str):
             raise SourceError(f"front-matter key {key!r} is not text", field=str(key))
+        found = textgate.first_invalid(value, key) or textgate.first_invalid(key, key)
+        if found is not None:
+            field, character = found
+            raise SourceError(f"holds a character that is not allowed ({textgate.describe(character)})",
+                              field=textgate.INVALID_RE.sub("?", field)[:200])
         try:
             if json.loads(json.dumps(value)) != value:
                 raise TypeError

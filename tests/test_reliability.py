@@ -1,0 +1,171 @@
+"""What no editor or stranger may break: article numbering, text that cannot be stored, deeply
+nested JSON, restores into archived articles, and what anonymous readers learn from the API."""
+import json
+
+import pytest
+
+from articles.models import Article, ArticleNumberSequence, Revision, Translation
+from tests.test_editing import BODY, client_for, create, user_with
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor():
+    return client_for(user_with("editor"))
+
+
+@pytest.fixture
+def publisher():
+    return client_for(user_with("publisher"))
+
+
+@pytest.fixture(autouse=True)
+def search_index(settings):
+    from articles.search import upkeep
+
+    upkeep.bring_up_to_date()
+
+
+# -- article numbers -------------------------------------------------------------------------
+def test_the_largest_allowed_number_leaves_the_sequence_working(editor):
+    assert create(editor, number="KA-99999999").status_code == 201
+    numbers = [create(editor, title=f"Ledger export {i}").json()["number"] for i in range(10)]
+    assert len(set(numbers)) == 10 and all(n.startswith("KA-") for n in numbers)
+    assert all(int(n[3:]) > 99_999_999 for n in numbers)
+
+
+@pytest.mark.parametrize("number", ["KA-100000000", "KA-2147483647", "KA-99999999999999999999", "ka-2147483648"])
+def test_a_number_beyond_the_sequence_is_refused_naming_the_field(editor, number):
+    response = create(editor, number=number)
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["field"] == "number"
+    assert response.json()["error"]["code"] == "out_of_range"
+    assert create(editor).status_code == 201  # and creation still works for everyone
+
+
+@pytest.mark.parametrize("number", ["KA-\u0661\u0662", "KA-１２", "ＫＡ-12", "KÄ-12", "-KA", ""])
+def test_numbers_are_ascii(editor, number):
+    response = create(editor, number=number)
+    assert response.status_code == 400, (number, response.content)
+    assert response.json()["error"]["field"] == "number"
+
+
+def test_a_huge_number_stored_by_an_import_does_not_stop_creation(editor):
+    Article.objects.create(number="KA-99999999999999999999", key_source="article-number")
+    Article.objects.create(number="KA-41", key_source="article-number")
+    response = create(editor)
+    assert response.status_code == 201 and response.json()["number"] == "KA-42"
+
+
+def test_an_exhausted_sequence_is_a_clear_error_not_a_500(editor):
+    ArticleNumberSequence.objects.create(prefix="KA", last=2_147_483_647)
+    response = create(editor)
+    assert response.status_code == 400 and response.json()["error"]["code"] == "sequence_exhausted"
+    assert create(editor, number="LEDGER-1").status_code == 201
+
+
+# -- the text gate ---------------------------------------------------------------------------
+BAD_TEXT = ["nul\x00here", "lone \ud800 surrogate", "non\uffffcharacter", "plane\U0010fffe"]
+
+
+def _raw(client, method, url, payload):
+    """JSON as bytes, so that lone surrogates travel as ``\\ud800`` escapes as a client may send them."""
+    return getattr(client, method)(url, data=json.dumps(payload).encode(), content_type="application/json")
+
+
+@pytest.mark.parametrize("bad", BAD_TEXT)
+def test_create_refuses_unstorable_text_at_any_depth_naming_the_field(editor, bad):
+    for translation, field in [
+        ({"language": "en", "title": "t", "body": BODY, "keywords": ["ok", bad]}, "translation.keywords[1]"),
+        ({"language": "en", "title": "t", "body": BODY, "products": [bad]}, "translation.products[0]"),
+        ({"language": "en", "title": bad, "body": BODY}, "translation.title"),
+    ]:
+        response = _raw(editor, "post", "/api/articles/", {"translation": translation})
+        assert response.status_code == 400, response.content
+        assert response.json()["error"] == {"code": "invalid_characters", "field": field,
+                                            "message": response.json()["error"]["message"]}
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("bad", BAD_TEXT)
+def test_save_and_restore_refuse_unstorable_text(editor, bad):
+    number = create(editor).json()["number"]
+    url = f"/api/articles/{number}/translations/en/"
+    response = _raw(editor, "put", url, {"title": "t", "body": BODY, "keywords": [bad], "base_revision": 1})
+    assert response.status_code == 400 and response.json()["error"]["field"] == "keywords[0]"
+    response = _raw(editor, "post", url + "revisions/1/restore/", {"message": bad})
+    assert response.status_code == 400 and response.json()["error"]["field"] == "message"
+    assert Revision.objects.count() == 1
+
+
+def test_a_restore_message_must_be_text(editor):
+    number = create(editor).json()["number"]
+    response = _raw(editor, "post", f"/api/articles/{number}/translations/en/revisions/1/restore/",
+                    {"message": {"nested": "dict"}})
+    assert response.status_code == 400 and response.json()["error"]["field"] == "message"
+
+
+def test_a_nul_escape_in_pasted_front_matter_is_a_field_error(editor):
+    body = '---\ntitle: "Ledger \\0 export"\n---\n' + BODY
+    response = editor.post("/api/articles/", {"translation": {"language": "en", "body": body}}, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["field"] == "translation.body"
+    assert "U+0000" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("depth", [40, 5000, 100_000])
+def test_deeply_nested_json_is_a_json_error_for_anyone(client, depth):
+    payload = ('{"text": ' + "[" * depth + "]" * depth + "}").encode()
+    response = client.post("/api/triage", data=payload, content_type="application/json")
+    assert response.status_code == 400 and response["Content-Type"].startswith("application/json")
+    assert response.json()["error"]["code"] == "too_deep"
+
+
+def test_a_lone_surrogate_in_a_paste_is_refused(client):
+    response = _raw(client, "post", "/api/triage", {"text": "ERROR \ud83d broken"})
+    assert response.status_code == 400 and response.json()["error"]["field"] == "text"
+
+
+def test_terminal_colours_in_a_paste_are_kept(client):
+    response = _raw(client, "post", "/api/triage", {"text": "\x1b[31mERROR\x1b[0m LDG-40417 ledger"})
+    assert response.status_code == 200, response.content
+
+
+# -- restore follows the rules of save ----------------------------------------------------------
+def test_a_revision_cannot_be_restored_into_an_archived_article(editor, publisher):
+    number = create(editor).json()["number"]
+    editor.put(f"/api/articles/{number}/translations/en/", {"title": "Second", "body": BODY, "base_revision": 1},
+               format="json")
+    publisher.post(f"/api/articles/{number}/transitions/", {"to": "archived"}, format="json")
+    response = editor.post(f"/api/articles/{number}/translations/en/revisions/1/restore/", {}, format="json")
+    assert response.status_code == 409 and response.json()["error"]["code"] == "invalid_transition"
+    assert Revision.objects.count() == 2
+
+
+# -- anonymous readers ---------------------------------------------------------------------------
+def test_anonymous_readers_do_not_learn_that_a_draft_exists(editor, publisher, client):
+    number = create(editor).json()["number"]
+    publisher.post(f"/api/articles/{number}/transitions/", {"to": "validated"}, format="json")
+    editor.put(f"/api/articles/{number}/translations/en/", {"title": "Draft title", "body": BODY,
+                                                            "base_revision": 1}, format="json")
+    for url in (f"/api/articles/{number}/", f"/api/articles/{number}/translations/en/"):
+        body = json.dumps(client.get(url).json())
+        assert "Draft title" not in body
+        assert '"revision": 2' not in body and '"shown_revision"' not in body
+    staff_view = editor.get(f"/api/articles/{number}/").json()["translations"][0]
+    assert staff_view["revision"] == 2 and staff_view["published_revision"] == 1
+    translation = Translation.objects.get()
+    assert translation.latest_revision == 2
+
+
+def test_an_imported_file_with_a_nul_escape_fails_naming_the_field(tmp_path):
+    from articles.importing import import_paths
+
+    (tmp_path / "bad.md").write_text('---\ntitle: Ledger\nkeywords: ["ok", "bad \\0 one"]\n---\nBody text.\n')
+    (tmp_path / "good.md").write_text("---\ntitle: Ledger export\n---\nThe ledger export stops.\n")
+    report = import_paths([tmp_path], language="en")
+    assert report.counts["failed"] == 1 and report.counts["imported"] == 1
+    failure = report.failures[0]
+    assert failure.path.endswith("bad.md") and "keywords[1]" in failure.reason and "U+0000" in failure.reason
+    assert Translation.objects.count() == 1
