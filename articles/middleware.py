@@ -69,7 +69,9 @@ class DatabaseUnavailableMiddleware:
     """A view that cannot reach the database answers 503 with ``Retry-After`` at once, and the
     error is logged with the request. Nothing is kept: the next request connects afresh
     (``CONN_HEALTH_CHECKS`` replaces a dead persistent connection), so service returns by
-    itself when the database does. Template ``503.html`` (no context of its own)."""
+    itself when the database does. Template ``503.html`` (no context of its own), which never reads
+    ``request.user`` or the session (no account menu): both come from the database, so a signed-in
+    reader gets this page too rather than a 500."""
 
     def __init__(self, get_response):
         self.get_response = get_response
