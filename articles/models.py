@@ -175,6 +175,9 @@ class Revision(models.Model):
     # The source-language translation's revision this one was written from (None for the source).
     source_revision = models.PositiveIntegerField(null=True, blank=True)
     restored_from = models.PositiveIntegerField(null=True, blank=True)
+    # The revision the editor started from, when another was saved in between and both were
+    # merged into this one (None: made from the revision before it).
+    based_on = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["translation", "number"], name="one_revision_number")]

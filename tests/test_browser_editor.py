@@ -12,6 +12,7 @@ import pytest
 from articles.editing import actions
 from articles.editing.permissions import role_group
 from articles.importing import import_paths
+from articles.models import Revision
 from articles.search import upkeep
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -103,7 +104,7 @@ def test_create_watch_the_live_preview_publish_and_find_it(browser):
     screenshot(publisher, "article-page")
 
 
-def test_a_conflict_between_two_sessions_keeps_the_text_and_resolves(browser):
+def test_two_sessions_saving_different_fields_both_keep_their_change(browser):
     alice, bob = user_with("editor"), user_with("publisher")
     article = actions.create_article(alice, translation={"language": "en", "title": "Sync stops", "body": BODY})
     edit = f"/en/editor/articles/{article.number}/en/edit/"
@@ -113,15 +114,39 @@ def test_a_conflict_between_two_sessions_keeps_the_text_and_resolves(browser):
     first.fill('input[name="title"]', "Sync halts")
     first.get_by_role("button", name="Save").click()
     first.wait_for_selector("text=Saved revision 2")
+    second.fill('textarea[name="description"]', "Seen after the agent upgrade.")
+    second.get_by_role("button", name="Save").click()
+    second.wait_for_selector("text=with the changes saved since revision 1 kept")
+    saved = Revision.objects.get(translation__article=article, number=3)
+    assert saved.title == "Sync halts" and saved.description == "Seen after the agent upgrade."
+
+
+def test_a_collision_between_two_sessions_is_resolved_by_an_explicit_choice(browser):
+    alice, bob = user_with("editor"), user_with("publisher")
+    article = actions.create_article(alice, translation={"language": "en", "title": "Sync stops", "body": BODY})
+    edit = f"/en/editor/articles/{article.number}/en/edit/"
+    first, second = browser("editor"), browser("publisher")
+    first.goto(edit)
+    second.goto(edit)
+    first.fill('input[name="title"]', "Sync halts")
+    first.get_by_role("button", name="Save").click()
+    first.wait_for_selector("text=Saved revision 2")
+    second.fill('input[name="title"]', "Sync freezes")
     second.fill('textarea[name="body"]', BODY + "\nRestart the agent.\n")
     second.get_by_role("button", name="Save").click()
-    second.wait_for_selector(".conflict")
-    assert "halts" in second.inner_text(".conflict ins")  # the other change, as a diff
+    second.wait_for_selector(".conflict-choice")
+    assert "halts" in second.inner_text(".conflict-choice .diff-old")  # their title
+    assert "freezes" in second.inner_text(".conflict-choice .diff-new")  # ours, beside it
     assert "Restart the agent." in second.input_value('textarea[name="body"]')  # our text, kept
     screenshot(second, "conflict")
+    second.get_by_role("button", name="Save").click()  # no choice made: the browser asks for one
+    assert Revision.objects.filter(translation__article=article).count() == 2
+    second.get_by_label("Keep their version").check()
     second.get_by_role("button", name="Save").click()
     second.wait_for_selector("text=Saved revision 3")
-    second.goto(f"/en/editor/articles/{article.number}/en/diff/?from=1&to=3")
+    saved = Revision.objects.get(translation__article=article, number=3)
+    assert saved.title == "Sync halts" and "Restart the agent." in saved.body
+    second.goto(f"/en/editor/articles/{article.number}/en/diff/?from=2&to=3")
     screenshot(second, "diff")
     assert second.locator(".diff-side ins", has_text="Restart the agent.").count() == 1
     assert second.locator(".diff-side del").count() == 0  # nothing else differs, line endings neither

@@ -230,20 +230,38 @@ def test_unknown_articles_and_languages_are_404(editor, article):
 
 
 # -- conflicts --------------------------------------------------------------------------------
-def test_a_save_from_an_old_revision_shows_the_other_change_and_keeps_the_text(article, editor, publisher_user):
-    actions.save_translation(publisher_user, article.number, "en", {"title": "Ledger export fails", "body": BODY},
-                             base_revision=1)
+def test_a_save_from_an_old_revision_merges_changes_to_other_places(article, editor, publisher_user):
+    actions.save_translation(publisher_user, article.number, "en", {"title": "Ledger export fails", "body": BODY,
+                                                                     "keywords": ["ledger"]}, base_revision=1)
     url = f"/en/editor/articles/{article.number}/en/edit/"
     response = editor.post(url, form_values(body=BODY + "\nMy own paragraph.\n", base_revision="1"))
-    html = response.content.decode()
-    assert response.status_code == 200 and 'class="conflict"' in html
-    assert "<del>stops</del>" in html and "<ins>fails</ins>" in html  # their change, as a diff
-    assert "My own paragraph." in html and hidden_base_revision(html) == "2"  # our text, on their revision
-    assert 'class="alert alert-warning"' in html  # and its preview
-    assert Translation.objects.get(article=article).latest_revision == 2
-    response = editor.post(url, form_values(body=BODY + "\nMy own paragraph.\n", base_revision="2"))
     assert response.status_code == 302
-    assert "My own paragraph." in Revision.objects.get(translation__article=article, number=3).body
+    merged = Revision.objects.get(translation__article=article, number=3)
+    assert merged.title == "Ledger export fails"  # their change stays
+    assert "My own paragraph." in merged.body and merged.based_on == 1  # and ours is added
+    page = editor.get(response["Location"], follow=True).content.decode()
+    assert "with the changes saved since revision 1 kept" in page
+
+
+def test_a_collision_asks_for_an_explicit_choice_per_field(article, editor, publisher_user):
+    actions.save_translation(publisher_user, article.number, "en", {
+        "title": "Ledger export fails", "body": BODY, "keywords": ["ledger"], "description": "Theirs."},
+        base_revision=1)
+    url = f"/en/editor/articles/{article.number}/en/edit/"
+    mine = form_values(title="Ledger export freezes", body=BODY + "\nMy own paragraph.\n", base_revision="1")
+    html = editor.post(url, mine).content.decode()
+    assert 'class="conflict"' in html and 'name="keep_title"' in html and 'name="keep_body"' not in html
+    assert "<del>fails</del>" in html and "<ins>freezes</ins>" in html  # both versions, side by side
+    assert hidden_base_revision(html) == "2" and "My own paragraph." in html
+    assert "Theirs." in html  # their description, merged into the form already
+    assert Revision.objects.filter(translation__article=article).count() == 2
+    again = {**mine, "base_revision": "2", "description": "Theirs.", "conflict_fields": "title"}
+    html = editor.post(url, again).content.decode()  # no choice made: asked again, nothing saved
+    assert "Choose which version to keep" in html and Revision.objects.filter(translation__article=article).count() == 2
+    response = editor.post(url, {**again, "keep_title": "theirs"})
+    assert response.status_code == 302
+    saved = Revision.objects.get(translation__article=article, number=3)
+    assert saved.title == "Ledger export fails" and saved.description == "Theirs." and "My own paragraph." in saved.body
 
 
 def test_two_editors_adding_the_same_translation_conflict_with_the_other_text_shown(article, editor, publisher_user):
@@ -252,7 +270,8 @@ def test_two_editors_adding_the_same_translation_conflict_with_the_other_text_sh
     response = editor.post(f"/en/editor/articles/{article.number}/fr/edit/",
                            form_values(title="Mon titre", base_revision=""))
     html = response.content.decode()
-    assert 'class="conflict"' in html and "Le texte." in html and "Mon titre" in html
+    assert 'class="conflict"' in html and 'name="keep_title"' in html and 'name="keep_body"' in html
+    assert "<del>texte</del>" in html and "Mon titre" in html
     assert hidden_base_revision(html) == "1"
 
 

@@ -169,3 +169,71 @@ def test_an_imported_file_with_a_nul_escape_fails_naming_the_field(tmp_path):
     failure = report.failures[0]
     assert failure.path.endswith("bad.md") and "keywords[1]" in failure.reason and "U+0000" in failure.reason
     assert Translation.objects.count() == 1
+
+
+# -- saves from an older revision merge ----------------------------------------------------------
+LONG_BODY = "".join(f"Line {i} of the ledger procedure.\n" for i in range(1, 21))
+
+
+def _put(client, number, base, **fields):
+    return client.put(f"/api/articles/{number}/translations/en/", {"base_revision": base, **fields}, format="json")
+
+
+def _fields(number, revision):
+    row = Revision.objects.get(translation__article__number=number, number=revision)
+    return {"title": row.title, "description": row.description, "keywords": row.keywords, "body": row.body,
+            "based_on": row.based_on}
+
+
+def test_changes_to_different_fields_merge(editor, publisher):
+    number = create(editor, title="Ledger export stops").json()["number"]
+    assert _put(editor, number, 1, title="Ledger export halts", body=BODY, description="",
+                keywords=["ledger", "export"]).status_code == 200
+    # The second editor opened revision 1 and changed only the description.
+    response = _put(publisher, number, 1, title="Ledger export stops", body=BODY, description="Seen after upgrades.",
+                    keywords=["ledger", "export"])
+    assert response.status_code == 200, response.content
+    merged = _fields(number, 3)
+    assert merged["title"] == "Ledger export halts" and merged["description"] == "Seen after upgrades."
+    assert merged["based_on"] == 1
+
+
+def test_changes_to_different_lines_of_the_body_merge_three_way(editor, publisher):
+    number = create(editor).json()["number"]
+    _put(editor, number, 1, title="t", body=LONG_BODY)
+    first = LONG_BODY.replace("Line 2 of", "Line two of")
+    second = LONG_BODY.replace("Line 18 of", "Line eighteen of")
+    assert _put(editor, number, 2, title="t", body=first).status_code == 200
+    response = _put(publisher, number, 2, title="t", body=second, keywords=["ledger", "export", "upgrade"])
+    assert response.status_code == 200, response.content
+    body = _fields(number, 4)["body"]
+    assert "Line two of" in body and "Line eighteen of" in body and body.count("\n") == 20
+
+
+def test_keywords_added_and_removed_on_both_sides_are_kept(editor, publisher):
+    number = create(editor).json()["number"]  # keywords: ledger, export
+    assert _put(editor, number, 1, title="Ledger export stops", body=BODY, keywords=["ledger", "export", "quota"]).status_code == 200
+    assert _put(publisher, number, 1, title="Ledger export stops", body=BODY, keywords=["export", "timeout"]).status_code == 200
+    assert _fields(number, 3)["keywords"] == ["export", "quota", "timeout"]
+
+
+def test_overlapping_changes_are_a_conflict_with_both_versions_and_nothing_is_saved(editor, publisher):
+    number = create(editor).json()["number"]
+    _put(editor, number, 1, title="t", body=LONG_BODY)
+    assert _put(editor, number, 2, title="Theirs", body=LONG_BODY.replace("Line 5 of", "Their line 5 of")).status_code == 200
+    response = _put(publisher, number, 2, title="Mine", body=LONG_BODY.replace("Line 5 of", "My line 5 of"),
+                    description="Also mine")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["error"]["code"] == "conflict" and body["current_revision"] == 3
+    assert set(body["conflicts"]) == {"title", "body"}
+    assert body["conflicts"]["title"] == {"base": "t", "theirs": "Theirs", "yours": "Mine"}
+    assert "Their line 5" in body["conflicts"]["body"]["theirs"] and "My line 5" in body["conflicts"]["body"]["yours"]
+    assert body["merged"]["description"] == "Also mine"  # what did not conflict is merged already
+    assert Revision.objects.filter(translation__article__number=number).count() == 3
+
+
+def test_both_sides_making_the_same_change_is_no_conflict(editor, publisher):
+    number = create(editor).json()["number"]
+    assert _put(editor, number, 1, title="Same new title", body=BODY).status_code == 200
+    assert _put(publisher, number, 1, title="Same new title", body=BODY).status_code == 200

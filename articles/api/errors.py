@@ -37,7 +37,8 @@ def error_response(code, message, status=400, **extra):
 def handle(exc, context):
     """DRF's exception handler, reshaped; editing errors keep their code and field."""
     if isinstance(exc, Conflict):
-        return Response(error_body(exc.code, exc.message, current_revision=exc.current_revision, changes=exc.changes),
+        return Response(error_body(exc.code, exc.message, current_revision=exc.current_revision, changes=exc.changes,
+                                   conflicts=exc.conflicts, merged=exc.merged),
                         status=exc.status)
     if isinstance(exc, EditingError):
         return Response(error_body(exc.code, exc.message, field=exc.details.get("field")), status=exc.status)

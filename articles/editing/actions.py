@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from .. import textgate
 from ..models import Article, ArticleEvent, ArticleNumberSequence, Product, Revision, Translation
 from ..search import journal, upkeep
-from . import permissions
+from . import merging, permissions
 from .content import Content, clean_content, clean_language, derived_columns
 from .diff import changed_fields
 from .errors import Conflict, Invalid, InvalidTransition, NotFound
@@ -70,7 +70,11 @@ def create_article(user, *, translation, number=None, audience=None, message="")
 
 def save_translation(user, number, language, values, *, base_revision, message=""):
     """A new revision of the translation (created when absent, with ``base_revision`` None).
-    Raises ``Conflict`` when ``base_revision`` is not the latest."""
+
+    Saved from an older revision than the latest, the editor's changes since ``base_revision``
+    and those saved in between are merged (``merging``): the new revision holds both and
+    records ``based_on``. Raises ``Conflict`` when both changed the same text, or when there is
+    no common revision (both added this translation)."""
     permissions.require_edit(user)
     language = clean_language(language)
     content = _clean(values)
@@ -81,11 +85,13 @@ def save_translation(user, number, language, values, *, base_revision, message="
             raise InvalidTransition(_("An archived article cannot be edited: restore it first."))
         translation = Translation.objects.select_for_update().filter(article=article, language=language).first()
         current = translation.latest_revision if translation else None
+        based_on = None
         if base_revision != current:
-            raise Conflict(current or 0, _changes_since(translation, base_revision))
+            content = _merged_or_conflict(translation, base_revision, content)
+            based_on = base_revision
         if translation is None:
             translation = _new_translation(article, language)
-        revision = _add_revision(translation, article, content, user, message)
+        revision = _add_revision(translation, article, content, user, message, based_on=based_on)
         if translation.shown_revision == revision.number:  # a draft of a live one changes nothing shown
             upkeep.record([translation.pk], journal.SAVE)
     return revision
@@ -250,7 +256,7 @@ def _new_translation(article, language):
     return Translation.objects.create(article=article, language=language, title="", body="", latest_revision=0)
 
 
-def _add_revision(translation, article, content, user, message, restored_from=None, import_path=""):
+def _add_revision(translation, article, content, user, message, restored_from=None, import_path="", based_on=None):
     source = None
     if translation.language != article.source_language:
         source = Translation.objects.filter(article=article, language=article.source_language).values_list(
@@ -259,7 +265,8 @@ def _add_revision(translation, article, content, user, message, restored_from=No
         translation=translation, number=translation.latest_revision + 1, created_at=timezone.now(),
         author=user if getattr(user, "pk", None) else None, import_path=import_path[:1000], message=(message or "")[:500],
         title=content.title, description=content.description, keywords=content.keywords, products=content.products,
-        body=content.body, source_revision=(source[0] or source[1]) if source else None, restored_from=restored_from)
+        body=content.body, source_revision=(source[0] or source[1]) if source else None, restored_from=restored_from,
+        based_on=based_on)
     translation.latest_revision = revision.number
     _sync_columns(translation, article, latest=revision)
     return revision
@@ -284,6 +291,23 @@ def _sync_columns(translation, article, latest=None):
         translation.products.set([Product.objects.get_or_create(name=name)[0] for name in revision.products])
     else:
         translation.save()
+
+
+def _merged_or_conflict(translation, base_revision, content):
+    """``content`` merged with what was saved since ``base_revision``, or ``Conflict``."""
+    current = translation.latest_revision if translation else 0
+    rows = {r.number: r for r in Revision.objects.filter(
+        translation=translation, number__in=[base_revision or 0, current])} if translation else {}
+    theirs = rows.get(current)
+    # No base: the editor added a translation someone else added meanwhile; all they share is nothing.
+    base = _as_dict(rows[base_revision]) if base_revision in rows else ({} if base_revision is None else None)
+    if theirs is None or base is None or (base_revision or 0) > current:
+        raise Conflict(current, _changes_since(translation, base_revision))
+    result = merging.merge(base, _as_dict(theirs), content.as_dict())
+    if result.conflicts:
+        raise Conflict(current, _changes_since(translation, base_revision), conflicts=result.conflicts,
+                       merged=result.content)
+    return Content(**result.content)
 
 
 def _changes_since(translation, base_revision):

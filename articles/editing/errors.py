@@ -30,15 +30,22 @@ class NotFound(EditingError):
 
 
 class Conflict(EditingError):
-    """Another save came in since the revision the editor started from."""
+    """Another save came in since the revision the editor started from, and it changed what the
+    editor changed (``merging``): ``changes`` is what that save changed (diffs per field),
+    ``conflicts`` each field both changed (``{"base", "theirs", "yours"}``; empty when there is
+    no common revision, as when two editors add the same translation), ``merged`` the content
+    with every other change of both sides kept and the editor's value in conflicting fields."""
 
     code, status = "conflict", 409
 
-    def __init__(self, current_revision, changes):
+    def __init__(self, current_revision, changes, conflicts=None, merged=None):
         super().__init__(_("This translation was changed since you started editing it (it is now at revision "
-                           "%(revision)d): look at the changes and save again from the latest revision.")
-                         % {"revision": current_revision}, current_revision=current_revision, changes=changes)
+                           "%(revision)d), and some of the same text was changed: choose what to keep and "
+                           "save again.") % {"revision": current_revision},
+                         current_revision=current_revision, changes=changes, conflicts=conflicts or {},
+                         merged=merged)
         self.current_revision, self.changes = current_revision, changes
+        self.conflicts, self.merged = conflicts or {}, merged
 
 
 class InvalidTransition(EditingError):

@@ -67,6 +67,10 @@ def get_revision(translation, number):
     return revision
 
 
+def revision_or_none(translation, number):
+    return Revision.objects.filter(translation=translation, number=number).first()
+
+
 def revision_fields(revision):
     return {"title": revision.title, "description": revision.description, "keywords": revision.keywords,
             "products": revision.products, "body": revision.body}

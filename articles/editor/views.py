@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from ..editing import actions, queries
 from ..editing.content import preview_html
 from ..editing.errors import Conflict, Invalid, InvalidTransition
-from .diffs import field_diffs
-from .forms import CreateForm, TranslationForm
+from ..editing.diff import diff_texts
+from .diffs import LABELS, field_diffs
+from .forms import CreateForm, TranslationForm, as_text
 from .shortcuts import article_language, editor_page, form_field
 
 
@@ -61,8 +62,13 @@ def edit_translation(request, lang, number, language):
         return render(request, "editor/edit.html", {**context, "form": form, "preview": preview})
     form, preview = TranslationForm(request.POST), ""
     if form.is_valid():
+        choices = _conflict_choices(request, form, translation)
         if "preview" in request.POST:
             preview = _preview(form, language)
+        elif choices is not None and choices["missing"]:
+            form.add_error(None, _("Choose which version to keep for: %(fields)s.")
+                           % {"fields": ", ".join(str(LABELS[name]) for name in choices["missing"])})
+            context["conflict"] = choices["panel"]
         else:
             try:
                 revision = actions.save_translation(request.user, article.number, language, form.content(),
@@ -75,8 +81,14 @@ def edit_translation(request, lang, number, language):
             except Conflict as conflict:
                 form, context["conflict"] = _after_conflict(request, conflict, article, language)
             else:
-                messages.success(request, _("Saved revision %(revision)d of %(number)s (%(language)s).")
-                                 % {"revision": revision.number, "number": article.number, "language": language})
+                if revision.based_on:
+                    messages.success(request, _("Saved revision %(revision)d of %(number)s (%(language)s), with "
+                                                "the changes saved since revision %(base)d kept.")
+                                     % {"revision": revision.number, "number": article.number,
+                                        "language": language, "base": revision.based_on})
+                else:
+                    messages.success(request, _("Saved revision %(revision)d of %(number)s (%(language)s).")
+                                     % {"revision": revision.number, "number": article.number, "language": language})
                 return redirect("editor:article", lang=lang, number=article.number)
     preview = preview or _render_or_empty(request.POST.get("body", ""), language)
     return render(request, "editor/edit.html", {**context, "form": form, "preview": preview})
@@ -111,19 +123,62 @@ def source_panel(article, language, latest):
 
 
 def _after_conflict(request, conflict, article, language):
-    """The editor's text kept, now based on the current revision (a second save goes through),
-    and what the other save changed: ``field_diffs`` of ``Conflict.changes``, and the current
-    text when there is no common base (both added the same translation)."""
+    """The form again, now based on the current revision, holding every change of both sides
+    that did not collide (``Conflict.merged``) and the editor's own text where they did; the
+    conflict panel (``_panel``) asks for an explicit choice per colliding field."""
     data = request.POST.copy()
     data["base_revision"] = str(conflict.current_revision)
+    for name, value in (conflict.merged or {}).items():
+        data[name] = as_text(value) if isinstance(value, list) else value
+    data["conflict_fields"] = ",".join(conflict.conflicts)
     form = TranslationForm(data)
     form.is_valid()
+    translation = article.translations.filter(language=language).first()
+    current = queries.get_revision(translation, conflict.current_revision) if translation else None
+    return form, _panel(conflict.current_revision, conflict.message, field_diffs(conflict.changes),
+                        conflict.conflicts, current if not conflict.conflicts else None, language)
+
+
+def _panel(revision, message, changes, conflicts, current, language, chosen=None):
+    """The conflict panel: what the other save changed, and per colliding field both versions
+    side by side (``{"field", "label", "ops", "chosen"}``, ops from theirs to yours)."""
+    return {"revision": revision, "message": message, "changes": changes, "current": current,
+            "fields": [{"field": name, "label": LABELS[name], "chosen": (chosen or {}).get(name),
+                        "ops": diff_texts(_as_text(values["theirs"]), _as_text(values["yours"]), language)}
+                       for name, values in conflicts.items()]}
+
+
+def _conflict_choices(request, form, translation):
+    """After a conflict the form names the colliding fields (``conflict_fields``) and each has a
+    ``keep_<field>`` choice: ``theirs`` puts the current revision's value in the form, ``yours``
+    keeps the form's. None when the form comes from no conflict; else ``{"missing": [fields
+    not chosen], "panel"}``. The choice is made against the revision the form is based on: if
+    another save came in since, saving merges again."""
+    names = [name for name in request.POST.get("conflict_fields", "").split(",") if name in LABELS]
+    if not names:
+        return None
     current = None
-    if not conflict.changes:
-        translation = article.translations.filter(language=language).first()
-        current = queries.get_revision(translation, conflict.current_revision) if translation else None
-    return form, {"revision": conflict.current_revision, "message": conflict.message,
-                  "changes": field_diffs(conflict.changes), "current": current}
+    base = form.cleaned_data.get("base_revision")
+    if translation is not None and base:
+        current = queries.revision_or_none(translation, base)
+    if current is None:
+        return None
+    missing = [name for name in names if request.POST.get(f"keep_{name}") not in ("theirs", "yours")]
+    for name in names:
+        if request.POST.get(f"keep_{name}") == "theirs":
+            value = getattr(current, name)
+            form.cleaned_data[name] = value
+    if not missing:
+        return {"missing": [], "panel": None}
+    theirs, yours = queries.revision_fields(current), form.content()
+    conflicts = {name: {"theirs": theirs[name], "yours": yours[name]} for name in names}
+    chosen = {name: request.POST.get(f"keep_{name}") for name in names}
+    return {"missing": missing, "panel": _panel(current.number, "", [], conflicts, None, translation.language,
+                                                chosen)}
+
+
+def _as_text(value):
+    return as_text(value) if isinstance(value, list) else (value or "")
 
 
 def _preview(form, language):
