@@ -32,8 +32,9 @@ setup: $(VENV)/.runtime messages  ## migrate, and collect static files for White
 	@# KB_DEBUG the server later runs with (the key is not used by collectstatic).
 	KB_DEBUG=0 KB_SECRET_KEY="$${KB_SECRET_KEY:-collectstatic-only}" $(MANAGE) collectstatic --no-input -v 0
 
+# Any other import than the samples replaces the sample articles nobody edited (--replace-samples).
 import: setup  ## import articles: make import KB_IMPORT=../shared/corpus/kcs
-	$(MANAGE) import_articles $(KB_IMPORT)
+	$(MANAGE) import_articles $(if $(filter samples,$(KB_IMPORT)),,--replace-samples) $(KB_IMPORT)
 
 index: import  ## bring the search index up to date with the database (built when missing)
 	$(MANAGE) run_indexer --once

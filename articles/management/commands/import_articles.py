@@ -1,10 +1,13 @@
-import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.editing.removal import SAMPLES_DIR, remove_samples
 from articles.importing import import_paths
 from articles.languages import UnknownLanguage, require_language
 from articles.search import upkeep
+
+from ._progress import Progress, build_progress
 
 
 class Command(BaseCommand):
@@ -18,29 +21,48 @@ class Command(BaseCommand):
                             help="replace translations edited since their last import (their history keeps the edits)")
         parser.add_argument("--no-path-rule", action="store_true",
                             help="ignore locale folders in paths (to measure detection)")
+        parser.add_argument("--replace-samples", action="store_true",
+                            help="once the files are in, delete the sample articles (samples/) nobody edited")
 
-    def handle(self, *args, paths, lang, dry_run, no_path_rule, overwrite_edits, verbosity, **options):
+    def handle(self, *args, paths, lang, dry_run, no_path_rule, overwrite_edits, replace_samples, verbosity,
+               **options):
         try:
             language = require_language(lang) if lang else None
         except UnknownLanguage as error:
             raise CommandError(f"--lang: {error}") from None
-        with _progress_bar(enabled=sys.stderr.isatty() and verbosity > 0) as progress:
+        with Progress(self.stderr, "import", "files", enabled=verbosity > 0) as progress:
             try:
                 report = import_paths(paths, language=language, dry_run=dry_run,
-                                      use_path_rule=not no_path_rule, progress=progress,
+                                      use_path_rule=not no_path_rule, progress=lambda path: progress.update(),
                                       overwrite_edits=overwrite_edits)
             except FileNotFoundError as error:
                 raise CommandError(str(error)) from None
+        if replace_samples and not dry_run:
+            self._replace_samples(paths, report)
         if not dry_run:
             # Searchable when this command returns. The journal holds every saved file's entry,
             # so if this fails (or the command is killed first) the indexer or the next run
             # applies them: nothing is lost.
-            error = upkeep.bring_up_to_date()
+            with build_progress(self.stderr, enabled=verbosity > 0):
+                error = upkeep.bring_up_to_date()
             if error:
                 self.stderr.write(f"search index not yet up to date ({error}); the indexer will catch up")
         self._print(report, verbosity)
         if not report.ok:
             raise CommandError(f"{len(report.failures)} file(s) failed to import", returncode=1)
+
+    def _replace_samples(self, paths, report):
+        """The samples go only when the run brought articles of its own and did not name them."""
+        samples = SAMPLES_DIR.resolve()
+        if any(samples.is_relative_to(Path(p).resolve()) or Path(p).resolve().is_relative_to(samples) for p in paths):
+            self.stderr.write("samples kept: the samples folder is among the imported paths")
+            return
+        if not sum(report.count(status) for status in ("imported", "updated", "unchanged")):
+            self.stderr.write("samples kept: no article was imported")
+            return
+        removed = remove_samples()
+        if removed:
+            self.stdout.write(f"{len(removed)} sample article(s) removed: {', '.join(removed)}")
 
     def _print(self, report, verbosity):
         for outcome in report.failures:
@@ -61,21 +83,3 @@ class Command(BaseCommand):
             f"{counts['unchanged']} unchanged, {counts['failed']} failed, {counts['skipped']} skipped"
             f"{' (language by ' + rules + ')' if rules else ''}"
         )
-
-
-class _progress_bar:
-    """A tqdm bar on a terminal; a no-op elsewhere (logs, CI)."""
-
-    def __init__(self, enabled):
-        self.bar = None
-        if enabled:
-            from tqdm import tqdm
-
-            self.bar = tqdm(unit=" files", file=sys.stderr)
-
-    def __enter__(self):
-        return (lambda path: self.bar.update(1)) if self.bar else None
-
-    def __exit__(self, *exc):
-        if self.bar:
-            self.bar.close()

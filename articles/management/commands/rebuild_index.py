@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand
 
 from articles.search import get_backend
 
+from ._progress import build_progress
+
 
 class Command(BaseCommand):
     help = "Rebuild the search index from the database beside the live one, then swap it in."
@@ -15,5 +17,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.perf_counter()
-        count = get_backend().rebuild(catch_up=not options["no_catch_up"])
+        with build_progress(self.stderr, enabled=options["verbosity"] > 0):
+            count = get_backend().rebuild(catch_up=not options["no_catch_up"])
         self.stdout.write(f"{count} translation(s) indexed in {time.perf_counter() - started:.1f} s")

@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand
 
 from articles.search.indexer import Indexer
 
+from ._progress import build_progress
+
 
 class Command(BaseCommand):
     help = ("Keep this server's search index in step with the database: build it when missing or "
@@ -16,10 +18,11 @@ class Command(BaseCommand):
                             help="with --once: also work out every missing or outdated related-articles list "
                                  "(the running indexer does it in idle moments)")
 
-    def handle(self, *args, once, poll, related, **options):
+    def handle(self, *args, once, poll, related, verbosity, **options):
         indexer = Indexer(poll=poll)
         if once:
-            applied = indexer.run_once(housekeeping=True)
+            with build_progress(self.stderr, enabled=verbosity > 0):  # when the index is built
+                applied = indexer.run_once(housekeeping=True)
             self.stdout.write(f"{applied} journal entries applied; position {indexer.backend.position()}")
             if related:
                 from articles.search.related import refresh
