@@ -5,6 +5,8 @@ file stem); a ``Translation`` is one language of it, holding the source front ma
 the mapped columns, the markdown body, its KCS sections and a rendering cache. No markdown,
 files or search index here: ``importing``, ``rendering`` and ``search`` own those.
 """
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -178,6 +180,9 @@ class Revision(models.Model):
     # The revision the editor started from, when another was saved in between and both were
     # merged into this one (None: made from the revision before it).
     based_on = models.PositiveIntegerField(null=True, blank=True)
+    # What a translation made from this revision follows: its title, description and body
+    # (``content_key_of``). Two revisions with the same key read the same to a translator.
+    content_key = models.CharField(max_length=64, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["translation", "number"], name="one_revision_number")]
@@ -186,9 +191,18 @@ class Revision(models.Model):
     def __str__(self):
         return f"{self.translation} r{self.number}"
 
+    def save(self, *args, **kwargs):
+        self.content_key = content_key_of(self.title, self.description, self.body)
+        super().save(*args, **kwargs)
+
     @property
     def made_by_import(self):
         return bool(self.import_path) and self.author_id is None
+
+
+def content_key_of(title, description, body):
+    return hashlib.sha256("\x1f".join((title or "", description or "", body or "")).encode("utf-8",
+                                                                                       "surrogatepass")).hexdigest()
 
 
 class ArticleEvent(models.Model):

@@ -237,3 +237,34 @@ def test_both_sides_making_the_same_change_is_no_conflict(editor, publisher):
     number = create(editor).json()["number"]
     assert _put(editor, number, 1, title="Same new title", body=BODY).status_code == 200
     assert _put(publisher, number, 1, title="Same new title", body=BODY).status_code == 200
+
+
+# -- outdated means the source's content changed ---------------------------------------------------
+def _translations(client, number):
+    return {t["language"]: t for t in client.get(f"/api/articles/{number}/").json()["translations"]}
+
+
+def test_a_source_restored_to_the_same_text_leaves_its_translations_up_to_date(editor, publisher, client):
+    number = create(editor).json()["number"]
+    assert editor.put(f"/api/articles/{number}/translations/fr/", {"title": "L’export s’arrête", "body": BODY,
+                                                                    "base_revision": None}, format="json").status_code == 200
+    publisher.post(f"/api/articles/{number}/transitions/", {"to": "validated"}, format="json")
+    # A change to the source, published: French readers are told.
+    editor.put(f"/api/articles/{number}/translations/en/", {"title": "Ledger export stops", "body": BODY + "More.\n",
+                                                             "keywords": ["ledger", "export"], "base_revision": 1},
+               format="json")
+    publisher.post(f"/api/articles/{number}/transitions/", {"to": "validated"}, format="json")
+    assert _translations(client, number)["fr"]["outdated"] is True
+    # The source restored to the text the translation was made from: nothing to tell any more.
+    assert editor.post(f"/api/articles/{number}/translations/en/revisions/1/restore/", {}, format="json").status_code == 200
+    publisher.post(f"/api/articles/{number}/transitions/", {"to": "validated"}, format="json")
+    assert _translations(client, number)["fr"]["outdated"] is False
+    assert 'class="notice outdated"' not in client.get(f"/fr/articles/{number}/").content.decode()
+    # Keywords alone are not the text a translator follows.
+    editor.put(f"/api/articles/{number}/translations/en/", {"title": "Ledger export stops", "body": BODY,
+                                                             "keywords": ["other"], "base_revision": 3}, format="json")
+    publisher.post(f"/api/articles/{number}/transitions/", {"to": "validated"}, format="json")
+    assert _translations(client, number)["fr"]["outdated"] is False
+    from articles.editor.lists import translation_gaps
+
+    assert translation_gaps()["fr"]["outdated"] == []

@@ -21,11 +21,33 @@ def source_of(article, translations=None):
     return next((t for t in translations if t.language == article.source_language), None)
 
 
-def is_outdated(translation, source):
-    """The source's published text moved past the revision this translation was written from."""
+def is_outdated(translation, source, keys=None):
+    """The source's published content (title, description, body) differs from that of the
+    source revision this translation was written from; a source saved again with the same
+    text, or restored to it, leaves its translations up to date. ``keys`` (from
+    ``content_keys``) saves the query when many translations are checked."""
+    if not may_be_outdated(translation, source):
+        return False
+    wanted = [(source.pk, translation.source_revision), (source.pk, source.published_revision)]
+    keys = keys if keys is not None else content_keys(wanted)
+    return keys.get(wanted[0]) != keys.get(wanted[1])
+
+
+def may_be_outdated(translation, source):
+    """Whether the source's published revision moved past this translation's base at all."""
     if source is None or translation.language == source.language or translation.source_revision is None:
         return False
     return bool(source.published_revision) and translation.source_revision < source.published_revision
+
+
+def content_keys(pairs):
+    """``{(translation id, revision number): content key}`` for the given pairs, in one query."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    rows = Revision.objects.filter(translation_id__in={t for t, _ in pairs}, number__in={n for _, n in pairs})
+    return {(t, n): key for t, n, key in rows.values_list("translation_id", "number", "content_key")
+            if (t, n) in pairs}
 
 
 def article_summary(article, user):
@@ -33,12 +55,14 @@ def article_summary(article, user):
     "title", "revision", "published_revision", "outdated"}]}``; readers see public translations only."""
     translations = list(Translation.objects.visible_to(user).filter(article=article).order_by("language"))
     source = source_of(article, list(article.translations.all()))
+    keys = content_keys([(source.pk, n) for t in translations if may_be_outdated(t, source)
+                         for n in (t.source_revision, source.published_revision)])
     return {
         "number": article.number, "status": article.status, "audience": article.audience,
         "source_language": article.source_language,
         "translations": [{
             "language": t.language, "title": t.title, "revision": revision_seen_by(t, user),
-            "published_revision": t.published_revision, "outdated": is_outdated(t, source),
+            "published_revision": t.published_revision, "outdated": is_outdated(t, source, keys),
         } for t in translations],
     }
 

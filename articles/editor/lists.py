@@ -10,11 +10,11 @@ from types import SimpleNamespace
 from django.db.models import F, Prefetch
 
 from .. import languages
-from ..editing.queries import is_outdated
+from ..editing.queries import content_keys, is_outdated, may_be_outdated
 from ..models import Article, Translation
 
 Status = Article.Status
-FIELDS = ("article__number", "article__source_language", "language", "title", "source_revision",
+FIELDS = ("pk", "article__number", "article__source_language", "language", "title", "source_revision",
           "published_revision", "latest_revision")
 
 
@@ -29,10 +29,15 @@ class Row:
 def translation_gaps():
     by_article = {}
     rows = Translation.objects.exclude(article__status=Status.ARCHIVED).values_list(*FIELDS)
-    for number, source_language, language, title, source_revision, published, latest in rows.iterator():
+    for pk, number, source_language, language, title, source_revision, published, latest in rows.iterator():
         by_article.setdefault((number, source_language), {})[language] = SimpleNamespace(
-            language=language, title=title, source_revision=source_revision, published_revision=published,
+            pk=pk, language=language, title=title, source_revision=source_revision, published_revision=published,
             latest_revision=latest)
+    candidates = [(translation, translations.get(source_language))
+                  for (number, source_language), translations in by_article.items()
+                  for translation in translations.values()]
+    keys = content_keys([(source.pk, n) for translation, source in candidates if may_be_outdated(translation, source)
+                         for n in (translation.source_revision, source.published_revision)])
     gaps = {code: {"outdated": [], "missing": []} for code in languages.site_languages()}
     for (number, source_language), translations in sorted(by_article.items()):
         source = translations.get(source_language)
@@ -41,7 +46,7 @@ def translation_gaps():
             translation = translations.get(code)
             if translation is None:
                 gap["missing"].append(Row(number, source_title, code, source_language))
-            elif is_outdated(translation, source):
+            elif is_outdated(translation, source, keys):
                 gap["outdated"].append(Row(number, translation.title, code, source_language))
     return gaps
 
