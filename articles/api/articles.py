@@ -1,7 +1,9 @@
 """Writing articles: thin views over ``editing.actions`` (permissions, revisions and the index
-journal are there). Each validates the request's shape, calls the service, answers JSON."""
+journal are there). Each validates the request's shape, calls the service, answers JSON.
+The serializers validate; the ``*In`` ones below them add, for the schema only, what the service
+checks beyond them (a title and a non-blank body)."""
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
@@ -11,40 +13,136 @@ from ..editing import actions, queries
 from ..editing.content import clean_language, preview_html
 from ..editing.errors import Invalid
 from ..editing.permissions import require_edit
+from ..models import sees_unpublished
+from .schema import (EDITOR, FIELDS, JSON_BODY, NUMBER_SCHEMA, ArticleSummary, AudienceField, FieldChanges,
+                     ItemsField, LanguageField, RevisionSaved, StatusField, TextField, error_responses,
+                     language_parameter, number_parameter)
+
+
+@extend_schema_field({**NUMBER_SCHEMA, "nullable": True})
+class NumberField(serializers.CharField):
+    pass
 
 
 class ContentSerializer(serializers.Serializer):
     title = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
     description = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
-    keywords = serializers.JSONField(required=False)
-    products = serializers.JSONField(required=False)
+    keywords = ItemsField(required=False)
+    products = ItemsField(required=False)
     body = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
 
 
 class TranslationInSerializer(ContentSerializer):
-    language = serializers.CharField()
+    language = LanguageField()
 
 
 class CreateArticleSerializer(serializers.Serializer):
-    number = serializers.CharField(required=False, allow_null=True)
-    audience = serializers.CharField(required=False, allow_null=True)
+    number = NumberField(required=False, allow_null=True, help_text="Omitted or null: the next free KA- number.")
+    audience = AudienceField(required=False, allow_null=True, help_text="external (the default) or internal.")
     message = serializers.CharField(required=False, allow_blank=True)
     translation = TranslationInSerializer()
 
 
 class SaveTranslationSerializer(ContentSerializer):
-    base_revision = serializers.IntegerField(allow_null=True, min_value=0)
+    base_revision = serializers.IntegerField(
+        allow_null=True, min_value=0, help_text="The revision the edit started from; null for a new translation.")
     message = serializers.CharField(required=False, allow_blank=True)
 
 
 class TransitionSerializer(serializers.Serializer):
-    to = serializers.CharField()
+    to = StatusField()
     comment = serializers.CharField(required=False, allow_blank=True)
 
 
 class PreviewSerializer(serializers.Serializer):
-    language = serializers.CharField()
+    language = LanguageField()
     body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+BODY_HELP = "Markdown, up to 1 MB; may begin with a front-matter block (title, description, keywords, solution)."
+TITLE_HELP = "At most 500 characters. A body whose front matter has a title may leave it out."
+
+
+class TranslationIn(TranslationInSerializer):
+    title = TextField(trim_whitespace=False, help_text=TITLE_HELP)
+    body = TextField(trim_whitespace=False, help_text=BODY_HELP)
+
+
+class ArticleIn(CreateArticleSerializer):
+    translation = TranslationIn()
+
+
+class TranslationSaveIn(SaveTranslationSerializer):
+    title = TextField(trim_whitespace=False, help_text=TITLE_HELP)
+    body = TextField(trim_whitespace=False, help_text=BODY_HELP)
+
+
+class RestoreIn(serializers.Serializer):
+    message = serializers.CharField(required=False, allow_blank=True, help_text="Defaults to 'Restored revision n'.")
+
+
+# -- response bodies ---------------------------------------------------------------------------
+class TranslationOut(serializers.Serializer):
+    number = serializers.CharField()
+    language = LanguageField()
+    title = serializers.CharField(allow_blank=True)
+    description = serializers.CharField(allow_blank=True)
+    keywords = serializers.ListField(child=serializers.CharField())
+    products = serializers.ListField(child=serializers.CharField())
+    body = serializers.CharField(allow_blank=True)
+    revision = serializers.IntegerField(allow_null=True,
+                                        help_text="The latest revision (readers: the published one).")
+    published_revision = serializers.IntegerField(allow_null=True)
+    shown_revision = serializers.IntegerField(allow_null=True, required=False,
+                                              help_text="The revision these fields hold (editors and publishers).")
+
+
+class RevisionMeta(serializers.Serializer):
+    number = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    author = serializers.CharField(allow_null=True)
+    import_path = serializers.CharField(allow_null=True, help_text="The file an import made it from.")
+    message = serializers.CharField(allow_blank=True)
+    restored_from = serializers.IntegerField(allow_null=True)
+    source_revision = serializers.IntegerField(allow_null=True, help_text="The source language's revision this "
+                                               "translation was written from.")
+
+
+class RevisionList(serializers.Serializer):
+    number = serializers.CharField()
+    language = LanguageField()
+    revisions = RevisionMeta(many=True, help_text="Newest first.")
+
+
+class RevisionOut(RevisionMeta):
+    title = serializers.CharField(allow_blank=True)
+    description = serializers.CharField(allow_blank=True)
+    keywords = serializers.ListField(child=serializers.CharField())
+    products = serializers.ListField(child=serializers.CharField())
+    body = serializers.CharField(allow_blank=True)
+
+
+class DiffOut(serializers.Serializer):
+    from_ = serializers.IntegerField()
+    to = serializers.IntegerField()
+    changes = FieldChanges()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+
+class PreviewOut(serializers.Serializer):
+    html = serializers.CharField(allow_blank=True, help_text="Sanitized HTML, as the article page renders the body.")
+
+
+# The error codes of the editing service's checks of a translation's content.
+CONTENT = {400: ["unknown_language", "required", "invalid_type", "too_long", "too_large", "invalid_yaml"]}
+NOT_FOUND = {404: ["not_found"]}
+TRANSLATION_PATH = [number_parameter(), language_parameter(location=OpenApiParameter.PATH, required=True)]
+REVISION_PATH = [*TRANSLATION_PATH, OpenApiParameter("revision", {"type": "integer", "minimum": 0},
+                                                     OpenApiParameter.PATH, required=True)]
 
 
 def _valid(serializer_class, request):
@@ -55,7 +153,10 @@ def _valid(serializer_class, request):
     return serializer.validated_data
 
 
-@extend_schema(request=CreateArticleSerializer, responses={201: dict})
+@extend_schema(request=ArticleIn, responses={201: ArticleSummary, **error_responses(
+    EDITOR, JSON_BODY, FIELDS, CONTENT, {400: ["invalid_choice", "invalid", "exists", "out_of_range",
+                                               "sequence_exhausted"]})},
+    description="A new article in work in progress with its first translation (revision 1). Editors and publishers.")
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def create_article(request):
@@ -65,20 +166,26 @@ def create_article(request):
     return Response(queries.article_summary(article, request.user), status=status.HTTP_201_CREATED)
 
 
-@extend_schema(responses={200: dict})
+@extend_schema(parameters=[number_parameter()], responses={200: ArticleSummary, **error_responses(NOT_FOUND)})
 @api_view(["GET"])
 def article_detail(request, number):
     article = queries.get_article(number, request.user)
     return Response(queries.article_summary(article, request.user))
 
 
-@extend_schema(request=SaveTranslationSerializer, responses={200: dict})
+@extend_schema(methods=["GET"], parameters=TRANSLATION_PATH, responses={
+    200: TranslationOut, **error_responses({400: ["unknown_language"]}, NOT_FOUND)})
+@extend_schema(methods=["PUT"], parameters=TRANSLATION_PATH, request=TranslationSaveIn, responses={
+    200: RevisionSaved, **error_responses(EDITOR, JSON_BODY, FIELDS, CONTENT, NOT_FOUND,
+                                          {409: ["conflict", "invalid_transition"]})},
+    description="A new revision (a new translation with base_revision null). 409 conflict when base_revision is "
+                "not the latest; 409 invalid_transition when the article is archived.")
 @api_view(["GET", "PUT"])
 def translation_detail(request, number, lang):
     if request.method == "GET":
         article = queries.get_article(number, request.user)
         translation = queries.get_translation(article, clean_language(lang), request.user)
-        return Response(_translation_body(translation))
+        return Response(_translation_body(translation, request.user))
     if not request.user.is_authenticated:
         raise _not_authenticated()
     data = _valid(SaveTranslationSerializer, request)
@@ -87,7 +194,11 @@ def translation_detail(request, number, lang):
     return Response(_revision_saved(revision))
 
 
-@extend_schema(request=TransitionSerializer, responses={200: dict})
+@extend_schema(parameters=[number_parameter()], request=TransitionSerializer, responses={
+    200: ArticleSummary, **error_responses(EDITOR, JSON_BODY, FIELDS, {400: ["invalid_choice", "invalid_type"]},
+                                           NOT_FOUND, {409: ["invalid_transition"]})},
+    description="wip → not_validated (editors); any other move (publishers): validated publishes every "
+                "translation's latest revision.")
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def transitions(request, number):
@@ -96,7 +207,9 @@ def transitions(request, number):
     return Response(queries.article_summary(article, request.user))
 
 
-@extend_schema(responses={200: dict}, operation_id="articles_translations_revisions_list")
+@extend_schema(parameters=TRANSLATION_PATH, responses={
+    200: RevisionList, **error_responses(EDITOR, {400: ["unknown_language"]}, NOT_FOUND)},
+    operation_id="articles_translations_revisions_list")
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def revisions(request, number, lang):
@@ -105,7 +218,9 @@ def revisions(request, number, lang):
                      "revisions": [_revision_meta(r) for r in queries.revisions_of(translation)]})
 
 
-@extend_schema(responses={200: dict}, operation_id="articles_translations_revision_retrieve")
+@extend_schema(parameters=REVISION_PATH, responses={
+    200: RevisionOut, **error_responses(EDITOR, {400: ["unknown_language"]}, NOT_FOUND)},
+    operation_id="articles_translations_revision_retrieve")
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def revision_detail(request, number, lang, revision):
@@ -114,8 +229,11 @@ def revision_detail(request, number, lang, revision):
     return Response({**_revision_meta(found), **queries.revision_fields(found)})
 
 
-@extend_schema(parameters=[OpenApiParameter("from", int, required=True), OpenApiParameter("to", int, required=True)],
-               responses={200: dict})
+@extend_schema(parameters=[*TRANSLATION_PATH, *(OpenApiParameter(name, {"type": "integer", "minimum": 0},
+                                                                   required=True, description="A revision number.")
+                                                  for name in ("from", "to"))],
+               responses={200: DiffOut, **error_responses(
+                   EDITOR, {400: ["unknown_language", "invalid_parameter"]}, NOT_FOUND)})
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def diff(request, number, lang):
@@ -131,16 +249,21 @@ def diff(request, number, lang):
                      "changes": queries.diff_revisions(translation, numbers["from"], numbers["to"])})
 
 
-@extend_schema(request=None, responses={200: dict})
+@extend_schema(parameters=REVISION_PATH, request=RestoreIn, responses={
+    200: RevisionSaved, **error_responses(EDITOR, JSON_BODY, {400: ["unknown_language", "invalid_type"]}, NOT_FOUND,
+                                          {409: ["invalid_transition"]})},
+    description="A new revision holding the content of revision `revision`; 409 invalid_transition when the "
+                "article is archived.")
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def restore(request, number, lang, revision):
     message = request.data.get("message", "") if isinstance(request.data, dict) else ""
-    restored = actions.restore_revision(request.user, number, lang, revision, message=str(message))
+    restored = actions.restore_revision(request.user, number, lang, revision, message=message)
     return Response(_revision_saved(restored))
 
 
-@extend_schema(request=PreviewSerializer, responses={200: dict})
+@extend_schema(request=PreviewSerializer, responses={200: PreviewOut, **error_responses(
+    EDITOR, JSON_BODY, FIELDS, {400: ["unknown_language", "invalid_type", "too_large"]})})
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def preview(request):
@@ -161,12 +284,15 @@ def _not_authenticated():
     return NotAuthenticated()
 
 
-def _translation_body(translation):
-    return {"number": translation.article.number, "language": translation.language, "title": translation.title,
+def _translation_body(translation, user):
+    body = {"number": translation.article.number, "language": translation.language, "title": translation.title,
             "description": translation.description, "keywords": translation.keywords,
             "products": [p.name for p in translation.products.all()], "body": translation.body,
-            "revision": translation.latest_revision, "published_revision": translation.published_revision,
-            "shown_revision": translation.shown_revision}
+            "revision": queries.revision_seen_by(translation, user),
+            "published_revision": translation.published_revision}
+    if sees_unpublished(user):
+        body["shown_revision"] = translation.shown_revision
+    return body
 
 
 def _revision_saved(revision):

@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 
@@ -12,9 +13,80 @@ from .. import languages
 from ..models import Article, ImportRun, Translation
 from ..pages import article_url
 from .errors import error_response
+from .schema import Bcp47LanguageField, error_responses, language_parameter
 
 
-@extend_schema(responses={200: dict}, description="Counts of what the caller may see; staff also get the "
+class IndexServer(serializers.Serializer):
+    server = serializers.CharField()
+    position = serializers.IntegerField(allow_null=True)
+    lag = serializers.IntegerField(allow_null=True, help_text="Journal entries not applied yet.")
+    documents = serializers.IntegerField(required=False, allow_null=True)
+    reported_seconds_ago = serializers.FloatField(required=False)
+
+
+class IndexStatus(serializers.Serializer):
+    journal_head = serializers.IntegerField()
+    journal_pruned_through = serializers.IntegerField(allow_null=True)
+    servers = IndexServer(many=True)
+    this_server = IndexServer()
+
+
+class LastImport(serializers.Serializer):
+    finished_at = serializers.DateTimeField()
+    imported = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    failures = serializers.ListField(child=serializers.DictField(), help_text="The first 100.")
+
+
+class Stats(serializers.Serializer):
+    articles = serializers.IntegerField()
+    translations = serializers.IntegerField()
+    translations_per_language = serializers.DictField(child=serializers.IntegerField())
+    last_import = LastImport(allow_null=True, help_text="null for anyone but staff.")
+    index = IndexStatus(required=False, help_text="Staff only.")
+
+
+class SearchResult(serializers.Serializer):
+    article_number = serializers.CharField()
+    language = Bcp47LanguageField(help_text="The translation shown.")
+    title = serializers.CharField(allow_blank=True)
+    url = serializers.CharField()
+    snippet = serializers.CharField(allow_blank=True)
+    score = serializers.FloatField()
+    error_codes = serializers.ListField(child=serializers.CharField())
+    products = serializers.ListField(child=serializers.CharField())
+
+
+class SearchFacets(serializers.Serializer):
+    products = serializers.DictField(child=serializers.IntegerField(), help_text="Product → articles.")
+    languages = serializers.DictField(child=serializers.IntegerField(), help_text="Language → articles.")
+
+
+class SearchOut(serializers.Serializer):
+    query = serializers.CharField(help_text="The query searched (its first 2,000 characters).")
+    language = Bcp47LanguageField(help_text="The searcher's language.")
+    total = serializers.IntegerField()
+    page = serializers.IntegerField()
+    codes = serializers.ListField(child=serializers.CharField(), help_text="The error codes recognised in the query.")
+    did_you_mean = serializers.CharField(allow_null=True)
+    results = SearchResult(many=True)
+    facets = SearchFacets()
+
+
+class Suggestion(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["code", "article"])
+    label = serializers.CharField()
+    url = serializers.CharField()
+
+
+class SuggestOut(serializers.Serializer):
+    suggestions = Suggestion(many=True)
+
+
+@extend_schema(responses={200: Stats, **error_responses()},
+               description="Counts of what the caller may see; staff also get the "
                "last import's failures and each server's index position and lag.")
 @api_view(["GET"])
 @permission_classes([AllowAny])
@@ -93,9 +165,16 @@ def _positive_int(request, name, default, maximum):
     return value
 
 
-@extend_schema(parameters=[OpenApiParameter("q", str, required=True), OpenApiParameter("lang", str),
-                           OpenApiParameter("limit", int), OpenApiParameter("page", int),
-                           OpenApiParameter("product", str)], responses={200: dict})
+@extend_schema(parameters=[
+    OpenApiParameter("q", {"type": "string", "pattern": r"\S"}, required=True,
+                     description="Any text (a code, words, a log line); beyond 2,000 characters it is cut."),
+    language_parameter(description="The searcher's language (default en); any usual spelling is accepted too "
+                                   "(fr-FR, fr_FR, zh-Hans)."),
+    OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 10}),
+    OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1}),
+    OpenApiParameter("product", str, description="Only articles of this product.")],
+    responses={200: SearchOut, **error_responses({400: ["missing_query", "unknown_language", "invalid_parameter"],
+                                                   503: ["index_unavailable"]})})
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def search(request):
@@ -142,7 +221,10 @@ def search(request):
 MAX_SUGGESTIONS = 8
 
 
-@extend_schema(parameters=[OpenApiParameter("q", str), OpenApiParameter("lang", str)], responses={200: dict})
+@extend_schema(parameters=[OpenApiParameter("q", str, description="The text typed so far (its first 100 characters)."),
+                           language_parameter(description="The reader's language (default en); any usual spelling "
+                                                          "is accepted too.")],
+               responses={200: SuggestOut, **error_responses({400: ["unknown_language"]})})
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def suggest(request):

@@ -5,6 +5,7 @@ Errors: 400 ``missing_text``/``unknown_language``, 413 ``paste_too_large``, 503 
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 
@@ -12,9 +13,36 @@ from .. import languages
 from ..pages import article_url
 from ..triage.forms import MAX_PASTE_BYTES
 from .errors import error_response
+from .schema import JSON_BODY, Bcp47LanguageField, LanguageField, TextField, error_responses
 
 
-@extend_schema(request=dict, responses={200: dict}, operation_id="triage_log",
+class TriageIn(serializers.Serializer):
+    text = TextField(help_text="A log excerpt or stack trace, up to 1 MB (UTF-8).")
+    lang = LanguageField(required=False, help_text="The reader's language (default en); any usual spelling of a "
+                                                   "served one is accepted too (fr-FR, zh-Hans).")
+
+
+class TriageResult(serializers.Serializer):
+    article_number = serializers.CharField()
+    language = Bcp47LanguageField(help_text="The translation shown.")
+    title = serializers.CharField(allow_blank=True)
+    url = serializers.CharField()
+    score = serializers.FloatField()
+    lines = serializers.ListField(child=serializers.IntegerField(), help_text="1-based lines of the paste it explains.")
+    codes = serializers.ListField(child=serializers.CharField(), help_text="The paste's signals the article cites.")
+
+
+class TriageOut(serializers.Serializer):
+    codes = serializers.ListField(child=serializers.CharField(),
+                                  help_text="The signals found: error codes, exceptions, HTTP error statuses.")
+    products = serializers.ListField(child=serializers.CharField())
+    versions = serializers.ListField(child=serializers.CharField())
+    results = TriageResult(many=True)
+
+
+@extend_schema(request=TriageIn, operation_id="triage_log",
+               responses={200: TriageOut, **error_responses(JSON_BODY, {
+                   400: ["missing_text", "unknown_language"], 413: ["paste_too_large"], 503: ["index_unavailable"]})},
                description="Rank the articles that explain a pasted log or stack trace (up to 1 MB).")
 @api_view(["POST"])
 @permission_classes([AllowAny])
