@@ -446,3 +446,55 @@ def test_every_editor_string_is_translated(language, settings):
     with open(settings.BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po", "rb") as handle:
         catalog = {message.id: message.string for message in read_po(handle) if message.id}
     assert [msgid for msgid in editor_msgids() if not catalog.get(msgid)] == []
+
+
+# -- workflow from the edit page -----------------------------------------------------------------
+def test_publish_the_drafts_is_offered_only_when_there_is_a_draft(article, publisher, publisher_user):
+    actions.transition(publisher_user, article.number, "validated")
+    overview = publisher.get(f"/en/editor/articles/{article.number}/").content.decode()
+    assert "Publish the drafts" not in overview
+    actions.save_translation(publisher_user, article.number, "en", {"title": "Ledger export stops", "body": BODY + "x"},
+                             base_revision=1)
+    overview = publisher.get(f"/en/editor/articles/{article.number}/").content.decode()
+    assert "Publish the drafts" in overview
+
+
+def test_the_edit_page_saves_and_submits_or_publishes(article, editor, publisher):
+    url = f"/en/editor/articles/{article.number}/en/edit/"
+    html = editor.get(url).content.decode()
+    assert 'name="then" value="not_validated"' in html and 'value="validated"' not in html
+    response = editor.post(url, {**form_values(body=BODY + "\nMore.\n", base_revision="1"), "then": "not_validated"})
+    assert response.status_code == 302
+    assert Article.objects.get(pk=article.pk).status == "not_validated"
+    html = publisher.get(url).content.decode()
+    assert 'name="then" value="validated"' in html
+    response = publisher.post(url, {**form_values(body=BODY + "\nMore.\nAnd more.\n", base_revision="2"),
+                                    "then": "validated"})
+    assert response.status_code == 302
+    translation = Translation.objects.get(article=article)
+    assert Article.objects.get(pk=article.pk).status == "validated" and translation.published_revision == 3
+
+
+def test_an_editor_cannot_publish_by_sending_then(article, editor):
+    url = f"/en/editor/articles/{article.number}/en/edit/"
+    editor.post(url, {**form_values(base_revision="1"), "then": "validated"})
+    assert Article.objects.get(pk=article.pk).status == "wip"
+
+
+def test_a_new_translation_starts_with_the_sources_keywords_and_products(editor, editor_user):
+    made = actions.create_article(editor_user, translation={"language": "en", "title": "Ledger", "body": BODY,
+                                                            "keywords": ["ledger", "quota"],
+                                                            "products": ["Contoso Ledger"]})
+    html = editor.get(f"/en/editor/articles/{made.number}/de/edit/").content.decode()
+    assert re.search(r'name="keywords"[^>]*value="ledger, quota"', html)
+    assert re.search(r'name="products"[^>]*value="Contoso Ledger"', html)
+
+
+def test_a_restore_stores_no_message_of_its_own_and_history_says_it_in_the_readers_language(article, editor,
+                                                                                               editor_user):
+    actions.save_translation(editor_user, article.number, "en", {"title": "Other", "body": BODY}, base_revision=1)
+    restored = actions.restore_revision(editor_user, article.number, "en", 1)
+    assert restored.message == "" and restored.restored_from == 1
+    html = editor.get(f"/fr/editor/articles/{article.number}/en/history/").content.decode()
+    assert "restored from" not in html and "Restored revision" not in html
+    assert "restaurée depuis la 1" in html

@@ -112,9 +112,9 @@ def restore_revision(user, number, language, revision, message=""):
             raise NotFound(_("No revision %(revision)s of this translation.") % {"revision": revision})
         content = Content(title=old.title, body=old.body, description=old.description,
                           keywords=list(old.keywords), products=list(old.products))
-        restored = _add_revision(translation, article, content, user,
-                                 message or _("Restored revision %(revision)d") % {"revision": old.number},
-                                 restored_from=old.number)
+        # No message of the system's own is stored: pages say "restored from N" from
+        # ``restored_from``, in each reader's language.
+        restored = _add_revision(translation, article, content, user, message, restored_from=old.number)
         if translation.shown_revision == restored.number:
             upkeep.record([translation.pk], journal.SAVE)
     return restored

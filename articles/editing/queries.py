@@ -1,5 +1,6 @@
 """What editors and the API read about an article: its translations, their revisions, whether
 they are outdated, and diffs between any two revisions."""
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from ..models import Article, Revision, Translation, sees_unpublished
@@ -89,6 +90,13 @@ def get_revision(translation, number):
     if revision is None:
         raise NotFound(_("No revision %(revision)s of this translation.") % {"revision": number})
     return revision
+
+
+def has_drafts(article):
+    """Whether publishing would change what readers see: a translation's latest revision is
+    not its published one."""
+    return article.translations.filter(latest_revision__gt=0).exclude(
+        published_revision=F("latest_revision")).exists()
 
 
 def revision_or_none(translation, number):

@@ -17,13 +17,16 @@ Status = Article.Status
 
 
 def actions_for(article, user):
-    """The transitions ``user`` may make from the article's status: ``[(to, label, needs_comment)]``."""
+    """The transitions ``user`` may make from the article's status: ``[(to, label, needs_comment)]``.
+    A validated article offers "Publish the drafts" only while a translation has one."""
     status, publish = article.status, permissions.can_publish(user)
     offered = []
     if status == Status.WORK_IN_PROGRESS:
         offered.append((Status.NOT_VALIDATED, _("Submit for review"), False))
-    if publish and status != Status.ARCHIVED:
-        offered.append((Status.VALIDATED, _("Publish") if status != Status.VALIDATED else _("Publish the drafts"), False))
+    if publish and status not in (Status.ARCHIVED, Status.VALIDATED):
+        offered.append((Status.VALIDATED, _("Publish"), False))
+    if publish and status == Status.VALIDATED and queries.has_drafts(article):
+        offered.append((Status.VALIDATED, _("Publish the drafts"), False))
     if publish and status in (Status.NOT_VALIDATED, Status.VALIDATED):
         offered.append((Status.WORK_IN_PROGRESS, _("Send back"), True))
     if publish and status != Status.ARCHIVED:

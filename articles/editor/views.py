@@ -9,13 +9,16 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..editing import actions, queries
+from ..editing import actions, permissions, queries
 from ..editing.content import preview_html
 from ..editing.errors import Conflict, Invalid, InvalidTransition
+from ..models import Article
 from ..editing.diff import diff_texts
 from .diffs import LABELS, field_diffs
 from .forms import CreateForm, TranslationForm, as_text
 from .shortcuts import article_language, editor_page, form_field
+
+Status = Article.Status
 
 
 @editor_page
@@ -55,9 +58,16 @@ def edit_translation(request, lang, number, language):
     latest = queries.get_revision(translation, translation.latest_revision) if translation and (
         translation.latest_revision) else None
     context = {"article": article, "language": language, "translation": translation, "conflict": None,
-               "source": source_panel(article, language, latest)}
+               "source": source_panel(article, language, latest), "next_steps": next_steps(article, request.user)}
     if request.method != "POST":
-        form = TranslationForm(initial=TranslationForm.initial_from(latest) if latest else {})
+        if latest:
+            initial = TranslationForm.initial_from(latest)
+        elif context["source"]:  # a new translation starts with the source's keywords and products
+            source = context["source"]["revision"]
+            initial = {"keywords": as_text(source.keywords), "products": as_text(source.products)}
+        else:
+            initial = {}
+        form = TranslationForm(initial=initial)
         preview = _render_or_empty(latest.body, language) if latest else ""
         return render(request, "editor/edit.html", {**context, "form": form, "preview": preview})
     form, preview = TranslationForm(request.POST), ""
@@ -81,6 +91,12 @@ def edit_translation(request, lang, number, language):
             except Conflict as conflict:
                 form, context["conflict"] = _after_conflict(request, conflict, article, language)
             else:
+                then = request.POST.get("then")
+                if then in {to for to, _label in context["next_steps"]}:
+                    try:
+                        actions.transition(request.user, article.number, then)
+                    except (Invalid, InvalidTransition) as error:
+                        messages.error(request, error.message)
                 if revision.based_on:
                     messages.success(request, _("Saved revision %(revision)d of %(number)s (%(language)s), with "
                                                 "the changes saved since revision %(base)d kept.")
@@ -92,6 +108,18 @@ def edit_translation(request, lang, number, language):
                 return redirect("editor:article", lang=lang, number=article.number)
     preview = preview or _render_or_empty(request.POST.get("body", ""), language)
     return render(request, "editor/edit.html", {**context, "form": form, "preview": preview})
+
+
+def next_steps(article, user):
+    """What the edit page offers besides Save: ``[(to, label)]``, save then submit for review or
+    save then publish, for a user who may make that transition now."""
+    from .review import actions_for
+
+    labels = {Status.NOT_VALIDATED: _("Save and submit for review"), Status.VALIDATED: _("Save and publish")}
+    offered = {to for to, _label, _comment in actions_for(article, user)}
+    if article.status == Status.VALIDATED and permissions.can_publish(user):
+        offered.add(Status.VALIDATED)  # the save makes a draft: publishing it is the next step
+    return [(to, labels[to]) for to in (Status.NOT_VALIDATED, Status.VALIDATED) if to in offered]
 
 
 @require_POST
