@@ -392,6 +392,23 @@ def test_uploaded_and_pasted_files_are_imported_with_a_report_table(publisher, a
     assert again.context["report"].outcomes[0].status == "unchanged"
 
 
+def test_a_refused_record_shows_no_sql_and_links_to_no_article(publisher, monkeypatch):
+    from django.db import DatabaseError
+
+    from articles.importing import loader
+
+    def refuse(self, parsed, rendered):
+        raise DatabaseError('unsupported Unicode escape sequence\nLINE 1: ...INSERT INTO "articles_translation" VALUES')
+
+    monkeypatch.setattr(loader._Loader, "_save", refuse)
+    pasted = "---\ntitle: Ledger\narticle-number: KB-901\n---\nThe ledger stops.\n"
+    html = publisher.post("/en/editor/upload/", {"pasted": pasted}).content.decode()
+    assert 'class="outcome-failed"' in html and "the database refused the record" in html
+    assert "INSERT" not in html and "LINE 1" not in html and "articles_translation" not in html
+    assert "KB-901" in html and "/en/editor/articles/KB-901/" not in html
+    assert not Article.objects.filter(number="KB-901").exists()
+
+
 def test_an_empty_upload_is_a_form_error(publisher):
     response = publisher.post("/en/editor/upload/", {"pasted": "  "})
     assert "Choose at least one file or paste one." in response.content.decode()

@@ -127,8 +127,11 @@ class _Loader:
                 outcome.translation_id = self._save(parsed, rendered)
             except Exception as error:  # noqa: BLE001 — the transaction rolled back: this file only
                 self._forget_uncommitted()
-                refused = "database refused the record" if isinstance(error, DatabaseError) else "cannot be saved"
-                outcome.status, outcome.reason = FAILED, f"{refused}: {error}"
+                # The database's own words quote SQL: they go to the log, not to the report.
+                logger.warning("import of %s failed: %s: %s", outcome.path, type(error).__name__, error)
+                refused = ("the database refused the record" if isinstance(error, DatabaseError)
+                           else f"cannot be saved ({type(error).__name__})")
+                outcome.status, outcome.reason = FAILED, f"{refused}; the details are in the server log"
                 return outcome
             self.stored[key] = (parsed.content_hash, RENDERER_VERSION)
             self.translation_ids[key] = outcome.translation_id
