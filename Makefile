@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 
 WORKERS ?= 2
 
-.PHONY: run serve test setup messages import index check-corpus bench clean
+.PHONY: run serve test schemathesis setup messages import index check-corpus bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,12 +55,18 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; \
 	else echo "npm is not installed: the accessibility checks will be skipped"; fi
 
-test: $(VENV)/.dev messages node_modules/.package-lock.json  ## the whole suite on SQLite, then on PostgreSQL when KB_TEST_POSTGRES_URL is set
+test: $(VENV)/.dev messages node_modules/.package-lock.json  ## the whole suite on SQLite, schemathesis, then PostgreSQL when KB_TEST_POSTGRES_URL is set
 	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory schemathesis
 	@if [ -n "$$KB_TEST_POSTGRES_URL" ]; then \
 		echo "== again on PostgreSQL"; \
 		KB_DATABASE_URL="$$KB_TEST_POSTGRES_URL" $(BIN)/python -m pytest -m "not corpus"; \
 	fi
+
+# A scratch gunicorn instance (SQLite, the samples) called through every operation of /api/schema/:
+# no 5xx, documented statuses, content types and bodies. KB_SCHEMATHESIS_EXAMPLES=200 for more cases.
+schemathesis: $(VENV)/.dev messages  ## the API against its OpenAPI schema (bounded: about a minute)
+	tests/scripts/schemathesis_run.sh
 
 bench: $(VENV)/.dev  ## figures for the closing notes (needs ../shared/corpus)
 	$(BIN)/python bench/import.py
