@@ -37,13 +37,13 @@ class Command(BaseCommand):
                                       overwrite_edits=overwrite_edits)
             except FileNotFoundError as error:
                 raise CommandError(str(error)) from None
-        if replace_samples and not dry_run:
-            self._replace_samples(paths, report)
         if not dry_run:
             # Searchable when this command returns. The journal holds every saved file's entry,
             # so if this fails (or the command is killed first) the indexer or the next run
-            # applies them: nothing is lost.
+            # applies them: nothing is lost. (Removing the samples catches the index up too.)
             with build_progress(self.stderr, enabled=verbosity > 0):
+                if replace_samples:
+                    self._replace_samples(paths, report)
                 error = upkeep.bring_up_to_date()
             if error:
                 self.stderr.write(f"search index not yet up to date ({error}); the indexer will catch up")
