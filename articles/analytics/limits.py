@@ -9,8 +9,9 @@
                                                               ``may_log_search`` for its duration
 
 Counts live in the ``shared`` cache (``settings.CACHES``: Redis with ``KB_CACHE_URL``, else this
-process's memory) under ``kb:limit:<purpose>:<hash of the address>:<window>``: the address itself
-is never stored, only its keyed hash. Each count is ``add`` (creates the window's key at 0 if
+process's memory) under ``limit:<purpose>:<hash of the address>:<window>`` (in Redis
+``kb:1:limit:…``, the cache's prefix and version): the address itself is never stored, only its
+keyed hash. Each count is ``add`` (creates the window's key at 0 if
 absent) then ``incr``, each atomic in Redis, so two workers never read the same count.
 
 When the shared cache fails (Redis down, refused, timed out) the count is taken in this process's
@@ -44,7 +45,7 @@ def keyed_hash(purpose, value):
 def within_budget(purpose, client_address, limit, seconds):
     """Counts one more for this client in the current ``seconds``-long window; False once past ``limit``."""
     window = int(time.time() // seconds)
-    key = f"kb:limit:{purpose}:{keyed_hash('client', client_address)[:32]}:{window}"
+    key = f"limit:{purpose}:{keyed_hash('client', client_address)[:32]}:{window}"
     return _count(key, seconds) <= limit
 
 
