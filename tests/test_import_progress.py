@@ -11,7 +11,7 @@ import pytest
 from articles.editing.actions import save_translation
 from articles.editing.permissions import role_group
 from articles.management.commands import _progress
-from articles.models import Article
+from articles.models import Article, Product
 from articles.search import get_backend
 from articles.search.models import JournalEntry
 from articles.search.service import search
@@ -77,6 +77,7 @@ def test_importing_a_corpus_replaces_the_samples_nobody_edited(tmp_path):
     assert "2 sample article(s) removed: KA-90001, KA-90003" in out
     assert sorted(Article.objects.values_list("number", flat=True)) == ["KA-90002", "RC-0", "RC-1", "RC-2"]
     assert JournalEntry.objects.filter(reason="delete").count() == 6  # three languages each
+    assert set(Product.objects.values_list("name", flat=True)) == {"Northwind Portal"}  # KA-90002's, kept
     assert not {r.article_number for r in search("NWS-410233", "en").results} & {"KA-90001"}
     assert get_backend().position() == JournalEntry.objects.order_by("-id").first().id
 

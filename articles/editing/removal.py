@@ -10,7 +10,8 @@ article holds nothing a person wrote, so deleting it loses nothing the folder do
 that was edited, moved through review or re-imported from elsewhere is kept.
 
 The articles go in one transaction with their translations, revisions, events and votes (their
-foreign keys cascade), the index journal's DELETE entries recorded last in it, as
+foreign keys cascade) and the products only they named, the index journal's DELETE entries
+recorded last in it, as
 ``search.upkeep.record`` asks; this server's index follows on commit.
 """
 from pathlib import Path
@@ -19,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
-from ..models import Article, ArticleEvent, Revision, Translation
+from ..models import Article, ArticleEvent, Product, Revision, Translation
 from ..search import journal, upkeep
 
 SAMPLES_DIR = Path(settings.BASE_DIR) / "samples"
@@ -56,7 +57,11 @@ def remove_samples(samples_dir=SAMPLES_DIR):
         list(Article.objects.filter(pk__in=candidates).select_for_update().values_list("pk", flat=True))
         articles = untouched_samples(samples_dir).filter(pk__in=candidates)
         numbers = sorted(articles.values_list("number", flat=True))
-        translation_ids = list(Translation.objects.filter(article__number__in=numbers).values_list("pk", flat=True))
+        translations = Translation.objects.filter(article__number__in=numbers)
+        translation_ids = list(translations.values_list("pk", flat=True))
+        product_ids = set(translations.values_list("products", flat=True)) - {None}
         Article.objects.filter(number__in=numbers).delete()
+        # Their products too, once no translation names them (admin lists, product spellings).
+        Product.objects.filter(pk__in=product_ids, translations__isnull=True).delete()
         upkeep.record(translation_ids, journal.DELETE)
     return numbers
