@@ -27,12 +27,14 @@ from .collapsible import CollapsibleExtension
 from .images import HeadingAttributeSpacing, ImageExtension
 from .inline import InlineMarkerExtension
 from .links import BoundedLinkExtension
+from .lists import IndentedListExtension
 from .sanitize import sanitize_html
+from .tabs import TabsExtension
 from .sections import split_sections  # noqa: F401 — part of the package's interface
 from .text import plain_text  # noqa: F401 — part of the package's interface
 
 # Bump when the output for the same source changes: cached HTML older than this is re-rendered.
-RENDERER_VERSION = 3
+RENDERER_VERSION = 4
 
 
 @dataclass
@@ -47,12 +49,13 @@ def make_markdown(images=None):
     ``resolve_image`` and ``missing`` are set per conversion."""
     return markdown.Markdown(
         extensions=[
-            "attr_list", "fenced_code", "tables", "sane_lists", "toc",
-            AlertExtension(), InlineMarkerExtension(), CollapsibleExtension(),
+            "attr_list", "pymdownx.highlight", "pymdownx.superfences", "tables", IndentedListExtension(), "toc",
+            AlertExtension(), TabsExtension(), InlineMarkerExtension(), CollapsibleExtension(),
             HeadingAttributeSpacing(), images or ImageExtension(),
             BoundedLinkExtension(), BoundedAttrListExtension(),
         ],
-        extension_configs={"toc": {"permalink": False}},
+        # Code is shown as written, in every install: no Pygments classes.
+        extension_configs={"toc": {"permalink": False}, "pymdownx.highlight": {"use_pygments": False}},
         output_format="html",
     )
 

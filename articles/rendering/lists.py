@@ -1,0 +1,193 @@
+"""Lists as authors of the Experience League dialect mean them: what is indented to an item's
+text belongs to that item.
+
+Python-Markdown nests content under a list item only when it is indented by a whole tab (4
+spaces). Documentation authors indent it to the item's text, as CommonMark reads it: 3 spaces
+under ``1. ``, 2 under ``- ``, 4 under ``10. ``. An image, a note, a code sample or a
+paragraph indented that way under a step then ended the list, and the next step started a new
+list at 1. Here the list processors remember each item's **content offset** (the column its
+text starts at) and:
+
+- ``IndentedOListProcessor`` / ``IndentedUListProcessor`` (the ``sane_lists`` processors, so a
+  ``1.`` list and a ``-`` list stay apart): within one block, a line indented to the current
+  item's offset continues that item (less that offset), a nested list marker there starts a
+  nested list, an item marker left of it starts the next item, anything else is a lazy
+  continuation line;
+- ``ItemContentProcessor`` (in place of the stock ``indent`` processor): a block after a blank
+  line that is indented belongs to the last item of the list just before it, less that item's
+  offset, and so on down nested lists. Authors who indent by 2 under ``1. `` or by 4 under
+  ``- `` are read the same way (any indent from 2 up; 1 space is too little to mean anything).
+
+Numbering continues across such content, since the next item joins the list before it. Code
+blocks indented by 4 spaces outside lists are untouched, and inside an item they need the
+item's offset plus 4, as in CommonMark. Fenced code anywhere is handled before this by
+``pymdownx.superfences``, which leaves a placeholder at the fence's indentation.
+"""
+import re
+import weakref
+from xml.etree import ElementTree as etree
+
+from markdown.blockprocessors import BlockProcessor
+from markdown.extensions import Extension
+from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcessor
+
+ITEM_RE = re.compile(r"^( *)(\d{1,9}\.|[*+-])( +|$)")
+LIST_TAGS = ("ol", "ul")
+MIN_INDENT = 2  # a block indented less than this after a list is not read as the item's
+
+
+def indentation(line):
+    return len(line) - len(line.lstrip(" "))
+
+
+def content_offset(line):
+    """The column an item's text starts at, or None when ``line`` is no list item. Five or more
+    spaces after the marker are an indented code block's: the text then starts one space in."""
+    match = ITEM_RE.match(line)
+    if match is None:
+        return None
+    indent, marker, spaces = match.groups()
+    if not spaces or len(spaces) > 4:
+        return len(indent) + len(marker) + 1
+    return len(indent) + len(marker) + len(spaces)
+
+
+def detab(block, width):
+    """Remove ``width`` leading spaces from each line; a line with fewer loses what it has."""
+    return "\n".join(line[width:] if not line[:width].strip() else line.lstrip(" ") for line in block.split("\n"))
+
+
+class _Item:
+    __slots__ = ("offset", "chunks", "nested")
+
+    def __init__(self, offset, text):
+        self.offset, self.chunks, self.nested = offset, [text], False
+
+
+class IndentedItemsMixin:
+    """``get_items`` and ``run`` of the list processors, by content offset. ``offsets`` (shared
+    with ``ItemContentProcessor``) maps each ``li`` made to its content offset."""
+
+    offsets = None
+
+    def get_items(self, block):
+        items = []
+        for line in block.split("\n"):
+            current = items[-1] if items else None
+            if current is not None and line.strip() and indentation(line) >= current.offset:
+                inner = line[current.offset:]
+                if ITEM_RE.match(inner) and not current.nested:
+                    current.chunks.append(inner)  # a nested list starts: a block of its own
+                    current.nested = True
+                else:
+                    current.chunks[-1] += "\n" + inner
+                continue
+            match = self.CHILD_RE.match(line)
+            if match is not None:
+                if not items and self.TAG == "ol":
+                    self.STARTSWITH = re.match(r"\d+", match.group(1)).group()
+                items.append(_Item(content_offset(line), match.group(3)))
+            elif current is not None:  # a lazy continuation line of the item's last paragraph
+                current.chunks[-1] += "\n" + line.strip()
+            else:
+                items.append(_Item(len(line) - len(line.lstrip(" ")) + 2, line.strip()))
+        return items
+
+    def run(self, parent, blocks):
+        items = self.get_items(blocks.pop(0))
+        sibling = self.lastChild(parent)
+        if sibling is not None and sibling.tag in self.SIBLING_TAGS:
+            lst = sibling
+            _paragraph_for_text(lst[-1], self.lastChild(lst[-1]))
+            first = items.pop(0)
+            li = self._item(lst, first.offset)
+            self.parser.state.set("looselist")
+            self.parser.parseBlocks(li, first.chunks[:1])
+            self.parser.state.reset()
+            self._rest(li, first.chunks[1:])
+        elif parent.tag in LIST_TAGS:
+            lst = parent
+        else:
+            lst = etree.SubElement(parent, self.TAG)
+            if not self.LAZY_OL and self.STARTSWITH != "1":
+                lst.attrib["start"] = self.STARTSWITH
+        self.parser.state.set("list")
+        for item in items:
+            li = self._item(lst, item.offset)
+            self.parser.parseBlocks(li, item.chunks[:1])
+            self._rest(li, item.chunks[1:])
+        self.parser.state.reset()
+
+    def _item(self, lst, offset):
+        li = etree.SubElement(lst, "li")
+        self.offsets[li] = offset
+        return li
+
+    def _rest(self, li, chunks):
+        for chunk in chunks:
+            self.parser.parseBlocks(li, [chunk])
+
+
+class IndentedOListProcessor(IndentedItemsMixin, SaneOListProcessor):
+    pass
+
+
+class IndentedUListProcessor(IndentedItemsMixin, SaneUListProcessor):
+    pass
+
+
+class ItemContentProcessor(BlockProcessor):
+    """An indented block right after a list belongs to the list's last item (see the module
+    docstring)."""
+
+    offsets = None
+
+    def _target(self, parent, block):
+        last = self.lastChild(parent)
+        if last is None or last.tag not in LIST_TAGS or not len(last):
+            return None
+        indent = indentation(block.split("\n", 1)[0])
+        if indent < MIN_INDENT:
+            return None
+        return last[-1]
+
+    def test(self, parent, block):
+        return self._target(parent, block) is not None
+
+    def run(self, parent, blocks):
+        block = blocks.pop(0)
+        li = self._target(parent, block)
+        offset = self.offsets.get(li, 4)
+        width = min(indentation(block.split("\n", 1)[0]), offset)
+        if li.text:
+            _paragraph_for_text(li, None)
+        self.parser.parseChunk(li, detab(block, width))
+
+
+def _paragraph_for_text(li, last_child):
+    """A list becomes loose: the item's bare text moves into a paragraph, as the stock
+    processors do (and a tail after its last child too)."""
+    if li.text:
+        p = etree.Element("p")
+        p.text, li.text = li.text, ""
+        li.insert(0, p)
+    if last_child is not None and last_child.tail:
+        p = etree.SubElement(li, "p")
+        p.text, last_child.tail = last_child.tail.lstrip(), ""
+
+
+class IndentedListExtension(Extension):
+    """Registers the processors above under the stock names (``olist``, ``ulist``, ``indent``),
+    replacing ``sane_lists``'s and the stock ones."""
+
+    def extendMarkdown(self, md):
+        offsets = weakref.WeakKeyDictionary()
+        for name, cls, priority in (("olist", IndentedOListProcessor, 40), ("ulist", IndentedUListProcessor, 30),
+                                    ("indent", ItemContentProcessor, 90)):
+            processor = cls(md.parser)
+            processor.offsets = offsets
+            md.parser.blockprocessors.register(processor, name, priority)
+
+
+def makeExtension(**kwargs):
+    return IndentedListExtension(**kwargs)

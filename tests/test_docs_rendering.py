@@ -1,0 +1,21 @@
+"""Documentation constructs, input and whole expected output (``tests/data/docs_rendering``:
+``NAME.md`` renders to ``NAME.html``), compared after normalising whitespace between tags."""
+from pathlib import Path
+import re
+
+import pytest
+
+from articles.rendering import render_markdown
+
+CASES = Path(__file__).parent / "data" / "docs_rendering"
+
+
+def normal(html):
+    return re.sub(r">\s+<", "><", html.strip())
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in CASES.glob("*.md")))
+def test_documentation_construct_renders_as_written(name):
+    source = (CASES / f"{name}.md").read_text(encoding="utf-8")
+    expected = (CASES / f"{name}.html").read_text(encoding="utf-8")
+    assert normal(render_markdown(source).html) == normal(expected)
