@@ -19,6 +19,7 @@
     KB_ANALYTICS_RETENTION_DAYS  days logged searches are kept by ``prune_analytics`` (default 90)
     KB_CACHE_URL      redis://host:port/db: the ``shared`` cache of the limits every worker and server
                       counts together (default: none, each process counts alone; check --deploy warns)
+    KB_PROXY_COUNT    proxies in front that append to X-Forwarded-For (default 0: REMOTE_ADDR is the client)
 """
 from datetime import timedelta
 from pathlib import Path
@@ -164,6 +165,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KB_AXES_COOLOFF_MINUTE
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "articles.editor.account.locked_out"  # a page in the reader's language, 429
+# Behind proxies the client's address is in X-Forwarded-For, as many entries from the right as
+# there are proxies (articles/analytics/limits.client_address): sign-in locks and the budgets
+# per address then count per client rather than per proxy.
+KB_PROXY_COUNT = int(os.environ.get("KB_PROXY_COUNT") or 0)
+if KB_PROXY_COUNT:
+    AXES_CLIENT_IP_CALLABLE = "articles.analytics.limits.client_address"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

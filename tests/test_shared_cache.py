@@ -64,7 +64,8 @@ print(json.dumps([allow_vote({address!r}) for _ in range({times})]))
 
 def votes_in_a_process(times):
     env = {**os.environ, "KB_CACHE_URL": REDIS_URL, "DJANGO_SETTINGS_MODULE": "kb.settings", "KB_LOG_LEVEL": "ERROR"}
-    done = subprocess.run([sys.executable, "manage.py", "shell", "-c", COUNT_VOTES.format(address=ADDRESS, times=times)],
+    script = COUNT_VOTES.format(address=ADDRESS, times=times)
+    done = subprocess.run([sys.executable, "manage.py", "shell", "-c", script],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -102,6 +103,24 @@ def test_searches_past_the_budget_still_answer_but_are_not_logged(client, import
     assert SearchEvent.objects.filter(source="page").count() == 1  # another address has its own budget
 
 
+@pytest.mark.django_db(transaction=True)  # the failed write must not break a test transaction
+def test_a_batch_retried_after_a_database_error_is_not_counted_twice(client, imported, monkeypatch):
+    from django.db import OperationalError, connection
+
+    monkeypatch.setattr(limits, "SEARCHES_LOGGED_PER_HOUR", 2)
+    for n in range(2):
+        client.get("/api/search", {"q": f"export {n}"}, REMOTE_ADDR=ADDRESS)
+
+    def fail(execute, sql, params, many, context):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with connection.execute_wrapper(fail):
+        assert recorder.flush() == 0  # counted, then put back
+    assert recorder.flush() == 2
+    client.get("/api/search", {"q": "export 3"}, REMOTE_ADDR=ADDRESS)
+    assert recorder.flush() == 0 and recorder.over_budget == 1
+
+
 @pytest.mark.django_db
 def test_a_redis_outage_fails_no_readers_page_and_votes_are_still_limited(client, imported, settings, caplog,
                                                                           monkeypatch):
@@ -118,6 +137,33 @@ def test_a_redis_outage_fails_no_readers_page_and_votes_are_still_limited(client
     assert answers == [302] * 10 + [429] * 2  # counted in this process meanwhile
     assert Feedback.objects.count() == 1 and recorder.flush() == 1
     assert "shared cache unavailable" in caplog.text
+
+
+@pytest.mark.parametrize("proxies, forwarded, expected", [
+    (0, "198.51.100.4", "10.0.0.2"),  # no proxy: the header is anyone's to write
+    (1, "198.51.100.4", "198.51.100.4"),
+    (1, "forged, 198.51.100.4", "198.51.100.4"),  # the proxy appends what it saw
+    (2, "forged, 198.51.100.4, 10.0.0.9", "198.51.100.4"),
+    (2, "198.51.100.4", "10.0.0.2"),  # fewer entries than proxies: not to be trusted
+])
+def test_the_client_address_behind_proxies(settings, proxies, forwarded, expected):
+    from django.test import RequestFactory
+
+    settings.KB_PROXY_COUNT = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    assert limits.client_address(request) == expected
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_each_client_has_its_own_vote_budget(client, imported, settings):
+    settings.KB_PROXY_COUNT = 1
+
+    def vote(forwarded):
+        return client.post("/en/articles/KB-100/feedback", {"helpful": "yes", "language": "en"},
+                           REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded).status_code
+
+    assert [vote(f"forged-{n}, {ADDRESS}") for n in range(11)] == [302] * 10 + [429]
+    assert vote("198.51.100.4") == 302
 
 
 def deploy_warnings():

@@ -1,6 +1,6 @@
 """Logging searches and clicks off the request path.
 
-    record_search(query, language, results, source) -> search key (32 hex digits) or None
+    record_search(query, language, results, source, client=None) -> search key (32 hex digits) or None
     record_click(key, rank, article_number)         -> None
     flush()                                         -> number of events written
 
@@ -14,11 +14,16 @@ away, a failed batch is put back and retried; past ``MAX_PENDING`` events new on
 and counted (logged every ``DROP_LOG_EVERY``). The cost: what a worker held when it was killed
 is lost — acceptable for statistics, never for articles.
 
+Each address may have ``limits.SEARCHES_LOGGED_PER_HOUR`` searches logged, counted by every
+worker and server together: a search past it still answers but is not written. The writer
+counts, once per batch and address, so a search costs no round trip to Redis; the queue holds
+the address's keyed hash (``limits.client_key``) until then, never the address.
+
 With ``settings.KB_ANALYTICS_BACKGROUND`` off (the tests) no thread runs and events wait for
 ``flush()``. Nothing identifying a reader is recorded: no user, address, session or cookie.
 """
 import atexit
-from collections import deque
+from collections import Counter, deque
 import logging
 import os
 import threading
@@ -53,11 +58,14 @@ class Recorder:
         self._thread = None
         self._stopping = False
         self.dropped = 0
+        self.over_budget = 0
 
-    def record_search(self, query, language, results, source):
+    def record_search(self, query, language, results, source, client=None):
+        """``client``: the ``limits.client_key`` whose budget the search counts against; None: none."""
         try:
             key = uuid.uuid4()
-            self._add(("search", key, query.strip()[:QUERY_CHARS], language, results, source, timezone.now()))
+            self._add(("search", key, query.strip()[:QUERY_CHARS], language, results, source, timezone.now(),
+                       client))
             return key.hex
         except Exception:  # never let statistics fail a search
             logger.exception("search analytics: could not record a search")
@@ -130,6 +138,7 @@ class Recorder:
         were written. On a database error the batch is put back and the error logged."""
         written, retry = 0, []
         while batch := self._take():
+            batch = self._within_budget(batch)
             try:
                 retry += _write(batch)
             except Exception:
@@ -142,10 +151,33 @@ class Recorder:
             self._put_back(retry)
         return written - len(retry)
 
+    def _within_budget(self, batch):
+        """The batch less the searches past their address's budget, each address counted once.
+        The searches kept lose their client key: a batch put back after a database error is not
+        counted again."""
+        wanted = Counter(event[7] for event in batch if event[0] == "search" and event[7] is not None)
+        if not wanted:
+            return batch
+        left = {client: limits.granted("search-log", client, n, limits.SEARCHES_LOGGED_PER_HOUR, 3600)
+                for client, n in wanted.items()}
+        kept = []
+        for event in batch:
+            if event[0] == "search" and event[7] is not None:
+                if not left[event[7]]:
+                    self.over_budget += 1
+                    continue
+                left[event[7]] -= 1
+                event = event[:7] + (None,)
+            kept.append(event)
+        if len(kept) < len(batch):
+            logger.info("search analytics: %d searches past their address's budget not logged",
+                        len(batch) - len(kept))
+        return kept
+
     def discard(self):
         with self._lock:
             self._pending.clear()
-            self.dropped = 0
+            self.dropped = self.over_budget = 0
 
     def pending(self):
         return len(self._pending)
@@ -157,7 +189,8 @@ def _write(batch):
 
     searches = [SearchEvent(key=key, query=query, query_key=normalize_query(query), language=language,
                             results=results, source=source, searched_at=at)
-                for kind, key, query, language, results, source, at in (e for e in batch if e[0] == "search")]
+                for kind, key, query, language, results, source, at, _client in (e for e in batch
+                                                                                  if e[0] == "search")]
     SearchEvent.objects.bulk_create(searches)
     retry = []
     for kind, key, rank, number, at, attempts in (e for e in batch if e[0] == "click"):
@@ -175,12 +208,11 @@ flush = recorder.flush
 
 
 def record_results(query, language, found, page, source):
-    """The hook views call: logs the first page of a search that ran, returns its key or None.
-    Past its address's budget (``limits.SEARCHES_LOGGED_PER_HOUR``) a search is not logged: no
-    one may fill the table from one address."""
-    if not query or found is None or page != 1 or not limits.may_log_search():
+    """The hook views call: logs the first page of a search that ran (within the budget of the
+    request's address: see the module), returns its key or None."""
+    if not query or found is None or page != 1:
         return None
-    return recorder.record_search(query, language, getattr(found, "total", 0), source)
+    return recorder.record_search(query, language, getattr(found, "total", 0), source, limits.current_client())
 
 
 atexit.register(recorder.stop)

@@ -19,6 +19,7 @@ from ..editing.permissions import can_edit
 from ..models import Translation
 from ..views import with_language
 from . import feedback, reports
+from .limits import client_address
 from .recorder import record_click
 
 SEARCH_KEY_RE = re.compile(r"^[0-9a-f]{32}$")
@@ -140,7 +141,7 @@ def vote(request, lang, number):
     helpful = request.POST.get("helpful")
     if helpful not in ("yes", "no"):
         return render(request, "analytics/message.html", {"message": _("Choose yes or no.")}, status=400)
-    if not feedback.allow_vote(request.META.get("REMOTE_ADDR", "")):
+    if not feedback.allow_vote(client_address(request)):
         response = render(request, "analytics/message.html",
                           {"message": _("Too many answers from here: please try again in a minute.")}, status=429)
         response["Retry-After"] = "60"
