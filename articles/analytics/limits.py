@@ -39,6 +39,7 @@ FALLBACK_SECONDS = 30
 SEARCHES_LOGGED_PER_HOUR = 300  # applied by the search log's writer (``recorder``), not here
 
 _client_address = ContextVar("kb_client_address", default=None)
+_now = time.time  # the clock of the windows
 _shared_down_until = 0.0
 
 
@@ -77,7 +78,7 @@ def within_budget(purpose, client_address, limit, seconds):
 def granted(purpose, client, wanted, limit, seconds):
     """Counts ``wanted`` more for ``client`` in the current window; returns how many of them
     are within ``limit`` (0 once the window's count had reached it): with 2 left, 5 wanted → 2."""
-    key = f"limit:{purpose}:{client}:{int(time.time() // seconds)}"
+    key = f"limit:{purpose}:{client}:{int(_now() // seconds)}"
     total = _count(key, wanted, seconds)
     return max(0, min(wanted, limit - (total - wanted)))
 
