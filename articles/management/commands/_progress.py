@@ -44,7 +44,7 @@ class Progress:
         done = f"{self.count:,}/{self.total:,}" if self.total else f"{self.count:,}"
         share = f" ({100 * self.count // self.total}%)" if self.total else ""
         rate = f" ({self.count / seconds:,.0f} {self.unit}/s)" if seconds >= 1 and not self.total else ""
-        self.stream.write(f"{self.what}: {done} {self.unit}{share}, {seconds:.0f} s{rate}")
+        _say(self.stream, f"{self.what}: {done} {self.unit}{share}, {seconds:.0f} s{rate}")
 
     def close(self):
         if self.bar is not None:
@@ -58,6 +58,10 @@ class Progress:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _say(stream, line):
+    stream.write(line, style_func=str)  # not in the red of a command's errors
 
 
 def _is_terminal(stream):
@@ -80,7 +84,7 @@ def build_progress(stream, enabled=True):
                 yield row
                 progress.update()
         if enabled:  # the build merges and writes its segments now, for a fifth of its time
-            stream.write("index build: every translation read; writing the index")
+            _say(stream, "index build: every translation read; writing the index")
 
     build._rows = counted
     try:
