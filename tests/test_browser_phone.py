@@ -16,7 +16,7 @@ from articles.editing import actions
 from articles.editing.permissions import role_group
 from articles.models import Article
 from tests.helpers import write
-from tests.test_browser import CHROMIUM, PHONE, browser, shot  # noqa: F401 (browser is a fixture)
+from tests.test_browser import AXE, CHROMIUM, PHONE, axe_violations, browser, shot  # noqa: F401 (a fixture)
 from tests.test_browser_editor import PASSWORD
 
 pytestmark = [
@@ -125,6 +125,19 @@ def test_reader_pages_fit_a_phone(browser, name):
     check_widths(page, name)
 
 
+def test_axe_finds_no_serious_violation_in_the_wrapped_pages(browser):
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (make test runs npm ci)")
+    context = browser(viewport=PHONE)
+    context.add_init_script(path=str(AXE))  # injected by the browser itself: the page's CSP does not apply
+    page = context.new_page()
+    failures = []
+    for name in ("article-ja", "codes", "code", "search-en"):
+        page.goto(READER_PAGES[name])
+        failures += [f"{name}: {v}" for v in axe_violations(page)]
+    assert failures == []
+
+
 def test_the_long_code_chips_wrap_inside_the_screen(browser):
     page = browser(viewport=PHONE).new_page()
     page.goto(f"/en/search?q={OVERFLOW}")
@@ -205,6 +218,17 @@ def test_editor_pages_fit_a_phone(publisher, name):
     publisher.goto(EDITOR_PAGES[name])
     assert publisher.locator(".editor-nav").count() == 1
     check_widths(publisher, f"editor-{name}")
+
+
+def test_axe_finds_no_serious_violation_in_the_editor_menu_and_lists(publisher):
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (make test runs npm ci)")
+    publisher.add_init_script(path=str(AXE))
+    failures = []
+    for name in ("dashboard-ja", "history", "review"):
+        publisher.goto(EDITOR_PAGES[name])
+        failures += [f"{name}: {v}" for v in axe_violations(publisher)]
+    assert failures == []
 
 
 def test_edit_preview_fits_a_phone(publisher):
