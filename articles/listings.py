@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 
 from . import languages
-from .models import Translation, sees_unpublished
+from .models import Article, Translation, sees_unpublished
 from .products import ProductGroup, group_products, product_key, product_label, product_slug
 from .rendering import plain_text
 from .search import journal
@@ -82,6 +82,19 @@ def _until_a_change(name, user, work_out, *key):
     found = work_out()
     cache.set(cache_key, (position, found), REMEMBERED_SECONDS)
     return found
+
+
+def doc_index(user):
+    """``docpaths.DocIndex`` of the pages ``user`` may see, remembered until an article changes."""
+    from .docpaths import DocIndex
+
+    def work_out():
+        rows = (Translation.objects.visible_to(user).exclude(doc_path="")
+                .values_list("doc_path", "article__number", "article__key_source").order_by())
+        return DocIndex([(path, number, source != Article.KeySource.ARTICLE_NUMBER)
+                         for path, number, source in rows])
+
+    return _until_a_change("doc-index", user, work_out)
 
 
 def product_of(translation, names):

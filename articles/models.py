@@ -123,6 +123,9 @@ class Translation(models.Model):
     error_codes = models.JSONField(default=list, blank=True)  # [[display, key], ...] (search.codes)
 
     source_path = models.CharField(max_length=1000, blank=True)
+    # Where the page lives in its documentation repository, the locale taken out (``docpaths``):
+    # links between pages resolve by it, and pages without an article number are addressed by it.
+    doc_path = models.CharField(max_length=500, blank=True, db_index=True)
     content_hash = models.CharField(max_length=64, blank=True)
     language_rule = models.CharField(max_length=20, blank=True)  # which rule decided the language
 

@@ -10,6 +10,7 @@ import re
 
 
 from . import languages, links, prepared
+from . import docnav
 from .editing.queries import is_outdated
 from .models import Article, Product, Translation, sees_unpublished
 from .rendering import RENDERER_VERSION, render_markdown
@@ -84,6 +85,7 @@ def article_page(number, language, user):
     product_names = sorted(name for name, in prepared.rows(_product_names, (), [translation.pk], numeric=True))
     translations = [translation if t.pk == chosen.pk else t for t in translations]
     html, toc = current_html(translation, siblings=translations)
+    html = docnav.resolve_links(html, language, user)
     order = {code: i for i, code in enumerate(languages.site_languages())}
     links = [
         LanguageLink(t.language, languages.native_name(t.language), article_url(article.number, t.language),

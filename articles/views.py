@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
-from . import languages, listings, pages
+from . import docnav, languages, listings, pages
 from .switching import equivalent_url, page_number, pager_window, reader_language
 
 RESULTS_PER_PAGE = 10
@@ -84,12 +84,41 @@ def code_list(request, lang):
 def article_detail(request, lang, number):
     """One article in the reader's language, or the best other one with a notice.
     Template ``articles/article.html``; context ``page`` (``pages.ArticlePage``), ``related``
-    (``search.related``), ``machine_notice`` (``translation_quality``)."""
+    (``search.related``), ``machine_notice`` (``translation_quality``). A documentation page
+    imported without an article number answers at its readable address (``doc_page``)."""
     page = pages.article_page(number, lang, request.user)
     if page is None:
         raise Http404(f"no article {number!r}")
+    address = docnav.doc_address(page.article.number, request.user)
+    if address:
+        return redirect(docnav.doc_url(lang, address), permanent=True)
     if page.article.number != number:
         return redirect("articles:article", lang=lang, number=page.article.number, permanent=True)
+    return _article(request, lang, page)
+
+
+@with_language
+def doc_page(request, lang, address):
+    """A documentation page at its readable address (``/<lang>/docs/campaign/v8/send/preview/``),
+    as ``article_detail`` shows it."""
+    number = listings.doc_index(request.user).find_slug(address)
+    page = pages.article_page(number, lang, request.user) if number else None
+    if page is None:
+        raise Http404(f"no page {address[:200]!r}")
+    return _article(request, lang, page)
+
+
+def doc_link(request, path):
+    """``/_doc/<doc path>``: a link between documentation pages that a page left unresolved
+    (``rendering.doclinks``) leads to the page in the reader's language, or 404."""
+    lang = reader_language(request)
+    number = listings.doc_index(request.user).find(path)
+    if number is None:
+        raise Http404("no such page in the knowledge base")
+    return redirect(docnav.target_url(listings.doc_index(request.user), number, lang))
+
+
+def _article(request, lang, page):
     request.kb_available_languages = page.languages  # the switcher marks the others
     from .search.related import related_articles
     from .translation_quality import machine_notice

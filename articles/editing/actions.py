@@ -283,7 +283,8 @@ def _sync_columns(translation, article, latest=None):
             Revision.objects.get(translation=translation, number=shown))
         content = Content(title=revision.title, body=revision.body, description=revision.description,
                           keywords=list(revision.keywords), products=list(revision.products))
-        for name, value in derived_columns(content, translation.language, translation.assets).items():
+        for name, value in derived_columns(content, translation.language, translation.assets,
+                                             translation.doc_path).items():
             setattr(translation, name, value)
         translation.source_revision = revision.source_revision
         translation.shown_revision = shown

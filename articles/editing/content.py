@@ -1,7 +1,7 @@
 """A translation's editable content: checking it, and deriving what pages and search read.
 
 ``clean_content(values)`` returns ``Content`` or raises ``Invalid`` naming the field.
-``derived_columns(content, language, assets)`` returns the Translation columns computed from
+``derived_columns(content, language, assets, doc_path="")`` returns the Translation columns computed from
 it (rendered HTML, KCS sections, error codes), as the importer computes them for a file.
 """
 from dataclasses import asdict, dataclass, field
@@ -99,9 +99,10 @@ def _items(value, name):
     return items
 
 
-def derived_columns(content, language, assets):
-    """The columns pages and search read, computed from the content."""
-    rendered = render_markdown(content.body, resolve_image=(assets or {}).get, language=language)
+def derived_columns(content, language, assets, doc_path=""):
+    """The columns pages and search read, computed from the content; ``doc_path`` is where the
+    page lives in its documentation repository, for its links to other pages."""
+    rendered = render_markdown(content.body, resolve_image=(assets or {}).get, language=language, doc_path=doc_path)
     codes = extract_error_codes("\n".join([content.title, content.description, " ".join(content.keywords),
                                            content.body]))
     return {
@@ -111,10 +112,11 @@ def derived_columns(content, language, assets):
     }
 
 
-def preview_html(body, language):
-    """The body rendered exactly as the article page renders it."""
+def preview_html(body, language, doc_path=""):
+    """The body rendered exactly as the article page renders it (links between documentation
+    pages still to be resolved for the reader: ``articles.docnav.resolve_links``)."""
     if not isinstance(body, str):
         raise Invalid("body", _("This field must be text."), code="invalid_type")
     if len(body.encode("utf-8")) > MAX_BODY_BYTES:
         raise Invalid("body", _("The body is larger than 1 MB."), code="too_large")
-    return render_markdown(body, language=language).html
+    return render_markdown(body, language=language, doc_path=doc_path).html

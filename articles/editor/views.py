@@ -9,6 +9,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .. import docnav
 from ..editing import actions, permissions, queries
 from ..editing.content import preview_html
 from ..editing.errors import Conflict, Invalid, InvalidTransition
@@ -29,7 +30,7 @@ def create_article(request, lang):
     if request.method == "POST" and form.is_valid():
         language = form.cleaned_data["language"]
         if "preview" in request.POST:
-            preview = _preview(form, language)
+            preview = _preview(form, language, request)
         else:
             try:
                 article = actions.create_article(
@@ -41,7 +42,7 @@ def create_article(request, lang):
                 messages.success(request, _("Article %(number)s created.") % {"number": article.number})
                 return redirect("editor:article", lang=lang, number=article.number)
     if request.method == "POST" and not preview:  # the page comes back (an error): so does the preview
-        preview = _render_or_empty(request.POST.get("body", ""), request.POST.get("language") or lang)
+        preview = _render_or_empty(request.POST.get("body", ""), request.POST.get("language") or lang, request)
     return render(request, "editor/edit.html", {"form": form, "preview": preview, "creating": True,
                                                 "language": request.POST.get("language") or lang})
 
@@ -57,6 +58,7 @@ def edit_translation(request, lang, number, language):
     translation = article.translations.filter(language=language).first()
     latest = queries.get_revision(translation, translation.latest_revision) if translation and (
         translation.latest_revision) else None
+    doc_path = translation.doc_path if translation else ""
     context = {"article": article, "language": language, "translation": translation, "conflict": None,
                "source": source_panel(article, language, latest), "next_steps": next_steps(article, request.user)}
     if request.method != "POST":
@@ -68,13 +70,13 @@ def edit_translation(request, lang, number, language):
         else:
             initial = {}
         form = TranslationForm(initial=initial)
-        preview = _render_or_empty(latest.body, language) if latest else ""
+        preview = _render_or_empty(latest.body, language, request, doc_path) if latest else ""
         return render(request, "editor/edit.html", {**context, "form": form, "preview": preview})
     form, preview = TranslationForm(request.POST), ""
     if form.is_valid():
         choices = _conflict_choices(request, form, translation)
         if "preview" in request.POST:
-            preview = _preview(form, language)
+            preview = _preview(form, language, request, doc_path)
         elif choices is not None and choices["missing"]:
             form.add_error(None, _("Choose which version to keep for: %(fields)s.")
                            % {"fields": ", ".join(str(LABELS[name]) for name in choices["missing"])})
@@ -106,7 +108,7 @@ def edit_translation(request, lang, number, language):
                     messages.success(request, _("Saved revision %(revision)d of %(number)s (%(language)s).")
                                      % {"revision": revision.number, "number": article.number, "language": language})
                 return redirect("editor:article", lang=lang, number=article.number)
-    preview = preview or _render_or_empty(request.POST.get("body", ""), language)
+    preview = preview or _render_or_empty(request.POST.get("body", ""), language, request, doc_path)
     return render(request, "editor/edit.html", {**context, "form": form, "preview": preview})
 
 
@@ -128,7 +130,8 @@ def preview(request, lang):
     """The body rendered as the article page renders it, as an HTML fragment for the live
     preview (``static/kb/editor.js``). POST ``body``, ``language``."""
     try:
-        html = preview_html(request.POST.get("body", ""), article_language(request.POST.get("language") or lang))
+        language = article_language(request.POST.get("language") or lang)
+        html = docnav.resolve_links(preview_html(request.POST.get("body", ""), language), lang, request.user)
     except Invalid as error:
         return HttpResponse(f'<p class="errornote">{escape(error.message)}</p>', status=400)
     return HttpResponse(html, content_type="text/html; charset=utf-8")
@@ -209,16 +212,20 @@ def _as_text(value):
     return as_text(value) if isinstance(value, list) else (value or "")
 
 
-def _preview(form, language):
+def _preview(form, language, request=None, doc_path=""):
     try:
-        return preview_html(form.cleaned_data["body"], language)
+        html = preview_html(form.cleaned_data["body"], language, doc_path)
+        return docnav.resolve_links(html, language, request.user) if request is not None else html
     except Invalid as error:
         form.add_error(form_field(form, error), error.message)
         return ""
 
 
-def _render_or_empty(body, language):
+def _render_or_empty(body, language, request=None, doc_path=""):
     try:
-        return preview_html(body, article_language(language)) if body.strip() else ""
+        if not body.strip():
+            return ""
+        html = preview_html(body, article_language(language), doc_path)
+        return docnav.resolve_links(html, language, request.user) if request is not None else html
     except (Invalid, Http404):
         return ""

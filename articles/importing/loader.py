@@ -163,7 +163,7 @@ class _Loader:
             "internal_notes": fields.internal_notes, "is_bug": fields.is_bug,
             "front_matter": parsed.front_matter, "body": parsed.body,
             "sections": rendered.sections, "assets": rendered.assets, "error_codes": rendered.error_codes,
-            "source_path": parsed.path[:1000], "content_hash": parsed.content_hash,
+            "source_path": parsed.path[:1000], "doc_path": parsed.doc_path, "content_hash": parsed.content_hash,
             "language_rule": parsed.rule, "rendered_html": rendered.html,
             "renderer_version": rendered.renderer_version,
         }

@@ -12,6 +12,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from .. import docpaths
 from ..rendering import RENDERER_VERSION, render_markdown, split_sections
 from ..search.codes import extract_error_codes
 from .errors import SourceError
@@ -42,6 +43,7 @@ class ParsedSource:
     front_matter: dict
     body: str
     fields: object  # fields.TranslationFields
+    doc_path: str = ""  # docpaths.doc_path: the page's path in its repository, the locale taken out
 
 
 def find_sources(paths):
@@ -94,6 +96,7 @@ def read_source(path, *, explicit, root=None, forced_language=None, use_path_rul
         path=str(path), root=str(root), content_hash=hashlib.sha256(raw).hexdigest(), number=number,
         key_source=key_source, language=decision.code, rule=decision.rule,
         front_matter=document.front_matter, body=document.body, fields=fields,
+        doc_path=docpaths.doc_path(path, root),
     )
 
 
@@ -126,7 +129,7 @@ def render_source(parsed, store_image):
         assets[reference] = store_image(candidate)
         return assets[reference]
 
-    rendered = render_markdown(parsed.body, resolve_image=resolve, language=parsed.language)
+    rendered = render_markdown(parsed.body, resolve_image=resolve, language=parsed.language, doc_path=parsed.doc_path)
     warnings = [f"image not found: {reference}" for reference in rendered.missing]
     fields = parsed.fields
     codes = extract_error_codes("\n".join([fields.title, fields.description, " ".join(fields.keywords), parsed.body]))

@@ -1,6 +1,6 @@
 """Markdown → safe HTML, in the Experience League dialect.
 
-``render_markdown(text, resolve_image=None, language="en")`` returns a ``RenderedArticle``:
+``render_markdown(text, resolve_image=None, language="en", doc_path="")`` returns a ``RenderedArticle``:
 
     html      sanitized HTML of the whole body
     toc       [(level, id, title), ...] of the headings, for the page's table of contents
@@ -24,6 +24,7 @@ from django.utils import translation
 from .alerts import AlertExtension
 from .attributes import BoundedAttrListExtension
 from .collapsible import CollapsibleExtension
+from .doclinks import DocLinkExtension
 from .images import HeadingAttributeSpacing, ImageExtension
 from .inline import InlineMarkerExtension
 from .links import BoundedLinkExtension
@@ -44,15 +45,16 @@ class RenderedArticle:
     missing: list = field(default_factory=list)
 
 
-def make_markdown(images=None):
+def make_markdown(images=None, doc_links=None):
     """The Markdown instance for article bodies; ``images`` is the ``ImageExtension`` whose
-    ``resolve_image`` and ``missing`` are set per conversion."""
+    ``resolve_image`` and ``missing`` are set per conversion, ``doc_links`` the
+    ``DocLinkExtension`` told the page's doc path."""
     return markdown.Markdown(
         extensions=[
             "attr_list", "pymdownx.highlight", "pymdownx.superfences", "tables", IndentedListExtension(), "toc",
             AlertExtension(), TabsExtension(), InlineMarkerExtension(), CollapsibleExtension(),
             HeadingAttributeSpacing(), images or ImageExtension(),
-            BoundedLinkExtension(), BoundedAttrListExtension(),
+            BoundedLinkExtension(), BoundedAttrListExtension(), doc_links or DocLinkExtension(),
         ],
         # Code is shown as written, in every install: no Pygments classes.
         extension_configs={"toc": {"permalink": False}, "pymdownx.highlight": {"use_pygments": False}},
@@ -70,7 +72,8 @@ class _Renderer(threading.local):
 
     def __init__(self):
         self.images = ImageExtension()
-        self.md = make_markdown(self.images)
+        self.doc_links = DocLinkExtension()
+        self.md = make_markdown(self.images, self.doc_links)
 
 
 _renderer = _Renderer()
@@ -82,11 +85,13 @@ def _flatten(tokens):
         yield from _flatten(token["children"])
 
 
-def render_markdown(text, resolve_image=None, language="en"):
-    """Render an article body; see the module docstring for what comes back."""
+def render_markdown(text, resolve_image=None, language="en", doc_path=""):
+    """Render an article body; see the module docstring for what comes back. ``doc_path`` is
+    the page's path in its documentation repository (``articles.docpaths``), for its links."""
     md, images = _renderer.md, _renderer.images
     missing = []
     images.configure(resolve_image, missing)
+    _renderer.doc_links.configure(doc_path)
     try:
         with translation.override(language):
             html = md.reset().convert(text)

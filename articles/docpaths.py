@@ -1,0 +1,127 @@
+"""Documentation paths: where a page lives in its repository, the same for every language.
+
+A documentation repository holds each language in a folder of its own (``campaign.fr-FR/help/
+v8/send/preview.md``), and pages link to each other by relative path (``../send/preview.md
+#proof``). kb keeps, per translation, its **doc path**: the file's path under the imported
+folder with the locale taken out of every segment (``campaign/help/v8/send/preview.md``), so
+one page has one doc path in every language, and a link resolves to the page whatever the
+language of the page it is read on.
+
+    doc_path(file_path, root)        -> "campaign/help/v8/send/preview.md" ("" when outside root)
+    link_target(doc_path, href)      -> (target doc path, "#anchor") for a link to a .md file,
+                                        else None (external, in-page, not markdown)
+    slug(doc_path)                   -> "campaign/v8/send/preview": the page's readable address
+    DocIndex(rows).find(target)      -> the number of the article at ``target`` (exact, else the
+                                        longest path-suffix match), or None
+
+Targets are matched by suffix as well because two imports may name different folders (the
+repository or its ``help/v8`` folder): ``help/v8/send/preview.md`` finds
+``campaign/help/v8/send/preview.md`` when no other page ends the same way.
+"""
+from pathlib import PurePosixPath
+import posixpath
+import re
+from urllib.parse import unquote, urlsplit
+
+from . import languages
+
+DOC_SUFFIXES = (".md", ".markdown")
+SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+NOISE_SEGMENTS = {"help"}  # Experience League keeps every page under help/: not worth a URL segment
+MAX_PATH = 500
+
+
+def _neutral(segment):
+    """A path segment with its locale taken out: ``campaign.fr-FR`` → ``campaign``,
+    ``fr-FR`` → "", ``preview.ja.md`` → ``preview.md``."""
+    if languages.normalize_language(segment):
+        return ""
+    parts = segment.split(".")
+    kept = [part for i, part in enumerate(parts) if i == 0 or not languages.normalize_language(part)]
+    return ".".join(kept)
+
+
+def doc_path(file_path, root):
+    try:
+        relative = PurePosixPath(*PurePosixPath(str(file_path).replace("\\", "/")).parts).relative_to(
+            PurePosixPath(str(root).replace("\\", "/")))
+    except ValueError:
+        return ""
+    segments = [s for s in (_neutral(part) for part in relative.parts) if s]
+    return "/".join(segments)[:MAX_PATH]
+
+
+def link_target(current, href):
+    """``(target doc path, fragment)`` when ``href`` points at a markdown file by a relative or
+    site-absolute path; None otherwise. ``current`` is the linking page's doc path ("" when it
+    has none: the link is then read from the top)."""
+    if not href or href.startswith(("#", "//")) or SCHEME_RE.match(href):
+        return None
+    parts = urlsplit(href)
+    path = unquote(parts.path)
+    if not path.lower().endswith(DOC_SUFFIXES):
+        return None
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    if path.startswith("/"):
+        target = posixpath.normpath(path.lstrip("/"))
+    else:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(current), path))
+    segments = [s for s in (_neutral(part) for part in target.split("/")) if s and s != "."]
+    while segments and segments[0] == "..":  # above the imported folder: matched by suffix
+        segments.pop(0)
+    if not segments:
+        return None
+    return "/".join(segments)[:MAX_PATH], fragment
+
+
+def slug(path):
+    """The readable address of a page: its doc path without the file suffix and ``help``."""
+    stem = path.rsplit(".", 1)[0] if path.lower().endswith(DOC_SUFFIXES) else path
+    return "/".join(s for s in stem.split("/") if s and s not in NOISE_SEGMENTS)
+
+
+class DocIndex:
+    """Doc paths of the pages a reader may reach: ``rows`` is ``[(doc path, number, addressed)]``;
+    ``addressed`` pages (imported without an article number) are also reached by ``slug``."""
+
+    def __init__(self, rows):
+        self.exact, self.by_name, self.by_slug, self.addresses = {}, {}, {}, {}
+        for path, number, addressed in sorted(rows):
+            if not path:
+                continue
+            if path not in self.exact:
+                self.exact[path] = number
+                self.by_name.setdefault(path.rsplit("/", 1)[-1], []).append((path, number))
+            if addressed:
+                address = slug(path)
+                self.by_slug.setdefault(address, number)
+                self.addresses.setdefault(number, address)
+
+    def find(self, target):
+        number = self.exact.get(target)
+        if number is not None:
+            return number
+        best, best_length, tied = None, 0, False
+        for path, candidate in self.by_name.get(target.rsplit("/", 1)[-1], ()):
+            length = _common_suffix(path.split("/"), target.split("/"))
+            if length > best_length:
+                best, best_length, tied = candidate, length, False
+            elif length == best_length and candidate != best:
+                tied = True
+        return None if tied else best
+
+    def find_slug(self, address):
+        return self.by_slug.get(address.strip("/"))
+
+    def address_of(self, number):
+        """The readable address of an article's pages, when they are addressed by path."""
+        return self.addresses.get(number)
+
+
+def _common_suffix(a, b):
+    length = 0
+    for x, y in zip(reversed(a), reversed(b)):
+        if x != y:
+            break
+        length += 1
+    return length

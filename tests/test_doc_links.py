@@ -1,0 +1,110 @@
+"""Documentation repositories: links between pages resolve to the page in the reader's language,
+pages imported without an article number answer at a readable address, a link to a page not
+imported shows its text only and starts working once that page is imported."""
+import re
+
+import pytest
+
+from articles.importing import import_paths
+from articles.search import upkeep
+from tests.helpers import write
+
+pytestmark = pytest.mark.django_db
+
+PAGE = """---
+title: {title}
+exl-id: {exl_id}
+---
+# {title}
+
+{body}
+"""
+
+
+def repo(root, locale, pages):
+    for path, (title, exl_id, body) in pages.items():
+        write(root / f"guide.{locale}" / "help" / path, PAGE.format(title=title, exl_id=exl_id, body=body))
+
+
+@pytest.fixture
+def docs(tmp_path):
+    root = tmp_path / "docs"
+    repo(root, "en", {
+        "start/overview.md": ("Overview of the sender", "1111-aaaa",
+                              "Next read [Preview a message](../send/preview.md#proof-sending) "
+                              "and [the glossary](../misc/glossary.md)."),
+        "send/preview.md": ("Preview a message", "2222-bbbb", "## Send a proof {#proof-sending}\n\nProofs go out."),
+    })
+    repo(root, "fr-FR", {
+        "start/overview.md": ("Présentation de l’expéditeur", "1111-aaaa",
+                              "Lisez ensuite [Prévisualiser](../send/preview.md#proof-sending)."),
+    })
+    report = import_paths([root])
+    assert report.ok, [(o.path, o.reason) for o in report.failures]
+    upkeep.bring_up_to_date()
+    return root
+
+
+def links(html):
+    return re.findall(r'<a class="doc-link" href="([^"]+)"', html)
+
+
+def test_pages_without_a_number_answer_at_a_readable_address(client, docs):
+    response = client.get("/en/docs/guide/start/overview/")
+    assert response.status_code == 200 and "Overview of the sender" in response.content.decode()
+    old = client.get("/en/articles/1111-aaaa/")
+    assert old.status_code == 301 and old["Location"] == "/en/docs/guide/start/overview/"
+    assert client.get("/en/docs/guide/start/nowhere/").status_code == 404
+
+
+def test_a_relative_link_leads_to_the_page_in_the_readers_language_keeping_the_anchor(client, docs):
+    html = client.get("/en/docs/guide/start/overview/").content.decode()
+    assert links(html) == ["/en/docs/guide/send/preview/#proof-sending"]
+    assert 'id="proof-sending"' in client.get("/en/docs/guide/send/preview/").content.decode()
+    # French readers: the French page links to the page in French when it exists, else the
+    # page opens in English with the notice the article page already gives.
+    french = client.get("/fr/docs/guide/start/overview/").content.decode()
+    assert links(french) == ["/fr/docs/guide/send/preview/#proof-sending"]
+    assert client.get("/fr/docs/guide/send/preview/").status_code == 200
+    assert ".md" not in " ".join(links(html) + links(french))
+
+
+def test_a_link_to_a_page_not_imported_is_text_until_that_page_arrives(client, docs):
+    html = client.get("/en/docs/guide/start/overview/").content.decode()
+    assert '<span class="doc-link-missing">the glossary</span>' in html and "glossary.md" not in html
+    write(docs / "guide.en" / "help" / "misc" / "glossary.md",
+          PAGE.format(title="Glossary", exl_id="3333-cccc", body="Words."))
+    import_paths([docs])
+    upkeep.bring_up_to_date()
+    html = client.get("/en/docs/guide/start/overview/").content.decode()
+    assert "/en/docs/guide/misc/glossary/" in links(html)
+
+
+def test_an_unresolved_link_copied_from_a_cached_page_still_redirects(client, docs):
+    response = client.get("/_doc/guide/send/preview.md", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 302 and response["Location"] == "/fr/docs/guide/send/preview/"
+    assert client.get("/_doc/guide/misc/absent.md").status_code == 404
+
+
+def test_links_keep_working_after_an_edit_and_in_the_editors_preview(client, docs):
+    from django.contrib.auth.models import User
+
+    from articles.editing import actions
+    from articles.editing.permissions import role_group
+    from articles.models import Translation
+
+    publisher = User.objects.create_user("pub", password="x-not-used")
+    publisher.groups.add(role_group("publisher"))
+    page = Translation.objects.get(article__number="1111-aaaa", language="en")
+    body = page.body + "\nAlso see [the proof](../send/preview.md#proof-sending) again.\n"
+    actions.save_translation(publisher, "1111-aaaa", "en", {"title": page.title, "body": body},
+                             base_revision=page.latest_revision)
+    actions.transition(publisher, "1111-aaaa", "validated")
+    upkeep.bring_up_to_date()
+    html = client.get("/en/docs/guide/start/overview/").content.decode()
+    assert links(html).count("/en/docs/guide/send/preview/#proof-sending") == 2
+    client.force_login(publisher)
+    edit = client.get("/en/editor/articles/1111-aaaa/en/edit/").content.decode()
+    assert "/en/docs/guide/send/preview/#proof-sending" in edit  # the preview beside the form
+    preview = client.post("/en/editor/preview/", {"body": "[p](../send/preview.md)", "language": "en"})
+    assert "/en/docs/guide/send/preview/" in preview.content.decode()
