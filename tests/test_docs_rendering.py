@@ -19,3 +19,12 @@ def test_documentation_construct_renders_as_written(name):
     source = (CASES / f"{name}.md").read_text(encoding="utf-8")
     expected = (CASES / f"{name}.html").read_text(encoding="utf-8")
     assert normal(render_markdown(source).html) == normal(expected)
+
+
+def test_html_images_are_resolved_like_markdown_images():
+    source = '![a](assets/a.png)\n\n<img alt="b" src="assets/b.png" width="600">\n\n<img src="../../etc/passwd.png">\n'
+    known = {"assets/a.png": "/media/x/a.png", "assets/b.png": "/media/x/b.png"}
+    rendered = render_markdown(source, resolve_image=known.get)
+    assert 'src="/media/x/a.png"' in rendered.html and 'src="/media/x/b.png"' in rendered.html
+    assert 'width="600"' in rendered.html and "assets/" not in rendered.html
+    assert rendered.missing == ["../../etc/passwd.png"]

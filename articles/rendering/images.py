@@ -4,13 +4,16 @@ A relative ``![alt](assets/x.png)`` is looked up with the ``resolve_image(refere
 given to the renderer (the importer's copies the file to media storage and answers its URL;
 a page re-render answers from the translation's stored map). When it answers None the image
 becomes ``<span class="image-missing">`` naming the file, and the reference is listed in
-``missing``. Sources with a scheme (``https:``, ``data:``) are left to the sanitizer.
+``missing``. Sources with a scheme (``https:``, ``data:``) are left to the sanitizer. Images
+written as HTML (``<img src="assets/x.png">``) follow the same rules (``RawHtmlImages``).
 """
+from html import escape as html_escape, unescape as html_unescape
 from posixpath import basename
 import re
 
 from django.utils.translation import gettext as _
 from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
 EXTERNAL_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|/)", re.IGNORECASE)  # any scheme: the sanitizer judges it
@@ -43,6 +46,41 @@ class ImageProcessor(Treeprocessor):
                 image.text = _("Image not available: %(name)s") % {"name": basename(src) or src}
 
 
+class RawHtmlImages(Postprocessor):
+    """``<img src="assets/x.png">`` written as HTML follows the rules of markdown images: the
+    raw HTML Python-Markdown stashed is rewritten before it is put back (``raw_html``, 30).
+    Escaped HTML (code samples) holds no ``<img`` and is never touched."""
+
+    TAG_RE = re.compile(r"<img\b[^<>]*+>", re.IGNORECASE)
+    SRC_RE = re.compile(r"""(\bsrc\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'<>`=]+))""", re.IGNORECASE)
+
+    def __init__(self, md, extension):
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, text):
+        stash = self.md.htmlStash
+        stash.rawHtmlBlocks = [self.TAG_RE.sub(self._image, block) if isinstance(block, str) and "<img" in
+                               block.lower() else block for block in stash.rawHtmlBlocks]
+        return text
+
+    def _image(self, match):
+        tag = match.group(0)
+        found = self.SRC_RE.search(tag)
+        if found is None:
+            return tag
+        src = html_unescape(next(group for group in found.groups()[1:] if group is not None))
+        if not is_relative_image(src):
+            return tag
+        resolve_image = self.extension.resolve_image
+        url = resolve_image(src) if resolve_image else None
+        if url:
+            return f'{tag[:found.start()]}{found.group(1)}"{html_escape(url)}" loading="lazy"{tag[found.end():]}'
+        self.extension.missing.append(src)
+        return (f'<span class="image-missing">{html_escape(_("Image not available: %(name)s") % {"name": basename(src) or src})}'
+                "</span>")
+
+
 class ImageExtension(Extension):
     """Holds the per-document resolver and the list of missing references it fills."""
 
@@ -56,6 +94,7 @@ class ImageExtension(Extension):
 
     def extendMarkdown(self, md):
         md.treeprocessors.register(ImageProcessor(md, self), "kb_images", 15)
+        md.postprocessors.register(RawHtmlImages(md, self), "kb_raw_images", 35)
 
 
 class HeadingAttributeSpacing(Extension):
