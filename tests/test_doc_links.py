@@ -108,3 +108,23 @@ def test_links_keep_working_after_an_edit_and_in_the_editors_preview(client, doc
     assert "/en/docs/guide/send/preview/#proof-sending" in edit  # the preview beside the form
     preview = client.post("/en/editor/preview/", {"body": "[p](../send/preview.md)", "language": "en"})
     assert "/en/docs/guide/send/preview/" in preview.content.decode()
+
+
+def test_titles_and_descriptions_show_their_text_not_their_syntax(client, tmp_path):
+    from articles.models import Revision, Translation
+
+    write(tmp_path / "t" / "KA-777.md", "---\ntitle: 'Error when viewing the [!UICONTROL Hot clicks] report in "
+          "**[!DNL Campaign]**'\narticle-number: KA-777\ndescription: Description\nlang: en\n---\n"
+          "The report stops with an undefined script error.\n")
+    import_paths([tmp_path / "t"])
+    upkeep.bring_up_to_date()
+    shown = "Error when viewing the Hot clicks report in Campaign"
+    page = client.get("/en/articles/KA-777/").content.decode()
+    assert f"<title>{shown}" in page and "[!" not in page and "**" not in page
+    assert '<meta name="description" content="Description"' not in page
+    assert client.get("/api/articles/KA-777/").json()["translations"][0]["title"] == shown
+    results = client.get("/api/search", {"q": "hot clicks report", "lang": "en"}).json()["results"]
+    assert results[0]["title"] == shown
+    assert shown in client.get("/en/articles/").content.decode()
+    assert Translation.objects.get().description == ""
+    assert "[!UICONTROL Hot clicks]" in Revision.objects.get().title  # the source stays as written

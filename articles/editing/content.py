@@ -13,6 +13,7 @@ from ..importing.errors import SourceError
 from ..importing.fields import split_list
 from ..importing.frontmatter import has_front_matter, parse_document
 from ..rendering import RENDERER_VERSION, render_markdown, split_sections
+from ..rendering.text import inline_text, shown_description
 from ..search.codes import extract_error_codes
 from .errors import Invalid
 
@@ -106,7 +107,8 @@ def derived_columns(content, language, assets, doc_path=""):
     codes = extract_error_codes("\n".join([content.title, content.description, " ".join(content.keywords),
                                            content.body]))
     return {
-        "title": content.title, "description": content.description, "keywords": content.keywords,
+        "title": inline_text(content.title) or content.title, "description": shown_description(content.description),
+        "keywords": content.keywords,
         "body": content.body, "sections": split_sections(content.body), "error_codes": [list(c) for c in codes],
         "rendered_html": rendered.html, "renderer_version": RENDERER_VERSION,
     }

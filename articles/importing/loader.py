@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from ..models import Article, ImportRun, Product, Revision, Translation
 from ..rendering import RENDERER_VERSION
+from ..rendering.text import inline_text, shown_description
 from ..search import journal, upkeep
 from .errors import SourceError
 from .report import FAILED, IMPORTED, SKIPPED, UNCHANGED, UPDATED, FileOutcome, ImportReport
@@ -156,7 +157,8 @@ class _Loader:
             self.uncommitted.append((self.articles, parsed.number))
         fields = parsed.fields
         values = {
-            "title": fields.title, "description": fields.description, "keywords": fields.keywords,
+            "title": inline_text(fields.title) or fields.title, "description": shown_description(fields.description),
+            "keywords": fields.keywords,
             "created_on": fields.created_on, "created_by": fields.created_by[:200],
             "published_on": fields.published_on, "published_by": fields.published_by[:200],
             "version_number": fields.version_number, "hidden": fields.hidden,

@@ -1,4 +1,5 @@
-"""Markdown → plain text, for search and snippets (never for display).
+"""Markdown → plain text, for search and snippets (never for display); and a title or a
+description as readers see it (``inline_text``, ``shown_description``).
 
 Keeps what a reader or a search may look for — code and log lines included, since error codes
 live there — and drops markup: ``[!UICONTROL Save]`` → ``Save``, ``[text](url)`` → ``text``,
@@ -30,3 +31,35 @@ def plain_text(markdown):
     for pattern, replacement in REPLACEMENTS:
         text = pattern.sub(replacement, text)
     return " ".join(html.unescape(text).split())
+
+
+# Inline syntax of a one-line field (a title, a description): each pattern scans in linear time.
+INLINE_REPLACEMENTS = [
+    (re.compile(r"\[!(?:UICONTROL|DNL|BADGE)[ \t]++([^\[\]]*+)\]"), r"\1"),
+    (re.compile(r"\[([^\[\]]*+)\]\([^()]*+\)(\{[^{}]*+\})?"), r"\1"),  # links
+    (re.compile(r"\{[#.:][^{}\n]*+\}"), " "),  # attribute lists
+    (re.compile(r"</?(?:b|i|em|strong|code|span|u|sup|sub|kbd)\b[^<>]{0,200}+>", re.IGNORECASE), ""),
+    (re.compile(r"\*\*(?=\S)([^*\n]*+)(?<=\S)\*\*"), r"\1"),  # **bold** (not __x__: identifiers)
+    (re.compile(r"`([^`\n]++)`"), r"\1"),  # `code`
+]
+# A description that is only its label: "Description", as authors' templates leave it.
+DESCRIPTION_LABELS = {"description", "beschreibung", "descripción", "descripcion", "説明", "설명", "描述", "说明",
+                      "description:", "descrição", "descrizione"}
+
+
+def inline_text(text):
+    """A title or description as its text: ``[!UICONTROL Hot clicks] report`` → ``Hot clicks
+    report``, ``**x**`` → ``x``, ``<b>x</b>`` → ``x``, links → their text, ``{#id}`` dropped, entities read. The source
+    (front matter, revisions) keeps what the author wrote; this is what every page shows."""
+    if not text:
+        return ""
+    for pattern, replacement in INLINE_REPLACEMENTS:
+        text = pattern.sub(replacement, text)
+    return " ".join(html.unescape(text).split())
+
+
+def shown_description(text):
+    """``inline_text`` of a description, or "" when it is only the word "Description" (in any
+    of the site's languages)."""
+    text = inline_text(text)
+    return "" if text.casefold().rstrip(" :.：。") in DESCRIPTION_LABELS else text

@@ -22,8 +22,9 @@ from .analysis import SPELLABLE_WORD, analyzer_for
 
 ID_FIELD, ARTICLE, LANG, PUBLIC, NUMBER, CODES, PRODUCTS = "id", "article", "lang", "public", "number", "codes", "products"
 TITLE_STORED, SNIPPET, CODE_LIST = "title", "snippet", "code_list"
-# Bumped whenever fields, analysis or weights change: an index of another version is rebuilt on open.
-SCHEMA_VERSION = 6
+# Bumped whenever fields, analysis, weights or the text indexed change (7: titles and
+# descriptions as shown, without inline syntax): an index of another version is rebuilt on open.
+SCHEMA_VERSION = 7
 SPELLING = "spelling"  # unstemmed words of the short texts, for "did you mean" (spelling.py)
 
 
