@@ -80,7 +80,7 @@ def test_create_watch_the_live_preview_publish_and_find_it(browser):
     assert editor.evaluate("window.notReloaded") is True
     assert "Back up the ledger first." in editor.inner_text("#preview")
     screenshot(editor, "edit")
-    editor.get_by_role("button", name="Save").click()
+    editor.get_by_role("button", name="Save", exact=True).click()
     editor.wait_for_url("**/en/editor/articles/KA-*/")
     number = editor.inner_text("h1")
     editor.get_by_role("button", name="Submit for review").click()
@@ -112,10 +112,10 @@ def test_two_sessions_saving_different_fields_both_keep_their_change(browser):
     first.goto(edit)
     second.goto(edit)
     first.fill('input[name="title"]', "Sync halts")
-    first.get_by_role("button", name="Save").click()
+    first.get_by_role("button", name="Save", exact=True).click()
     first.wait_for_selector("text=Saved revision 2")
     second.fill('textarea[name="description"]', "Seen after the agent upgrade.")
-    second.get_by_role("button", name="Save").click()
+    second.get_by_role("button", name="Save", exact=True).click()
     second.wait_for_selector("text=with the changes saved since revision 1 kept")
     saved = Revision.objects.get(translation__article=article, number=3)
     assert saved.title == "Sync halts" and saved.description == "Seen after the agent upgrade."
@@ -129,20 +129,20 @@ def test_a_collision_between_two_sessions_is_resolved_by_an_explicit_choice(brow
     first.goto(edit)
     second.goto(edit)
     first.fill('input[name="title"]', "Sync halts")
-    first.get_by_role("button", name="Save").click()
+    first.get_by_role("button", name="Save", exact=True).click()
     first.wait_for_selector("text=Saved revision 2")
     second.fill('input[name="title"]', "Sync freezes")
     second.fill('textarea[name="body"]', BODY + "\nRestart the agent.\n")
-    second.get_by_role("button", name="Save").click()
+    second.get_by_role("button", name="Save", exact=True).click()
     second.wait_for_selector(".conflict-choice")
     assert "halts" in second.inner_text(".conflict-choice .diff-old")  # their title
     assert "freezes" in second.inner_text(".conflict-choice .diff-new")  # ours, beside it
     assert "Restart the agent." in second.input_value('textarea[name="body"]')  # our text, kept
     screenshot(second, "conflict")
-    second.get_by_role("button", name="Save").click()  # no choice made: the browser asks for one
+    second.get_by_role("button", name="Save", exact=True).click()  # no choice made: the browser asks for one
     assert Revision.objects.filter(translation__article=article).count() == 2
     second.get_by_label("Keep their version").check()
-    second.get_by_role("button", name="Save").click()
+    second.get_by_role("button", name="Save", exact=True).click()
     second.wait_for_selector("text=Saved revision 3")
     saved = Revision.objects.get(translation__article=article, number=3)
     assert saved.title == "Sync halts" and "Restart the agent." in saved.body

@@ -409,6 +409,15 @@ def test_a_refused_record_shows_no_sql_and_links_to_no_article(publisher, monkey
     assert not Article.objects.filter(number="KB-901").exists()
 
 
+def test_the_diff_of_an_imported_revision_names_the_import(publisher, articles_dir, editor_user):
+    import_paths([articles_dir / "en" / "KB-100.md"])
+    translation = Translation.objects.get(article__number="KB-100", language="en")
+    actions.save_translation(editor_user, "KB-100", "en", {"title": translation.title, "body": translation.body + "x"},
+                             base_revision=translation.latest_revision)
+    response = publisher.get("/en/editor/articles/KB-100/en/diff/?from=1&to=2")
+    assert response.status_code == 200 and "import" in response.content.decode()
+
+
 def test_an_empty_upload_is_a_form_error(publisher):
     response = publisher.post("/en/editor/upload/", {"pasted": "  "})
     assert "Choose at least one file or paste one." in response.content.decode()
