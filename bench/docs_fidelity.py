@@ -516,7 +516,7 @@ def print_table(figs):
     imp = figs["import"]
     print(f"{figs['folder_files']} files: {imp['imported']} imported, {imp['failed']} failed "
           f"({imp['duplicates']} duplicates), {imp['skipped']} skipped, {imp['warnings']} warnings; "
-          f"{checked} of {pages} pages checked in {figs['seconds']} s")
+          f"{checked} of {pages} pages checked in {figs['seconds']} s {figs.get('seconds_per_phase', '')}")
     print(f"{'pages served to a reader (200)':<42}{_share(figs['pages_served'], pages)}")
     for kind in PROBLEMS:
         print(f"{'pages with ' + kind:<42}{_share(figs['pages_with'][kind], checked)}")
@@ -588,13 +588,18 @@ def main(argv=None):
     folder = options.folder.resolve()
     if not folder.is_dir():
         sys.exit(f"no documentation folder at {folder}: name one (bench/docs_fidelity.py FOLDER)")
-    started = time.perf_counter()
+    marks = [time.perf_counter()]
     scratch = scratch_site()
     report = import_folder(folder)
+    marks.append(time.perf_counter())
     reader, staff = clients()
     results = fetch_pages(report, reader, staff)
+    marks.append(time.perf_counter())
     broken = check_links(results, reader, staff)
-    figs = figures(report, results, broken, time.perf_counter() - started)
+    marks.append(time.perf_counter())
+    figs = figures(report, results, broken, marks[-1] - marks[0])
+    figs["seconds_per_phase"] = {phase: round(end - start, 1) for phase, start, end in
+                                 zip(("import and index", "pages", "links"), marks, marks[1:])}
     figs["folder"], figs["scratch"] = str(folder), str(scratch)
     print_table(figs)
     if options.details:
