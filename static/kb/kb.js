@@ -6,7 +6,10 @@
       ARIA 1.2 combobox (ArrowDown/ArrowUp move, Enter opens the chosen one, Escape closes).
    3. Search facets start open on wide screens and folded on phones.
    4. A code block or table wider than its box (it scrolls inside it) joins the tab order, so it
-      can be scrolled from the keyboard. */
+      can be scrolled from the keyboard.
+   5. Documentation tab sets (div.tabs > div.tab-panel > p.tab-title) become an ARIA tab list:
+      one panel shown, ArrowLeft/ArrowRight/Home/End move between tabs. Without the script every
+      panel shows under its title. */
 (function () {
   "use strict";
 
@@ -134,7 +137,55 @@
     });
   }
 
+  function enhanceTabs(set) {
+    var panels = Array.prototype.filter.call(set.children, function (child) {
+      return child.classList.contains("tab-panel") && child.id;
+    });
+    if (panels.length === 0) return;
+    var list = document.createElement("div");
+    list.className = "tab-list";
+    list.setAttribute("role", "tablist");
+    var tabs = panels.map(function (panel) {
+      var title = panel.querySelector(":scope > .tab-title");
+      var tab = document.createElement("button");
+      tab.type = "button";
+      tab.id = panel.id + "-tab";
+      tab.className = "tab";
+      tab.setAttribute("role", "tab");
+      tab.setAttribute("aria-controls", panel.id);
+      tab.textContent = title ? title.textContent : String(panels.indexOf(panel) + 1);
+      if (title) title.hidden = true;
+      panel.setAttribute("role", "tabpanel");
+      panel.setAttribute("aria-labelledby", tab.id);
+      panel.tabIndex = 0;
+      list.appendChild(tab);
+      return tab;
+    });
+    function select(index, focus) {
+      tabs.forEach(function (tab, i) {
+        var chosen = i === index;
+        tab.setAttribute("aria-selected", chosen ? "true" : "false");
+        tab.tabIndex = chosen ? 0 : -1;
+        panels[i].hidden = !chosen;
+      });
+      if (focus) tabs[index].focus();
+    }
+    tabs.forEach(function (tab, i) {
+      tab.addEventListener("click", function () { select(i, false); });
+      tab.addEventListener("keydown", function (event) {
+        var next = {ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1}[event.key];
+        if (next === undefined) return;
+        event.preventDefault();
+        select((next + tabs.length) % tabs.length, true);
+      });
+    });
+    set.insertBefore(list, set.firstChild);
+    set.classList.add("tabs-enhanced");
+    select(0, false);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".tabs").forEach(enhanceTabs);
     makeScrollersFocusable();
     document.querySelectorAll("form.language-form").forEach(enhanceLanguageForm);
     document.querySelectorAll("form.search-form[data-suggest]").forEach(enhanceSearchForm);

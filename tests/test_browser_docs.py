@@ -1,0 +1,121 @@
+"""Documentation pages in Debian's Chromium: a tab set is an ARIA tab list driven by the arrow
+keys (every panel under its title without JavaScript), a step keeps its image and its code, and
+a link between pages opens the other page at its anchor. Screenshots at 360 and 1280 px go to
+var/screenshots/docs-*.png. Pages are written for the test."""
+import pytest
+
+from tests.helpers import write
+from tests.test_browser import AXE, CHROMIUM, PHONE, axe_violations, browser, shot  # noqa: F401 (a fixture)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run installs it)"),
+]
+WIDE = {"width": 1280, "height": 900}
+
+SETUP = """---
+title: Set up the relay
+exl-id: 5a5a-relay-setup
+---
+# Set up the relay
+
+Choose how to set it up:
+
+>[!BEGINTABS]
+
+>[!TAB From the console]
+
+1. Open **Relays** in the console.
+
+   ![The relay list](assets/relays.png)
+
+1. Add this rule to the relay's filter:
+
+   ```js
+   if (message.size > 10485760) { reject("<too large>"); }
+   ```
+
+1. Save, then [send a test message](../check/test-message.md#send-one).
+
+>[!TAB From the command line]
+
+Run the relay tool:
+
+```sh
+relayctl add --filter size
+```
+
+>[!ENDTABS]
+"""
+CHECK = """---
+title: Send a test message
+exl-id: 6b6b-relay-check
+---
+# Send a test message
+
+## Send one {#send-one}
+
+A test message goes through every relay.
+"""
+
+
+@pytest.fixture
+def browse_dir(tmp_path):
+    root = tmp_path / "docs"
+    write(root / "relay.en" / "help" / "setup" / "relay.md", SETUP)
+    write(root / "relay.en" / "help" / "check" / "test-message.md", CHECK)
+    (root / "relay.en" / "help" / "setup" / "assets").mkdir(parents=True)
+    from pathlib import Path
+
+    png = (Path(__file__).parent / "data" / "articles" / "assets" / "flow.png").read_bytes()
+    (root / "relay.en" / "help" / "setup" / "assets" / "relays.png").write_bytes(png)
+    return root
+
+
+URL = "/en/docs/relay/setup/relay/"
+
+
+def test_tabs_are_a_tab_list_driven_by_the_keyboard(browser):
+    for name, viewport in (("360", PHONE), ("1280", WIDE)):
+        context = browser(viewport=viewport)
+        if AXE.exists():
+            context.add_init_script(path=str(AXE))  # injected by the browser: the page's CSP does not apply
+        page = context.new_page()
+        page.goto(URL)
+        tabs = page.get_by_role("tab")
+        assert tabs.count() == 2
+        assert page.get_by_role("tab", name="From the console").get_attribute("aria-selected") == "true"
+        assert page.get_by_role("tabpanel").count() == 1  # the other panel is hidden
+        assert page.locator(".article-body ol > li").count() == 3  # one list: numbering runs across the image and code
+        assert page.locator(".article-body ol pre code").inner_text().startswith("if (message.size")
+        assert page.locator(".article-body ol img").get_attribute("src").startswith("/media/")
+        shot(page, f"docs-tabs-{name}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0
+        page.get_by_role("tab", name="From the console").focus()
+        page.keyboard.press("ArrowRight")
+        second = page.get_by_role("tab", name="From the command line")
+        assert second.get_attribute("aria-selected") == "true"
+        assert page.evaluate("document.activeElement.textContent") == "From the command line"
+        assert "relayctl add" in page.get_by_role("tabpanel").inner_text()
+        page.keyboard.press("ArrowRight")  # wraps round to the first
+        assert page.get_by_role("tab", name="From the console").get_attribute("aria-selected") == "true"
+        if AXE.exists():
+            assert axe_violations(page) == []
+
+
+def test_without_javascript_every_panel_shows_under_its_title(browser):
+    page = browser(java_script_enabled=False, viewport=PHONE).new_page()
+    page.goto(URL)
+    assert page.locator(".tab-title").all_inner_texts() == ["From the console", "From the command line"]
+    assert page.locator(".tab-panel").nth(1).is_visible()
+    shot(page, "docs-tabs-nojs-360")
+
+
+def test_a_link_between_pages_opens_the_other_page_at_its_anchor(browser):
+    page = browser(viewport=WIDE).new_page()
+    page.goto(URL)
+    page.get_by_role("link", name="send a test message", exact=True).click()
+    page.wait_for_url("**/en/docs/relay/check/test-message/#send-one")
+    assert page.locator("h2#send-one").is_visible()
