@@ -15,8 +15,8 @@ from ..editing.errors import Invalid
 from ..editing.permissions import require_edit
 from ..models import sees_unpublished
 from .schema import (EDITOR, FIELDS, JSON_BODY, NUMBER_SCHEMA, ArticleSummary, AudienceField, FieldChanges,
-                     ItemsField, LanguageField, RevisionSaved, StatusField, TextField, error_responses,
-                     language_parameter, number_parameter)
+                     ItemsField, LanguageField, RequestBody, RevisionSaved, StatusField, TextField,
+                     error_responses, language_parameter, number_parameter)
 
 
 @extend_schema_field({**NUMBER_SCHEMA, "nullable": True})
@@ -49,12 +49,12 @@ class SaveTranslationSerializer(ContentSerializer):
     message = serializers.CharField(required=False, allow_blank=True)
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(RequestBody):
     to = StatusField()
     comment = serializers.CharField(required=False, allow_blank=True)
 
 
-class PreviewSerializer(serializers.Serializer):
+class PreviewSerializer(RequestBody):
     language = LanguageField()
     body = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
@@ -63,21 +63,21 @@ BODY_HELP = "Markdown, up to 1 MB; may begin with a front-matter block (title, d
 TITLE_HELP = "At most 500 characters. A body whose front matter has a title may leave it out."
 
 
-class TranslationIn(TranslationInSerializer):
+class TranslationIn(RequestBody, TranslationInSerializer):
     title = TextField(trim_whitespace=False, help_text=TITLE_HELP)
     body = TextField(trim_whitespace=False, help_text=BODY_HELP)
 
 
-class ArticleIn(CreateArticleSerializer):
+class ArticleIn(RequestBody, CreateArticleSerializer):
     translation = TranslationIn()
 
 
-class TranslationSaveIn(SaveTranslationSerializer):
+class TranslationSaveIn(RequestBody, SaveTranslationSerializer):
     title = TextField(trim_whitespace=False, help_text=TITLE_HELP)
     body = TextField(trim_whitespace=False, help_text=BODY_HELP)
 
 
-class RestoreIn(serializers.Serializer):
+class RestoreIn(RequestBody):
     message = serializers.CharField(required=False, allow_blank=True, help_text="Defaults to 'Restored revision n'.")
 
 

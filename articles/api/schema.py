@@ -11,7 +11,7 @@
   ``SIGNED_IN`` or ``JSON_BODY``, and every operation gets ``ANY_REQUEST``'s.
 - ``ArticleSummary``, ``RevisionSaved``: response bodies several write operations share.
 """
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_field
@@ -28,7 +28,19 @@ BCP47_LANGUAGE_SCHEMA = {"type": "string", "enum": [bcp47(code) for code in site
 # is looked up, as the URL's str converter takes it (imported files may carry others).
 NUMBER_SCHEMA = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$",
                  "description": "ASCII letters, digits, '-', '.' and '_'; of the form KA-N, up to KA-99999999."}
-NUMBER_PATH_SCHEMA = {"type": "string", "pattern": r"^[^/]+$"}
+NUMBER_PATH_SCHEMA = {"type": "string", "pattern": r"^[^/\x00-\x1f\x7f]+$"}
+# What a query parameter may hold (middleware.RejectInvalidCharactersMiddleware: no control
+# character but tab and line breaks, else 400 invalid_characters); TEXT_PARAMETER_SCHEMA also
+# needs a character that is neither a space nor one of those (str.strip() leaves it).
+_ALLOWED = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+PARAMETER_SCHEMA = {"type": "string", "pattern": rf"^{_ALLOWED}*$"}
+TEXT_PARAMETER_SCHEMA = {"type": "string", "pattern": rf"^{_ALLOWED}*[^\s\x00-\x1f\x7f\x85]{_ALLOWED}*$"}
+# What text in a request body may hold (textgate: no NUL and no non-character, else 400
+# invalid_characters; lone surrogates are refused too, which JSON Schema patterns cannot name).
+# TEXT_PATTERN also needs a character that str.strip() leaves.
+_GATED = r"[^\x00\ufdd0-\ufdef\ufffe\uffff]"
+BODY_TEXT_PATTERN = rf"^{_GATED}*$"
+TEXT_PATTERN = rf"^{_GATED}*[^\s\x00\x1c-\x1f\x85\ufdd0-\ufdef\ufffe\uffff]{_GATED}*$"
 
 
 class EnumField(serializers.CharField):
@@ -41,6 +53,7 @@ class EnumField(serializers.CharField):
 class EnumFieldExtension(OpenApiSerializerFieldExtension):
     target_class = EnumField
     match_subclasses = True
+    priority = 1  # before RequestTextExtension
 
     def map_serializer_field(self, auto_schema, direction):
         field = self.target
@@ -48,6 +61,35 @@ class EnumFieldExtension(OpenApiSerializerFieldExtension):
                                       schema=field.SCHEMA)
         auto_schema.registry.register_on_missing(component)
         return component.ref
+
+
+class RequestTextExtension(OpenApiSerializerFieldExtension):
+    """Text sent in a request body: what the text gate lets through (``BODY_TEXT_PATTERN``)."""
+
+    target_class = serializers.CharField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if direction == "request" and "pattern" not in schema:
+            schema["pattern"] = BODY_TEXT_PATTERN
+        return schema
+
+
+# A request body's serializer whose schema names every property it takes (additionalProperties:
+# false; the views ignore others, but the text gate reads them). No docstring: drf-spectacular
+# would give it to every subclass as its description.
+class RequestBody(serializers.Serializer):
+    pass
+
+
+class RequestBodyExtension(OpenApiSerializerExtension):
+    target_class = RequestBody
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        return {**schema, "additionalProperties": False} if direction == "request" else schema
 
 
 class LanguageField(EnumField):
@@ -72,14 +114,15 @@ class AudienceField(EnumField):
     COMPONENT, SCHEMA = "AudienceEnum", {"type": "string", "enum": Article.Audience.values}
 
 
-@extend_schema_field({"type": "string", "pattern": r"\S",
+@extend_schema_field({"type": "string", "pattern": TEXT_PATTERN,
                       "description": "Text with at least one non-space character."})
 class TextField(serializers.CharField):
     """A CharField at run time (the service refuses blank text); non-blank in the schema."""
 
 
-@extend_schema_field({"oneOf": [{"type": "array", "maxItems": 100, "items": {"type": "string", "maxLength": 200}},
-                                {"type": "string"}],
+@extend_schema_field({"oneOf": [{"type": "array", "maxItems": 100,
+                                 "items": {"type": "string", "maxLength": 200, "pattern": BODY_TEXT_PATTERN}},
+                                {"type": "string", "pattern": BODY_TEXT_PATTERN}],
                       "description": "A list of text items, or one text of comma-separated items."})
 class ItemsField(serializers.JSONField):
     """Keywords or products: a list of texts, or one comma-separated text."""
@@ -118,7 +161,7 @@ class ListChange(serializers.Serializer):
 
 
 class FieldChanges(serializers.Serializer):
-    """``editing.diff.changed_fields``: only the fields that differ are present."""
+    """Only the fields that differ are present (``editing.diff.changed_fields``)."""
 
     title = TextChange(many=True, required=False)
     description = TextChange(many=True, required=False)

@@ -13,7 +13,8 @@ from .. import languages
 from ..models import Article, ImportRun, Translation
 from ..pages import article_url
 from .errors import error_response
-from .schema import Bcp47LanguageField, error_responses, language_parameter
+from .schema import (PARAMETER_SCHEMA, TEXT_PARAMETER_SCHEMA, Bcp47LanguageField, error_responses,
+                     language_parameter)
 
 
 class IndexServer(serializers.Serializer):
@@ -166,13 +167,13 @@ def _positive_int(request, name, default, maximum):
 
 
 @extend_schema(parameters=[
-    OpenApiParameter("q", {"type": "string", "pattern": r"\S"}, required=True,
+    OpenApiParameter("q", TEXT_PARAMETER_SCHEMA, required=True,
                      description="Any text (a code, words, a log line); beyond 2,000 characters it is cut."),
     language_parameter(description="The searcher's language (default en); any usual spelling is accepted too "
                                    "(fr-FR, fr_FR, zh-Hans)."),
     OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 10}),
     OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1}),
-    OpenApiParameter("product", str, description="Only articles of this product.")],
+    OpenApiParameter("product", PARAMETER_SCHEMA, description="Only articles of this product.")],
     responses={200: SearchOut, **error_responses({400: ["missing_query", "unknown_language", "invalid_parameter"],
                                                    503: ["index_unavailable"]})})
 @api_view(["GET"])
@@ -221,7 +222,8 @@ def search(request):
 MAX_SUGGESTIONS = 8
 
 
-@extend_schema(parameters=[OpenApiParameter("q", str, description="The text typed so far (its first 100 characters)."),
+@extend_schema(parameters=[OpenApiParameter("q", PARAMETER_SCHEMA,
+                                           description="The text typed so far (its first 100 characters)."),
                            language_parameter(description="The reader's language (default en); any usual spelling "
                                                           "is accepted too.")],
                responses={200: SuggestOut, **error_responses({400: ["unknown_language"]})})

@@ -13,10 +13,10 @@ from .. import languages
 from ..pages import article_url
 from ..triage.forms import MAX_PASTE_BYTES
 from .errors import error_response
-from .schema import JSON_BODY, Bcp47LanguageField, LanguageField, TextField, error_responses
+from .schema import JSON_BODY, Bcp47LanguageField, LanguageField, RequestBody, TextField, error_responses
 
 
-class TriageIn(serializers.Serializer):
+class TriageIn(RequestBody):
     text = TextField(help_text="A log excerpt or stack trace, up to 1 MB (UTF-8).")
     lang = LanguageField(required=False, help_text="The reader's language (default en); any usual spelling of a "
                                                    "served one is accepted too (fr-FR, zh-Hans).")
