@@ -1,11 +1,15 @@
 """The OpenAPI schema at /api/schema/: every operation's request body, parameters, typed
 responses and error statuses, with the error shape; the languages and transitions as enums.
 (tests/scripts/schemathesis_run.sh checks a running server against it.)"""
+import re
+
 from django.conf import settings
 from django.core.management import call_command
 import jsonschema
 import pytest
 from rest_framework.test import APIClient
+
+from articles import textgate
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +172,30 @@ def test_a_refused_triage_matches_its_documented_schema(schema):
     assert response.status_code == 400 and response.json()["error"]["code"] == "missing_text"
     documented = schema["paths"]["/api/triage"]["post"]["responses"]["400"]
     validator(schema, documented["content"]["application/json"]["schema"]).validate(response.json())
+
+
+def test_every_request_body_names_every_property_it_takes(schema):
+    for method, path, operation in operations(schema):
+        if "requestBody" in operation:
+            body = resolve(schema, operation["requestBody"]["content"]["application/json"]["schema"])
+            assert body["additionalProperties"] is False, (method, path)
+
+
+PARAMETER_VALUES = ["ledger", "a\tb\r\nc", "ünïcode 日本", "\x00", "esc \x1b[31m", "del \x7f", "\x1f"]
+
+
+@pytest.mark.parametrize("value", PARAMETER_VALUES)
+def test_a_query_parameter_is_refused_exactly_when_its_schema_pattern_refuses_it(schema, value):
+    parameter = next(p for p in schema["paths"]["/api/suggest"]["get"]["parameters"] if p["name"] == "q")
+    response = APIClient().get("/api/suggest", {"q": value})
+    assert (response.status_code == 400) == (re.search(parameter["schema"]["pattern"], value) is None)
+
+
+BODY_VALUES = ["ledger", "colour codes \x1b[31m kept", "\x00", "non-character \ufdd0", "\uffff", "日本語"]
+
+
+@pytest.mark.parametrize("value", BODY_VALUES)
+def test_request_text_is_refused_exactly_when_its_schema_pattern_refuses_it(schema, value):
+    comment = resolve(schema, {"$ref": "#/components/schemas/Transition"})["properties"]["comment"]
+    patterns = [option["pattern"] for option in comment["oneOf"] if "pattern" in option]
+    assert patterns and (re.search(patterns[0], value) is None) == (textgate.invalid_character(value) is not None)
