@@ -30,9 +30,11 @@ def untouched_samples(samples_dir=SAMPLES_DIR):
     samples_dir = Path(samples_dir).resolve()
     revisions = Revision.objects.filter(translation__article=OuterRef("pk"))
     made_by_import = revisions.filter(author__isnull=True).exclude(import_path="")
-    candidates = Article.objects.filter(Exists(made_by_import)).exclude(
-        Exists(revisions.filter(Q(author__isnull=False) | Q(import_path="")))).exclude(
-        Exists(ArticleEvent.objects.filter(article=OuterRef("pk"))))
+    # Only articles with a file whose stored path names the folder are then checked path by path.
+    named = made_by_import.filter(import_path__contains=samples_dir.name)
+    touched = revisions.filter(Q(author__isnull=False) | Q(import_path=""))
+    candidates = (Article.objects.filter(Exists(named)).exclude(Exists(touched))
+                  .exclude(Exists(ArticleEvent.objects.filter(article=OuterRef("pk")))))
     paths = Revision.objects.filter(translation__article__in=candidates).values_list(
         "translation__article_id", "import_path")
     outside = {article_id for article_id, path in paths.order_by() if not _inside(path, samples_dir)}
