@@ -5,26 +5,9 @@ import json
 import pytest
 
 from articles.models import Article, ArticleNumberSequence, Revision, Translation
-from tests.test_editing import BODY, client_for, create, user_with
+from tests.test_editing import BODY, create, editor, publisher, search_index  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor():
-    return client_for(user_with("editor"))
-
-
-@pytest.fixture
-def publisher():
-    return client_for(user_with("publisher"))
-
-
-@pytest.fixture(autouse=True)
-def search_index(settings):
-    from articles.search import upkeep
-
-    upkeep.bring_up_to_date()
 
 
 # -- article numbers -------------------------------------------------------------------------
