@@ -233,6 +233,29 @@ class ArticleNumberSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
 
+class DocTree(models.Model):
+    """A documentation repository's navigation in one language, read from its ``TOC.md``:
+    ``nodes`` is ``[{"title", "href", "anchor", "hidden", "children": [...]}]`` in the authors'
+    order, ``href`` as written (relative to the TOC's folder, or an external address; "" for a
+    group heading). Pages are found from it when shown (``docnav``), so a TOC imported before
+    its pages starts linking to them as they come."""
+
+    doc_path = models.CharField(max_length=500)  # docpaths.doc_path of the TOC.md file
+    language = models.CharField(max_length=20)
+    title = models.CharField(max_length=500, blank=True)
+    nodes = models.JSONField(default=list)
+    source_path = models.CharField(max_length=1000, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["doc_path", "language"], name="one_tree_per_language")]
+        ordering = ["doc_path", "language"]
+
+    def __str__(self):
+        return f"{self.doc_path} ({self.language})"
+
+
 class ImportRun(models.Model):
     """One run of the importer: its counts and the files that failed (for /api/stats)."""
 

@@ -55,7 +55,8 @@ def test_reimport_is_idempotent_and_a_change_updates(tmp_path, articles_dir):
     path = source / "fr-FR" / "KB-100.md"
     path.write_text(path.read_text(encoding="utf-8").replace("augmentez le délai", "doublez le délai"), encoding="utf-8")
     changed = import_paths([source])
-    assert changed.counts == {"imported": 0, "updated": 1, "unchanged": 2, "failed": 0, "skipped": 0}
+    assert changed.counts == {"imported": 0, "updated": 1, "unchanged": 2, "failed": 0, "skipped": 0,
+                              "navigation": 0}
     assert "doublez" in Translation.objects.get(article__number="KB-100", language="fr").body
 
 

@@ -1,9 +1,17 @@
 """Which article a translation belongs to.
 
-``article_key(front_matter, path)`` returns ``(number, source)``, the first that answers:
-``article-number`` (``KA-23014``), then ``exl-id`` (shared by a docs page's translations),
-then the file's stem (``KT-11251.md`` → ``KT-11251``; ``about.fr-FR.md`` → ``about``).
+``article_key(front_matter, path, warnings)`` returns ``(number, source)``, the first that
+answers: ``article-number`` (``KA-23014``), then ``exl-id`` (shared by a docs page's
+translations), then the file's stem (``KT-11251.md`` → ``KT-11251``; ``about.fr-FR.md`` →
+``about``). An ``exl-id`` listing several ids (``a1b2, c3d4``) gives its first, with a warning.
+
+``derived_number(number, doc_path)`` is the number of a second, different page that carries
+the same ``exl-id`` (or file name) as one already imported: ``<number>-<8 hex digits of its
+doc path>``, the same on every run. ``same_page(a, b)`` says whether two doc paths name one
+page: equal, or one ends with the other (a repository imported once from its root and once
+from its ``help/v8`` folder).
 """
+import hashlib
 from pathlib import PurePath
 import re
 
@@ -11,14 +19,38 @@ from ..languages import normalize_language
 from .errors import SourceError
 
 NUMBER_RE = re.compile(r"^[\w][\w.\-]{0,99}$")
+DERIVED_SUFFIX_LENGTH = 9  # "-" and 8 hex digits
 
 
-def article_key(front_matter, path):
-    for field, source in (("article-number", "article-number"), ("exl-id", "exl-id")):
+def article_key(front_matter, path, warnings=None):
+    for field in ("article-number", "exl-id"):
         value = front_matter.get(field)
-        if value not in (None, ""):
-            return _checked(str(value).strip(), field), source
+        if value in (None, ""):
+            continue
+        value = str(value).strip()
+        if field == "exl-id" and "," in value:
+            ids = [part.strip() for part in value.split(",") if part.strip()]
+            if not ids:
+                continue
+            if warnings is not None:
+                warnings.append(f"field 'exl-id' lists {len(ids)} ids; the first, {ids[0]}, is used")
+            value = ids[0]
+        return _checked(value, field), field
     return _checked(_stem(path), "file name"), "file-name"
+
+
+def derived_number(number, doc_path):
+    digest = hashlib.sha1(doc_path.encode("utf-8")).hexdigest()[:DERIVED_SUFFIX_LENGTH - 1]
+    return f"{number[:100 - DERIVED_SUFFIX_LENGTH]}-{digest}"
+
+
+def same_page(a, b):
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    shorter, longer = sorted((a, b), key=len)
+    return longer.endswith("/" + shorter)
 
 
 def _stem(path):

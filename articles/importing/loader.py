@@ -4,7 +4,13 @@
 returns an ``ImportReport`` and never prints. For each file, in order:
 
 1. read and parse it (``sources.read_source``); a bad file is a failed outcome with its reason;
-2. the same number and language met twice in one run: the later file fails;
+   a ``TOC.md`` is stored as its repository's navigation (``DocTree``), not as an article;
+2. which article it is (``_identify``): a documentation page is known by its doc path, so a
+   second, different page carrying an ``exl-id`` (or file name) already taken is kept under a
+   derived number, with a warning, and keeps it on every later run; a page whose title,
+   description and body equal those of a page already imported in its language is skipped as
+   a duplicate; the same number and language met twice in one run with different content
+   fails the later file;
 3. a translation whose stored hash equals the file's is unchanged: nothing is written;
 4. otherwise render it in a worker process, within the per-file time budget
    (``workers.RenderPool``), and write article, translation and products in one transaction,
@@ -25,13 +31,14 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ..models import Article, ImportRun, Product, Revision, Translation
+from ..models import Article, DocTree, ImportRun, Product, Revision, Translation, content_key_of
 from ..rendering import RENDERER_VERSION
 from ..rendering.text import inline_text, shown_description
 from ..search import journal, upkeep
 from .errors import SourceError
-from .report import FAILED, IMPORTED, SKIPPED, UNCHANGED, UPDATED, FileOutcome, ImportReport
-from .sources import NotAnArticle, find_sources, read_source
+from .grouping import DERIVED_SUFFIX_LENGTH, derived_number, same_page
+from .report import FAILED, IMPORTED, NAVIGATION, SKIPPED, UNCHANGED, UPDATED, FileOutcome, ImportReport
+from .sources import NotAnArticle, find_sources, is_toc, read_source, read_toc
 from .workers import RenderFailed, RenderPool
 
 logger = logging.getLogger(__name__)
@@ -67,12 +74,27 @@ class _Loader:
     def __init__(self, report, dry_run, overwrite_edits=False):
         self.dry_run = dry_run
         self.overwrite_edits = overwrite_edits
-        self.seen = {}  # (number, language) -> path, within this run
+        self.seen = {}  # (number, language) -> (path, content key), within this run
         rows = Translation.objects.values_list(
-            "id", "article__number", "language", "content_hash", "renderer_version")
-        self.stored = {(number, lang): (content_hash, version) for _, number, lang, content_hash, version in rows}
-        self.translation_ids = {(number, lang): pk for pk, number, lang, _, _ in rows}
+            "id", "article__number", "language", "content_hash", "renderer_version", "doc_path", "source_path")
+        self.stored = {(number, lang): (content_hash, version) for _, number, lang, content_hash, version, *_ in rows}
+        self.translation_ids = {(number, lang): pk for pk, number, lang, *_ in rows}
         self.articles = dict(Article.objects.values_list("number", "id"))
+        # Documentation identity: the doc paths each number's translations were imported from,
+        # the derived numbers of each base number, and what each translation now says.
+        self.claims = {}
+        self.sources = {(number, lang): source for _, number, lang, _, _, _, source in rows}
+        for _, number, _, _, _, path, _ in rows:
+            if path:
+                self.claims.setdefault(number, set()).add(path)
+        self.derived = {}
+        for number in self.articles:
+            base, dash, digest = number[:-DERIVED_SUFFIX_LENGTH], number[-DERIVED_SUFFIX_LENGTH:-8], number[-8:]
+            if dash == "-" and all(c in "0123456789abcdef" for c in digest):
+                self.derived.setdefault(base, []).append(number)
+        self.contents = {(number, lang): key for number, lang, key in Revision.objects.filter(
+            translation__latest_revision=F("number")).values_list(
+            "translation__article__number", "translation__language", "content_key")}
         self.products = dict(Product.objects.values_list("name", "id"))
         # Translations whose latest revision was made by a person, not a file: an import keeps them.
         self.edited = dict(Revision.objects.filter(translation__latest_revision=F("number"), author__isnull=False)
@@ -81,7 +103,10 @@ class _Loader:
 
     def prepare(self, path, root, pool, *, explicit, language, use_path_rule):
         """Parse a file and start rendering it: ``(outcome, parsed, future)``; ``future`` is
-        None when the outcome is already decided (skipped, failed, unchanged)."""
+        None when the outcome is already decided (skipped, failed, unchanged, navigation)."""
+        if is_toc(path):
+            return self._navigation(path, root, explicit=explicit, language=language,
+                                    use_path_rule=use_path_rule), None, None
         try:
             parsed = read_source(path, explicit=explicit, root=root, forced_language=language,
                                  use_path_rule=use_path_rule)
@@ -94,12 +119,27 @@ class _Loader:
             return FileOutcome(str(path), FAILED, reason=reason), None, None
         outcome = FileOutcome(str(path), "", number=parsed.number, language=parsed.language,
                               rule=parsed.rule, warnings=list(parsed.fields.warnings))
+        content = content_key_of(parsed.fields.title, parsed.fields.description, parsed.body)
+        duplicate_of = self._identify(parsed, content, outcome)
+        outcome.number = parsed.number
+        if duplicate_of:
+            first = self.sources.get((duplicate_of, parsed.language)) or duplicate_of
+            outcome.status, outcome.reason = SKIPPED, (
+                f"duplicate: the same page as {first} ({parsed.language}), imported once")
+            return outcome, None, None
         key = (parsed.number, parsed.language)
         if key in self.seen:
-            outcome.status, outcome.reason = FAILED, (
-                f"{parsed.number} ({parsed.language}) was already imported from {self.seen[key]} in this run")
+            first, first_content = self.seen[key]
+            if first_content == content:
+                outcome.status, outcome.reason = SKIPPED, (
+                    f"duplicate: the same page as {first} ({parsed.language}), imported once")
+            else:
+                outcome.status, outcome.reason = FAILED, (
+                    f"{parsed.number} ({parsed.language}) was already imported from {first} in this run")
             return outcome, None, None
-        self.seen[key] = str(path)
+        self.seen[key] = (str(path), content)
+        self.contents[key] = content
+        self.sources[key] = str(path)
         if self.stored.get(key) == (parsed.content_hash, RENDERER_VERSION):
             outcome.status = UNCHANGED
             return outcome, None, None
@@ -110,6 +150,65 @@ class _Loader:
                 "(--overwrite-edits replaces it; every version stays in its history)")
             return outcome, None, None
         return outcome, parsed, pool.submit(parsed)
+
+    def _navigation(self, path, root, **options):
+        """A ``TOC.md``: stored as its repository's navigation in its language (``DocTree``),
+        never as an article; unchanged when the stored one came from the same bytes."""
+        try:
+            toc = read_toc(path, root=root, forced_language=options["language"], explicit=options["explicit"],
+                           use_path_rule=options["use_path_rule"])
+        except (SourceError, OSError) as error:
+            return FileOutcome(str(path), FAILED, reason=str(error))
+        except Exception as error:  # noqa: BLE001 — this file only
+            return FileOutcome(str(path), FAILED, reason=f"cannot be read: {type(error).__name__}")
+        outcome = FileOutcome(str(path), NAVIGATION, language=toc.language, rule=toc.rule,
+                              reason=f"the navigation of {toc.title or toc.doc_path} ({toc.language}), "
+                                     "not an article")
+        if self.dry_run:
+            return outcome
+        values = {"title": toc.title, "nodes": toc.nodes, "source_path": toc.path[:1000],
+                  "content_hash": toc.content_hash}
+        try:
+            with transaction.atomic():
+                stored = DocTree.objects.select_for_update().filter(doc_path=toc.doc_path, language=toc.language).first()
+                if stored is None:
+                    DocTree.objects.create(doc_path=toc.doc_path, language=toc.language, **values)
+                elif stored.content_hash != toc.content_hash:
+                    DocTree.objects.filter(pk=stored.pk).update(updated_at=timezone.now(), **values)
+        except DatabaseError as error:
+            logger.warning("import of %s failed: %s: %s", path, type(error).__name__, error)
+            outcome.status, outcome.reason = FAILED, "the database refused the record; the details are in the server log"
+        return outcome
+
+    def _identify(self, parsed, content, outcome):
+        """Set ``parsed.number`` to the article this file is a translation of; returns the
+        number of the page it duplicates when it is one, else None. Only documentation pages
+        (a doc path, no ``article-number``) are told apart by path: an article number is the
+        editors' own and stays what the file says."""
+        base, path = parsed.number, parsed.doc_path
+        if parsed.key_source == Article.KeySource.ARTICLE_NUMBER or not path:
+            return None
+        candidates = [base, *self.derived.get(base, ())]
+        for number in candidates:
+            claimed = self.claims.get(number)
+            if claimed and any(same_page(path, other) for other in claimed):
+                parsed.number = number
+                return None
+        if base in self.articles and not self.claims.get(base):
+            return None  # an article whose pages came from no known path: the file names it
+        for number in candidates:
+            if self.contents.get((number, parsed.language)) == content:
+                return number
+        if base in self.claims or base in self.articles:
+            number = derived_number(base, path)
+            others = ", ".join(sorted(self.claims.get(base, ())))
+            outcome.warnings.append(
+                f"{parsed.key_source} {base} is also the id of a different page ({others}): "
+                f"this page is kept as {number}")
+            self.derived.setdefault(base, []).append(number)
+            parsed.number = number
+        self.claims.setdefault(parsed.number, set()).add(path)
+        return None
 
     def finish(self, outcome, parsed, future, pool):
         """Wait for the render of a prepared file and write it; returns the final outcome."""

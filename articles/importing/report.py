@@ -3,11 +3,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 IMPORTED, UPDATED, UNCHANGED, FAILED, SKIPPED = "imported", "updated", "unchanged", "failed", "skipped"
+NAVIGATION = "navigation"  # a TOC.md, read as its repository's navigation (not an article)
+STATUSES = (IMPORTED, UPDATED, UNCHANGED, FAILED, SKIPPED, NAVIGATION)
 
 
 @dataclass
 class FileOutcome:
-    """One source file: ``status`` is one of imported/updated/unchanged/failed/skipped."""
+    """One source file: ``status`` is one of ``STATUSES``."""
 
     path: str
     status: str
@@ -32,8 +34,8 @@ class ImportReport:
 
     @property
     def counts(self):
-        """``{"imported": n, "updated": n, "unchanged": n, "failed": n, "skipped": n}``."""
-        return {status: self.count(status) for status in (IMPORTED, UPDATED, UNCHANGED, FAILED, SKIPPED)}
+        """``{"imported": n, "updated": n, "unchanged": n, "failed": n, "skipped": n, "navigation": n}``."""
+        return {status: self.count(status) for status in STATUSES}
 
     @property
     def failures(self):

@@ -3,7 +3,8 @@
 ``find_sources(paths)`` walks folders (sorted, hidden entries skipped) and yields
 ``(path, explicit, root)`` for ``.md``, ``.markdown`` and ``.txt`` files, ``root`` being the
 folder imported (a named file's own folder); ``read_source(path, ...)`` turns one into a
-``ParsedSource`` or raises ``SourceError``. Files are untrusted: a body is at most
+``ParsedSource`` or raises ``SourceError``; a ``TOC.md`` (``is_toc``) is read by ``read_toc``
+as its repository's navigation instead. Files are untrusted: a body is at most
 ``MAX_BODY_BYTES``, and neither the file (through a symbolic link) nor its images may come
 from outside ``root``.
 """
@@ -14,17 +15,20 @@ from pathlib import Path
 
 from .. import docpaths
 from ..rendering import RENDERER_VERSION, render_markdown, split_sections
+from ..rendering.text import inline_text
 from ..search.codes import extract_error_codes
 from .errors import SourceError
 from .fields import map_fields
 from .frontmatter import has_front_matter, parse_document
 from .grouping import article_key
+from .toc import parse_toc
 from .language_rules import decide_language
 
 SOURCE_SUFFIXES = {".md", ".markdown", ".txt"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp"}
 MAX_BODY_BYTES = 1024 * 1024  # the corpus's largest file is 420 KB
 MAX_FILE_BYTES = 2 * MAX_BODY_BYTES  # larger files are refused unread
+TOC_NAME = "toc.md"
 
 
 class NotAnArticle(Exception):
@@ -61,10 +65,43 @@ def find_sources(paths):
                     yield Path(folder) / name, False, root
 
 
-def read_source(path, *, explicit, root=None, forced_language=None, use_path_rule=True):
-    """Read and parse one file; raises ``SourceError`` (bad file) or ``NotAnArticle``.
-    ``root`` defaults to the file's folder."""
+def is_toc(path):
+    """A ``TOC.md`` file: a documentation repository's navigation, not an article."""
+    return Path(path).name.lower() == TOC_NAME
+
+
+@dataclass
+class ParsedToc:
+    path: str
+    doc_path: str
+    language: str
+    rule: str
+    title: str
+    nodes: list
+    content_hash: str
+
+
+def read_toc(path, *, explicit, root=None, forced_language=None, use_path_rule=True):
+    """Read a ``TOC.md`` (``toc.parse_toc``); raises ``SourceError`` for a bad file."""
     root = Path(root) if root is not None else Path(path).parent
+    raw, text = _read_text(path, explicit, root)
+    document = parse_document(text)
+    front = document.front_matter
+    nodes = parse_toc(document.body)
+    if not nodes:
+        raise SourceError("a TOC.md whose list names no page")
+    title = next((str(front[name]) for name in ("breadcrumb-title", "user-guide-title", "title")
+                  if isinstance(front.get(name), str) and front[name].strip()), "")
+    decision = decide_language(path, front, f"{title}\n" + "\n".join(node["title"] for node in nodes),
+                               forced=forced_language, use_path=use_path_rule)
+    return ParsedToc(path=str(path), doc_path=docpaths.doc_path(path, root), language=decision.code,
+                     rule=decision.rule, title=inline_text(title)[:500], nodes=nodes,
+                     content_hash=hashlib.sha256(raw).hexdigest())
+
+
+def _read_text(path, explicit, root):
+    """``(bytes, text)`` of a source file, refused when it is a link out of ``root``, too large,
+    binary or not UTF-8."""
     # A folder walk does not enter linked folders: only the file itself can be a link out.
     if not explicit and Path(path).is_symlink() and not _is_inside(Path(path), root):
         raise SourceError("a symbolic link to a file outside the imported folder")
@@ -79,6 +116,14 @@ def read_source(path, *, explicit, root=None, forced_language=None, use_path_rul
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise SourceError(f"not UTF-8 (invalid byte at offset {error.start})") from None
+    return raw, text
+
+
+def read_source(path, *, explicit, root=None, forced_language=None, use_path_rule=True):
+    """Read and parse one file; raises ``SourceError`` (bad file) or ``NotAnArticle``.
+    ``root`` defaults to the file's folder."""
+    root = Path(root) if root is not None else Path(path).parent
+    raw, text = _read_text(path, explicit, root)
     if not explicit and not has_front_matter(text):
         raise NotAnArticle("does not begin with front matter")
     document = parse_document(text)
@@ -87,7 +132,7 @@ def read_source(path, *, explicit, root=None, forced_language=None, use_path_rul
     if len(document.body) > MAX_BODY_BYTES // 4 and len(document.body.encode()) > MAX_BODY_BYTES:
         raise SourceError(f"body too large (over {MAX_BODY_BYTES // 1024} KB)")
     fields = map_fields(document.front_matter, document.body)
-    number, key_source = article_key(document.front_matter, path)
+    number, key_source = article_key(document.front_matter, path, fields.warnings)
     decision = decide_language(
         path, document.front_matter, f"{fields.title}\n{fields.description}\n{document.body}",
         forced=forced_language, use_path=use_path_rule,

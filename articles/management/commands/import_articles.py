@@ -81,5 +81,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{prefix}{counts['imported']} imported, {counts['updated']} updated, "
             f"{counts['unchanged']} unchanged, {counts['failed']} failed, {counts['skipped']} skipped"
+            f"{', ' + str(counts['navigation']) + ' navigation (TOC.md, not articles)' if counts['navigation'] else ''}"
             f"{' (language by ' + rules + ')' if rules else ''}"
         )
