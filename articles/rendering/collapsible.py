@@ -7,7 +7,9 @@
 become ``<details class="collapsible"><summary>Title</summary>…</details>``. Blocks between the
 markers (blank lines included) are parsed as usual. Fenced code is stashed before block
 parsing, so a ``+++`` line inside code is never a marker. When the closing ``+++`` never
-comes, the blocks are put back untouched (the ``BoxBlockProcessor`` pattern).
+comes, the blocks are put back untouched (the ``BoxBlockProcessor`` pattern). Under a list
+item, indented to its text, a collapsible is the item's (``lists.ItemContentProcessor`` hands
+the item all its indented blocks at once).
 """
 import re
 import xml.etree.ElementTree as etree
@@ -56,7 +58,9 @@ class CollapsibleProcessor(BlockProcessor):
 
 class CollapsibleExtension(Extension):
     def extendMarkdown(self, md):
-        md.parser.blockprocessors.register(CollapsibleProcessor(md.parser), "adobe_collapsible", 105)
+        # After a list item's indented content (``indent``, 90), so that a collapsible indented
+        # under an item is the item's; before indented code (80).
+        md.parser.blockprocessors.register(CollapsibleProcessor(md.parser), "adobe_collapsible", 85)
 
 
 def makeExtension(**kwargs):

@@ -155,13 +155,32 @@ class ItemContentProcessor(BlockProcessor):
         return self._target(parent, block) is not None
 
     def run(self, parent, blocks):
-        block = blocks.pop(0)
-        li = self._target(parent, block)
+        li = self._target(parent, blocks[0])
         offset = self.offsets.get(li, 4)
-        width = min(indentation(block.split("\n", 1)[0]), offset)
+        chunks = []  # every indented block in a row: parsed together, so that a "+++" or
+        while blocks and self._target(parent, blocks[0]) is li:  # ">[!BEGINTABS]" finds its end
+            block = blocks.pop(0)
+            chunks.append(detab(block, min(indentation(block.split("\n", 1)[0]), offset)))
         if li.text:
             _paragraph_for_text(li, None)
-        self.parser.parseChunk(li, detab(block, width))
+        self.parser.parseBlocks(li, chunks)
+
+
+class ParagraphListProcessor(BlockProcessor):
+    """A list starting on a line of a paragraph ends the paragraph there, as in CommonMark: a
+    ``1.`` item or a bullet item with text (``Do this:`` then ``1. Open…`` on the next line).
+    Any other number (``version\\n2. is…``) goes on with the paragraph. Registered just above
+    ``paragraph``, so a block reaching it is paragraph text."""
+
+    START_RE = re.compile(r"\n[ ]{0,3}(?:1\.|[*+-])[ ]+\S")
+
+    def test(self, parent, block):
+        return self.START_RE.search(block) is not None
+
+    def run(self, parent, blocks):
+        block = blocks.pop(0)
+        start = self.START_RE.search(block).start()
+        blocks[:0] = [block[:start], block[start + 1:]]
 
 
 def _paragraph_for_text(li, last_child):
@@ -178,12 +197,12 @@ def _paragraph_for_text(li, last_child):
 
 class IndentedListExtension(Extension):
     """Registers the processors above under the stock names (``olist``, ``ulist``, ``indent``),
-    replacing ``sane_lists``'s and the stock ones."""
+    replacing ``sane_lists``'s and the stock ones, and ``ParagraphListProcessor``."""
 
     def extendMarkdown(self, md):
         offsets = weakref.WeakKeyDictionary()
         for name, cls, priority in (("olist", IndentedOListProcessor, 40), ("ulist", IndentedUListProcessor, 30),
-                                    ("indent", ItemContentProcessor, 90)):
+                                    ("indent", ItemContentProcessor, 90), ("kb_paragraph_list", ParagraphListProcessor, 12)):
             processor = cls(md.parser)
             processor.offsets = offsets
             md.parser.blockprocessors.register(processor, name, priority)
