@@ -13,7 +13,8 @@ right after an inline element), an attribute list applies:
 - on a line of its own, separated by blank lines or right under a table's last row, to the
   block before it (``{style="table-layout:auto"}`` under a table, in a list item too);
 - after one space following a link or an image (``[x](url) {target="_blank"}``);
-- at the end of a block's last line after a space (``+ Release notes {#releases}``);
+- at the end of a block's last line after a space (``+ Release notes {#releases}``), or an
+  ``{#id}`` glued to it (``+ Reports{#reports}``);
 
 and ``{hide-from-toc}`` before a list item's text, or an attribute list opening a paragraph
 (its element lost in translation), is dropped. The last four forms take only ``#id``, ``.class``
@@ -42,8 +43,10 @@ class BoundedAttrListTreeprocessor(AttrListTreeprocessor):
     BASE_RE = BASE_RE
     # Only from the first space of a run: from each space of "a" + 100,000 spaces is quadratic.
     HEADER_RE = re.compile(r"(?<![ \u00a0])[ \u00a0]++" + BASE_RE + r"[ ]*+$")
-    # A line of its own, or a strict list after a space at the end of the last line.
-    BLOCK_RE = re.compile(r"(?:\n[ ]*+|(?<![ ])[ ]++(?=" + STRICT_RE.pattern + r"[ ]*+$))" + BASE_RE + r"[ ]*+$")
+    # A line of its own, a strict list after a space at the end of the last line, or an {#id}
+    # glued to it (``Built-in reports{#reports}``, as headings have it).
+    BLOCK_RE = re.compile(r"(?:\n[ ]*+|(?<![ ])[ ]++(?=" + STRICT_RE.pattern + r"[ ]*+$)|(?<=\S)(?=\{#[^\s{}=#.'\"]++\}[ ]*+$))"
+                          + BASE_RE + r"[ ]*+$")
     INLINE_RE = re.compile(r"^" + BASE_RE)
     SPACED_INLINE_RE = re.compile(r"^[ ](?=" + STRICT_RE.pattern + r"(?![^ \n]))")
     LEADING_RE = re.compile(r"^" + STRICT_RE.pattern + r"(?:[ ]++|$)")
