@@ -154,13 +154,22 @@ class ItemContentProcessor(BlockProcessor):
     def test(self, parent, block):
         return self._target(parent, block) is not None
 
+    # A list item's marker left of ``MIN_INDENT`` on a later line of the block: the next item
+    # of the list (``2. Next step`` right under a step's indented code line), not the item's.
+    OUTDENTED_ITEM_RE = re.compile(r"\n(?=[ ]?(?:\d{1,9}\.|[*+-])(?:[ ]|$))")
+
     def run(self, parent, blocks):
         li = self._target(parent, blocks[0])
         offset = self.offsets.get(li, 4)
         chunks = []  # every indented block in a row: parsed together, so that a "+++" or
         while blocks and self._target(parent, blocks[0]) is li:  # ">[!BEGINTABS]" finds its end
             block = blocks.pop(0)
+            outdented = self.OUTDENTED_ITEM_RE.search(block)
+            if outdented:
+                block, blocks[:0] = block[:outdented.start()], [block[outdented.end():]]
             chunks.append(detab(block, min(indentation(block.split("\n", 1)[0]), offset)))
+            if outdented:
+                break
         if li.text:
             _paragraph_for_text(li, None)
         self.parser.parseBlocks(li, chunks)
