@@ -35,7 +35,7 @@ from .sections import split_sections  # noqa: F401 — part of the package's int
 from .text import plain_text  # noqa: F401 — part of the package's interface
 
 # Bump when the output for the same source changes: cached HTML older than this is re-rendered.
-RENDERER_VERSION = 4
+RENDERER_VERSION = 5
 
 
 @dataclass
