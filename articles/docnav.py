@@ -1,21 +1,36 @@
 """Documentation pages as a reader meets them: links between pages resolved in the reader's
-language, and readable addresses (``/<lang>/docs/campaign/v8/send/preview/``).
+language, readable addresses (``/<lang>/docs/campaign/v8/send/preview/``) and each page's
+place in its repository's navigation (``TOC.md``, stored as ``DocTree``).
 
     resolve_links(html, language, user) -> html whose ``/_doc/…`` links (``rendering.doclinks``)
                                            lead to the target page in ``language``, or are plain
                                            text when the reader cannot reach any such page
-    doc_address(number, user)           -> the readable address of an article's pages, or None
-                                           (articles with an ``article-number`` keep theirs)
+    address_of(number)                  -> the readable address of an article's pages, or None
+                                           (articles with an ``article-number`` keep theirs);
+                                           read again at most every ``ADDRESS_CHECK_SECONDS``
     doc_url(language, address)          -> "/<language>/docs/<address>/"
+    navigation(translation, language, user)
+                                        -> ``DocNav`` (sidebar tree, breadcrumbs, previous and
+                                           next) of a documentation page, or None
+
+Navigation is the TOC of the page's repository in the reader's language (else the closest
+one, as for pages), and names only pages that reader may open: a page they cannot see is left
+out, a group left empty goes with it. ``{hide-from-toc}`` pages are not in the sidebar nor in
+previous/next, but a reader on one still gets its breadcrumbs.
 """
+from dataclasses import dataclass, field
 import html as html_lib
+import math
 import re
+import threading
+import time
 from urllib.parse import unquote
 
-from . import listings
+from . import docpaths, languages, listings
 from .links import url
 
 LINK_RE = re.compile(r'<a class="doc-link" href="/_doc/([^"#]*)(#[^"]*)?"([^>]*)>(.*?)</a>', re.S)
+ADDRESS_CHECK_SECONDS = 2.0
 
 
 def doc_url(language, address):
@@ -46,6 +61,146 @@ def target_url(index, number, language):
 
 
 def doc_address(number, user):
-    """The readable address of an article's pages, or None (articles with an
-    ``article-number`` keep ``/<lang>/articles/<number>/``)."""
+    """The readable address of an article's pages that ``user`` may see, or None."""
     return listings.doc_index(user).address_of(number)
+
+
+# Every article link of a page asks for its address (a results page, dozens): the map is kept
+# in this process and read again from the shared answer (``listings.doc_addresses``, which
+# follows the index journal) at most every ADDRESS_CHECK_SECONDS. An address is given once and
+# kept; until a new page's address is read, its links use its number's address, which redirects.
+_addresses = {"checked": -math.inf, "map": {}}
+_addresses_lock = threading.Lock()
+
+
+def address_of(number):
+    now = time.monotonic()
+    if now - _addresses["checked"] > ADDRESS_CHECK_SECONDS:
+        with _addresses_lock:
+            if now - _addresses["checked"] > ADDRESS_CHECK_SECONDS:
+                _addresses["map"] = listings.doc_addresses()
+                _addresses["checked"] = now
+    return _addresses["map"].get(str(number))
+
+
+def forget_addresses():
+    """The next ``address_of`` reads the addresses again (tests; a process that must not wait)."""
+    _addresses["checked"] = -math.inf
+
+
+@dataclass
+class NavNode:
+    title: str
+    url: str = ""
+    external: bool = False
+    current: bool = False
+    open: bool = False  # holds the current page
+    children: list = field(default_factory=list)
+
+
+@dataclass
+class NavLink:
+    title: str
+    url: str
+
+
+@dataclass
+class DocNav:
+    title: str
+    home_url: str
+    language: str  # the language of the TOC the titles come from
+    nodes: list  # NavNode, without the pages hidden from the TOC
+    breadcrumbs: list  # NavLink from the top of the tree to the current page's group
+    previous: NavLink | None = None
+    next: NavLink | None = None
+
+
+def navigation(translation, language, user, number):
+    """The ``DocNav`` of the page ``translation`` (of article ``number``) for a reader of
+    ``language``, or None when no stored TOC names it."""
+    if not translation.doc_path:
+        return None
+    from .models import DocTree
+
+    index = listings.doc_index(user)
+    trees = {}
+    for tree in DocTree.objects.only("doc_path", "language").order_by("doc_path", "language"):
+        trees.setdefault(tree.doc_path, []).append(tree)
+    # The TOC of the page's own folder, else the nearest one above it, else any that names it.
+    folder = translation.doc_path.rsplit("/", 1)[0] if "/" in translation.doc_path else ""
+    order = sorted(trees, key=lambda path: _closeness(path, folder))
+    for path in order:
+        chosen = languages.pick_by_language(trees[path], language)
+        tree = DocTree.objects.filter(pk=chosen.pk).first()
+        if tree is None:
+            continue
+        built = _build(tree, index, language, number)
+        if built is not None:
+            return built
+    return None
+
+
+def _closeness(toc_path, folder):
+    toc_folder = toc_path.rsplit("/", 1)[0] if "/" in toc_path else ""
+    if not toc_folder or folder == toc_folder or folder.startswith(toc_folder + "/"):
+        return (0, -len(toc_folder), toc_path)
+    return (1, 0, toc_path)
+
+
+def _build(tree, index, language, number):
+    """Resolve ``tree.nodes`` for this reader; None when the page ``number`` is not among them."""
+    flat = []  # (NavLink, number) of the pages of the sidebar, in order
+    trail = []  # ancestors of the current page, as NavNode
+    state = {"found": False}
+
+    def resolve(raw, ancestors, hidden_above):
+        node = NavNode(raw.get("title") or "")
+        href = raw.get("href") or ""
+        page = None
+        hidden = hidden_above or bool(raw.get("hidden"))
+        if href and docpaths.SCHEME_RE.match(href):
+            if href.lower().startswith(("http:", "https:")):
+                node.url, node.external = href, True
+        elif href:
+            found = docpaths.link_target(tree.doc_path, href)
+            page = index.find(found[0]) if found else None
+            if page is not None:
+                node.url = target_url(index, page, language) + found[1]
+        if page is not None and page == number and not state["found"]:
+            node.current = state["found"] = True
+            trail.extend(ancestors)
+        if page is not None and not hidden:
+            flat.append((NavLink(node.title, node.url), page))
+        node.children = [child for child in (resolve(c, ancestors + [node], hidden)
+                                             for c in raw.get("children") or ()) if child is not None]
+        if hidden or not (node.url or node.children):
+            return None
+        return node
+
+    nodes = [node for node in (resolve(raw, [], False) for raw in tree.nodes) if node is not None]
+    if not state["found"]:
+        return None
+    for node in trail:
+        node.open = True
+    first = flat[0][0].url if flat else ""
+    nav = DocNav(tree.title, first, tree.language, nodes, [])
+    nav.breadcrumbs = [NavLink(tree.title, first)] if tree.title else []
+    here = next((link.url for link, page in flat if page == number), None)
+    for node in trail:  # a group without a page of its own leads to its first page, unless that is this one
+        link = node.url or _first_url(node)
+        nav.breadcrumbs.append(NavLink(node.title, "" if link == here else link))
+    position = next((i for i, (_, page) in enumerate(flat) if page == number), None)
+    if position is not None:
+        nav.previous = flat[position - 1][0] if position > 0 else None
+        nav.next = flat[position + 1][0] if position + 1 < len(flat) else None
+    return nav
+
+
+def _first_url(node):
+    for child in node.children:
+        if child.url and not child.external:
+            return child.url
+        found = _first_url(child)
+        if found:
+            return found
+    return ""

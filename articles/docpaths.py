@@ -11,7 +11,10 @@ language of the page it is read on.
     link_target(doc_path, href)      -> (target doc path, "#anchor") for a link to a .md file,
                                         else None (external, in-page, not markdown)
     slug(doc_path)                   -> "campaign/v8/send/preview": the page's readable address
-    DocIndex(rows).find(target)      -> the number of the article at ``target`` (exact, else the
+    assign_addresses(rows)           -> {number: address} for pages imported without an article
+                                        number: each address belongs to one article
+    DocIndex(rows, addresses).find(target)
+                                     -> the number of the article at ``target`` (exact, else the
                                         longest path-suffix match), or None
 
 Targets are matched by suffix as well because two imports may name different folders (the
@@ -80,22 +83,41 @@ def slug(path):
     return "/".join(s for s in stem.split("/") if s and s not in NOISE_SEGMENTS)
 
 
-class DocIndex:
-    """Doc paths of the pages a reader may reach: ``rows`` is ``[(doc path, number, addressed)]``;
-    ``addressed`` pages (imported without an article number) are also reached by ``slug``."""
+def assign_addresses(rows):
+    """``{number: address}`` from ``[(doc path, number)]`` of the pages imported without an
+    article number: an article is addressed by the slug of its first doc path; a slug already
+    given to another article (one page imported twice under different numbers) is not given
+    again, and that article keeps its number's address."""
+    first = {}
+    for path, number in rows:
+        if path and (number not in first or path < first[number]):
+            first[number] = path
+    addresses, taken = {}, set()
+    for number, path in sorted(first.items(), key=lambda item: (item[1], item[0])):
+        address = slug(path)
+        if address and address not in taken:
+            taken.add(address)
+            addresses[number] = address
+    return addresses
 
-    def __init__(self, rows):
-        self.exact, self.by_name, self.by_slug, self.addresses = {}, {}, {}, {}
-        for path, number, addressed in sorted(rows):
+
+class DocIndex:
+    """Doc paths of the pages a reader may reach: ``rows`` is ``[(doc path, number)]``;
+    ``addresses`` is ``assign_addresses`` of every page (readers may not see them all)."""
+
+    def __init__(self, rows, addresses=None):
+        self.exact, self.by_name = {}, {}
+        addresses = addresses or {}
+        numbers = set()
+        for path, number in sorted(rows):
             if not path:
                 continue
+            numbers.add(number)
             if path not in self.exact:
                 self.exact[path] = number
                 self.by_name.setdefault(path.rsplit("/", 1)[-1], []).append((path, number))
-            if addressed:
-                address = slug(path)
-                self.by_slug.setdefault(address, number)
-                self.addresses.setdefault(number, address)
+        self.addresses = {number: address for number, address in addresses.items() if number in numbers}
+        self.by_slug = {address: number for number, address in self.addresses.items()}
 
     def find(self, target):
         number = self.exact.get(target)

@@ -34,6 +34,13 @@ def page_url(view_name, argument, lang, value):
 
 
 def article_url(lang, number):
+    """``/<lang>/articles/<number>/``; a documentation page imported without an article number
+    is at its readable address instead (``docnav.address_of``)."""
+    from .docnav import address_of, doc_url
+
+    address = address_of(number)
+    if address:
+        return doc_url(lang, address)
     return page_url("articles:article", "number", lang, number)
 
 

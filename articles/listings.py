@@ -90,11 +90,22 @@ def doc_index(user):
 
     def work_out():
         rows = (Translation.objects.visible_to(user).exclude(doc_path="")
-                .values_list("doc_path", "article__number", "article__key_source").order_by())
-        return DocIndex([(path, number, source != Article.KeySource.ARTICLE_NUMBER)
-                         for path, number, source in rows])
+                .values_list("doc_path", "article__number").order_by())
+        return DocIndex(list(rows), doc_addresses())
 
     return _until_a_change("doc-index", user, work_out)
+
+
+def doc_addresses():
+    """``docpaths.assign_addresses`` of every page imported without an article number."""
+    from .docpaths import assign_addresses
+
+    def work_out():
+        return assign_addresses(
+            Translation.objects.exclude(doc_path="").exclude(article__key_source=Article.KeySource.ARTICLE_NUMBER)
+            .values_list("doc_path", "article__number").order_by())
+
+    return _until_a_change("doc-addresses", None, work_out)
 
 
 def product_of(translation, names):

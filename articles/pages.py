@@ -36,6 +36,12 @@ class ArticlePage:
     source: Translation | None = None  # set when this translation is outdated against it
     source_url: str = ""
     product_names: list = field(default_factory=list)  # the translation's products, A to Z
+    nav: object = None  # docnav.DocNav of a documentation page that a TOC names, else None
+
+    @property
+    def is_doc_page(self):
+        """A documentation page imported without an article number: it has no number to show."""
+        return self.article.key_source != Article.KeySource.ARTICLE_NUMBER and bool(self.translation.doc_path)
 
     @property
     def is_fallback(self):
@@ -94,7 +100,8 @@ def article_page(number, language, user):
     ]
     from .listings import product_of
     page = ArticlePage(article, translation, html, toc, language, links,
-                       product=product_of(translation, product_names), product_names=product_names)
+                       product=product_of(translation, product_names), product_names=product_names,
+                       nav=docnav.navigation(translation, language, user, article.number))
     source = next((t for t in translations if t.language == article.source_language), None)
     if source is not None and is_outdated(translation, source):
         page.source, page.source_url = source, article_url(article.number, source.language)

@@ -3,7 +3,7 @@ product pages, and each article that has a public translation in that language."
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from . import languages, listings
+from . import languages, links, listings
 from .models import Translation
 
 
@@ -26,7 +26,7 @@ class LanguageSitemap(Sitemap):
     def location(self, item):
         kind, value, _ = item
         if kind == "article":
-            return reverse("articles:article", kwargs={"lang": self.language, "number": value})
+            return links.article_url(self.language, value)  # a documentation page: its readable address
         if kind == "product":
             return reverse("articles:product", kwargs={"lang": self.language, "product": value})
         return reverse(f"articles:{kind}", kwargs={"lang": self.language})

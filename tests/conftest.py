@@ -17,7 +17,10 @@ def scratch_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.KB_INDEX_DIR = tmp_path / "index"
     settings.KB_ANALYTICS_BACKGROUND = False  # no thread writing beside the test's transaction
+    from articles import docnav
+
     cache.clear()  # per-process caches (public stats) never carry one test's data into another
+    docnav.forget_addresses()
     return tmp_path
 
 

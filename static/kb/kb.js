@@ -4,7 +4,8 @@
       button opens it.
    2. Search-as-you-type: titles and error codes from /api/suggest under the search box, as an
       ARIA 1.2 combobox (ArrowDown/ArrowUp move, Enter opens the chosen one, Escape closes).
-   3. Search facets start open on wide screens and folded on phones.
+   3. Search facets and a documentation page's navigation start open on wide screens and folded
+      on phones.
    4. A code block or table wider than its box (it scrolls inside it) joins the tab order, so it
       can be scrolled from the keyboard.
    5. Documentation tab sets (div.tabs > div.tab-panel > p.tab-title) become an ARIA tab list:

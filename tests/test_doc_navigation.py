@@ -1,0 +1,110 @@
+"""A documentation page shows its repository's navigation (its ``TOC.md``) in the reader's
+language: a sidebar of the tree, breadcrumbs and previous/next, naming only pages the reader
+may open; links to pages go straight to their readable addresses."""
+import html as html_lib
+import re
+
+import pytest
+
+from articles.importing import import_paths
+from articles.models import Article, Translation
+from articles.search import upkeep
+from tests.helpers import write
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "---\ntitle: {title}\nexl-id: {exl_id}\n---\n# {title}\n\n{body}\n"
+TOC = """---
+title: {guide} documentation
+breadcrumb-title: {guide}
+---
+# {guide} {{#top}}
+
++ [{overview}](start/overview.md)
++ {sending} {{#send}}
+   + [{preview}](send/preview.md)
+   + {{hide-from-toc}}[{old}](send/old.md)
+   + [{proofs}](send/proofs.md)
++ [Elsewhere >](https://example.com/elsewhere.html)
+"""
+EN = dict(guide="Sender guide", overview="Overview", sending="Sending", preview="Preview a message",
+          old="The old way", proofs="Proofs")
+FR = dict(guide="Guide de l’expéditeur", overview="Présentation", sending="Envoi",
+          preview="Prévisualiser un message", old="L’ancienne méthode", proofs="Les BAT")
+
+
+@pytest.fixture
+def guide(tmp_path):
+    root = tmp_path / "docs"
+    for locale, words in (("en", EN), ("fr-FR", FR)):
+        write(root / f"guide.{locale}" / "help" / "TOC.md", TOC.format(**words))
+    for path, exl_id, title in (("start/overview.md", "a-1", "Overview of the sender"),
+                                ("send/preview.md", "b-2", "Preview a message"),
+                                ("send/old.md", "c-3", "The old way"),
+                                ("send/proofs.md", "d-4", "Proofs")):
+        write(root / "guide.en" / "help" / path, PAGE.format(title=title, exl_id=exl_id, body="Steps to follow."))
+    write(root / "guide.fr-FR" / "help" / "send/preview.md",
+          PAGE.format(title="Prévisualiser un message", exl_id="b-2", body="Étapes à suivre."))
+    report = import_paths([root])
+    assert report.ok and report.counts["navigation"] == 2
+    upkeep.bring_up_to_date()
+    return root
+
+
+def sidebar(html):
+    nav = re.search(r'<nav class="doc-nav".*?</nav>', html, re.S).group(0)
+    return [(href, html_lib.unescape(text)) for href, text in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav)]
+
+
+def crumbs(html):
+    nav = re.search(r'<nav class="breadcrumbs".*?</nav>', html, re.S).group(0)
+    return [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li[^>]*>(.*?)</li>", nav, re.S)]
+
+
+def test_the_sidebar_breadcrumbs_and_pager_follow_the_toc_in_the_readers_language(client, guide):
+    html = client.get("/fr/docs/guide/send/preview/").content.decode()
+    assert sidebar(html) == [
+        ("/fr/docs/guide/start/overview/", "Présentation"),
+        ("/fr/docs/guide/send/preview/", "Prévisualiser un message"),
+        ("/fr/docs/guide/send/proofs/", "Les BAT"),
+        ("https://example.com/elsewhere.html", "Elsewhere >"),
+    ]
+    assert 'aria-current="page">Prévisualiser un message</a>' in html
+    assert "L’ancienne méthode" not in re.search(r'<nav class="doc-nav".*?</nav>', html, re.S).group(0)
+    assert crumbs(html) == ["Accueil", "Guide de l’expéditeur", "Envoi", "Prévisualiser un message"]
+    assert re.search(r'rel="prev" href="/fr/docs/guide/start/overview/">.*?Présentation', html, re.S)
+    assert re.search(r'rel="next" href="/fr/docs/guide/send/proofs/">.*?Les BAT', html, re.S)
+    assert 'class="article-number"' not in html and ">b-2<" not in html and "b-2" not in html.split("<title>")[1].split("</title>")[0]
+
+
+def test_a_page_hidden_from_the_toc_keeps_its_breadcrumbs_and_no_page_lists_it(client, guide):
+    html = client.get("/en/docs/guide/send/old/").content.decode()
+    assert crumbs(html) == ["Home", "Sender guide", "Sending", "The old way"]
+    assert "The old way" not in re.search(r'<nav class="doc-nav".*?</nav>', html, re.S).group(0)
+    assert 'rel="next"' not in html
+    proofs = client.get("/en/docs/guide/send/proofs/").content.decode()
+    assert re.search(r'rel="prev" href="/en/docs/guide/send/preview/"', proofs)
+
+
+def test_pages_a_reader_may_not_open_are_left_out(client, guide):
+    Article.objects.filter(number="d-4").update(audience=Article.Audience.INTERNAL)
+    upkeep.bring_up_to_date()
+    html = client.get("/en/docs/guide/send/preview/").content.decode()
+    assert "/en/docs/guide/send/proofs/" not in html and "Proofs" not in html.split('class="doc-nav"', 1)[1].split("</nav>")[0]
+    assert 'rel="next"' not in html
+
+
+def test_lists_and_language_links_use_the_readable_address(client, guide):
+    listing = client.get("/en/articles/").content.decode()
+    assert "/en/docs/guide/send/preview/" in listing and "/en/articles/b-2/" not in listing
+    page = client.get("/en/docs/guide/send/preview/").content.decode()
+    assert '/fr/docs/guide/send/preview/"' in page and "/fr/articles/b-2/" not in page
+
+
+def test_a_page_no_toc_names_has_no_navigation_and_shows_no_number(client, tmp_path):
+    write(tmp_path / "d" / "guide.en" / "help" / "lone.md", PAGE.format(title="Lone page", exl_id="e-5", body="Text."))
+    assert import_paths([tmp_path / "d"]).ok
+    html = client.get("/en/docs/guide/lone/").content.decode()
+    assert 'class="doc-nav"' not in html and 'class="article-number"' not in html and "e-5" not in html.split("</title>")[0]
+    assert crumbs(html) == ["Home", "All articles", "Lone page"]
+    assert Translation.objects.get().doc_path == "guide/help/lone.md"
