@@ -153,6 +153,12 @@ def _build(tree, index, language, number):
     trail = []  # ancestors of the current page, as NavNode
     state = {"found": False}
 
+    docs = doc_url(language, "").rstrip("/")
+
+    def page_url(page):
+        address = index.address_of(page)
+        return f"{docs}/{address}/" if address else target_url(index, page, language)
+
     def resolve(raw, ancestors, hidden_above):
         node = NavNode(raw.get("title") or "")
         href = raw.get("href") or ""
@@ -162,10 +168,12 @@ def _build(tree, index, language, number):
             if href.lower().startswith(("http:", "https:")):
                 node.url, node.external = href, True
         elif href:
-            found = docpaths.link_target(tree.doc_path, href)
-            page = index.find(found[0]) if found else None
+            target, fragment = raw.get("target"), raw.get("fragment", "")
+            if target is None:  # stored by parse_toc without the TOC's path
+                target, fragment = docpaths.link_target(tree.doc_path, href) or ("", "")
+            page = index.find(target) if target else None
             if page is not None:
-                node.url = target_url(index, page, language) + found[1]
+                node.url = page_url(page) + fragment
         if page is not None and page == number and not state["found"]:
             node.current = state["found"] = True
             trail.extend(ancestors)

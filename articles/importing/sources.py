@@ -21,7 +21,7 @@ from .errors import SourceError
 from .fields import map_fields
 from .frontmatter import has_front_matter, parse_document
 from .grouping import article_key
-from .toc import parse_toc
+from .toc import TOC_VERSION, parse_toc
 from .language_rules import decide_language
 
 SOURCE_SUFFIXES = {".md", ".markdown", ".txt"}
@@ -87,16 +87,17 @@ def read_toc(path, *, explicit, root=None, forced_language=None, use_path_rule=T
     raw, text = _read_text(path, explicit, root)
     document = parse_document(text)
     front = document.front_matter
-    nodes = parse_toc(document.body)
+    toc_path = docpaths.doc_path(path, root)
+    nodes = parse_toc(document.body, toc_path)
     if not nodes:
         raise SourceError("a TOC.md whose list names no page")
     title = next((str(front[name]) for name in ("breadcrumb-title", "user-guide-title", "title")
                   if isinstance(front.get(name), str) and front[name].strip()), "")
     decision = decide_language(path, front, f"{title}\n" + "\n".join(node["title"] for node in nodes),
                                forced=forced_language, use_path=use_path_rule)
-    return ParsedToc(path=str(path), doc_path=docpaths.doc_path(path, root), language=decision.code,
+    return ParsedToc(path=str(path), doc_path=toc_path, language=decision.code,
                      rule=decision.rule, title=inline_text(title)[:500], nodes=nodes,
-                     content_hash=hashlib.sha256(raw).hexdigest())
+                     content_hash=hashlib.sha256(f"toc {TOC_VERSION}\n".encode() + raw).hexdigest())
 
 
 def _read_text(path, explicit, root):

@@ -1,7 +1,7 @@
 """A documentation repository's ``TOC.md``, read as its navigation tree.
 
-``parse_toc(body)`` turns the TOC's nested list into ``[{"title", "href", "anchor", "hidden",
-"children"}]``::
+``parse_toc(body, toc_path)`` turns the TOC's nested list into ``[{"title", "href", "target",
+"fragment", "anchor", "hidden", "children"}]``::
 
     + [Overview](start/overview.md)
     + Send messages {#send}
@@ -17,18 +17,22 @@ Headings and other lines are not part of the tree. A TOC is untrusted like any f
 """
 import re
 
+from .. import docpaths
 from ..rendering.text import inline_text
 
 ITEM_RE = re.compile(r"^(?P<indent>[ \t]*)[+*-][ \t]+(?P<text>\S.*?)\s*$")
 HIDDEN_RE = re.compile(r"\{\s*hide-from-toc\s*\}", re.I)
 ANCHOR_RE = re.compile(r"\s*\{\s*#([\w.:-]{1,200})\s*\}\s*$")
+TOC_VERSION = 2  # part of a stored tree's hash: a TOC read differently is stored again
 MAX_NODES = 5000
 MAX_DEPTH = 12
 MAX_TITLE = 300
 MAX_HREF = 1000
 
 
-def parse_toc(body):
+def parse_toc(body, toc_path=""):
+    """The tree of a TOC's ``body``; with the TOC's own doc path, each page's ``target`` (its
+    doc path, ``docpaths.link_target``) and ``fragment`` are worked out once, here."""
     roots, stack, count = [], [], 0  # stack: [(indent, node)]
     for line in body.splitlines():
         match = ITEM_RE.match(line)
@@ -37,6 +41,8 @@ def parse_toc(body):
         node = _node(match["text"])
         if node is None:
             continue
+        found = docpaths.link_target(toc_path, node["href"]) if node["href"] else None
+        node["target"], node["fragment"] = found or ("", "")
         count += 1
         indent = len(match["indent"].expandtabs(4))
         while stack and stack[-1][0] >= indent:
