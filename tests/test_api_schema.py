@@ -174,6 +174,16 @@ def test_a_refused_triage_matches_its_documented_schema(schema):
     validator(schema, documented["content"]["application/json"]["schema"]).validate(response.json())
 
 
+@pytest.mark.parametrize("query, code", [("q=%EF%BF%BF", "invalid_characters"),
+                                         ("&".join(f"a{i}=1" for i in range(1001)), "too_many_parameters")])
+def test_a_refused_query_string_is_a_documented_error(schema, query, code):
+    response = APIClient().get(f"/api/suggest?{query}")
+    assert response.status_code == 400 and response.json()["error"]["code"] == code
+    documented = schema["paths"]["/api/suggest"]["get"]["responses"]["400"]
+    assert f"`{code}`" in documented["description"]
+    validator(schema, documented["content"]["application/json"]["schema"]).validate(response.json())
+
+
 def test_every_request_body_names_every_property_it_takes(schema):
     for method, path, operation in operations(schema):
         if "requestBody" in operation:
@@ -181,7 +191,8 @@ def test_every_request_body_names_every_property_it_takes(schema):
             assert body["additionalProperties"] is False, (method, path)
 
 
-PARAMETER_VALUES = ["ledger", "a\tb\r\nc", "ünïcode 日本", "\x00", "esc \x1b[31m", "del \x7f", "\x1f"]
+PARAMETER_VALUES = ["ledger", "a\tb\r\nc", "ünïcode 日本", "\x00", "esc \x1b[31m", "del \x7f", "\x1f",
+                    "non-character \ufdd0", "\ufffe", "\uffff", "replacement \ufffd", "bom \ufeff"]
 
 
 @pytest.mark.parametrize("value", PARAMETER_VALUES)
@@ -189,6 +200,30 @@ def test_a_query_parameter_is_refused_exactly_when_its_schema_pattern_refuses_it
     parameter = next(p for p in schema["paths"]["/api/suggest"]["get"]["parameters"] if p["name"] == "q")
     response = APIClient().get("/api/suggest", {"q": value})
     assert (response.status_code == 400) == (re.search(parameter["schema"]["pattern"], value) is None)
+
+
+def bmp_characters():
+    """Every code point of the Basic Multilingual Plane but the surrogates (no pattern names
+    those: they are not characters, and a URL carries them only as invalid UTF-8)."""
+    return (chr(point) for point in range(0x10000) if not 0xD800 <= point <= 0xDFFF)
+
+
+def test_the_parameter_pattern_refuses_exactly_the_characters_the_middleware_refuses(schema):
+    from articles.middleware import refused_character
+
+    parameter = next(p for p in schema["paths"]["/api/suggest"]["get"]["parameters"] if p["name"] == "q")
+    pattern = re.compile(parameter["schema"]["pattern"])
+    disagree = [f"U+{ord(c):04X}" for c in bmp_characters()
+                if (pattern.search(c) is None) != (refused_character(c) is not None)]
+    assert not disagree
+
+
+def test_the_request_text_pattern_refuses_exactly_the_characters_the_text_gate_refuses(schema):
+    comment = resolve(schema, {"$ref": "#/components/schemas/Transition"})["properties"]["comment"]
+    pattern = re.compile(next(option["pattern"] for option in comment["oneOf"] if "pattern" in option))
+    disagree = [f"U+{ord(c):04X}" for c in bmp_characters()
+                if (pattern.search(c) is None) != (textgate.invalid_character(c) is not None)]
+    assert not disagree
 
 
 BODY_VALUES = ["ledger", "colour codes \x1b[31m kept", "\x00", "non-character \ufdd0", "\uffff", "日本語"]

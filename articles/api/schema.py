@@ -29,18 +29,23 @@ BCP47_LANGUAGE_SCHEMA = {"type": "string", "enum": [bcp47(code) for code in site
 NUMBER_SCHEMA = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$",
                  "description": "ASCII letters, digits, '-', '.' and '_'; of the form KA-N, up to KA-99999999."}
 NUMBER_PATH_SCHEMA = {"type": "string", "pattern": r"^[^/\x00-\x1f\x7f]+$"}
-# What a query parameter may hold (middleware.RejectInvalidCharactersMiddleware: no control
-# character but tab and line breaks, else 400 invalid_characters); TEXT_PARAMETER_SCHEMA also
-# needs a character that is neither a space nor one of those (str.strip() leaves it).
-_ALLOWED = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+# What a query parameter may hold (middleware.RejectInvalidCharactersMiddleware, else 400
+# invalid_characters): no control character but tab and line breaks, and nothing the text gate
+# refuses; the non-characters beyond the first plane and invalid UTF-8 are refused too, which
+# a pattern cannot name in every regex dialect. TEXT_PARAMETER_SCHEMA also needs a character
+# that is neither a space nor one of those (str.strip() leaves it).
+_NONCHARACTERS = r"\ufdd0-\ufdef\ufffe\uffff"
+_ALLOWED = rf"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f{_NONCHARACTERS}]"
 PARAMETER_SCHEMA = {"type": "string", "pattern": rf"^{_ALLOWED}*$"}
-TEXT_PARAMETER_SCHEMA = {"type": "string", "pattern": rf"^{_ALLOWED}*[^\s\x00-\x1f\x7f\x85]{_ALLOWED}*$"}
+TEXT_PARAMETER_SCHEMA = {"type": "string",
+                         "pattern": rf"^{_ALLOWED}*[^\s\x00-\x1f\x7f\x85{_NONCHARACTERS}]{_ALLOWED}*$"}
 # What text in a request body may hold (textgate: no NUL and no non-character, else 400
-# invalid_characters; lone surrogates are refused too, which JSON Schema patterns cannot name).
+# invalid_characters; lone surrogates and the non-characters beyond the first plane are refused
+# too, which these patterns do not name).
 # TEXT_PATTERN also needs a character that str.strip() leaves.
-_GATED = r"[^\x00\ufdd0-\ufdef\ufffe\uffff]"
+_GATED = rf"[^\x00{_NONCHARACTERS}]"
 BODY_TEXT_PATTERN = rf"^{_GATED}*$"
-TEXT_PATTERN = rf"^{_GATED}*[^\s\x00\x1c-\x1f\x85\ufdd0-\ufdef\ufffe\uffff]{_GATED}*$"
+TEXT_PATTERN = rf"^{_GATED}*[^\s\x00\x1c-\x1f\x85{_NONCHARACTERS}]{_GATED}*$"
 
 
 class EnumField(serializers.CharField):
@@ -191,12 +196,16 @@ STATUS_TITLES = {
     409: "The article's state refuses it", 413: "The request body is too large",
     415: "The request body is not JSON", 503: "Unavailable for a moment: try again after Retry-After seconds",
 }
-# Every API request: a control character in a parameter, a wrong token, a database gone away.
-ANY_REQUEST = {400: ["invalid_characters"], 401: ["authentication_failed"], 503: ["database_unavailable"]}
+# Every API request: a refused character in a parameter or more parameters than the server reads
+# (middleware.check_parameters), a wrong token, a database gone away.
+ANY_REQUEST = {400: ["invalid_characters", "too_many_parameters"], 401: ["authentication_failed"],
+               503: ["database_unavailable"]}
 SIGNED_IN = {401: ["not_authenticated"]}
 EDITOR = {**SIGNED_IN, 403: ["forbidden"]}
-JSON_BODY = {400: ["invalid_json", "too_deep", "invalid_characters"], 403: ["forbidden"], 413: ["request_too_large"],
-             415: ["unsupported_media_type"]}
+# A body: JSON as the parsers read it, or a form the middleware refused (unreadable_form: a
+# multipart body that cannot be parsed).
+JSON_BODY = {400: ["invalid_json", "too_deep", "invalid_characters", "unreadable_form"], 403: ["forbidden"],
+             413: ["request_too_large"], 415: ["unsupported_media_type"]}
 # What the serializers answer for a field of the wrong type or a missing one.
 FIELDS = {400: ["required", "invalid", "null", "blank", "not_a_dict", "max_value", "min_value", "max_string_length"]}
 
