@@ -131,3 +131,15 @@ def test_pages_forms_and_query_strings_never_answer_5xx(clients, title, text, qu
                 f"/en/articles/?sort={encoded}&page={encoded}", f"/?lang={encoded}&next={encoded}"):
         assert_no_server_error(signed_in["anonymous"].get(url), url)
         assert_no_server_error(publisher.get(url), url)
+
+
+@hypothesis_settings(**SETTINGS)
+@given(query=HOSTILE_TEXT)
+def test_a_query_is_refused_naming_it_exactly_when_it_holds_a_refused_character(client, query):
+    from articles.middleware import refused_character
+
+    response = client.get(f"/api/suggest?lang=en&q={quote(query.encode('utf-8', 'surrogatepass'))}")
+    if refused_character(query) is None:
+        assert response.status_code == 200, (query, response.content[:300])
+    else:
+        assert response.status_code == 400 and response.json()["error"]["field"] == "q", query
