@@ -125,6 +125,15 @@ def article_url(lang, number):
     return links.article_url(lang, number)
 
 
+def reference(number):
+    """What a list shows to name an article: its number (``KA-23014``), or for a documentation
+    page imported without one, its readable address (``campaign/v8/send/preview``), not an id
+    nobody can quote."""
+    from .docnav import address_of
+
+    return address_of(number) or number
+
+
 def code_url(lang, code):
     """``url('articles:code', lang=…, code=…)`` without walking the URL patterns (``links``)."""
     return links.code_url(lang, code)
@@ -202,7 +211,7 @@ FILTERS = {
     "localdate": localdate, "native_language": native_language, "bcp47": bcp47, "highlight": highlight,
     "language_name": language_name, "number": number, "product_slug": product_slug,
     "can_edit": can_edit, "can_publish": can_publish, "status_label": status_label,
-    "diff_side": diff_side, "diff_inline": diff_inline,
+    "diff_side": diff_side, "diff_inline": diff_inline, "reference": reference,
     # Django's, where Jinja has none or one that means something else
     "date": defaultfilters.date, "time": defaultfilters.time, "truncatechars": defaultfilters.truncatechars,
     "linebreaksbr": defaultfilters.linebreaksbr,

@@ -1,6 +1,7 @@
 """Documentation pages in Debian's Chromium: a tab set is an ARIA tab list driven by the arrow
-keys (every panel under its title without JavaScript), a step keeps its image and its code, and
-a link between pages opens the other page at its anchor. Screenshots at 360 and 1280 px go to
+keys (every panel under its title without JavaScript), a step keeps its image and its code, a
+link between pages opens the other page at its anchor, and the guide's navigation is a sidebar
+on wide screens, folded above the page on phones, with previous and next pages. Screenshots at 360 and 1280 px go to
 var/screenshots/docs-*.png. Pages are written for the test."""
 import pytest
 
@@ -60,9 +61,23 @@ A test message goes through every relay.
 """
 
 
+TOC = """---
+title: Relay documentation
+breadcrumb-title: Relay guide
+---
+# Relay documentation
+
++ Setting up {#setup}
+  + [Set up the relay](setup/relay.md)
++ Checking {#check}
+  + [Send a test message](check/test-message.md)
+"""
+
+
 @pytest.fixture
 def browse_dir(tmp_path):
     root = tmp_path / "docs"
+    write(root / "relay.en" / "help" / "TOC.md", TOC)
     write(root / "relay.en" / "help" / "setup" / "relay.md", SETUP)
     write(root / "relay.en" / "help" / "check" / "test-message.md", CHECK)
     (root / "relay.en" / "help" / "setup" / "assets").mkdir(parents=True)
@@ -119,3 +134,30 @@ def test_a_link_between_pages_opens_the_other_page_at_its_anchor(browser):
     page.get_by_role("link", name="send a test message", exact=True).click()
     page.wait_for_url("**/en/docs/relay/check/test-message/#send-one")
     assert page.locator("h2#send-one").is_visible()
+
+
+def test_the_guides_navigation_is_beside_the_page_and_folded_on_phones(browser):
+    wide = browser(viewport=WIDE).new_page()
+    wide.goto(URL)
+    sidebar = wide.get_by_role("navigation", name="Documentation")
+    assert sidebar.locator("[aria-current=page]").inner_text() == "Set up the relay"
+    assert sidebar.locator("[aria-current=page]").is_visible()  # its group is open, the others folded
+    other = sidebar.get_by_role("link", name="Send a test message")
+    assert not other.is_visible()
+    sidebar.get_by_text("Checking").click()
+    assert other.is_visible()
+    crumbs = wide.get_by_role("navigation", name="Breadcrumb").inner_text()
+    assert "Relay guide" in crumbs and "Setting up" in crumbs
+    shot(wide, "docs-nav-1280")
+    wide.get_by_role("link", name="Next Send a test message").click()
+    wide.wait_for_url("**/en/docs/relay/check/test-message/")
+    assert wide.get_by_role("link", name="Previous Set up the relay").is_visible()
+
+    phone = browser(viewport=PHONE).new_page()
+    phone.goto(URL)
+    link = phone.get_by_role("navigation", name="Documentation").locator("[aria-current=page]")
+    assert not link.is_visible()  # folded: the page comes first
+    phone.get_by_text("Relay guide", exact=True).last.click()
+    assert link.is_visible()
+    shot(phone, "docs-nav-360")
+    assert phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0

@@ -97,6 +97,7 @@ def test_pages_a_reader_may_not_open_are_left_out(client, guide):
 def test_lists_and_language_links_use_the_readable_address(client, guide):
     listing = client.get("/en/articles/").content.decode()
     assert "/en/docs/guide/send/preview/" in listing and "/en/articles/b-2/" not in listing
+    assert '<span class="meta">guide/send/preview' in listing and ">b-2" not in listing  # no id nobody can quote
     page = client.get("/en/docs/guide/send/preview/").content.decode()
     assert '/fr/docs/guide/send/preview/"' in page and "/fr/articles/b-2/" not in page
 
