@@ -9,9 +9,10 @@ place in its repository's navigation (``TOC.md``, stored as ``DocTree``).
                                            (articles with an ``article-number`` keep theirs);
                                            read again at most every ``ADDRESS_CHECK_SECONDS``
     doc_url(language, address)          -> "/<language>/docs/<address>/"
-    navigation(translation, language, user)
+    navigation(translation, language, user, number)
                                         -> ``DocNav`` (sidebar tree, breadcrumbs, previous and
                                            next) of a documentation page, or None
+    missing_links(user)                 -> links to pages not in the knowledge base, for editors
 
 Navigation is the TOC of the page's repository in the reader's language (else the closest
 one, as for pages), and names only pages that reader may open: a page they cannot see is left
@@ -86,6 +87,40 @@ def address_of(number):
 def forget_addresses():
     """The next ``address_of`` reads the addresses again (tests; a process that must not wait)."""
     _addresses["checked"] = -math.inf
+
+
+@dataclass
+class MissingLink:
+    number: str
+    language: str
+    title: str
+    target: str  # the doc path the link names, which no page of the knowledge base has
+
+
+MISSING_LINKS_SHOWN = 200
+
+
+def missing_links(user):
+    """Links between documentation pages whose target is not in the knowledge base, for editors:
+    ``(total, [MissingLink])``, the first ``MISSING_LINKS_SHOWN`` by target. Such a link shows
+    its text only until the page it names is imported."""
+
+    def work_out():
+        from .models import Translation
+
+        index = listings.doc_index(user)
+        found = []
+        rows = (Translation.objects.visible_to(user).filter(rendered_html__contains="/_doc/")
+                .values_list("article__number", "language", "title", "rendered_html").order_by())
+        for number, language, title, rendered in rows.iterator(chunk_size=200):
+            for target in dict.fromkeys(m.group(1) for m in LINK_RE.finditer(rendered)):
+                target = unquote(html_lib.unescape(target))
+                if index.find(target) is None:
+                    found.append(MissingLink(number, language, title, target))
+        found.sort(key=lambda link: (link.target, link.number, link.language))
+        return len(found), found[:MISSING_LINKS_SHOWN]
+
+    return listings._until_a_change("missing-links", user, work_out)
 
 
 @dataclass

@@ -128,3 +128,18 @@ def test_titles_and_descriptions_show_their_text_not_their_syntax(client, tmp_pa
     assert shown in client.get("/en/articles/").content.decode()
     assert Translation.objects.get().description == ""
     assert "[!UICONTROL Hot clicks]" in Revision.objects.get().title  # the source stays as written
+
+
+def test_editors_see_the_links_to_pages_not_imported_until_they_arrive(client, docs):
+    from tests.test_editing import user_with
+
+    client.force_login(user_with("editor"))
+    board = client.get("/en/editor/").content.decode()
+    section = board.split('id="links-title"')[1].split("</section>")[0]
+    assert "guide/help/misc/glossary.md" in section and "Overview of the sender" in section
+    assert 'class="count">1<' in section
+    write(docs / "guide.en" / "help" / "misc" / "glossary.md",
+          PAGE.format(title="Glossary", exl_id="3333-cccc", body="Words."))
+    assert import_paths([docs]).ok
+    board = client.get("/en/editor/").content.decode()
+    assert "glossary.md" not in board.split('id="links-title"')[1].split("</section>")[0]

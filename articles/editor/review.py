@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import languages
+from .. import docnav, languages
 from ..editing import actions, permissions, queries
 from ..editing.errors import Invalid, InvalidTransition
 from ..models import Article
@@ -93,12 +93,15 @@ def review_queue(request, lang):
 
 @editor_page
 def dashboard(request, lang):
-    """The editors' lists: waiting for review, drafts, work in progress, and per language the
-    number of outdated and missing translations. Template ``editor/dashboard.html``."""
+    """The editors' lists: waiting for review, drafts, work in progress, per language the
+    number of outdated and missing translations, and links to documentation pages not in the
+    knowledge base. Template ``editor/dashboard.html``."""
     gaps = lists.translation_gaps()
+    missing_total, missing = docnav.missing_links(request.user)
     return render(request, "editor/dashboard.html", {
         "review": lists.waiting_for_review(lang), "drafts": lists.drafts(), "wip": lists.work_in_progress(lang),
         "gaps": [(code, len(gap["outdated"]), len(gap["missing"])) for code, gap in gaps.items()],
+        "missing_links": missing, "missing_links_total": missing_total,
     })
 
 
