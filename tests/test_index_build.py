@@ -1,8 +1,5 @@
 """Building and reading the index at scale: rows made into documents in the build's children,
-the compact per-document summaries, and index files read in place from their memory map."""
-import io
-import pickle
-
+and the compact per-document summaries."""
 import pytest
 
 from articles.importing import import_paths
@@ -10,7 +7,6 @@ from articles.models import Translation
 from articles.search import get_backend
 from articles.search.build import _document, _rows, write_index
 from articles.search.documents import translation_document
-from articles.search.mapped import ViewFile
 from articles.search.schema import ARTICLE, LANG, PRODUCTS, PUBLIC
 from articles.search.summaries import Summaries
 
@@ -82,19 +78,6 @@ def test_summaries_kept_per_segment_follow_commits_and_deletions(imported):
             assert summaries.translation(fields[ARTICLE], fields[LANG]) == (docnum, fields[PUBLIC] == "1")
         assert sorted(summaries.private.tolist()) == sorted(d for d, f in stored.items() if f[PUBLIC] != "1")
         assert summaries.translation("KB-100", "fr")[1] is False
-
-
-def test_a_view_file_reads_as_a_bytes_file_does():
-    data = b"first line\nsecond\n" + pickle.dumps({"ids": [1, 2, 3], "blob": b"x" * 5000}, 2) + b"tail"
-    ours, theirs = ViewFile(memoryview(data)), io.BytesIO(data)
-    for f in (ours, theirs):
-        f.seek(0)
-    assert [ours.readline(), ours.readline()] == [theirs.readline(), theirs.readline()]
-    assert pickle.load(ours) == pickle.load(theirs)
-    assert ours.tell() == theirs.tell()
-    assert (ours.read(2), ours.read(), ours.read()) == (theirs.read(2), theirs.read(), theirs.read())
-    assert ours.seek(-3, 2) == theirs.seek(-3, 2)
-    assert ours.read(100) == theirs.read(100)
 
 
 def test_a_build_whose_process_died_fails_instead_of_going_live_short(tmp_path, monkeypatch):

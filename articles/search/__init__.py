@@ -17,11 +17,3 @@ def get_backend():
 
     return _backend(str(settings.KB_INDEX_DIR))
 
-
-def _read_index_files_in_place():
-    from .mapped import install
-
-    install()
-
-
-_read_index_files_in_place()
