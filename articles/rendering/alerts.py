@@ -21,8 +21,8 @@ start. A shade box::
     >[!ENDSHADEBOX]
 
 becomes ``<div class="shadebox">…</div>``, its blocks parsed as usual; ``>[!BEGINSHADEBOX
-Title]`` shows the title first. Without an end marker it runs to the end of the enclosing
-block list, as a tab set does.
+Title]`` shows the title first. A start marker with no end marker after it in the enclosing
+block list is dropped, its blocks shown as they are.
 """
 import re
 import xml.etree.ElementTree as etree
@@ -108,7 +108,7 @@ class ShadeBoxProcessor(BlockProcessor):
     """From ``>[!BEGINSHADEBOX]`` to ``>[!ENDSHADEBOX]`` (see the module docstring)."""
 
     BEGIN_RE = re.compile(r"^[ ]{0,3}>[ ]?\[!BEGINSHADEBOX(?:[ \t]+([^\]\n]*))?\][ \t]*$", re.IGNORECASE)
-    END_RE = re.compile(r"^[ ]{0,3}>[ ]?\[!ENDSHADEBOX\][ \t]*$", re.IGNORECASE)
+    END_RE = re.compile(r"^[ ]{0,3}>[ ]?\[!ENDSHADEBOX\][ \t]*$", re.IGNORECASE | re.MULTILINE)
     MAX_TITLE = 200
 
     def test(self, parent, block):
@@ -116,24 +116,26 @@ class ShadeBoxProcessor(BlockProcessor):
 
     def run(self, parent, blocks):
         first, _, rest = blocks.pop(0).partition("\n")
+        if rest.strip():
+            blocks.insert(0, rest)
+        # One search over the joined blocks: markers without an end cost no loop in Python.
+        found = self.END_RE.search("\n\n".join(blocks))
+        if found is None:  # no end marker: the start marker alone is dropped
+            return
+        index, position = 0, found.start()
+        while position > len(blocks[index]):
+            position -= len(blocks[index]) + 2
+            index += 1
+        block = blocks[index]
+        chunks = blocks[:index] + [block[:position]]
+        after = block[found.end() - found.start() + position:].lstrip("\n")
+        del blocks[:index + 1]
+        if after.strip():
+            blocks.insert(0, after)
         title = (self.BEGIN_RE.match(first).group(1) or "").strip().strip('"').strip()[:self.MAX_TITLE]
         box = etree.SubElement(parent, "div", {"class": "shadebox"})
         if title:
             etree.SubElement(box, "p", {"class": "shadebox-title"}).text = title
-        if rest.strip():
-            blocks.insert(0, rest)
-        chunks = []
-        while blocks:
-            lines = blocks.pop(0).split("\n")
-            end = next((i for i, line in enumerate(lines) if self.END_RE.match(line)), None)
-            if end is None:
-                chunks.append("\n".join(lines))
-                continue
-            chunks.append("\n".join(lines[:end]))
-            after = "\n".join(lines[end + 1:])
-            if after.strip():
-                blocks.insert(0, after)
-            break
         self.parser.parseBlocks(box, [chunk for chunk in chunks if chunk.strip()])
 
 
