@@ -160,9 +160,10 @@ def _positive_int(request, name, default, maximum):
     try:
         value = int(raw)
     except ValueError:
-        raise ValueError(f"'{name}' must be a whole number") from None
+        value = 0
     if not 1 <= value <= maximum:
-        raise ValueError(f"'{name}' must be between 1 and {maximum}")
+        raise ValueError(_("Parameter '%(name)s' must be a whole number from 1 to %(max)d.")
+                         % {"name": name, "max": maximum})
     return value
 
 

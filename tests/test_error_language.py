@@ -1,0 +1,15 @@
+"""Errors in the reader's language: the API's parameter messages, Django's own 400s (a Host header
+it refuses) and CSRF failures. None of them reads the database."""
+from django.utils import translation
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("query, name", [("page=x", "page"), ("page=0", "page"), ("limit=99", "limit")])
+def test_a_search_number_parameter_error_is_translated(client, query, name):
+    with translation.override("fr"):
+        response = client.get(f"/api/search?q=ledger&{query}")
+    error = response.json()["error"]
+    assert response.status_code == 400 and error["code"] == "invalid_parameter"
+    assert error["message"].startswith(f"Le paramètre « {name} »"), error
