@@ -9,6 +9,8 @@ journal, all in one transaction. Pages, the API, the importer and the admin call
     set_audience(user, number, audience)                                               -> Article
     set_source_language(user, number, language)                                        -> Article
 
+Importing a file is ``imports.import_translation``, under the same revision rules.
+
 A translation's columns (what pages, search and the API show) hold its published revision
 while the article is validated and the translation has been published; otherwise its latest
 revision (work in progress, which readers never see). Saving a validated translation thus
@@ -26,6 +28,7 @@ from ..search import journal, upkeep
 from . import merging, permissions
 from .content import Content, clean_content, clean_language, derived_columns
 from .diff import changed_fields
+from .imports import source_revision_of
 from .errors import Conflict, Invalid, InvalidTransition, NotFound
 
 Status, Audience = Article.Status, Article.Audience
@@ -256,16 +259,15 @@ def _new_translation(article, language):
     return Translation.objects.create(article=article, language=language, title="", body="", latest_revision=0)
 
 
-def _add_revision(translation, article, content, user, message, restored_from=None, import_path="", based_on=None):
-    source = None
+def _add_revision(translation, article, content, user, message, restored_from=None, based_on=None):
+    source_revision = None
     if translation.language != article.source_language:
-        source = Translation.objects.filter(article=article, language=article.source_language).values_list(
-            "published_revision", "latest_revision").first()
+        source_revision = source_revision_of(article.pk, article.source_language)
     revision = Revision.objects.create(
         translation=translation, number=translation.latest_revision + 1, created_at=timezone.now(),
-        author=user if getattr(user, "pk", None) else None, import_path=import_path[:1000], message=(message or "")[:500],
+        author=user if getattr(user, "pk", None) else None, message=(message or "")[:500],
         title=content.title, description=content.description, keywords=content.keywords, products=content.products,
-        body=content.body, source_revision=(source[0] or source[1]) if source else None, restored_from=restored_from,
+        body=content.body, source_revision=source_revision, restored_from=restored_from,
         based_on=based_on)
     translation.latest_revision = revision.number
     _sync_columns(translation, article, latest=revision)

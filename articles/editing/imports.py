@@ -1,0 +1,120 @@
+"""Importing a file, as an action of the editing service: the same revision rules as a save
+(numbering, the source revision a translation follows, the shown revision, the journal), with
+the importer's bulk caches so a corpus import stays fast.
+
+    session = ImportSession()                     # once per run: what is stored, by number
+    translation_id = import_translation(session, parsed, rendered, user=None)
+
+``parsed`` is an ``importing.sources.ParsedSource`` and ``rendered`` its ``RenderedSource``.
+An imported file is the published article: its content becomes the translation's next revision,
+published and shown; an article met for the first time is created validated and external
+(``Article``'s defaults). Its source language is its first translation's, until an English one
+arrives. ``user`` is whoever asked for the import (None for the command line): when given, they
+must be a publisher, since an import publishes what it reads.
+
+One call is one transaction; the ids it creates are listed in ``session.uncommitted`` until it
+returns, so a caller whose transaction failed can ``session.forget_uncommitted()``.
+"""
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Article, Product, Revision, Translation
+from ..rendering.text import inline_text, shown_description
+from ..search import journal
+from . import permissions
+
+
+class ImportSession:
+    def __init__(self):
+        self.articles = dict(Article.objects.values_list("number", "id"))
+        self.products = dict(Product.objects.values_list("name", "id"))
+        self.translation_ids = {(number, language): pk for pk, number, language in
+                                Translation.objects.values_list("id", "article__number", "language")}
+        self.uncommitted = []  # (cache, key) of ids created by the transaction in progress
+
+    def forget_uncommitted(self):
+        """Drop the ids created by a rolled-back transaction: reusing one fails the next file."""
+        for cache, key in self.uncommitted:
+            cache.pop(key, None)
+        self.uncommitted = []
+
+    def product_id(self, name):
+        if name not in self.products:
+            self.products[name] = Product.objects.get_or_create(name=name)[0].id
+            self.uncommitted.append((self.products, name))
+        return self.products[name]
+
+
+def import_translation(session, parsed, rendered, user=None):
+    """Write one file's translation as its next, published revision; returns its id."""
+    if user is not None:
+        permissions.require_publish(user)
+    with transaction.atomic():
+        session.uncommitted = []
+        article_id = session.articles.get(parsed.number)
+        if article_id is None:
+            article_id = Article.objects.create(number=parsed.number, key_source=parsed.key_source).id
+            session.articles[parsed.number] = article_id
+            session.uncommitted.append((session.articles, parsed.number))
+        values = _columns(parsed, rendered)
+        key = (parsed.number, parsed.language)
+        translation_id = session.translation_ids.get(key)
+        links = Translation.products.through.objects
+        if translation_id is None:
+            translation_id = Translation.objects.create(article_id=article_id, language=parsed.language, **values).id
+            session.translation_ids[key] = translation_id
+            session.uncommitted.append((session.translation_ids, key))
+        else:
+            Translation.objects.filter(pk=translation_id).update(updated_at=timezone.now(), **values)
+            links.filter(translation_id=translation_id).delete()
+        links.bulk_create([links.model(translation_id=translation_id, product_id=session.product_id(name))
+                           for name in parsed.fields.products])
+        _add_published_revision(translation_id, article_id, parsed)
+        # Last in the transaction: the journal entry commits with the rows, or neither does.
+        journal.record([translation_id], journal.IMPORT)
+    return translation_id
+
+
+def _columns(parsed, rendered):
+    fields = parsed.fields
+    return {
+        "title": inline_text(fields.title) or fields.title, "description": shown_description(fields.description),
+        "keywords": fields.keywords,
+        "created_on": fields.created_on, "created_by": fields.created_by[:200],
+        "published_on": fields.published_on, "published_by": fields.published_by[:200],
+        "version_number": fields.version_number, "hidden": fields.hidden,
+        "internal_notes": fields.internal_notes, "is_bug": fields.is_bug,
+        "front_matter": parsed.front_matter, "body": parsed.body,
+        "sections": rendered.sections, "assets": rendered.assets, "error_codes": rendered.error_codes,
+        "source_path": parsed.path[:1000], "doc_path": parsed.doc_path, "content_hash": parsed.content_hash,
+        "language_rule": parsed.rule, "rendered_html": rendered.html,
+        "renderer_version": rendered.renderer_version,
+    }
+
+
+def _add_published_revision(translation_id, article_id, parsed):
+    article = Article.objects.filter(pk=article_id).values("source_language").first()
+    source_language = article["source_language"]
+    if not source_language or (parsed.language == "en" and source_language != "en"):
+        source_language = parsed.language if not source_language else "en"
+        Article.objects.filter(pk=article_id).update(source_language=source_language)
+    source_revision = None
+    if parsed.language != source_language:
+        source_revision = source_revision_of(article_id, source_language)
+    latest = Translation.objects.filter(pk=translation_id).values_list("latest_revision", flat=True).get()
+    fields = parsed.fields
+    number = latest + 1
+    Revision.objects.create(translation_id=translation_id, number=number, created_at=timezone.now(),
+                            import_path=parsed.path[:1000], title=fields.title, description=fields.description,
+                            keywords=fields.keywords, products=fields.products, body=parsed.body,
+                            source_revision=source_revision)
+    Translation.objects.filter(pk=translation_id).update(latest_revision=number, published_revision=number,
+                                                         shown_revision=number, source_revision=source_revision)
+
+
+def source_revision_of(article_id, source_language):
+    """The revision of the article's source translation a translation made now follows: its
+    published one, else its latest; None while there is no source translation."""
+    found = Translation.objects.filter(article_id=article_id, language=source_language).values_list(
+        "published_revision", "latest_revision").first()
+    return (found[0] or found[1] or None) if found else None
