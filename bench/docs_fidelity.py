@@ -48,15 +48,17 @@ EXAMPLES = 5
 
 # Dialect markers left as text once <pre>, <code>, <script> and <style> are removed:
 # (kind, pattern); a match's text, normalised by ``_marker_label``, is the "marker".
+_ALERTS = r"NOTE|CAUTION|IMPORTANT|TIP|WARNING|AVAILABILITY|INFO|ERROR|SUCCESS|PREREQUISITES|ADMINISTRATION|ADMIN|MORELIKETHIS"
 MARKERS = (
-    ("alert", re.compile(r"\[!(?:NOTE|CAUTION|IMPORTANT|TIP|WARNING|AVAILABILITY|INFO|ERROR|SUCCESS|"
-                         r"PREREQUISITES|ADMIN)\]")),
+    ("alert", re.compile(r"\[!(?:" + _ALERTS + r")\]")),
     ("uicontrol", re.compile(r"\[!UICONTROL\b")),
     ("dnl", re.compile(r"\[!DNL\b")),
     ("tabs", re.compile(r"\[!(?:BEGINTABS|ENDTABS)\]|\[!TAB\b")),
     ("video", re.compile(r"\[!VIDEO\]")),
-    ("other [!…]", re.compile(r"\[!(?!NOTE|CAUTION|IMPORTANT|TIP|WARNING|AVAILABILITY|INFO|ERROR|SUCCESS|"
-                              r"PREREQUISITES|ADMIN|UICONTROL|DNL|BEGINTABS|ENDTABS|TAB\b|VIDEO)[A-Z]+")),
+    # Whole names: [!ADMINISTRATION] is an alert, [!ADMINX] another marker.
+    ("other [!…]", re.compile(r"\[!(?!(?:" + _ALERTS + r"|UICONTROL|DNL|BEGINTABS|ENDTABS|TAB|VIDEO)\b)[A-Z]+")),
+    # A block marker read as an alert type shows its name as the alert's title ("Beginshadebox").
+    ("marker as title", re.compile(r"\b(?:[Bb]egin|[Ee]nd)(?:shadebox|tabs)\b|\bContextualhelp\b")),
     ("quote >[!", re.compile(r">\s*\[!")),
     # {#id}, {.class}, {target="_blank"}, {width="800" …}, {hide-from-toc}; not {expr: "@id"}.
     ("attribute list", re.compile(r"\{:?\s*(?:[#.][\w-]|[\w-]+\s*=|hide-from-toc\b)")),
