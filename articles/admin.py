@@ -2,7 +2,7 @@
 
 Articles are created and edited through the editing service (the API and the editor pages),
 never here: the admin cannot add rows (its "Add" made articles without a number), and a
-change of status or audience goes through ``editing.actions`` with the acting user, so its
+change of status, audience or a translation's ``hidden`` goes through ``editing.actions`` with the acting user, so its
 permission check, event and index-journal entry are the same as everywhere else.
 """
 from django.contrib import admin, messages
@@ -56,6 +56,13 @@ class TranslationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def save_model(self, request, obj, form, change):
+        try:
+            if "hidden" in form.changed_data:
+                actions.set_hidden(request.user, obj.article.number, obj.language, obj.hidden)
+        except EditingError as error:
+            self.message_user(request, error.message, level=messages.ERROR)
 
 
 @admin.register(Revision)

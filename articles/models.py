@@ -216,7 +216,7 @@ class ArticleEvent(models.Model):
     at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="article_events")
-    action = models.CharField(max_length=30)  # transition, audience, source_language
+    action = models.CharField(max_length=30)  # transition, audience, source_language, hidden
     old = models.CharField(max_length=30, blank=True)
     new = models.CharField(max_length=30, blank=True)
     comment = models.TextField(blank=True)

@@ -60,3 +60,20 @@ def test_an_import_and_the_same_text_saved_through_the_api_leave_the_same_revisi
     assert [row["source_revision"] for row in saved if row["language"] == "fr"] == [1, 2]
     journal = list(JournalEntry.objects.values_list("reason", flat=True))
     assert "import" in journal and "save" in journal
+
+
+def test_hiding_a_translation_in_the_admin_is_an_editing_action_with_its_event(client, admin_user, tmp_path):
+    from articles.models import ArticleEvent, Translation
+
+    write(tmp_path / "en" / "KB-1.md", as_file("KB-1", EN))
+    assert import_paths([tmp_path]).ok
+    translation = Translation.objects.get()
+    client.force_login(admin_user)
+    response = client.post(f"/admin/articles/translation/{translation.pk}/change/", {"hidden": "on"})
+    assert response.status_code == 302
+    translation.refresh_from_db()
+    assert translation.hidden
+    event = ArticleEvent.objects.get()
+    assert (event.action, event.old, event.new, event.actor) == ("hidden", "en", "hidden", admin_user)
+    page = client.get("/en/editor/articles/KB-1/").content.decode()
+    assert "hidden from readers" in page

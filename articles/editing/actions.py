@@ -8,6 +8,7 @@ journal, all in one transaction. Pages, the API, the importer and the admin call
     transition(user, number, to, comment="")                                           -> Article
     set_audience(user, number, audience)                                               -> Article
     set_source_language(user, number, language)                                        -> Article
+    set_hidden(user, number, language, hidden)                                         -> Translation
 
 Importing a file is ``imports.import_translation``, under the same revision rules.
 
@@ -163,6 +164,23 @@ def set_audience(user, number, audience):
             article.save(update_fields=["audience", "updated_at"])
             upkeep.record(article.translations.values_list("pk", flat=True), journal.VISIBILITY)
     return article
+
+
+def set_hidden(user, number, language, hidden):
+    """Hide a translation from readers' lists and search (``hide: true`` in a file), or show it."""
+    permissions.require_publish(user)
+    language = clean_language(language)
+    with transaction.atomic(), upkeep.deferred():
+        article = _locked_article(number)
+        translation = Translation.objects.select_for_update().filter(article=article, language=language).first()
+        if translation is None:
+            raise NotFound(_("The article has no translation in that language."))
+        if translation.hidden != bool(hidden):
+            _event(article, user, "hidden", language, "hidden" if hidden else "shown")
+            translation.hidden = bool(hidden)
+            translation.save(update_fields=["hidden", "updated_at"])
+            upkeep.record([translation.pk], journal.VISIBILITY)
+    return translation
 
 
 def set_source_language(user, number, language):
