@@ -27,7 +27,7 @@ import jinja2
 
 from . import languages, links
 from .editing import permissions
-from .search.query import MAX_QUERY_CHARS
+from .search.whoosh.query import MAX_QUERY_CHARS
 
 
 def localdate(value, style="long"):

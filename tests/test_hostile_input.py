@@ -22,7 +22,8 @@ from articles.rendering.alerts import AlertProcessor
 from articles.rendering.attributes import BoundedAttrListTreeprocessor
 from articles.rendering.collapsible import CollapsibleProcessor
 from articles.rendering.inline import MarkerProcessor
-from articles.search import analysis, codes, query, spelling
+from articles.search import codes
+from articles.search.whoosh import analysis, query, spelling
 from articles.templating import highlight
 from tests.helpers import write
 

@@ -5,10 +5,10 @@ import pytest
 from articles.importing import import_paths
 from articles.models import Translation
 from articles.search import get_backend
-from articles.search.build import _document, _rows, write_index
-from articles.search.documents import translation_document
-from articles.search.schema import ARTICLE, LANG, PRODUCTS, PUBLIC
-from articles.search.summaries import Summaries
+from articles.search.whoosh.build import _document, _rows, write_index
+from articles.search.whoosh.documents import translation_document
+from articles.search.whoosh.schema import ARTICLE, LANG, PRODUCTS, PUBLIC
+from articles.search.whoosh.summaries import Summaries
 
 pytestmark = pytest.mark.django_db
 
@@ -86,8 +86,8 @@ def test_a_build_whose_process_died_fails_instead_of_going_live_short(tmp_path, 
     import os
     import signal
 
-    from articles.search import build
-    from articles.search.schema import Part
+    from articles.search.whoosh import build
+    from articles.search.whoosh.schema import Part
 
     def document(row):
         if row == 120:

@@ -7,11 +7,11 @@ import pytest
 from articles.importing import import_paths
 from articles.models import Article, Translation
 from articles.search import get_backend, journal, upkeep
-from articles.search.backend import IndexUnavailable
+from articles.search.whoosh.backend import IndexUnavailable
 from articles.search.indexer import Indexer
 from articles.search.models import IndexerStatus, JournalEntry
 from articles.search.service import search
-from articles.search.storage import SafeFileStorage
+from articles.search.whoosh.storage import SafeFileStorage
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def test_an_import_that_never_indexed_is_caught_up_by_the_indexer(articles_dir):
 
 
 def test_entries_written_during_a_rebuild_are_applied_after_the_swap(indexed, monkeypatch):
-    from articles.search import build
+    from articles.search.whoosh import build
 
     original = build._rows
     translation = Translation.objects.get(article__number="KB-100", language="en")
@@ -246,7 +246,7 @@ def test_many_small_commits_do_not_pile_up_segments(indexed):
 
 
 def test_idle_compaction_folds_what_bursts_of_saves_left(indexed, monkeypatch):
-    from articles.search import merging
+    from articles.search.whoosh import merging
 
     backend = get_backend()
 
@@ -271,7 +271,7 @@ def test_idle_compaction_folds_what_bursts_of_saves_left(indexed, monkeypatch):
 
 
 def test_the_indexer_pauses_between_commits_unless_a_save_is_waiting(indexed):
-    from articles.search.backend import AWAITED
+    from articles.search.whoosh.backend import AWAITED
     from articles.search.indexer import COALESCE_SECONDS
 
     backend = get_backend()
@@ -300,7 +300,7 @@ class Segment:
 
 
 def test_segments_fold_by_size_class_and_when_mostly_deleted():
-    from articles.search.merging import TIER_WIDTH, to_fold
+    from articles.search.whoosh.merging import TIER_WIDTH, to_fold
 
     tiny = [Segment(1, 1) for _ in range(TIER_WIDTH)]
     large = Segment(4000, 3900)
@@ -316,7 +316,7 @@ def test_segments_fold_by_size_class_and_when_mostly_deleted():
 
 
 def test_an_index_is_worn_by_deleted_copies_or_by_many_segments():
-    from articles.search.merging import RENEW_DELETED, RENEW_SEGMENTS, worn
+    from articles.search.whoosh.merging import RENEW_DELETED, RENEW_SEGMENTS, worn
 
     build = [Segment(4000, 4000), Segment(4000, 4000)]
     assert not worn(build) and not worn([])
@@ -512,7 +512,7 @@ def test_an_overdue_index_is_rebuilt_without_waiting_for_a_quiet_moment(renewals
 
 
 def test_overdue_counts_segments():
-    from articles.search.merging import RENEW_OVERDUE_SEGMENTS, RENEW_SEGMENTS, overdue
+    from articles.search.whoosh.merging import RENEW_OVERDUE_SEGMENTS, RENEW_SEGMENTS, overdue
 
     assert RENEW_OVERDUE_SEGMENTS > RENEW_SEGMENTS
     assert not overdue([Segment(8, 8)] * (RENEW_OVERDUE_SEGMENTS - 1))

@@ -1,4 +1,4 @@
-"""Postings as the index writes them (``articles.search.postings``):
+"""Postings as the index writes them (``articles.search.whoosh.speedups.postings``):
 
 - blocks of arrays are read back as the very postings Whoosh's own blocks hold, through
   Whoosh's matcher interface and through the scorer's block reader;
@@ -16,10 +16,10 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-from articles.search.build import codec
-from articles.search.postings import RAW, Codec, TermPool, add_document
-from articles.search.scoring import _posting_blocks
-from articles.search.schema import Part, WeightedText
+from articles.search.whoosh.build import codec
+from articles.search.whoosh.speedups.postings import RAW, Codec, TermPool, add_document
+from articles.search.whoosh.scoring import _posting_blocks
+from articles.search.whoosh.schema import Part, WeightedText
 
 WORDS = [f"w{i}" for i in range(60)] + ["été", "東京", "서울"]
 
@@ -79,7 +79,7 @@ def test_a_term_pool_writes_the_segment_whoosh_writes(tmp_path, pool_mb):
 def test_a_term_pool_never_opens_more_than_a_few_runs_at_once(tmp_path, monkeypatch):
     import builtins
 
-    from articles.search import postings
+    from articles.search.whoosh.speedups import postings
 
     opened, most = set(), [0]
     real_open = builtins.open

@@ -9,9 +9,9 @@ from whoosh.fields import ID, KEYWORD, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query.compound import DefaultOr, PreloadedOr
 
-from articles.search.build import codec
-from articles.search.schema import WeightedText
-from articles.search.scoring import FieldLengths, top_documents
+from articles.search.whoosh.build import codec
+from articles.search.whoosh.schema import WeightedText
+from articles.search.whoosh.scoring import FieldLengths, top_documents
 
 WORDS = [f"w{i}" for i in range(40)]
 

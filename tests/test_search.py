@@ -7,7 +7,7 @@ from whoosh.fields import ID, Schema
 from articles.importing import import_paths
 from articles.search import get_backend
 from articles.search.indexer import Indexer
-from articles.search.analysis import analyze, analyzer_for, chain_for
+from articles.search.whoosh.analysis import analyze, analyzer_for, chain_for
 from articles.search.codes import extract_error_codes, normalize_code
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_a_word_weighs_more_in_the_title_than_in_the_body():
     from whoosh import query as Q
     from whoosh.filedb.filestore import RamStorage
 
-    from articles.search.schema import Part, WeightedText, text_field
+    from articles.search.whoosh.schema import Part, WeightedText, text_field
 
     field = text_field("en")
     ix = RamStorage().create_index(Schema(id=ID(stored=True), **{field: WeightedText(analyzer=analyzer_for("en"))}))
@@ -84,8 +84,8 @@ def test_a_word_weighs_more_in_the_title_than_in_the_body():
 def test_a_log_lines_timestamp_is_not_searched():
     from whoosh.filedb.filestore import RamStorage
 
-    from articles.search.query import build_query
-    from articles.search.schema import build_schema, text_field
+    from articles.search.whoosh.query import build_query
+    from articles.search.whoosh.schema import build_schema, text_field
 
     ix = RamStorage().create_index(build_schema(["en"]))
     with ix.writer() as writer:
@@ -104,8 +104,8 @@ def test_a_log_lines_timestamp_is_not_searched():
 def test_a_fragment_cut_mid_word_at_both_ends_finds_its_sentence():
     from whoosh.filedb.filestore import RamStorage
 
-    from articles.search.query import build_query
-    from articles.search.schema import build_schema, text_field
+    from articles.search.whoosh.query import build_query
+    from articles.search.whoosh.schema import build_schema, text_field
 
     ix = RamStorage().create_index(build_schema(["en", "ko"]))
     with ix.writer() as writer:
@@ -230,7 +230,7 @@ def test_misspelt_words_get_a_did_you_mean(client, indexed):
 
 
 def test_the_did_you_mean_lexicon_holds_words_people_can_read(indexed):
-    from articles.search.analysis import CJK_CHAR_RE
+    from articles.search.whoosh.analysis import CJK_CHAR_RE
 
     with get_backend().searcher() as searcher:
         words = [word.decode() for word in searcher.lexicon("spelling")]

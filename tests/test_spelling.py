@@ -7,8 +7,8 @@ import pytest
 from whoosh.fields import TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
-from articles.search.schema import SPELLING
-from articles.search.spelling import PREFIX, _suggestions
+from articles.search.whoosh.schema import SPELLING
+from articles.search.whoosh.spelling import PREFIX, _suggestions
 
 # Few letters, so words come close to each other; "á" and "ä" share a bit with "a" and "$"
 # in the letter sets the filter compares.
@@ -78,8 +78,8 @@ def test_a_word_two_edits_away_is_found_past_the_filters(lexicon):
 
 
 def test_near_words_are_measured_once_per_segment_and_a_new_segment_brings_its_own(monkeypatch):
-    from articles.search import spelling
-    from articles.search.backend import _refreshed
+    from articles.search.whoosh import spelling
+    from articles.search.whoosh.backend import _refreshed
 
     ix = RamStorage().create_index(Schema(**{SPELLING: TEXT}))
     for words in (["ledger", "legend", "ledgers"], ["leader", "lender"]):

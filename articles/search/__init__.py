@@ -7,7 +7,7 @@ from functools import lru_cache
 
 @lru_cache(maxsize=4)
 def _backend(root):
-    from .backend import WhooshBackend
+    from .whoosh.backend import WhooshBackend
 
     return WhooshBackend(root)
 

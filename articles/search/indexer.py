@@ -31,7 +31,7 @@ from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
 from . import get_backend, journal
-from .backend import IndexBusy, IndexUnavailable
+from .whoosh.backend import IndexBusy, IndexUnavailable
 from .models import IndexerStatus
 
 logger = logging.getLogger(__name__)

@@ -32,10 +32,10 @@ from ..languages import pick_by_language
 from ..models import Article, Translation, sees_unpublished
 from ..rendering import plain_text
 from . import get_backend
-from .backend import IndexUnavailable
+from .whoosh.backend import IndexUnavailable
 from .models import RelatedArticles
-from .schema import CODES, text_field
-from .scoring import top_documents
+from .whoosh.schema import CODES, text_field
+from .whoosh.scoring import top_documents
 
 KEY_TERMS = 12
 MAX_CODES = 50

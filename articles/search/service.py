@@ -16,10 +16,10 @@ from whoosh import query as Q
 from .. import languages
 from . import get_backend
 from .codes import normalize_code
-from .query import build_query
-from .schema import CODE_LIST, CODES, LANG, SNIPPET, TITLE_STORED
-from .scoring import top_documents
-from .spelling import suggest
+from .whoosh.query import build_query
+from .whoosh.schema import CODE_LIST, CODES, LANG, SNIPPET, TITLE_STORED
+from .whoosh.scoring import top_documents
+from .whoosh.spelling import suggest
 
 CANDIDATES = 300  # hits read to group into articles and facets
 

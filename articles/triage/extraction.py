@@ -22,7 +22,7 @@ from functools import lru_cache
 import re
 
 from ..search.codes import locate_error_codes
-from ..search.query import TIMESTAMP_RE
+from ..search.whoosh.query import TIMESTAMP_RE
 
 MAX_DISTINCT_LINES = 20000
 MAX_SIGNALS = 200

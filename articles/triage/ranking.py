@@ -29,10 +29,10 @@ from weakref import WeakKeyDictionary
 from whoosh import query as Q
 
 from ..search import get_backend
-from ..search.analysis import analyze
-from ..search.query import MAX_TERMS, _rare_terms
-from ..search.schema import CODES, text_field
-from ..search.scoring import top_documents
+from ..search.whoosh.analysis import analyze
+from ..search.whoosh.query import MAX_TERMS, _rare_terms
+from ..search.whoosh.schema import CODES, text_field
+from ..search.whoosh.scoring import top_documents
 from ..search.service import _result
 from .extraction import NOISE_MARK, read_paste
 

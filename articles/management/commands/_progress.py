@@ -71,10 +71,10 @@ def _is_terminal(stream):
 @contextmanager
 def build_progress(stream, enabled=True):
     """Progress of any index build made inside the block, counted as the build reads the
-    translations' rows (``search.build._rows``, read by the build's parent process as fast as its
+    translations' rows (``search.whoosh.build._rows``, read by the build's parent process as fast as its
     children analyse them): ``index build: 4,000/8,328 translations (48%), 31 s``, then a line
     when every row is read and the build writes the merged index."""
-    from articles.search import build
+    from articles.search.whoosh import build
 
     original = build._rows
 

@@ -25,7 +25,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, 
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from .postings import joined_values
+from .speedups.postings import joined_values
 from .schema import RawPositions
 
 LENGTHS = np.array([byte_to_length(code) for code in range(256)], dtype=np.float64)

@@ -19,7 +19,7 @@ import re
 from whoosh import query as Q
 
 from .analysis import analyze
-from .codes import extract_error_codes, normalize_code
+from ..codes import extract_error_codes, normalize_code
 from .schema import CODES, NUMBER, text_field
 
 MAX_QUERY_CHARS = 2000

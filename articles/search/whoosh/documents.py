@@ -1,6 +1,6 @@
 """Translation → the Whoosh document that indexes it (a pure function of the row)."""
-from ..rendering import plain_text
-from .codes import normalize_code
+from ...rendering import plain_text
+from ..codes import normalize_code
 from .schema import (ARTICLE, CODE_LIST, CODES, ID_FIELD, LANG, NUMBER, PRODUCTS, PUBLIC, SNIPPET,
                      SPELLING, TITLE_STORED, Part, text_field)
 

@@ -20,7 +20,7 @@ import numpy as np
 from whoosh.support.levenshtein import distance
 
 from .analysis import SPELLABLE_WORD, analyze
-from .codes import extract_error_codes
+from ..codes import extract_error_codes
 from .schema import SPELLING, text_field
 
 WORD_RE = re.compile(SPELLABLE_WORD)  # letters only: codes, ids, numbers and CJK are not spelled

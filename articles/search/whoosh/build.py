@@ -19,9 +19,9 @@ from whoosh import index
 from whoosh.compat import pickle
 from whoosh.multiproc import MpWriter, SubWriterTask
 
-from ..models import Article, Translation
+from ...models import Article, Translation
 from .documents import translation_document
-from .postings import Codec, TermPool, add_document
+from .speedups.postings import Codec, TermPool, add_document
 from .schema import build_schema
 
 BUILD_PROCESSES = max(1, min(2, os.cpu_count() or 1))

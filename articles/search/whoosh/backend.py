@@ -36,14 +36,15 @@ from django.conf import settings
 from whoosh import index
 from whoosh.writing import LockError
 
-from ..models import Translation
-from . import journal, merging, processes  # noqa: F401 — build processes die with their parent
+from ...models import Translation
+from .. import journal
+from . import merging, processes  # noqa: F401 — build processes die with their parent
 from .build import codec, write_index
 from .documents import translation_document
 from .schema import ID_FIELD, SCHEMA_VERSION
 from .storage import GRACE_SECONDS, INDEX_NAME, SafeFileStorage
 from .summaries import Summaries
-from .termcache import remember_terms
+from .speedups.termcache import remember_terms
 
 logger = logging.getLogger(__name__)
 CURRENT = "CURRENT"

@@ -35,7 +35,7 @@ from whoosh.compat import dump, dumps, load, loads
 from whoosh.util import random_name
 from whoosh.util.numeric import length_to_byte
 
-from .schema import U32, little_endian
+from ..schema import U32, little_endian
 
 # What the pool counts against its limit: an estimate of Python's memory for a term's arrays
 # and dictionary entry, and for one posting (its number, weight, value and list slot).
