@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from . import languages
 
 MAX_PAGE = 1000
+MAX_NUMBER_DIGITS = 18  # every such number is below 2**63: any database's integer lookup takes it
 
 
 def reader_language(request):
@@ -108,6 +109,14 @@ def page_number(request):
         return max(1, min(int(request.GET.get("page", "1")), MAX_PAGE))
     except ValueError:
         return 1
+
+
+def whole_number(raw):
+    """A query parameter's value as an int when it is 1 to ``MAX_NUMBER_DIGITS`` ASCII digits,
+    else None (absent, empty, a sign, spaces, or digits ``int`` refuses such as ``²``)."""
+    if raw and len(raw) <= MAX_NUMBER_DIGITS and raw.isascii() and raw.isdigit():
+        return int(raw)
+    return None
 
 
 def pager_window(current, count, around=2):

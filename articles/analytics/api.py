@@ -9,6 +9,7 @@ from rest_framework.permissions import IsAdminUser
 from .. import languages
 from ..api.errors import error_response
 from ..api.schema import EDITOR, LanguageField, error_responses, language_parameter
+from ..switching import whole_number
 from . import reports
 
 
@@ -40,13 +41,13 @@ class SearchFigures(serializers.Serializer):
 def search_figures(request):
     """``{"days", "language", "searches", "click_rate", "top": [{"query", "count"}], "no_results": […],
     "no_clicks": […]}``; ``lang`` absent means every language. 401/403 for anyone but staff."""
-    raw_days = request.GET.get("days") or str(reports.DEFAULT_DAYS)
-    if not raw_days.isdigit() or not 1 <= int(raw_days) <= reports.MAX_DAYS:
+    days = whole_number(request.GET.get("days") or str(reports.DEFAULT_DAYS))
+    if not (days and days <= reports.MAX_DAYS):
         return error_response("invalid_parameter", _("Parameter 'days' must be a whole number from 1 to %(max)d.")
-                              % {"max": reports.MAX_DAYS})
+                              % {"max": reports.MAX_DAYS}, field="days")
     language = None
     if request.GET.get("lang"):
         language = languages.normalize_language(request.GET["lang"])
         if language is None:
             return error_response("unknown_language", _("Parameter 'lang' names no language served here."))
-    return JsonResponse(reports.search_report(int(raw_days), language).as_dict())
+    return JsonResponse(reports.search_report(days, language).as_dict())

@@ -17,6 +17,7 @@ from .. import languages
 from ..editing.errors import EditingError
 from ..editing.permissions import can_edit
 from ..models import Translation
+from ..switching import whole_number
 from ..views import with_language
 from . import feedback, reports
 from .limits import client_address
@@ -25,6 +26,7 @@ from .recorder import record_click
 SEARCH_KEY_RE = re.compile(r"^[0-9a-f]{32}$")
 READER_ID_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 PERIODS = (1, 7, 30, 90, 365)
+MAX_RANK = 10_000
 TITLE_CHARS = 200
 READER_COOKIE_AGE = 365 * 24 * 3600
 
@@ -50,14 +52,19 @@ def _article_path(to, request):
 def open_result(request, lang):
     """``?s=<search key>&r=<rank>&to=<article path>``: records the click on the logged search.
     GET redirects to the article (for integrations and links); POST is the search page's beacon
-    (``static/kb/analytics.js``) and answers 204. 400 when ``to`` is not an article of this site."""
+    (``static/kb/analytics.js``) and answers 204. 400 when ``to`` is not an article of this site,
+    or ``r`` is given and is not a whole number from 1 to ``MAX_RANK``."""
     path = _article_path(request.GET.get("to", ""), request)
     if path is None:
         return render(request, "analytics/message.html", {"message": _("This link does not lead to an article.")},
                       status=400)
-    key, rank = request.GET.get("s", ""), request.GET.get("r", "")
-    if SEARCH_KEY_RE.match(key) and rank.isdigit() and 1 <= int(rank) <= 10_000:
-        record_click(key, int(rank), resolve(path).kwargs["number"])
+    key, raw_rank = request.GET.get("s", ""), request.GET.get("r", "")
+    rank = whole_number(raw_rank)
+    if raw_rank and not (rank and rank <= MAX_RANK):
+        return _bad_parameter(request, _("Parameter '%(name)s' must be a whole number from 1 to %(max)d.")
+                              % {"name": "r", "max": MAX_RANK})
+    if SEARCH_KEY_RE.match(key) and rank:
+        record_click(key, rank, resolve(path).kwargs["number"])
     return HttpResponse(status=204) if request.method == "POST" else redirect(path)
 
 
@@ -66,11 +73,24 @@ def _forbidden(request):
                   {"message": _("This page is for editors: sign in with an editor or publisher account.")}, status=403)
 
 
+def _bad_parameter(request, message):
+    """The 400 page; ``message`` names the parameter refused."""
+    return render(request, "400.html", {"message": message}, status=400)
+
+
 def _filters(request):
-    """``days`` (1 to MAX_DAYS, default DEFAULT_DAYS) and ``language`` (a served code or None)."""
+    """``days`` (1 to MAX_DAYS, DEFAULT_DAYS when absent or empty, None when anything else) and
+    ``language`` (a served code or None)."""
     raw = request.GET.get("days", "")
-    days = int(raw) if raw.isdigit() and 1 <= int(raw) <= reports.MAX_DAYS else reports.DEFAULT_DAYS
+    days = whole_number(raw) if raw else reports.DEFAULT_DAYS
+    if days is not None and not 1 <= days <= reports.MAX_DAYS:
+        days = None
     return days, languages.normalize_language(request.GET.get("language") or "")
+
+
+def _bad_days(request):
+    return _bad_parameter(request, _("Parameter 'days' must be a whole number from 1 to %(max)d.")
+                          % {"max": reports.MAX_DAYS})
 
 
 @require_GET
@@ -82,6 +102,8 @@ def search_dashboard(request, lang):
     if not can_edit(request.user):
         return _forbidden(request)
     days, language = _filters(request)
+    if days is None:
+        return _bad_days(request)
     return render(request, "analytics/searches.html", {
         "report": reports.search_report(days, language), "days": days, "language": language,
         "periods": sorted(set(PERIODS) | {days}), "write_language": language or lang})
@@ -120,7 +142,9 @@ def feedback_dashboard(request, lang):
     Template ``analytics/feedback.html``; context ``rows``, ``low_rated``, ``comments``, ``language``."""
     if not can_edit(request.user):
         return _forbidden(request)
-    _days, language = _filters(request)
+    days, language = _filters(request)
+    if days is None:
+        return _bad_days(request)
     rows = feedback.helpfulness(language)
     return render(request, "analytics/feedback.html", {
         "rows": rows, "low_rated": feedback.low_rated(rows), "language": language,

@@ -14,6 +14,7 @@ from ..editing.content import clean_language, preview_html
 from ..editing.errors import Invalid
 from ..editing.permissions import require_edit
 from ..models import sees_unpublished
+from ..switching import whole_number
 from .schema import (EDITOR, FIELDS, JSON_BODY, NUMBER_SCHEMA, ArticleSummary, AudienceField, FieldChanges,
                      ItemsField, LanguageField, RequestBody, RevisionSaved, StatusField, TextField,
                      error_responses, language_parameter, number_parameter)
@@ -240,11 +241,10 @@ def diff(request, number, lang):
     translation = _editable_translation(request, number, lang)
     numbers = {}
     for name in ("from", "to"):
-        raw = request.query_params.get(name, "")
-        if not raw.isdigit():
+        numbers[name] = whole_number(request.query_params.get(name))
+        if numbers[name] is None:
             raise Invalid(name, _("Parameter '%(name)s' must be a revision number.") % {"name": name},
                           code="invalid_parameter")
-        numbers[name] = int(raw)
     return Response({"from": numbers["from"], "to": numbers["to"],
                      "changes": queries.diff_revisions(translation, numbers["from"], numbers["to"])})
 

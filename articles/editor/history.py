@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..editing import actions, queries
+from ..switching import whole_number
 from .diffs import field_diffs
 from .shortcuts import article_language, editor_page
 
@@ -28,11 +29,16 @@ def diff(request, lang, number, language):
     """GET ``from`` and ``to`` (revision numbers; by default the latest and the one before):
     each changed field side by side on a wide screen, inline on a phone. Template
     ``editor/diff.html``; context ``translation``, ``old``, ``new`` (revisions), ``changes``
-    (``diffs.field_diffs``)."""
+    (``diffs.field_diffs``). The 400 page when either is given and is not a whole number."""
     translation = _translation(request, number, language)
     latest = translation.latest_revision
-    numbers = [_revision_number(request.GET.get(name), default)
-               for name, default in (("from", max(latest - 1, 1)), ("to", latest))]
+    numbers = []
+    for name, default in (("from", max(latest - 1, 1)), ("to", latest)):
+        raw = request.GET.get(name)
+        numbers.append(whole_number(raw) if raw else default)
+        if numbers[-1] is None:
+            return render(request, "400.html", {
+                "message": _("Parameter '%(name)s' must be a revision number.") % {"name": name}}, status=400)
     old, new = (queries.get_revision(translation, n) for n in numbers)
     changes = field_diffs(queries.diff_revisions(translation, old.number, new.number))
     return render(request, "editor/diff.html", {"translation": translation, "article": translation.article,
@@ -49,6 +55,3 @@ def restore(request, lang, number, language, revision):
                      % {"old": revision, "new": restored.number})
     return redirect("editor:history", lang=lang, number=translation.article.number, language=translation.language)
 
-
-def _revision_number(raw, default):
-    return int(raw) if raw and raw.isdigit() else default
