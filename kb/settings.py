@@ -235,12 +235,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"},
+                 "null": {"class": "logging.NullHandler"}},
     "loggers": {
         # django.request logs every 5xx (and 4xx at WARNING) with the request path and traceback.
         # Not passed on to Django's own "django" logger, which would print it again under DEBUG.
-        name: {"handlers": ["console"], "level": LOG_LEVEL, "propagate": not name.startswith("django")}
-        for name in ("django.request", "django.security", "articles", "axes")
+        **{name: {"handlers": ["console"], "level": LOG_LEVEL, "propagate": not name.startswith("django")}
+           for name in ("django.request", "django.security", "articles", "axes")},
+        # A Host header outside ALLOWED_HOSTS is answered with the 400 page and not logged: any
+        # client can send one on every request, and each would be an ERROR with its traceback.
+        "django.security.DisallowedHost": {"handlers": ["null"], "propagate": False},
     },
 }
 

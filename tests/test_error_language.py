@@ -13,3 +13,14 @@ def test_a_search_number_parameter_error_is_translated(client, query, name):
     error = response.json()["error"]
     assert response.status_code == 400 and error["code"] == "invalid_parameter"
     assert error["message"].startswith(f"Le paramètre « {name} »"), error
+
+
+def test_a_refused_host_is_a_400_that_logs_nothing():
+    import unittest
+
+    from django.test import Client
+
+    case = unittest.TestCase()
+    with case.assertNoLogs("django.security", "DEBUG"), case.assertNoLogs("django.request", "DEBUG"):
+        response = Client().get("/fr/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
