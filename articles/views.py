@@ -199,3 +199,19 @@ def not_found(request, exception=None):
     with translation.override(reader_language(request)):
         response = render(request, "404.html", status=404)
     return response
+
+
+def bad_request(request, exception=None):
+    """Django's own 400 (a Host header outside ``ALLOWED_HOSTS``, a request it cannot read): the
+    400 page with its general words in the reader's language, reading neither the database, the
+    session nor the Host header. Template ``400.html``; context ``error_language_options``."""
+    return _error_page(request, "400.html", 400)
+
+
+def _error_page(request, template, status):
+    from .middleware import host_free_language_options
+
+    code = reader_language(request)
+    with translation.override(code):
+        return render(request, template, {"error_language_options": host_free_language_options(request, code)},
+                      status=status)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("articles.editor_urls")),
     path("", include("articles.urls")),
 ]
+handler400 = "articles.views.bad_request"
 handler404 = "articles.views.not_found"

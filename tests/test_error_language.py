@@ -24,3 +24,17 @@ def test_a_refused_host_is_a_400_that_logs_nothing():
     with case.assertNoLogs("django.security", "DEBUG"), case.assertNoLogs("django.request", "DEBUG"):
         response = Client().get("/fr/", HTTP_HOST="evil.example")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("path, headers, lang, words", [
+    ("/fr/", {}, "fr", "Requête incorrecte"),
+    ("/", {"HTTP_ACCEPT_LANGUAGE": "de-AT,de;q=0.9"}, "de", "Ungültige Anfrage"),
+    ("/accounts/login/", {"HTTP_COOKIE": "django_language=ja"}, "ja", "不正なリクエスト"),
+    ("/", {}, "en", "Bad request"),
+])
+def test_a_refused_host_is_a_400_page_in_the_readers_language(client, django_assert_num_queries, path, headers,
+                                                               lang, words):
+    with django_assert_num_queries(0):
+        response = client.get(path, HTTP_HOST="evil.example", **headers)
+    html = response.content.decode()
+    assert response.status_code == 400 and f'<html lang="{lang}">' in html and f"<h1>{words}</h1>" in html, html
