@@ -208,6 +208,13 @@ def bad_request(request, exception=None):
     return _error_page(request, "400.html", 400)
 
 
+def csrf_failure(request, reason=""):
+    """``CSRF_FAILURE_VIEW``: a form posted without a valid token (it expired, or cookies are
+    blocked) is the 403 page saying so in the reader's language, reading neither the database nor
+    the session. Template ``403_csrf.html``; context ``error_language_options``."""
+    return _error_page(request, "403_csrf.html", 403)
+
+
 def _error_page(request, template, status):
     from .middleware import host_free_language_options
 

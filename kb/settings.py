@@ -281,6 +281,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A form posted without a valid CSRF token is the 403 page saying why, in the reader's language.
+CSRF_FAILURE_VIEW = "articles.views.csrf_failure"
 KB_HTTPS = env_flag("KB_HTTPS", False)
 if KB_HTTPS:
     # Behind a proxy that ends TLS and says so in X-Forwarded-Proto (and strips any the client sent).

@@ -38,3 +38,20 @@ def test_a_refused_host_is_a_400_page_in_the_readers_language(client, django_ass
         response = client.get(path, HTTP_HOST="evil.example", **headers)
     html = response.content.decode()
     assert response.status_code == 400 and f'<html lang="{lang}">' in html and f"<h1>{words}</h1>" in html, html
+
+
+@pytest.mark.parametrize("path, headers, lang, words", [
+    ("/accounts/login/", {"HTTP_ACCEPT_LANGUAGE": "es"}, "es", "El formulario ha caducado"),
+    ("/ko/analytics/searches/write", {}, "ko", "양식이 만료되었습니다"),
+    ("/accounts/login/", {"HTTP_COOKIE": "django_language=zh-hans"}, "zh-Hans", "表单已过期"),
+    ("/accounts/login/", {}, "en", "The form has expired"),
+])
+def test_a_csrf_failure_is_a_403_page_in_the_readers_language(django_assert_num_queries, path, headers, lang, words):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    with django_assert_num_queries(0):
+        response = client.post(path, {"username": "ana", "password": "x"}, **headers)
+    html = response.content.decode()
+    assert response.status_code == 403 and f'<html lang="{lang}">' in html and f"<h1>{words}</h1>" in html, html
+    assert "CSRF" not in html
