@@ -19,8 +19,9 @@ SAFE_NAME_RE = re.compile(r"[^\w.\-]+")
 def upload(request, lang):
     """Files (and/or a pasted file) imported as ``import_articles`` imports them, language by
     front matter or detection. Template ``editor/upload.html``; context ``form``, ``report``
-    (``ImportReport`` with paths shown as the uploaded names). Publishers only: an import
-    publishes what it reads, as ``import_articles`` does, so it would skip review."""
+    (``ImportReport`` with paths shown as the uploaded names; its reasons and warnings are lazy
+    text, worded in the page's language when the template shows them). Publishers only: an
+    import publishes what it reads, as ``import_articles`` does, so it would skip review."""
     require_publish(request.user)
     form, report = UploadForm(request.POST or None, request.FILES or None), None
     if request.method == "POST" and form.is_valid():

@@ -1,8 +1,17 @@
-"""Typed import errors: each names the file and, where known, the line or field."""
+"""Typed import errors: each names the file and, where known, the line or field.
+
+Every reason the importer gives (an error's, a skip's, a warning) is lazy text
+(``gettext_lazy``/``format_lazy``): it becomes words in the language active when it is shown,
+so the upload page shows it in the editor's language, the command and the stored
+``ImportRun`` in English. Lazy text pickles, so a reason made in a render worker travels too.
+"""
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 class SourceError(ValueError):
-    """A source file cannot be imported. ``str()`` is the reason shown in the report."""
+    """A source file cannot be imported. ``describe()`` (and ``str()``) is the reason shown in
+    the report; ``reason`` is that reason without the line and field."""
 
     def __init__(self, reason, *, line=None, field=None):
         self.reason = reason
@@ -11,9 +20,13 @@ class SourceError(ValueError):
         super().__init__(self.describe())
 
     def describe(self):
-        where = []
-        if self.line is not None:
-            where.append(f"line {self.line}")
-        if self.field is not None:
-            where.append(f"field '{self.field}'")
-        return f"{self.reason} ({', '.join(where)})" if where else self.reason
+        """``"<reason> (line 3, field 'title')"`` as lazy text."""
+        if self.line is not None and self.field is not None:
+            where = format_lazy(_("line {line}, field '{field}'"), line=self.line, field=self.field)
+        elif self.line is not None:
+            where = format_lazy(_("line {line}"), line=self.line)
+        elif self.field is not None:
+            where = format_lazy(_("field '{field}'"), field=self.field)
+        else:
+            return self.reason
+        return format_lazy(_("{reason} ({where})"), reason=self.reason, where=where)

@@ -15,11 +15,14 @@
     is_bug          ``bug`` true
 
 Dates that cannot be read are left empty with a warning, never a failure: the file's text is
-still worth having.
+still worth having. Warnings are lazy text (see ``errors``).
 """
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 import re
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .errors import SourceError
 
@@ -92,7 +95,7 @@ def _title(front_matter, body):
     if not title:
         title = next(filter(None, (_heading_title(m.group(1)) for m in H1_RE.finditer(body))), "")
     if not title:
-        raise SourceError("no title: neither a 'title' field nor a '# ' heading", field="title")
+        raise SourceError(_("no title: neither a 'title' field nor a '# ' heading"), field="title")
     return title[:500]
 
 
@@ -135,10 +138,12 @@ def _integer(front_matter, name, warnings):
     try:
         number = int(str(value).strip())
     except ValueError:
-        warnings.append(f"field '{name}': {value!r} is not a whole number; left empty")
+        warnings.append(format_lazy(_("field '{field}': {value} is not a whole number; left empty"),
+                                    field=name, value=repr(value)))
         return None
     if number > MAX_VERSION_NUMBER:  # 10**20 is refused by the database column
-        warnings.append(f"field '{name}': {value!r} is too large; left empty")
+        warnings.append(format_lazy(_("field '{field}': {value} is too large; left empty"),
+                                    field=name, value=repr(value)))
         return None
     return number if number >= 0 else None
 
@@ -155,6 +160,7 @@ def _date(front_matter, name, warnings):
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        warnings.append(f"field '{name}': {value!r} is not a date; left empty")
+        warnings.append(format_lazy(_("field '{field}': {value} is not a date; left empty"),
+                                    field=name, value=repr(value)))
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import json
 import re
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 import yaml
 
 from .. import textgate
@@ -62,12 +64,13 @@ def parse_document(text):
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     opening = OPENING_RE.match(text)
     if not opening:
-        raise SourceError("no front matter: the file does not begin with a '---' line", line=1)
+        raise SourceError(_("no front matter: the file does not begin with a '---' line"), line=1)
     closing = CLOSING_RE.search(text, opening.end())
     if not closing:
-        raise SourceError("unterminated front matter: no closing '---' line", line=1)
+        raise SourceError(_("unterminated front matter: no closing '---' line"), line=1)
     if closing.start() - opening.end() > MAX_FRONT_MATTER_CHARS:
-        raise SourceError(f"front matter longer than {MAX_FRONT_MATTER_CHARS // 1024} KB", line=1)
+        raise SourceError(format_lazy(_("front matter longer than {size} KB"), size=MAX_FRONT_MATTER_CHARS // 1024),
+                          line=1)
     data = _load_yaml(text[opening.end():closing.start()])
     return SourceDocument(front_matter=data, body=text[closing.end():])
 
@@ -79,13 +82,14 @@ def _load_yaml(source):
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 2 if mark else None  # +1 for 1-based, +1 for the opening '---'
-        raise SourceError(f"invalid YAML in front matter: {error.problem or error}", line=line) from None
+        raise SourceError(_invalid_yaml(error.problem or error), line=line) from None
     except yaml.YAMLError as error:
-        raise SourceError(f"invalid YAML in front matter: {error}") from None
+        raise SourceError(_invalid_yaml(error)) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise SourceError(f"front matter is a {type(data).__name__}, not a mapping of fields", line=2)
+        raise SourceError(format_lazy(_("front matter is a {type}, not a mapping of fields"), type=type(data).__name__),
+                          line=2)
     _check_storable(data)
     return data
 
@@ -109,7 +113,8 @@ def _check_limits(source):
             if kind is yaml.AliasEvent:
                 aliases += 1
                 if aliases > MAX_ALIASES:
-                    raise SourceError(f"more than {MAX_ALIASES} YAML aliases in front matter")
+                    raise SourceError(format_lazy(_("more than {count} YAML aliases in front matter"),
+                                                  count=MAX_ALIASES))
                 anchor, size, height = None, sizes.get(event.anchor, 1), heights.get(event.anchor, 0)
             elif kind is yaml.ScalarEvent:
                 anchor, size, height = event.anchor, 1, 0
@@ -117,7 +122,7 @@ def _check_limits(source):
                 stack.append((event.anchor, values, [0]))
                 values += 1
                 if len(stack) > MAX_DEPTH:
-                    raise SourceError(f"front matter nested deeper than {MAX_DEPTH} levels",
+                    raise SourceError(format_lazy(_("front matter nested deeper than {depth} levels"), depth=MAX_DEPTH),
                                       line=event.start_mark.line + 2)
                 continue
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
@@ -137,7 +142,14 @@ def _check_limits(source):
 
 
 def _too_large():
-    return SourceError(f"front matter expands to more than {MAX_VALUES} values or {MAX_DEPTH} levels (YAML aliases)")
+    return SourceError(format_lazy(
+        _("front matter expands to more than {values} values or {depth} levels (YAML aliases)"),
+        values=MAX_VALUES, depth=MAX_DEPTH))
+
+
+def _invalid_yaml(problem):
+    """The reason for YAML the parser refused; the parser's own words (English) are quoted."""
+    return format_lazy(_("invalid YAML in front matter: {problem}"), problem=str(problem))
 
 
 def _check_storable(data):
@@ -145,17 +157,18 @@ def _check_storable(data):
     no text may hold a character the text gate refuses (a YAML ``"\\0"`` escape is a NUL)."""
     for key, value in data.items():
         if not isinstance(key, str):
-            raise SourceError(f"front-matter key {key!r} is not text", field=str(key))
+            raise SourceError(format_lazy(_("front-matter key {key} is not text"), key=repr(key)), field=str(key))
         found = textgate.first_invalid(value, key) or textgate.first_invalid(key, key)
         if found is not None:
             field, character = found
-            raise SourceError(f"holds a character that is not allowed ({textgate.describe(character)})",
+            raise SourceError(format_lazy(_("holds a character that is not allowed ({character})"),
+                                          character=textgate.describe(character)),
                               field=textgate.INVALID_RE.sub("?", field)[:200])
         try:
             if json.loads(json.dumps(value)) != value:
                 raise TypeError
         except (TypeError, ValueError):
-            raise SourceError("value cannot be stored verbatim (not plain YAML data)", field=key) from None
+            raise SourceError(_("value cannot be stored verbatim (not plain YAML data)"), field=key) from None
 
 
 def dump_document(front_matter, body):

@@ -15,6 +15,9 @@ import hashlib
 from pathlib import PurePath
 import re
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _, ngettext_lazy
+
 from ..languages import normalize_language
 from .errors import SourceError
 
@@ -33,10 +36,13 @@ def article_key(front_matter, path, warnings=None):
             if not ids:
                 continue
             if warnings is not None:
-                warnings.append(f"field 'exl-id' lists {len(ids)} ids; the first, {ids[0]}, is used")
+                warnings.append(format_lazy(
+                    ngettext_lazy("field 'exl-id' lists {count} id; the first, {first}, is used",
+                                  "field 'exl-id' lists {count} ids; the first, {first}, is used", len(ids)),
+                    count=len(ids), first=ids[0]))
             value = ids[0]
         return _checked(value, field), field
-    return _checked(_stem(path), "file name"), "file-name"
+    return _checked(_stem(path), _("file name")), "file-name"
 
 
 def derived_number(number, doc_path):
@@ -55,7 +61,7 @@ def same_page(a, b):
 
 def _stem(path):
     name = PurePath(path).name
-    stem, _, _ = name.rpartition(".")
+    stem = name.rpartition(".")[0]
     head, dot, tail = stem.rpartition(".")
     if dot and normalize_language(tail):
         stem = head  # guide.fr-FR.md is the French "guide"
@@ -64,6 +70,6 @@ def _stem(path):
 
 def _checked(number, field):
     if not NUMBER_RE.match(number):
-        raise SourceError(f"{number!r} cannot be an article number (letters, digits, '-', '.', '_')",
-                          field=field)
+        raise SourceError(format_lazy(_("{number} cannot be an article number (letters, digits, '-', '.', '_')"),
+                                      number=repr(number)), field=field)
     return number

@@ -11,6 +11,9 @@
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from ..languages import normalize_language
 from .detection import detect_language
 from .errors import SourceError
@@ -34,7 +37,7 @@ def decide_language(path, front_matter, text, *, forced=None, use_path=True):
         if isinstance(value, str) and value.strip():
             code = normalize_language(value)
             if code is None:
-                raise SourceError(f"{value!r} is not a served language", field=name)
+                raise SourceError(format_lazy(_("{value} is not a served language"), value=repr(value)), field=name)
             return LanguageDecision(code, "front-matter")
     if use_path:
         code = language_from_path(path)
@@ -43,8 +46,8 @@ def decide_language(path, front_matter, text, *, forced=None, use_path=True):
     code = detect_language(text)
     if code:
         return LanguageDecision(code, "detected")
-    raise SourceError("language unknown: no --lang, front-matter field, locale in the path, "
-                      "and the text is too short or mixed to tell")
+    raise SourceError(_("language unknown: no --lang, front-matter field, locale in the path, "
+                        "and the text is too short or mixed to tell"))
 
 
 def language_from_path(path):

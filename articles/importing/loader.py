@@ -23,13 +23,18 @@ never links to an article that does not exist. Files are parsed while up to ``PI
 earlier ones render; outcomes are written in file order.
 
 A run that is not a dry run is recorded as an ``ImportRun`` (``/api/stats`` reads the latest).
+
+Reasons and warnings are lazy text (see ``errors``): the report shows them in the language
+active when it is shown; the ``ImportRun`` stores them in English.
 """
 from collections import deque
 import logging
 
 from django.db import DatabaseError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Article, DocTree, ImportRun, Product, Revision, Translation, content_key_of
 from ..rendering import RENDERER_VERSION
@@ -44,6 +49,8 @@ from .workers import RenderFailed, RenderPool
 logger = logging.getLogger(__name__)
 
 PIPELINE = 8  # files parsed ahead of the one being written
+# The database's own words quote SQL: they go to the log, never to the report.
+DATABASE_REFUSED = _("the database refused the record; the details are in the server log")
 
 
 def import_paths(paths, *, language=None, dry_run=False, use_path_rule=True, progress=None,
@@ -110,12 +117,13 @@ class _Loader:
         try:
             parsed = read_source(path, explicit=explicit, root=root, forced_language=language,
                                  use_path_rule=use_path_rule)
-        except NotAnArticle as reason:
-            return FileOutcome(str(path), SKIPPED, reason=str(reason)), None, None
+        except NotAnArticle as skipped:
+            return FileOutcome(str(path), SKIPPED, reason=skipped.args[0]), None, None
         except (SourceError, OSError) as error:
-            return FileOutcome(str(path), FAILED, reason=str(error)), None, None
+            return FileOutcome(str(path), FAILED, reason=_reason(error)), None, None
         except Exception as error:  # noqa: BLE001 — RecursionError, MemoryError…: this file only
-            reason = f"cannot be read: {type(error).__name__}: {error}"
+            reason = format_lazy(_("cannot be read: {error_type}: {error}"),
+                                 error_type=type(error).__name__, error=str(error))
             return FileOutcome(str(path), FAILED, reason=reason), None, None
         outcome = FileOutcome(str(path), "", number=parsed.number, language=parsed.language,
                               rule=parsed.rule, warnings=list(parsed.fields.warnings))
@@ -124,18 +132,17 @@ class _Loader:
         outcome.number = parsed.number
         if duplicate_of:
             first = self.sources.get((duplicate_of, parsed.language)) or duplicate_of
-            outcome.status, outcome.reason = SKIPPED, (
-                f"duplicate: the same page as {first} ({parsed.language}), imported once")
+            outcome.status, outcome.reason = SKIPPED, _duplicate(first, parsed.language)
             return outcome, None, None
         key = (parsed.number, parsed.language)
         if key in self.seen:
             first, first_content = self.seen[key]
             if first_content == content:
-                outcome.status, outcome.reason = SKIPPED, (
-                    f"duplicate: the same page as {first} ({parsed.language}), imported once")
+                outcome.status, outcome.reason = SKIPPED, _duplicate(first, parsed.language)
             else:
-                outcome.status, outcome.reason = FAILED, (
-                    f"{parsed.number} ({parsed.language}) was already imported from {first} in this run")
+                outcome.status, outcome.reason = FAILED, format_lazy(
+                    _("{number} ({language}) was already imported from {first} in this run"),
+                    number=parsed.number, language=parsed.language, first=first)
             return outcome, None, None
         self.seen[key] = (str(path), content)
         self.contents[key] = content
@@ -145,9 +152,10 @@ class _Loader:
             return outcome, None, None
         editor = self.edited.get(self.translation_ids.get(key))
         if editor is not None and not self.overwrite_edits:
-            outcome.status, outcome.reason = SKIPPED, (
-                f"{parsed.number} ({parsed.language}) was edited by {editor} since its last import: kept "
-                "(--overwrite-edits replaces it; every version stays in its history)")
+            outcome.status, outcome.reason = SKIPPED, format_lazy(
+                _("{number} ({language}) was edited by {editor} since its last import: kept "
+                  "(--overwrite-edits replaces it; every version stays in its history)"),
+                number=parsed.number, language=parsed.language, editor=editor)
             return outcome, None, None
         return outcome, parsed, pool.submit(parsed)
 
@@ -158,12 +166,13 @@ class _Loader:
             toc = read_toc(path, root=root, forced_language=options["language"], explicit=options["explicit"],
                            use_path_rule=options["use_path_rule"])
         except (SourceError, OSError) as error:
-            return FileOutcome(str(path), FAILED, reason=str(error))
+            return FileOutcome(str(path), FAILED, reason=_reason(error))
         except Exception as error:  # noqa: BLE001 — this file only
-            return FileOutcome(str(path), FAILED, reason=f"cannot be read: {type(error).__name__}")
+            return FileOutcome(str(path), FAILED, reason=format_lazy(_("cannot be read: {error_type}"),
+                                                                     error_type=type(error).__name__))
         outcome = FileOutcome(str(path), NAVIGATION, language=toc.language, rule=toc.rule,
-                              reason=f"the navigation of {toc.title or toc.doc_path} ({toc.language}), "
-                                     "not an article")
+                              reason=format_lazy(_("the navigation of {title} ({language}), not an article"),
+                                                 title=toc.title or toc.doc_path, language=toc.language))
         if self.dry_run:
             return outcome
         values = {"title": toc.title, "nodes": toc.nodes, "source_path": toc.path[:1000],
@@ -177,7 +186,7 @@ class _Loader:
                     DocTree.objects.filter(pk=stored.pk).update(updated_at=timezone.now(), **values)
         except DatabaseError as error:
             logger.warning("import of %s failed: %s: %s", path, type(error).__name__, error)
-            outcome.status, outcome.reason = FAILED, "the database refused the record; the details are in the server log"
+            outcome.status, outcome.reason = FAILED, DATABASE_REFUSED
         return outcome
 
     def _identify(self, parsed, content, outcome):
@@ -202,9 +211,10 @@ class _Loader:
         if base in self.claims or base in self.articles:
             number = derived_number(base, path)
             others = ", ".join(sorted(self.claims.get(base, ())))
-            outcome.warnings.append(
-                f"{parsed.key_source} {base} is also the id of a different page ({others}): "
-                f"this page is kept as {number}")
+            outcome.warnings.append(format_lazy(
+                _("{key_source} {number} is also the id of a different page ({others}): "
+                  "this page is kept as {kept_as}"),
+                key_source=parsed.key_source, number=base, others=others, kept_as=number))
             self.derived.setdefault(base, []).append(number)
             parsed.number = number
         self.claims.setdefault(parsed.number, set()).add(path)
@@ -217,7 +227,7 @@ class _Loader:
         try:
             rendered = pool.rendered(future)
         except RenderFailed as error:
-            outcome.status, outcome.reason = FAILED, str(error)
+            outcome.status, outcome.reason = FAILED, error.reason
             return outcome
         outcome.warnings.extend(rendered.warnings)
         key = (parsed.number, parsed.language)
@@ -229,9 +239,10 @@ class _Loader:
                 self._forget_uncommitted()
                 # The database's own words quote SQL: they go to the log, not to the report.
                 logger.warning("import of %s failed: %s: %s", outcome.path, type(error).__name__, error)
-                refused = ("the database refused the record" if isinstance(error, DatabaseError)
-                           else f"cannot be saved ({type(error).__name__})")
-                outcome.status, outcome.reason = FAILED, f"{refused}; the details are in the server log"
+                outcome.status, outcome.reason = FAILED, (
+                    DATABASE_REFUSED if isinstance(error, DatabaseError) else
+                    format_lazy(_("cannot be saved ({error_type}); the details are in the server log"),
+                                error_type=type(error).__name__))
                 return outcome
             self.stored[key] = (parsed.content_hash, RENDERER_VERSION)
             self.translation_ids[key] = outcome.translation_id
@@ -314,13 +325,27 @@ class _Loader:
         return self.products[name]
 
 
+def _reason(error):
+    """The report's reason for an error met reading a file: the importer's own as lazy text,
+    the system's (``OSError``) as it words it."""
+    return error.describe() if isinstance(error, SourceError) else str(error)
+
+
+def _duplicate(first, language):
+    return format_lazy(_("duplicate: the same page as {first} ({language}), imported once"),
+                       first=first, language=language)
+
+
 def _record_run(report, paths, started):
+    """Store the run for operators (``/api/stats``): reasons and warnings in English, whatever
+    language the request or process that ran the import has active."""
     counts = report.counts
+    with translation.override("en"):
+        failures = [{"path": o.path, "reason": str(o.reason)} for o in report.failures]
+        warnings = [{"path": path, "warning": str(warning)} for path, warning in report.warnings[:1000]]
     ImportRun.objects.create(
         started_at=started, finished_at=timezone.now(), paths=[str(p) for p in paths],
         imported=counts[IMPORTED], updated=counts[UPDATED], unchanged=counts[UNCHANGED],
-        failed=counts[FAILED],
-        failures=[{"path": o.path, "reason": o.reason} for o in report.failures],
-        warnings=[{"path": path, "warning": warning} for path, warning in report.warnings[:1000]],
+        failed=counts[FAILED], failures=failures, warnings=warnings,
     )
     logger.info("import: %s", counts)

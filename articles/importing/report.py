@@ -16,7 +16,9 @@ class FileOutcome:
     number: str = ""
     language: str = ""
     rule: str = ""  # which language rule decided: forced, front-matter, path, detected
-    reason: str = ""  # why it failed or was skipped
+    # Why it failed or was skipped, and what was left out: lazy text (``errors``), words in the
+    # language active when str() is called on it, or shown.
+    reason: str = ""
     warnings: list = field(default_factory=list)
     translation_id: int | None = None
 

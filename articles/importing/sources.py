@@ -13,6 +13,9 @@ import hashlib
 import os
 from pathlib import Path
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from .. import docpaths
 from ..rendering import RENDERER_VERSION, render_markdown, split_sections
 from ..rendering.text import inline_text
@@ -32,7 +35,8 @@ TOC_NAME = "toc.md"
 
 
 class NotAnArticle(Exception):
-    """A file met in a folder walk that does not begin with front matter: skipped, not failed."""
+    """A file met in a folder walk that does not begin with front matter: skipped, not failed.
+    ``args[0]`` is the reason (lazy text)."""
 
 
 @dataclass
@@ -90,7 +94,7 @@ def read_toc(path, *, explicit, root=None, forced_language=None, use_path_rule=T
     toc_path = docpaths.doc_path(path, root)
     nodes = parse_toc(document.body, toc_path)
     if not nodes:
-        raise SourceError("a TOC.md whose list names no page")
+        raise SourceError(_("a TOC.md whose list names no page"))
     title = next((str(front[name]) for name in ("breadcrumb-title", "user-guide-title", "title")
                   if isinstance(front.get(name), str) and front[name].strip()), "")
     decision = decide_language(path, front, f"{title}\n" + "\n".join(node["title"] for node in nodes),
@@ -105,18 +109,19 @@ def _read_text(path, explicit, root):
     binary or not UTF-8."""
     # A folder walk does not enter linked folders: only the file itself can be a link out.
     if not explicit and Path(path).is_symlink() and not _is_inside(Path(path), root):
-        raise SourceError("a symbolic link to a file outside the imported folder")
+        raise SourceError(_("a symbolic link to a file outside the imported folder"))
     with open(path, "rb") as handle:
         size = os.fstat(handle.fileno()).st_size
         if size > MAX_FILE_BYTES:
-            raise SourceError(f"file too large ({size / 2**20:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB)")
+            raise SourceError(format_lazy(_("file too large ({size} MB; the limit is {limit} MB)"),
+                                          size=f"{size / 2**20:.1f}", limit=MAX_FILE_BYTES // 2**20))
         raw = handle.read()
     if b"\x00" in raw:  # PostgreSQL text cannot hold it either
-        raise SourceError("binary file, not text (it holds a NUL byte)")
+        raise SourceError(_("binary file, not text (it holds a NUL byte)"))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise SourceError(f"not UTF-8 (invalid byte at offset {error.start})") from None
+        raise SourceError(format_lazy(_("not UTF-8 (invalid byte at offset {offset})"), offset=error.start)) from None
     return raw, text
 
 
@@ -126,12 +131,12 @@ def read_source(path, *, explicit, root=None, forced_language=None, use_path_rul
     root = Path(root) if root is not None else Path(path).parent
     raw, text = _read_text(path, explicit, root)
     if not explicit and not has_front_matter(text):
-        raise NotAnArticle("does not begin with front matter")
+        raise NotAnArticle(_("does not begin with front matter"))
     document = parse_document(text)
     if not document.body.strip():
-        raise SourceError("empty body: nothing after the front matter")
+        raise SourceError(_("empty body: nothing after the front matter"))
     if len(document.body) > MAX_BODY_BYTES // 4 and len(document.body.encode()) > MAX_BODY_BYTES:
-        raise SourceError(f"body too large (over {MAX_BODY_BYTES // 1024} KB)")
+        raise SourceError(format_lazy(_("body too large (over {size} KB)"), size=MAX_BODY_BYTES // 1024))
     fields = map_fields(document.front_matter, document.body)
     number, key_source = article_key(document.front_matter, path, fields.warnings)
     decision = decide_language(
@@ -176,7 +181,8 @@ def render_source(parsed, store_image):
         return assets[reference]
 
     rendered = render_markdown(parsed.body, resolve_image=resolve, language=parsed.language, doc_path=parsed.doc_path)
-    warnings = [f"image not found: {reference}" for reference in rendered.missing]
+    # Lazy text, pickled back from the render worker and shown in the reader's language.
+    warnings = [format_lazy(_("image not found: {reference}"), reference=reference) for reference in rendered.missing]
     fields = parsed.fields
     codes = extract_error_codes("\n".join([fields.title, fields.description, " ".join(fields.keywords), parsed.body]))
     return RenderedSource(html=rendered.html, sections=split_sections(parsed.body), assets=assets,

@@ -11,6 +11,9 @@ raises ``RenderFailed`` with the reason for the report:
 A worker can be stopped mid-regex or mid-C-call, which no in-process timer can do; and two
 workers render while the importer parses and writes, so the pool costs no time. Images are
 copied by the workers (content-addressed names, so two writing the same file agree).
+
+Reasons are lazy text (see ``errors``): a worker's warnings are pickled back as lazy text and
+become words in whatever language is active where they are shown.
 """
 from concurrent.futures import TimeoutError as FutureTimeout
 from functools import partial
@@ -21,8 +24,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import default_storage
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from pebble import ProcessExpired, ProcessPool
 
+from ..rendering import MarkdownTooComplex
 from .sources import render_source
 
 # Seconds one file may take to render (the corpus's slowest takes well under one).
@@ -31,7 +37,12 @@ RENDER_WORKERS = 2
 
 
 class RenderFailed(Exception):
-    """One file could not be rendered; ``str()`` is the reason shown in the report."""
+    """One file could not be rendered; ``reason`` (lazy text, also ``args[0]``) is the reason
+    shown in the report."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
 
 
 def render_timeout():
@@ -93,8 +104,17 @@ class RenderPool:
         try:
             return future.result()
         except FutureTimeout:
-            raise RenderFailed(f"rendering took longer than {self.timeout:g} s") from None
+            raise RenderFailed(format_lazy(_("rendering took longer than {seconds} s"),
+                                           seconds=f"{self.timeout:g}")) from None
         except ProcessExpired as error:
-            raise RenderFailed(f"the renderer process died (exit code {error.exitcode})") from None
+            raise RenderFailed(format_lazy(_("the renderer process died (exit code {code})"),
+                                           code=error.exitcode)) from None
+        except MarkdownTooComplex:  # its message, worded here so that it is translated
+            raise RenderFailed(_rendering_failed(
+                _("markdown nested too deeply to render (quotes, lists or emphasis)"))) from None
         except Exception as error:  # noqa: BLE001 — any error of one file fails that file only
-            raise RenderFailed(f"rendering failed: {error or type(error).__name__}") from None
+            raise RenderFailed(_rendering_failed(str(error) or type(error).__name__)) from None
+
+
+def _rendering_failed(error):
+    return format_lazy(_("rendering failed: {error}"), error=error)
