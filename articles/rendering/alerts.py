@@ -6,9 +6,10 @@
 
 becomes ``<div class="alert alert-note"><p class="alert-title">Note</p><p>Text…</p></div>``.
 Known types come from ``ALERT_TYPES``; any other type falls back to a neutral alert (the
-``alert`` style alone) titled with its own (escaped) name. ``>[!VIDEO](https://…)`` becomes a link to the video: no
-third-party frame is embedded in the page. The marker line may follow a line of text without a
-blank line (``Watch it:`` then ``>[!VIDEO](…)`` in a step): the text before it is parsed first.
+``alert`` style alone) titled with its own (escaped) name. ``>[!VIDEO](https://…)`` becomes a
+link to the video: no third-party frame is embedded in the page. The marker line may follow a
+line of text without a blank line (``Watch it:`` then ``>[!VIDEO](…)`` in a step): the text
+before it is parsed first.
 
 ``>[!CONTEXTUALHELP]`` blocks (``>id=…``, ``>title=…``: help shown inside the product) are
 not shown on the page, nor is an end marker (``>[!ENDTABS]``, ``>[!ENDSHADEBOX]``) without its

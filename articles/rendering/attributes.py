@@ -45,8 +45,8 @@ class BoundedAttrListTreeprocessor(AttrListTreeprocessor):
     HEADER_RE = re.compile(r"(?<![ \u00a0])[ \u00a0]++" + BASE_RE + r"[ ]*+$")
     # A line of its own, a strict list after a space at the end of the last line, or an {#id}
     # glued to it (``Built-in reports{#reports}``, as headings have it).
-    BLOCK_RE = re.compile(r"(?:\n[ ]*+|(?<![ ])[ ]++(?=" + STRICT_RE.pattern + r"[ ]*+$)|(?<=\S)(?=\{#[^\s{}=#.'\"]++\}[ ]*+$))"
-                          + BASE_RE + r"[ ]*+$")
+    BLOCK_RE = re.compile(r"(?:\n[ ]*+|(?<![ ])[ ]++(?=" + STRICT_RE.pattern + r"[ ]*+$)"
+                          r"|(?<=\S)(?=\{#[^\s{}=#.'\"]++\}[ ]*+$))" + BASE_RE + r"[ ]*+$")
     INLINE_RE = re.compile(r"^" + BASE_RE)
     SPACED_INLINE_RE = re.compile(r"^[ ](?=" + STRICT_RE.pattern + r"(?![^ \n]))")
     LEADING_RE = re.compile(r"^" + STRICT_RE.pattern + r"(?:[ ]++|$)")

@@ -67,7 +67,8 @@ class RawHtmlDocLinks(Postprocessor):
 
     def _link(self, match):
         tag = match.group(0)
-        attributes = [(found.group(1).lower(), found.group(0), next((v for v in found.groups()[1:] if v is not None), ""))
+        attributes = [(found.group(1).lower(), found.group(0),
+                       next((value for value in found.groups()[1:] if value is not None), ""))
                       for found in self.ATTRIBUTE_RE.finditer(tag, 2, len(tag) - 1)]
         href = next((value for name, _, value in attributes if name == "href"), None)
         # Not twice: toc runs the postprocessors over its own HTML first, with the same stash.

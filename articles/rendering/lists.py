@@ -211,7 +211,8 @@ class IndentedListExtension(Extension):
     def extendMarkdown(self, md):
         offsets = weakref.WeakKeyDictionary()
         for name, cls, priority in (("olist", IndentedOListProcessor, 40), ("ulist", IndentedUListProcessor, 30),
-                                    ("indent", ItemContentProcessor, 90), ("kb_paragraph_list", ParagraphListProcessor, 12)):
+                                    ("indent", ItemContentProcessor, 90),
+                                    ("kb_paragraph_list", ParagraphListProcessor, 12)):
             processor = cls(md.parser)
             processor.offsets = offsets
             md.parser.blockprocessors.register(processor, name, priority)
