@@ -136,7 +136,7 @@ def search_page(request, lang):
     ``found`` (``SearchResults``), ``corrected``, ``page``, ``pager``, ``product``, ``language``,
     ``facets``."""
     from .analytics.recorder import record_results
-    from .search.whoosh.backend import IndexUnavailable
+    from .search import IndexUnavailable
     from .search.service import search
 
     query = request.GET.get("q", "").strip()[:2000]
@@ -171,7 +171,7 @@ def search_page(request, lang):
 @with_language
 def code_page(request, lang, code):
     """Every article citing an error code. Template ``articles/code.html``; context ``code``, ``found``."""
-    from .search.whoosh.backend import IndexUnavailable
+    from .search import IndexUnavailable
     from .search.service import articles_citing
 
     try:

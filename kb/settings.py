@@ -5,6 +5,7 @@
     KB_JOURNAL_RETENTION_DAYS  days the index journal is kept (default 7)
     KB_INDEX_RENEW_QUIET_SECONDS  a worn index is rebuilt only after this long without a save (default 60)
     KB_INDEX_RENEW_MAX_LOAD       ... and with a load average under this share of the cores (default 0.5)
+    KB_SEARCH_SPEEDUPS  1/0 (default 1): search's speed-ups over Whoosh's internals (articles/search/whoosh/speedups)
     KB_RENDER_TIMEOUT seconds an imported file may take to render (default 5)
     KB_MEDIA_ROOT     copied article images (default var/media)
     KB_SECRET_KEY     required when KB_DEBUG is off
@@ -205,6 +206,10 @@ KB_INDEX_DIR = Path(os.environ.get("KB_INDEX_DIR") or VAR_DIR / "index")
 KB_JOURNAL_RETENTION_DAYS = float(os.environ.get("KB_JOURNAL_RETENTION_DAYS") or 7)
 KB_INDEX_RENEW_QUIET_SECONDS = float(os.environ.get("KB_INDEX_RENEW_QUIET_SECONDS") or 60)
 KB_INDEX_RENEW_MAX_LOAD = float(os.environ.get("KB_INDEX_RENEW_MAX_LOAD") or 0.5)
+# Search's speed-ups over Whoosh's internals (articles/search/whoosh/speedups): on unless 0, and
+# then only with the Whoosh release they were written against; off, search uses Whoosh's public
+# API only, and the index is built with Whoosh's own codec under a schema version of its own.
+KB_SEARCH_SPEEDUPS = env_flag("KB_SEARCH_SPEEDUPS", True)
 # Seconds one imported file may take to render before it fails (the run goes on).
 KB_RENDER_TIMEOUT = float(os.environ.get("KB_RENDER_TIMEOUT") or 5)
 

@@ -298,7 +298,7 @@ WEAR_SCRIPT = """
 import json
 from articles.search import get_backend
 b = get_backend()
-segments = b.open_index()._segments()
+segments = b.segments()
 print(json.dumps([len(segments), sum(s.doc_count_all() - s.doc_count() for s in segments), b.worn()]))
 """
 

@@ -87,14 +87,19 @@ def test_a_build_whose_process_died_fails_instead_of_going_live_short(tmp_path, 
     import signal
 
     from articles.search.whoosh import build
-    from articles.search.whoosh.schema import Part
+    from articles.search.whoosh.schema import Part, WeightedText
 
-    def document(row):
-        if row == 120:
+    parent = os.getpid()
+    index = WeightedText.index
+
+    def dying_index(self, value, **kwargs):
+        if os.getpid() != parent and value[0].text == "words of row120":
             os.kill(os.getpid(), signal.SIGKILL)  # the child indexing this row dies
-        return {"id": str(row), "lang": "en", "text_en": [Part(f"words of row{row}", 1.0)]}
+        return index(self, value, **kwargs)
 
     monkeypatch.setattr(build, "_rows", lambda translations: iter(range(400)))
-    monkeypatch.setattr(build, "_document", document)
+    monkeypatch.setattr(build, "_document",
+                        lambda row: {"id": str(row), "lang": "en", "text_en": [Part(f"words of row{row}", 1.0)]})
+    monkeypatch.setattr(WeightedText, "index", dying_index)
     with pytest.raises(RuntimeError, match=r"wrote \d+ of 400 translations"):
         write_index(tmp_path, None, processes=2)

@@ -6,11 +6,11 @@ import pytest
 
 from articles.importing import import_paths
 from articles.models import Article, Translation
-from articles.search import get_backend, journal, upkeep
-from articles.search.whoosh.backend import IndexUnavailable
+from articles.search import IndexUnavailable, get_backend, journal, upkeep
 from articles.search.indexer import Indexer
 from articles.search.models import IndexerStatus, JournalEntry
 from articles.search.service import search
+from articles.search.whoosh import speedups
 from articles.search.whoosh.storage import SafeFileStorage
 
 pytestmark = pytest.mark.django_db
@@ -354,6 +354,8 @@ def test_stopping_the_indexer_stops_a_fresh_build_with_its_children(tmp_path):
 
 
 def test_a_refreshed_searcher_reuses_unchanged_segments_and_sees_new_deletions(indexed):
+    """With the speed-ups a refresh keeps the readers of unchanged segments; with or without,
+    the refreshed searcher sees the deletions the commit made in them."""
     backend = get_backend()
     first, second = Translation.objects.order_by("pk")[:2]
 
@@ -371,7 +373,9 @@ def test_a_refreshed_searcher_reuses_unchanged_segments_and_sees_new_deletions(i
         documents = searcher.doc_count()
     unchanged = [segid for segid in before if segid in after and before[segid].segment().deleted_count()
                  == after[segid].segment().deleted_count()]
-    assert unchanged and all(after[segid] is before[segid] for segid in unchanged)  # not reopened
+    assert unchanged
+    if speedups.enabled():  # Whoosh's own refresh reopens every segment
+        assert all(after[segid] is before[segid] for segid in unchanged)  # not reopened
     assert documents == Translation.objects.count()  # the old copies are deleted in the reused files
     assert titles("quarterly invoices", second.language) == ["Quarterly invoices print twice"]
     assert titles("ledger midnight", first.language) == ["Ledger export halts at midnight"]
@@ -405,8 +409,9 @@ def test_searches_list_the_index_folder_only_after_it_changed(indexed, monkeypat
 
 def test_term_lookups_are_remembered_per_segment_and_new_segments_find_new_words(
         indexed, django_capture_on_commit_callbacks, monkeypatch):
-    """A repeated search reads no term table; a word every segment was asked about (and found
-    absent) is found once a save puts it in a new segment, and gone once a save removes it."""
+    """With the speed-ups, a repeated search reads no term table; either way a word every
+    segment was asked about (and found absent) is found once a save puts it in a new segment,
+    and gone once a save removes it."""
     from whoosh.filedb.filetables import OrderedHashReader
 
     assert titles("zebrafish gasket") == []
@@ -416,7 +421,8 @@ def test_term_lookups_are_remembered_per_segment_and_new_segments_find_new_words
                         lambda self, key: reads.append(key) or original(self, key))
     assert titles("zebrafish gasket") == []
     assert titles("zebrafish gasket") == []
-    assert reads == []
+    if speedups.enabled():  # the term cache is one of them
+        assert reads == []
     translation = Translation.objects.get(article__number="KB-100", language="en")
     translation.title = "Zebrafish gasket replacement"
     with django_capture_on_commit_callbacks(execute=True):

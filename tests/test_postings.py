@@ -16,10 +16,16 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-from articles.search.whoosh.build import codec
-from articles.search.whoosh.speedups.postings import RAW, Codec, TermPool, add_document
-from articles.search.whoosh.scoring import _posting_blocks
-from articles.search.whoosh.schema import Part, WeightedText
+from articles.search.whoosh import speedups
+
+if not speedups.enabled():
+    pytest.skip("tests of the speed-ups themselves: they are off (KB_SEARCH_SPEEDUPS=0, or another Whoosh)",
+                allow_module_level=True)
+
+from articles.search.whoosh.schema import Part, WeightedText  # noqa: E402
+from articles.search.whoosh.speedups.build import codec  # noqa: E402
+from articles.search.whoosh.speedups.postings import RAW, Codec, TermPool, add_document  # noqa: E402
+from articles.search.whoosh.speedups.scoring import _posting_blocks  # noqa: E402
 
 WORDS = [f"w{i}" for i in range(60)] + ["été", "東京", "서울"]
 

@@ -1,4 +1,4 @@
-"""The fast scorer must rank exactly as Whoosh's own search: same documents, same order,
+"""The speed-ups' scorer must rank exactly as Whoosh's own search: same documents, same order,
 same scores, over several segments and postings long enough to span many blocks."""
 import random
 
@@ -9,9 +9,15 @@ from whoosh.fields import ID, KEYWORD, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query.compound import DefaultOr, PreloadedOr
 
-from articles.search.whoosh.build import codec
-from articles.search.whoosh.schema import WeightedText
-from articles.search.whoosh.scoring import FieldLengths, top_documents
+from articles.search.whoosh import speedups
+
+if not speedups.enabled():
+    pytest.skip("tests of the speed-ups themselves: they are off (KB_SEARCH_SPEEDUPS=0, or another Whoosh)",
+                allow_module_level=True)
+
+from articles.search.whoosh.schema import WeightedText  # noqa: E402
+from articles.search.whoosh.speedups.build import codec  # noqa: E402
+from articles.search.whoosh.speedups.scoring import FieldLengths, top_documents  # noqa: E402
 
 WORDS = [f"w{i}" for i in range(40)]
 

@@ -79,7 +79,7 @@ def test_a_word_two_edits_away_is_found_past_the_filters(lexicon):
 
 def test_near_words_are_measured_once_per_segment_and_a_new_segment_brings_its_own(monkeypatch):
     from articles.search.whoosh import spelling
-    from articles.search.whoosh.backend import _refreshed
+    from articles.search.whoosh.backend import refreshed
 
     ix = RamStorage().create_index(Schema(**{SPELLING: TEXT}))
     for words in (["ledger", "legend", "ledgers"], ["leader", "lender"]):
@@ -99,7 +99,7 @@ def test_near_words_are_measured_once_per_segment_and_a_new_segment_brings_its_o
     writer.add_document(**{SPELLING: "ledgre"[:-2] + "er"})  # "ledger" once more, in a third segment
     writer.add_document(**{SPELLING: "ledgrs"})
     writer.commit(merge=False)
-    fresh = _refreshed(searcher, ix)  # as a worker does: the unchanged segments' readers are kept
+    fresh = refreshed(searcher, ix)  # as a worker does (with the speed-ups, the unchanged segments' readers are kept)
     count = len(measured)
     assert "ledgrs" in _suggestions(fresh, "ledgre", 2)
     assert 0 < len(measured) - count <= 2  # only the new segment's words were measured

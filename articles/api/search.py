@@ -182,7 +182,7 @@ def _positive_int(request, name, default, maximum):
 def search(request):
     """``GET /api/search?q=&lang=&limit=&product=&page=`` — the contract in ../shared/eval/README.md."""
     from ..analytics.recorder import record_results
-    from ..search.whoosh.backend import IndexUnavailable
+    from ..search import IndexUnavailable
     from ..search.service import search as run_search
 
     text = request.GET.get("q", "")

@@ -47,7 +47,7 @@ class TriageOut(serializers.Serializer):
 @api_view(["POST"])
 @permission_classes([AllowAny])
 def triage(request):
-    from ..search.whoosh.backend import IndexUnavailable
+    from ..search import IndexUnavailable
     from ..triage.ranking import triage as run_triage
 
     data = request.data if isinstance(request.data, dict) else {}

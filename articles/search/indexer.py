@@ -30,8 +30,7 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
-from . import get_backend, journal
-from .whoosh.backend import IndexBusy, IndexUnavailable
+from . import IndexBusy, IndexUnavailable, get_backend, journal
 from .models import IndexerStatus
 
 logger = logging.getLogger(__name__)

@@ -31,8 +31,7 @@ from .. import prepared
 from ..languages import pick_by_language
 from ..models import Article, Translation, sees_unpublished
 from ..rendering import plain_text
-from . import get_backend
-from .whoosh.backend import IndexUnavailable
+from . import IndexUnavailable, get_backend
 from .models import RelatedArticles
 from .whoosh.schema import CODES, text_field
 from .whoosh.scoring import top_documents

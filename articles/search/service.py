@@ -50,7 +50,7 @@ class SearchResults:
 
 def search(text, language, user=None, limit=10, page=1, product=None, products=None, in_language=None,
            facet_key=None):
-    """Raises ``backend.IndexUnavailable`` when the index cannot answer now ("catching up")."""
+    """Raises ``articles.search.IndexUnavailable`` when the index cannot answer now ("catching up")."""
     backend = get_backend()
     staff = bool(getattr(user, "is_staff", False))
     backend.catch_up_cheaply()

@@ -66,7 +66,7 @@ def _catch_up(last):
 def bring_up_to_date():
     """Apply every pending journal entry to this server's index, building it when there is
     none (for commands, never requests). Returns the error, already logged, or None."""
-    from .whoosh.backend import IndexBusy, IndexUnavailable
+    from . import IndexBusy, IndexUnavailable
 
     backend = get_backend()
     try:

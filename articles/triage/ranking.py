@@ -70,7 +70,7 @@ class Triage:
 
 
 def triage(text, language, user=None, limit=10):
-    """See the module docstring. Raises ``backend.IndexUnavailable`` like a search."""
+    """See the module docstring. Raises ``articles.search.IndexUnavailable`` like a search."""
     backend = get_backend()
     staff = bool(getattr(user, "is_staff", False))
     backend.catch_up_cheaply()

@@ -12,7 +12,7 @@ def triage_page(request, lang):
     lines marked. Template ``articles/triage.html``; context ``form``, ``found``
     (``ranking.Triage``), ``ranges`` (per result, its lines as "3–5, 9"), ``rows``
     (``display.Row``), ``unavailable``."""
-    from ..search.whoosh.backend import IndexUnavailable
+    from ..search import IndexUnavailable
     from .ranking import triage
 
     form = TriageForm(request.POST if request.method == "POST" else None)

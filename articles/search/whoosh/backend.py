@@ -8,22 +8,26 @@ Layout under ``settings.KB_INDEX_DIR`` (one per server; the database is shared):
     INDEXER            touched by the running indexer: requests then leave writing to it
     AWAITED            touched by a request waiting for its save: the indexer applies at once
     index-<stamp>/     one complete Whoosh index each, with
-        KB_SCHEMA      the SCHEMA_VERSION it was built with
+        KB_SCHEMA      what it was built with: SCHEMA_VERSION and its kind, "-speedups" (the
+                       speed-ups' codec) or "-stock" (Whoosh's own); ``index_kind()``
         KB_POSITION    the last index-journal id applied to it (``search.journal``)
 
 The index follows the database through the journal: ``apply_pending()`` re-indexes the
-translations named by the entries past ``KB_POSITION`` (refresh → writer with a timeout →
-``update_document`` by unique id → commit → position). ``rebuild()`` notes the journal's head,
+translations named by the entries past ``KB_POSITION`` (writer with a timeout → old copies
+deleted by unique id → documents added → commit → position). ``rebuild()`` notes the journal's head,
 builds a complete folder from the database, stamps it with that position, swaps ``CURRENT``
 and catches up from there, so a change saved while it ran is applied after the swap.
 
 Requests never rebuild and never wait for the writer's lock: ``searcher()`` answers from the
 live index or raises ``IndexUnavailable`` (shown as "search is catching up"); a searcher whose
 files vanished or broke is replaced by a fresh one (``search_with``). ``run_indexer`` owns the
-rest: building a missing, unreadable or outdated index, applying the journal, tidying files.
+rest: building a missing, unreadable or outdated index (or one of the other kind, when the
+speed-ups were switched), applying the journal, tidying files.
+
+Only Whoosh's public API is used here; ``speedups`` (when ``speedups.enabled()``) adds a
+refresh that keeps the readers of unchanged segments and remembers term lookups.
 """
 from contextlib import contextmanager
-import copy
 import fcntl
 import logging
 import os
@@ -34,17 +38,18 @@ import time
 
 from django.conf import settings
 from whoosh import index
+from whoosh.index import TOC
+from whoosh.reading import SegmentReader
 from whoosh.writing import LockError
 
 from ...models import Translation
-from .. import journal
-from . import merging, processes  # noqa: F401 — build processes die with their parent
-from .build import codec, write_index
+from .. import IndexBusy, IndexUnavailable, journal
+from . import merging, processes, speedups  # noqa: F401 — build processes die with their parent
+from .build import write_index, writer_options
 from .documents import translation_document
 from .schema import ID_FIELD, SCHEMA_VERSION
 from .storage import GRACE_SECONDS, INDEX_NAME, SafeFileStorage
 from .summaries import Summaries
-from .speedups.termcache import remember_terms
 
 logger = logging.getLogger(__name__)
 CURRENT = "CURRENT"
@@ -53,26 +58,22 @@ REBUILD_REQUESTED = "REBUILD_REQUESTED"
 INDEXER_HEARTBEAT = "INDEXER"  # touched by this server's indexer on every turn
 INDEXER_ALIVE_SECONDS = 5.0
 AWAITED = "AWAITED"  # touched by a request waiting for the indexer to apply its save
-SCHEMA_FILE = "KB_SCHEMA"  # inside each index folder: the SCHEMA_VERSION it was built with
+SCHEMA_FILE = "KB_SCHEMA"  # inside each index folder: index_kind() when it was built
 POSITION_FILE = "KB_POSITION"  # inside each index folder: the last journal id applied
 SUPERSEDED = "SUPERSEDED"  # inside a replaced index folder: when it was replaced
 WRITER_TIMEOUT = 10.0  # seconds the indexer or an import waits for the writer's lock
 BATCH = 5000  # journal entries applied per commit
 IN_REQUEST_ENTRIES = 20  # a search applies pending entries itself up to this many (when the writer is free)
 CATCH_UP_SECONDS = 2.0  # how long a request that saved waits for its change to be searchable
-# Above this many translations one writer updating in place is slower than a parallel rebuild
-# (8,328 updates: over 10 min; a rebuild: under 40 s), and a rebuild leaves a tidier index.
+# Above this many translations one writer updating in place is slower than a parallel rebuild,
+# and a rebuild leaves a tidier index.
 BULK_UPDATE = 1000
 
 
-class IndexUnavailable(RuntimeError):
-    """The index cannot be searched now (missing, being rebuilt, unreadable); the message says
-    why. Requests answer "search is catching up" (503); the indexer repairs it."""
-
-
-class IndexBusy(RuntimeError):
-    """Another process holds the index's writer (its indexer, most likely) and the caller chose
-    not to wait."""
+def index_kind():
+    """What an index folder must have been built with to be opened now: ``SCHEMA_VERSION`` and
+    whether the speed-ups write it (their codec) or Whoosh does (its own)."""
+    return f"{SCHEMA_VERSION}-{'speedups' if speedups.enabled() else 'stock'}"
 
 
 class WhooshBackend:
@@ -81,6 +82,8 @@ class WhooshBackend:
         self._lock = threading.Lock()
         self._index = None
         self._index_dir = None
+        self._index_kind = None
+        self._generation = None  # (index, (inode, mtime) of its folder, latest generation)
         self._local = threading.local()
 
     # -- building -----------------------------------------------------------------------
@@ -106,21 +109,27 @@ class WhooshBackend:
         last, pruned = journal.head()
         return _rebuilds_instead(position, pruned, last - position, journal.rebuild_requested_after(position))
 
+    def segments(self):
+        """The segments of the live index's latest commit (Whoosh ``Segment`` objects)."""
+        live = self.open_index()
+        return TOC.read(live.storage, live.indexname).segments
+
     def worn(self):
         """True when the live index is due for a fresh build (``merging.worn``)."""
-        return merging.worn(self.open_index()._segments())
+        return merging.worn(self.segments())
 
     def overdue(self):
         """True when that build should not wait for a quiet moment (``merging.overdue``)."""
-        return merging.overdue(self.open_index()._segments())
+        return merging.overdue(self.segments())
 
     def _build_and_swap(self):
         position = journal.head()[0]  # every change up to here is in the rows read below
         target = self.root / f"index-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
         target.mkdir()
+        kind = index_kind()
         try:
             count = write_index(target, Translation.objects.all())
-            (target / SCHEMA_FILE).write_text(str(SCHEMA_VERSION))
+            (target / SCHEMA_FILE).write_text(kind)
             _write_position(target, position)
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
@@ -161,7 +170,7 @@ class WhooshBackend:
     def tidy(self):
         """Housekeeping for the indexer: old index files and folders. Never waits."""
         folder = self._live_dir()
-        if folder is not None:
+        if folder is not None and _schema_version(folder) == index_kind():  # another kind's is rebuilt, not read
             SafeFileStorage(folder).purge()
         try:
             with _file_lock(self.root / REBUILD_LOCK, blocking=False):
@@ -212,7 +221,7 @@ class WhooshBackend:
         """Fold the small segments saves left (``merging.small``) when the writer is free; for
         idle moments. Returns True when it folded."""
         live = self.open_index()
-        if not merging.small(live._segments()):
+        if not merging.small(self.segments()):
             return False
         try:
             writer = _writer(live, 0)
@@ -229,8 +238,8 @@ class WhooshBackend:
 
     def _write_documents(self, writer, ids):
         """Replace the documents of ``ids`` by their rows' current state (absent rows: deleted).
-        One searcher finds every old copy: ``update_document`` opened a reader of every segment
-        for each document (1 ms per segment per document: 8 s to fold 100 documents)."""
+        One searcher finds every old copy (``update_document`` would open a reader of every
+        segment for each document)."""
         searcher = writer.searcher()
         try:
             for pk in ids:
@@ -369,14 +378,15 @@ class WhooshBackend:
 
     def open_index(self):
         """The live index, opened once per process; ``IndexUnavailable`` when there is none
-        or it is of another schema version (never rebuilt here: that is the indexer's job)."""
-        folder = self._live_dir()
+        or it is of another schema version or kind (never rebuilt here: that is the indexer's
+        job)."""
+        folder, kind = self._live_dir(), index_kind()
         with self._lock:
-            if self._index is not None and folder == self._index_dir:
+            if self._index is not None and folder == self._index_dir and kind == self._index_kind:
                 return self._index
         opened = _open_folder(folder, self.root)
         with self._lock:
-            self._index, self._index_dir = opened, folder
+            self._index, self._index_dir, self._index_kind = opened, folder, kind
         return opened
 
     @contextmanager
@@ -396,14 +406,16 @@ class WhooshBackend:
         if current is None or getattr(local, "index", None) is not live:
             self.discard_searcher()
             current = live.searcher()
-        else:
+        elif self._latest_generation(live) != current.reader().generation():
             try:
-                current = _refreshed(current, live)
+                current = refreshed(current, live)
             except Exception:  # noqa: BLE001 — a refresh that fails has closed what it reused
                 logger.warning("search index refresh failed; opening a fresh searcher", exc_info=True)
                 self.discard_searcher()
                 current = live.searcher()
-        if current is not previous:  # a refresh returns the same searcher when nothing changed
+        if current is not previous and speedups.enabled():
+            from .speedups.termcache import remember_terms
+
             remember_terms(current)
         local.searcher, local.index = current, live
         yield current
@@ -454,7 +466,26 @@ class WhooshBackend:
 
     def _close(self):
         """Forget the open index; every thread's searcher is replaced at its next search."""
-        self._index = self._index_dir = None
+        self._index = self._index_dir = self._index_kind = None
+
+    def _latest_generation(self, live):
+        """``live.latest_generation()``, which lists the index folder: under a stream of saves it
+        holds a table of contents per commit of the grace period (``storage``). The answer is
+        kept until the folder's mtime moves (every file written, renamed or deleted moves it);
+        it is not kept when the folder changed within ``RACY_NS`` of now, since a change in the
+        same clock tick would leave the mtime as it was. A swapped-in index starts afresh."""
+        try:
+            status = os.stat(live.storage.folder)
+        except (AttributeError, OSError, TypeError):
+            return live.latest_generation()
+        stamp = (status.st_ino, status.st_mtime_ns)
+        known = self._generation
+        if known is not None and known[0] is live and known[1] == stamp:
+            return known[2]
+        generation = live.latest_generation()
+        if time.time_ns() - status.st_mtime_ns > RACY_NS:
+            self._generation = (live, stamp, generation)
+        return generation
 
 
 def _rebuilds_instead(position, pruned, translations, asked):
@@ -463,77 +494,23 @@ def _rebuilds_instead(position, pruned, translations, asked):
     return position < pruned or asked or translations > BULK_UPDATE
 
 
-def _refreshed(searcher, live):
-    """``searcher.refresh()``, reusing the readers of the segments that did not change. Whoosh's
-    own refresh looks reusable readers up by generation where it means segment id, so it
-    reopened every segment after every commit, in every worker (22 of the 48 ms an API search
-    took right after a commit, against 11 ms otherwise). The old searcher is dropped, not
-    closed: its reused readers live on in the new one."""
-    from whoosh.reading import MultiReader, SegmentReader
-    from whoosh.searching import Searcher
+def refreshed(searcher, live):
+    """A searcher on the latest commit of ``live``, replacing ``searcher`` (closed, or its
+    readers handed on): with the speed-ups, one that keeps the readers of unchanged segments
+    (``speedups.refresh``); without, a new searcher of every segment. Not ``searcher.refresh()``:
+    Whoosh's refresh may hand a reader on to the new searcher by segment id alone, deletions and
+    all (whoosh-reloaded 2.7.5 does, and keeps segments merged away), and a deleted copy of a
+    document would then still be found: an unpublished or outdated one."""
+    if speedups.enabled():
+        from .speedups.refresh import refreshed as keeping_readers
 
-    if _latest_generation(live) == searcher.reader().generation():
-        return searcher
-    info = live._read_toc()
-    if not info.segments:
-        return live.searcher()
-    old = {reader.segment().segment_id(): reader for reader, _ in searcher.reader().leaf_readers()
-           if isinstance(reader, SegmentReader)}
-    readers = []
-    for segment in info.segments:
-        reader = old.pop(segment.segment_id(), None)
-        if reader is None:
-            reader = SegmentReader(live.storage, info.schema, segment, generation=info.generation)
-        elif not _same_deletions(reader.segment(), segment):
-            reader = _with_deletions(reader, segment, info.generation)
-        readers.append(reader)
-    for reader in old.values():  # segments folded away
-        reader.close()
-    return Searcher(MultiReader(readers, generation=info.generation), fromindex=live)
+        return keeping_readers(searcher, live)
+    fresh = live.searcher()
+    searcher.close()
+    return fresh
 
 
 RACY_NS = 50_000_000  # far above the coarsest clock a folder's mtime is stamped with
-
-
-def _latest_generation(live):
-    """``live.latest_generation()``, which lists the index folder: under a stream of saves it holds
-    a table of contents per commit of the grace period (``storage``), and listing it before every
-    search was a fiftieth of the server's time under load. The answer is kept on the index until
-    the folder's mtime moves (every file written, renamed or deleted moves it); it is not kept
-    when the folder changed within ``RACY_NS`` of now, since a change in the same clock tick
-    would leave the mtime as it was. A swapped-in index is a new object and starts afresh."""
-    try:
-        status = os.stat(live.storage.folder)
-    except (AttributeError, OSError, TypeError):
-        return live.latest_generation()
-    stamp = (status.st_ino, status.st_mtime_ns)
-    known = getattr(live, "_kb_generation", None)
-    if known is not None and known[0] == stamp:
-        return known[1]
-    generation = live.latest_generation()
-    if time.time_ns() - status.st_mtime_ns > RACY_NS:
-        live._kb_generation = (stamp, generation)
-    return generation
-
-
-def _same_deletions(before, now):
-    return before.deleted_count() == now.deleted_count() and set(before.deleted_docs()) == set(now.deleted_docs())
-
-
-def _with_deletions(reader, segment, generation):
-    """A reader of ``segment`` sharing ``reader``'s open files: only its deletions changed (each
-    save deletes the old copy of a document from a large segment, which would otherwise be
-    reopened at every refresh). Whoosh reads deletions from the segment object its reader and
-    per-document reader hold. The old reader is not closed: its files are the new one's."""
-    try:
-        fresh, perdoc = copy.copy(reader), copy.copy(reader._perdoc)
-        perdoc._segment = fresh._segment = segment
-        fresh._perdoc, fresh._gen = perdoc, generation
-        return fresh
-    except AttributeError:  # another Whoosh: open it afresh
-        from whoosh.reading import SegmentReader
-
-        return SegmentReader(reader._storage, reader.schema, segment, generation=generation)
 
 
 def _open_folder(folder, root):
@@ -541,9 +518,10 @@ def _open_folder(folder, root):
     none, it is of another schema version, or it cannot be opened."""
     if folder is None:
         raise IndexUnavailable(f"no search index under {root} yet")
-    if _schema_version(folder) != SCHEMA_VERSION:
-        raise IndexUnavailable(f"the search index {folder.name} was built with schema {_schema_version(folder)}; "
-                               f"this code needs {SCHEMA_VERSION}")
+    found, needed = _schema_version(folder), index_kind()
+    if found != needed:
+        raise IndexUnavailable(f"the search index {folder.name} was built with schema {found}; this code needs "
+                               f"{needed}")
     try:
         return index.FileIndex(SafeFileStorage(folder), indexname=INDEX_NAME)
     except Exception as error:  # noqa: BLE001 — a damaged index raises many kinds of error
@@ -552,8 +530,8 @@ def _open_folder(folder, root):
 
 def _schema_version(folder):
     try:
-        return int((folder / SCHEMA_FILE).read_text())
-    except (OSError, ValueError):
+        return (folder / SCHEMA_FILE).read_text().strip()
+    except OSError:
         return None
 
 
@@ -573,7 +551,7 @@ def _write_position(folder, position):
 def _writer(live, timeout):
     """A writer, waiting at most ``timeout`` seconds for the lock (0: not at all)."""
     try:
-        return live.writer(timeout=timeout, codec=codec())
+        return live.writer(timeout=timeout, **writer_options())
     except LockError:
         raise IndexBusy(f"the search index's writer stayed locked for {timeout:.1f} s") from None
 
@@ -594,8 +572,6 @@ def _file_lock(path, blocking=True):
 
 def _live_ids(writer, segments):
     """The translation ids of the live documents of ``segments`` (of ``writer``'s index)."""
-    from whoosh.reading import SegmentReader
-
     ids = []
     for segment in segments:
         reader = SegmentReader(writer.storage, writer.schema, segment)

@@ -1,32 +1,25 @@
-"""Writing a whole index, every core busy to the end: ``write_index(folder, translations)``.
+"""Writing a whole index: ``write_index(folder, translations)``.
 
-The parent process only reads rows from the database (plain values: no model instances) and
-hands them out in batches; ``BUILD_PROCESSES`` forked children turn each row into its document
-(``documents.translation_document``: plain text of the markdown, then analysis) and write a
-segment of their own. Children take the next batch when they are free, so they finish together,
-and each then writes its segment's postings at the same time as the other.
-
-Before, the parent made the documents while two children analysed them: on a 2-core machine
-three processes shared two cores, and the parent's work (a tenth of the CPU time at 99,936
-translations: model instances, markdown to plain text, pickling) was in the children's way.
-Built side by side on one busy 2-core machine at 99,936 translations, CPU seconds went from
-31 (parent) + 277 (children) to 7 + 272: what remains is the children's analysis and Whoosh's
-posting writer, about 2.7 ms of CPU a translation.
+The parent process reads the rows from the database (plain values: no model instances), and
+``BUILD_PROCESSES`` children index them, each writing a segment of its own, taking the next
+batch when free so that they finish together. With the speed-ups on, the children also make
+each row's document (``documents.translation_document``: plain text of the markdown) and write
+their postings a term at a time (``speedups.build``); with them off, the parent makes the
+documents and hands them to Whoosh's multiprocess writer (``MpWriter``) with its own codec.
+An index short of a document never goes live: the build fails instead.
 """
 import os
 
 from whoosh import index
-from whoosh.compat import pickle
-from whoosh.multiproc import MpWriter, SubWriterTask
 
 from ...models import Article, Translation
+from . import speedups
 from .documents import translation_document
-from .speedups.postings import Codec, TermPool, add_document
 from .schema import build_schema
 
 BUILD_PROCESSES = max(1, min(2, os.cpu_count() or 1))
 BATCH = 50  # rows a child takes at a time: small enough that both finish within a batch of each other
-LIMIT_MB = 128  # postings a child holds in memory (postings.TermPool's estimate) before writing them to a run file
+LIMIT_MB = 128  # postings a writer holds in memory before writing them to a temporary file
 ROW_FIELDS = ("pk", "language", "title", "description", "keywords", "body", "sections", "error_codes", "hidden",
               "published_revision",
               "article__number", "article__audience", "article__status")
@@ -36,15 +29,16 @@ def write_index(folder, translations, processes=BUILD_PROCESSES):
     """Indexes every translation of the ``translations`` queryset into a new Whoosh index in
     ``folder`` (an empty directory), committed; returns how many were indexed."""
     built = index.create_in(str(folder), build_schema())
-    made = codec()
-    if processes > 1:
-        writer = _RowWriter(built, procs=processes, batchsize=BATCH, multisegment=True, limitmb=LIMIT_MB,
-                            codec=made)
-        add = writer.add_row
+    if speedups.enabled():
+        from .speedups.build import row_writer
+
+        writer, add = row_writer(built, processes, BATCH, LIMIT_MB)
     else:
-        writer = built.writer(limitmb=LIMIT_MB, codec=made)
-        writer.pool = TermPool(writer.temp_storage(), LIMIT_MB)
-        add = lambda row: add_document(writer, _document(row))  # noqa: E731
+        if processes > 1:
+            writer = built.writer(procs=processes, batchsize=BATCH, multisegment=True, limitmb=LIMIT_MB)
+        else:
+            writer = built.writer(limitmb=LIMIT_MB)
+        add = lambda row: writer.add_document(**_document(row))  # noqa: E731
     count = 0
     try:
         for row in _rows(translations):
@@ -62,19 +56,14 @@ def write_index(folder, translations, processes=BUILD_PROCESSES):
     return count
 
 
-def codec():
-    """The index's codec (``postings.Codec``: posting blocks of arrays), for every writer of the
-    index (builds and journal commits):
+def writer_options():
+    """What every writer of the index is opened with besides its lock timeout (builds and
+    journal commits): the speed-ups' codec while they are on, Whoosh's own otherwise."""
+    if speedups.enabled():
+        from .speedups.build import codec
 
-    - without the per-block field length statistics: writing them looks up the length of every
-      posting's document (12% of a profiled build), and they only serve Whoosh's own collector
-      to skip blocks, which ``scoring.top_documents`` does not use;
-    - posting blocks not compressed: every search unpacks each block it reads, and zlib took a
-      tenth of a search's time at 99,936 translations (and 5% of a build's) for postings files
-      about a third smaller."""
-    made = Codec(compression=0)
-    made.length_stats = False
-    return made
+        return {"codec": codec()}
+    return {}
 
 
 def _rows(translations):
@@ -96,33 +85,3 @@ def _document(row):
     article = Article(number=fields.pop("article__number"), audience=fields.pop("article__audience"),
                       status=fields.pop("article__status"))
     return translation_document(Translation(article=article, **fields), products)
-
-
-class _RowWriter(MpWriter):
-    """Whoosh's multiprocess writer, handed rows instead of documents."""
-
-    def add_row(self, row):
-        self.add_document(row=row)
-
-    def _new_task(self):
-        task = _RowTask(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
-                        self.multisegment)
-        self.tasks.append(task)
-        task.start()
-        return task
-
-
-class _RowTask(SubWriterTask):
-    """A child: reads a batch of rows the parent wrote to a temporary file, indexes their
-    documents (``SubWriterTask._process_file`` with ``_document`` in between)."""
-
-    def _process_file(self, filename, doc_count):
-        writer = self.writer
-        if not isinstance(writer.pool, TermPool):  # the child's writer, made by SubWriterTask.run
-            writer.pool = TermPool(writer.temp_storage(), LIMIT_MB)
-        temporary = writer.temp_storage()
-        with temporary.open_file(filename).raw_file() as f:
-            for _ in range(doc_count):
-                code, fields = pickle.load(f)
-                add_document(writer, _document(fields["row"]))
-        temporary.delete_file(filename)

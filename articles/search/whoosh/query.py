@@ -70,7 +70,7 @@ def build_query(text, language, searcher):
             should.append(Q.Phrase(field, analysed[1:-1], boost=PHRASE_BOOST / 2))
     if not should:
         return None, codes
-    # A sum of clauses; scoring.top_documents scores its terms and phrases a posting block at a time.
+    # A sum of clauses, scored by scoring.top_documents.
     result = Q.Or(should)
     negatives = [q for word in excluded for q in _term_queries(analyze(word, language), language)]
     if negatives:

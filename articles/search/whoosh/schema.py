@@ -22,9 +22,10 @@ from .analysis import SPELLABLE_WORD, analyzer_for
 
 ID_FIELD, ARTICLE, LANG, PUBLIC, NUMBER, CODES, PRODUCTS = "id", "article", "lang", "public", "number", "codes", "products"
 TITLE_STORED, SNIPPET, CODE_LIST = "title", "snippet", "code_list"
-# Bumped whenever fields, analysis, weights or the text indexed change (7: titles and
-# descriptions as shown, without inline syntax): an index of another version is rebuilt on open.
-SCHEMA_VERSION = 7
+# Bumped whenever fields, analysis, weights, the text indexed, the codec or the module of a class
+# the index pickles (schema, fields, analyzers, codec) change: an index of another version is
+# rebuilt, never opened. Each index also records its kind (backend.index_kind()).
+SCHEMA_VERSION = 8
 SPELLING = "spelling"  # unstemmed words of the short texts, for "did you mean" (spelling.py)
 
 
@@ -48,13 +49,13 @@ def little_endian(numbers):
 
 
 class RawPositions(Positions):
-    """Positions stored as they are: four bytes (unsigned, little-endian) a position, in order.
-    Whoosh's ``Positions`` pickles the list of gaps, so reading a posting's positions took a
-    ``pickle.loads`` and a loop in Python (a fifth of the time of a phrase search at 99,936
-    translations). These are read at once (``scoring._Postings.keys``), and phrases are matched over
-    whole arrays (``scoring._add_phrase``). A value is shorter than the pickle for the
-    few positions most postings have (4 bytes for one position against 13) and longer past
-    about six."""
+    """Positions stored as they are: four bytes (unsigned, little-endian) a position, in order
+    (a ``Positions`` format, through its public methods: Whoosh's own phrase search reads them
+    as it reads its own). Whoosh's ``Positions`` pickles the list of gaps, which takes a
+    ``pickle.loads`` and a loop in Python to read; these are read at once by the speed-ups
+    (``speedups.scoring._Postings.keys``), which match phrases over whole arrays. A value is
+    shorter than the pickle for the few positions most postings have (4 bytes for one position
+    against 13) and longer past about six."""
 
     def encode(self, positions):
         return little_endian(array(U32, positions))

@@ -6,12 +6,11 @@ words of titles, keywords, descriptions and symptoms, so suggestions are words p
 read — nearest edit distance first, then most frequent, and must themselves occur in the
 searcher's language. Codes, numbers, short words and CJK text are left alone.
 
-Candidates are Whoosh's ``ReaderCorrector`` suggestions, found faster (``_suggestions``): the
-words of each segment under a two-letter prefix are read once per segment (segments never
-change), only those that two cheap lower bounds of the edit distance leave within reach are
-measured, and the near words found for a misspelling are kept per segment too. Whoosh merged
-the prefix's terms of every segment and measured each in Python at every query: a third of a
-search page.
+Candidates are the list Whoosh's ``ReaderCorrector`` gives (``_suggestions``), found with less
+work: the words of each segment under a two-letter prefix are read once per segment (a
+segment's words never change), only those that two cheap lower bounds of the edit distance
+leave within reach are measured, and the near words found for a misspelling are kept per
+segment too (``_kept``, by segment id, so they outlive a searcher's refresh).
 """
 import heapq
 import re
@@ -70,8 +69,10 @@ def _suggestions(searcher, word, maxdist, limit=CANDIDATES):
     distance) that share its first ``PREFIX`` letters, the ``limit`` most frequent kept as
     Whoosh keeps them (ties: the greater word), listed most frequent first (ties: A to Z)."""
     reader = searcher.reader()
+    leaves = [leaf for leaf, _ in reader.leaf_readers()]
+    _forget_other_segments(leaves)
     near = set()
-    for leaf, _ in reader.leaf_readers():
+    for leaf in leaves:
         near.update(_near_in(leaf, word, maxdist))
     scored = [(-(maxdist + 0.5 / (reader.frequency(SPELLING, candidate) or 1)), candidate) for candidate in near]
     return [candidate for _, candidate in sorted(heapq.nlargest(limit, scored), key=lambda item: (-item[0], item[1]))]
@@ -79,15 +80,41 @@ def _suggestions(searcher, word, maxdist, limit=CANDIDATES):
 
 PREFIXES_KEPT = 20_000  # prefixes remembered per segment before it starts again
 NEAR_KEPT = 5_000  # misspellings whose near words a segment keeps (at most about 1.5 MB) before it starts again
+SEGMENTS_KEPT = 64  # segments whose words are kept beyond those of the searcher asking
+_kept = {}  # segment id -> (words under each prefix, near words of each misspelling)
+
+
+def _segment_id(leaf):
+    segment = leaf.segment() if hasattr(leaf, "segment") else None
+    return None if segment is None else segment.segment_id()
+
+
+def _kept_for(leaf):
+    """``(prefixes, near)``: what is kept for the leaf's segment (fresh dicts, not kept, for a
+    reader of no segment)."""
+    key = _segment_id(leaf)
+    if key is None:
+        return {}, {}
+    found = _kept.get(key)
+    if found is None:
+        found = _kept[key] = ({}, {})
+    return found
+
+
+def _forget_other_segments(leaves):
+    """Past ``SEGMENTS_KEPT`` more segments than ``leaves``, forget those not among them
+    (segments folded away, indexes replaced)."""
+    if len(_kept) > len(leaves) + SEGMENTS_KEPT:
+        current = {_segment_id(leaf) for leaf in leaves}
+        for key in list(_kept):
+            if key not in current:
+                _kept.pop(key, None)
 
 
 def _near_in(leaf, word, maxdist):
     """The words of a segment's ``spelling`` field within ``maxdist`` edits of ``word``, worked
-    out once per segment reader: the same misspellings come back (the edit distances, measured in
-    Python, were a tenth of the server's time under load), and a commit only adds segments."""
-    kept = leaf.__dict__.get("_kb_spelling_near")
-    if kept is None:
-        kept = leaf._kb_spelling_near = {}
+    out once per segment: the same misspellings come back, and a commit only adds segments."""
+    kept = _kept_for(leaf)[1]
     found = kept.get((word, maxdist))
     if found is None:
         size, letters = len(word), _letters(word)
@@ -116,11 +143,8 @@ def _letters(word):
 
 def _words_under(leaf, prefix):
     """``(word, length, _letters(word))`` of the words of a segment's ``spelling`` field
-    starting with ``prefix``, read once per segment reader (kept on it, so a searcher refresh
-    keeps those of unchanged segments)."""
-    kept = leaf.__dict__.get("_kb_spelling_prefixes")
-    if kept is None:
-        kept = leaf._kb_spelling_prefixes = {}
+    starting with ``prefix``, read once per segment."""
+    kept = _kept_for(leaf)[0]
     words = kept.get(prefix)
     if words is None:
         if SPELLING in leaf.schema:
@@ -137,8 +161,7 @@ def _words_under(leaf, prefix):
 def _known(word, language, searcher, hidden=()):
     """A term of the word is in a live document of the language that the reader may see.
     Frequencies also count deleted and hidden documents, so a match is confirmed in the
-    postings, stopping at the first visible document. (A ``search(limit=1)`` collected every
-    match first: at 99,936 translations that was 8.8 of 20 s of a pass over the dev queries.)"""
+    postings, stopping at the first visible document."""
     field = text_field(language)
     if not isinstance(hidden, _HiddenDocs):
         hidden = _HiddenDocs(hidden)

@@ -7,13 +7,12 @@ out, so every later refresh in that thread fails too. ``SafeFileStorage`` theref
 deletes during a commit: ``purge()`` (run by the indexer) removes what no recent table of
 contents refers to, after a grace period far longer than opening a reader takes.
 
-It also reads files with ``os.pread`` (``PreadFile``) instead of mapping them into memory. A
-mapped segment that is truncated under a reader kills the whole process with SIGBUS; read, it
-gives short data and an error the request turns into a fresh searcher or a "catching up"
-answer. Whoosh's mapped path also copied each part of a segment into memory (``BytesIO`` over
-the map: 190 MB per process for the corpus), and its plain-file path seeks through three
-layers of Python for every read; ``pread`` needs neither (63 MB, reads at the cost of a
-system call served from the page cache).
+It reads files with ``os.pread`` (``PreadFile``) and never maps them into memory: a mapped
+segment truncated under a reader kills the whole process with SIGBUS, where a read gives short
+data and an error the request turns into a fresh searcher or a "catching up" answer. No copy of
+a segment is held in memory (pages are the operating system's, shared by every worker), and a
+read is one system call served from the page cache. Only Whoosh's public storage and file
+interfaces are used (``FileStorage``, ``StructFile``).
 """
 import os
 import re
@@ -42,8 +41,8 @@ class SafeFileStorage(FileStorage):
     def open_file(self, name, **kwargs):
         """The file for reading, through ``PreadFile`` (Whoosh opens a segment's parts as its
         ``subset``s)."""
-        return PreadFile(os.open(self._fpath(name), os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)), name=name,
-                         **kwargs)
+        path = os.path.join(self.folder, name)
+        return PreadFile(os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)), name=name, **kwargs)
 
     def delete_file(self, name):
         """Segments (``.seg``) and tables of contents are left for ``purge()``; other files
@@ -110,11 +109,10 @@ class PreadFile(StructFile):
         self._length = os.fstat(fd).st_size - offset if length is None else length
         self._pos = 0
         self._buffer, self._buffer_at = b"", 0  # read-ahead: file bytes from _buffer_at
-        self._name = name
-        self.onclose = onclose
-        self.is_closed = False
-        self.is_real = False  # no fileno(): Whoosh then reads through read()
-        self.file = self
+        self._file_name = name
+        # The file object is this one, which has no fileno(): Whoosh reads it through read()
+        # and get(), and never maps it.
+        super().__init__(self, name=name, onclose=onclose)
 
     def read(self, size=-1):
         remaining = self._length - self._pos
@@ -123,7 +121,7 @@ class PreadFile(StructFile):
             return b""
         if size < READ_AHEAD:
             # Whoosh reads many tiny values in a row (a hash table's directory is 256 reads of
-            # 8 bytes, one system call each before): serve them from one read-ahead chunk.
+            # 8 bytes): they are served from one read-ahead chunk.
             start = self._pos - self._buffer_at
             if not (0 <= start and start + size <= len(self._buffer)):
                 self._buffer = os.pread(self._fd, min(READ_AHEAD, remaining), self._offset + self._pos)
@@ -136,7 +134,7 @@ class PreadFile(StructFile):
 
     def peek(self, size=0):
         """Bytes ahead without moving: pickle reads a posting block's small header from one
-        peek and one read instead of a system call per opcode."""
+        peek and one read, not a system call per opcode."""
         size = min(max(size, 1), PEEK, self._length - self._pos)
         return os.pread(self._fd, size, self._offset + self._pos) if size > 0 else b""
 
@@ -164,7 +162,7 @@ class PreadFile(StructFile):
         return values
 
     def subset(self, offset, length, name=None):
-        return PreadFile(self._fd, self._offset + offset, length, name=name or self._name, owner=False)
+        return PreadFile(self._fd, self._offset + offset, length, name=name or self._file_name, owner=False)
 
     def flush(self):
         pass

@@ -7,21 +7,21 @@ document numbers):
 - ``translation(article, language)`` → ``(docnum, public)`` of that translation, or
   ``(None, False)``;
 - ``private``: the document numbers anonymous readers may not see (a numpy array);
-- ``lengths``: the field lengths scoring needs (``scoring.FieldLengths``, read lazily).
+- ``lengths``: the field lengths the speed-ups' scoring reads (``speedups.scoring.FieldLengths``,
+  read lazily), or ``None`` while the speed-ups are off.
 
-Why arrays: grouping hundreds of hits into articles must read no stored fields (that was a
-sixth of each query's time), but dicts of tuples per document cost every web worker 85 MB
-at 99,936 translations. Here a document costs a few bytes (2.5 MB in all): articles,
-languages and product sets are numbered, and each document holds numbers.
-They are read from the postings of the ``article``, ``lang``, ``public`` and ``products``
-fields, not from the stored fields, so no title or snippet is unpickled to build them.
+Grouping hundreds of hits into articles reads no stored fields, and a document costs a few
+bytes in every web worker: articles, languages and product sets are numbered, and each
+document holds numbers. They are read from the postings of the ``article``, ``lang``,
+``public`` and ``products`` fields, not from the stored fields, so no title or snippet is
+unpickled to build them.
 """
 import bisect
 
 import numpy as np
 
+from . import speedups
 from .schema import ARTICLE, LANG, PRODUCTS, PUBLIC
-from .scoring import FieldLengths
 
 NONE = -1
 
@@ -31,7 +31,7 @@ class Summaries:
         """``cache``: a dict kept across searchers (one per thread) where each segment's arrays
         are kept by segment id. A refresh after a commit then reads only the new, small
         segments; the large ones are reused, their deletions applied here."""
-        self.lengths = FieldLengths()
+        self.lengths = _field_lengths()
         cache = {} if cache is None else cache
         parts = []
         for leaf, offset in _leaves(reader):
@@ -119,6 +119,14 @@ class _Segment:
         self.public = np.zeros(self.count, dtype=bool)
         self.public[_docnums(leaf, PUBLIC, "1")] = True
         self.product_sets, self.products_of = _product_sets(leaf, self.count)
+
+
+def _field_lengths():
+    if not speedups.enabled():
+        return None
+    from .speedups.scoring import FieldLengths
+
+    return FieldLengths()
 
 
 def _leaves(reader):

@@ -3,25 +3,23 @@ term by term.
 
 **Blocks of arrays** (``Codec``, ``RawBlockWriter``, ``RawBlockMatcher``): Whoosh pickles each
 block of up to 128 postings (a tuple of gaps between document numbers, weights and values) and
-compresses it with zlib; reading one unpickled about 400 objects and added up the gaps in
-Python, over a third of a search at 99,936 translations. These blocks hold arrays, read in one
-copy. Each block's header (length, pickled statistics) stays Whoosh's, so Whoosh's matchers,
-block skipping and merges work unchanged.
+compresses it with zlib, so reading one unpickles some 400 objects and adds up the gaps in
+Python. These blocks hold arrays, read in one copy. Each block's header (length, pickled
+statistics) stays Whoosh's, so Whoosh's matchers, block skipping and merges work unchanged.
 
 **The build's pool** (``TermPool``, ``add_document``, ``FieldWriter``): Whoosh's writer hands
 its pool one ``(field, term, docnum, weight, value)`` tuple per posting; its ``PostingPool``
 sorts them and, past its memory limit, pickles them one by one to a run file, then reads every
-run back through a heap to write the segment, still one posting at a time. A profiled build of
-8,000 translations spent a third of its time there. In a fresh build, documents come in order
-of their numbers, so each term's postings are already in order: ``TermPool`` appends them to the
-term's arrays and, past its limit, writes its terms to a run, one record per term.
-``FieldWriter.add_postings`` then hands each term's postings to the block writer a block at a
-time, as they would have been buffered posting by posting: with the same codec, the segment is
-byte for byte the one Whoosh's own pool and ``add_document`` write.
+run back through a heap to write the segment, still one posting at a time. In a fresh build,
+documents come in order of their numbers, so each term's postings are already in order:
+``TermPool`` appends them to the term's arrays and, past its limit, writes its terms to a run,
+one record per term. ``FieldWriter.add_postings`` then hands each term's postings to the block
+writer a block at a time, as they would have been buffered posting by posting: with the same
+codec, the segment is byte for byte the one Whoosh's own pool and ``add_document`` write.
 
-Only ``build.write_index`` uses the pool; the journal's commits keep Whoosh's pool, since a
-commit may merge older segments into it, whose postings do not come in order. Whoosh 2.7.4 is
-pinned: this module uses its writers' and matchers' private attributes.
+Only a build uses the pool; the journal's commits keep Whoosh's pool, since a commit may merge
+older segments into it, whose postings do not come in order. This module subclasses Whoosh
+2.7.4's writers and matchers and uses their private attributes (``speedups.WRITTEN_FOR``).
 """
 from array import array
 import heapq
@@ -351,10 +349,10 @@ def _array(typecode, data, start, count):
 
 class Codec(W3Codec):
     """Whoosh's codec, with postings blocks of arrays (``RawBlockWriter``, ``RawBlockMatcher``;
-    asked to compress, it writes Whoosh's compressed pickles instead: ``build.codec()`` does
+    asked to compress, it writes Whoosh's compressed pickles instead: ``speedups.build.codec()`` does
     not) and a field writer that writes a ``TermPool`` a block at a time. Every segment's entry
     in the index's table of contents names this class (Whoosh pickles a segment with its
-    codec): renaming it needs a new ``schema.SCHEMA_VERSION``."""
+    codec): moving or renaming it needs a new ``schema.SCHEMA_VERSION``."""
 
     def field_writer(self, storage, segment):
         return FieldWriter(self, storage, segment)

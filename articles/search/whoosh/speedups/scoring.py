@@ -1,0 +1,358 @@
+"""Scoring a query over whole posting blocks: the documents it matches, best first, with
+Whoosh's own scores.
+
+``top_documents(searcher, query, limit, lengths, exclude=())`` returns ``[(docnum, score)]``,
+ranked exactly as ``searcher.search(query, limit=limit, mask=exclude)`` ranks them (ties go to
+the lower document number): the same documents, the same order, the same score bits.
+
+A support query is a sum of many plain terms (up to twelve words, and codes), which Whoosh
+scores through a tree of union matchers, several Python calls per posting. Here the terms of
+a sum (``Or`` at any depth, boosts multiplied down) are read a posting block at a time, and
+each term's postings are scored with BM25F at once (numpy, into one array of scores for the
+whole index; the same arithmetic in the same order as a loop, so the same bits). Phrases are
+matched here too, rarest word first, reading positions only for the documents that hold
+every word, and scored as Whoosh scores them (the sum of their words' BM25F). Every other
+clause (constant-score codes) is scored by its own Whoosh matcher, then added in. ``AndNot``
+excludes the documents of its second query.
+
+Document field lengths come from a ``FieldLengths`` cache per searcher (``summaries``), read
+from each segment's lengths column at once.
+"""
+import numpy as np
+from whoosh import query as Q
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, _lenfield
+from whoosh.scoring import BM25F
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from ..schema import RawPositions
+from .postings import joined_values
+
+LENGTHS = np.array([byte_to_length(code) for code in range(256)], dtype=np.float64)
+
+
+class FieldLengths:
+    """The length of one field in every document of one segment, read once and kept as the
+    byte Whoosh stores for it (``LENGTHS[code]`` is the length): ``lengths.of(subsearcher,
+    "text_fr")[docnum]``. One per searcher (and so per thread); a byte a document."""
+
+    def __init__(self):
+        self._by_reader = {}
+
+    def of(self, subsearcher, field):
+        reader = subsearcher.reader()
+        key = (id(reader), field)
+        found = self._by_reader.get(key)
+        if found is None:
+            found = self._by_reader[key] = _length_codes(reader, field)
+        return found
+
+
+def _length_codes(reader, field):
+    """The field's length bytes for every document of a segment reader (a numpy array), read
+    from Whoosh's lengths column at once (``W3PerDocReader``); any other reader is asked one
+    document at a time."""
+    count = reader.doc_count_all()
+    codes = np.zeros(count, dtype=np.uint8)
+    perdoc = getattr(reader, "_perdoc", None)
+    if isinstance(perdoc, W3PerDocReader):
+        column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+        if column is None:  # no document of the segment has the field: Whoosh reads 1
+            codes[:] = length_to_byte(1)
+        else:
+            stored = min(column._count, count)  # trailing documents without the field are left out
+            codes[:stored] = np.frombuffer(column._dbfile.get(column._basepos, stored), dtype=np.uint8)
+        return codes
+    for docnum in range(count):
+        codes[docnum] = length_to_byte(reader.doc_field_length(docnum, field, 1))
+    return codes
+
+
+def top_documents(searcher, query, limit, lengths, exclude=()):
+    """The ``limit`` best ``(docnum, score)`` pairs for ``query``, leaving out ``exclude`` (an
+    iterable or a numpy array of document numbers)."""
+    terms, phrases, others = [], [], []
+    if isinstance(query, Q.AndNot):
+        excluded = np.fromiter(searcher.docs_for_query(query.b), dtype=np.int64)
+        query = query.a
+    else:
+        excluded = None
+    _flatten(query, 1.0, searcher, terms, phrases, others)
+    scores = np.zeros(searcher.doc_count_all())
+    matched = np.zeros(len(scores), dtype=bool)
+    reads = _Reads()
+    for subsearcher, offset in searcher.leaf_searchers():
+        for field, text, boost in terms:
+            _add_term(scores, matched, searcher, subsearcher, offset, field, text, boost, lengths, reads)
+        for field, words, boost in phrases:
+            _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, boost, lengths, reads)
+        context = searcher.context()
+        for clause, boost in others:
+            _add_matcher(scores, matched, clause.matcher(subsearcher, context), offset, boost)
+    if excluded is not None:
+        matched[excluded] = False
+    matched[exclude if isinstance(exclude, np.ndarray) else np.fromiter(exclude, dtype=np.int64)] = False
+    return _best(scores, matched, limit)
+
+
+def _best(scores, matched, limit):
+    """The ``limit`` matched documents of highest score, ties to the lower document number."""
+    if limit <= 0:
+        return []
+    candidates = np.flatnonzero(matched)
+    found = scores[candidates]
+    if len(candidates) > limit:
+        floor = -np.partition(-found, limit - 1)[limit - 1]
+        kept = found >= floor  # every document tied with the last one kept competes on its number
+        candidates, found = candidates[kept], found[kept]
+    order = np.lexsort((candidates, -found))[:limit]
+    return list(zip(candidates[order].tolist(), found[order].tolist()))
+
+
+def _flatten(query, boost, searcher, terms, phrases, others):
+    """Splits a sum into plain terms and exact phrases, scored here, and other clauses, scored
+    by Whoosh."""
+    if isinstance(query, Q.Term) and _bm25_parameters(searcher, query.fieldname):
+        terms.append((query.fieldname, query.text, query.boost * boost))
+    elif (type(query) is Q.Phrase and query.slop == 1 and query.words and query.char_ranges is None
+          and _bm25_parameters(searcher, query.fieldname)
+          and isinstance(searcher.schema[query.fieldname].format, RawPositions)):
+        phrases.append((query.fieldname, query.words, query.boost * boost))
+    elif isinstance(query, Q.Or) and query.scale is None:  # a plain sum (no coordination bonus)
+        for clause in query.subqueries:
+            _flatten(clause, boost * query.boost, searcher, terms, phrases, others)
+    else:
+        others.append((query, boost))
+
+
+def _bm25_parameters(searcher, field):
+    """``(B, K1)`` when the field is scored by plain BM25F, else ``None`` (Whoosh scores it)."""
+    weighting = searcher.weighting
+    schema = searcher.schema
+    if type(weighting) is not BM25F or field not in schema or not schema[field].scorable:
+        return None
+    return weighting._field_B.get(field, weighting.B), weighting.K1
+
+
+def _bm25(searcher, field):
+    """``(K1 + 1, constant, slope)`` for ``field``: a posting scores
+    ``idf * (K1 + 1) * tf / (tf + constant + slope * length)``, i.e.
+    ``idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))`` as in whoosh.scoring.
+    Whoosh takes idf and the average length from the top searcher: so does this."""
+    B, K1 = _bm25_parameters(searcher, field)
+    return K1 + 1, K1 * (1 - B), K1 * B / (searcher.avg_field_length(field) or 1)
+
+
+class _Postings:
+    """Postings of one term: numpy arrays of document numbers (ascending) and weights, and
+    their encoded values one after another (``blob``, with each value's ``lengths`` in bytes).
+    For a field of ``schema.RawPositions``, ``keys()`` gives every position."""
+
+    def __init__(self, ids, weights, blob=b"", lengths=None):
+        self.ids, self.weights, self.blob = ids, weights, blob
+        self.lengths = np.zeros(len(ids), dtype=np.int64) if lengths is None else lengths
+
+    @classmethod
+    def of_blocks(cls, blocks):
+        """Joins ``_posting_blocks``' blocks."""
+        ids, weights, blobs, lengths = [], [], [], []
+        for block_ids, block_weights, blob, block_lengths in blocks:
+            ids.append(block_ids)
+            weights.append(block_weights)
+            if blob is not None:
+                blobs.append(blob)
+                lengths.append(block_lengths)
+        if len(ids) == 1:  # most lists of a small segment: no copy
+            return cls(ids[0], weights[0], blobs[0] if blobs else b"", lengths[0] if lengths else None)
+        if not ids:
+            return cls(np.zeros(0, dtype=np.int64), np.zeros(0))
+        return cls(np.concatenate(ids), np.concatenate(weights), b"".join(blobs),
+                   np.concatenate(lengths) if lengths else None)
+
+    def among(self, wanted):
+        """These postings of the documents in ``wanted`` (a sorted numpy array)."""
+        if len(wanted) == len(self.ids) and np.array_equal(wanted, self.ids):
+            return self
+        keep = np.flatnonzero(np.isin(self.ids, wanted, assume_unique=True))
+        if len(keep) == len(self.ids):
+            return self
+        return _Postings(self.ids[keep], self.weights[keep], *_kept_values(self.blob, self.lengths, keep))
+
+    def keys(self):
+        """``docnum << 32 | position`` of every position of every posting, ascending."""
+        positions = np.frombuffer(self.blob, dtype="<u4").astype(np.int64)
+        return (np.repeat(self.ids, self.lengths // 4) << 32) | positions
+
+
+class _Reads:
+    """The posting lists one query read whole, kept for its other clauses: a query's words are
+    its terms and the words of its phrases too, so a list is decoded once per query."""
+
+    def __init__(self):
+        self._whole = {}
+
+    def whole(self, reader, field, text):
+        """``_Postings`` of every posting of the term."""
+        key = (id(reader), field, text)
+        found = self._whole.get(key)
+        if found is None:
+            found = self._whole[key] = _Postings.of_blocks(_posting_blocks(reader.postings(field, text), values=True))
+        return found
+
+    def has_whole(self, reader, field, text):
+        return (id(reader), field, text) in self._whole
+
+
+def _add_term(scores, matched, searcher, subsearcher, offset, field, text, boost, lengths, reads):
+    """Adds the term's BM25F to the scores of its documents, all postings at once: the same
+    arithmetic in the same order as one posting at a time, so the same bits."""
+    reader = subsearcher.reader()
+    try:
+        text = searcher.schema[field].to_bytes(text)
+    except ValueError:
+        return
+    if (field, text) not in reader:
+        return
+    saturation, constant, slope = _bm25(searcher, field)
+    scale = searcher.idf(field, text) * saturation * boost
+    found = reads.whole(reader, field, text)
+    ids, weights = found.ids, found.weights
+    length = LENGTHS[lengths.of(subsearcher, field)[ids]]
+    ids = ids + offset  # the top-level numbers of this segment's documents
+    scores[ids] += scale * weights / (weights + constant + slope * length)
+    matched[ids] = True
+
+
+def _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, boost, lengths, reads):
+    """The documents where ``words`` follow each other, scored as Whoosh scores a phrase:
+    ``boost`` times the sum of each word's BM25F in the document (a repeated word counts each
+    time). Positions are compared over whole arrays: a word's positions in every candidate
+    become one sorted array of ``docnum << 32 | position``, shifted back by the word's place in
+    the phrase, and the phrase starts where all of them meet."""
+    reader = subsearcher.reader()
+    try:
+        texts = [searcher.schema[field].to_bytes(word) for word in words]
+    except ValueError:
+        return
+    distinct = list(dict.fromkeys(texts))
+    postings = _phrase_postings(reader, field, distinct, reads)
+    if not postings:
+        return
+    keys = {text: found.keys() for text, found in postings.items()}
+    starts = keys[texts[0]]
+    for place, text in enumerate(texts[1:], 1):
+        starts = np.intersect1d(starts, keys[text] - place, assume_unique=True)
+    if not len(starts):
+        return
+    found = np.unique(starts >> 32)
+    saturation, constant, slope = _bm25(searcher, field)
+    length = LENGTHS[lengths.of(subsearcher, field)[found]]
+    total = np.zeros(len(found))
+    for text in texts:  # Whoosh's arithmetic per document, in its order: the same bits
+        scale = searcher.idf(field, text) * saturation
+        weight = postings[text].weights[np.searchsorted(postings[text].ids, found)]
+        total += scale * weight / (weight + constant + slope * length)
+    found += offset
+    scores[found] += boost * total
+    matched[found] = True
+
+
+def _phrase_postings(reader, field, texts, reads):
+    """``{text: _Postings}`` in the documents that hold every one of ``texts`` (``{}`` when
+    none does). Read rarest text first: each next text only looks for the documents still in
+    the running."""
+    if any((field, text) not in reader for text in texts):
+        return {}
+    postings, candidates = {}, None
+    for text in sorted(texts, key=lambda text: reader.doc_frequency(field, text)):
+        found = postings[text] = _postings_among(reads, reader, field, text, candidates)
+        candidates = found.ids
+        if not len(candidates):
+            return {}
+    return {text: found.among(candidates) for text, found in postings.items()}
+
+
+def _postings_among(reads, reader, field, text, wanted):
+    """``_Postings`` of the term in the documents ``wanted`` (a sorted numpy array; every
+    posting when ``None``). A list this query read whole is looked up; otherwise only the
+    blocks that can hold a wanted document are read (and not kept)."""
+    if wanted is None or reads.has_whole(reader, field, text):
+        found = reads.whole(reader, field, text)
+    else:
+        found = _Postings.of_blocks(_posting_blocks(reader.postings(field, text), values=True,
+                                                    wanted=wanted.tolist()))
+    return found if wanted is None else found.among(wanted)
+
+
+def _posting_blocks(matcher, values=False, wanted=None):
+    """``(ids, weights, blob, lengths)`` a block at a time: numpy arrays of document numbers and
+    weights, and with ``values``, the block's encoded values one after another and each one's
+    length (else ``None, None``). With ``wanted``, a sorted list of document numbers, blocks
+    that cannot hold one of them are skipped unread. Whoosh's on-disk matcher holds a block's
+    ids and weights as arrays (read through its own ``_read_ids``/``_read_weights``/
+    ``_read_values``, and ``postings.RawBlockMatcher``'s values at once); any other matcher is
+    read posting by posting, as one block. A segment with deletions wraps its postings in a
+    ``FilterMatcher`` that tests every posting in Python: its blocks are read here and the
+    deleted documents dropped from the few that hold one."""
+    deleted = None
+    if type(matcher) is FilterMatcher and matcher._exclude and isinstance(matcher.child, W3LeafMatcher):
+        matcher, deleted = matcher.child, matcher._ids
+    if not isinstance(matcher, W3LeafMatcher):
+        ids, weights, found = [], [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            if values:
+                found.append(matcher.value())
+            matcher.next()
+        yield (np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64),
+               *(joined_values(found) if values else (None, None)))
+        return
+    k = 0  # the first wanted document in no block read or skipped yet
+    while matcher.is_active():
+        last = matcher.block_max_id()
+        if wanted is not None:
+            if k == len(wanted):
+                return
+            if wanted[k] > last:
+                matcher._next_block()
+                continue
+        matcher._read_ids()
+        matcher._read_weights()
+        ids = np.asarray(matcher._ids, dtype=np.int64)  # an array of the block is read at once
+        weights = np.asarray(matcher._weights, dtype=np.float64)
+        blob = found = None
+        if values:
+            read_values = getattr(matcher, "read_value_bytes", None)
+            if read_values is not None:
+                blob, found = read_values()
+            else:
+                matcher._read_values()
+                blob, found = joined_values(matcher._values)
+        if deleted and not deleted.isdisjoint(matcher._ids):
+            keep = np.flatnonzero([docnum not in deleted for docnum in ids.tolist()])
+            if values:
+                blob, found = _kept_values(blob, found, keep)
+            ids, weights = ids[keep], weights[keep]
+        yield ids, weights, blob, found
+        while wanted is not None and k < len(wanted) and wanted[k] <= last:
+            k += 1
+        matcher._next_block()
+
+
+def _kept_values(blob, lengths, keep):
+    """``(blob, lengths)`` of the values at the indexes ``keep`` (ascending) of ``blob``, whose
+    values have ``lengths``."""
+    ends = np.cumsum(lengths)
+    kept = [blob[end - length:end] for end, length in zip(ends[keep].tolist(), lengths[keep].tolist())]
+    return b"".join(kept), lengths[keep]
+
+
+def _add_matcher(scores, matched, matcher, offset, boost):
+    found, values = [], []
+    while matcher.is_active():
+        found.append(matcher.id() + offset)
+        values.append(matcher.score() * boost)
+        matcher.next()
+    scores[found] += values
+    matched[found] = True
