@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 
 WORKERS ?= 2
 
-.PHONY: run serve test schemathesis setup messages import index check-corpus bench clean
+.PHONY: run serve test test-search-variants schemathesis setup messages import index check-corpus bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,17 @@ $(VENV)/.runtime: requirements.txt | $(BIN)/python
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Whoosh's maintained fork installs the same `whoosh` import name: it gets a venv of its own.
+RELOADED := .venv-reloaded
+$(RELOADED)/.installed: requirements.txt requirements-dev.txt requirements-reloaded.txt
+	$(PYTHON) -m venv $(RELOADED)
+	$(RELOADED)/bin/pip install --quiet --upgrade pip
+	$(RELOADED)/bin/pip install --quiet -r requirements-dev.txt
+	$(RELOADED)/bin/pip uninstall --quiet --yes Whoosh
+	$(RELOADED)/bin/pip install --quiet -r requirements-reloaded.txt
+	$(RELOADED)/bin/python -c "import whoosh; print('whoosh-reloaded', whoosh.versionstring())"
 	touch $@
 
 messages: $(VENV)/.runtime  ## compile UI translations with Babel (no gettext binary needed)
@@ -55,13 +66,24 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; \
 	else echo "npm is not installed: the accessibility checks will be skipped"; fi
 
-test: $(VENV)/.dev messages node_modules/.package-lock.json  ## the whole suite on SQLite, schemathesis, then PostgreSQL when KB_TEST_POSTGRES_URL is set
+test: $(VENV)/.dev messages node_modules/.package-lock.json  ## the whole suite on SQLite, schemathesis, the search tests' other two ways, then PostgreSQL when KB_TEST_POSTGRES_URL is set
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory schemathesis
+	$(MAKE) --no-print-directory test-search-variants
 	@if [ -n "$$KB_TEST_POSTGRES_URL" ]; then \
 		echo "== again on PostgreSQL"; \
 		KB_DATABASE_URL="$$KB_TEST_POSTGRES_URL" $(BIN)/python -m pytest -m "not corpus"; \
 	fi
+
+# The suite above runs with the search speed-ups on (Whoosh 2.7.4); the search, journal and
+# visibility tests also run with them off, on Whoosh 2.7.4 and on whoosh-reloaded (a few minutes each).
+SEARCH_TESTS := tests/test_search.py tests/test_search_speedups.py tests/test_journal.py tests/test_spelling.py \
+	tests/test_index_build.py tests/test_triage.py tests/test_editing.py tests/test_views.py tests/test_faults.py
+test-search-variants: $(VENV)/.dev messages $(RELOADED)/.installed  ## search, journal and visibility tests with KB_SEARCH_SPEEDUPS=0, on Whoosh 2.7.4 and on whoosh-reloaded
+	@echo "== search tests with the speed-ups off (Whoosh 2.7.4)"
+	KB_SEARCH_SPEEDUPS=0 $(BIN)/python -m pytest -p no:cacheprovider $(SEARCH_TESTS)
+	@echo "== search tests with the speed-ups off on whoosh-reloaded"
+	KB_SEARCH_SPEEDUPS=0 $(RELOADED)/bin/python -m pytest -p no:cacheprovider $(SEARCH_TESTS)
 
 # A scratch gunicorn instance (SQLite, the samples) called through every operation of /api/schema/:
 # no 5xx, documented statuses, content types and bodies. KB_SCHEMATHESIS_EXAMPLES=200 for more cases.
@@ -73,4 +95,4 @@ bench: $(VENV)/.dev  ## figures for the closing notes (needs ../shared/corpus)
 	$(BIN)/python bench/search.py
 
 clean:
-	rm -rf var $(VENV)
+	rm -rf var $(VENV) $(RELOADED)
