@@ -133,7 +133,7 @@ class Indexer:
             return
         quiet = now - self._last_applied >= settings.KB_INDEX_RENEW_QUIET_SECONDS and _machine_quiet()
         if not quiet and not self.backend.overdue():
-            return  # a build under load took CPU from the web workers (120 -> 79 requests/s)
+            return  # a build under load takes CPU from the web workers
         database = _database_url()
         if database is None or not self.backend.worn():
             return

@@ -2,10 +2,9 @@
 
 Each journal commit writes a new segment of the few translations it names, so segments pile up
 under a stream of saves, and each one costs every search and every later commit. Whoosh merges
-segments by copying their postings term by term (``add_reader``): about 28 ms per document with
-our files, where indexing a document afresh from its database row costs a few. Its default
-policy (``MERGE_SMALL``) did that on almost every commit: 85 ms of CPU per save and up to 1.9 s
-for some, on every server, and an idle merge of 500 documents held the writer for 15 s.
+segments by copying their postings term by term (``add_reader``), many times slower per document
+than indexing it afresh from its database row, and its default policy (``MERGE_SMALL``) merges
+on almost every commit, on every server, holding the writer (and every save behind it).
 
 So segments are folded by re-indexing: the live documents of the chosen segments are written
 again from the database in the commit (``_write_documents`` deletes the old copies), and the
@@ -17,22 +16,21 @@ writes the same again).
   Segments are grouped in size classes ``TIER_WIDTH`` times apart and a class is folded once it
   holds ``TIER_WIDTH`` segments, so a document is rewritten about log(N) times in all. A segment
   more than half deleted (updates delete the old copy) is folded too. Only classes of fewer
-  than ``TIER_WIDTH ** LARGEST_TIER_FOLDED`` documents are folded in a commit: the next class
-  (8 segments of 64–511 documents) took 4.8 s under load once 400 saves had come in a row, and
-  every save made meanwhile waited (5.9 s from save to search on the load bench, against 2 s).
-  Segments of that size are left to the fresh build below.
+  than ``TIER_WIDTH ** LARGEST_TIER_FOLDED`` documents are folded in a commit: folding the next
+  class (8 segments of 64–511 documents) under load holds the writer for seconds, and every save
+  made meanwhile waits. Segments of that size are left to the fresh build below.
 - ``worn(segments)``: folds never rewrite the large segments a build writes, so the old copies
   of the documents saved since stay in them, and every search still reads their postings. When
   deleted copies reach ``RENEW_DELETED`` of the documents, or segments ``RENEW_SEGMENTS``, the
-  indexer builds a fresh index beside the live one and swaps it in (``Indexer._renew``): on the
-  full corpus after about 1,900 saves (10 segments, 13 % deleted), searches took twice as long
-  as on a fresh build (p50 15.6 against 7.9 ms, in process). It waits for a quiet moment,
-  unless the index is ``overdue`` (``RENEW_OVERDUE_SEGMENTS``: saves without a pause for hours).
+  indexer builds a fresh index beside the live one and swaps it in (``Indexer._renew``): a search
+  reads the postings of every deleted copy, and a worn index can take twice as long to search as
+  a fresh build. It waits for a quiet moment, unless the index is ``overdue``
+  (``RENEW_OVERDUE_SEGMENTS``: saves without a pause for hours).
 - ``small(segments)``, for idle moments (the indexer's housekeeping): every segment under
   ``SMALL_DOCUMENTS`` documents, once there are ``SMALL_COUNT`` of them, so searches read few
-  segments between bursts of saves. (Folding up to 200 documents this way held the writer for
-  4–6 s under load, every 30 s, and delayed saves by as much; what it makes outgrows the limit
-  and is left to ``to_fold``.)
+  segments between bursts of saves. Only the lowest class is folded this way (larger folds
+  would hold the writer, and delay saves, for seconds); what it makes outgrows the limit and is
+  left to ``to_fold``.
 """
 import math
 

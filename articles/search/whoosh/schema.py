@@ -84,7 +84,7 @@ class WeightedText(TEXT):
     term frequency BM25 saturates) is the sum of the weights of its occurrences, while the
     document's length counts each occurrence once. One field per language then ranks a word in
     the title above the same word in the body, as separate title, keywords and symptoms fields
-    did, at a third less index build and one clause per word instead of four per query.
+    would, with one clause per word in a query.
     Positions run on across parts, with a gap so that a phrase never spans two of them."""
 
     GAP = 10
