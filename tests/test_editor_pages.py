@@ -397,10 +397,10 @@ def test_a_refused_record_shows_no_sql_and_links_to_no_article(publisher, monkey
 
     from articles.importing import loader
 
-    def refuse(self, parsed, rendered):
+    def refuse(session, parsed, rendered, user=None):
         raise DatabaseError('unsupported Unicode escape sequence\nLINE 1: ...INSERT INTO "articles_translation" VALUES')
 
-    monkeypatch.setattr(loader._Loader, "_save", refuse)
+    monkeypatch.setattr(loader, "import_translation", refuse)
     pasted = "---\ntitle: Ledger\narticle-number: KB-901\n---\nThe ledger stops.\n"
     html = publisher.post("/en/editor/upload/", {"pasted": pasted}).content.decode()
     assert 'class="outcome-failed"' in html and "the database refused the record" in html

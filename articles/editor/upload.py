@@ -27,7 +27,7 @@ def upload(request, lang):
     if request.method == "POST" and form.is_valid():
         with tempfile.TemporaryDirectory(prefix="kb-upload-") as folder:
             names = _write_files(Path(folder), form.cleaned_data["files"], form.cleaned_data["pasted"])
-            report = import_paths([folder], use_path_rule=False)
+            report = import_paths([folder], use_path_rule=False, user=request.user)
             for outcome in report.outcomes:
                 outcome.path = names.get(outcome.path, Path(outcome.path).name)
         # A request never builds the index; when there is one, saved files become searchable now.

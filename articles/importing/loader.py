@@ -1,7 +1,8 @@
 """The importer: source files → articles and translations, one transaction per file.
 
-``import_paths(paths, language=None, dry_run=False, use_path_rule=True, progress=None)``
-returns an ``ImportReport`` and never prints. For each file, in order:
+``import_paths(paths, language=None, dry_run=False, use_path_rule=True, progress=None,
+overwrite_edits=False, user=None)`` returns an ``ImportReport`` and never prints. For each
+file, in order:
 
 1. read and parse it (``sources.read_source``); a bad file is a failed outcome with its reason;
    a ``TOC.md`` is stored as its repository's navigation (``DocTree``), not as an article;
@@ -13,8 +14,10 @@ returns an ``ImportReport`` and never prints. For each file, in order:
    fails the later file;
 3. a translation whose stored hash equals the file's is unchanged: nothing is written;
 4. otherwise render it in a worker process, within the per-file time budget
-   (``workers.RenderPool``), and write article, translation and products in one transaction,
-   so a failure leaves what was stored before intact.
+   (``workers.RenderPool``), and write it through the editing service
+   (``editing.imports.import_translation``, as ``user`` when a person asked for the import):
+   article, translation, products, revision and journal entry in one transaction, so a failure
+   leaves what was stored before intact.
 
 Any error of one file — a bad file, a render that fails or runs out of time, a database
 refusal, even a ``RecursionError`` or ``MemoryError`` — is that file's failed outcome and the
@@ -36,10 +39,10 @@ from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Article, DocTree, ImportRun, Product, Revision, Translation, content_key_of
+from ..editing.imports import ImportSession, import_translation
+from ..models import Article, DocTree, ImportRun, Revision, Translation, content_key_of
 from ..rendering import RENDERER_VERSION
-from ..rendering.text import inline_text, shown_description
-from ..search import journal, upkeep
+from ..search import upkeep
 from .errors import SourceError
 from .grouping import DERIVED_SUFFIX_LENGTH, derived_number, same_page
 from .report import FAILED, IMPORTED, NAVIGATION, SKIPPED, UNCHANGED, UPDATED, FileOutcome, ImportReport
@@ -54,11 +57,11 @@ DATABASE_REFUSED = _("the database refused the record; the details are in the se
 
 
 def import_paths(paths, *, language=None, dry_run=False, use_path_rule=True, progress=None,
-                 overwrite_edits=False):
+                 overwrite_edits=False, user=None):
     """Import every source under ``paths``; see the module docstring."""
     started = timezone.now()
     report = ImportReport(dry_run=dry_run)
-    loader = _Loader(report, dry_run=dry_run, overwrite_edits=overwrite_edits)
+    loader = _Loader(report, dry_run=dry_run, overwrite_edits=overwrite_edits, user=user)
     # Each file's transaction records its own journal entry; the caller brings the index up
     # to date once at the end (upkeep.bring_up_to_date) rather than after every file.
     with upkeep.deferred(), RenderPool(dry_run) as pool:
@@ -78,15 +81,16 @@ def import_paths(paths, *, language=None, dry_run=False, use_path_rule=True, pro
 
 
 class _Loader:
-    def __init__(self, report, dry_run, overwrite_edits=False):
+    def __init__(self, report, dry_run, overwrite_edits=False, user=None):
         self.dry_run = dry_run
+        self.user = user
         self.overwrite_edits = overwrite_edits
         self.seen = {}  # (number, language) -> (path, content key), within this run
         rows = Translation.objects.values_list(
             "id", "article__number", "language", "content_hash", "renderer_version", "doc_path", "source_path")
         self.stored = {(number, lang): (content_hash, version) for _, number, lang, content_hash, version, *_ in rows}
-        self.translation_ids = {(number, lang): pk for pk, number, lang, *_ in rows}
-        self.articles = dict(Article.objects.values_list("number", "id"))
+        self.session = ImportSession()  # the editing service's caches: ids by number, products
+        self.translation_ids, self.articles = self.session.translation_ids, self.session.articles
         # Documentation identity: the doc paths each number's translations were imported from,
         # the derived numbers of each base number, and what each translation now says.
         self.claims = {}
@@ -102,11 +106,9 @@ class _Loader:
         self.contents = {(number, lang): key for number, lang, key in Revision.objects.filter(
             translation__latest_revision=F("number")).values_list(
             "translation__article__number", "translation__language", "content_key")}
-        self.products = dict(Product.objects.values_list("name", "id"))
         # Translations whose latest revision was made by a person, not a file: an import keeps them.
         self.edited = dict(Revision.objects.filter(translation__latest_revision=F("number"), author__isnull=False)
                            .values_list("translation_id", "author__username"))
-        self.uncommitted = []  # (cache, key) of ids created by the transaction in progress
 
     def prepare(self, path, root, pool, *, explicit, language, use_path_rule):
         """Parse a file and start rendering it: ``(outcome, parsed, future)``; ``future`` is
@@ -234,9 +236,9 @@ class _Loader:
         outcome.status = UPDATED if key in self.stored else IMPORTED
         if not self.dry_run:
             try:
-                outcome.translation_id = self._save(parsed, rendered)
+                outcome.translation_id = import_translation(self.session, parsed, rendered, user=self.user)
             except Exception as error:  # noqa: BLE001 — the transaction rolled back: this file only
-                self._forget_uncommitted()
+                self.session.forget_uncommitted()
                 # The database's own words quote SQL: they go to the log, not to the report.
                 logger.warning("import of %s failed: %s: %s", outcome.path, type(error).__name__, error)
                 outcome.status, outcome.reason = FAILED, (
@@ -245,85 +247,8 @@ class _Loader:
                                 error_type=type(error).__name__))
                 return outcome
             self.stored[key] = (parsed.content_hash, RENDERER_VERSION)
-            self.translation_ids[key] = outcome.translation_id
+            self.edited.pop(outcome.translation_id, None)
         return outcome
-
-    def _forget_uncommitted(self):
-        """Drop the ids created by a rolled-back transaction: reusing one fails the next file."""
-        for cache, key in self.uncommitted:
-            cache.pop(key, None)
-        self.uncommitted = []
-
-    @transaction.atomic
-    def _save(self, parsed, rendered):
-        """Write one translation with as few statements as the ORM allows (the hot path of a
-        corpus import): ids already known are reused, products are linked in one insert.
-        Ids it creates are listed in ``uncommitted`` until it returns."""
-        self.uncommitted = []
-        article_id = self.articles.get(parsed.number)
-        if article_id is None:
-            article_id = Article.objects.create(number=parsed.number, key_source=parsed.key_source).id
-            self.articles[parsed.number] = article_id
-            self.uncommitted.append((self.articles, parsed.number))
-        fields = parsed.fields
-        values = {
-            "title": inline_text(fields.title) or fields.title, "description": shown_description(fields.description),
-            "keywords": fields.keywords,
-            "created_on": fields.created_on, "created_by": fields.created_by[:200],
-            "published_on": fields.published_on, "published_by": fields.published_by[:200],
-            "version_number": fields.version_number, "hidden": fields.hidden,
-            "internal_notes": fields.internal_notes, "is_bug": fields.is_bug,
-            "front_matter": parsed.front_matter, "body": parsed.body,
-            "sections": rendered.sections, "assets": rendered.assets, "error_codes": rendered.error_codes,
-            "source_path": parsed.path[:1000], "doc_path": parsed.doc_path, "content_hash": parsed.content_hash,
-            "language_rule": parsed.rule, "rendered_html": rendered.html,
-            "renderer_version": rendered.renderer_version,
-        }
-        translation_id = self.translation_ids.get((parsed.number, parsed.language))
-        links = Translation.products.through.objects
-        if translation_id is None:
-            translation_id = Translation.objects.create(article_id=article_id, language=parsed.language,
-                                                        **values).id
-        else:
-            Translation.objects.filter(pk=translation_id).update(updated_at=timezone.now(), **values)
-            links.filter(translation_id=translation_id).delete()
-        links.bulk_create([links.model(translation_id=translation_id, product_id=self._product_id(name))
-                           for name in fields.products])
-        self._add_revision(translation_id, article_id, parsed)
-        # Last in the transaction: the journal entry commits with the rows, or neither does.
-        journal.record([translation_id], journal.IMPORT)
-        return translation_id
-
-    def _add_revision(self, translation_id, article_id, parsed):
-        """The file's content as the translation's next revision, published: an imported file
-        is the published article. Its history keeps every earlier version."""
-        article = Article.objects.filter(pk=article_id).values("source_language").first()
-        source_language = article["source_language"]
-        if not source_language or (parsed.language == "en" and source_language != "en"):
-            source_language = parsed.language if not source_language else "en"
-            Article.objects.filter(pk=article_id).update(source_language=source_language)
-        source_revision = None
-        if parsed.language != source_language:
-            published = Translation.objects.filter(article_id=article_id, language=source_language).values_list(
-                "published_revision", flat=True).first()
-            source_revision = published or 1  # the source comes later in this run: files of one version
-        latest = Translation.objects.filter(pk=translation_id).values_list("latest_revision", flat=True).get()
-        fields = parsed.fields
-        number = latest + 1
-        Revision.objects.create(translation_id=translation_id, number=number, created_at=timezone.now(),
-                                import_path=parsed.path[:1000], title=fields.title, description=fields.description,
-                                keywords=fields.keywords, products=fields.products, body=parsed.body,
-                                source_revision=source_revision)
-        Translation.objects.filter(pk=translation_id).update(latest_revision=number, published_revision=number,
-                                                             shown_revision=number, source_revision=source_revision)
-        self.edited.pop(translation_id, None)
-
-    def _product_id(self, name):
-        if name not in self.products:
-            self.products[name] = Product.objects.get_or_create(name=name)[0].id
-            self.uncommitted.append((self.products, name))
-        return self.products[name]
-
 
 def _reason(error):
     """The report's reason for an error met reading a file: the importer's own as lazy text,
