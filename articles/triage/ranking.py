@@ -15,7 +15,7 @@ An article's score, in this order of weight:
 2. a sum of n signals is multiplied by ``1 + CO_OCCURRENCE * (n - 1)``: codes that appear
    together in one article weigh more together than in two;
 3. the rarest words of the lines that are not routine (``extraction``: INFO, 2xx access lines),
-   searched as ``search.query`` searches a query's words (in the reader's language and in
+   searched as ``search.whoosh.query`` searches a query's words (in the reader's language and in
    English, where logs are quoted), add up to ``TEXT_WEIGHT`` (the best text match gets it
    all): it decides between articles citing the same codes and ranks alone without codes;
 4. an article of a product named in the paste gets ``PRODUCT_BONUS`` on top.
