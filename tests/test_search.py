@@ -314,3 +314,15 @@ def test_a_word_only_internal_articles_hold_is_unknown_to_readers(client, indexe
     _set_audience("KB-301", "internal")
     body = client.get("/api/search", {"q": "zirconium", "lang": "en"}).json()
     assert body["total"] == 0 and body["did_you_mean"] == "zirconia"
+
+
+def test_a_result_without_description_or_symptoms_shows_the_opening_of_its_body(client, tmp_path):
+    from tests.helpers import write
+
+    write(tmp_path / "en" / "KB-7.md", "---\ntitle: Quasar relay drops mail\ndescription: Description\n"
+          "article-number: KB-7\n---\n# Quasar relay drops mail\n\n## Description\n\nThe quasar relay drops "
+          "every third message after an upgrade.\n\n## Resolution\n\nRestart it.\n")
+    import_paths([tmp_path])
+    get_backend().rebuild()
+    first = client.get("/api/search", {"q": "quasar relay"}).json()["results"][0]
+    assert first["snippet"].startswith("The quasar relay drops every third message")

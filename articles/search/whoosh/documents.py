@@ -1,4 +1,6 @@
 """Translation → the Whoosh document that indexes it (a pure function of the row)."""
+import re
+
 from ...rendering import plain_text
 from ..codes import normalize_code
 from .schema import (ARTICLE, CODE_LIST, CODES, ID_FIELD, LANG, NUMBER, PRODUCTS, PUBLIC, SNIPPET,
@@ -11,6 +13,15 @@ SYMPTOM_KINDS = ("symptoms", "steps")  # what the reader sees happen
 # dev query set: with these, success@1 is as good as with separate fields for title, keywords
 # and symptoms, and better on symptom descriptions. Changing them needs a new SCHEMA_VERSION.
 WEIGHTS = {"title": 3.0, "keywords": 2.5, "description": 2.0, "body": 1.0, "symptoms": 1.0}
+SNIPPET_CHARS = 300
+HEADING_LINE_RE = re.compile(r"(?m)^ {0,3}#{1,6}[ \t].*$")
+
+
+def snippet(translation, sections):
+    """What a result shows under its title: the description, else the symptoms, else the
+    body's opening text (headings left out)."""
+    return (translation.description or plain_text(sections.get("symptoms", ""))[:SNIPPET_CHARS]
+            or " ".join(plain_text(HEADING_LINE_RE.sub("", translation.body or "")).split())[:SNIPPET_CHARS])
 
 
 def translation_document(translation, products):
@@ -26,7 +37,7 @@ def translation_document(translation, products):
         CODES: " ".join(key for _, key in translation.error_codes),
         PRODUCTS: ",".join(products),
         TITLE_STORED: translation.title,
-        SNIPPET: translation.description or plain_text(sections.get("symptoms", ""))[:300],
+        SNIPPET: snippet(translation, sections),
         CODE_LIST: [display for display, _ in translation.error_codes],
     }
     keywords = " ".join(translation.keywords)

@@ -25,7 +25,7 @@ TITLE_STORED, SNIPPET, CODE_LIST = "title", "snippet", "code_list"
 # Bumped whenever fields, analysis, weights, the text indexed, the codec or the module of a class
 # the index pickles (schema, fields, analyzers, codec) change: an index of another version is
 # rebuilt, never opened. Each index also records its kind (backend.index_kind()).
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 SPELLING = "spelling"  # unstemmed words of the short texts, for "did you mean" (spelling.py)
 
 
