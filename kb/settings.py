@@ -166,6 +166,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KB_AXES_COOLOFF_MINUTE
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "articles.editor.account.locked_out"  # a page in the reader's language, 429
+AXES_USERNAME_CALLABLE = "articles.editor.account.sign_in_username"  # cut to what axes' column holds
 # Behind proxies the client's address is in X-Forwarded-For, as many entries from the right as
 # there are proxies (articles/analytics/limits.client_address): sign-in locks and the budgets
 # per address then count per client rather than per proxy.

@@ -100,3 +100,13 @@ def test_force_login_is_not_rate_limited(client):
         client.post("/admin/login/", {"username": "editor", "password": "wrong"})
     client.force_login(staff)
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/"])
+def test_a_sign_in_with_a_user_name_longer_than_any_column_is_refused_not_a_500(client, url):
+    from axes.models import AccessAttempt
+
+    name = "x" * 5000
+    response = client.post(url, {"username": name, "password": "wrong"})
+    assert response.status_code == 200  # the form again, with its error
+    assert AccessAttempt.objects.get().username == name[:255]

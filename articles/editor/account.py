@@ -57,3 +57,14 @@ def locked_out(request, original_response=None, credentials=None):
         response = render(request, "registration/locked_out.html", status=429)
     response.headers.setdefault("Content-Language", languages.bcp47(code))
     return response
+
+
+AXES_USERNAME_CHARS = 255  # django-axes' username column
+
+
+def sign_in_username(request, credentials=None):
+    """The user name django-axes counts a sign-in under (``AXES_USERNAME_CALLABLE``): the one
+    typed, cut to what its records hold. Django's sign-in forms pass any length on to
+    authentication, and a longer name made the record fail (a 500 on PostgreSQL)."""
+    typed = (credentials or {}).get("username") or request.POST.get("username") or ""
+    return str(typed)[:AXES_USERNAME_CHARS]
