@@ -215,6 +215,14 @@ def test_nesting_deeper_than_recursion_allows_is_a_clean_error():
         render_markdown("*a " * 1000 + "x" + " a*" * 1000)
 
 
+def test_a_body_too_deep_to_render_leaves_the_next_one_rendered_as_usual():
+    html_before = render_markdown("<kbd>Ctrl</kbd>\n\n- one\n- two").html
+    for deep in ("*a " * 1000 + "x" + " a*" * 1000, "".join("  " * depth + "- x\n" for depth in range(400))):
+        with pytest.raises(MarkdownTooComplex):
+            render_markdown(deep)
+        assert render_markdown("<kbd>Ctrl</kbd>\n\n- one\n- two").html == html_before
+
+
 @pytest.mark.django_db
 def test_bodies_slow_in_python_markdown_finish_or_fail_within_the_time_budget(tmp_path, settings):
     settings.KB_RENDER_TIMEOUT = 1

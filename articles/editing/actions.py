@@ -19,7 +19,7 @@ makes a draft, and ``transition(..., "validated")`` publishes every translation'
 """
 import re
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,10 +64,21 @@ def create_article(user, *, translation, number=None, audience=None, message="")
             number = _next_number()
         elif Article.objects.filter(number__iexact=number).exists():
             raise Invalid("number", _("Article %(number)s already exists.") % {"number": number}, code="exists")
-        article = Article.objects.create(number=number, key_source=Article.KeySource.ARTICLE_NUMBER,
-                                         status=Status.WORK_IN_PROGRESS, audience=audience, source_language=language)
+        try:
+            with transaction.atomic():  # another create of the same number may commit first
+                article = Article.objects.create(number=number, key_source=Article.KeySource.ARTICLE_NUMBER,
+                                                 status=Status.WORK_IN_PROGRESS, audience=audience,
+                                                 source_language=language)
+        except IntegrityError:
+            raise Invalid("number", _("Article %(number)s already exists.") % {"number": number},
+                          code="exists") from None
         created = _new_translation(article, language)
-        _add_revision(created, article, content, user, message)
+        try:
+            _add_revision(created, article, content, user, message)
+        except Invalid as error:  # the body cannot be rendered: named as the request names it
+            error.field = f"translation.{error.field}"
+            error.details["field"] = error.field
+            raise
         upkeep.record([created.pk], journal.SAVE)
     return article
 
@@ -106,6 +117,8 @@ def restore_revision(user, number, language, revision, message=""):
     permissions.require_edit(user)
     language = clean_language(language)
     message = _clean_message(message)
+    if not isinstance(revision, int) or not 0 < revision <= MAX_SEQUENCE_NUMBER:  # what the column holds
+        raise NotFound(_("No revision %(revision)s of this translation.") % {"revision": str(revision)[:30]})
     with transaction.atomic(), upkeep.deferred():
         article = _locked_article(number)
         if article.status == Status.ARCHIVED:

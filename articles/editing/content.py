@@ -12,7 +12,7 @@ from .. import languages
 from ..importing.errors import SourceError
 from ..importing.fields import split_list
 from ..importing.frontmatter import has_front_matter, parse_document
-from ..rendering import RENDERER_VERSION, render_markdown, split_sections
+from ..rendering import RENDERER_VERSION, MarkdownTooComplex, render_markdown, split_sections
 from ..rendering.text import inline_text, shown_description
 from ..search.codes import extract_error_codes
 from .errors import Invalid
@@ -103,7 +103,7 @@ def _items(value, name):
 def derived_columns(content, language, assets, doc_path=""):
     """The columns pages and search read, computed from the content; ``doc_path`` is where the
     page lives in its documentation repository, for its links to other pages."""
-    rendered = render_markdown(content.body, resolve_image=(assets or {}).get, language=language, doc_path=doc_path)
+    rendered = _rendered(content.body, resolve_image=(assets or {}).get, language=language, doc_path=doc_path)
     codes = extract_error_codes("\n".join([content.title, content.description, " ".join(content.keywords),
                                            content.body]))
     return {
@@ -121,4 +121,13 @@ def preview_html(body, language, doc_path=""):
         raise Invalid("body", _("This field must be text."), code="invalid_type")
     if len(body.encode("utf-8")) > MAX_BODY_BYTES:
         raise Invalid("body", _("The body is larger than 1 MB."), code="too_large")
-    return render_markdown(body, language=language, doc_path=doc_path).html
+    return _rendered(body, language=language, doc_path=doc_path).html
+
+
+def _rendered(body, **options):
+    """``render_markdown``, with a body nested too deeply to render refused naming ``body``."""
+    try:
+        return render_markdown(body, **options)
+    except MarkdownTooComplex:
+        raise Invalid("body", _("The body is nested too deeply to render (quotes, lists or emphasis)."),
+                      code="too_complex") from None

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..editing import actions, queries
+from ..editing.errors import InvalidTransition
 from ..switching import whole_number
 from .diffs import field_diffs
 from .shortcuts import article_language, editor_page
@@ -50,7 +51,11 @@ def diff(request, lang, number, language):
 def restore(request, lang, number, language, revision):
     """Make a new revision holding ``revision``'s content, then back to the history."""
     translation = _translation(request, number, language)
-    restored = actions.restore_revision(request.user, translation.article.number, translation.language, revision)
+    try:
+        restored = actions.restore_revision(request.user, translation.article.number, translation.language, revision)
+    except InvalidTransition as error:
+        messages.error(request, error.message)
+        return redirect("editor:history", lang=lang, number=translation.article.number, language=translation.language)
     messages.success(request, _("Revision %(old)d restored as revision %(new)d.")
                      % {"old": revision, "new": restored.number})
     return redirect("editor:history", lang=lang, number=translation.article.number, language=translation.language)

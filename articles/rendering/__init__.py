@@ -71,6 +71,10 @@ class _Renderer(threading.local):
     as rendering a short article)."""
 
     def __init__(self):
+        self.fresh()
+
+    def fresh(self):
+        """A new instance: one that raised mid-document keeps parser state ``reset()`` does not clear."""
         self.images = ImageExtension()
         self.doc_links = DocLinkExtension()
         self.md = make_markdown(self.images, self.doc_links)
@@ -97,7 +101,11 @@ def render_markdown(text, resolve_image=None, language="en", doc_path=""):
             html = md.reset().convert(text)
         toc = list(_flatten(md.toc_tokens))
     except RecursionError:
+        _renderer.fresh()
         raise MarkdownTooComplex("markdown nested too deeply to render (quotes, lists or emphasis)") from None
+    except BaseException:
+        _renderer.fresh()
+        raise
     finally:
         images.configure(None, [])
         md.reset()
