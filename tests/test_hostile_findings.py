@@ -1,6 +1,8 @@
 """What a hostile run against a served instance found, each a 500 before: a body nested too
 deeply to render, a revision number past what the column holds, a restore into an archived
 article from the editor's page, two creates of one number racing."""
+import time
+
 import pytest
 
 from articles.editing import actions
@@ -43,3 +45,26 @@ def test_a_create_that_loses_the_race_for_its_number_is_refused_naming_it(monkey
     with pytest.raises(Invalid) as refused:
         actions.create_article(editor, translation={"language": "en", "title": "T", "body": "W."}, number="RACE-1")
     assert refused.value.field == "number" and refused.value.code == "exists"
+
+
+SLOW_BODY = "<a " * 30_000  # Python-Markdown's HTML block parser takes seconds on it
+
+
+def test_a_body_slower_to_render_than_the_budget_is_refused_within_it_and_holds_no_lock(settings):
+    settings.KB_RENDER_TIMEOUT = 0.5
+    publisher = client_for(user_with("publisher"))
+    started = time.perf_counter()
+    preview = publisher.post("/api/preview/", {"language": "en", "body": SLOW_BODY}, format="json")
+    created = publisher.post("/api/articles/", {"translation": {"language": "en", "title": "T", "body": SLOW_BODY}},
+                             format="json")
+    assert time.perf_counter() - started < 4
+    assert preview.status_code == 400 and preview.json()["error"]["code"] == "too_slow"
+    assert created.status_code == 400 and created.json()["error"] == {
+        "code": "too_slow", "field": "translation.body", "message": created.json()["error"]["message"]}
+    assert "0.5 s" in created.json()["error"]["message"] and not Article.objects.exists()
+    # The worker that ran over was replaced: large bodies that render in time still do.
+    body = "A paragraph of words.\n\n" * 400
+    assert "<p>A paragraph of words.</p>" in publisher.post(
+        "/api/preview/", {"language": "en", "body": body}, format="json").json()["html"]
+    assert publisher.post("/api/articles/", {"translation": {"language": "en", "title": "T", "body": body}},
+                          format="json").status_code == 201

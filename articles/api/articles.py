@@ -139,7 +139,7 @@ class PreviewOut(serializers.Serializer):
 
 
 # The error codes of the editing service's checks of a translation's content.
-CONTENT = {400: ["unknown_language", "required", "invalid_type", "too_long", "too_large", "too_complex", "invalid_yaml"]}
+CONTENT = {400: ["unknown_language", "required", "invalid_type", "too_long", "too_large", "too_complex", "too_slow", "invalid_yaml"]}
 NOT_FOUND = {404: ["not_found"]}
 TRANSLATION_PATH = [number_parameter(), language_parameter(location=OpenApiParameter.PATH, required=True)]
 REVISION_PATH = [*TRANSLATION_PATH, OpenApiParameter("revision", {"type": "integer", "minimum": 0},
@@ -263,7 +263,7 @@ def restore(request, number, lang, revision):
 
 
 @extend_schema(request=PreviewSerializer, responses={200: PreviewOut, **error_responses(
-    EDITOR, JSON_BODY, FIELDS, {400: ["unknown_language", "invalid_type", "too_large", "too_complex"]})})
+    EDITOR, JSON_BODY, FIELDS, {400: ["unknown_language", "invalid_type", "too_large", "too_complex", "too_slow"]})})
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def preview(request):

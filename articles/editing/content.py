@@ -13,6 +13,7 @@ from ..importing.errors import SourceError
 from ..importing.fields import split_list
 from ..importing.frontmatter import has_front_matter, parse_document
 from ..rendering import RENDERER_VERSION, MarkdownTooComplex, render_markdown, split_sections
+from ..rendering.budget import OverBudget, within_budget
 from ..rendering.text import inline_text, shown_description
 from ..search.codes import extract_error_codes
 from .errors import Invalid
@@ -102,8 +103,27 @@ def _items(value, name):
 
 def derived_columns(content, language, assets, doc_path=""):
     """The columns pages and search read, computed from the content; ``doc_path`` is where the
-    page lives in its documentation repository, for its links to other pages."""
-    rendered = _rendered(content.body, resolve_image=(assets or {}).get, language=language, doc_path=doc_path)
+    page lives in its documentation repository, for its links to other pages. Computed under
+    the render time budget (``rendering.budget``): a body that takes longer is refused naming
+    ``body``."""
+    size = len(content.body.encode("utf-8"))
+    return _budgeted(_derive, content.as_dict(), language, dict(assets or {}), doc_path, size=size)
+
+
+def preview_html(body, language, doc_path=""):
+    """The body rendered exactly as the article page renders it (links between documentation
+    pages still to be resolved for the reader: ``articles.docnav.resolve_links``)."""
+    if not isinstance(body, str):
+        raise Invalid("body", _("This field must be text."), code="invalid_type")
+    size = len(body.encode("utf-8"))
+    if size > MAX_BODY_BYTES:
+        raise Invalid("body", _("The body is larger than 1 MB."), code="too_large")
+    return _budgeted(_preview, body, language, doc_path, size=size)
+
+
+def _derive(values, language, assets, doc_path):
+    content = Content(**values)
+    rendered = render_markdown(content.body, resolve_image=assets.get, language=language, doc_path=doc_path)
     codes = extract_error_codes("\n".join([content.title, content.description, " ".join(content.keywords),
                                            content.body]))
     return {
@@ -114,20 +134,18 @@ def derived_columns(content, language, assets, doc_path=""):
     }
 
 
-def preview_html(body, language, doc_path=""):
-    """The body rendered exactly as the article page renders it (links between documentation
-    pages still to be resolved for the reader: ``articles.docnav.resolve_links``)."""
-    if not isinstance(body, str):
-        raise Invalid("body", _("This field must be text."), code="invalid_type")
-    if len(body.encode("utf-8")) > MAX_BODY_BYTES:
-        raise Invalid("body", _("The body is larger than 1 MB."), code="too_large")
-    return _rendered(body, language=language, doc_path=doc_path).html
+def _preview(body, language, doc_path):
+    return render_markdown(body, language=language, doc_path=doc_path).html
 
 
-def _rendered(body, **options):
-    """``render_markdown``, with a body nested too deeply to render refused naming ``body``."""
+def _budgeted(function, *args, size):
+    """``function(*args)`` under the time budget, its failures refused naming ``body``."""
     try:
-        return render_markdown(body, **options)
+        return within_budget(function, *args, size=size)
     except MarkdownTooComplex:
         raise Invalid("body", _("The body is nested too deeply to render (quotes, lists or emphasis)."),
                       code="too_complex") from None
+    except OverBudget as over:
+        raise Invalid("body", _("The body takes longer than %(seconds)s s to render: split it, or remove "
+                                "what repeats thousands of times (unclosed tags or fences).")
+                      % {"seconds": f"{over.args[0]:g}"}, code="too_slow") from None

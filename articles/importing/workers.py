@@ -63,7 +63,7 @@ def _render(parsed, dry_run):
     return render_source(parsed, partial(store_image, dry_run=dry_run))
 
 
-def _worker_start():
+def worker_start():
     """Workers forked from this process, whose Django is set up, whatever its default start
     method: a process that was itself spawned defaults to spawn, and a spawned worker imported
     the models before Django was set up and died at its first file (bench/scale.py's import jobs).
@@ -96,7 +96,7 @@ class RenderPool:
 
     def submit(self, parsed):
         if self.pool is None:  # started at the first file to render: a re-run of unchanged files forks none
-            self.pool = ProcessPool(max_workers=self.workers, **_worker_start())
+            self.pool = ProcessPool(max_workers=self.workers, **worker_start())
         return self.pool.schedule(_render, args=(parsed, self.dry_run), timeout=self.timeout)
 
     def rendered(self, future):
