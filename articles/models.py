@@ -9,6 +9,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -58,6 +59,8 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["number"]
+        # One article per number whatever its case: KA-1 and ka-1 are one address (by_number).
+        constraints = [models.UniqueConstraint(Upper("number"), name="one_article_per_number_any_case")]
         permissions = [
             ("edit_articles", "Can create articles, edit and translate them, and submit them for review"),
             ("publish_articles", "Can publish, send back, archive and restore articles and change their audience"),

@@ -68,3 +68,33 @@ def test_a_body_slower_to_render_than_the_budget_is_refused_within_it_and_holds_
         "/api/preview/", {"language": "en", "body": body}, format="json").json()["html"]
     assert publisher.post("/api/articles/", {"translation": {"language": "en", "title": "T", "body": body}},
                           format="json").status_code == 201
+
+
+def test_a_number_is_one_article_whatever_its_case_in_the_database_the_api_and_the_importer(tmp_path):
+    from django.db import IntegrityError, transaction
+
+    from articles.importing.loader import import_paths
+
+    editor = client_for(user_with("editor"))
+    assert editor.post("/api/articles/", {"number": "KB-7", "translation": {"language": "en", "title": "T",
+                                                                            "body": "Words."}},
+                       format="json").status_code == 201
+    again = editor.post("/api/articles/", {"number": "kb-7", "translation": {"language": "en", "title": "T",
+                                                                             "body": "Words."}}, format="json")
+    assert again.status_code == 400 and again.json()["error"]["code"] == "exists"
+    with pytest.raises(IntegrityError), transaction.atomic():  # what two racing creates meet
+        Article.objects.create(number="kB-7", key_source=Article.KeySource.ARTICLE_NUMBER)
+    (tmp_path / "fr").mkdir()
+    (tmp_path / "fr" / "a.md").write_text("---\narticle-number: kb-7\ntitle: Mots\n---\nDes mots.\n")
+    (tmp_path / "fr" / "b.md").write_text("---\narticle-number: KA-١٢\ntitle: Chiffres\n---\nDes mots.\n")
+    (tmp_path / "fr" / "c.md").write_text("---\narticle-number: new-1\ntitle: Un\n---\nUn.\n")
+    (tmp_path / "de").mkdir()
+    (tmp_path / "de" / "c.md").write_text("---\narticle-number: NEW-1\ntitle: Eins\n---\nEins.\n")
+    report = import_paths([tmp_path])
+    outcomes = {o.path.rsplit("/", 2)[-2] + "/" + o.path.rsplit("/", 1)[-1]: o for o in report.outcomes}
+    assert outcomes["fr/a.md"].status == "imported" and outcomes["fr/a.md"].number == "KB-7"
+    assert outcomes["fr/b.md"].status == "failed" and "cannot be an article number" in str(outcomes["fr/b.md"].reason)
+    first_spelling = outcomes["de/c.md"].number  # whichever the run met first
+    assert outcomes["fr/c.md"].number == first_spelling and first_spelling.upper() == "NEW-1"
+    assert sorted(Article.objects.values_list("number", flat=True)) == ["KB-7", first_spelling]
+    assert sorted(Article.objects.get(number="KB-7").translations.values_list("language", flat=True)) == ["en", "fr"]

@@ -69,7 +69,8 @@ def _stem(path):
 
 
 def _checked(number, field):
-    if not NUMBER_RE.match(number):
+    # Letters of any script (file names), but only ASCII digits: KA-١٢ would pass for KA-12.
+    if not NUMBER_RE.match(number) or any(c.isdigit() and not c.isascii() for c in number):
         raise SourceError(format_lazy(_("{number} cannot be an article number (letters, digits, '-', '.', '_')"),
                                       number=repr(number)), field=field)
     return number

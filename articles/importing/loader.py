@@ -91,6 +91,7 @@ class _Loader:
         self.stored = {(number, lang): (content_hash, version) for _, number, lang, content_hash, version, *_ in rows}
         self.session = ImportSession()  # the editing service's caches: ids by number, products
         self.translation_ids, self.articles = self.session.translation_ids, self.session.articles
+        self.spelled = {number.upper(): number for number in self.articles}  # numbers by their upper case
         # Documentation identity: the doc paths each number's translations were imported from,
         # the derived numbers of each base number, and what each translation now says.
         self.claims = {}
@@ -196,6 +197,8 @@ class _Loader:
         number of the page it duplicates when it is one, else None. Only documentation pages
         (a doc path, no ``article-number``) are told apart by path: an article number is the
         editors' own and stays what the file says."""
+        # A number is one address whatever its case: ka-1 is the article KA-1 already met.
+        parsed.number = self.spelled.setdefault(parsed.number.upper(), parsed.number)
         base, path = parsed.number, parsed.doc_path
         if parsed.key_source == Article.KeySource.ARTICLE_NUMBER or not path:
             return None
@@ -218,6 +221,7 @@ class _Loader:
                   "this page is kept as {kept_as}"),
                 key_source=parsed.key_source, number=base, others=others, kept_as=number))
             self.derived.setdefault(base, []).append(number)
+            self.spelled.setdefault(number.upper(), number)
             parsed.number = number
         self.claims.setdefault(parsed.number, set()).add(path)
         return None
