@@ -54,7 +54,7 @@ ALL_SEARCHES = [
   + [(f"detection.NOISE_RES[{i}]", pattern) for i, pattern in enumerate(detection.NOISE_RES)] \
   + [(f"codes.{name}", getattr(codes, name)) for name in
      ("PREFIXED_RE", "TEXT_PREFIXED_RE", "GLUED_RE", "SYMBOLIC_RE", "JAVA_RE", "DOTTED_EXCEPTION_RE",
-      "IRC_RE", "HTTP_RE")]
+      "IRC_RE", "HTTP_RE", "OAK_RE", "ALC_RE", "ERROR_CONTEXT_RE", "HTTP_SUFFIX_RE")]
 
 
 def adversarial_inputs(pattern, n):
@@ -99,6 +99,7 @@ TEXT_FUNCTIONS = [
     ("text.plain_text", plain_text),
     ("detection.prose_sample", detection.prose_sample),
     ("codes.extract_error_codes", lambda data: codes.extract_error_codes(data, query=True)),
+    ("codes.extract_error_codes text", codes.extract_error_codes),
     ("kb.highlight", lambda data: highlight(data, data[:2000])),
 ]
 HOSTILE_SHAPES = [

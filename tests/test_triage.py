@@ -91,7 +91,7 @@ def numbers(found):
 @pytest.mark.parametrize("log, expected", [
     (NLSERVER_LOG, [("XSV-350176", "code", 0), ("iRc=16384", "code", 0)]),
     (AEM_TRACE, [("com.example.cms.WrapperException", "exception", 0),
-                 ("javax.jcr.InvalidItemStateException", "exception", 1), ("OAKSTATE-0001", "code", 1)]),
+                 ("javax.jcr.InvalidItemStateException", "exception", 1), ("OakState0001", "code", 1)]),
     (ACCESS_LOG, [("HTTP 503", "http", 0)]),
     ("12:00:01 GET /x returned 404 Not Found after HTTP 200", [("HTTP 404 Not Found", "http", 0)]),
     ("id 4b1e2f3a-1234-4abc-9def-0123456789ab host web01.example.com 10.0.0.12:8080", []),
