@@ -9,6 +9,7 @@ from articles.editing import actions
 from articles.editing.errors import Invalid
 from articles.models import Article
 from tests.test_editing import client_for, user_with
+from tests.test_triage import triage_dir  # noqa: F401 — a fixture
 
 pytestmark = pytest.mark.django_db
 NESTED = "".join("  " * depth + "- x\n" for depth in range(400))
@@ -98,3 +99,20 @@ def test_a_number_is_one_article_whatever_its_case_in_the_database_the_api_and_t
     assert outcomes["fr/c.md"].number == first_spelling and first_spelling.upper() == "NEW-1"
     assert sorted(Article.objects.values_list("number", flat=True)) == ["KB-7", first_spelling]
     assert sorted(Article.objects.get(number="KB-7").translations.values_list("language", flat=True)) == ["en", "fr"]
+
+
+def test_anonymous_triage_is_limited_per_address_staff_is_not(client, triage_dir):
+    from articles.triage.budget import PASTES_PER_MINUTE
+    from rest_framework.test import APIClient
+
+    anonymous = APIClient()
+    paste = {"text": "ERROR XYZ-123456 failed"}
+    answers = [anonymous.post("/api/triage", paste, format="json").status_code for _ in range(PASTES_PER_MINUTE + 1)]
+    assert answers[:PASTES_PER_MINUTE] == [200] * PASTES_PER_MINUTE
+    assert answers[-1] == 429
+    refused = anonymous.post("/api/triage", paste, format="json")
+    assert refused.json()["error"]["code"] == "too_many_requests" and refused["Retry-After"] == "60"
+    page = client.post("/fr/triage/", paste)
+    assert page.status_code == 429 and "Trop de journaux" in page.content.decode()
+    staff = client_for(user_with("editor"))
+    assert staff.post("/api/triage", paste, format="json").status_code == 200

@@ -194,7 +194,8 @@ STATUS_TITLES = {
     403: "Signed in without the role this needs (or a session request without its CSRF token)",
     404: "No such article, translation or revision (or none the caller may see)",
     409: "The article's state refuses it", 413: "The request body is too large",
-    415: "The request body is not JSON", 503: "Unavailable for a moment: try again after Retry-After seconds",
+    415: "The request body is not JSON", 429: "Too many requests from this address: try again after Retry-After seconds",
+    503: "Unavailable for a moment: try again after Retry-After seconds",
 }
 # Every API request: a refused character in a parameter or more parameters than the server reads
 # (middleware.check_parameters), a wrong token, a database gone away.

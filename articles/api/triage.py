@@ -11,6 +11,7 @@ from rest_framework.permissions import AllowAny
 
 from .. import languages
 from ..pages import article_url
+from ..triage import budget
 from ..triage.forms import MAX_PASTE_BYTES
 from .errors import error_response
 from .schema import JSON_BODY, Bcp47LanguageField, LanguageField, RequestBody, TextField, error_responses
@@ -42,7 +43,7 @@ class TriageOut(serializers.Serializer):
 
 @extend_schema(request=TriageIn, operation_id="triage_log",
                responses={200: TriageOut, **error_responses(JSON_BODY, {
-                   400: ["missing_text", "unknown_language"], 413: ["paste_too_large"], 503: ["index_unavailable"]})},
+                   400: ["missing_text", "unknown_language"], 413: ["paste_too_large"], 429: ["too_many_requests"], 503: ["index_unavailable"]})},
                description="Rank the articles that explain a pasted log or stack trace (up to 1 MB).")
 @api_view(["POST"])
 @permission_classes([AllowAny])
@@ -59,6 +60,11 @@ def triage(request):
     language = languages.normalize_language(data.get("lang") or "en") if isinstance(data.get("lang", ""), str) else None
     if language is None:
         return error_response("unknown_language", _("Field 'lang' names no language served here."), field="lang")
+    if not budget.allowed(request):
+        response = error_response("too_many_requests", _("Too many pastes from here: please try again in a minute."),
+                                  status=429)
+        response["Retry-After"] = budget.RETRY_AFTER
+        return response
     try:
         found = run_triage(text, language, request.user)
     except IndexUnavailable:

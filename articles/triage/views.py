@@ -2,6 +2,7 @@
 from django.shortcuts import render
 
 from ..views import with_language
+from . import budget
 from .display import line_ranges, paste_rows
 from .forms import TriageForm
 
@@ -11,7 +12,7 @@ def triage_page(request, lang):
     """GET: the form; POST (CSRF): the form, the ranked articles and the paste with the explained
     lines marked. Template ``articles/triage.html``; context ``form``, ``found``
     (``ranking.Triage``), ``ranges`` (per result, its lines as "3–5, 9"), ``rows``
-    (``display.Row``), ``unavailable``."""
+    (``display.Row``), ``unavailable``, ``too_many`` (429 past ``budget.PASTES_PER_MINUTE``)."""
     from ..search import IndexUnavailable
     from .ranking import triage
 
@@ -19,6 +20,8 @@ def triage_page(request, lang):
     context, status = {"form": form}, 200
     if form.is_bound and not form.is_valid():
         status = 413 if form.has_error("text", "too_large") else 400
+    elif form.is_bound and not budget.allowed(request):
+        context["too_many"], status = True, 429
     elif form.is_bound:
         try:
             found = triage(form.cleaned_data["text"], lang, request.user)
@@ -28,4 +31,7 @@ def triage_page(request, lang):
             explained = {n for r in found.results for n in r.lines}
             context.update(found=found, rows=paste_rows(found.paste, explained),
                            results=[(r, line_ranges(r.lines)) for r in found.results])
-    return render(request, "articles/triage.html", context, status=status)
+    response = render(request, "articles/triage.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = budget.RETRY_AFTER
+    return response
