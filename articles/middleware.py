@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, UnreadablePostError
+from django.http import Http404, HttpResponseNotAllowed, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.urls import reverse
@@ -163,6 +163,9 @@ def refusal_response(request, refusal):
     return response
 
 
+SERVED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
 class RejectInvalidCharactersMiddleware:
     """A path with a character a URL may not hold is 404 (no page can have that name); a query
     string or form that no view should read is answered here (``check_parameters``), before
@@ -172,6 +175,11 @@ class RejectInvalidCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method not in SERVED_METHODS:  # TRACE, CONNECT, made-up ones: no view answers them
+            response = (error_response("method_not_allowed", _("This method is not allowed here."), status=405)
+                        if is_api(request) else HttpResponseNotAllowed(SERVED_METHODS))
+            response["Allow"] = ", ".join(SERVED_METHODS)
+            return response
         if refused_character(request.path_info, CONTROLS) is not None:
             if is_api(request):
                 return error_response("not_found", _("No such address."), status=404)

@@ -116,3 +116,17 @@ def test_anonymous_triage_is_limited_per_address_staff_is_not(client, triage_dir
     assert page.status_code == 429 and "Trop de journaux" in page.content.decode()
     staff = client_for(user_with("editor"))
     assert staff.post("/api/triage", paste, format="json").status_code == 200
+
+
+def test_methods_no_view_answers_are_405_and_staff_suggestions_stay_in_their_browser(client):
+    for path in ("/en/", "/api/search?q=x", "/en/triage/"):
+        response = client.generic("TRACE", path)
+        assert response.status_code == 405 and "TRACE" not in response["Allow"] and "GET" in response["Allow"]
+    assert client.generic("TRACE", "/api/search").json()["error"]["code"] == "method_not_allowed"
+    assert client.generic("PROPFIND", "/en/").status_code == 405
+    anonymous = client.get("/api/suggest?q=xs")
+    assert anonymous["Cache-Control"] == "public, max-age=60"
+    client.force_login(user_with("editor"))
+    staff = client.get("/api/suggest?q=xs")
+    assert staff["Cache-Control"] == "private, max-age=60"
+    assert {"Authorization", "Cookie"} <= {v.strip() for v in staff["Vary"].split(",")}

@@ -3,6 +3,7 @@ Errors are ``{"error": {"code": "...", "message": "..."}}`` with a stable code."
 from django.core.cache import cache
 from django.db.models import Count
 from django.http import JsonResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -246,5 +247,8 @@ def suggest(request):
         item["url"] = (reverse("articles:code", kwargs={"lang": language, "code": item.pop("code")})
                        if item["kind"] == "code" else article_url(item.pop("number"), language))
     response = JsonResponse({"suggestions": found})
-    response["Cache-Control"] = "max-age=60"
+    # Staff see suggestions readers do not (drafts, internal articles): kept by their browser only.
+    staff = request.user.is_authenticated
+    response["Cache-Control"] = "private, max-age=60" if staff else "public, max-age=60"
+    patch_vary_headers(response, ["Authorization", "Cookie"])
     return response
