@@ -392,6 +392,24 @@ def test_uploaded_and_pasted_files_are_imported_with_a_report_table(publisher, a
     assert again.context["report"].outcomes[0].status == "unchanged"
 
 
+def test_an_uploaded_file_without_a_number_is_named_by_its_own_name_wherever_it_is_in_the_upload(publisher):
+    from articles.models import ImportRun
+
+    first = [SimpleUploadedFile("setup guide.md", b"---\ntitle: Setup guide\n---\nInstall it.\n")]
+    editor_reply = publisher.post("/en/editor/upload/", {"files": first})
+    assert editor_reply.context["report"].outcomes[0].number == "setup_guide"
+    other = [SimpleUploadedFile("notes.md", b"---\ntitle: Notes\n---\nSome notes.\n"),
+             SimpleUploadedFile("setup guide.md", b"---\ntitle: Setup guide\n---\nInstall it twice.\n")]
+    outcomes = publisher.post("/en/editor/upload/", {"files": other}).context["report"].outcomes
+    assert [(o.path, o.number, o.status) for o in outcomes] == [
+        ("notes.md", "notes", "imported"), ("setup guide.md", "setup_guide", "updated")]
+    assert sorted(Article.objects.values_list("number", flat=True)) == ["notes", "setup_guide"]
+    stored = Translation.objects.get(article__number="setup_guide")
+    assert stored.source_path == "setup guide.md" and stored.title == "Setup guide"
+    run = ImportRun.objects.order_by("-finished_at").first()
+    assert "kb-upload" not in str(run.paths) and sorted(run.paths) == ["notes.md", "setup guide.md"]
+
+
 def test_a_refused_record_shows_no_sql_and_links_to_no_article(publisher, monkeypatch):
     from django.db import DatabaseError
 

@@ -27,9 +27,8 @@ def upload(request, lang):
     if request.method == "POST" and form.is_valid():
         with tempfile.TemporaryDirectory(prefix="kb-upload-") as folder:
             names = _write_files(Path(folder), form.cleaned_data["files"], form.cleaned_data["pasted"])
-            report = import_paths([folder], use_path_rule=False, user=request.user)
-            for outcome in report.outcomes:
-                outcome.path = names.get(outcome.path, Path(outcome.path).name)
+            folders = {str(Path(path).parent): name for path, name in names.items()}
+            report = import_paths(list(folders), use_path_rule=False, user=request.user, shown=names | folders)
         # A request never builds the index; when there is one, saved files become searchable now.
         if get_backend().position() is not None:
             upkeep.bring_up_to_date()
@@ -37,8 +36,9 @@ def upload(request, lang):
 
 
 def _write_files(folder, files, pasted):
-    """Each upload under its own name (``a b.md`` → ``001-a_b.md``, numbered so two files with one
-    name both arrive); returns ``{written path: name shown}``."""
+    """Each upload under its own name in a folder of its own (``a b.md`` → ``001/a_b.md``: two
+    files with one name both arrive, and a file without a number in its front matter is named
+    by its own name, as on the command line); returns ``{written path: name shown}``."""
     names = {}
     items = [(f.name, f.read()) for f in files]
     if pasted.strip():
@@ -47,7 +47,8 @@ def _write_files(folder, files, pasted):
         shown = Path(name).name or "file.md"
         if not shown.lower().endswith((".md", ".markdown")):
             shown += ".md"
-        path = folder / f"{position:03d}-{SAFE_NAME_RE.sub('_', shown)}"
+        path = folder / f"{position:03d}" / SAFE_NAME_RE.sub("_", shown)
+        path.parent.mkdir()
         path.write_bytes(data)
         names[str(path)] = shown
     return names

@@ -57,11 +57,13 @@ DATABASE_REFUSED = _("the database refused the record; the details are in the se
 
 
 def import_paths(paths, *, language=None, dry_run=False, use_path_rule=True, progress=None,
-                 overwrite_edits=False, user=None):
-    """Import every source under ``paths``; see the module docstring."""
+                 overwrite_edits=False, user=None, shown=None):
+    """Import every source under ``paths``; see the module docstring. ``shown`` maps the paths
+    of files written somewhere first (an upload's temporary copies) to the names the report,
+    the stored run and each translation's source path give them instead."""
     started = timezone.now()
     report = ImportReport(dry_run=dry_run)
-    loader = _Loader(report, dry_run=dry_run, overwrite_edits=overwrite_edits, user=user)
+    loader = _Loader(report, dry_run=dry_run, overwrite_edits=overwrite_edits, user=user, shown=shown)
     # Each file's transaction records its own journal entry; the caller brings the index up
     # to date once at the end (upkeep.bring_up_to_date) rather than after every file.
     with upkeep.deferred(), RenderPool(dry_run) as pool:
@@ -76,12 +78,13 @@ def import_paths(paths, *, language=None, dry_run=False, use_path_rule=True, pro
         while pending:
             report.add(loader.finish(*pending.popleft(), pool))
     if not dry_run:
-        _record_run(report, paths, started)
+        _record_run(report, [loader.name(p) for p in paths], started)
     return report
 
 
 class _Loader:
-    def __init__(self, report, dry_run, overwrite_edits=False, user=None):
+    def __init__(self, report, dry_run, overwrite_edits=False, user=None, shown=None):
+        self.shown = shown or {}
         self.dry_run = dry_run
         self.user = user
         self.overwrite_edits = overwrite_edits
@@ -121,14 +124,14 @@ class _Loader:
             parsed = read_source(path, explicit=explicit, root=root, forced_language=language,
                                  use_path_rule=use_path_rule)
         except NotAnArticle as skipped:
-            return FileOutcome(str(path), SKIPPED, reason=skipped.args[0]), None, None
+            return FileOutcome(self.name(path), SKIPPED, reason=skipped.args[0]), None, None
         except (SourceError, OSError) as error:
-            return FileOutcome(str(path), FAILED, reason=_reason(error)), None, None
+            return FileOutcome(self.name(path), FAILED, reason=_reason(error)), None, None
         except Exception as error:  # noqa: BLE001 — RecursionError, MemoryError…: this file only
             reason = format_lazy(_("cannot be read: {error_type}: {error}"),
                                  error_type=type(error).__name__, error=str(error))
-            return FileOutcome(str(path), FAILED, reason=reason), None, None
-        outcome = FileOutcome(str(path), "", number=parsed.number, language=parsed.language,
+            return FileOutcome(self.name(path), FAILED, reason=reason), None, None
+        outcome = FileOutcome(self.name(path), "", number=parsed.number, language=parsed.language,
                               rule=parsed.rule, warnings=list(parsed.fields.warnings))
         content = content_key_of(parsed.fields.title, parsed.fields.description, parsed.body)
         duplicate_of = self._identify(parsed, content, outcome)
@@ -147,9 +150,9 @@ class _Loader:
                     _("{number} ({language}) was already imported from {first} in this run"),
                     number=parsed.number, language=parsed.language, first=first)
             return outcome, None, None
-        self.seen[key] = (str(path), content)
+        self.seen[key] = (self.name(path), content)
         self.contents[key] = content
-        self.sources[key] = str(path)
+        self.sources[key] = self.name(path)
         if self.stored.get(key) == (parsed.content_hash, RENDERER_VERSION):
             outcome.status = UNCHANGED
             return outcome, None, None
@@ -169,11 +172,11 @@ class _Loader:
             toc = read_toc(path, root=root, forced_language=options["language"], explicit=options["explicit"],
                            use_path_rule=options["use_path_rule"])
         except (SourceError, OSError) as error:
-            return FileOutcome(str(path), FAILED, reason=_reason(error))
+            return FileOutcome(self.name(path), FAILED, reason=_reason(error))
         except Exception as error:  # noqa: BLE001 — this file only
-            return FileOutcome(str(path), FAILED, reason=format_lazy(_("cannot be read: {error_type}"),
+            return FileOutcome(self.name(path), FAILED, reason=format_lazy(_("cannot be read: {error_type}"),
                                                                      error_type=type(error).__name__))
-        outcome = FileOutcome(str(path), NAVIGATION, language=toc.language, rule=toc.rule,
+        outcome = FileOutcome(self.name(path), NAVIGATION, language=toc.language, rule=toc.rule,
                               reason=format_lazy(_("the navigation of {title} ({language}), not an article"),
                                                  title=toc.title or toc.doc_path, language=toc.language))
         if self.dry_run:
@@ -226,6 +229,9 @@ class _Loader:
         self.claims.setdefault(parsed.number, set()).add(path)
         return None
 
+    def name(self, path):
+        return self.shown.get(str(path), str(path))
+
     def finish(self, outcome, parsed, future, pool):
         """Wait for the render of a prepared file and write it; returns the final outcome."""
         if future is None:
@@ -239,6 +245,7 @@ class _Loader:
         key = (parsed.number, parsed.language)
         outcome.status = UPDATED if key in self.stored else IMPORTED
         if not self.dry_run:
+            parsed.path = self.name(parsed.path)  # rendered: its images were read beside the file
             try:
                 outcome.translation_id = import_translation(self.session, parsed, rendered, user=self.user)
             except Exception as error:  # noqa: BLE001 — the transaction rolled back: this file only
