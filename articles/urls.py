@@ -4,6 +4,7 @@ from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView
 
 from . import views
+from .readercache import reader_page
 from .analytics import api as analytics_api, views as analytics
 from .api import articles as articles_api, search as api
 from .sitemaps import sitemaps
@@ -47,15 +48,15 @@ urlpatterns = [
          articles_api.restore, name="api-restore"),
     path("api/articles/<str:number>/translations/<lang:lang>/diff/", articles_api.diff, name="api-diff"),
     path("api/suggest", api.suggest, name="api-suggest"),
-    path("<lang:lang>/", views.home, name="home"),
-    path("<lang:lang>/articles/", views.article_list, name="list"),
-    path("<lang:lang>/articles/<str:number>/", views.article_detail, name="article"),
-    path("<lang:lang>/docs/<path:address>/", views.doc_page, name="doc"),
+    path("<lang:lang>/", reader_page(views.home), name="home"),
+    path("<lang:lang>/articles/", reader_page(views.article_list), name="list"),
+    path("<lang:lang>/articles/<str:number>/", reader_page(views.article_detail), name="article"),
+    path("<lang:lang>/docs/<path:address>/", reader_page(views.doc_page), name="doc"),
     path("_doc/<path:path>", views.doc_link, name="doc-link"),
-    path("<lang:lang>/products/<str:product>/", views.article_list, name="product"),
+    path("<lang:lang>/products/<str:product>/", reader_page(views.article_list), name="product"),
     path("<lang:lang>/search", views.search_page, name="search"),
-    path("<lang:lang>/codes/", views.code_list, name="codes"),
-    path("<lang:lang>/codes/<str:code>/", views.code_page, name="code"),
+    path("<lang:lang>/codes/", reader_page(views.code_list), name="codes"),
+    path("<lang:lang>/codes/<str:code>/", reader_page(views.code_page), name="code"),
     path("api/analytics/searches/", analytics_api.search_figures, name="api-analytics-searches"),
     path("<lang:lang>/search/open", analytics.open_result, name="search-open"),
     path("<lang:lang>/articles/<str:number>/feedback", analytics.vote, name="feedback"),

@@ -17,6 +17,7 @@ from .. import languages
 from ..editing.errors import EditingError
 from ..editing.permissions import can_edit
 from ..models import Translation
+from ..readercache import posted_from_this_site
 from ..switching import whole_number
 from ..views import with_language
 from . import feedback, reports
@@ -151,12 +152,18 @@ def feedback_dashboard(request, lang):
         "comments": feedback.recent_comments(language), "min_votes": feedback.LOW_RATED_MIN_VOTES})
 
 
+@csrf_exempt  # its form is on stored reader pages, which hold no token: checked by origin instead
 @require_POST
 @with_language
 def vote(request, lang, number):
     """A reader's "Did this solve your problem?" (``helpful`` yes/no, ``comment``, ``language``
     of the translation read). One vote per reader (anonymous cookie), a new one replaces it;
-    429 past ``feedback.VOTES_PER_MINUTE`` from one client. Redirects back with a thank-you."""
+    429 past ``feedback.VOTES_PER_MINUTE`` from one client; 403 when a browser says another
+    site sent it (``readercache.posted_from_this_site``). Redirects back with a thank-you."""
+    if not posted_from_this_site(request):
+        from ..views import csrf_failure
+
+        return csrf_failure(request)
     language = languages.normalize_language(request.POST.get("language") or "") or lang
     shown = (Translation.objects.visible_to(request.user).select_related("article")
              .filter(article__number__iexact=number, language=language).first())

@@ -1,0 +1,171 @@
+"""HTTP caching of what anonymous readers see: validators, ``Cache-Control`` and a rendered-page
+cache, so that an edge (nginx's ``proxy_cache``, a CDN) and the browser can help, and a miss
+at the edge is still cheap.
+
+    reader_page(view)            a reader's page view, in the URL patterns (``articles.urls``)
+
+A request is a **reader's** when it is a GET or HEAD without a session or messages cookie
+(``READER_COOKIES`` may be present: they change nothing the page shows). For it:
+
+- the ``ETag`` is a hash of what the page is made from: the database's content state (the
+  index journal's head, which every change readers can see moves; the documentation
+  navigation; the related-article lists), this server's index position, the code and
+  template version, the language and the full path with its query string;
+- ``If-None-Match`` naming it answers 304 without rendering;
+- otherwise a page rendered under the same ETag is taken from the ``shared`` cache (Redis
+  with ``KB_CACHE_URL``, else this process's memory), or rendered and stored there
+  (200 answers up to ``MAX_STORED_BYTES``);
+- ``Cache-Control: public, max-age=0, s-maxage=…, stale-while-revalidate=…``: a shared cache
+  keeps the page ``EDGE_SECONDS``; a browser revalidates each time (a 304 costs one query), so
+  a reader who signs in sees the staff's page at once.
+
+A form on a reader's page carries no CSRF token (it would be another reader's): its view checks
+``posted_from_this_site`` instead. Every other request (signed in, POST, a message waiting) is rendered as usual and answered
+``Cache-Control: private, no-store``. The view runs for readers with ``request.user`` an
+``AnonymousUser`` and never touches the session, so nothing personal can enter a stored page,
+and the answer does not vary with cookies (the edge's configuration bypasses its cache when a
+session cookie is present: ``deploy/nginx.conf``).
+"""
+from functools import wraps
+import hashlib
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import caches
+from django.db import connection
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control
+from django.utils.http import parse_etags
+
+EDGE_SECONDS = 60
+STALE_SECONDS = 300
+STORED_SECONDS = 600
+MAX_STORED_BYTES = 1024 * 1024
+READER_COOKIES = {"csrftoken", "kb_reader", "django_language"}
+_STORED_HEADERS = ("Content-Type", "Content-Language", "Link")
+
+
+def reader_page(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_reader_request(request):
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_store=True)
+            return response
+        request.user = AnonymousUser()  # never the session's: it is not read
+        etag = page_etag(request, kwargs.get("lang", ""))
+        if f"\"{etag}\"" in parse_etags(request.headers.get("If-None-Match", "")):
+            return _with_validators(HttpResponseNotModified(), etag)
+        store = caches["shared"]
+        key = f"page:{etag}"
+        stored = _cache_get(store, key)
+        if stored is not None:
+            response = HttpResponse(stored["content"], status=stored["status"])
+            for name, value in stored["headers"].items():
+                response[name] = value
+            response["X-KB-Page-Cache"] = "hit"
+            return _with_validators(response, etag)
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        if response.status_code in (200, 404) and not response.streaming and not response.cookies:
+            if response.status_code == 200 and len(response.content) <= MAX_STORED_BYTES:
+                _cache_set(store, key, {"content": response.content, "status": response.status_code,
+                                        "headers": {n: response[n] for n in _STORED_HEADERS if n in response}})
+            return _with_validators(response, etag)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    return wrapper
+
+
+def posted_from_this_site(request):
+    """Whether a form posted from a stored page (which can hold no CSRF token: every reader gets
+    the same bytes) came from this site: by the browser's ``Sec-Fetch-Site``, else its ``Origin``,
+    else its ``Referer``. A request with none of them comes from no browser, so from no page a
+    forger could have made a reader's browser submit."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site:
+        return site in ("same-origin", "none")
+    origin = request.headers.get("Origin") or request.headers.get("Referer")
+    if not origin:
+        return True
+    own = f"{request.scheme}://{request.get_host()}"
+    trusted = [own, *getattr(settings, "CSRF_TRUSTED_ORIGINS", [])]
+    return any(origin == base or origin.startswith(base + "/") for base in trusted)
+
+
+def is_reader_request(request):
+    if request.method not in ("GET", "HEAD"):
+        return False
+    return not (set(request.COOKIES) - READER_COOKIES - {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME})
+
+
+def page_etag(request, lang):
+    parts = [code_version(), *content_state(), _index_position(), lang, request.get_full_path()]
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def content_state():
+    """What every reader's page is made from, as stored: one query of four indexed reads."""
+    from .models import DocTree
+
+    doc_tree = DocTree._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT last_id FROM search_journal_head), "
+            f"(SELECT MAX(updated_at) FROM {doc_tree}), (SELECT COUNT(*) FROM {doc_tree}), "
+            "(SELECT MAX(computed_at) FROM search_related_articles)")
+        return cursor.fetchone()
+
+
+def _index_position():
+    from .search import get_backend
+
+    try:
+        return get_backend().position()
+    except Exception:  # noqa: BLE001 — no index yet: the page says so, and is keyed so
+        return None
+
+
+_code_version = None
+
+
+def code_version():
+    """The templates, the compiled translations, the static files' manifest and the renderer's
+    version, hashed once per process: a deploy changes every ETag."""
+    global _code_version
+    if _code_version is None:
+        from .rendering import RENDERER_VERSION
+
+        digest = hashlib.sha256(str(RENDERER_VERSION).encode())
+        base = Path(settings.BASE_DIR)
+        for folder, pattern in (("templates", "**/*.html"), ("locale", "**/*.mo"), ("static", "**/*.css"),
+                                ("static", "**/*.js")):
+            for path in sorted((base / folder).glob(pattern)):
+                stat = path.stat()
+                digest.update(f"{path.relative_to(base)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        _code_version = digest.hexdigest()[:16]
+    return _code_version
+
+
+def _with_validators(response, etag):
+    response["ETag"] = f'"{etag}"'
+    patch_cache_control(response, public=True, max_age=0, s_maxage=EDGE_SECONDS,
+                        stale_while_revalidate=STALE_SECONDS)
+    return response
+
+
+def _cache_get(store, key):
+    try:
+        return store.get(key)
+    except Exception:  # noqa: BLE001 — a cache that is down costs a render, never an answer
+        return None
+
+
+def _cache_set(store, key, value):
+    try:
+        store.set(key, value, STORED_SECONDS)
+    except Exception:  # noqa: BLE001 — as above
+        pass

@@ -1,0 +1,70 @@
+"""The project's nginx configuration in front of a live server: what anonymous readers see is
+served from the edge's cache; staff and readers with a message waiting go past it."""
+import os
+from pathlib import Path
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+CONFIG = Path(__file__).resolve().parent.parent / "deploy" / "nginx.conf"
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+pytestmark = [pytest.mark.skipif(NGINX is None, reason="nginx is not installed (apt-get install nginx-light)"),
+              pytest.mark.django_db(transaction=True)]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def edge(live_server, tmp_path):
+    port = free_port()
+    upstream = live_server.url.removeprefix("http://")
+    text = CONFIG.read_text()
+    for word, value in {"@LISTEN@": f"127.0.0.1:{port}", "@UPSTREAM@": upstream, "@CACHE_DIR@": tmp_path / "cache",
+                        "@TEMP_DIR@": tmp_path, "@PID_FILE@": tmp_path / "nginx.pid"}.items():
+        text = text.replace(word, str(value))
+    config = tmp_path / "nginx.conf"
+    config.write_text(text)
+    # Its workers run as the user running the test (as root, nginx would switch them to nobody).
+    main = "daemon off;" + (" user root;" if os.geteuid() == 0 else "")
+    process = subprocess.Popen([NGINX, "-c", str(config), "-p", str(tmp_path), "-g", main],
+                               stderr=subprocess.PIPE)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(10)
+
+
+def fetch(url, **headers):
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.headers, response.read()
+
+
+def test_readers_pages_come_from_the_edge_and_staff_pages_never_do(edge, browse_dir, settings):
+    from articles.importing import import_paths
+
+    settings.ALLOWED_HOSTS = ["*"]
+    import_paths([browse_dir])
+    page = f"{edge}/en/articles/CMP-1/"
+    first, body = fetch(page)
+    assert first["X-Cache-Status"] == "MISS" and b"Delivery ledger import fails" in body
+    second, again = fetch(page)
+    assert second["X-Cache-Status"] == "HIT" and again == body
+    staff, _ = fetch(page, Cookie="sessionid=abc")
+    assert staff["X-Cache-Status"] == "BYPASS" and "no-store" in staff["Cache-Control"]
+    # A page no one stored yet is rendered once, then served by the edge.
+    assert fetch(f"{edge}/fr/articles/")[0]["X-Cache-Status"] == "MISS"
+    assert fetch(f"{edge}/fr/articles/")[0]["X-Cache-Status"] == "HIT"
