@@ -12,7 +12,7 @@ SEEDS = SHARED / "seeds"
 @pytest.fixture(autouse=True)
 def scratch_storage(settings, tmp_path):
     """Every test writes media and indexes under its own temp folder, never under var/."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.KB_INDEX_DIR = tmp_path / "index"
@@ -20,6 +20,8 @@ def scratch_storage(settings, tmp_path):
     from articles import docnav
 
     cache.clear()  # per-process caches (public stats) never carry one test's data into another
+    if caches["shared"].__class__.__name__ == "LocMemCache":
+        caches["shared"].clear()  # nor stored reader pages (a Redis of KB_CACHE_URL is the tests' own)
     docnav.forget_addresses()
     return tmp_path
 
