@@ -1,10 +1,17 @@
-"""Hot read queries compiled to SQL once, run many times.
+"""Hot read queries compiled to SQL once, run many times: a speed-up that ``KB_SEARCH_SPEEDUPS=0``
+switches off.
 
-Django compiles a queryset to SQL at every execution: for the small queries of an article page
-that is most of their cost (a related-articles query took 0.73 ms, of which the database 0.1).
-``rows(build, shape, values)`` compiles ``build(*shape, markers)`` once per shape, number of
-values and database, then runs that SQL with ``values`` in place of the markers. The queryset
-stays the one definition of the query (visibility rules included); only its SQL is remembered.
+Django compiles a queryset to SQL at every execution, and for the small queries of an article
+page that is most of their cost. ``rows(build, shape, values)`` is ``list(build(*shape, values))``
+with the values distinct. While ``enabled()``, it compiles ``build(*shape, markers)`` once per
+shape, number of values and database, then runs that SQL with ``values`` in place of the
+markers; otherwise it runs the queryset through Django's public API. Either way the queryset is
+the one definition of the query (visibility rules included): only its SQL is remembered.
+``bench/pages.py`` measures what that saves an article page.
+
+``enabled()`` is true when ``settings.KB_SEARCH_SPEEDUPS`` is and the installed Django is the
+release whose SQL compiler this module reads (``WRITTEN_FOR``: its ``select``, ``col_count`` and
+``get_converters`` are Django's internals); any other release turns it off, with one warning.
 
 ``build`` must return a ``values_list`` queryset that uses each marker once as a parameter
 (``__in=markers``). Markers are strings, or integers when the values are (``numeric=True``:
@@ -15,11 +22,34 @@ converters are found once with the SQL.
 would (the other fields deferred).
 """
 from functools import lru_cache
+import logging
 
+import django
 from django.db import connections
 
+logger = logging.getLogger(__name__)
+WRITTEN_FOR = (5, 2)  # django.VERSION[:2] of the release whose compiler this module reads
 MARKER = "\x00kb-value-{}\x00"
 NUMERIC_MARKER = -7_340_912_000_000  # minus the value's place: no id is negative
+_release_matches = None  # None until checked (once per process)
+
+
+def enabled():
+    """Whether queries are compiled once now (read at every call: tests change the setting)."""
+    from django.conf import settings
+
+    return bool(getattr(settings, "KB_SEARCH_SPEEDUPS", True)) and release_matches()
+
+
+def release_matches():
+    """Whether the installed Django is ``WRITTEN_FOR``; the first ``False`` is logged."""
+    global _release_matches
+    if _release_matches is None:
+        _release_matches = tuple(django.VERSION[:2]) == WRITTEN_FOR
+        if not _release_matches:
+            logger.warning("queries are compiled at every call: articles.prepared was written for Django %s "
+                           "and Django %s is installed", ".".join(map(str, WRITTEN_FOR)), django.get_version())
+    return _release_matches
 
 
 def rows(build, shape, values, using="default", numeric=False):
@@ -27,6 +57,8 @@ def rows(build, shape, values, using="default", numeric=False):
     values = list(dict.fromkeys(values))
     if not values:
         return []
+    if not enabled():
+        return [tuple(row) for row in build(*shape, values).using(using)]
     connection = connections[using]
     sql, slots, fixed, converters = _compiled(build, tuple(shape), len(values), numeric, using, connection.vendor)
     params = list(fixed)
@@ -58,7 +90,8 @@ def instances(model, fields, found, using="default"):
 def field_names(model, names=None):
     """The attnames of ``model``'s concrete fields, or of those in ``names``, in the model's order
     (the order ``instances`` reads them in)."""
-    return tuple(f.attname for f in model._meta.concrete_fields if names is None or f.attname in names)
+    return tuple(f.attname for f in model._meta.get_fields()
+                 if f.concrete and not f.many_to_many and (names is None or f.attname in names))
 
 
 @lru_cache(maxsize=256)

@@ -6,6 +6,7 @@
     KB_INDEX_RENEW_QUIET_SECONDS  a worn index is rebuilt only after this long without a save (default 60)
     KB_INDEX_RENEW_MAX_LOAD       ... and with a load average under this share of the cores (default 0.5)
     KB_SEARCH_SPEEDUPS  1/0 (default 1): search's speed-ups over Whoosh's internals (articles/search/whoosh/speedups)
+                        and pages' queries compiled once through Django's internals (articles/prepared.py)
     KB_RENDER_TIMEOUT seconds an imported file may take to render (default 5)
     KB_MEDIA_ROOT     copied article images (default var/media)
     KB_SECRET_KEY     required when KB_DEBUG is off
