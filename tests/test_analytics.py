@@ -21,7 +21,7 @@ from articles.editing.permissions import role_group
 from articles.importing import import_paths
 from articles.models import Article
 from articles.search import upkeep
-from tests.test_translations import looked_up  # noqa: F401 — the fixture
+from tests.test_translations import in_language, looked_up  # noqa: F401 — the fixture
 
 pytestmark = pytest.mark.django_db
 READER_ADDRESS = "203.0.113.7"
@@ -339,9 +339,14 @@ def test_the_feedback_page_lists_the_low_rated_articles_for_editors(client, vote
 @pytest.mark.parametrize("lang", ["fr", "de", "es", "ja", "ko", "zh-hans"])
 def test_the_new_pages_are_in_the_readers_language(client, votes, searches, looked_up, lang):  # noqa: F811
     client.force_login(user_with("editor"))
-    for url in ["/{lang}/analytics/searches/?days=7", "/{lang}/analytics/feedback/", "/{lang}/articles/CMP-1/",
-                "/{lang}/articles/CMP-1/?feedback=thanks", "/{lang}/search/open?to=/x"]:
-        assert client.get(url.format(lang=lang)).status_code in (200, 400), url
+    pages = [("/{lang}/analytics/searches/?days=7", 200, "Searches that end in a click"),
+             ("/{lang}/analytics/feedback/", 200, "To review: rated unhelpful"),
+             ("/{lang}/articles/CMP-1/", 200, "Did this solve your problem?"),
+             ("/{lang}/articles/CMP-1/?feedback=thanks", 200, "Thank you: your answer helps us improve this article."),
+             ("/{lang}/search/open?to=/x", 400, "This link does not lead to an article.")]
+    for url, status, message in pages:
+        response = client.get(url.format(lang=lang))
+        assert response.status_code == status and in_language(message, lang) in response.content.decode(), url
     client.post(f"/{lang}/analytics/searches/write", {"query": "x", "language": lang})
     client.logout()
     assert client.get(f"/{lang}/analytics/searches/").status_code == 403

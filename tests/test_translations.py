@@ -2,9 +2,11 @@
 message the templates and views look up is checked against that language's catalog."""
 from django.utils import translation
 from django.utils.translation import trans_real
+import markupsafe
 import pytest
 
 from articles.importing import import_paths
+from articles.languages import bcp47
 from articles.search import upkeep
 
 pytestmark = pytest.mark.django_db
@@ -12,11 +14,12 @@ LANGUAGES = ["fr", "de", "es", "ja", "ko", "zh-hans"]
 PAGES = [
     "/{lang}/", "/{lang}/articles/", "/{lang}/articles/?sort=title&page=2", "/{lang}/products/campaign/",
     "/{lang}/articles/CMP-1/", "/{lang}/articles/CMP-2/", "/{lang}/codes/", "/{lang}/codes/?q=zzzz",
-    "/{lang}/codes/CMP-400123/", "/{lang}/codes/NWS-410233/", "/{lang}/search", "/{lang}/search?q=CMP-400123",
+    "/{lang}/codes/CMP-400123/", "/{lang}/codes/RPT-504012/", "/{lang}/search", "/{lang}/search?q=CMP-400123",
     "/{lang}/search?q=northwind&page=2&product=northwind-server&language=en",
     "/{lang}/search?q=northwnd+notise", "/{lang}/search?q=northwnd+notise&exact=1", "/{lang}/search?q=qqqqqq",
     "/{lang}/no-such-page/", "/{lang}/articles/NO-SUCH/",
 ]
+NOT_FOUND = {"/{lang}/no-such-page/", "/{lang}/articles/NO-SUCH/"}  # the 404 page, in the language too
 
 
 @pytest.fixture
@@ -45,11 +48,23 @@ def looked_up(monkeypatch):
     return missing
 
 
+def in_language(message, lang):
+    """``message`` translated into ``lang`` as a page shows it (escaped); refused when the
+    catalog leaves it in English."""
+    with translation.override(lang):
+        translated = translation.gettext(message)
+    assert translated != message, (lang, message)
+    return str(markupsafe.escape(translated))
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_page_is_in_the_readers_language(client, browse_dir, articles_dir, looked_up, lang):
     import_paths([browse_dir, articles_dir])
     upkeep.bring_up_to_date()
+    skip_link = in_language("Skip to content", lang)  # in every page's header
     for page in PAGES:
         response = client.get(page.format(lang=lang))
-        assert response.status_code in (200, 404), page
+        assert response.status_code == (404 if page in NOT_FOUND else 200), page
+        html = response.content.decode()
+        assert f'<html lang="{bcp47(lang)}">' in html and skip_link in html, page
     assert looked_up == []
