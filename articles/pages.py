@@ -53,10 +53,6 @@ class ArticlePage:
         return [link.code for link in self.links]
 
 
-def article_url(number, language):
-    return links.article_url(language, number)
-
-
 SIBLING_FIELDS = prepared.field_names(Translation, {"id", "article_id", "language", "assets", "published_revision",
                                                    "published_on", "updated_at", "source_revision"})
 ARTICLE_FIELDS = prepared.field_names(Article)
@@ -93,18 +89,18 @@ def article_page(number, language, user):
     html, toc = current_html(translation, siblings=translations)
     html = docnav.resolve_links(html, language, user)
     order = {code: i for i, code in enumerate(languages.site_languages())}
-    links = [
-        LanguageLink(t.language, languages.native_name(t.language), article_url(article.number, t.language),
+    switcher = [
+        LanguageLink(t.language, languages.native_name(t.language), links.article_url(t.language, article.number),
                      t.language == translation.language)
         for t in sorted(translations, key=lambda t: order.get(t.language, len(order)))
     ]
     from .listings import product_of
-    page = ArticlePage(article, translation, html, toc, language, links,
+    page = ArticlePage(article, translation, html, toc, language, switcher,
                        product=product_of(translation, product_names), product_names=product_names,
                        nav=docnav.navigation(translation, language, user, article.number))
     source = next((t for t in translations if t.language == article.source_language), None)
     if source is not None and is_outdated(translation, source):
-        page.source, page.source_url = source, article_url(article.number, source.language)
+        page.source, page.source_url = source, links.article_url(source.language, article.number)
     return page
 
 

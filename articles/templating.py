@@ -120,11 +120,6 @@ def query_with(context, **changes):
     return urlencode([(name, str(value)) for name, values in query.items() for value in values])
 
 
-def article_url(lang, number):
-    """``url('articles:article', lang=…, number=…)`` without walking the URL patterns (``links``)."""
-    return links.article_url(lang, number)
-
-
 def reference(number):
     """What a list shows to name an article: its number (``KA-23014``), or for a documentation
     page imported without one, its readable address (``campaign/v8/send/preview``), not an id
@@ -217,7 +212,7 @@ FILTERS = {
     "linebreaksbr": defaultfilters.linebreaksbr,
 }
 GLOBALS = {
-    "url": url, "link": link, "static": static, "article_url": article_url, "code_url": code_url,
+    "url": url, "link": link, "static": static, "article_url": links.article_url, "code_url": code_url,
     "query_with": query_with, "widthratio": widthratio,
 }
 

@@ -12,7 +12,7 @@ from rest_framework.permissions import AllowAny
 
 from .. import languages
 from ..models import Article, ImportRun, Translation
-from ..pages import article_url
+from ..links import article_url
 from .errors import error_response
 from .schema import (PARAMETER_SCHEMA, TEXT_PARAMETER_SCHEMA, Bcp47LanguageField, error_responses,
                      language_parameter)
@@ -214,7 +214,7 @@ def search(request):
         "codes": found.codes, "did_you_mean": found.suggestion,
         "results": [{
             "article_number": r.article_number, "language": languages.bcp47(r.language), "title": r.title,
-            "url": article_url(r.article_number, r.language),
+            "url": article_url(r.language, r.article_number),
             "snippet": r.snippet, "score": r.score, "error_codes": r.error_codes, "products": r.products,
         } for r in found.results],
         "facets": {"products": found.products, "languages": found.languages},
@@ -245,7 +245,7 @@ def suggest(request):
     found = suggestions(request.GET.get("q", "")[:100], language, request.user, MAX_SUGGESTIONS)
     for item in found:
         item["url"] = (reverse("articles:code", kwargs={"lang": language, "code": item.pop("code")})
-                       if item["kind"] == "code" else article_url(item.pop("number"), language))
+                       if item["kind"] == "code" else article_url(language, item.pop("number")))
     response = JsonResponse({"suggestions": found})
     # Staff see suggestions readers do not (drafts, internal articles): kept by their browser only.
     staff = request.user.is_authenticated

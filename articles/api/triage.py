@@ -10,7 +10,7 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 
 from .. import languages
-from ..pages import article_url
+from ..links import article_url
 from ..triage import budget
 from ..triage.forms import MAX_PASTE_BYTES
 from .errors import error_response
@@ -76,6 +76,6 @@ def triage(request):
         "codes": found.codes, "products": found.paste.products, "versions": found.paste.versions,
         "results": [{
             "article_number": r.article_number, "language": languages.bcp47(r.language), "title": r.title,
-            "url": article_url(r.article_number, language), "score": r.score, "lines": r.lines, "codes": r.codes,
+            "url": article_url(language, r.article_number), "score": r.score, "lines": r.lines, "codes": r.codes,
         } for r in found.results],
     })
