@@ -65,8 +65,8 @@ REMEMBERED_SECONDS = 600
 
 def _until_a_change(name, user, work_out, *key):
     """``work_out()``, remembered in the cache until an article changes. A listing reads every
-    translation the reader may see (the home page took 130 ms at 8,328 translations, and grows
-    with them). Every change a listing shows (a title, a publication, a status or audience,
+    translation the reader may see, a cost that grows with the articles. Every change a
+    listing shows (a title, a publication, a status or audience,
     products, a deletion, an import) writes an index journal row in its own transaction, so the
     journal's position says whether the remembered answer is still the one the database gives;
     readers who see unpublished articles have answers of their own.
@@ -142,9 +142,8 @@ def listing(language, user, sort="date", page=1, product_slug_=None):
     """All articles, or those of the product with that slug (None when there is no such
     product), sorted and cut into pages of ``PER_PAGE``. A page past the end is the last.
 
-    The sorted rows are remembered until an article changes (``_until_a_change``): each page
-    read every translation the reader may see (62 ms at 8,328 translations, a second at twelve
-    times that), for twenty rows."""
+    The sorted rows are remembered until an article changes (``_until_a_change``): a page
+    shows twenty rows, and sorting them reads every translation the reader may see."""
     sort = sort if sort in SORTS else "date"
     group = None
     if product_slug_ is not None:

@@ -61,10 +61,10 @@ TRANSLATION_FIELDS = prepared.field_names(Translation)
 
 def article_page(number, language, user):
     # The siblings' few fields the page needs (language links, borrowed images, the outdated
-    # notice); only the shown translation is read whole (bodies and front matter of seven
-    # languages were a quarter of an article page). The article comes with them when its
-    # number is spelt exactly; else it is looked up whatever the case (``by_number``). Both
-    # queries are compiled once (``prepared``): Django compiling them was most of their cost.
+    # notice); only the shown translation is read whole, never the bodies and front matter of
+    # the others. The article comes with them when its number is spelt exactly; else it is
+    # looked up whatever the case (``by_number``). Both queries go through ``prepared`` (their
+    # SQL compiled once while KB_SEARCH_SPEEDUPS is on).
     found = prepared.rows(_siblings, (sees_unpublished(user),), [str(number)])
     if found:
         article = prepared.instances(Article, ARTICLE_FIELDS, [found[0][len(SIBLING_FIELDS):]])[0]

@@ -2,11 +2,12 @@
 (dates and numbers in the reader's locale with Babel, language names, links, editor filters).
 
 Jinja2 rather than Django's template language: it compiles each template to Python once, where
-Django's walks a node tree per request; on an article page that walk was half the server's time.
+Django's walks a node tree at every render.
 Django's own engine stays configured for the admin and DRF's pages.
 
 Messages are Django's (``gettext``, ``ngettext``) through ``jinja2.ext.i18n``: ``{{ _("…") }}`` and
-``{% trans x=… %}…{{ x }}…{% endtrans %}`` look up the same ``%(x)s`` msgids as Django's tags did.
+``{% trans x=… %}…{{ x }}…{% endtrans %}`` look up the same ``%(x)s`` msgids as Django's
+``{% blocktranslate %}``.
 """
 from functools import lru_cache
 import re

@@ -141,8 +141,8 @@ def database_from_url(url):
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
-        # Kept open like PostgreSQL's (CONN_MAX_AGE above): opening one per request (the
-        # file, the pragmas, Django's SQL functions) was a sixth of an article page's CPU.
+        # Kept open like PostgreSQL's (CONN_MAX_AGE above), so that a request does not open
+        # the file, run the pragmas and register Django's SQL functions again.
         # Tests get a file, not Django's shared-cache memory database: its table locks fail at
         # once instead of waiting, so tests of saves beside searches would test that instead.
         config["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"kb-test-{os.getpid()}.sqlite3")}

@@ -30,8 +30,9 @@ PRODUCT_FIELDS = ("solution", "product", "applies-to")
 LIST_SPLIT_RE = re.compile(r"[,;、，；]")
 # Quotes and end punctuation editors leave around keyword lists: '"KCS, triggers.  »'
 KEYWORD_TRIM = " \t\n\"'“”«»‘’`.。"
-# The rest of a "# " line; its closing "#"s and "{#id}" are cut in _heading_title, not by the
-# pattern: a lazy title before optional spaces took cubic time on "# a" + 1,000 spaces + "b".
+# The rest of a "# " line, read in linear time; its closing "#"s and "{#id}" are cut in
+# _heading_title, not by the pattern: a lazy title before optional spaces would backtrack in
+# cubic time on "# a" + 1,000 spaces + "b".
 H1_RE = re.compile(r"^#[ \t]++(.*+)", re.MULTILINE)
 DATE_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
 TRUE_WORDS = {"true", "yes", "1", "on"}

@@ -65,9 +65,9 @@ def _render(parsed, dry_run):
 
 def worker_start():
     """Workers forked from this process, whose Django is set up, whatever its default start
-    method: a process that was itself spawned defaults to spawn, and a spawned worker imported
-    the models before Django was set up and died at its first file (bench/scale.py's import jobs).
-    Where fork is missing, spawned workers set Django up first."""
+    method: a process that was itself spawned defaults to spawn, and a spawned worker would
+    import the models before setting Django up. Where fork is missing, spawned workers set
+    Django up first."""
     if "fork" in multiprocessing.get_all_start_methods():
         return {"context": multiprocessing.get_context("fork")}
     import django

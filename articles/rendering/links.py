@@ -1,8 +1,8 @@
 """Links and images whose text and target are looked for within a bounded stretch.
 
 Python-Markdown's ``LinkInlineProcessor.getText`` scans from every ``[`` to the end of the
-paragraph for its ``]``, and ``getLink`` from every ``](`` for its ``)``: a paragraph of
-60,000 ``[`` took minutes. Here a link text holding more than ``MAX_BRACKETS`` brackets, or
+paragraph for its ``]``, and ``getLink`` from every ``](`` for its ``)``: quadratic, minutes
+for a paragraph of 60,000 ``[``. Here a link text holding more than ``MAX_BRACKETS`` brackets, or
 nesting them deeper than ``MAX_NESTING``, is not a link: the brackets stay literal text, as
 for any unclosed bracket. A plain target is read whatever its length; one with a title or nested
 parentheses within ``MAX_TARGET`` characters.

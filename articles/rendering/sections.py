@@ -59,7 +59,7 @@ LABEL_LEVEL = 7  # a bold label ranks below every heading
 
 def _normalize(label):
     label = TAG_RE.sub("", label).replace("／", "/").replace("：", ":")
-    label = "/".join(part.strip() for part in label.split("/"))  # a regex here was quadratic
+    label = "/".join(part.strip() for part in label.split("/"))  # linear; r"\s*/\s*" is quadratic on spaces
     label = re.sub(r"\((?:s|e|es)\)", "", label)  # "Symptom(s)", "Symptom(e)"
     return " ".join(label.strip(" \t:.-").split()).casefold()
 

@@ -59,7 +59,7 @@ ALC_RE = re.compile(r"(?<![\w.$-])ALC-([A-Z]{3})-(\d{3,4})-(\d{3})(?!\w)")  # AL
 # Possessive: a shorter match would end before a word character, which (?!\w) refuses anyway.
 SYMBOLIC_RE = re.compile(r"(?<![\w.])([A-Z][A-Z0-9]*+(?:_[A-Z0-9]++){2,}+)(?![\w])")
 # The class name is read to its end at once and its suffix checked looking back: backing up
-# through "[\w$]*" from every letter of "$a$a$a…" was quadratic. Segments and class names start
+# through "[\w$]*" from every letter of "$a$a$a…" would be quadratic. Segments and class names start
 # only where no identifier character precedes.
 JAVA_RE = re.compile(r"(?<![\w.$])((?:[a-z_][\w$]*+\.)++)?"
                      r"([A-Z][\w$]*+(?:(?<=[\w$]Exception)|(?<=[\w$]Error)|(?<=[\w$]Fault)))")
