@@ -142,7 +142,6 @@ class NavLink:
 @dataclass
 class DocNav:
     title: str
-    home_url: str
     language: str  # the language of the TOC the titles come from
     nodes: list  # NavNode, without the pages hidden from the TOC
     breadcrumbs: list  # NavLink from the top of the tree to the current page's group
@@ -226,7 +225,7 @@ def _build(tree, index, language, number):
     for node in trail:
         node.open = True
     first = flat[0][0].url if flat else ""
-    nav = DocNav(tree.title, first, tree.language, nodes, [])
+    nav = DocNav(tree.title, tree.language, nodes, [])
     nav.breadcrumbs = [NavLink(tree.title, first)] if tree.title else []
     here = next((link.url for link, page in flat if page == number), None)
     for node in trail:  # a group without a page of its own leads to its first page, unless that is this one

@@ -94,12 +94,6 @@ class TranslationQuerySet(models.QuerySet):
         """Staff, editors and publishers see everything; everybody else sees ``public()``."""
         return self if sees_unpublished(user) else self.public()
 
-    def in_language(self, code):
-        return self.filter(language=code)
-
-    def recent(self):
-        return self.order_by(models.F("published_on").desc(nulls_last=True), "-id")
-
 
 class Translation(models.Model):
     """One language of an article, as imported (or, later, edited)."""

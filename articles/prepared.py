@@ -31,7 +31,6 @@ logger = logging.getLogger(__name__)
 WRITTEN_FOR = (5, 2)  # django.VERSION[:2] of the release whose compiler this module reads
 MARKER = "\x00kb-value-{}\x00"
 NUMERIC_MARKER = -7_340_912_000_000  # minus the value's place: no id is negative
-_release_matches = None  # None until checked (once per process)
 
 
 def enabled():
@@ -41,15 +40,15 @@ def enabled():
     return bool(getattr(settings, "KB_SEARCH_SPEEDUPS", True)) and release_matches()
 
 
+@lru_cache(maxsize=1)
 def release_matches():
-    """Whether the installed Django is ``WRITTEN_FOR``; the first ``False`` is logged."""
-    global _release_matches
-    if _release_matches is None:
-        _release_matches = tuple(django.VERSION[:2]) == WRITTEN_FOR
-        if not _release_matches:
-            logger.warning("queries are compiled at every call: articles.prepared was written for Django %s "
-                           "and Django %s is installed", ".".join(map(str, WRITTEN_FOR)), django.get_version())
-    return _release_matches
+    """Whether the installed Django is ``WRITTEN_FOR`` (checked once per process; ``False`` is
+    logged)."""
+    if tuple(django.VERSION[:2]) == WRITTEN_FOR:
+        return True
+    logger.warning("queries are compiled at every call: articles.prepared was written for Django %s "
+                   "and Django %s is installed", ".".join(map(str, WRITTEN_FOR)), django.get_version())
+    return False
 
 
 def rows(build, shape, values, using="default", numeric=False):

@@ -121,13 +121,20 @@ def test_the_setting_switches_compiling_off(articles, settings):
     assert not prepared.enabled() and prepared._compiled.cache_info().misses == 0
 
 
-def test_another_django_switches_compiling_off_with_one_warning(settings, monkeypatch, caplog):
+@pytest.fixture
+def release_checked_again():
+    prepared.release_matches.cache_clear()
+    yield
+    prepared.release_matches.cache_clear()
+
+
+def test_another_django_switches_compiling_off_with_one_warning(settings, monkeypatch, caplog,
+                                                                 release_checked_again):
     settings.KB_SEARCH_SPEEDUPS = True
-    monkeypatch.setattr(prepared, "_release_matches", None)
     monkeypatch.setattr(django, "VERSION", (6, 0, 0, "final", 0))
     with caplog.at_level(logging.WARNING, logger=prepared.__name__):
         assert [prepared.enabled() for _ in range(3)] == [False] * 3
-    assert len(caplog.records) == 1 and "Django" in caplog.records[0].getMessage()
-    monkeypatch.setattr(prepared, "_release_matches", None)
+    assert len(caplog.records) == 1 and "Django 6.0" in caplog.records[0].getMessage()
+    prepared.release_matches.cache_clear()
     monkeypatch.setattr(django, "VERSION", (*prepared.WRITTEN_FOR, 0, "final", 0))
     assert prepared.enabled()

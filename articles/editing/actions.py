@@ -7,7 +7,6 @@ journal, all in one transaction. Pages, the API, the importer and the admin call
     restore_revision(user, number, language, revision, message="")                     -> Revision
     transition(user, number, to, comment="")                                           -> Article
     set_audience(user, number, audience)                                               -> Article
-    set_source_language(user, number, language)                                        -> Article
     set_hidden(user, number, language, hidden)                                         -> Translation
 
 Importing a file is ``imports.import_translation``, under the same revision rules.
@@ -194,19 +193,6 @@ def set_hidden(user, number, language, hidden):
             translation.save(update_fields=["hidden", "updated_at"])
             upkeep.record([translation.pk], journal.VISIBILITY)
     return translation
-
-
-def set_source_language(user, number, language):
-    permissions.require_edit(user)
-    language = clean_language(language)
-    with transaction.atomic():
-        article = _locked_article(number)
-        if not article.translations.filter(language=language).exists():
-            raise Invalid("source_language", _("The article has no translation in that language."), code="missing")
-        _event(article, user, "source_language", article.source_language, language)
-        article.source_language = language
-        article.save(update_fields=["source_language", "updated_at"])
-    return article
 
 
 # -- helpers ---------------------------------------------------------------------------------
