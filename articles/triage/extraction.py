@@ -1,22 +1,28 @@
 """A pasted log or stack trace → what it says: a pure function of the text.
 
-``read_paste(text, product_names=())`` returns a ``Paste``:
+``read_paste(text, product_names=(), known_code=None)`` returns a ``Paste``:
 
     lines      the paste's lines (``\\r\\n`` and ``\\r`` read as ``\\n``), 1-based numbers index them - 1
     distinct   ``[DistinctLine]``: lines equal once their noise is removed are one, with every
-               line number they occur at (a line repeated 5,000 times is read once)
-    signals    ``[Signal]`` in order of first appearance: error codes, exceptions (a qualified
-               class and its short name are one signal), HTTP error statuses (4xx/5xx, also the
-               status column of an access log); each with the distinct lines that carry it and
-               its ``depth``: 0 for a wrapper, n for the n-th ``Caused by:`` below it
+               line number they occur at (a line repeated 5,000 times is read once), and how
+               often the paste repeats its shape (the line with every word holding a digit
+               left out: a live log's template, whatever its ids and counters)
+    signals    ``[Signal]`` in order of first appearance: error codes (``search.codes``;
+               ``known_code(key)`` also accepts a code of another shape the corpus cites),
+               exceptions (a qualified class and its short name are one signal), HTTP error
+               statuses (4xx/5xx, also the status column of an access log); each with the
+               distinct lines that carry it, its ``depth`` (0 for a wrapper, n for the n-th
+               ``Caused by:`` below it) and ``occurrences``, the lines of the paste carrying it
     products   product names (of those given) found in the paste; versions the version numbers
 
 Noise costs nothing: timestamps, UUIDs, long hex, IP addresses, host names and long numeric ids
 are removed before lines are compared and codes read (``abcd1234-…`` in a UUID is not a code);
-an HTTP 2xx/3xx is no error. At most ``MAX_DISTINCT_LINES`` distinct lines and ``MAX_SIGNALS``
+an HTTP 2xx/3xx is no error. A line logged at INFO or below is ``routine`` unless its message
+names a problem (ERROR, failed, an exception). At most ``MAX_DISTINCT_LINES`` distinct lines and ``MAX_SIGNALS``
 signals are kept (the first ones).
 """
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 import re
@@ -51,6 +57,12 @@ ACCESS_STATUS_RE = re.compile(r'"\s+([1-5]\d\d)\s')
 ERROR_STATUS_MIN = 400
 # A line logged at INFO or below is routine: its words say nothing about the problem.
 ROUTINE_RE = re.compile(r'\b(?:INFO|DEBUG|TRACE|FINE|FINER|FINEST|NOTICE)\b|"\s+[123]\d\d\s')
+# ...unless its message names a problem: "[ INFO] ERROR in /build/ui.frontend: TS1005".
+PROBLEM_RE = re.compile(r"\b(?:ERROR|FATAL|SEVERE|[Ee]rror|[Ff]ail(?:ed|ure|s)?)\b|\w(?:Exception|Error)\b")
+# Words holding a digit: what changes between two lines of one log template (ids, counters,
+# thread numbers, line numbers of stack frames).
+SHAPE_RE = re.compile(r"[\w.:/-]*\d[\w.:/-]*")
+SHAPE_WORDS = 4
 VERSION_RE = re.compile(r"\b(?:version|ver\.?|v|build|release)\s*[:=]?\s*(\d+(?:\.\d+){1,3}|\d{4,5})\b", re.IGNORECASE)
 
 
@@ -60,6 +72,7 @@ class DistinctLine:
     numbers: list  # 1-based numbers of the lines of the paste that read like this
     depth: int = 0  # "Caused by:" levels above this line's start (the deepest of its occurrences)
     routine: bool = False  # logged at INFO or below, or a 2xx/3xx access-log line
+    repeats: int = 0  # lines of the paste of this line's shape (``SHAPE_RE`` words left out)
 
 
 @dataclass
@@ -69,6 +82,7 @@ class Signal:
     kind: str  # "code", "exception" or "http"
     depth: int = 0
     lines: list = field(default_factory=list)  # indexes into ``Paste.distinct``
+    occurrences: int = 0  # lines of the paste carrying it
 
 
 @dataclass
@@ -84,15 +98,18 @@ class Paste:
         return sorted({n for i in distinct_indexes for n in self.distinct[i].numbers})
 
 
-def read_paste(text, product_names=()):
+def read_paste(text, product_names=(), known_code=None):
     """See the module docstring."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     cleaned = NOISE_RE.sub(f" {NOISE_MARK} ", "\n".join(lines)).split("\n")
     distinct = _distinct_lines(lines, cleaned)
+    _count_shapes(distinct)
     joined, starts = _joined(distinct)
-    signals = _signals(joined, starts, distinct)
+    signals = _signals(joined, starts, distinct, known_code)
+    for signal in signals:
+        signal.occurrences = sum(len(distinct[i].numbers) for i in signal.lines)
     # Products and versions are read in the lines that are not routine (INFO lines name hosts
     # and products all day long).
     telling = "\n".join(line.text for line in distinct if not line.routine)
@@ -116,12 +133,30 @@ def _distinct_lines(lines, cleaned):
                     depth += causes
                     continue
                 index = by_text[key] = len(distinct)
-                distinct.append(DistinctLine(key, [], depth, bool(ROUTINE_RE.search(line))))
+                routine = bool(ROUTINE_RE.search(line)) and not PROBLEM_RE.search(line)
+                distinct.append(DistinctLine(key, [], depth, routine))
             found = distinct[index]
             found.numbers.append(number)
             found.depth = max(found.depth, depth)
         depth += causes
     return distinct
+
+
+def _count_shapes(distinct):
+    shapes = [_shape(line.text) for line in distinct]
+    counts = Counter()
+    for shape, line in zip(shapes, distinct):
+        counts[shape] += len(line.numbers)
+    for shape, line in zip(shapes, distinct):
+        line.repeats = counts[shape]
+
+
+def _shape(text):
+    """A line's template: its first ``SHAPE_WORDS`` words holding a letter, once the words holding
+    a digit are left out (``"*ERROR* [qtp7] com.x.Handler Request failed: …"`` and ``"*ERROR*
+    [qtp9] com.x.Handler Request failed: …"`` are one)."""
+    words = [w for w in SHAPE_RE.sub("#", text).split() if not w.isdigit() and any(c.isalpha() for c in w)]
+    return " ".join(words[:SHAPE_WORDS])
 
 
 def _joined(distinct):
@@ -132,7 +167,7 @@ def _joined(distinct):
     return "\n".join(line.text for line in distinct), starts
 
 
-def _signals(joined, starts, distinct):
+def _signals(joined, starts, distinct, known_code=None):
     """Signals of the joined distinct lines, one per key group, first appearance first."""
     by_key, signals = {}, []
 
@@ -154,7 +189,7 @@ def _signals(joined, starts, distinct):
         if not signal.lines or signal.lines[-1] != index:
             signal.lines.append(index)
 
-    matches = locate_error_codes(joined)
+    matches = locate_error_codes(joined, known=known_code)
     for i, (offset, display, key) in enumerate(matches):
         if key.startswith("http"):
             if int(key[4:]) >= ERROR_STATUS_MIN:

@@ -11,14 +11,21 @@ An article's score, in this order of weight:
 
 1. every signal of the paste it cites adds ``log(N / df)`` (N documents, df those citing the
    rarest of the signal's keys that the article cites: a rare code weighs more than a common
-   one), times ``1 + DEPTH_STEP * depth`` (the deepest ``Caused by`` more than its wrapper);
+   one), times ``1 + DEPTH_STEP * depth`` (the deepest ``Caused by`` more than its wrapper),
+   times how much it stands out (``_signal_scales``): a signal on hundreds of lines of the paste
+   is the log's background when a few lines differ, and those are what the paste is about;
 2. a sum of n signals is multiplied by ``1 + CO_OCCURRENCE * (n - 1)``: codes that appear
-   together in one article weigh more together than in two;
+   together in one article weigh more together than in two (n counts each signal by how much
+   it stands out);
 3. the rarest words of the lines that are not routine (``extraction``: INFO, 2xx access lines),
    searched as ``search.whoosh.query`` searches a query's words (in the reader's language and in
    English, where logs are quoted), add up to ``TEXT_WEIGHT`` (the best text match gets it
-   all): it decides between articles citing the same codes and ranks alone without codes;
-4. an article of a product named in the paste gets ``PRODUCT_BONUS`` on top.
+   all): it decides between articles citing the same codes and ranks alone without codes. Only
+   the lines the paste repeats at most ``RARE`` times as often as its rarest line are read (the
+   others are the log's background), those with signals first, then those near them;
+4. each of the first lines read that the article holds as a phrase adds ``QUOTE_WEIGHT``: the
+   article quoting the paste's own lines;
+5. an article of a product named in the paste gets ``PRODUCT_BONUS`` on top.
 
 Readers see public articles only (the search service's ``exclude``); staff see everything.
 """
@@ -50,6 +57,9 @@ PHRASE_LINES = 10
 NEAR_LINES = 3  # a line this close to one with a signal is read before the others
 PHRASE_TERMS = (3, 12)  # at least, at most
 PHRASE_BOOST = 2.0
+RARE = 3  # a line the paste repeats at most this many times as often as its rarest one is read
+BACKGROUND_POWER = 2  # a signal on k times more lines than the rarest weighs 1 / k ** BACKGROUND_POWER
+QUOTE_WEIGHT = 1.0  # for each of the first lines read that an article holds as a phrase
 
 
 @dataclass
@@ -77,14 +87,14 @@ def triage(text, language, user=None, limit=10):
 
     def run(searcher):
         summaries = backend.summaries(searcher)
-        paste = read_paste(text, _product_names(summaries))
+        paste = read_paste(text, _product_names(summaries), lambda key: searcher.doc_frequency(CODES, key) > 0)
         hidden = set() if staff else set(summaries.private.tolist())
-        articles = {}
-        _score_signals(searcher, paste, summaries, hidden, articles)
+        articles, scales = {}, _signal_scales(paste)
+        _score_signals(searcher, paste, scales, summaries, hidden, articles)
         _score_text(searcher, paste, language, summaries, hidden, articles)
         wanted = set(paste.products)
         for entry in articles.values():
-            entry["score"] = _article_score(entry) * (PRODUCT_BONUS if wanted & entry["products"] else 1.0)
+            entry["score"] = _article_score(entry, scales) * (PRODUCT_BONUS if wanted & entry["products"] else 1.0)
         ordered = sorted(articles.values(), key=lambda e: (-e["score"], e["article"]))[:limit]
         results = []
         for entry in ordered:
@@ -103,17 +113,32 @@ def _entry(articles, summaries, docnum):
     entry = articles.get(article)
     if entry is None:
         entry = articles[article] = {"article": article, "score": 0.0, "hits": [], "products": set(),
-                                     "signals": {}, "text": 0.0, "lines": set()}
+                                     "signals": {}, "text": 0.0, "quoted": 0, "lines": set()}
     if (lang, docnum) not in entry["hits"]:
         entry["hits"].append((lang, docnum))
     entry["products"].update(products)
     return entry
 
 
-def _score_signals(searcher, paste, summaries, hidden, articles):
+def _signal_scales(paste):
+    """Per signal, how much it stands out, from 0 to 1: ``(least / repeats) ** BACKGROUND_POWER``,
+    ``repeats`` the least repeated shape of the lines carrying it (``DistinctLine.repeats``),
+    ``least`` that of the least repeated line that is not routine. A signal on lines the paste
+    repeats hundreds of times is the log's background when a few lines differ; a paste of one
+    error logged a hundred times is about that error."""
+    repeats = [min(paste.distinct[i].repeats for i in s.lines) for s in paste.signals]
+    least = _least_repeats(paste)
+    return [min(1.0, least / max(1, r)) ** BACKGROUND_POWER for r in repeats]
+
+
+def _least_repeats(paste):
+    return min((line.repeats for line in paste.distinct if not line.routine), default=1)
+
+
+def _score_signals(searcher, paste, scales, summaries, hidden, articles):
     total = max(1, searcher.doc_count())
     for index, signal in enumerate(paste.signals):
-        factor = 1 + DEPTH_STEP * signal.depth
+        factor = (1 + DEPTH_STEP * signal.depth) * scales[index]
         for key in signal.keys:
             docs = [d for d in searcher.docs_for_query(Q.Term(CODES, key))]
             if not docs:
@@ -131,16 +156,19 @@ def _score_text(searcher, paste, language, summaries, hidden, articles):
     """The rarest words of the lines that are not routine, in the reader's language and English."""
     with_signal = {i for s in paste.signals for i in s.lines}
     near = _near(paste, with_signal)
-    # The lines with signals, then those just below or above one (a stack trace's frames), then the rest.
-    candidates = sorted((i for i, line in enumerate(paste.distinct) if not line.routine),
-                        key=lambda i: (i not in with_signal, i not in near, i))[:MAX_TEXT_LINES]
+    # The lines the paste repeats at most RARE times as often as its rarest (the others are the
+    # log's background); the lines with signals, then those just below or above one (a stack
+    # trace's frames), then the rest.
+    least = _least_repeats(paste)
+    read = [i for i, line in enumerate(paste.distinct) if not line.routine and line.repeats <= RARE * least]
+    candidates = sorted(read, key=lambda i: (i not in with_signal, i not in near, i))[:MAX_TEXT_LINES]
     if not candidates:
         return
     best = {}
+    # The words of the lines with signals or near them first; the other lines only fill what is left.
+    telling = with_signal | near
     for code in dict.fromkeys([language, "en"]):
         line_terms = {i: set(analyze(paste.distinct[i].text[:MAX_TEXT_CHARS], code)) for i in candidates}
-        # The words of the lines with signals first; the other lines only fill what is left.
-        telling = with_signal | near
         terms = _rare_terms([t for i in candidates if i in telling for t in line_terms[i]], code, searcher)
         if len(terms) < MAX_TERMS:
             others = _rare_terms([t for i in candidates if i not in telling for t in line_terms[i]], code, searcher)
@@ -148,7 +176,9 @@ def _score_text(searcher, paste, language, summaries, hidden, articles):
         if not terms:
             continue
         field_name = text_field(code)
-        clauses = [Q.Term(field_name, t) for t in terms] + _phrases(paste, candidates[:PHRASE_LINES], code)
+        phrases = _phrases(paste, candidates[:PHRASE_LINES], code)
+        _score_quotes(searcher, phrases, summaries, hidden, articles)
+        clauses = [Q.Term(field_name, t) for t in terms] + phrases
         hits = top_documents(searcher, Q.Or(clauses), TEXT_CANDIDATES, summaries.lengths, exclude=hidden)
         holders = {t: set(searcher.docs_for_query(Q.Term(field_name, t))) for t in terms}
         for docnum, score in hits:
@@ -162,6 +192,19 @@ def _score_text(searcher, paste, language, summaries, hidden, articles):
         entry = _entry(articles, summaries, docnum)
         entry["text"] = max(entry["text"], TEXT_WEIGHT * score / top)
         entry["lines"].update(lines)
+
+
+def _score_quotes(searcher, phrases, summaries, hidden, articles):
+    """How many of the phrases (the first lines read, each its longest run of words) each
+    document holds: an article quoting the paste's own lines."""
+    quoted = {}
+    for phrase in phrases:
+        for docnum in searcher.docs_for_query(phrase):
+            if docnum not in hidden:
+                quoted[docnum] = quoted.get(docnum, 0) + 1
+    for docnum, count in quoted.items():
+        entry = _entry(articles, summaries, docnum)
+        entry["quoted"] = max(entry["quoted"], count)
 
 
 def _near(paste, with_signal, distance=NEAR_LINES, most=1000):
@@ -181,10 +224,10 @@ def _phrases(paste, lines, code):
     return phrases
 
 
-def _article_score(entry):
-    weights = entry["signals"].values()
-    codes = sum(weights) * (1 + CO_OCCURRENCE * (len(weights) - 1)) if weights else 0.0
-    return codes + entry["text"]
+def _article_score(entry, scales):
+    cited = sum(scales[index] for index in entry["signals"])
+    codes = sum(entry["signals"].values()) * (1 + CO_OCCURRENCE * max(0.0, cited - 1))
+    return codes + entry["text"] + QUOTE_WEIGHT * entry["quoted"]
 
 
 _PRODUCTS = WeakKeyDictionary()
