@@ -190,6 +190,7 @@ class CodeEntry:
     key: str
     display: str  # the canonical spelling: NWS-410233
     count: int  # articles citing it
+    top: str = ""  # the number of the article that best explains it (``_all_codes``)
 
 
 def code_directory(user, text=""):
@@ -206,24 +207,52 @@ def code_directory(user, text=""):
 
 
 def _all_codes(user):
-    spellings, numbers = {}, {}
-    rows = Translation.objects.visible_to(user).values_list("article__number", "error_codes").order_by()
-    for number, codes in rows:
+    """The directory's entries. The article that best explains a code: the one whose title names
+    the code, then the one citing the fewest codes (it is about this one), then the lowest number."""
+    spellings, numbers, best = {}, {}, {}
+    rows = Translation.objects.visible_to(user).values_list("article__number", "title", "error_codes").order_by()
+    for number, title, codes in rows:
+        folded = title.casefold()
         for display, key in codes or ():
             spellings.setdefault(key, Counter())[display] += 1
             numbers.setdefault(key, set()).add(number)
-    entries = [CodeEntry(key, spellings[key].most_common(1)[0][0], len(numbers[key])) for key in numbers]
+            rank = (display.casefold() not in folded, len(codes), number)
+            if key not in best or rank < best[key]:
+                best[key] = rank
+    entries = [CodeEntry(key, spellings[key].most_common(1)[0][0], len(numbers[key]), best[key][2]) for key in numbers]
     return sorted(entries, key=lambda e: (e.display.casefold(), e.key))
+
+
+SEPARATORS_RE = re.compile(r"[-_\s]+")
+
+
+def completions(typed, user, limit):
+    """The codes that begin like ``typed`` (3+ characters, any separator or case: ``xsv 35``,
+    ``XSV-35``; digits alone also match a code's number), most cited first: ``[CodeEntry]``."""
+    compact = SEPARATORS_RE.sub("", (typed or "").casefold())
+    if len(compact) < 3:
+        return []
+    digits = compact.isdigit()
+    found = [e for e in code_directory(user)
+             if SEPARATORS_RE.sub("", e.key).startswith(compact) or e.display.casefold().startswith(typed.casefold())
+             or (digits and re.sub(r"^[a-z]+", "", e.key).startswith(compact))]
+    return sorted(found, key=lambda e: (-e.count, e.display.casefold()))[:limit]
+
+
+def known_codes(codes, user):
+    """Of the ``codes`` (spellings), those the reader's articles cite: the ones a code page
+    answers for."""
+    keys = {e.key for e in code_directory(user)}
+    return [code for code in codes if normalize_code(code) in keys]
 
 
 def code_display(code, user):
     """The canonical spelling of a code as articles cite it (``nws410233`` → ``NWS-410233``);
     else as the extractor spells it; else the code as typed."""
     key = normalize_code(code)
-    rows = Translation.objects.visible_to(user).filter(error_codes__icontains=key).values_list("error_codes", flat=True)
-    found = Counter(display for codes in rows for display, k in codes or () if k == key)
-    if found:
-        return found.most_common(1)[0][0]
+    entry = next((e for e in code_directory(user) if e.key == key), None)
+    if entry is not None:
+        return entry.display
     extracted = [display for display, k in extract_error_codes(code, query=True) if k == key]
     return extracted[0] if extracted else code
 
@@ -312,26 +341,49 @@ def add_passages(results, query):
     return results
 
 
+CODE_LIKE_RE = re.compile(r"\d|[-_.]")
+
+
 def suggestions(text, language, user, limit=8):
-    """Search-as-you-type: ``[{"kind": "code"|"article", "label", "number"|"code"}]`` — codes
-    whose spelling starts like ``text`` first, then titles holding it, in the reader's language
-    first. Empty under two characters."""
+    """Search-as-you-type: ``[{"kind": "code", "label", "code", "title", "count"} | {"kind":
+    "article", "label", "number"}]`` — the codes that begin like ``text`` (``completions``: 3+
+    characters, most cited first, each with the title of the article that best explains it; up
+    to 5 when ``text`` has a digit or a separator, else 3), then titles holding ``text``, in the
+    reader's language first. Empty under two characters."""
     text = (text or "").strip()
     if len(text) < 2:
         return []
-    key = normalize_code(text)
-    codes = [e for e in code_directory(user) if e.key.startswith(key) or e.display.casefold().startswith(text.casefold())]
-    found = [{"kind": "code", "label": e.display, "code": e.display} for e in codes[:3]]
-    titles = Translation.objects.visible_to(user).filter(title__icontains=text).values_list(
+    codes = completions(text, user, 5 if CODE_LIKE_RE.search(text) else 3)
+    titles = _best_titles({e.top for e in codes}, language, user)
+    found = [{"kind": "code", "label": e.display, "code": e.display, "title": titles.get(e.top, ""),
+              "count": e.count} for e in codes]
+    rows = Translation.objects.visible_to(user).filter(title__icontains=text).values_list(
         "article__number", "language", "title").order_by()
+    best = _by_language(rows[:500], language)
     rank = {code: i for i, code in enumerate(languages.fallback_order(language))}
-    best = {}
-    for number, lang, title in titles[:500]:
-        if number not in best or rank.get(lang, 99) < rank.get(best[number][0], 99):
-            best[number] = (lang, title)
     ordered = sorted(best.items(), key=lambda item: (rank.get(item[1][0], 99), len(item[1][1]), item[0]))
     found += [{"kind": "article", "label": title, "number": number} for number, (lang, title) in ordered]
     return found[:limit]
+
+
+def _by_language(rows, language):
+    """``{number: (language, title)}`` of ``(number, language, title)`` rows: each article's
+    title in the reader's language, else the next in ``languages.fallback_order``."""
+    rank = {code: i for i, code in enumerate(languages.fallback_order(language))}
+    best = {}
+    for number, lang, title in rows:
+        if number not in best or rank.get(lang, 99) < rank.get(best[number][0], 99):
+            best[number] = (lang, title)
+    return best
+
+
+def _best_titles(numbers, language, user):
+    """``{number: title}`` of these articles in the reader's best language."""
+    if not numbers:
+        return {}
+    rows = Translation.objects.visible_to(user).filter(article__number__in=numbers).values_list(
+        "article__number", "language", "title").order_by()
+    return {number: title for number, (lang, title) in _by_language(rows, language).items()}
 
 
 @lru_cache(maxsize=4096)

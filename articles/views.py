@@ -134,7 +134,7 @@ def search_page(request, lang):
     ``language`` a language code) and pages; a query that finds nothing but has a correction
     shows the correction's results. Template ``articles/search.html``; context ``query``,
     ``found`` (``SearchResults``), ``corrected``, ``page``, ``pager``, ``product``, ``language``,
-    ``facets``."""
+    ``facets``, ``codes_found`` (the query's codes that a code page answers for)."""
     from .analytics.recorder import record_results
     from .search import IndexUnavailable
     from .search.service import search
@@ -161,6 +161,7 @@ def search_page(request, lang):
         "query": query, "found": found, "corrected": corrected, "page": page,
         "pager": pager_window(page, pages_count), "product": product, "language": in_language,
         "facets": listings.search_facets(found, request.user) if found else None,
+        "codes_found": listings.known_codes(found.codes, request.user) if found else [],
         "unavailable": unavailable, "search_id": record_results(query, lang, found, page, "page"),
     }, status=503 if unavailable else 200)
     if unavailable:
@@ -170,7 +171,10 @@ def search_page(request, lang):
 
 @with_language
 def code_page(request, lang, code):
-    """Every article citing an error code. Template ``articles/code.html``; context ``code``, ``found``."""
+    """Every article citing an error code. Template ``articles/code.html``; context ``code``,
+    ``found``, ``completions`` (``listings.CodeEntry``: when no article the reader may see cites
+    the code, the page is a 404 offering the codes that begin like it: ``XSV-350`` →
+    ``XSV-350176``)."""
     from .search import IndexUnavailable
     from .search.service import articles_citing
 
@@ -180,8 +184,10 @@ def code_page(request, lang, code):
         response = render(request, "articles/search.html", {"query": code, "unavailable": True}, status=503)
         response["Retry-After"] = "2"
         return response
+    completions = [] if found.total else listings.completions(code, request.user, 10)
     return render(request, "articles/code.html", {
-        "code": listings.code_display(code, request.user), "found": found})
+        "code": listings.code_display(code, request.user), "found": found, "completions": completions},
+        status=200 if found.total else 404)
 
 
 @require_GET

@@ -184,7 +184,8 @@ def test_search_pager_has_previous_next_and_a_window(client, browse):
 
 def test_suggest_endpoint_offers_codes_and_titles_in_the_readers_language(client, browse):
     body = client.get("/api/suggest", {"q": "cmp-4", "lang": "de"}).json()
-    assert body["suggestions"][0] == {"kind": "code", "label": "CMP-400123", "url": "/de/codes/CMP-400123/"}
+    assert body["suggestions"][0] == {"kind": "code", "label": "CMP-400123", "url": "/de/codes/CMP-400123/",
+                                      "title": "Import des Zustellungsjournals schlägt fehl", "count": 1}
     titles = client.get("/api/suggest", {"q": "Import des", "lang": "de"}).json()["suggestions"]
     assert titles == [{"kind": "article", "label": "Import des Zustellungsjournals schlägt fehl",
                        "url": "/de/articles/CMP-1/"}]

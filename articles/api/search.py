@@ -81,6 +81,9 @@ class Suggestion(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["code", "article"])
     label = serializers.CharField()
     url = serializers.CharField()
+    title = serializers.CharField(required=False, allow_blank=True,
+                                  help_text="A code's: the title of the article that best explains it.")
+    count = serializers.IntegerField(required=False, help_text="A code's: how many articles cite it.")
 
 
 class SuggestOut(serializers.Serializer):
@@ -232,9 +235,10 @@ MAX_SUGGESTIONS = 8
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def suggest(request):
-    """``GET /api/suggest?q=&lang=`` — search-as-you-type: ``{"suggestions": [{"kind": "code" |
-    "article", "label", "url"}]}``, error codes then titles, each url in the reader's language
-    (empty under two characters)."""
+    """``GET /api/suggest?q=&lang=`` — search-as-you-type: ``{"suggestions": [{"kind": "code",
+    "label", "url", "title", "count"} | {"kind": "article", "label", "url"}]}``, the codes that
+    begin like ``q`` (3+ characters), most cited first, each with the title of the article that
+    best explains it, then titles; each url in the reader's language (empty under two characters)."""
     from django.urls import reverse
 
     from ..listings import suggestions

@@ -2,7 +2,8 @@
    1. The language switcher opens its choice at once when picked with a pointer. From the keyboard,
       arrow keys only move the choice (the menu must not navigate on ArrowDown); Enter or the "Go"
       button opens it.
-   2. Search-as-you-type: titles and error codes from /api/suggest under the search box, as an
+   2. Search-as-you-type: error codes (each with the title of the article that best explains it)
+      and titles from /api/suggest under the search box, as an
       ARIA 1.2 combobox (ArrowDown/ArrowUp move, Enter opens the chosen one, Escape closes).
    3. Search facets and a documentation page's navigation start open on wide screens and folded
       on phones.
@@ -74,6 +75,13 @@
         item.setAttribute("aria-selected", "false");
         item.className = "suggestion-" + suggestion.kind;
         item.textContent = suggestion.label;
+        if (suggestion.title) {  // a code: the article that best explains it
+          var title = document.createElement("span");
+          title.className = "suggestion-title";
+          title.textContent = suggestion.title;
+          item.appendChild(document.createTextNode(" "));
+          item.appendChild(title);
+        }
         item.setAttribute("data-url", suggestion.url);
         item.addEventListener("mousedown", function (event) {
           event.preventDefault();  // keep the focus in the box until the page changes
