@@ -47,6 +47,7 @@ def test_codes_read_in_log_lines(line, expected):
     "cookie uuid230 and tmp8215 were set, SHA256 of the file, DV360 export",  # lower-case or glued
     "Define DISP_LOG_LEVEL info and HKEY_LOCAL_MACHINE access",  # configuration names
     "XSV-350 is how the code begins",  # a Campaign family with three digits: a prefix
+    "Error: XSV-350 truncated in the mail",  # even where the text calls it an error
     "Workflow WKF1747 started, bundle felix/bundle102 loaded",
 ])
 def test_what_is_not_a_code(line):

@@ -87,6 +87,10 @@ CONTEXT_CHARS = 24
 # Issue keys of the teams whose articles cite them as the known issue (Jira projects).
 ISSUE_FAMILIES = {"NPR", "CAMP", "NEO", "SITES", "ASSETS", "CQ", "GRANITE", "SKYOPS", "OAK", "SLING",
                   "FELIX", "FORMS", "CQDOC"}
+# Campaign's modules: their codes have six digits, whatever the context ("error XSV-350" is the
+# beginning of one, not a code).
+CAMPAIGN_FAMILIES = {"BAS", "CRL", "DLV", "INT", "IOB", "JST", "JVM", "NMS", "ODB", "OPE", "PGS", "QUE", "RED", "RST",
+                     "SCM", "SCR", "SOP", "SQL", "URL", "WDB", "WKF", "XML", "XSV", "XTK"}
 # Words, units, ciphers, hashes and standards that take a number but never make a code.
 NOT_PREFIXES = {"http", "https", "port", "version", "v", "java", "jdk", "aem", "windows", "ie", "iso", "utf",
                 "rfc", "ssl", "tls", "year", "page", "step", "line", "and", "or", "the", "of", "to", "in",
@@ -180,7 +184,8 @@ def _text_prefixed(text, known):
         if bare != prefix:
             start, prefix = start + len(prefix) - len(bare), bare
         key = f"{prefix}{number}".lower()
-        if _is_code(text, m, prefix, joint, number) or (joint == "-" and known is not None and known(key)):
+        if _is_code(text, m, prefix, joint, number) or (joint == "-" and known is not None and known(key)
+                                                        and prefix not in CAMPAIGN_FAMILIES):
             glued = prefix == "AH" and not joint
             yield start, f"{prefix}{number}" if glued else f"{prefix}-{number}", key
 
@@ -196,6 +201,8 @@ def _is_code(text, m, prefix, joint, number):
         return True
     if prefix in ISSUE_FAMILIES:
         return True
+    if prefix in CAMPAIGN_FAMILIES:
+        return False
     if HTTP_SUFFIX_RE.match(text, m.end()):
         return True  # DCVS-1101-400
     if len(number) == 4 and number[:2] in ("19", "20"):
