@@ -79,3 +79,25 @@ def test_queries_read_any_spelling(typed, key):
 @pytest.mark.parametrize("typed", ["AES-256", "q-ab77988", "XSV-35"])
 def test_queries_refuse_never_codes(typed):
     assert keys(typed, query=True) == []
+
+
+@pytest.mark.django_db
+def test_the_migration_reads_stored_codes_again_and_journals_the_changed_translations(tmp_path):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from articles.importing import import_paths
+    from articles.models import Translation
+    from tests.helpers import write
+
+    write(tmp_path / "en" / "M-1.md", "---\ntitle: Keys\narticle-number: M-1\n---\n# Keys\n\n"
+                                       "The proxy uses AES-256; the log shows `XSV-350176`.\n")
+    import_paths([tmp_path])
+    stored = Translation.objects.get(article__number="M-1")
+    Translation.objects.filter(pk=stored.pk).update(error_codes=[["AES-256", "aes256"], ["XSV-350176", "xsv350176"]])
+    entries = apps.get_model("search", "JournalEntry").objects
+    before = max(entries.values_list("id", flat=True), default=0)
+    import_module("articles.migrations.0011_real_error_codes").read_codes_again(apps, None)
+    assert Translation.objects.get(pk=stored.pk).error_codes == [["XSV-350176", "xsv350176"]]
+    assert list(entries.filter(id__gt=before).values_list("translation_id", flat=True)) == [stored.pk]
