@@ -130,3 +130,15 @@ def test_methods_no_view_answers_are_405_and_staff_suggestions_stay_in_their_bro
     staff = client.get("/api/suggest?q=xs")
     assert staff["Cache-Control"] == "private, max-age=60"
     assert {"Authorization", "Cookie"} <= {v.strip() for v in staff["Vary"].split(",")}
+
+
+@pytest.mark.parametrize("front, words", [
+    ("a: &a\n  b: *a\n", "refers to a value that holds it"),
+    ("a: &a [1, *a]\n", "refers to a value that holds it"),
+    ("title: " + "9" * 5000 + "\n", "too large to read"),
+])
+def test_front_matter_that_refers_to_itself_or_overflows_is_refused_naming_why(front, words):
+    editor = client_for(user_with("editor"))
+    created = editor.post("/api/articles/", {"translation": {"language": "en", "title": "T",
+                                                             "body": f"---\n{front}---\nbody"}}, format="json")
+    assert created.status_code == 400 and words in created.json()["error"]["message"]

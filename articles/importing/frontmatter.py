@@ -85,6 +85,10 @@ def _load_yaml(source):
         raise SourceError(_invalid_yaml(error.problem or error), line=line) from None
     except yaml.YAMLError as error:
         raise SourceError(_invalid_yaml(error)) from None
+    except SourceError:
+        raise
+    except (ValueError, OverflowError):  # a value YAML reads but Python refuses: 5,000 digits
+        raise SourceError(_("a value in front matter is a number or date too large to read")) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -115,6 +119,9 @@ def _check_limits(source):
                 if aliases > MAX_ALIASES:
                     raise SourceError(format_lazy(_("more than {count} YAML aliases in front matter"),
                                                   count=MAX_ALIASES))
+                if any(open_anchor == event.anchor for open_anchor, _, _ in stack):
+                    raise SourceError(format_lazy(_("the YAML alias *{anchor} refers to a value that holds it"),
+                                                  anchor=event.anchor[:50]), line=event.start_mark.line + 2)
                 anchor, size, height = None, sizes.get(event.anchor, 1), heights.get(event.anchor, 0)
             elif kind is yaml.ScalarEvent:
                 anchor, size, height = event.anchor, 1, 0
