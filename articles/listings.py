@@ -18,7 +18,7 @@ from . import languages
 from .models import Article, Translation, sees_unpublished
 from .products import ProductGroup, group_products, product_key, product_label, product_slug
 from .rendering import plain_text
-from .search import journal
+from .search.sync import journal
 from .search.codes import extract_error_codes, normalize_code
 
 PER_PAGE = 20

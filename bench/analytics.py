@@ -43,7 +43,7 @@ def main():
     from articles.analytics import recorder as module
     from articles.analytics.models import SearchEvent
     from articles.importing import import_paths
-    from articles.search import upkeep
+    from articles.search import sync
 
     found = type("Found", (), {"total": 3})()
     timings = []
@@ -56,7 +56,7 @@ def main():
           f"written {SearchEvent.objects.count()}, dropped {module.recorder.dropped}")
 
     import_paths([ROOT / "samples"])
-    upkeep.bring_up_to_date()
+    sync.bring_up_to_date()
     client, original = Client(), module.record_results
     on, off = [], []
     for n in range(args.searches):

@@ -388,10 +388,10 @@ def scratch_site():
 def import_folder(folder):
     """Import ``folder`` and bring the search index up to date (pages show related articles)."""
     from articles.importing import import_paths
-    from articles.search import upkeep
+    from articles.search import sync
 
     report = import_paths([folder])
-    upkeep.bring_up_to_date()
+    sync.bring_up_to_date()
     return report
 
 

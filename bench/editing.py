@@ -45,12 +45,12 @@ def main():
     from articles.editing.permissions import role_group
     from articles.importing import import_paths
     from articles.models import Translation
-    from articles.search import upkeep
+    from articles.search import sync
 
     started = time.perf_counter()
     if not options.reuse:
         import_paths(CORPUS)
-    upkeep.bring_up_to_date()
+    sync.bring_up_to_date()
     print(f"corpus imported and indexed in {time.perf_counter() - started:.0f} s "
           f"({Translation.objects.count()} translations)")
     user = User.objects.filter(username="bench-publisher").first() or User.objects.create_user(

@@ -264,11 +264,11 @@ def main():
     scratch = reuse(options.reuse) if options.reuse else django_with_scratch_database()
     if not options.reuse:
         from articles.importing import import_paths
-        from articles.search import upkeep
+        from articles.search import sync
 
         started = time.perf_counter()
         import_paths(CORPUS)
-        upkeep.bring_up_to_date()
+        sync.bring_up_to_date()
         print(f"corpus imported and indexed in {time.perf_counter() - started:.0f} s (reuse: --reuse {scratch})")
     specs = paste_specs(candidate_excerpts(options.pastes, random.Random(options.seed)), options.seed)
     quoted = quoting(specs)

@@ -20,7 +20,7 @@ from articles.analytics.recorder import recorder
 from articles.editing.permissions import role_group
 from articles.importing import import_paths
 from articles.models import Article
-from articles.search import upkeep
+from articles.search import sync
 from tests.test_translations import in_language, looked_up  # noqa: F401 — the fixture
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def empty_queue():
 @pytest.fixture
 def imported(browse_dir):
     import_paths([browse_dir])
-    upkeep.bring_up_to_date()
+    sync.bring_up_to_date()
 
 
 def user_with(role=None, name=None, **flags):

@@ -6,7 +6,7 @@ import pytest
 
 from articles.importing import import_paths
 from articles.products import group_products, product_key
-from articles.search import upkeep
+from articles.search import sync
 from articles.switching import pager_window
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def browse(browse_dir, articles_dir):
     import_paths([browse_dir, articles_dir])
-    upkeep.bring_up_to_date()
+    sync.bring_up_to_date()
     return browse_dir
 
 

@@ -11,7 +11,7 @@ from django.db import connections
 import pytest
 
 from articles.importing import import_paths
-from articles.search import upkeep
+from articles.search import sync
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
@@ -29,7 +29,7 @@ pytestmark = [
 def browser(live_server, articles_dir, browse_dir, monkeypatch):
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     import_paths([articles_dir, browse_dir])
-    upkeep.bring_up_to_date()
+    sync.bring_up_to_date()
     # Playwright's sync API runs an event loop in this thread; the ORM calls of the live
     # server run in their own threads, so this only silences Django's guard in the test thread.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

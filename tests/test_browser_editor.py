@@ -13,7 +13,7 @@ from articles.editing import actions
 from articles.editing.permissions import role_group
 from articles.importing import import_paths
 from articles.models import Revision
-from articles.search import upkeep
+from articles.search import sync
 
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "right-password-123"
@@ -35,7 +35,7 @@ def user_with(role):
 def browser(live_server, articles_dir, monkeypatch):
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     import_paths([articles_dir])
-    upkeep.bring_up_to_date()  # the index starts missing in a fresh test
+    sync.bring_up_to_date()  # the index starts missing in a fresh test
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(

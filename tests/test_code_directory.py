@@ -4,7 +4,7 @@ written for these tests."""
 import pytest
 
 from articles.importing import import_paths
-from articles.search import upkeep
+from articles.search import sync
 from tests.helpers import write
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def codes_dir(tmp_path):
             "Request q-ab77988 used AES-256 and SHA-256; see ticket ABC-1234. Image afbc7944-b517-ed11.png. "
             "Session abortedjavax.jcr.RepositoryException was logged.")
     import_paths([root])
-    upkeep.bring_up_to_date()
+    sync.bring_up_to_date()
     return root
 
 

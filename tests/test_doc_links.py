@@ -6,7 +6,7 @@ import re
 import pytest
 
 from articles.importing import import_paths
-from articles.search import upkeep
+from articles.search import sync
 from tests.helpers import write
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def docs(tmp_path):
     })
     report = import_paths([root])
     assert report.ok, [(o.path, o.reason) for o in report.failures]
-    upkeep.bring_up_to_date()
+    sync.bring_up_to_date()
     return root
 
 
@@ -75,7 +75,7 @@ def test_a_link_to_a_page_not_imported_is_text_until_that_page_arrives(client, d
     write(docs / "guide.en" / "help" / "misc" / "glossary.md",
           PAGE.format(title="Glossary", exl_id="3333-cccc", body="Words."))
     import_paths([docs])
-    upkeep.bring_up_to_date()
+    sync.bring_up_to_date()
     html = client.get("/en/docs/guide/start/overview/").content.decode()
     assert "/en/docs/guide/misc/glossary/" in links(html)
 
@@ -100,7 +100,7 @@ def test_links_keep_working_after_an_edit_and_in_the_editors_preview(client, doc
     actions.save_translation(publisher, "1111-aaaa", "en", {"title": page.title, "body": body},
                              base_revision=page.latest_revision)
     actions.transition(publisher, "1111-aaaa", "validated")
-    upkeep.bring_up_to_date()
+    sync.bring_up_to_date()
     html = client.get("/en/docs/guide/start/overview/").content.decode()
     assert links(html).count("/en/docs/guide/send/preview/#proof-sending") == 2
     client.force_login(publisher)
@@ -117,7 +117,7 @@ def test_titles_and_descriptions_show_their_text_not_their_syntax(client, tmp_pa
           "**[!DNL Campaign]**'\narticle-number: KA-777\ndescription: Description\nlang: en\n---\n"
           "The report stops with an undefined script error.\n")
     import_paths([tmp_path / "t"])
-    upkeep.bring_up_to_date()
+    sync.bring_up_to_date()
     shown = "Error when viewing the Hot clicks report in Campaign"
     page = client.get("/en/articles/KA-777/").content.decode()
     assert f"<title>{shown}" in page and "[!" not in page and "**" not in page

@@ -8,7 +8,7 @@ import pytest
 
 from articles.importing import import_paths
 from articles.models import Article, Translation
-from articles.search import upkeep
+from articles.search import sync
 from tests.helpers import write
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def guide(tmp_path):
           PAGE.format(title="Prévisualiser un message", exl_id="b-2", body="Étapes à suivre."))
     report = import_paths([root])
     assert report.ok and report.counts["navigation"] == 2
-    upkeep.bring_up_to_date()
+    sync.bring_up_to_date()
     return root
 
 
@@ -88,7 +88,7 @@ def test_a_page_hidden_from_the_toc_keeps_its_breadcrumbs_and_no_page_lists_it(c
 
 def test_pages_a_reader_may_not_open_are_left_out(client, guide):
     Article.objects.filter(number="d-4").update(audience=Article.Audience.INTERNAL)
-    upkeep.bring_up_to_date()
+    sync.bring_up_to_date()
     html = client.get("/en/docs/guide/send/preview/").content.decode()
     assert "/en/docs/guide/send/proofs/" not in html and "Proofs" not in html.split('class="doc-nav"', 1)[1].split("</nav>")[0]
     assert 'rel="next"' not in html

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from articles.editing.permissions import role_group
 from articles.importing import import_paths
 from articles.models import Article, Revision, Translation
-from articles.search import upkeep
+from articles.search import sync
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def anonymous():
 @pytest.fixture(autouse=True)
 def search_index(settings):
     """Every test starts with a built (empty) index, as a server running its indexer has."""
-    upkeep.bring_up_to_date()
+    sync.bring_up_to_date()
 
 
 def create(client, title="Ledger export stops", language="en", **extra):

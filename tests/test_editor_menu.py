@@ -6,7 +6,7 @@ import pytest
 
 from articles.editing.permissions import role_group
 from articles.importing import import_paths
-from articles.search import upkeep
+from articles.search import sync
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_the_menu_is_on_every_editor_page_not_only_the_lists():
 
 def test_an_anonymous_reader_is_shown_no_analytics_link(articles_dir):
     import_paths([articles_dir])
-    upkeep.bring_up_to_date()  # the index starts missing in a fresh test
+    sync.bring_up_to_date()  # the index starts missing in a fresh test
     client = Client()
     for path in ("/en/", "/en/articles/KB-100/", "/en/codes/", "/en/search?q=export"):
         response = client.get(path)

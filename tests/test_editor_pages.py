@@ -12,7 +12,7 @@ from articles.editing import actions
 from articles.editing.permissions import role_group
 from articles.importing import import_paths
 from articles.models import Article, Revision, Translation
-from articles.search import upkeep
+from articles.search import sync
 
 pytestmark = pytest.mark.django_db
 
@@ -377,7 +377,7 @@ def test_a_missing_revision_is_404_and_restore_is_post_only(article, editor):
 # -- upload -----------------------------------------------------------------------------------
 def test_uploaded_and_pasted_files_are_imported_with_a_report_table(publisher, articles_dir):
     editor = publisher
-    upkeep.bring_up_to_date()
+    sync.bring_up_to_date()
     good = (articles_dir / "en" / "KB-100.md").read_bytes()
     files = [SimpleUploadedFile("KB-100.md", good), SimpleUploadedFile("broken.md", b"---\ntitle: [oops\n---\nx\n")]
     pasted = "---\ntitle: Tableau vide\nlang: fr\narticle-number: KB-300\n---\nLe tableau reste vide.\n"

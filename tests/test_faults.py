@@ -280,11 +280,12 @@ def test_an_indexer_killed_while_applying_is_finished_by_the_next_one(site, tmp_
                                 "    t.save()\n")
     # The saves above caught up on commit; make the index stale again without indexing.
     manage(site, "shell", "-c", "from articles.models import Translation\n"
-                                "from articles.search import journal\n"
+                                "from articles.search import sync\n"
                                 "from django.db.models.functions import Concat\n"
                                 "from django.db.models import Value\n"
                                 "Translation.objects.update(title=Concat(Value('Stale '), 'title'))\n"
-                                "journal.record(Translation.objects.values_list('pk', flat=True), 'save')\n")
+                                "with sync.deferred():  # recorded, not applied\n"
+                                "    sync.record_change(Translation.objects.values_list('pk', flat=True), sync.SAVE)\n")
     process = subprocess.Popen([PYTHON, "manage.py", "run_indexer", "--once"], cwd=ROOT, env=site,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(1.0)

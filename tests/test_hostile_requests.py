@@ -15,7 +15,7 @@ import pytest
 
 from articles.editing import actions
 from articles.models import Article
-from articles.search import upkeep
+from articles.search import sync
 from tests.test_editing import BODY, user_with
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -55,7 +55,7 @@ def clients(db):
         client.force_login(user)
         signed_in[name] = client
     signed_in["anonymous"] = Client(raise_request_exception=True)
-    upkeep.bring_up_to_date()  # a server runs its indexer: search answers, not 503
+    sync.bring_up_to_date()  # a server runs its indexer: search answers, not 503
     return signed_in, article.number
 
 

@@ -55,7 +55,7 @@ def test_summaries_say_what_the_stored_fields_say(imported):
 
 def test_summaries_kept_per_segment_follow_commits_and_deletions(imported):
     from articles.models import Article, Translation
-    from articles.search import journal
+    from articles.search import sync
 
     backend = get_backend()
     backend.rebuild()
@@ -67,7 +67,8 @@ def test_summaries_kept_per_segment_follow_commits_and_deletions(imported):
     # and hides another: the big segment's arrays are reused, its deletions applied.
     hidden = Translation.objects.get(article__number="KB-100", language="fr")
     Article.objects.filter(pk=hidden.article_id).update(audience="internal")
-    journal.record(Translation.objects.filter(article_id=hidden.article_id).values_list("pk", flat=True), "visibility")
+    sync.record_change(Translation.objects.filter(article_id=hidden.article_id).values_list("pk", flat=True),
+                       sync.VISIBILITY)
     backend.apply_pending()
     with backend.searcher() as searcher:
         reader = searcher.reader()

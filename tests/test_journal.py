@@ -6,8 +6,9 @@ import pytest
 
 from articles.importing import import_paths
 from articles.models import Article, Translation
-from articles.search import IndexUnavailable, get_backend, journal, upkeep
-from articles.search.indexer import Indexer
+from articles.search import IndexUnavailable, get_backend, sync
+from articles.search.sync import journal
+from articles.search.sync.indexer import Indexer
 from articles.search.models import IndexerStatus, JournalEntry
 from articles.search.service import search
 from articles.search.whoosh import speedups
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def indexed(articles_dir):
     import_paths([articles_dir])
-    assert upkeep.bring_up_to_date() is None
+    assert sync.bring_up_to_date() is None
 
 
 def titles(text, language="en"):
@@ -70,7 +71,7 @@ def test_entries_written_during_a_rebuild_are_applied_after_the_swap(indexed, mo
         yield from original(queryset)
         # A save commits while the new index is being written (after its rows were read).
         Translation.objects.filter(pk=translation.pk).update(title="Ledger export halts at midnight")
-        journal.record([translation.pk], journal.SAVE)
+        sync.record_change([translation.pk], sync.SAVE)
 
     monkeypatch.setattr(build, "_rows", rows_then_a_save)
     get_backend().rebuild()
@@ -91,7 +92,7 @@ def test_a_search_applies_a_few_pending_entries_itself(indexed):
     # Saved through another server: nothing here has applied it yet.
     translation = Translation.objects.get(article__number="KB-100", language="en")
     Translation.objects.filter(pk=translation.pk).update(title="Ledger export halts at midnight")
-    journal.record([translation.pk], journal.SAVE)
+    sync.record_change([translation.pk], sync.SAVE)
     assert titles("ledger midnight") == ["Ledger export halts at midnight"]
 
 
@@ -127,7 +128,7 @@ def test_replaced_segments_stay_for_searchers_until_the_grace_period_ends(indexe
     earlier = TOC.read(storage, INDEX_NAME)
     for n in range(4):
         Translation.objects.filter(language="en").update(title=f"Ledger {n}")
-        journal.record(Translation.objects.values_list("pk", flat=True), journal.SAVE)
+        sync.record_change(Translation.objects.values_list("pk", flat=True), sync.SAVE)
         backend.apply_pending()
     current = {segment.segment_id() for segment in TOC.read(storage, INDEX_NAME).segments}
     replaced = [segment for segment in earlier.segments if segment.segment_id() not in current]
@@ -150,10 +151,10 @@ def test_a_searcher_whose_files_vanished_is_replaced(indexed):
     # Another process commits and tidies with no grace: the files this thread's searcher
     # would open next are gone.
     Translation.objects.filter(language="en").update(title="Ledger export halts")
-    journal.record(Translation.objects.values_list("pk", flat=True), journal.SAVE)
+    sync.record_change(Translation.objects.values_list("pk", flat=True), sync.SAVE)
     backend.apply_pending()
     Translation.objects.filter(language="en").update(title="Ledger export stops")
-    journal.record(Translation.objects.values_list("pk", flat=True), journal.SAVE)
+    sync.record_change(Translation.objects.values_list("pk", flat=True), sync.SAVE)
     backend.apply_pending()
     SafeFileStorage(folder).purge(grace=0)
     assert titles("ledger export stops") == ["Ledger export stops"]
@@ -198,7 +199,7 @@ def test_the_indexer_reports_its_position(indexed):
 @pytest.mark.django_db(transaction=True)
 def test_saves_during_searches_never_fail_a_search(articles_dir):
     import_paths([articles_dir])
-    upkeep.bring_up_to_date()
+    sync.bring_up_to_date()
     errors, done = [], threading.Event()
     pk = Translation.objects.get(article__number="KB-100", language="en").pk
 
@@ -238,7 +239,7 @@ def test_while_the_indexer_runs_requests_leave_writing_to_it(indexed):
     backend.heartbeat()  # as the running indexer does on every turn
     translation = Translation.objects.get(article__number="KB-100", language="en")
     Translation.objects.filter(pk=translation.pk).update(title="Ledger export halts at midnight")
-    journal.record([translation.pk], journal.SAVE)
+    sync.record_change([translation.pk], sync.SAVE)
     position = backend.position()
     search("ledger midnight", "en")
     assert backend.position() == position  # the search did not write
@@ -253,7 +254,7 @@ def test_many_small_commits_do_not_pile_up_segments(indexed):
     translation = Translation.objects.get(article__number="KB-100", language="en")
     for n in range(40):
         Translation.objects.filter(pk=translation.pk).update(title=f"Ledger export, take {n}")
-        journal.record([translation.pk], journal.SAVE)
+        sync.record_change([translation.pk], sync.SAVE)
         backend.apply_pending()
     with backend.searcher() as searcher:
         segments = len(list(searcher.leaf_searchers()))
@@ -262,7 +263,7 @@ def test_many_small_commits_do_not_pile_up_segments(indexed):
 
 
 def test_idle_compaction_folds_what_bursts_of_saves_left(indexed, monkeypatch):
-    from articles.search.whoosh import merging
+    from articles.search.sync import merging
 
     backend = get_backend()
 
@@ -272,7 +273,7 @@ def test_idle_compaction_folds_what_bursts_of_saves_left(indexed, monkeypatch):
 
     for n, translation in enumerate(Translation.objects.order_by("pk")):
         Translation.objects.filter(pk=translation.pk).update(title=f"Ledger export, round {n}")
-        journal.record([translation.pk], journal.SAVE)
+        sync.record_change([translation.pk], sync.SAVE)
         backend.apply_pending()
     count = Translation.objects.count()
     # One segment per save; the build's segment, all of whose documents were replaced, is gone.
@@ -288,7 +289,7 @@ def test_idle_compaction_folds_what_bursts_of_saves_left(indexed, monkeypatch):
 
 def test_the_indexer_pauses_between_commits_unless_a_save_is_waiting(indexed):
     from articles.search.whoosh.backend import AWAITED
-    from articles.search.indexer import COALESCE_SECONDS
+    from articles.search.sync.indexer import COALESCE_SECONDS
 
     backend = get_backend()
     indexer = Indexer(backend, poll=0.01)
@@ -316,7 +317,7 @@ class Segment:
 
 
 def test_segments_fold_by_size_class_and_when_mostly_deleted():
-    from articles.search.whoosh.merging import TIER_WIDTH, to_fold
+    from articles.search.sync.merging import TIER_WIDTH, to_fold
 
     tiny = [Segment(1, 1) for _ in range(TIER_WIDTH)]
     large = Segment(4000, 3900)
@@ -332,7 +333,7 @@ def test_segments_fold_by_size_class_and_when_mostly_deleted():
 
 
 def test_an_index_is_worn_by_deleted_copies_or_by_many_segments():
-    from articles.search.whoosh.merging import RENEW_DELETED, RENEW_SEGMENTS, worn
+    from articles.search.sync.merging import RENEW_DELETED, RENEW_SEGMENTS, worn
 
     build = [Segment(4000, 4000), Segment(4000, 4000)]
     assert not worn(build) and not worn([])
@@ -348,7 +349,7 @@ def test_stopping_the_indexer_stops_a_fresh_build_with_its_children(tmp_path):
     import subprocess
     import sys
 
-    from articles.search.indexer import Indexer
+    from articles.search.sync.indexer import Indexer
 
     script = "import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); time.sleep(60)"
     build = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
@@ -377,7 +378,7 @@ def test_a_refreshed_searcher_reuses_unchanged_segments_and_sees_new_deletions(i
 
     def save(translation, title):
         Translation.objects.filter(pk=translation.pk).update(title=title)
-        journal.record([translation.pk], journal.SAVE)
+        sync.record_change([translation.pk], sync.SAVE)
         backend.apply_pending()
 
     save(first, "Ledger export halts at midnight")
@@ -418,7 +419,7 @@ def test_searches_list_the_index_folder_only_after_it_changed(indexed, monkeypat
 
     translation = Translation.objects.get(article__number="KB-100", language="en")
     Translation.objects.filter(pk=translation.pk).update(title="Ledger export halts at midnight")
-    journal.record([translation.pk], journal.SAVE)
+    sync.record_change([translation.pk], sync.SAVE)
     backend.apply_pending()  # as this server's indexer would: the folder changes
     assert titles("ledger midnight") == ["Ledger export halts at midnight"]
 
@@ -534,7 +535,7 @@ def test_an_overdue_index_is_rebuilt_without_waiting_for_a_quiet_moment(renewals
 
 
 def test_overdue_counts_segments():
-    from articles.search.whoosh.merging import RENEW_OVERDUE_SEGMENTS, RENEW_SEGMENTS, overdue
+    from articles.search.sync.merging import RENEW_OVERDUE_SEGMENTS, RENEW_SEGMENTS, overdue
 
     assert RENEW_OVERDUE_SEGMENTS > RENEW_SEGMENTS
     assert not overdue([Segment(8, 8)] * (RENEW_OVERDUE_SEGMENTS - 1))
@@ -555,12 +556,12 @@ def test_a_fresh_build_of_a_worn_index_stops_when_a_rebuild_is_due(indexed):
     try:
         indexer._stop_renewal_if_superseded()
         assert running.poll() is None  # nothing due: the build goes on
-        journal.record(range(10**6, 10**6 + 1001), journal.IMPORT)  # more than BULK_UPDATE translations
+        sync.record_change(range(10**6, 10**6 + 1001), sync.IMPORT)  # more than BULK_UPDATE translations
         indexer._stop_renewal_if_superseded()
         assert running.wait(5) is not None and indexer._renewal is None
-        upkeep.bring_up_to_date()
+        sync.bring_up_to_date()
         indexer._renewal = running = build()
-        journal.record([None], journal.REBUILD)
+        sync.record_change([None], sync.REBUILD)
         indexer._stop_renewal_if_superseded()
         assert running.wait(5) is not None
     finally:

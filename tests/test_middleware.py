@@ -47,9 +47,9 @@ def test_control_characters_in_posted_fields_are_400(client):
 
 
 def test_line_breaks_and_tabs_in_values_are_allowed(client, imported):
-    from articles.search import upkeep
+    from articles.search import sync
 
-    upkeep.bring_up_to_date()
+    sync.bring_up_to_date()
     assert client.get("/en/search", {"q": "export\ttimeout\r\n"}).status_code == 200
 
 

@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 import pytest
 
 from articles.editing import actions
-from articles.search import upkeep
+from articles.search import sync
 from tests.test_editing import BODY, user_with
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def people(db):
 
 @pytest.fixture
 def sweep(people):
-    upkeep.bring_up_to_date()  # a server runs its indexer: search answers, not 503
+    sync.bring_up_to_date()  # a server runs its indexer: search answers, not 503
     return people
 
 

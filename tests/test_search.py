@@ -6,7 +6,7 @@ from whoosh.fields import ID, Schema
 
 from articles.importing import import_paths
 from articles.search import get_backend
-from articles.search.indexer import Indexer
+from articles.search.sync.indexer import Indexer
 from articles.search.whoosh.analysis import analyze, analyzer_for, chain_for
 from articles.search.codes import extract_error_codes, normalize_code
 
@@ -282,11 +282,12 @@ def test_an_index_of_another_schema_version_is_rebuilt_by_the_indexer(client, in
 def _set_audience(number, audience):
     """As the admin does: the article's audience, journalled, and the index brought up to date."""
     from articles.models import Article, Translation
-    from articles.search import journal, upkeep
+    from articles.search import sync
 
     Article.objects.filter(number=number).update(audience=audience)
-    journal.record(Translation.objects.filter(article__number=number).values_list("pk", flat=True), "visibility")
-    upkeep.bring_up_to_date()
+    sync.record_change(Translation.objects.filter(article__number=number).values_list("pk", flat=True),
+                       sync.VISIBILITY)
+    sync.bring_up_to_date()
 
 
 def _import_article(folder, number, title, body):

@@ -23,7 +23,7 @@ import pytest
 
 from articles.importing import import_paths
 from articles.search import IndexUnavailable, get_backend
-from articles.search.indexer import Indexer
+from articles.search.sync.indexer import Indexer
 from articles.search.service import search
 from articles.search.whoosh import speedups
 
@@ -260,7 +260,7 @@ from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from articles.importing import import_paths
 from articles.models import Translation
-from articles.search import get_backend, journal
+from articles.search import get_backend, sync
 from articles.search.related import related_articles
 from articles.search.service import articles_citing, search
 from articles.triage.ranking import triage
@@ -268,7 +268,7 @@ import_paths([sys.argv[1]])
 backend = get_backend()
 backend.rebuild()
 first = Translation.objects.order_by("pk").first()
-journal.record([first.pk], journal.SAVE)
+sync.record_change([first.pk], sync.SAVE)
 backend.apply_pending()
 assert search("RPT-504012", "en").results
 assert search("gatewya timeout", "en").suggestion is not None

@@ -17,7 +17,7 @@ from articles.analytics import limits
 from articles.analytics.models import Feedback, SearchEvent
 from articles.analytics.recorder import recorder
 from articles.importing import import_paths
-from articles.search import upkeep
+from articles.search import sync
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = "redis://127.0.0.1:6379/15"  # a database of its own, emptied by these tests
@@ -46,7 +46,7 @@ def closed_port():
 @pytest.fixture
 def imported(articles_dir):
     import_paths([articles_dir])
-    upkeep.bring_up_to_date()
+    sync.bring_up_to_date()
 
 
 @pytest.fixture(autouse=True)

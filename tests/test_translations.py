@@ -7,7 +7,7 @@ import pytest
 
 from articles.importing import import_paths
 from articles.languages import bcp47
-from articles.search import upkeep
+from articles.search import sync
 
 pytestmark = pytest.mark.django_db
 LANGUAGES = ["fr", "de", "es", "ja", "ko", "zh-hans"]
@@ -60,7 +60,7 @@ def in_language(message, lang):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_page_is_in_the_readers_language(client, browse_dir, articles_dir, looked_up, lang):
     import_paths([browse_dir, articles_dir])
-    upkeep.bring_up_to_date()
+    sync.bring_up_to_date()
     skip_link = in_language("Skip to content", lang)  # in every page's header
     for page in PAGES:
         response = client.get(page.format(lang=lang))

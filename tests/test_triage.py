@@ -6,7 +6,7 @@ import random
 import pytest
 
 from articles.importing import import_paths
-from articles.search import upkeep
+from articles.search import sync
 from articles.triage.extraction import read_paste
 from articles.triage.ranking import triage
 from tests.helpers import write
@@ -79,7 +79,7 @@ def triage_dir(tmp_path):
             "Internal: `XSV-350176` and `iRc=16384` and `NLS-700001` are seen by the support team.",
             extra="hide: true\n")
     import_paths([root])
-    upkeep.bring_up_to_date()
+    sync.bring_up_to_date()
     return root
 
 

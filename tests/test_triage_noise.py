@@ -6,7 +6,7 @@ import random
 import pytest
 
 from articles.importing import import_paths
-from articles.search import upkeep
+from articles.search import sync
 from articles.triage.extraction import read_paste
 from articles.triage.ranking import triage
 from tests.helpers import write
@@ -63,7 +63,7 @@ def noisy_dir(tmp_path):
     article(root, "CPH-1", "Ciphers offered by the proxy", "The proxy offers AES-128, AES-256 and SHA-256 suites.")
     article(root, "QZT-1", "Saving fails with error QZT-4410", "The editor shows Error code: QZT-4410 on save.")
     import_paths([root])
-    upkeep.bring_up_to_date()
+    sync.bring_up_to_date()
     return root
 
 

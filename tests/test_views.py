@@ -81,7 +81,7 @@ def test_stats_api_gives_staff_every_count_and_the_failures(client, imported, tm
 
 
 def test_stats_api_gives_staff_each_servers_index_position_and_lag(client, imported):
-    from articles.search.indexer import Indexer
+    from articles.search.sync.indexer import Indexer
 
     Indexer().run_once(housekeeping=True)
     client.force_login(User.objects.create_user("editor", password="x", is_staff=True))

@@ -136,9 +136,10 @@ def index_status():
     applied) and when its indexer last reported; this server's own position read from its index."""
     from django.utils import timezone
 
-    from ..search import get_backend, journal
-    from ..search.indexer import server_name
-    from ..search.models import IndexerStatus
+    from ..search import get_backend
+    from ..search.sync import journal
+    from ..search.sync.indexer import server_name
+    from ..search.sync.models import IndexerStatus
 
     head, pruned = journal.head()
     now = timezone.now()

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from .. import textgate
 from ..models import Article, ArticleEvent, ArticleNumberSequence, Product, Revision, Translation
-from ..search import journal, upkeep
+from ..search import sync
 from . import merging, permissions
 from .content import Content, clean_content, clean_language, derived_columns
 from .diff import changed_fields
@@ -58,7 +58,7 @@ def create_article(user, *, translation, number=None, audience=None, message="")
     message = _clean_message(message)
     if number is not None:
         number = _clean_number(number)
-    with transaction.atomic(), upkeep.deferred():
+    with transaction.atomic(), sync.deferred():
         if number is None:
             number = _next_number()
         elif Article.objects.filter(number__iexact=number).exists():
@@ -78,7 +78,7 @@ def create_article(user, *, translation, number=None, audience=None, message="")
             error.field = f"translation.{error.field}"
             error.details["field"] = error.field
             raise
-        upkeep.record([created.pk], journal.SAVE)
+        sync.record_change([created.pk], sync.SAVE)
     return article
 
 
@@ -93,7 +93,7 @@ def save_translation(user, number, language, values, *, base_revision, message="
     language = clean_language(language)
     content = _clean(values)
     message = _clean_message(message)
-    with transaction.atomic(), upkeep.deferred():
+    with transaction.atomic(), sync.deferred():
         article = _locked_article(number)
         if article.status == Status.ARCHIVED:
             raise InvalidTransition(_("An archived article cannot be edited: restore it first."))
@@ -107,7 +107,7 @@ def save_translation(user, number, language, values, *, base_revision, message="
             translation = _new_translation(article, language)
         revision = _add_revision(translation, article, content, user, message, based_on=based_on)
         if translation.shown_revision == revision.number:  # a draft of a live one changes nothing shown
-            upkeep.record([translation.pk], journal.SAVE)
+            sync.record_change([translation.pk], sync.SAVE)
     return revision
 
 
@@ -118,7 +118,7 @@ def restore_revision(user, number, language, revision, message=""):
     message = _clean_message(message)
     if not isinstance(revision, int) or not 0 < revision <= MAX_SEQUENCE_NUMBER:  # what the column holds
         raise NotFound(_("No revision %(revision)s of this translation.") % {"revision": str(revision)[:30]})
-    with transaction.atomic(), upkeep.deferred():
+    with transaction.atomic(), sync.deferred():
         article = _locked_article(number)
         if article.status == Status.ARCHIVED:
             raise InvalidTransition(_("An archived article cannot be edited: restore it first."))
@@ -132,7 +132,7 @@ def restore_revision(user, number, language, revision, message=""):
         # ``restored_from``, in each reader's language.
         restored = _add_revision(translation, article, content, user, message, restored_from=old.number)
         if translation.shown_revision == restored.number:
-            upkeep.record([translation.pk], journal.SAVE)
+            sync.record_change([translation.pk], sync.SAVE)
     return restored
 
 
@@ -145,7 +145,7 @@ def transition(user, number, to, comment=""):
     require, sources = TRANSITIONS[to]
     require(user)
     comment = _clean_message(comment, "comment")
-    with transaction.atomic(), upkeep.deferred():
+    with transaction.atomic(), sync.deferred():
         article = _locked_article(number)
         if article.status not in sources:
             raise InvalidTransition(_("An article in status '%(old)s' cannot move to '%(new)s'.")
@@ -161,20 +161,20 @@ def transition(user, number, to, comment=""):
                 translation.published_on, translation.published_by = timezone.now(), _name(user)
             _sync_columns(translation, article)
         _event(article, user, "transition", old, to, comment)
-        upkeep.record([t.pk for t in translations], journal.VISIBILITY)
+        sync.record_change([t.pk for t in translations], sync.VISIBILITY)
     return article
 
 
 def set_audience(user, number, audience):
     permissions.require_publish(user)
     audience = _clean_audience(audience)
-    with transaction.atomic(), upkeep.deferred():
+    with transaction.atomic(), sync.deferred():
         article = _locked_article(number)
         if article.audience != audience:
             _event(article, user, "audience", article.audience, audience)
             article.audience = audience
             article.save(update_fields=["audience", "updated_at"])
-            upkeep.record(article.translations.values_list("pk", flat=True), journal.VISIBILITY)
+            sync.record_change(article.translations.values_list("pk", flat=True), sync.VISIBILITY)
     return article
 
 
@@ -182,7 +182,7 @@ def set_hidden(user, number, language, hidden):
     """Hide a translation from readers' lists and search (``hide: true`` in a file), or show it."""
     permissions.require_publish(user)
     language = clean_language(language)
-    with transaction.atomic(), upkeep.deferred():
+    with transaction.atomic(), sync.deferred():
         article = _locked_article(number)
         translation = Translation.objects.select_for_update().filter(article=article, language=language).first()
         if translation is None:
@@ -191,7 +191,7 @@ def set_hidden(user, number, language, hidden):
             _event(article, user, "hidden", language, "hidden" if hidden else "shown")
             translation.hidden = bool(hidden)
             translation.save(update_fields=["hidden", "updated_at"])
-            upkeep.record([translation.pk], journal.VISIBILITY)
+            sync.record_change([translation.pk], sync.VISIBILITY)
     return translation
 
 

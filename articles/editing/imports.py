@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from ..models import Article, Product, Revision, Translation
 from ..rendering.text import inline_text, shown_description
-from ..search import journal
+from ..search import sync
 from . import permissions
 
 
@@ -71,7 +71,7 @@ def import_translation(session, parsed, rendered, user=None):
                            for name in parsed.fields.products])
         _add_published_revision(translation_id, article_id, parsed)
         # Last in the transaction: the journal entry commits with the rows, or neither does.
-        journal.record([translation_id], journal.IMPORT)
+        sync.record_change([translation_id], sync.IMPORT)
     return translation_id
 
 

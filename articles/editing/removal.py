@@ -12,7 +12,7 @@ that was edited, moved through review or re-imported from elsewhere is kept.
 The articles go in one transaction with their translations, revisions, events and votes (their
 foreign keys cascade) and the products only they named, the index journal's DELETE entries
 recorded last in it, as
-``search.upkeep.record`` asks; this server's index follows on commit.
+``search.sync.record_change`` asks; this server's index follows on commit.
 """
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
 from ..models import Article, ArticleEvent, Product, Revision, Translation
-from ..search import journal, upkeep
+from ..search import sync
 
 SAMPLES_DIR = Path(settings.BASE_DIR) / "samples"
 
@@ -52,7 +52,7 @@ def _inside(path, folder):
 
 
 def remove_samples(samples_dir=SAMPLES_DIR):
-    with transaction.atomic(), upkeep.deferred():
+    with transaction.atomic(), sync.deferred():
         candidates = list(untouched_samples(samples_dir).values_list("pk", flat=True))
         # Locked as the editing service locks an article before a save: a save waiting here finds
         # the article gone; one committed before the lock is seen by the second look below.
@@ -65,5 +65,5 @@ def remove_samples(samples_dir=SAMPLES_DIR):
         Article.objects.filter(number__in=numbers).delete()
         # Their products too, once no translation names them (admin lists, product spellings).
         Product.objects.filter(pk__in=product_ids, translations__isnull=True).delete()
-        upkeep.record(translation_ids, journal.DELETE)
+        sync.record_change(translation_ids, sync.DELETE)
     return numbers

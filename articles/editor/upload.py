@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from ..editing.permissions import require_publish
 from ..importing import import_paths
-from ..search import get_backend, upkeep
+from ..search import get_backend, sync
 from .forms import UploadForm
 from .shortcuts import editor_page
 
@@ -31,7 +31,7 @@ def upload(request, lang):
             report = import_paths(list(folders), use_path_rule=False, user=request.user, shown=names | folders)
         # A request never builds the index; when there is one, saved files become searchable now.
         if get_backend().position() is not None:
-            upkeep.bring_up_to_date()
+            sync.bring_up_to_date()
     return render(request, "editor/upload.html", {"form": form, "report": report})
 
 

@@ -42,7 +42,7 @@ from django.utils.translation import gettext_lazy as _
 from ..editing.imports import ImportSession, import_translation
 from ..models import Article, DocTree, ImportRun, Revision, Translation, content_key_of
 from ..rendering import RENDERER_VERSION
-from ..search import upkeep
+from ..search import sync
 from .errors import SourceError
 from .grouping import DERIVED_SUFFIX_LENGTH, derived_number, same_page
 from .report import FAILED, IMPORTED, NAVIGATION, SKIPPED, UNCHANGED, UPDATED, FileOutcome, ImportReport
@@ -65,8 +65,8 @@ def import_paths(paths, *, language=None, dry_run=False, use_path_rule=True, pro
     report = ImportReport(dry_run=dry_run)
     loader = _Loader(report, dry_run=dry_run, overwrite_edits=overwrite_edits, user=user, shown=shown)
     # Each file's transaction records its own journal entry; the caller brings the index up
-    # to date once at the end (upkeep.bring_up_to_date) rather than after every file.
-    with upkeep.deferred(), RenderPool(dry_run) as pool:
+    # to date once at the end (sync.bring_up_to_date) rather than after every file.
+    with sync.deferred(), RenderPool(dry_run) as pool:
         pending = deque()
         for path, explicit, root in find_sources(paths):
             if progress:

@@ -23,7 +23,8 @@ def read_codes_again(apps, schema_editor):
 
 
 def journal(apps, translation_ids):
-    """``search.journal.record(ids, "save")`` with this migration's models."""
+    """``search.sync.record_change(ids, SAVE)`` with this migration's models (a migration cannot call
+    it: the models it would use are the current ones)."""
     if not translation_ids:
         return
     JournalHead = apps.get_model("search", "JournalHead")

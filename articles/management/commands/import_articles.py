@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from articles.editing.removal import SAMPLES_DIR, remove_samples
 from articles.importing import import_paths
 from articles.languages import UnknownLanguage, require_language
-from articles.search import upkeep
+from articles.search import sync
 
 from ._progress import Progress, build_progress
 
@@ -44,7 +44,7 @@ class Command(BaseCommand):
             with build_progress(self.stderr, enabled=verbosity > 0):
                 if replace_samples:
                     self._replace_samples(paths, report)
-                error = upkeep.bring_up_to_date()
+                error = sync.bring_up_to_date()
             if error:
                 self.stderr.write(f"search index not yet up to date ({error}); the indexer will catch up")
         self._print(report, verbosity)

@@ -2,7 +2,7 @@ import signal
 
 from django.core.management.base import BaseCommand
 
-from articles.search.indexer import Indexer
+from articles.search.sync.indexer import Indexer
 
 from ._progress import build_progress
 

@@ -10,7 +10,7 @@ Layout under ``settings.KB_INDEX_DIR`` (one per server; the database is shared):
     index-<stamp>/     one complete Whoosh index each, with
         KB_SCHEMA      what it was built with: SCHEMA_VERSION and its kind, "-speedups" (the
                        speed-ups' codec) or "-stock" (Whoosh's own); ``index_kind()``
-        KB_POSITION    the last index-journal id applied to it (``search.journal``)
+        KB_POSITION    the last index-journal id applied to it (``sync.journal``)
 
 The index follows the database through the journal: ``apply_pending()`` re-indexes the
 translations named by the entries past ``KB_POSITION`` (writer with a timeout → old copies
@@ -43,8 +43,9 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import LockError
 
 from ...models import Translation
-from .. import IndexBusy, IndexUnavailable, journal
-from . import merging, processes, speedups  # noqa: F401 — build processes die with their parent
+from .. import IndexBusy, IndexUnavailable
+from ..sync import journal, merging, processes  # noqa: F401 — build processes die with their parent
+from . import speedups
 from .build import write_index, writer_options
 from .documents import translation_document
 from .schema import ID_FIELD, SCHEMA_VERSION
@@ -209,7 +210,7 @@ class WhooshBackend:
             known = set(ids)
             ids += [pk for pk in _live_ids(writer, merging.to_fold(writer.segments)) if pk not in known]
             self._write_documents(writer, ids)
-            writer.commit(mergetype=merging.drop_empty)
+            writer.commit(mergetype=drop_empty)
         except BaseException:
             if not writer.is_closed:
                 writer.cancel()
@@ -229,7 +230,7 @@ class WhooshBackend:
             return False
         try:
             self._write_documents(writer, _live_ids(writer, merging.small(writer.segments)))
-            writer.commit(mergetype=merging.drop_empty)
+            writer.commit(mergetype=drop_empty)
         except BaseException:
             if not writer.is_closed:
                 writer.cancel()
@@ -580,6 +581,11 @@ def _live_ids(writer, segments):
         finally:
             reader.close()
     return ids
+
+
+def drop_empty(writer, segments):
+    """A Whoosh merge policy: keep every segment that still holds a live document."""
+    return [segment for segment in segments if segment.doc_count() > 0]
 
 
 def _documents(queryset):

@@ -1,23 +1,23 @@
-"""Writing and reading the index journal (see ``search.models``).
+"""Writing and reading the index journal (see ``sync.models``).
 
-``record(translation_ids, reason)`` appends entries inside the caller's transaction and
-returns the last id it wrote; call it last in that transaction, since it holds the journal's
-row lock until the commit (every other writer of the journal waits for it there). Readers:
-``head()``, ``entries_after(position, limit)``, ``rebuild_requested_after(position)``,
-``prune(older_than)``.
+``append(translation_ids, reason)`` adds entries inside the caller's transaction and returns
+the last id it wrote; only ``sync.record_change`` calls it, last in the caller's transaction,
+since it holds the journal's row lock until the commit (every other writer of the journal
+waits for it there). Readers: ``head()``, ``entries_after(position, limit)``,
+``rebuild_requested_after(position)``; ``prune(older_than)`` for the indexer's housekeeping.
 """
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from .. import prepared
+from ... import prepared
 from .models import JournalEntry, JournalHead
 
 SAVE, DELETE, VISIBILITY, IMPORT, REBUILD = "save", "delete", "visibility", "import", "rebuild"
 
 
-def record(translation_ids, reason):
+def append(translation_ids, reason):
     """Append one entry per translation (``[None]``: rebuild everything); returns the last id,
     or None when there was nothing to record."""
     ids = list(dict.fromkeys(translation_ids))

@@ -30,7 +30,8 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
-from . import IndexBusy, IndexUnavailable, get_backend, journal
+from .. import IndexBusy, IndexUnavailable, get_backend
+from . import journal
 from .models import IndexerStatus
 
 logger = logging.getLogger(__name__)
@@ -174,7 +175,7 @@ class Indexer:
         looks again after ``RELATED_IDLE_SECONDS``, or soon after a change."""
         if time.monotonic() < self._related_due_at:
             return
-        from .related import refresh
+        from ..related import refresh
 
         try:
             done = _timed("related articles", refresh, budget=RELATED_BUDGET_SECONDS)

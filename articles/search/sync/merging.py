@@ -1,4 +1,5 @@
-"""Which segments the indexer's commits fold together, and how.
+"""The merge policy: which segments a commit folds together, and when an index is worn enough
+to be built afresh beside the live one.
 
 Each journal commit writes a new segment of the few translations it names, so segments pile up
 under a stream of saves, and each one costs every search and every later commit. Whoosh merges
@@ -7,10 +8,12 @@ than indexing it afresh from its database row, and its default policy (``MERGE_S
 on almost every commit, on every server, holding the writer (and every save behind it).
 
 So segments are folded by re-indexing: the live documents of the chosen segments are written
-again from the database in the commit (``_write_documents`` deletes the old copies), and the
-segments left with no live document are dropped (``drop_empty``). The index stays what the
-database says (a row newer than the journal position is written as it is now; its journal entry
-writes the same again).
+again from the database in the commit, and the segments left with no live document are dropped
+(the mechanics are the engine's: ``whoosh/backend.py``). The index stays what the database says
+(a row newer than the journal position is written as it is now; its journal entry writes the
+same again). The policy reads two counts of each segment, ``doc_count_all()`` (documents
+written, deleted copies included) and ``doc_count()`` (live ones), as Whoosh's ``Segment``
+gives them.
 
 - ``to_fold(segments)``, at every commit: a logarithmic policy (Lucene's ``LogMergePolicy``).
   Segments are grouped in size classes ``TIER_WIDTH`` times apart and a class is folded once it
@@ -81,8 +84,3 @@ def overdue(segments):
 def small(segments):
     found = [s for s in segments if s.doc_count_all() < SMALL_DOCUMENTS]
     return found if len(found) >= SMALL_COUNT else []
-
-
-def drop_empty(writer, segments):
-    """A Whoosh merge policy: keep every segment that still holds a live document."""
-    return [segment for segment in segments if segment.doc_count() > 0]

@@ -1,0 +1,80 @@
+"""How each server's index stays current with the database, whatever changed it.
+
+- ``record_change(translation_ids, reason)`` — the one way into the index journal — writes
+  journal rows (``models``, ``journal``) in the caller's transaction; once it commits, this
+  server's index catches up to them (the backend's ``catch_up``), and every other server's
+  indexer applies them within its poll interval (its searches too, when it runs no indexer).
+- ``deferred()``: inside it the code that makes a change records it (``articles/editing/``:
+  the model signals then stand down), and a commit inside it leaves the index to the block's
+  owner, which brings it up to date once at its end (``bring_up_to_date()``): the importer's
+  thousands of files are applied in a few commits, not one each. If the process dies first,
+  the entries are in the database: the indexer, or the next run, applies them.
+- ``indexer``: each server's loop (``run_indexer``); ``merging``: the merge policy;
+  ``processes``: build processes die with their parent.
+"""
+from contextlib import contextmanager
+import logging
+import threading
+
+from django.db import transaction
+
+from .. import get_backend
+from . import journal
+from .journal import DELETE, IMPORT, REBUILD, SAVE, VISIBILITY
+
+__all__ = ["record_change", "deferred", "is_deferred", "bring_up_to_date",
+           "SAVE", "DELETE", "VISIBILITY", "IMPORT", "REBUILD"]
+
+logger = logging.getLogger(__name__)
+_state = threading.local()
+
+
+def record_change(translation_ids, reason):
+    """Record that these translations changed (``reason``: ``SAVE``, ``DELETE``, ``VISIBILITY``,
+    ``IMPORT``; ``[None]`` with ``REBUILD``: the whole index), in the current transaction. Call
+    it last there: it holds the journal's row lock until the commit. Returns the last journal id
+    written, or None when there was nothing to record."""
+    last = journal.append(translation_ids, reason)
+    if last is not None:
+        transaction.on_commit(lambda: _catch_up(last))
+    return last
+
+
+def _catch_up(last):
+    if is_deferred():
+        return  # committed inside a bulk writer's block: it brings the index up to date at its end
+    if not get_backend().catch_up(until=last):
+        logger.info("search index not yet at journal entry %d; the indexer will apply it", last)
+
+
+@contextmanager
+def deferred():
+    """See the module docstring. Nests; per thread."""
+    depth = getattr(_state, "deferred", 0)
+    _state.deferred = depth + 1
+    try:
+        yield
+    finally:
+        _state.deferred = depth
+
+
+def is_deferred():
+    """True inside ``deferred()``: the model signals record nothing (the caller does)."""
+    return getattr(_state, "deferred", 0) > 0
+
+
+def bring_up_to_date():
+    """Apply every pending journal entry to this server's index, building it when there is
+    none (for commands, never requests). Returns the error, already logged, or None."""
+    from .. import IndexBusy, IndexUnavailable
+
+    backend = get_backend()
+    try:
+        if backend.position() is None:
+            backend.rebuild()
+        while backend.apply_pending():
+            pass
+    except (IndexBusy, IndexUnavailable, OSError) as error:
+        logger.error("search index not brought up to date (%s); the indexer will catch up", error)
+        return error
+    return None
