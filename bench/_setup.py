@@ -31,3 +31,16 @@ def configure(scratch):
     import django
 
     django.setup()
+
+
+def rebuild_index():
+    """Build the search index with the API of the code imported (a variant's checkout may be
+    another commit's): ``sync.rebuild()``, or before ``articles.search.sync`` had it, the
+    backend's ``rebuild()``. Returns the number of translations indexed."""
+    try:
+        from articles.search.sync import rebuild
+    except ImportError:
+        from articles.search import get_backend
+
+        return get_backend().rebuild()
+    return rebuild()

@@ -27,7 +27,7 @@ import tempfile
 import time
 from urllib.parse import urlencode
 
-from _setup import ROOT, SHARED, CORPUS
+from _setup import ROOT, SHARED, CORPUS, rebuild_index
 
 QUERIES = SHARED / "eval" / "dev-queries.jsonl"
 IMPORTED = "IMPORTED"  # marker in a scratch folder: migrated and imported
@@ -135,10 +135,8 @@ def worker(tree, work):
     from django.test import Client
 
     settings.DEBUG = False  # no query log, as in production (static files stay as loaded)
-    from articles.search import get_backend
-
     started = time.perf_counter()
-    get_backend().rebuild()
+    rebuild_index()
     build = time.perf_counter() - started
     work = json.loads(Path(work).read_text())
     work_out_related(work["related"])

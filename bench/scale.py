@@ -7,7 +7,7 @@ copy is a distinct article; the originals count as copy 0. Then, printed:
 
 - import rate: files/s of ``import_paths`` into a scratch SQLite database (the originals first,
   which creates the products, then the copies split among ``--jobs`` processes);
-- build time of ``rebuild_index`` (``backend.rebuild()``);
+- build time of ``rebuild_index`` (``sync.rebuild()``);
 - search latency p50/p95 over HTTP: ``gunicorn kb.wsgi -w 2`` on a free loopback port, the dev
   queries (../shared/eval/dev-queries.jsonl) against ``/api/search``, one pass to warm up, then
   measured passes; success@1 (a renumbered copy of an expected article counts as it);
@@ -180,10 +180,10 @@ def run(factor, scratch, reuse, build, jobs, passes):
         print(f"import: {files} translations in {seconds:.0f} s = {files / seconds:.0f} files/s ({jobs} processes)",
               flush=True)
     if build or not reuse:
-        from articles.search import get_backend
+        from articles.search import sync
 
         started, cpu = time.perf_counter(), _cpu_seconds()
-        count = get_backend().rebuild()
+        count = sync.rebuild()
         parent, children = (after - before for after, before in zip(_cpu_seconds(), cpu))
         # CPU seconds as well: on a shared machine wall time says as much about the neighbours.
         print(f"build: {count} translations in {time.perf_counter() - started:.1f} s "

@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 
-from _setup import ROOT, SHARED, CORPUS, django_with_scratch_database
+from _setup import ROOT, SHARED, CORPUS, django_with_scratch_database, rebuild_index
 
 
 def percentiles(samples):
@@ -43,12 +43,12 @@ def main():
     from articles.languages import normalize_language
     from articles.models import Translation
     from articles.rendering import plain_text
-    from articles.search import get_backend
+    from articles.search import sync
     from articles.search.service import search
 
     import_paths(CORPUS)
     started = time.perf_counter()
-    count = get_backend().rebuild()
+    count = sync.rebuild()
     whoosh_build = time.perf_counter() - started
     print(f"whoosh index build: {count} translations in {whoosh_build:.1f} s")
 
@@ -135,11 +135,10 @@ def worker(tree):
 
     django.setup()
     from articles.languages import normalize_language
-    from articles.search import get_backend
     from articles.search.service import search
 
     started = time.perf_counter()
-    get_backend().rebuild()
+    rebuild_index()
     build = time.perf_counter() - started
     queries = [json.loads(line) for line in open(SHARED / "eval" / "dev-queries.jsonl", encoding="utf-8")]
     asked = [(q["q"], normalize_language(q["lang"])) for q in queries]

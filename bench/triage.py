@@ -31,7 +31,7 @@ import subprocess
 import sys
 import time
 
-from _setup import CORPUS, ROOT, django_with_scratch_database
+from _setup import CORPUS, ROOT, django_with_scratch_database, rebuild_index
 
 FENCE_RE = re.compile(r"^```[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
 # A line that reads like a log line with a problem in it (a code, a qualified exception, a level,
@@ -211,10 +211,8 @@ def worker(tree, specs_path, timings):
     import django
 
     django.setup()
-    from articles.search import get_backend
-
     rederive_codes()
-    get_backend().rebuild()
+    rebuild_index()
     specs = json.loads(Path(specs_path).read_text())
     print(json.dumps(rank_pastes(specs, timings)), flush=True)
 

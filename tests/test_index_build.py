@@ -4,7 +4,7 @@ import pytest
 
 from articles.importing import import_paths
 from articles.models import Translation
-from articles.search import get_backend
+from articles.search import get_backend, sync
 from articles.search.whoosh.build import _document, _rows, write_index
 from articles.search.whoosh.documents import translation_document
 from articles.search.whoosh.schema import ARTICLE, LANG, PRODUCTS, PUBLIC
@@ -39,7 +39,7 @@ def test_one_process_and_two_index_the_same_translations(imported, tmp_path):
 
 
 def test_summaries_say_what_the_stored_fields_say(imported):
-    get_backend().rebuild()
+    sync.rebuild()
     with get_backend().searcher() as searcher:
         reader = searcher.reader()
         summaries = Summaries(reader)
@@ -55,10 +55,8 @@ def test_summaries_say_what_the_stored_fields_say(imported):
 
 def test_summaries_kept_per_segment_follow_commits_and_deletions(imported):
     from articles.models import Article, Translation
-    from articles.search import sync
-
     backend = get_backend()
-    backend.rebuild()
+    sync.rebuild()
     cache = {}
     with backend.searcher() as searcher:
         Summaries(searcher.reader(), cache)
@@ -69,7 +67,7 @@ def test_summaries_kept_per_segment_follow_commits_and_deletions(imported):
     Article.objects.filter(pk=hidden.article_id).update(audience="internal")
     sync.record_change(Translation.objects.filter(article_id=hidden.article_id).values_list("pk", flat=True),
                        sync.VISIBILITY)
-    backend.apply_pending()
+    sync.apply_pending()
     with backend.searcher() as searcher:
         reader = searcher.reader()
         summaries = Summaries(reader, cache)

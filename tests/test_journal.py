@@ -7,7 +7,7 @@ import pytest
 from articles.importing import import_paths
 from articles.models import Article, Translation
 from articles.search import IndexUnavailable, get_backend, sync
-from articles.search.sync import journal
+from articles.search.sync import coordination, journal
 from articles.search.sync.indexer import Indexer
 from articles.search.models import IndexerStatus, JournalEntry
 from articles.search.service import search
@@ -74,7 +74,7 @@ def test_entries_written_during_a_rebuild_are_applied_after_the_swap(indexed, mo
         sync.record_change([translation.pk], sync.SAVE)
 
     monkeypatch.setattr(build, "_rows", rows_then_a_save)
-    get_backend().rebuild()
+    sync.rebuild()
     monkeypatch.setattr(build, "_rows", original)
     assert "Ledger export halts at midnight" in titles("ledger midnight")
 
@@ -98,12 +98,12 @@ def test_a_search_applies_a_few_pending_entries_itself(indexed):
 
 def test_an_index_older_than_the_journal_keeps_is_rebuilt(indexed, settings):
     backend = get_backend()
-    live = backend._live_dir()
+    live = backend.store.live_dir()
     Translation.objects.filter(language="en").first().save()
     JournalEntry.objects.update(created_at="2000-01-01T00:00:00Z")
     assert journal.prune(60) > 0
-    assert backend.ensure_usable() is True
-    assert backend._live_dir() != live and backend.position() == journal.head()[0]
+    assert sync.ensure_usable() is True
+    assert backend.store.live_dir() != live and backend.position() == journal.head()[0]
 
 
 def test_abandoned_build_folders_are_removed(indexed, settings):
@@ -112,7 +112,7 @@ def test_abandoned_build_folders_are_removed(indexed, settings):
     abandoned.mkdir()
     (abandoned / "MAIN_x.seg").write_bytes(b"half a segment")
     backend.tidy()
-    assert not abandoned.exists() and backend._live_dir().exists()
+    assert not abandoned.exists() and backend.store.live_dir().exists()
 
 
 def test_replaced_segments_stay_for_searchers_until_the_grace_period_ends(indexed):
@@ -124,12 +124,12 @@ def test_replaced_segments_stay_for_searchers_until_the_grace_period_ends(indexe
     from articles.search.whoosh.storage import GRACE_SECONDS, INDEX_NAME
 
     backend = get_backend()
-    storage = SafeFileStorage(backend._live_dir())
+    storage = SafeFileStorage(backend.store.live_dir())
     earlier = TOC.read(storage, INDEX_NAME)
     for n in range(4):
         Translation.objects.filter(language="en").update(title=f"Ledger {n}")
         sync.record_change(Translation.objects.values_list("pk", flat=True), sync.SAVE)
-        backend.apply_pending()
+        sync.apply_pending()
     current = {segment.segment_id() for segment in TOC.read(storage, INDEX_NAME).segments}
     replaced = [segment for segment in earlier.segments if segment.segment_id() not in current]
     assert replaced  # the commits merged the earlier segments away
@@ -147,15 +147,15 @@ def test_replaced_segments_stay_for_searchers_until_the_grace_period_ends(indexe
 def test_a_searcher_whose_files_vanished_is_replaced(indexed):
     backend = get_backend()
     assert titles("RPT-504012")
-    folder = backend._live_dir()
+    folder = backend.store.live_dir()
     # Another process commits and tidies with no grace: the files this thread's searcher
     # would open next are gone.
     Translation.objects.filter(language="en").update(title="Ledger export halts")
     sync.record_change(Translation.objects.values_list("pk", flat=True), sync.SAVE)
-    backend.apply_pending()
+    sync.apply_pending()
     Translation.objects.filter(language="en").update(title="Ledger export stops")
     sync.record_change(Translation.objects.values_list("pk", flat=True), sync.SAVE)
-    backend.apply_pending()
+    sync.apply_pending()
     SafeFileStorage(folder).purge(grace=0)
     assert titles("ledger export stops") == ["Ledger export stops"]
 
@@ -163,15 +163,15 @@ def test_a_searcher_whose_files_vanished_is_replaced(indexed):
 def test_a_truncated_segment_gives_catching_up_never_an_error_page(client, indexed):
     backend = get_backend()
     assert client.get("/api/search", {"q": "RPT-504012"}).status_code == 200
-    for segment in backend._live_dir().glob("*.seg"):
+    for segment in backend.store.live_dir().glob("*.seg"):
         with open(segment, "r+b") as handle:
             handle.truncate(64)
-    backend.discard_searcher()
-    backend._close()
+    backend.searchers.discard_searcher()
+    backend.store.forget()
     started = time.monotonic()
     response = client.get("/api/search", {"q": "RPT-504012"})
     assert response.status_code == 503 and time.monotonic() - started < 1.0
-    assert backend.rebuild_requested()
+    assert coordination.check_requested(backend.root)
     Indexer().run_once()
     assert client.get("/api/search", {"q": "RPT-504012"}).json()["total"] == 1
 
@@ -236,16 +236,16 @@ def test_saves_during_searches_never_fail_a_search(articles_dir):
 
 def test_while_the_indexer_runs_requests_leave_writing_to_it(indexed):
     backend = get_backend()
-    backend.heartbeat()  # as the running indexer does on every turn
+    coordination.heartbeat(backend.root)  # as the running indexer does on every turn
     translation = Translation.objects.get(article__number="KB-100", language="en")
     Translation.objects.filter(pk=translation.pk).update(title="Ledger export halts at midnight")
     sync.record_change([translation.pk], sync.SAVE)
     position = backend.position()
     search("ledger midnight", "en")
     assert backend.position() == position  # the search did not write
-    assert backend.catch_up(budget=0.1) is False  # a saving request waits for the indexer, briefly here
-    backend.stop_heartbeat()
-    assert backend.catch_up(budget=1.0) is True  # no indexer: it applies the entry itself
+    assert sync.catch_up(budget=0.1) is False  # a saving request waits for the indexer, briefly here
+    coordination.stop_heartbeat(backend.root)
+    assert sync.catch_up(budget=1.0) is True  # no indexer: it applies the entry itself
     assert titles("ledger midnight") == ["Ledger export halts at midnight"]
 
 
@@ -255,7 +255,7 @@ def test_many_small_commits_do_not_pile_up_segments(indexed):
     for n in range(40):
         Translation.objects.filter(pk=translation.pk).update(title=f"Ledger export, take {n}")
         sync.record_change([translation.pk], sync.SAVE)
-        backend.apply_pending()
+        sync.apply_pending()
     with backend.searcher() as searcher:
         segments = len(list(searcher.leaf_searchers()))
     assert segments <= 8, segments
@@ -274,7 +274,7 @@ def test_idle_compaction_folds_what_bursts_of_saves_left(indexed, monkeypatch):
     for n, translation in enumerate(Translation.objects.order_by("pk")):
         Translation.objects.filter(pk=translation.pk).update(title=f"Ledger export, round {n}")
         sync.record_change([translation.pk], sync.SAVE)
-        backend.apply_pending()
+        sync.apply_pending()
     count = Translation.objects.count()
     # One segment per save; the build's segment, all of whose documents were replaced, is gone.
     assert segments() == count >= 3
@@ -288,7 +288,6 @@ def test_idle_compaction_folds_what_bursts_of_saves_left(indexed, monkeypatch):
 
 
 def test_the_indexer_pauses_between_commits_unless_a_save_is_waiting(indexed):
-    from articles.search.whoosh.backend import AWAITED
     from articles.search.sync.indexer import COALESCE_SECONDS
 
     backend = get_backend()
@@ -297,7 +296,7 @@ def test_the_indexer_pauses_between_commits_unless_a_save_is_waiting(indexed):
     indexer._coalesce(time.time())  # a burst of saves: commits at most every COALESCE_SECONDS
     assert time.monotonic() - started >= COALESCE_SECONDS * 0.9
     committed = time.time() - 1.0
-    backend._touch(AWAITED)  # what catch_up() does for a request waiting on its save
+    coordination.await_indexer(backend.root)  # what catch_up() does for a request waiting on its save
     started = time.monotonic()
     indexer._coalesce(committed)
     assert time.monotonic() - started < COALESCE_SECONDS / 2
@@ -379,7 +378,7 @@ def test_a_refreshed_searcher_reuses_unchanged_segments_and_sees_new_deletions(i
     def save(translation, title):
         Translation.objects.filter(pk=translation.pk).update(title=title)
         sync.record_change([translation.pk], sync.SAVE)
-        backend.apply_pending()
+        sync.apply_pending()
 
     save(first, "Ledger export halts at midnight")
     with backend.searcher() as searcher:
@@ -410,7 +409,7 @@ def test_searches_list_the_index_folder_only_after_it_changed(indexed, monkeypat
     listings = []
     original = FileIndex.latest_generation
     monkeypatch.setattr(FileIndex, "latest_generation", lambda self: listings.append(1) or original(self))
-    folder = backend._live_dir()
+    folder = backend.store.live_dir()
     settled = time.time() - 5
     os.utime(folder, (settled, settled))  # last changed seconds ago, as between saves
     for _ in range(4):
@@ -420,7 +419,7 @@ def test_searches_list_the_index_folder_only_after_it_changed(indexed, monkeypat
     translation = Translation.objects.get(article__number="KB-100", language="en")
     Translation.objects.filter(pk=translation.pk).update(title="Ledger export halts at midnight")
     sync.record_change([translation.pk], sync.SAVE)
-    backend.apply_pending()  # as this server's indexer would: the folder changes
+    sync.apply_pending()  # as this server's indexer would: the folder changes
     assert titles("ledger midnight") == ["Ledger export halts at midnight"]
 
 

@@ -5,7 +5,7 @@ import pytest
 from whoosh.fields import ID, Schema
 
 from articles.importing import import_paths
-from articles.search import get_backend
+from articles.search import get_backend, sync
 from articles.search.sync.indexer import Indexer
 from articles.search.whoosh.analysis import analyze, analyzer_for, chain_for
 from articles.search.codes import extract_error_codes, normalize_code
@@ -125,7 +125,7 @@ def test_a_fragment_cut_mid_word_at_both_ends_finds_its_sentence():
 @pytest.fixture
 def indexed(articles_dir):
     import_paths([articles_dir])
-    get_backend().rebuild()
+    sync.rebuild()
 
 
 def test_api_finds_code_first_in_the_readers_language(client, indexed):
@@ -195,12 +195,12 @@ def test_code_page_lists_every_article_citing_the_code(client, indexed):
 def test_rebuild_swaps_in_a_complete_new_index(indexed, settings):
     backend = get_backend()
     first = (settings.KB_INDEX_DIR / "CURRENT").read_text()
-    assert backend.rebuild() == 3
+    assert sync.rebuild() == 3
     second = (settings.KB_INDEX_DIR / "CURRENT").read_text()
     assert second != first
     # The replaced folder stays a while for searchers still reading it, then goes.
     assert (settings.KB_INDEX_DIR / first / "SUPERSEDED").exists()
-    backend._remove_abandoned(grace=0)
+    backend.store.remove_abandoned(grace=0)
     assert not (settings.KB_INDEX_DIR / first).exists() and (settings.KB_INDEX_DIR / second).exists()
 
 
@@ -209,8 +209,8 @@ def test_corrupt_index_answers_catching_up_until_the_indexer_rebuilds_it(client,
     for path in live.iterdir():
         if path.suffix in (".seg", ".toc"):
             path.write_bytes(b"garbage")
-    get_backend()._close()
-    get_backend().discard_searcher()
+    get_backend().store.forget()
+    get_backend().searchers.discard_searcher()
     assert client.get("/api/search", {"q": "RPT-504012"}).status_code == 503
     Indexer().run_once()
     assert (settings.KB_INDEX_DIR / "CURRENT").read_text() != live.name
@@ -272,7 +272,7 @@ def test_hiding_a_translation_in_the_admin_removes_it_from_search(client, indexe
 def test_an_index_of_another_schema_version_is_rebuilt_by_the_indexer(client, indexed, settings):
     live = settings.KB_INDEX_DIR / (settings.KB_INDEX_DIR / "CURRENT").read_text()
     (live / "KB_SCHEMA").write_text("1")
-    get_backend()._close()
+    get_backend().store.forget()
     assert client.get("/api/search", {"q": "RPT-504012"}).status_code == 503
     Indexer().run_once()
     assert client.get("/api/search", {"q": "RPT-504012"}).json()["total"] == 1
@@ -282,7 +282,6 @@ def test_an_index_of_another_schema_version_is_rebuilt_by_the_indexer(client, in
 def _set_audience(number, audience):
     """As the admin does: the article's audience, journalled, and the index brought up to date."""
     from articles.models import Article, Translation
-    from articles.search import sync
 
     Article.objects.filter(number=number).update(audience=audience)
     sync.record_change(Translation.objects.filter(article__number=number).values_list("pk", flat=True),
@@ -324,6 +323,6 @@ def test_a_result_without_description_or_symptoms_shows_the_opening_of_its_body(
           "article-number: KB-7\n---\n# Quasar relay drops mail\n\n## Description\n\nThe quasar relay drops "
           "every third message after an upgrade.\n\n## Resolution\n\nRestart it.\n")
     import_paths([tmp_path])
-    get_backend().rebuild()
+    sync.rebuild()
     first = client.get("/api/search", {"q": "quasar relay"}).json()["results"][0]
     assert first["snippet"].startswith("The quasar relay drops every third message")

@@ -225,7 +225,7 @@ def _codecs(folder):
 def test_an_index_of_the_other_kind_is_rebuilt_never_opened(articles_dir, settings):
     from whoosh.codec.whoosh3 import W3Codec
 
-    from articles.search.whoosh.backend import SCHEMA_FILE, index_kind
+    from articles.search.whoosh.store import SCHEMA_FILE, index_kind
     from articles.search.whoosh.schema import SCHEMA_VERSION
 
     import_paths([articles_dir])
@@ -235,11 +235,11 @@ def test_an_index_of_the_other_kind_is_rebuilt_never_opened(articles_dir, settin
         settings.KB_SEARCH_SPEEDUPS = on
         if switched:
             with pytest.raises(IndexUnavailable, match="built with schema"):
-                backend.open_index()
+                backend.store.open_index()
             with pytest.raises(IndexUnavailable):
                 search("RPT-504012", "en")
         Indexer().run_once()  # as this server's indexer does: the index of the other kind is rebuilt
-        folder = backend._live_dir()
+        folder = backend.store.live_dir()
         assert (folder / SCHEMA_FILE).read_text() == index_kind() == f"{SCHEMA_VERSION}-{'speedups' if on else 'stock'}"
         codecs = _codecs(folder)
         if on:
@@ -260,16 +260,15 @@ from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from articles.importing import import_paths
 from articles.models import Translation
-from articles.search import get_backend, sync
+from articles.search import sync
 from articles.search.related import related_articles
 from articles.search.service import articles_citing, search
 from articles.triage.ranking import triage
 import_paths([sys.argv[1]])
-backend = get_backend()
-backend.rebuild()
+sync.rebuild()
 first = Translation.objects.order_by("pk").first()
 sync.record_change([first.pk], sync.SAVE)
-backend.apply_pending()
+sync.apply_pending()
 assert search("RPT-504012", "en").results
 assert search("gatewya timeout", "en").suggestion is not None
 articles_citing("RPT-504012", "en")

@@ -79,7 +79,7 @@ def test_a_word_two_edits_away_is_found_past_the_filters(lexicon):
 
 def test_near_words_are_measured_once_per_segment_and_a_new_segment_brings_its_own(monkeypatch):
     from articles.search.whoosh import spelling
-    from articles.search.whoosh.backend import refreshed
+    from articles.search.whoosh.searchers import refreshed
 
     ix = RamStorage().create_index(Schema(**{SPELLING: TEXT}))
     for words in (["ledger", "legend", "ledgers"], ["leader", "lender"]):

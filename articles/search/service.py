@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from whoosh import query as Q
 
 from .. import languages
-from . import get_backend
+from . import get_backend, sync
 from .codes import normalize_code
 from .whoosh.query import build_query
 from .whoosh.schema import CODE_LIST, CODES, LANG, SNIPPET, TITLE_STORED
@@ -53,7 +53,7 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
     """Raises ``articles.search.IndexUnavailable`` when the index cannot answer now ("catching up")."""
     backend = get_backend()
     staff = bool(getattr(user, "is_staff", False))
-    backend.catch_up_cheaply()
+    sync.catch_up_cheaply()
 
     def run(searcher):
         query, codes = build_query(text, language, searcher)
@@ -118,7 +118,7 @@ def articles_citing(code, language, user=None, limit=200):
     """Every article whose text cites ``code`` (any spelling), one result per article."""
     backend = get_backend()
     staff = bool(getattr(user, "is_staff", False))
-    backend.catch_up_cheaply()
+    sync.catch_up_cheaply()
 
     def run(searcher):
         summaries = backend.summaries(searcher)

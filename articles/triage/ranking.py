@@ -35,7 +35,7 @@ from weakref import WeakKeyDictionary
 
 from whoosh import query as Q
 
-from ..search import get_backend
+from ..search import get_backend, sync
 from ..search.whoosh.analysis import analyze
 from ..search.whoosh.query import MAX_TERMS, _rare_terms
 from ..search.whoosh.schema import CODES, text_field
@@ -83,7 +83,7 @@ def triage(text, language, user=None, limit=10):
     """See the module docstring. Raises ``articles.search.IndexUnavailable`` like a search."""
     backend = get_backend()
     staff = bool(getattr(user, "is_staff", False))
-    backend.catch_up_cheaply()
+    sync.catch_up_cheaply()
 
     def run(searcher):
         summaries = backend.summaries(searcher)

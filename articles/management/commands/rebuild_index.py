@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from articles.search import get_backend
+from articles.search import sync
 
 from ._progress import build_progress
 
@@ -18,5 +18,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.perf_counter()
         with build_progress(self.stderr, enabled=options["verbosity"] > 0):
-            count = get_backend().rebuild(catch_up=not options["no_catch_up"])
+            count = sync.rebuild(catch_up=not options["no_catch_up"])
         self.stdout.write(f"{count} translation(s) indexed in {time.perf_counter() - started:.1f} s")

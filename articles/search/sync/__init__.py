@@ -2,15 +2,18 @@
 
 - ``record_change(translation_ids, reason)`` — the one way into the index journal — writes
   journal rows (``models``, ``journal``) in the caller's transaction; once it commits, this
-  server's index catches up to them (the backend's ``catch_up``), and every other server's
-  indexer applies them within its poll interval (its searches too, when it runs no indexer).
+  server's index catches up to them (``applier.catch_up``), and every other server's indexer
+  applies them within its poll interval (its searches too, when it runs no indexer).
 - ``deferred()``: inside it the code that makes a change records it (``articles/editing/``:
   the model signals then stand down), and a commit inside it leaves the index to the block's
   owner, which brings it up to date once at its end (``bring_up_to_date()``): the importer's
   thousands of files are applied in a few commits, not one each. If the process dies first,
   the entries are in the database: the indexer, or the next run, applies them.
-- ``indexer``: each server's loop (``run_indexer``); ``merging``: the merge policy;
-  ``processes``: build processes die with their parent.
+- ``applier``: the entries past an index's position applied through the backend
+  (``apply_pending``), rebuilds (``rebuild``), a saving request's wait (``catch_up``);
+  ``indexer``: each server's loop (``run_indexer``); ``merging``: the merge policy;
+  ``coordination``: the marker files a server's processes share; ``processes``: build
+  processes die with their parent.
 """
 from contextlib import contextmanager
 import logging
@@ -18,11 +21,13 @@ import threading
 
 from django.db import transaction
 
-from .. import get_backend
 from . import journal
+from .applier import (apply_pending, bring_up_to_date, catch_up, catch_up_cheaply, ensure_usable, rebuild,
+                      rebuild_due)
 from .journal import DELETE, IMPORT, REBUILD, SAVE, VISIBILITY
 
-__all__ = ["record_change", "deferred", "is_deferred", "bring_up_to_date",
+__all__ = ["record_change", "deferred", "is_deferred", "apply_pending", "bring_up_to_date", "catch_up",
+           "catch_up_cheaply", "ensure_usable", "rebuild", "rebuild_due",
            "SAVE", "DELETE", "VISIBILITY", "IMPORT", "REBUILD"]
 
 logger = logging.getLogger(__name__)
@@ -43,7 +48,7 @@ def record_change(translation_ids, reason):
 def _catch_up(last):
     if is_deferred():
         return  # committed inside a bulk writer's block: it brings the index up to date at its end
-    if not get_backend().catch_up(until=last):
+    if not catch_up(until=last):
         logger.info("search index not yet at journal entry %d; the indexer will apply it", last)
 
 
@@ -61,20 +66,3 @@ def deferred():
 def is_deferred():
     """True inside ``deferred()``: the model signals record nothing (the caller does)."""
     return getattr(_state, "deferred", 0) > 0
-
-
-def bring_up_to_date():
-    """Apply every pending journal entry to this server's index, building it when there is
-    none (for commands, never requests). Returns the error, already logged, or None."""
-    from .. import IndexBusy, IndexUnavailable
-
-    backend = get_backend()
-    try:
-        if backend.position() is None:
-            backend.rebuild()
-        while backend.apply_pending():
-            pass
-    except (IndexBusy, IndexUnavailable, OSError) as error:
-        logger.error("search index not brought up to date (%s); the indexer will catch up", error)
-        return error
-    return None

@@ -6,11 +6,11 @@ of another schema, or older than the journal keeps), applies the journal entries
 its position, and every ``HOUSEKEEPING_SECONDS`` tidies old index files and folders, prunes
 journal entries older than ``settings.KB_JOURNAL_RETENTION_DAYS`` and reports its position
 (``IndexerStatus``, shown to staff by ``/api/stats``). When the index is worn
-(``merging.worn``: many deleted copies or segments) it starts a fresh build beside it in a
-child process of lower priority (``rebuild_index --no-catch-up``, at most every
-``RENEW_INTERVAL_SECONDS``, and only in a quiet moment: no journal entry for
+(``backend.worn()``, by ``merging.worn``: many deleted copies or segments) it starts a fresh
+build beside it in a child process of lower priority (``rebuild_index --no-catch-up``, at most
+every ``RENEW_INTERVAL_SECONDS``, and only in a quiet moment: no journal entry for
 ``settings.KB_INDEX_RENEW_QUIET_SECONDS`` and a load average under
-``settings.KB_INDEX_RENEW_MAX_LOAD`` per core, unless ``merging.overdue``) and goes on
+``settings.KB_INDEX_RENEW_MAX_LOAD`` per core, unless ``backend.overdue()``) and goes on
 applying the journal to the live index meanwhile; once the new index is swapped in, the next
 turn applies to it what was written during the build. Errors — the database gone away, a
 damaged index — are logged and retried on the next turn; the loop never dies of them.
@@ -31,7 +31,7 @@ from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
 from .. import IndexBusy, IndexUnavailable, get_backend
-from . import journal
+from . import applier, coordination, journal
 from .models import IndexerStatus
 
 logger = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ class Indexer:
         while not self._stopping.is_set():
             applied = 0
             try:
-                self.backend.heartbeat()  # requests leave writing to this loop while it beats
+                coordination.heartbeat(self.backend.root)  # requests leave writing to this loop while it beats
                 due = time.monotonic() - self._last_housekeeping >= HOUSEKEEPING_SECONDS
                 self._stop_renewal_if_superseded()
                 applied = self.run_once(housekeeping=due)
@@ -108,7 +108,7 @@ class Indexer:
                 self._refresh_related()
                 self._stopping.wait(self.poll)
         self._stop_renewal()
-        self.backend.stop_heartbeat()
+        coordination.stop_heartbeat(self.backend.root)
         logger.info("indexer stopped")
 
     def _renew_safely(self):
@@ -150,7 +150,7 @@ class Indexer:
         """Stop a fresh build still running when this loop is about to rebuild the index itself
         (a bulk import, a rebuild asked for): the build would only make it wait for the build's
         lock, then be built again."""
-        if self._renewal is not None and self._renewal.poll() is None and self.backend.rebuild_due():
+        if self._renewal is not None and self._renewal.poll() is None and applier.rebuild_due(self.backend):
             logger.info("indexer: a rebuild is due; the fresh build of the worn index is stopped")
             self._stop_renewal()
 
@@ -188,17 +188,17 @@ class Indexer:
     def _coalesce(self, committed_at):
         deadline = time.monotonic() + COALESCE_SECONDS
         while not self._stopping.is_set() and time.monotonic() < deadline:
-            if self.backend.awaited_since(committed_at):
+            if coordination.awaited_since(self.backend.root, committed_at):
                 return
             self._stopping.wait(self.poll)
 
     def run_once(self, housekeeping=False):
         """One turn; returns how many journal entries it applied."""
         backend = self.backend
-        if not self._checked or backend.rebuild_requested() or backend.position() is None:
-            backend.ensure_usable()
+        if not self._checked or coordination.check_requested(backend.root) or backend.position() is None:
+            applier.ensure_usable(backend)
             self._checked = True
-        applied = _timed("applying the journal", backend.apply_pending)
+        applied = _timed("applying the journal", applier.apply_pending, backend)
         if housekeeping:
             self.housekeeping()
         return applied
@@ -206,7 +206,7 @@ class Indexer:
     def housekeeping(self):
         self._last_housekeeping = time.monotonic()
         backend = self.backend
-        backend.ensure_usable()
+        applier.ensure_usable(backend)
         _timed("merging small segments", backend.compact)
         _timed("tidying files", backend.tidy)
         retention = timedelta(days=settings.KB_JOURNAL_RETENTION_DAYS)
@@ -219,8 +219,7 @@ class Indexer:
         backend = self.backend
         documents = 0
         try:
-            with backend.searcher() as searcher:
-                documents = searcher.doc_count()
+            documents = backend.document_count()
         except (IndexUnavailable, Exception):  # noqa: BLE001 — the report must not stop the loop
             pass
         IndexerStatus.objects.update_or_create(server=server_name(backend), defaults={

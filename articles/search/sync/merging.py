@@ -9,7 +9,7 @@ on almost every commit, on every server, holding the writer (and every save behi
 
 So segments are folded by re-indexing: the live documents of the chosen segments are written
 again from the database in the commit, and the segments left with no live document are dropped
-(the mechanics are the engine's: ``whoosh/backend.py``). The index stays what the database says
+(the mechanics are the engine's: ``whoosh/writing.py``). The index stays what the database says
 (a row newer than the journal position is written as it is now; its journal entry writes the
 same again). The policy reads two counts of each segment, ``doc_count_all()`` (documents
 written, deleted copies included) and ``doc_count()`` (live ones), as Whoosh's ``Segment``
