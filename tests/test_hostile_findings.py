@@ -142,3 +142,17 @@ def test_front_matter_that_refers_to_itself_or_overflows_is_refused_naming_why(f
     created = editor.post("/api/articles/", {"translation": {"language": "en", "title": "T",
                                                              "body": f"---\n{front}---\nbody"}}, format="json")
     assert created.status_code == 400 and words in created.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("paste", [
+    " ".join(f"ERR-{i:06d}" for i in range(100_000))[:1_000_000],  # a code every 11 characters
+    "java." + ".".join(["abc"] * 100_000) + "Exception",  # one dotted word of 400 KB
+    " Caused by: XSV-350176 " * 40_000,
+    ("a" * 50 + ".") * 19_000,
+])
+def test_a_megabyte_paste_built_to_be_slow_answers_in_seconds(triage_dir, paste):
+    from rest_framework.test import APIClient
+
+    started = time.perf_counter()
+    response = APIClient().post("/api/triage", {"text": paste}, format="json")
+    assert response.status_code == 200 and time.perf_counter() - started < 4

@@ -44,7 +44,9 @@ NOISE_RE = re.compile(r"\b(?=\w{2})(?:" + "|".join([
     r"\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b",  # IPv4, with a port
     # Host names end in a top-level domain and are not followed by more of a dotted name
     # (com.adobe.granite.X is a Java package, not a host).
-    r"(?:[A-Za-z0-9-]+\.)+(?:com|net|org|io|local|internal|corp|cloud|dev|co|uk|de|fr|jp|kr|cn|eu|us)"
+    # At most 10 labels: with no bound a long dotted word (a.b.c.… 100,000 times) is tried
+    # from each of its labels to its end, which is quadratic.
+    r"(?:[A-Za-z0-9-]{1,63}\.){1,10}(?:com|net|org|io|local|internal|corp|cloud|dev|co|uk|de|fr|jp|kr|cn|eu|us)"
     r"(?::\d+)?(?![.\w])",
     r"\d{8,}\b",  # ids and epoch times
 ]) + r")|\[\d{1,2}/[A-Za-z]{3}/\d{4}(?::\d{2}){3}(?:\s[+-]\d{4})?\]")  # access log: [23/Nov/2026:10:00:00 +0000]
@@ -61,7 +63,8 @@ ROUTINE_RE = re.compile(r'\b(?:INFO|DEBUG|TRACE|FINE|FINER|FINEST|NOTICE)\b|"\s+
 PROBLEM_RE = re.compile(r"\b(?:ERROR|FATAL|SEVERE|[Ee]rror|[Ff]ail(?:ed|ure|s)?)\b|\w(?:Exception|Error)\b")
 # Words holding a digit: what changes between two lines of one log template (ids, counters,
 # thread numbers, line numbers of stack frames).
-SHAPE_RE = re.compile(r"[\w.:/-]*\d[\w.:/-]*")
+SHAPE_RE = re.compile(r"[\w.:/-]+")  # a word of a line's shape; those holding a digit are left out
+SHAPE_CHARS = 2000  # of a line's beginning, where its shape is read
 SHAPE_WORDS = 4
 VERSION_RE = re.compile(r"\b(?:version|ver\.?|v|build|release)\s*[:=]?\s*(\d+(?:\.\d+){1,3}|\d{4,5})\b", re.IGNORECASE)
 
@@ -155,8 +158,14 @@ def _shape(text):
     """A line's template: its first ``SHAPE_WORDS`` words holding a letter, once the words holding
     a digit are left out (``"*ERROR* [qtp7] com.x.Handler Request failed: …"`` and ``"*ERROR*
     [qtp9] com.x.Handler Request failed: …"`` are one)."""
-    words = [w for w in SHAPE_RE.sub("#", text).split() if not w.isdigit() and any(c.isalpha() for c in w)]
+    text = SHAPE_RE.sub(_digits_out, text[:SHAPE_CHARS])
+    words = [w for w in text.split() if not w.isdigit() and any(c.isalpha() for c in w)]
     return " ".join(words[:SHAPE_WORDS])
+
+
+def _digits_out(match):
+    word = match.group()
+    return "#" if any(c.isdigit() for c in word) else word
 
 
 def _joined(distinct):
@@ -171,14 +180,18 @@ def _signals(joined, starts, distinct, known_code=None):
     """Signals of the joined distinct lines, one per key group, first appearance first."""
     by_key, signals = {}, []
 
+    causes = {}  # distinct line -> offsets of its "Caused by:", found once per line
+
     def add(offset, display, keys, kind):
+        signal = next((by_key[k] for k in keys if k in by_key), None)
+        if signal is None and len(signals) >= MAX_SIGNALS:
+            return
         index = bisect_right(starts, offset) - 1
         line = distinct[index]
-        depth = line.depth + line.text.count(CAUSED_BY, 0, offset - starts[index])
-        signal = next((by_key[k] for k in keys if k in by_key), None)
+        if index not in causes:
+            causes[index] = [m.start() for m in re.finditer(re.escape(CAUSED_BY), line.text)]
+        depth = line.depth + bisect_right(causes[index], offset - starts[index] - len(CAUSED_BY))
         if signal is None:
-            if len(signals) >= MAX_SIGNALS:
-                return
             signal = Signal(display, tuple(keys), kind, depth)
             signals.append(signal)
         elif len(keys) > len(signal.keys):
