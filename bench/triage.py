@@ -11,7 +11,9 @@ common Java exceptions and their stack frames, request ids (``q-ab77988``), tick
 (``abortedjavax.jcr.RepositoryException``), 404 and 500 access-log lines — each repeated
 throughout the paste as a live log repeats them.
 
-    .venv/bin/python bench/triage.py [--pastes 200] [--timings 10] [--seed 13] [--previous DIR]
+    .venv/bin/python bench/triage.py [--pastes 200] [--timings 10] [--seed 13] [--previous DIR] [--plain]
+
+``--plain``: noise without the distractions (INFO/DEBUG lines, 2xx access lines, heartbeats).
 
 ``--previous DIR`` also runs another checkout's code (``git worktree add DIR <commit>``) on the
 same pastes in one run: the corpus is imported once; each variant is a process of its own with a
@@ -52,14 +54,21 @@ DISTRACTING_EXCEPTIONS = [
 ]
 
 
+PLAIN = False  # --plain: only the first kinds of line (INFO, 2xx access, DEBUG)
+
+
 def noise_line(rng, n):
     """One line of log noise, or a few (an exception with its frames), as a list."""
+    kind = rng.random() * (0.78 if PLAIN else 1.0)
+    return _noise_line(rng, n, kind)
+
+
+def _noise_line(rng, n, kind):
     uuid = "%08x-%04x-4%03x-a%03x-%012x" % (rng.getrandbits(32), rng.getrandbits(16), rng.getrandbits(12),
                                             rng.getrandbits(12), rng.getrandbits(48))
     clock = f"{n // 3600 % 24:02d}:{n // 60 % 60:02d}:{n % 60:02d}"
     stamp = f"2026-05-19 {clock},{rng.randrange(1000):03d}"
     host = f"app{rng.randrange(40)}.prod.example.com"
-    kind = rng.random()
     if kind < 0.33:
         return [f"{stamp} INFO [worker-{rng.randrange(16)}] com.example.jobs.Scheduler "
                 f"Job {uuid} finished in {rng.randrange(5000)} ms on {host}"]
@@ -233,7 +242,7 @@ def variants(scratch, previous, specs, timings):
         env = {**os.environ, "KB_DATABASE_URL": f"sqlite:///{copy}", "KB_INDEX_DIR": str(scratch / f"index-{number}"),
                "KB_LOG_LEVEL": "WARNING", "PYTHONPATH": str(tree)}
         output = subprocess.run([sys.executable, __file__, "--worker", str(tree), "--specs", str(specs_path),
-                                 "--timings", str(timings)], env=env, cwd=tree, text=True, check=True,
+                                 "--timings", str(timings)] + (["--plain"] if PLAIN else []), env=env, cwd=tree, text=True, check=True,
                                 stdout=subprocess.PIPE).stdout
         measured[name] = json.loads(output.strip().splitlines()[-1])
     return measured
@@ -254,9 +263,12 @@ def main():
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--reuse", help="a scratch folder of an earlier run (printed by it): no import")
     parser.add_argument("--previous", help="a checkout of other code to compare with, on the same pastes")
+    parser.add_argument("--plain", action="store_true", help="noise without distractions")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--specs", help=argparse.SUPPRESS)
     options = parser.parse_args()
+    global PLAIN
+    PLAIN = options.plain
     if options.worker:
         return worker(options.worker, options.specs, options.timings)
     scratch = reuse(options.reuse) if options.reuse else django_with_scratch_database()
@@ -271,7 +283,7 @@ def main():
     specs = paste_specs(candidate_excerpts(options.pastes, random.Random(options.seed)), options.seed)
     quoted = quoting(specs)
     print(f"{len(specs)} pastes: {EXCERPT_LINES[0]}-{EXCERPT_LINES[1]} lines of an article in "
-          f"{NOISE_LINES[0]:,}-{NOISE_LINES[1]:,} lines of noise (seed {options.seed})")
+          f"{NOISE_LINES[0]:,}-{NOISE_LINES[1]:,} lines of {'plain ' if PLAIN else ''}noise (seed {options.seed})")
     if options.previous:
         measured = variants(scratch, options.previous, specs, options.timings)
     else:
