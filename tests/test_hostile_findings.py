@@ -156,3 +156,28 @@ def test_a_megabyte_paste_built_to_be_slow_answers_in_seconds(triage_dir, paste)
     started = time.perf_counter()
     response = APIClient().post("/api/triage", {"text": paste}, format="json")
     assert response.status_code == 200 and time.perf_counter() - started < 4
+
+
+def test_a_save_committed_while_an_import_runs_is_kept_not_overwritten(tmp_path, monkeypatch):
+    from articles.importing import loader
+    from articles.importing.loader import import_paths
+    from articles.models import Revision
+
+    source = tmp_path / "en" / "RACE-7.md"
+    source.parent.mkdir()
+    source.write_text("---\narticle-number: RACE-7\ntitle: Pump stops\n---\nThe pump stops.\n")
+    import_paths([tmp_path])
+    editor = user_with("editor")
+    real = loader.import_translation
+
+    def editor_saves_first(session, parsed, rendered, **options):  # after the run read what was edited
+        actions.save_translation(editor, "RACE-7", "en", {"title": "Pump stops at night", "body": "Edited."},
+                                 base_revision=1)
+        return real(session, parsed, rendered, **options)
+
+    monkeypatch.setattr(loader, "import_translation", editor_saves_first)
+    source.write_text("---\narticle-number: RACE-7\ntitle: Pump stops\n---\nThe pump stops, from the file.\n")
+    outcome = import_paths([tmp_path]).outcomes[0]
+    assert outcome.status == "skipped" and "was edited by editor" in str(outcome.reason)
+    latest = Revision.objects.filter(translation__article__number="RACE-7").order_by("-number").first()
+    assert (latest.number, latest.body, latest.author) == (2, "Edited.", editor)

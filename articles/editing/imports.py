@@ -45,8 +45,15 @@ class ImportSession:
         return self.products[name]
 
 
-def import_translation(session, parsed, rendered, user=None):
-    """Write one file's translation as its next, published revision; returns its id."""
+class EditedSinceImport(Exception):
+    """The translation's latest revision was made by a person (``args[0]``, their user name)
+    since the file was last imported: the import keeps it unless told to overwrite edits."""
+
+
+def import_translation(session, parsed, rendered, user=None, overwrite_edits=False):
+    """Write one file's translation as its next, published revision; returns its id. Raises
+    ``EditedSinceImport`` when, checked under the rows' locks, a person saved the translation
+    last (a save may commit while an import runs) and ``overwrite_edits`` is false."""
     if user is not None:
         permissions.require_publish(user)
     with transaction.atomic():
@@ -56,9 +63,18 @@ def import_translation(session, parsed, rendered, user=None):
             article_id = Article.objects.create(number=parsed.number, key_source=parsed.key_source).id
             session.articles[parsed.number] = article_id
             session.uncommitted.append((session.articles, parsed.number))
+        else:  # the article's row first, then the translation's: the order a save locks them in
+            Article.objects.select_for_update().filter(pk=article_id).values_list("pk").first()
         values = _columns(parsed, rendered)
         key = (parsed.number, parsed.language)
         translation_id = session.translation_ids.get(key)
+        if translation_id is not None:
+            latest = (Translation.objects.select_for_update().filter(pk=translation_id)
+                      .values_list("latest_revision", flat=True).first())
+            editor = (Revision.objects.filter(translation_id=translation_id, number=latest, author__isnull=False)
+                      .values_list("author__username", flat=True).first())
+            if editor is not None and not overwrite_edits:
+                raise EditedSinceImport(editor)
         links = Translation.products.through.objects
         if translation_id is None:
             translation_id = Translation.objects.create(article_id=article_id, language=parsed.language, **values).id

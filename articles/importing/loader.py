@@ -39,7 +39,7 @@ from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ..editing.imports import ImportSession, import_translation
+from ..editing.imports import EditedSinceImport, ImportSession, import_translation
 from ..models import Article, DocTree, ImportRun, Revision, Translation, content_key_of
 from ..rendering import RENDERER_VERSION
 from ..search import sync
@@ -158,10 +158,7 @@ class _Loader:
             return outcome, None, None
         editor = self.edited.get(self.translation_ids.get(key))
         if editor is not None and not self.overwrite_edits:
-            outcome.status, outcome.reason = SKIPPED, format_lazy(
-                _("{number} ({language}) was edited by {editor} since its last import: kept "
-                  "(--overwrite-edits replaces it; every version stays in its history)"),
-                number=parsed.number, language=parsed.language, editor=editor)
+            outcome.status, outcome.reason = SKIPPED, _edited(parsed, editor)
             return outcome, None, None
         return outcome, parsed, pool.submit(parsed)
 
@@ -247,7 +244,12 @@ class _Loader:
         if not self.dry_run:
             parsed.path = self.name(parsed.path)  # rendered: its images were read beside the file
             try:
-                outcome.translation_id = import_translation(self.session, parsed, rendered, user=self.user)
+                outcome.translation_id = import_translation(self.session, parsed, rendered, user=self.user,
+                                                            overwrite_edits=self.overwrite_edits)
+            except EditedSinceImport as edited:  # saved by an editor while this run was under way
+                self.session.forget_uncommitted()
+                outcome.status, outcome.reason = SKIPPED, _edited(parsed, edited.args[0])
+                return outcome
             except Exception as error:  # noqa: BLE001 — the transaction rolled back: this file only
                 self.session.forget_uncommitted()
                 # The database's own words quote SQL: they go to the log, not to the report.
@@ -265,6 +267,12 @@ def _reason(error):
     """The report's reason for an error met reading a file: the importer's own as lazy text,
     the system's (``OSError``) as it words it."""
     return error.describe() if isinstance(error, SourceError) else str(error)
+
+
+def _edited(parsed, editor):
+    return format_lazy(_("{number} ({language}) was edited by {editor} since its last import: kept "
+                         "(--overwrite-edits replaces it; every version stays in its history)"),
+                       number=parsed.number, language=parsed.language, editor=editor)
 
 
 def _duplicate(first, language):
