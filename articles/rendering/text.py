@@ -3,11 +3,16 @@ description as readers see it (``inline_text``, ``shown_description``).
 
 Keeps what a reader or a search may look for — code and log lines included, since error codes
 live there — and drops markup: ``[!UICONTROL Save]`` → ``Save``, ``[text](url)`` → ``text``,
-images, HTML tags, ``{#id}`` attributes, heading and list markers; entities are unescaped.
+images, HTML tags (not other names in angle brackets), ``{#id}`` attributes, heading and list markers; entities are unescaped.
 """
 import html
 import re
 
+# The tags authors format a page with; other tags in a page (``<form name="x">``,
+# ``<mta autoStart="false"/>``, ``<md:SingleLogoutService …/>``) are code or a log shown as text.
+HTML_TAGS = ("a|abbr|b|blockquote|br|caption|center|code|col|colgroup|dd|del|details|div|dl|dt|em|font|h[1-6]|hr|"
+             "i|iframe|img|ins|kbd|li|ol|p|pre|s|small|source|span|strike|strong|sub|summary|sup|table|tbody|td|"
+             "tfoot|th|thead|tr|tt|u|ul|video")
 # Each scan stops at the next opening bracket, so text with thousands of "![" or "<" is read
 # in linear time (possessive quantifiers never give back).
 REPLACEMENTS = [
@@ -18,10 +23,13 @@ REPLACEMENTS = [
     (re.compile(r"\[!\w++\]"), " "),  # alert markers
     (re.compile(r"\[([^\[\]]*+)\]\([^()]*+\)(\{[^{}]*+\})?"), r"\1"),  # links
     (re.compile(r"\{[#.:][^{}\n]*+\}"), " "),  # attribute lists
-    (re.compile(r"<[^<>\n]{0,300}+>"), " "),  # HTML tags
+    # Formatting tags go; any other name in angle brackets is kept as text (HTML_TAGS).
+    (re.compile(rf"</?(?:{HTML_TAGS})(?![\w:-])[^<>\n]{{0,300}}+>", re.IGNORECASE), " "),
     # "+++" (a collapsible's markers) before a list's "+", which would leave "++" behind.
     (re.compile(r"^[ \t]*+(?:#{1,6}|>+|\+\+\+|[-*+]|\d++[.)])[ \t]*", re.MULTILINE), ""),
-    (re.compile(r"[*_`|]{1,3}"), " "),
+    # Emphasis and code marks; an underscore between two word characters is part of a name
+    # (``aem_program_id``), as Markdown reads it, and stays.
+    (re.compile(r"[*`|]{1,3}|(?<!\w)_{1,3}|_{1,3}(?!\w)"), " "),
 ]
 
 
