@@ -11,8 +11,9 @@ a sum (``Or`` at any depth, boosts multiplied down) are read a posting block at 
 each term's postings are scored with BM25F at once (numpy, into one array of scores for the
 whole index; the same arithmetic in the same order as a loop, so the same bits). Phrases are
 matched here too, rarest word first, reading positions only for the documents that hold
-every word, and scored as Whoosh scores them (the sum of their words' BM25F). Every other
-clause (constant-score codes) is scored by its own Whoosh matcher, then added in. ``AndNot``
+every word, and scored as Whoosh scores them (the sum of their words' BM25F), or, wrapped in
+a ``ConstantScoreQuery``, with its constant score. Every other clause (constant-score codes)
+is scored by its own Whoosh matcher, then added in. ``AndNot``
 excludes the documents of its second query.
 
 Document field lengths come from a ``FieldLengths`` cache per searcher (``summaries``), read
@@ -84,8 +85,8 @@ def top_documents(searcher, query, limit, lengths, exclude=()):
     for subsearcher, offset in searcher.leaf_searchers():
         for field, text, boost in terms:
             _add_term(scores, matched, searcher, subsearcher, offset, field, text, boost, lengths, reads)
-        for field, words, boost in phrases:
-            _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, boost, lengths, reads)
+        for field, words, boost, lift in phrases:
+            _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, boost, lengths, reads, lift)
         context = searcher.context()
         for clause, boost in others:
             _add_matcher(scores, matched, clause.matcher(subsearcher, context), offset, boost)
@@ -110,19 +111,27 @@ def _best(scores, matched, limit):
 
 
 def _flatten(query, boost, searcher, terms, phrases, others):
-    """Splits a sum into plain terms and exact phrases, scored here, and other clauses, scored
-    by Whoosh."""
+    """Splits a sum into plain terms and exact phrases (``(field, words, boost, lift)``,
+    ``lift`` None unless the phrase is wrapped in a ``ConstantScoreQuery``), scored here,
+    and other clauses, scored by Whoosh."""
     if isinstance(query, Q.Term) and _bm25_parameters(searcher, query.fieldname):
         terms.append((query.fieldname, query.text, query.boost * boost))
-    elif (type(query) is Q.Phrase and query.slop == 1 and query.words and query.char_ranges is None
-          and _bm25_parameters(searcher, query.fieldname)
-          and isinstance(searcher.schema[query.fieldname].format, RawPositions)):
-        phrases.append((query.fieldname, query.words, query.boost * boost))
+    elif _phrase_scored_here(query, searcher):
+        phrases.append((query.fieldname, query.words, query.boost * boost, None))
+    elif type(query) is Q.ConstantScoreQuery and _phrase_scored_here(query.child, searcher):
+        # Whoosh gives each matching document the score (its matcher's weight), times the boosts above.
+        phrases.append((query.child.fieldname, query.child.words, boost, query.score * boost))
     elif isinstance(query, Q.Or) and query.scale is None:  # a plain sum (no coordination bonus)
         for clause in query.subqueries:
             _flatten(clause, boost * query.boost, searcher, terms, phrases, others)
     else:
         others.append((query, boost))
+
+
+def _phrase_scored_here(query, searcher):
+    return (type(query) is Q.Phrase and query.slop == 1 and query.words and query.char_ranges is None
+            and _bm25_parameters(searcher, query.fieldname)
+            and isinstance(searcher.schema[query.fieldname].format, RawPositions))
 
 
 def _bm25_parameters(searcher, field):
@@ -223,12 +232,14 @@ def _add_term(scores, matched, searcher, subsearcher, offset, field, text, boost
     matched[ids] = True
 
 
-def _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, boost, lengths, reads):
+def _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, boost, lengths, reads,
+                lift=None):
     """The documents where ``words`` follow each other, scored as Whoosh scores a phrase:
     ``boost`` times the sum of each word's BM25F in the document (a repeated word counts each
-    time). Positions are compared over whole arrays: a word's positions in every candidate
-    become one sorted array of ``docnum << 32 | position``, shifted back by the word's place in
-    the phrase, and the phrase starts where all of them meet."""
+    time), or ``lift`` each when it is given (a ``ConstantScoreQuery``). Positions are compared
+    over whole arrays: a word's positions in every candidate become one sorted array of
+    ``docnum << 32 | position``, shifted back by the word's place in the phrase, and the phrase
+    starts where all of them meet."""
     reader = subsearcher.reader()
     try:
         texts = [searcher.schema[field].to_bytes(word) for word in words]
@@ -245,6 +256,11 @@ def _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, bo
     if not len(starts):
         return
     found = np.unique(starts >> 32)
+    if lift is not None:
+        found += offset
+        scores[found] += lift
+        matched[found] = True
+        return
     saturation, constant, slope = _bm25(searcher, field)
     length = LENGTHS[lengths.of(subsearcher, field)[found]]
     total = np.zeros(len(found))
