@@ -8,6 +8,9 @@ product facet by that key (each article once per key) instead of by stored name.
 Each ``Result`` is one article, shown in the searcher's language when it has that translation,
 else English, else any (``languages.pick_by_language``); its score is the best of its
 translations'. Hidden and non-public translations are left out for readers who are not staff.
+When the query or the product filter names a product (``product_context``: ``Campaign
+Standard``, ``v8``, ``AEM 6.5``), the scores of the articles of that product are multiplied by
+``PRODUCT_FACTOR``: of two near-duplicates of sibling products, the one named comes first.
 """
 from dataclasses import dataclass, field
 
@@ -16,12 +19,14 @@ from whoosh import query as Q
 from .. import languages
 from . import get_backend, sync
 from .codes import normalize_code
+from .product_context import named_products
 from .whoosh.query import build_query
-from .whoosh.schema import CODE_LIST, CODES, LANG, SNIPPET, TITLE_STORED
+from .whoosh.schema import CODE_LIST, CODES, LANG, PRODUCTS, SNIPPET, TITLE_STORED
 from .whoosh.scoring import top_documents
 from .whoosh.spelling import suggest
 
 CANDIDATES = 300  # hits read to group into articles and facets
+PRODUCT_FACTOR = 1.25  # an article of the product a query names, against its siblings
 
 
 @dataclass
@@ -65,7 +70,8 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
         hits = top_documents(searcher, query, CANDIDATES, summaries.lengths,
                              exclude=() if staff else summaries.private)
         wanted = set(products or ()) | ({product} if product else set())
-        ordered = _group(hits, summaries, wanted, in_language)
+        named = _named_products(searcher, " ".join([text, *sorted(wanted)]))
+        ordered = _group(hits, summaries, wanted, in_language, named)
         start = (page - 1) * limit
         shown_in = in_language or language
         results = [_result(group, shown_in, searcher, summaries, staff) for group in ordered[start:start + limit]]
@@ -81,15 +87,22 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
     return found
 
 
-def _group(hits, summaries, products, in_language=None):
-    """Hits → one group per article, best first: its score is its best translation's.
-    ``products``: names of which an article must have one (empty: any); ``in_language``: only
-    hits in that language count."""
+def _named_products(searcher, text):
+    """The stored product names ``text`` names (``product_context``)."""
+    return named_products(text, [name.decode("utf-8") for name in searcher.lexicon(PRODUCTS)])
+
+
+def _group(hits, summaries, products, in_language=None, named=frozenset()):
+    """Hits → one group per article, best first: its score is its best translation's, times
+    ``PRODUCT_FACTOR`` for a translation of a product in ``named``. ``products``: names of which
+    an article must have one (empty: any); ``in_language``: only hits in that language count."""
     groups = {}
     described = summaries.describe([docnum for docnum, _ in hits])
     for (docnum, score), (article, lang, names) in zip(hits, described):
         if (products and products.isdisjoint(names)) or (in_language and lang != in_language):
             continue
+        if named and not named.isdisjoint(names):
+            score *= PRODUCT_FACTOR
         group = groups.setdefault(article, {"article": article, "score": 0.0, "hits": [],
                                             "products": set(), "languages": set()})
         group["score"] = max(group["score"], score)
