@@ -1,10 +1,17 @@
 """Analyzers per language, for Whoosh.
 
-Every analyzer tokenizes the same way — words, with dots kept inside identifiers
-(``javax.jcr.AccessDeniedException`` is one token besides its parts) — lower-cases, splits
-tokens at script changes (``21827이`` → ``21827``, ``이``), turns runs of Han, kana and Hangul
-into overlapping bigrams (a cut phrase ``プラインの処`` still matches), and folds accents.
-Languages Whoosh can stem (en, fr, de, es…) also drop stop words and stem.
+Every analyzer tokenizes the same way — words, with ``.``, ``:``, ``/`` and ``_`` kept inside
+identifiers — then gives each identifier whole and in its parts (``parts_of``), split at those
+separators and at camelCase boundaries: ``aem_program_id`` → ``aem_program_id``, ``aem``,
+``program``, ``id``; ``FeatureFlag_InboundMomentum`` → itself, ``featureflag``, ``feature``,
+``flag``, ``inboundmomentum``, ``inbound``, ``momentum``. It lower-cases, splits tokens at script
+changes (``21827이`` → ``21827``, ``이``), turns runs of Han, kana and Hangul into overlapping
+bigrams (a cut phrase ``プラインの処`` still matches), and folds accents. Languages Whoosh can
+stem (en, fr, de, es…) also drop stop words and stem.
+
+Positions run on over every term, the whole form's included: ``dest_addr_npi`` is four
+positions, so a query analysed the same way matches it as a phrase whether typed whole or its
+parts apart (``dest addr npi``), and the whole form, a rarer term, ranks the exact spelling first.
 
 ``analyzer_for(code)`` returns the analyzer for a served language code: a ``WordAnalyzer``,
 which runs that chain once per distinct word and remembers the terms it gave (words repeat
@@ -19,7 +26,7 @@ from whoosh.analysis import (CharsetFilter, Filter, LowercaseFilter, RegexTokeni
 from whoosh.lang import has_stemmer, has_stopwords
 from whoosh.support.charset import accent_map
 
-TOKEN_PATTERN = r"\w+(?:\.\w+)*"
+TOKEN_PATTERN = r"\w+(?:[.:/]\w+)*"
 TOKEN_RE = re.compile(TOKEN_PATTERN)
 CJK = r"\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff"
 SCRIPT_RUN_RE = re.compile(rf"[{CJK}]+|[^{CJK}]+")
@@ -29,54 +36,56 @@ CJK_CHAR_RE = re.compile(rf"[{CJK}]")
 # sentences, not words). The "did you mean" field and the words it corrects (spelling.py).
 SPELLABLE_WORD = rf"[^\W\d_{CJK}]{{4,}}"
 WORD_RE = re.compile(r"\w+")
+SEPARATOR_RE = re.compile(r"[._:/]+")
+# camelCase boundaries: before a capital that follows a small letter or a digit (``onToken``,
+# ``scene7File``), and before the last capital of a run followed by small letters
+# (``XMLHttp`` → ``XML``, ``Http``; ``IPv6`` and ``HTTPs`` stay whole). ASCII only.
+CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2,})")
+# Times and dates (``11:30:57``, ``2024/06/30``) are numbers, not identifiers: their whole form
+# would be a term of its own per second. Numbers joined by dots (versions: ``6.5``) stay whole.
+NUMBERS_RE = re.compile(r"[\d._]*[:/][\d._:/]*")
 
 
-class ScriptSplitFilter(Filter):
-    """Splits a token where CJK and other characters meet; CJK runs become bigrams (a single
-    character stays a unigram). ``ASSETS-21827이`` yields ``21827`` and ``이``. Positions are
-    renumbered so the bigrams of a run stand one after another: a cut phrase is a phrase query."""
+def parts_of(word):
+    """The terms of one token before lower-casing, whole form first, then each part in order,
+    a camelCase part followed by its own parts: ``["xtk:workflowId", "xtk", "workflowId",
+    "workflow", "Id"]``. A plain word is itself: ``["Pipeline"]``. A CJK run becomes bigrams
+    (one character stays itself); a token mixing scripts is split where they meet first."""
+    if CJK_CHAR_RE.search(word):
+        found = []
+        for run in SCRIPT_RUN_RE.findall(word):
+            if CJK_RUN_RE.match(run):
+                found += [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
+            else:
+                for piece in TOKEN_RE.findall(run):
+                    found += parts_of(piece)
+        return found
+    parts = [part for part in SEPARATOR_RE.split(word) if part]
+    found = [word] if parts != [word] and not NUMBERS_RE.fullmatch(word) else []
+    for part in parts:
+        pieces = CAMEL_RE.split(part)
+        found += [part] + pieces if len(pieces) > 1 else [part]
+    return found
+
+
+class PartsFilter(Filter):
+    """Each token as ``parts_of`` gives it: whole, then its parts, each at a position of its
+    own (positions are renumbered over the terms given, from 0)."""
 
     def __call__(self, tokens):
         position = 0
         for token in tokens:
-            text = token.text
-            if not CJK_CHAR_RE.search(text):
+            for piece in parts_of(token.text):
+                token.text = piece
                 if token.positions:
                     token.pos = position
                     position += 1
                 yield token
-                continue
-            for run in SCRIPT_RUN_RE.findall(text):
-                if CJK_RUN_RE.match(run):
-                    pieces = [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
-                else:
-                    pieces = WORD_RE.findall(run)
-                for piece in pieces:
-                    token.text = piece
-                    if token.positions:
-                        token.pos = position
-                        position += 1
-                    yield token
-
-
-class DottedPartsFilter(Filter):
-    """``javax.jcr.accessdeniedexception`` also yields its parts, so the short class name,
-    and ``private.key`` as ``private`` + ``key``, are found."""
-
-    def __call__(self, tokens):
-        for token in tokens:
-            text = token.text
-            yield token
-            if "." in text:
-                for part in text.split("."):
-                    if part:
-                        token.text = part
-                        yield token
 
 
 def chain_for(language):
     """The analysis chain, filter by filter (``WordAnalyzer`` runs it a word at a time)."""
-    chain = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | DottedPartsFilter() | ScriptSplitFilter()
+    chain = RegexTokenizer(TOKEN_PATTERN) | PartsFilter() | LowercaseFilter()
     if has_stopwords(language):
         chain = chain | StopFilter(lang=language, minsize=1)
     if has_stemmer(language):
@@ -176,3 +185,18 @@ def analyze(text, code):
     the chain itself, not the remembering analyzer: what people type must not fill a memory
     meant for the vocabulary of the articles."""
     return [token.text for token in _chain(code)(text or "")]
+
+
+def identifiers(text, code, with_words=False):
+    """The whole forms of the identifiers in ``text``, as ``code``'s fields hold them:
+    ``identifiers("set aem_program_id in onTokenRefresh", "en") == ["aem_program_id",
+    "ontokenrefresh"]``; ``with_words``: ``(word as written, term)`` pairs. A plain word, a CJK
+    run, a time or a number is none."""
+    found = {}
+    for word in TOKEN_RE.findall(text or ""):
+        parts = parts_of(word)
+        if len(parts) > 1 and parts[0] == word and not CJK_CHAR_RE.search(word):
+            for term in analyze(word, code)[:1]:
+                found.setdefault(term, word)
+    return [(word, term) for term, word in found.items()] if with_words else list(found)
+

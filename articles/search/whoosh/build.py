@@ -21,7 +21,7 @@ BUILD_PROCESSES = max(1, min(2, os.cpu_count() or 1))
 BATCH = 50  # rows a child takes at a time: small enough that both finish within a batch of each other
 LIMIT_MB = 128  # postings a writer holds in memory before writing them to a temporary file
 ROW_FIELDS = ("pk", "language", "title", "description", "keywords", "body", "sections", "error_codes", "hidden",
-              "published_revision",
+              "published_revision", "doc_path", "front_matter",
               "article__number", "article__audience", "article__status")
 
 

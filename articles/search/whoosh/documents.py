@@ -3,8 +3,9 @@ import re
 
 from ...rendering import plain_text
 from ..codes import normalize_code
-from .schema import (ARTICLE, CODE_LIST, CODES, ID_FIELD, LANG, NUMBER, PRODUCTS, PUBLIC, SNIPPET,
-                     SPELLING, TITLE_STORED, Part, text_field)
+from .analysis import analyze
+from .schema import (ARTICLE, CODE_LIST, CODES, ID_FIELD, LABELS, LANG, NUMBER, PRODUCTS, PUBLIC, SNIPPET,
+                     SPELLING, TITLE_STORED, TITLE_TERMS, Part, text_field)
 
 SYMPTOM_KINDS = ("symptoms", "steps")  # what the reader sees happen
 # How much a word counts where it occurs (a body word counts 1). The title, keywords and
@@ -12,7 +13,12 @@ SYMPTOM_KINDS = ("symptoms", "steps")  # what the reader sees happen
 # happen) gain a little on top of their place in the body. Chosen with bench/search.py and the
 # dev query set: with these, success@1 is as good as with separate fields for title, keywords
 # and symptoms, and better on symptom descriptions. Changing them needs a new SCHEMA_VERSION.
-WEIGHTS = {"title": 3.0, "keywords": 2.5, "description": 2.0, "body": 1.0, "symptoms": 1.0}
+WEIGHTS = {"title": 3.0, "keywords": 2.5, "description": 2.0, "body": 1.0, "symptoms": 1.0, "labels": 1.0}
+# The labels of the interface a page names (``[!UICONTROL Delivery throughput]``): a reader
+# types the label to find the page that says where to click.
+UI_LABEL_RE = re.compile(r"\[!UICONTROL[ \t]++([^\[\]\n]{1,200}+)\]")
+# The version folder of a documentation repository: campaign/help/v8/send/preview.md.
+DOC_VERSION_RE = re.compile(r"(?:^|/)help/(v\d+(?:\.\d+)*)/")
 SNIPPET_CHARS = 300
 HEADING_LINE_RE = re.compile(r"(?m)^ {0,3}#{1,6}[ \t].*$")
 
@@ -24,8 +30,30 @@ def snippet(translation, sections):
             or " ".join(plain_text(HEADING_LINE_RE.sub("", translation.body or "")).split())[:SNIPPET_CHARS])
 
 
+def name_term(text, language):
+    """The one term a name (a title, a UI label), or a query typed as that name, is: its terms
+    in ``language``, space-joined (``"connect campaign v8"``); "" when it has none."""
+    return " ".join(analyze(text, language))
+
+
+def indexed_products(translation, products):
+    """The product names a translation is found and shown with: ``products``, its own; a
+    documentation page without any takes the labels of its ``product_v2`` front matter, with
+    the version folder its doc path names after ``help/`` (``campaign/help/v8/send/x.md`` and
+    ``Campaign`` → ``Campaign v8``), so that a reader can tell it from a sibling product's page."""
+    if products:
+        return products
+    labels = [entry.get("internal-label") for entry in (translation.front_matter or {}).get("product_v2") or []
+              if isinstance(entry, dict)]
+    found = DOC_VERSION_RE.search(translation.doc_path or "")
+    version = f" {found.group(1)}" if found else ""
+    return list(dict.fromkeys(f"{label.replace(',', ' ').strip()}{version}"[:200] for label in labels
+                              if isinstance(label, str) and label.strip()))
+
+
 def translation_document(translation, products):
     """The fields of one translation; ``products`` is its list of product names."""
+    products = indexed_products(translation, products)
     language = translation.language
     sections = translation.sections or {}
     document = {
@@ -40,6 +68,10 @@ def translation_document(translation, products):
         SNIPPET: snippet(translation, sections),
         CODE_LIST: [display for display, _ in translation.error_codes],
     }
+    labels = UI_LABEL_RE.findall(translation.body or "")
+    document[TITLE_TERMS] = name_term(translation.title, language)
+    # Commas separate the labels; a term never holds one (analysis.TOKEN_PATTERN).
+    document[LABELS] = ",".join(filter(None, (name_term(label, language) for label in labels)))
     keywords = " ".join(translation.keywords)
     symptoms = plain_text("\n\n".join(sections.get(kind, "") for kind in SYMPTOM_KINDS))
     # "Did you mean" draws its words from what readers may see: never from an internal or
@@ -52,5 +84,6 @@ def translation_document(translation, products):
         Part(translation.description, WEIGHTS["description"]),
         Part(plain_text(translation.body), WEIGHTS["body"]),
         Part(symptoms, WEIGHTS["symptoms"], counted=False),  # already in the body
+        Part("\n".join(labels), WEIGHTS["labels"], counted=False),
     ]
     return document

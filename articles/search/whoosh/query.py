@@ -5,9 +5,17 @@
 
 - ``"quoted phrases"`` become phrase queries and ``-word`` excludes a word: the only operators;
 - the words in the order typed also count as a phrase, and so do the words between the first
-  and the last (a copied fragment, perhaps cut mid-word, ranks its article first);
+  and the last (a copied fragment, perhaps cut mid-word, ranks its article first); a document
+  holding the whole text typed, or a quoted phrase, as it is written is also lifted by the most
+  its words can score apart (``_lifted_phrase``), so an exact match in a long page outranks the
+  same words scattered in a short one;
+- a text that is all of a page's title lifts that page above any page whose title holds more
+  words besides; one of its UI labels (``[!UICONTROL …]``) lifts it as a phrase does;
 - error codes in the text (``XSV-350176``, ``xsv 350176``, ``javax.jcr.X``, ``iRc=16384``,
   ``HTTP 403``) and an article number match the exact ``codes``/``number`` fields, boosted;
+- an identifier typed whole (``aem_program_id``, ``onTokenRefresh``, ``xtk:workflow``) lifts
+  the documents that hold it whole by the most its terms score apart, however long they are;
+  its parts are searched as words (``analysis.parts_of``), so typing them apart still finds it;
 - the other words are analysed for the searcher's language and searched in the language's
   text field, where a word of the title, keywords or description already weighs more than
   one of the body (``documents.WEIGHTS``);
@@ -18,9 +26,9 @@ import re
 
 from whoosh import query as Q
 
-from .analysis import analyze
+from .analysis import CJK_CHAR_RE, TOKEN_RE, analyze, identifiers
 from ..codes import extract_error_codes, normalize_code
-from .schema import CODES, NUMBER, text_field
+from .schema import CODES, LABELS, NUMBER, TITLE_TERMS, text_field
 
 MAX_QUERY_CHARS = 2000
 MAX_TERMS = 12
@@ -30,6 +38,10 @@ PHRASE_BOOST = 2.0  # a phrase counts twice the sum of its words
 # characters is n - 1 terms). Longer pastes are logs, whose words rarely run as in an article,
 # and a phrase of more terms costs more than it finds.
 PHRASE_MAX_TERMS = 16
+# A CJK run of n characters is n - 1 bigrams: a copied fragment of a Korean or Japanese
+# sentence is a phrase of up to this many terms.
+PHRASE_MAX_CJK_TERMS = 48
+MAX_NAME_CHARS = 500  # the title column's length
 CODE_BOOST = 30.0
 NUMBER_BOOST = 100.0
 PHRASE_RE = re.compile(r'"([^"]+)"')
@@ -44,30 +56,34 @@ TIMESTAMP_RE = re.compile(r"\b\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?:
 def build_query(text, language, searcher):
     """See the module docstring. ``searcher`` supplies document frequencies for term choice."""
     text = (text or "")[:MAX_QUERY_CHARS]
+    should = _name_queries(text, language, searcher)
     phrases = PHRASE_RE.findall(text)
     text = PHRASE_RE.sub(" ", text)
     excluded = EXCLUDE_RE.findall(text)
     text = EXCLUDE_RE.sub(" ", text)
     codes = extract_error_codes(" ".join([text] + phrases), query=True)
-    should = []
     # Constant scores: an article citing the code gets the same lift whatever else it cites,
     # and the words of the query decide between them.
     for display, key in codes:
         should.append(Q.ConstantScoreQuery(Q.Term(CODES, key), score=CODE_BOOST))
     for candidate in NUMBER_RE.findall(text):
         should.append(Q.ConstantScoreQuery(Q.Term(NUMBER, normalize_code(candidate)), score=NUMBER_BOOST))
-    analysed = analyze(TIMESTAMP_RE.sub(" ", text), language)
-    term_queries = _term_queries(_rare_terms(analysed, language, searcher), language)
-    should.extend(term_queries)
-    should.extend(_phrase_queries(phrases, language))
-    if 1 < len(analysed) <= PHRASE_MAX_TERMS:
+    text = TIMESTAMP_RE.sub(" ", text)
+    analysed = analyze(text, language)
+    rare = _rare_terms(analysed, language, searcher)
+    should.extend(_identifier_queries(text, language, searcher, rare))
+    should.extend(_term_queries(rare, language))
+    should.extend(_phrase_queries(phrases, language, searcher))
+    if 1 < len(analysed) <= (PHRASE_MAX_CJK_TERMS if CJK_CHAR_RE.search(text) else PHRASE_MAX_TERMS):
         # The words in the order typed: a fragment copied from an article ranks it first. Its
         # first and last words may be cut ("ort stops with a timeo", "보고서를 내보내"):
         # the words between count as a phrase too.
         field = text_field(language)
         should.append(Q.Phrase(field, analysed, boost=PHRASE_BOOST))
-        if len(analysed) > 3:
-            should.append(Q.Phrase(field, analysed[1:-1], boost=PHRASE_BOOST / 2))
+        should.append(_lifted_phrase(searcher, field, analysed))
+        inner = _inner_terms(text, analysed, language)
+        if len(analysed) > 3 and len(inner) > 1:
+            should.append(Q.Phrase(field, inner, boost=PHRASE_BOOST / 2))
     if not should:
         return None, codes
     # A sum of clauses, scored by scoring.top_documents.
@@ -76,6 +92,37 @@ def build_query(text, language, searcher):
     if negatives:
         result = Q.AndNot(result, Q.Or(negatives))
     return result, codes
+
+
+def _inner_terms(text, analysed, code):
+    """The terms between the first and the last word typed, either of which may be cut: one
+    term at each end, or all the terms of an identifier there (its whole form and parts)."""
+    words = TOKEN_RE.findall(text)
+    first = len(analyze(words[0], code)) if words and identifiers(words[0], code) else 1
+    last = len(analyze(words[-1], code)) if len(words) > 1 and identifiers(words[-1], code) else 1
+    return analysed[first:len(analysed) - last]
+
+
+def _name_queries(text, code, searcher):
+    """Lifts for the pages whose title, or one of whose UI labels, is the whole text typed
+    (quotes and all: ``Foreign key of "Folder" link``). A whole title outscores what its words
+    can score in any other page, as words and as a phrase (``PHRASE_BOOST``); a label is
+    lifted as a phrase is."""
+    terms = analyze(text, code) if len(text) <= MAX_NAME_CHARS else []
+    if not terms:
+        return []
+    name, most = " ".join(terms), _most_scored(searcher, text_field(code), terms)  # documents.name_term
+    return [Q.ConstantScoreQuery(Q.Term(TITLE_TERMS, name), score=(PHRASE_BOOST + 2) * most),
+            Q.ConstantScoreQuery(Q.Term(LABELS, name), score=most)]
+
+
+def _identifier_queries(text, code, searcher, searched):
+    """A constant lift for each identifier of the text among the terms ``searched`` (the
+    rarest, present in the language's documents), the most its terms (whole and parts) score
+    apart: BM25 would rank its parts in a short article above the exact name in a long page."""
+    field = text_field(code)
+    return [Q.ConstantScoreQuery(Q.Term(field, name), score=_most_scored(searcher, field, analyze(word, code)))
+            for word, name in identifiers(text, code, with_words=True) if name in searched]
 
 
 def _rare_terms(terms, code, searcher):
@@ -102,12 +149,26 @@ def _term_queries(terms, code):
     return [Q.Term(text_field(code), term) for term in terms]
 
 
-def _phrase_queries(phrases, code):
+def _lifted_phrase(searcher, field, terms):
+    """A constant score for the documents holding ``terms`` in a row, the most those terms
+    score apart: no document holding them scattered outscores one holding them as typed."""
+    return Q.ConstantScoreQuery(Q.Phrase(field, terms), score=_most_scored(searcher, field, terms))
+
+
+def _most_scored(searcher, field, terms):
+    """The most BM25 gives ``terms`` in one document: ``idf * (K1 + 1)`` each, however often
+    it repeats them."""
+    saturation = getattr(searcher.weighting, "K1", 1.2) + 1
+    return saturation * sum(searcher.idf(field, term) for term in set(terms))
+
+
+def _phrase_queries(phrases, code, searcher):
     queries = []
     for phrase in phrases:
         words = analyze(phrase, code)
         if len(words) > 1:
             queries.append(Q.Phrase(text_field(code), words, boost=PHRASE_BOOST))
+            queries.append(_lifted_phrase(searcher, text_field(code), words))
         elif words:
             queries.extend(_term_queries(words, code))
     return queries

@@ -6,6 +6,8 @@
     products    product names (facets, stored)            title     stored, for results
     snippet     stored description, for results           code_list stored display forms of the codes
     spelling    unstemmed words of title, keywords, description and symptoms ("did you mean"), public ones only
+    title_terms the title as one term (its terms in its language, space-joined): a query that is the title
+    labels      each UI label the page names ([!UICONTROL x]) as one term, as title_terms
     text_<lang> every text of the translation, its parts weighted (``WeightedText``): text_fr, text_zh_hans
 """
 from array import array
@@ -21,11 +23,11 @@ from ...languages import site_languages
 from .analysis import SPELLABLE_WORD, analyzer_for
 
 ID_FIELD, ARTICLE, LANG, PUBLIC, NUMBER, CODES, PRODUCTS = "id", "article", "lang", "public", "number", "codes", "products"
-TITLE_STORED, SNIPPET, CODE_LIST = "title", "snippet", "code_list"
+TITLE_STORED, SNIPPET, CODE_LIST, TITLE_TERMS, LABELS = "title", "snippet", "code_list", "title_terms", "labels"
 # Bumped whenever fields, analysis, weights, the text indexed, the codec or the module of a class
 # the index pickles (schema, fields, analyzers, codec) change: an index of another version is
 # rebuilt, never opened. Each index also records its kind (backend.index_kind()).
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 SPELLING = "spelling"  # unstemmed words of the short texts, for "did you mean" (spelling.py)
 
 
@@ -133,6 +135,8 @@ def build_schema(languages=None):
         PRODUCTS: KEYWORD(stored=True, commas=True),
         TITLE_STORED: STORED,
         SNIPPET: STORED,
+        TITLE_TERMS: ID,
+        LABELS: KEYWORD(commas=True),
         CODE_LIST: STORED,
         SPELLING: TEXT(analyzer=RegexTokenizer(SPELLABLE_WORD) | LowercaseFilter(), phrase=False),
     }
