@@ -415,7 +415,7 @@ def test_a_refused_record_shows_no_sql_and_links_to_no_article(publisher, monkey
 
     from articles.importing import loader
 
-    def refuse(session, parsed, rendered, user=None):
+    def refuse(session, parsed, rendered, **options):
         raise DatabaseError('unsupported Unicode escape sequence\nLINE 1: ...INSERT INTO "articles_translation" VALUES')
 
     monkeypatch.setattr(loader, "import_translation", refuse)

@@ -181,3 +181,14 @@ def test_a_save_committed_while_an_import_runs_is_kept_not_overwritten(tmp_path,
     assert outcome.status == "skipped" and "was edited by editor" in str(outcome.reason)
     latest = Revision.objects.filter(translation__article__number="RACE-7").order_by("-number").first()
     assert (latest.number, latest.body, latest.author) == (2, "Edited.", editor)
+
+
+def test_an_editor_form_with_a_body_over_the_budget_answers_within_it_once(client, settings):
+    settings.KB_RENDER_TIMEOUT = 1
+    client.force_login(user_with("editor"))
+    started = time.perf_counter()
+    response = client.post("/en/editor/new/", {"language": "en", "title": "T", "body": SLOW_BODY,
+                                               "audience": "external"})
+    assert time.perf_counter() - started < 1.8  # one budget, not the save's and then the preview's
+    assert response.status_code == 200 and "longer than 1 s to render" in response.content.decode()
+    assert not Article.objects.exists()

@@ -41,7 +41,9 @@ def create_article(request, lang):
             else:
                 messages.success(request, _("Article %(number)s created.") % {"number": article.number})
                 return redirect("editor:article", lang=lang, number=article.number)
-    if request.method == "POST" and not preview:  # the page comes back (an error): so does the preview
+    # The page comes back (an error): so does the preview, unless the body itself was refused
+    # (rendering it again would take as long, or fail the same way).
+    if request.method == "POST" and not preview and not form.has_error("body"):
         preview = _render_or_empty(request.POST.get("body", ""), request.POST.get("language") or lang, request)
     return render(request, "editor/edit.html", {"form": form, "preview": preview, "creating": True,
                                                 "language": request.POST.get("language") or lang})
@@ -108,7 +110,8 @@ def edit_translation(request, lang, number, language):
                     messages.success(request, _("Saved revision %(revision)d of %(number)s (%(language)s).")
                                      % {"revision": revision.number, "number": article.number, "language": language})
                 return redirect("editor:article", lang=lang, number=article.number)
-    preview = preview or _render_or_empty(request.POST.get("body", ""), language, request, doc_path)
+    if not preview and not form.has_error("body"):  # as in create_article
+        preview = _render_or_empty(request.POST.get("body", ""), language, request, doc_path)
     return render(request, "editor/edit.html", {**context, "form": form, "preview": preview})
 
 
