@@ -192,3 +192,22 @@ def test_an_editor_form_with_a_body_over_the_budget_answers_within_it_once(clien
     assert time.perf_counter() - started < 1.8  # one budget, not the save's and then the preview's
     assert response.status_code == 200 and "longer than 1 s to render" in response.content.decode()
     assert not Article.objects.exists()
+
+
+def test_a_text_whoosh_cannot_read_for_related_articles_costs_its_own_list_not_the_batch(triage_dir, monkeypatch):
+    from articles.search import related
+    from articles.search.models import RelatedArticles
+
+    real = related.work_out
+    failing = []
+
+    def fails_once(searcher, translation):
+        if not failing:
+            failing.append(translation.pk)
+            raise ZeroDivisionError("float division by zero")
+        return real(searcher, translation)
+
+    monkeypatch.setattr(related, "work_out", fails_once)
+    done = related.refresh(budget=30, batch=5)
+    assert done == 5 and RelatedArticles.objects.get(translation_id=failing[0]).numbers == []
+    assert RelatedArticles.objects.exclude(numbers=[]).count() >= 1

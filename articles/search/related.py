@@ -19,6 +19,7 @@ for its sidebar).
 from collections import defaultdict, namedtuple
 from datetime import timedelta
 import json
+import logging
 import math
 import random
 import time
@@ -44,6 +45,8 @@ MAX_AGE = timedelta(days=1)
 LOCAL_SECONDS = 300
 
 RelatedLink = namedtuple("RelatedLink", "article_number language title")
+
+logger = logging.getLogger(__name__)
 
 
 def related_articles(translation, language, user=None, limit=5):
@@ -159,8 +162,13 @@ def refresh(budget=0.2, batch=20):
     def run(searcher):
         done = []
         for translation in pending:
-            done.append(RelatedArticles(translation=translation, numbers=work_out(searcher, translation),
-                                        computed_at=timezone.now()))
+            try:
+                numbers = work_out(searcher, translation)
+            except Exception:  # noqa: BLE001 — Whoosh failed on this text (100,000 'é'): none, not the batch
+                logger.warning("related articles of translation %s could not be worked out", translation.pk,
+                               exc_info=True)
+                numbers = []  # stored: tried again after MAX_AGE, not at every pass
+            done.append(RelatedArticles(translation=translation, numbers=numbers, computed_at=timezone.now()))
             if time.monotonic() >= deadline:
                 break
         return done
