@@ -35,7 +35,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
 
 EDGE_SECONDS = 60
@@ -172,3 +172,21 @@ def _cache_set(store, key, value):
         store.set(key, value, STORED_SECONDS)
     except Exception:  # noqa: BLE001 — as above
         pass
+
+
+class PrivateAnswersMiddleware:
+    """An answer to a request carrying credentials (an ``Authorization`` header, a session
+    cookie) that says nothing of caching is ``private, no-store``: with a token, the API shows
+    drafts and internal articles. Every API answer varies with ``Authorization``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        credentials = "HTTP_AUTHORIZATION" in request.META or settings.SESSION_COOKIE_NAME in request.COOKIES
+        if credentials and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        if request.path.startswith("/api/"):
+            patch_vary_headers(response, ["Authorization"])
+        return response

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "articles.readercache.PrivateAnswersMiddleware",
     "articles.middleware.RejectInvalidCharactersMiddleware",
     "articles.middleware.DatabaseUnavailableMiddleware",
     "articles.analytics.limits.ClientAddressMiddleware",

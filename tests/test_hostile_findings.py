@@ -101,9 +101,12 @@ def test_a_number_is_one_article_whatever_its_case_in_the_database_the_api_and_t
     assert sorted(Article.objects.get(number="KB-7").translations.values_list("language", flat=True)) == ["en", "fr"]
 
 
-def test_anonymous_triage_is_limited_per_address_staff_is_not(client, triage_dir):
+def test_anonymous_triage_is_limited_per_address_staff_is_not(client, triage_dir, monkeypatch):
+    from articles.analytics import limits
     from articles.triage.budget import PASTES_PER_MINUTE
     from rest_framework.test import APIClient
+
+    monkeypatch.setattr(limits, "_now", lambda: 1_800_000_000.0)  # one window, wherever the minute turns
 
     anonymous = APIClient()
     paste = {"text": "ERROR XYZ-123456 failed"}
@@ -211,3 +214,18 @@ def test_a_text_whoosh_cannot_read_for_related_articles_costs_its_own_list_not_t
     done = related.refresh(budget=30, batch=5)
     assert done == 5 and RelatedArticles.objects.get(translation_id=failing[0]).numbers == []
     assert RelatedArticles.objects.exclude(numbers=[]).count() >= 1
+
+
+def test_a_restore_body_that_is_not_an_object_or_a_message_past_its_column_is_refused():
+    publisher = client_for(user_with("publisher"))
+    number = publisher.post("/api/articles/", {"translation": {"language": "en", "title": "T", "body": "Words."}},
+                            format="json").json()["number"]
+    url = f"/api/articles/{number}/translations/en/revisions/1/restore/"
+    for body in ("x", [], 1):
+        refused = publisher.post(url, body, format="json")
+        assert refused.status_code == 400 and refused.json()["error"]["code"] == "invalid_json"
+    long = publisher.post(url, {"message": "m" * 501}, format="json")
+    assert long.status_code == 400 and long.json()["error"] == {
+        "code": "too_long", "field": "message", "message": "This field is longer than 500 characters."}
+    assert publisher.post(url, {"message": "m" * 500}, format="json").status_code == 200
+    assert publisher.post(url, format="json").status_code == 200

@@ -67,3 +67,16 @@ def test_the_vote_form_carries_no_token_and_a_vote_from_another_site_is_refused(
     assert reader.post(PAGE + "feedback", vote, HTTP_SEC_FETCH_SITE="cross-site").status_code == 403
     assert reader.post(PAGE + "feedback", vote, HTTP_ORIGIN="http://testserver").status_code == 302
     assert reader.post(PAGE + "feedback", vote, HTTP_SEC_FETCH_SITE="same-origin").status_code == 302
+
+
+def test_answers_to_credentials_are_private_and_the_api_varies_with_them(imported):
+    from tests.test_analytics import token_client
+
+    staff = token_client(user_with("editor"))
+    for path in ("/api/search?q=ledger", "/api/articles/CMP-1/", "/api/stats"):
+        response = staff.get(path)
+        assert response.status_code == 200, path
+        assert {"private", "no-store"} <= {p.strip() for p in response["Cache-Control"].split(",")}, path
+        assert "Authorization" in response["Vary"], path
+    anonymous = Client().get("/api/search?q=ledger")
+    assert "private" not in anonymous.get("Cache-Control", "") and "Authorization" in anonymous["Vary"]

@@ -196,7 +196,7 @@ def translation_detail(request, number, lang):
 
 
 @extend_schema(parameters=[number_parameter()], request=TransitionSerializer, responses={
-    200: ArticleSummary, **error_responses(EDITOR, JSON_BODY, FIELDS, {400: ["invalid_choice", "invalid_type"]},
+    200: ArticleSummary, **error_responses(EDITOR, JSON_BODY, FIELDS, {400: ["invalid_choice", "invalid_type", "too_long"]},
                                            NOT_FOUND, {409: ["invalid_transition"]})},
     description="wip → not_validated (editors); any other move (publishers): validated publishes every "
                 "translation's latest revision.")
@@ -250,14 +250,16 @@ def diff(request, number, lang):
 
 
 @extend_schema(parameters=REVISION_PATH, request=RestoreIn, responses={
-    200: RevisionSaved, **error_responses(EDITOR, JSON_BODY, {400: ["unknown_language", "invalid_type"]}, NOT_FOUND,
+    200: RevisionSaved, **error_responses(EDITOR, JSON_BODY, {400: ["unknown_language", "invalid_type", "too_long"]}, NOT_FOUND,
                                           {409: ["invalid_transition"]})},
     description="A new revision holding the content of revision `revision`; 409 invalid_transition when the "
                 "article is archived.")
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def restore(request, number, lang, revision):
-    message = request.data.get("message", "") if isinstance(request.data, dict) else ""
+    if not isinstance(request.data, dict):  # no body reads as {}; "x", [] or 1 are not a request
+        raise Invalid("", _("The request body must be a JSON object."), code="invalid_json")
+    message = request.data.get("message", "")
     restored = actions.restore_revision(request.user, number, lang, revision, message=message)
     return Response(_revision_saved(restored))
 

@@ -144,7 +144,7 @@ def transition(user, number, to, comment=""):
                       % {"to": str(to)[:30]}, code="invalid_choice")
     require, sources = TRANSITIONS[to]
     require(user)
-    comment = _clean_message(comment, "comment")
+    comment = _clean_message(comment, "comment", limit=5000)
     with transaction.atomic(), sync.deferred():
         article = _locked_article(number)
         if article.status not in sources:
@@ -205,12 +205,16 @@ def _clean(values, prefix=""):
         raise
 
 
-def _clean_message(value, field="message"):
-    """A revision's message or a transition's comment: text, never anything else."""
+def _clean_message(value, field="message", limit=500):
+    """A revision's message (at most 500 characters, its column's size) or a transition's
+    comment (``limit`` 5,000): text, never anything else."""
     if value is None:
         return ""
     if not isinstance(value, str):
         raise Invalid(field, _("This field must be text."), code="invalid_type")
+    if len(value.strip()) > limit:
+        raise Invalid(field, _("This field is longer than %(limit)d characters.") % {"limit": limit},
+                      code="too_long")
     found = textgate.invalid_character(value)
     if found is not None:
         raise Invalid(field, _("This field holds a character that is not allowed (%(character)s).")
