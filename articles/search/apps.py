@@ -8,3 +8,6 @@ class SearchConfig(AppConfig):
     label = "search"
     verbose_name = "Search index"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .semantic import checks  # noqa: F401 — registers kb.W002 (semantic search not possible)

@@ -1,12 +1,13 @@
 """The search app's tables: the index journal's (``sync.models``: ``JournalHead``,
-``JournalEntry``, ``IndexerStatus``, imported here so that they are this app's) and the
-related-articles lists.
+``JournalEntry``, ``IndexerStatus``, imported here so that they are this app's), the
+related-articles lists and the translations' embeddings (``semantic.models``).
 """
 from django.db import models
 
+from .semantic.models import TranslationEmbedding
 from .sync.models import IndexerStatus, JournalEntry, JournalHead
 
-__all__ = ["IndexerStatus", "JournalEntry", "JournalHead", "RelatedArticles"]
+__all__ = ["IndexerStatus", "JournalEntry", "JournalHead", "RelatedArticles", "TranslationEmbedding"]
 
 
 class RelatedArticles(models.Model):

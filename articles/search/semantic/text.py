@@ -1,0 +1,40 @@
+"""What is embedded of a translation (a pure function of its columns) and its hash.
+
+``passage_text(translation)`` → ``"title\\ndescription\\nsymptoms"``: the title, the
+description and what the reader sees happen — the KCS symptoms section (``sections
+["symptoms"]``, the "Issue/Symptoms" of an article), else the opening of the body (a
+documentation page has no KCS sections) — as plain text, the last part cut at
+``DETAIL_CHARS`` on a word boundary. ``text_hash(text)`` is what ``TranslationEmbedding`` keeps to
+tell a save that changed this text from one that did not (the latter costs no embedding).
+
+The recipe was chosen with ``bench/semantic.py --recipe``: the cost of embedding grows with the
+text's tokens, and the budget is the whole corpus embedded in minutes on two cores.
+"""
+import hashlib
+import re
+
+from ...rendering import plain_text
+
+DETAIL_CHARS = 300
+HEADING_LINE_RE = re.compile(r"(?m)^ {0,3}#{1,6}[ \t].*$")
+
+
+def passage_text(translation, detail_chars=DETAIL_CHARS):
+    sections = translation.sections or {}
+    detail = plain_text(sections["symptoms"]) if sections.get("symptoms") else ""
+    if not detail and not sections:
+        detail = plain_text(HEADING_LINE_RE.sub("", (translation.body or "")[:detail_chars * 8]))
+    parts = [translation.title or "", translation.description or "", _cut(detail, detail_chars)]
+    return "\n".join(part.strip() for part in parts if part and part.strip())
+
+
+def _cut(text, limit):
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return cut[:space] if space > limit // 2 else cut  # CJK text has no spaces: cut anywhere
+
+
+def text_hash(text):
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
