@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "articles",
     "articles.search",
     "articles.analytics",
+    "articles.health",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     # Media in every mode, not only with DEBUG: article images are part of the content.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"),
     path("", include("articles.editor_urls")),
+    path("", include("articles.health.urls")),
     path("", include("articles.urls")),
 ]
 handler400 = "articles.views.bad_request"

@@ -36,6 +36,12 @@ OPERATIONS = {
         WRITE | {"200", "404", "409"},
     ("get", "/api/articles/{number}/translations/{lang}/diff/"): READ | {"403", "404"},
 }
+# Owners, reviews, flags and tasks (articles/health): no language parameter.
+HEALTH = {
+    ("get", "/api/articles/{number}/owner/"): READ | {"403", "404"},
+    ("put", "/api/articles/{number}/owner/"): WRITE | {"200", "404"},
+}
+OPERATIONS.update(HEALTH)
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +145,7 @@ def test_every_language_parameter_is_the_enum_of_served_languages(schema):
                 assert parameter["schema"]["enum"] == LANGUAGES, (method, path)
                 found.add((method, path))
     without = {("get", "/api/stats"), ("post", "/api/triage"), ("post", "/api/preview/"), ("post", "/api/articles/"),
-               ("get", "/api/articles/{number}/"), ("post", "/api/articles/{number}/transitions/")}
+               ("get", "/api/articles/{number}/"), ("post", "/api/articles/{number}/transitions/"), *HEALTH}
     assert found == set(OPERATIONS) - without
 
 

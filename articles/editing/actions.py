@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from .. import textgate
 from ..models import Article, ArticleEvent, ArticleNumberSequence, Product, Revision, Translation
 from ..search import sync
-from . import merging, permissions
+from . import health, merging, permissions
 from .content import Content, clean_content, clean_language, derived_columns
 from .diff import changed_fields
 from .imports import source_revision_of
@@ -71,6 +71,7 @@ def create_article(user, *, translation, number=None, audience=None, message="")
         except IntegrityError:
             raise Invalid("number", _("Article %(number)s already exists.") % {"number": number},
                           code="exists") from None
+        health.start_care(article, user)
         created = _new_translation(article, language)
         try:
             _add_revision(created, article, content, user, message)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from ..models import Article, Product, Revision, Translation
 from ..rendering.text import inline_text, shown_description
 from ..search import sync
-from . import permissions
+from . import health, permissions
 
 
 class ImportSession:
@@ -63,6 +63,7 @@ def import_translation(session, parsed, rendered, user=None, overwrite_edits=Fal
             article_id = Article.objects.create(number=parsed.number, key_source=parsed.key_source).id
             session.articles[parsed.number] = article_id
             session.uncommitted.append((session.articles, parsed.number))
+            health.start_care_on_import(article_id, user, created=True)
         else:  # the article's row first, then the translation's: the order a save locks them in
             Article.objects.select_for_update().filter(pk=article_id).values_list("pk").first()
         values = _columns(parsed, rendered)

@@ -51,16 +51,22 @@ def translation_gaps():
     return gaps
 
 
-def drafts():
-    """Translations whose latest revision is newer than the published one."""
-    return list(Translation.objects.exclude(article__status=Status.ARCHIVED)
-                .filter(published_revision__isnull=False, latest_revision__gt=F("published_revision"))
-                .select_related("article").order_by("article__number", "language"))
+def drafts(narrow=None):
+    """Translations whose latest revision is newer than the published one. ``narrow`` (the
+    owner filter, ``health.owners.owner_filter``) keeps some of them."""
+    found = (Translation.objects.exclude(article__status=Status.ARCHIVED)
+             .filter(published_revision__isnull=False, latest_revision__gt=F("published_revision")))
+    if narrow is not None:
+        found = narrow(found, "article__")
+    return list(found.select_related("article").order_by("article__number", "language"))
 
 
-def articles_in(statuses, language):
+def articles_in(statuses, language, narrow=None):
     """Articles in ``statuses`` with ``.translation``: the one in ``language``, else the best other."""
-    found = list(Article.objects.filter(status__in=statuses).order_by("-updated_at")
+    found = Article.objects.filter(status__in=statuses)
+    if narrow is not None:
+        found = narrow(found)
+    found = list(found.order_by("-updated_at")
                  .prefetch_related(Prefetch("translations", queryset=Translation.objects.only(
                      "id", "article_id", "language", "title", "latest_revision", "published_revision"))))
     for article in found:
@@ -68,9 +74,9 @@ def articles_in(statuses, language):
     return found
 
 
-def work_in_progress(language):
-    return articles_in([Status.WORK_IN_PROGRESS, Status.NOT_VALIDATED], language)
+def work_in_progress(language, narrow=None):
+    return articles_in([Status.WORK_IN_PROGRESS, Status.NOT_VALIDATED], language, narrow)
 
 
-def waiting_for_review(language):
-    return articles_in([Status.NOT_VALIDATED], language)
+def waiting_for_review(language, narrow=None):
+    return articles_in([Status.NOT_VALIDATED], language, narrow)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from .. import docnav, languages
 from ..editing import actions, permissions, queries
 from ..editing.errors import Invalid, InvalidTransition
+from ..health import panels as health_panels
 from ..models import Article
 from . import lists
 from .forms import AudienceForm, TransitionForm
@@ -40,7 +41,8 @@ def actions_for(article, user):
 def article_overview(request, lang, number):
     """One article for editors: status, audience, each language's translation (revision,
     published revision, draft, outdated) or its absence, the actions the user may take and the
-    lifecycle events. Template ``editor/article.html``."""
+    lifecycle events, its owner and review state (``care``: ``health.panels.article_panel``).
+    Template ``editor/article.html``."""
     article = queries.get_article(number, request.user)
     translations = {t.language: t for t in article.translations.all()}
     source = translations.get(article.source_language)
@@ -53,6 +55,7 @@ def article_overview(request, lang, number):
         "article": article, "rows": rows, "actions": actions_for(article, request.user),
         "audience_form": AudienceForm(initial={"audience": article.audience}),
         "events": article.events.select_related("actor").order_by("-at")[:20],
+        "care": health_panels.article_panel(article, request.user),
     })
 
 
@@ -95,11 +98,16 @@ def review_queue(request, lang):
 def dashboard(request, lang):
     """The editors' lists: waiting for review, drafts, work in progress, per language the
     number of outdated and missing translations, and links to documentation pages not in the
-    knowledge base. Template ``editor/dashboard.html``."""
+    knowledge base. ``?owner=`` (``health.owners``) narrows the lists of articles to an owner's.
+    Template ``editor/dashboard.html``; ``owner_filter`` is ``health.panels.owner_filter``'s."""
     gaps = lists.translation_gaps()
     missing_total, missing = docnav.missing_links(request.user)
+    owner_filter = health_panels.owner_filter(request)
+    narrow = owner_filter["narrow"]
     return render(request, "editor/dashboard.html", {
-        "review": lists.waiting_for_review(lang), "drafts": lists.drafts(), "wip": lists.work_in_progress(lang),
+        "owner_filter": owner_filter,
+        "review": lists.waiting_for_review(lang, narrow), "drafts": lists.drafts(narrow),
+        "wip": lists.work_in_progress(lang, narrow),
         "gaps": [(code, len(gap["outdated"]), len(gap["missing"])) for code, gap in gaps.items()],
         "missing_links": missing, "missing_links_total": missing_total,
     })
