@@ -197,6 +197,29 @@ def test_an_article_is_shown_in_the_readers_language_when_it_has_one(site, tmp_p
     assert [(hit.article_number, hit.language) for hit in hits] == [("KB-911", "en")]
 
 
+def test_search_fuses_an_english_only_article_into_a_french_question_in_the_readers_view(site):
+    from articles.search import get_backend
+    from articles.search.semantic.hybrid import with_semantic
+
+    sync.rebuild()
+    compute.catch_up()
+    backend = get_backend()
+    question = "Je ne reçois jamais le courriel pour réinitialiser mon mot de passe"
+
+    def fused(user):
+        return backend.search_with(lambda searcher: [
+            (group["article"], group["languages"]) for group in
+            with_semantic([], question, "fr", user, searcher, backend.summaries(searcher))])
+
+    assert fused(None)[0] == ("KB-911", {"en"})
+    Article.objects.filter(number="KB-911").update(audience=Article.Audience.INTERNAL)
+    sync.record_change(Translation.objects.filter(article__number="KB-911").values_list("pk", flat=True),
+                       sync.VISIBILITY)
+    sync.bring_up_to_date()
+    assert "KB-911" not in [number for number, _ in fused(None)]
+    assert fused(Staff())[0][0] == "KB-911"
+
+
 # -- fusion ---------------------------------------------------------------------------------
 
 def test_fusion_weighs_the_lexical_ranking_twice():
@@ -213,6 +236,19 @@ def test_an_article_citing_the_code_asked_for_is_never_below_a_semantic_neighbou
     assert fused.index("near-1") > fused.index("code-1")
     without = [key for key, _ in fuse(lexical, semantic)]
     assert without.index("word") < without.index("code-1")  # the rule is what keeps them first
+
+
+def test_an_article_the_lexical_search_could_not_see_is_ranked_by_meaning_alone():
+    """A French question: the French pages sharing a word rank lexically; the article that
+    exists only in English is first in meaning, and the lexical search could not read it."""
+    french_pages = [f"fr-{n}" for n in range(80)]
+    semantic = ["english-only", "fr-3", "fr-0"]
+    assert [key for key, _ in fuse(french_pages, semantic)][0] == "fr-0"
+    fused = [key for key, _ in fuse(french_pages, semantic, unseen={"english-only"})]
+    assert fused[0] == "english-only"
+    # Second in meaning, it still passes the lexical pages no closer in meaning.
+    fused = [key for key, _ in fuse(french_pages, ["fr-3", "english-only"], unseen={"english-only"})]
+    assert fused.index("english-only") < fused.index("fr-1")
 
 
 def test_exact_keys_the_lexical_search_did_not_find_are_not_lifted():

@@ -19,7 +19,8 @@ DETAIL_CHARS = 300
 HEADING_LINE_RE = re.compile(r"(?m)^ {0,3}#{1,6}[ \t].*$")
 
 
-def passage_text(translation, detail_chars=DETAIL_CHARS):
+def passage_text(translation, detail_chars=None):
+    detail_chars = DETAIL_CHARS if detail_chars is None else detail_chars
     sections = translation.sections or {}
     detail = plain_text(sections["symptoms"]) if sections.get("symptoms") else ""
     if not detail and not sections:

@@ -1,0 +1,100 @@
+"""Semantic candidates fused into the search service's lexical ranking.
+
+``with_semantic(ordered, text, language, user, searcher, summaries, products=(), in_language=None)``
+takes the service's lexical groups, best first (``service._group``: dicts with ``article``,
+``score``, ``hits`` ``[(language, docnum)]``, ``products``, ``languages``), and returns the
+fused groups in the same shape, best first (``fusion.fuse``): an article only the semantic
+side found is a new group of its translation's document, and each group's ``score`` is the
+fused one, in (0, 1]. ``ordered`` comes back as it is when semantic search is off
+(``semantic.enabled()``), when the text is not worth embedding (``worth_embedding``), or when
+the model fails. A semantic hit is kept only when the index holds its translation and the
+reader may see it there too (``summaries.private``), of one of ``products`` when given, in
+``in_language`` when given. Articles without a translation in ``language`` the reader may
+see are ``unseen`` by the lexical search (``fusion``).
+"""
+import logging
+
+from ..codes import extract_error_codes
+from ..whoosh.exact import exact_documents
+from ..whoosh.query import NUMBER_RE
+from ..whoosh.schema import ID_FIELD
+from . import enabled
+from .candidates import semantic_candidates
+from .fusion import fuse
+from .model import SemanticUnavailable
+
+SEMANTIC_ARTICLES = 50  # nearest articles fused with the lexical ones
+# A longer text is a pasted log or page: its words and codes find it, and its meaning is many.
+MAX_CHARS = 300
+EXACT_CANDIDATES = 300
+
+logger = logging.getLogger(__name__)
+
+
+def worth_embedding(text):
+    """Whether the model can change the answer to ``text``: not for a long paste, nor for a
+    query naming an error code or an article number (the articles citing it come first
+    whatever the model finds)."""
+    text = (text or "").strip()
+    if not text or len(text) > MAX_CHARS:
+        return False
+    return not (extract_error_codes(text, query=True) or NUMBER_RE.search(text))
+
+
+def with_semantic(ordered, text, language, user, searcher, summaries, products=(), in_language=None):
+    if not enabled() or not worth_embedding(text):
+        return ordered
+    try:
+        hits = semantic_candidates(text, language, user, SEMANTIC_ARTICLES, in_language=in_language)
+    except SemanticUnavailable as error:  # the model failed after loading: search goes on lexical-only
+        logger.warning("semantic search: %s", error)
+        return ordered
+    staff = bool(getattr(user, "is_staff", False))
+    by_article = {group["article"]: group for group in ordered}
+    private = None
+    for hit in hits:
+        if hit.article_number not in by_article:
+            private = set(summaries.private.tolist()) if private is None and not staff else private
+            group = _new_group(hit, searcher, summaries, private or set(), set(products or ()))
+            if group is not None:
+                by_article[hit.article_number] = group
+    fused = fused_articles([group["article"] for group in ordered],
+                           [hit.article_number for hit in hits if hit.article_number in by_article],
+                           text, language, staff, searcher, summaries)
+    result = []
+    for number, score in fused:
+        group = by_article[number]
+        group["score"] = score
+        result.append(group)
+    return result
+
+
+def fused_articles(lexical, semantic, text, language, staff, searcher, summaries):
+    """``fusion.fuse`` of two rankings of article numbers, with what the index tells of them:
+    the articles ``text`` names exactly, and those without a translation in ``language`` the
+    reader may see (the lexical search could not find them)."""
+    exact = _exact_articles(searcher, summaries, text, language, () if staff else summaries.private)
+    seen = set(lexical)
+    unseen = set()
+    for number in semantic:
+        if number not in seen:
+            docnum, public = summaries.translation(number, language)
+            if docnum is None or not (public or staff):
+                unseen.add(number)
+    return fuse(lexical, semantic, exact, unseen)
+
+
+def _new_group(hit, searcher, summaries, private, products):
+    docnum = searcher.document_number(**{ID_FIELD: str(hit.translation_id)})
+    if docnum is None or docnum in private:
+        return None  # not in this index yet, or the index says the reader may not see it
+    (article, lang, names), = summaries.describe([docnum])
+    if products and products.isdisjoint(names):
+        return None
+    return {"article": article, "score": 0.0, "hits": [(lang, docnum)], "products": set(names),
+            "languages": {lang}}
+
+
+def _exact_articles(searcher, summaries, text, language, exclude):
+    docnums = exact_documents(searcher, text, language, EXACT_CANDIDATES, summaries.lengths, exclude)
+    return {article for article, _, _ in summaries.describe(sorted(docnums))}
