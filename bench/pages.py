@@ -164,8 +164,12 @@ def work_out_related(pks):
 
     model = apps.get_model("search", "RelatedArticles")
     missing = list(Translation.objects.filter(pk__in=pks, related_list__isnull=True).select_related("article"))
-    made = get_backend().search_with(lambda searcher: [
-        model(translation=t, numbers=work_out(searcher, t), computed_at=timezone.now()) for t in missing])
+    backend = get_backend()
+    # work_out reads what the backend hands it: a view (read), or a searcher in a checkout
+    # before the backend interface (search_with).
+    read = backend.read if hasattr(backend, "read") else backend.search_with
+    made = read(lambda index: [model(translation=t, numbers=work_out(index, t), computed_at=timezone.now())
+                               for t in missing])
     model.objects.bulk_create(made, ignore_conflicts=True)
 
 

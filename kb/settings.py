@@ -7,6 +7,7 @@
     KB_INDEX_RENEW_MAX_LOAD       ... and with a load average under this share of the cores (default 0.5)
     KB_SEARCH_SPEEDUPS  1/0 (default 1): search's speed-ups over Whoosh's internals (articles/search/whoosh/speedups)
                         and pages' queries compiled once through Django's internals (articles/prepared.py)
+    KB_SEARCH_BACKEND the search backend class, a dotted path (default articles.search.whoosh.backend.WhooshBackend)
     KB_RENDER_TIMEOUT seconds an imported file may take to render (default 5)
     KB_MEDIA_ROOT     copied article images (default var/media)
     KB_SECRET_KEY     required when KB_DEBUG is off
@@ -214,6 +215,8 @@ KB_INDEX_RENEW_MAX_LOAD = float(os.environ.get("KB_INDEX_RENEW_MAX_LOAD") or 0.5
 # then only with the Whoosh release they were written against; off, search uses Whoosh's public
 # API only, and the index is built with Whoosh's own codec under a schema version of its own.
 KB_SEARCH_SPEEDUPS = env_flag("KB_SEARCH_SPEEDUPS", True)
+# The search backend (articles/search/backend.py is its interface), one per index folder.
+KB_SEARCH_BACKEND = os.environ.get("KB_SEARCH_BACKEND") or "articles.search.whoosh.backend.WhooshBackend"
 # Seconds one imported file may take to render before it fails (the run goes on).
 KB_RENDER_TIMEOUT = float(os.environ.get("KB_RENDER_TIMEOUT") or 5)
 

@@ -1,10 +1,14 @@
 """Search: the index of every translation, kept in step with the database, and searching it.
 
-``get_backend()`` is the process's backend (settings decide where its index lives); the engine
-behind it is Whoosh (``articles.search.whoosh``). ``IndexUnavailable`` and ``IndexBusy`` are
-what callers catch, whatever the engine.
+``get_backend()`` is the process's backend over this server's index folder
+(``settings.KB_INDEX_DIR``): an instance of the class ``settings.KB_SEARCH_BACKEND`` names (a
+dotted path; ``articles.search.whoosh.backend.WhooshBackend`` by default), whose interface is
+``articles.search.backend.SearchBackend``. ``sync`` keeps the index current.
+``IndexUnavailable`` and ``IndexBusy`` are what callers catch, whatever the engine.
 """
 from functools import lru_cache
+
+DEFAULT_BACKEND = "articles.search.whoosh.backend.WhooshBackend"
 
 
 class IndexUnavailable(RuntimeError):
@@ -18,13 +22,18 @@ class IndexBusy(RuntimeError):
 
 
 @lru_cache(maxsize=4)
-def _backend(root):
-    from .whoosh.backend import WhooshBackend
+def _backend(path, root):
+    from django.core.exceptions import ImproperlyConfigured
+    from django.utils.module_loading import import_string
 
-    return WhooshBackend(root)
+    try:
+        backend_class = import_string(path)
+    except ImportError as error:
+        raise ImproperlyConfigured(f"KB_SEARCH_BACKEND names no class that can be imported: {error}") from None
+    return backend_class(root)
 
 
 def get_backend():
     from django.conf import settings
 
-    return _backend(str(settings.KB_INDEX_DIR))
+    return _backend(getattr(settings, "KB_SEARCH_BACKEND", DEFAULT_BACKEND), str(settings.KB_INDEX_DIR))

@@ -26,16 +26,14 @@ import time
 
 from django.core.cache import cache
 from django.utils import timezone
-from whoosh import query as Q_
 
 from .. import prepared
 from ..languages import pick_by_language
 from ..models import Article, Translation, sees_unpublished
 from ..rendering import plain_text
 from . import IndexUnavailable, get_backend
+from .backend import Words
 from .models import RelatedArticles
-from .whoosh.schema import CODES, text_field
-from .whoosh.scoring import top_documents
 
 KEY_TERMS = 12
 MAX_CODES = 50
@@ -62,7 +60,7 @@ def _numbers(translation):
     found = cache.get(key)
     if found is None:
         try:
-            found = get_backend().search_with(lambda searcher: work_out(searcher, translation))
+            found = get_backend().read(lambda view: work_out(view, translation))
         except IndexUnavailable:
             return []
         cache.set(key, found, LOCAL_SECONDS)
@@ -99,13 +97,13 @@ def _visible_titles(everything, numbers):
             .values_list("article__number", "language", "title"))
 
 
-def work_out(searcher, translation):
+def work_out(view, translation):
     """The article numbers related to ``translation``, best first: those sharing its codes, then
-    those alike in words; at most ``KEPT``, hidden and internal ones included."""
-    summaries = get_backend().summaries(searcher)
+    those alike in words; at most ``KEPT``, hidden and internal ones included. ``view``: an
+    ``IndexView`` (``get_backend().read``)."""
     own, numbers = translation.article.number, []
-    for docnum, _ in _sharing_codes(searcher, translation) + _more_like_this(searcher, translation, summaries):
-        article = summaries.describe([docnum])[0][0]
+    for document, _ in _sharing_codes(view, translation) + _more_like_this(view, translation):
+        article = view.describe([document])[0][0]
         if article != own and article not in numbers:
             numbers.append(article)
             if len(numbers) >= KEPT:
@@ -113,26 +111,24 @@ def work_out(searcher, translation):
     return numbers
 
 
-def _sharing_codes(searcher, translation):
-    """``[(docnum, score)]`` of the documents citing the translation's codes, best first: the sum
-    of ``log(N / df)`` of the codes they share."""
-    total, scores = max(1, searcher.doc_count()), {}
+def _sharing_codes(view, translation):
+    """``[(document, score)]`` of the documents citing the translation's codes, best first: the
+    sum of ``log(N / df)`` of the codes they share."""
+    total, scores = max(1, view.doc_count()), {}
     for _, key in (translation.error_codes or [])[:MAX_CODES]:
-        docs = list(searcher.docs_for_query(Q_.Term(CODES, key)))
-        for docnum in docs:
-            scores[docnum] = scores.get(docnum, 0.0) + math.log(total / len(docs)) + 1.0
+        docs = view.citing(key)
+        for document in docs:
+            scores[document] = scores.get(document, 0.0) + math.log(total / len(docs)) + 1.0
     return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
-def _more_like_this(searcher, translation, summaries):
-    field = text_field(translation.language)
-    if field not in searcher.schema:
-        return []
+def _more_like_this(view, translation):
+    """The key terms of the translation's text searched in its language (``KEY_TERMS``)."""
     text = "\n".join([translation.title, translation.description, plain_text(translation.body)])[:MAX_TEXT_CHARS]
-    terms = [term for term, _ in searcher.key_terms_from_text(field, text, numterms=KEY_TERMS)]
+    terms = view.key_terms(translation.language, text, KEY_TERMS)
     if not terms:
         return []
-    return top_documents(searcher, Q_.Or([Q_.Term(field, t) for t in terms]), 50, summaries.lengths)
+    return view.top([Words(translation.language, tuple(terms))], 50)
 
 
 def due(limit):
@@ -159,11 +155,11 @@ def refresh(budget=0.2, batch=20):
         return 0
     deadline = time.monotonic() + budget
 
-    def run(searcher):
+    def run(view):
         done = []
         for translation in pending:
             try:
-                numbers = work_out(searcher, translation)
+                numbers = work_out(view, translation)
             except Exception:  # noqa: BLE001 — Whoosh failed on this text (100,000 'é'): none, not the batch
                 logger.warning("related articles of translation %s could not be worked out", translation.pk,
                                exc_info=True)
@@ -173,7 +169,7 @@ def refresh(budget=0.2, batch=20):
                 break
         return done
 
-    done = get_backend().search_with(run)
+    done = get_backend().read(run)
     still = set(Translation.objects.filter(pk__in=[r.translation_id for r in done]).values_list("pk", flat=True))
     done = [r for r in done if r.translation_id in still]  # deleted meanwhile
     RelatedArticles.objects.bulk_create(done, update_conflicts=True, unique_fields=["translation"],

@@ -18,7 +18,7 @@ An article's score, in this order of weight:
    together in one article weigh more together than in two (n counts each signal by how much
    it stands out);
 3. the rarest words of the lines that are not routine (``extraction``: INFO, 2xx access lines),
-   searched as ``search.whoosh.query`` searches a query's words (in the reader's language and in
+   searched as a search's words are (``IndexView.rare_terms``, in the reader's language and in
    English, where logs are quoted), add up to ``TEXT_WEIGHT`` (the best text match gets it
    all): it decides between articles citing the same codes and ranks alone without codes. Only
    the lines the paste repeats at most ``RARE`` times as often as its rarest line are read (the
@@ -27,20 +27,15 @@ An article's score, in this order of weight:
    article quoting the paste's own lines;
 5. an article of a product named in the paste gets ``PRODUCT_BONUS`` on top.
 
-Readers see public articles only (the search service's ``exclude``); staff see everything.
+Readers see public articles only (``IndexView.hidden``); staff see everything. The index is
+read through the search backend (``get_backend().read``): one view, whose documents are numbers
+valid for that call.
 """
 from dataclasses import dataclass, field
 import math
-from weakref import WeakKeyDictionary
-
-from whoosh import query as Q
 
 from ..search import get_backend, sync
-from ..search.whoosh.analysis import analyze
-from ..search.whoosh.query import MAX_TERMS, _rare_terms
-from ..search.whoosh.schema import CODES, text_field
-from ..search.whoosh.scoring import top_documents
-from ..search.service import _result
+from ..search.backend import Phrase, Words
 from .extraction import NOISE_MARK, read_paste
 
 DEPTH_STEP = 0.5
@@ -81,35 +76,33 @@ class Triage:
 
 def triage(text, language, user=None, limit=10):
     """See the module docstring. Raises ``articles.search.IndexUnavailable`` like a search."""
-    backend = get_backend()
     staff = bool(getattr(user, "is_staff", False))
     sync.catch_up_cheaply()
 
-    def run(searcher):
-        summaries = backend.summaries(searcher)
-        paste = read_paste(text, _product_names(summaries), lambda key: searcher.doc_frequency(CODES, key) > 0)
-        hidden = set() if staff else set(summaries.private.tolist())
+    def run(view):
+        paste = read_paste(text, view.product_names(), view.cited)
+        hidden = set() if staff else view.hidden()
         articles, scales = {}, _signal_scales(paste)
-        _score_signals(searcher, paste, scales, summaries, hidden, articles)
-        _score_text(searcher, paste, language, summaries, hidden, articles)
+        _score_signals(view, paste, scales, hidden, articles)
+        _score_text(view, paste, language, hidden, articles)
         wanted = set(paste.products)
         for entry in articles.values():
             entry["score"] = _article_score(entry, scales) * (PRODUCT_BONUS if wanted & entry["products"] else 1.0)
         ordered = sorted(articles.values(), key=lambda e: (-e["score"], e["article"]))[:limit]
         results = []
         for entry in ordered:
-            shown = _result(entry, language, searcher, summaries, staff)
+            shown = view.result(entry, language, staff)
             lines = paste.line_numbers(entry["lines"])
             codes = [paste.signals[i].display for i in sorted(entry["signals"])]
             results.append(TriageResult(shown.article_number, shown.language, shown.title,
                                         round(entry["score"], 3), lines, codes))
         return Triage(paste, [s.display for s in paste.signals], results)
 
-    return backend.search_with(run)
+    return get_backend().read(run)
 
 
-def _entry(articles, summaries, docnum):
-    article, lang, products = summaries.describe([docnum])[0]
+def _entry(articles, view, docnum):
+    article, lang, products = view.describe([docnum])[0]
     entry = articles.get(article)
     if entry is None:
         entry = articles[article] = {"article": article, "score": 0.0, "hits": [], "products": set(),
@@ -135,24 +128,24 @@ def _least_repeats(paste):
     return min((line.repeats for line in paste.distinct if not line.routine), default=1)
 
 
-def _score_signals(searcher, paste, scales, summaries, hidden, articles):
-    total = max(1, searcher.doc_count())
+def _score_signals(view, paste, scales, hidden, articles):
+    total = max(1, view.doc_count())
     for index, signal in enumerate(paste.signals):
         factor = (1 + DEPTH_STEP * signal.depth) * scales[index]
         for key in signal.keys:
-            docs = [d for d in searcher.docs_for_query(Q.Term(CODES, key))]
+            docs = view.citing(key)
             if not docs:
                 continue
             weight = math.log(total / len(docs)) * factor
             for docnum in docs:
                 if docnum in hidden:
                     continue
-                entry = _entry(articles, summaries, docnum)
+                entry = _entry(articles, view, docnum)
                 entry["signals"][index] = max(entry["signals"].get(index, 0.0), weight)
                 entry["lines"].update(signal.lines)
 
 
-def _score_text(searcher, paste, language, summaries, hidden, articles):
+def _score_text(view, paste, language, hidden, articles):
     """The rarest words of the lines that are not routine, in the reader's language and English."""
     with_signal = {i for s in paste.signals for i in s.lines}
     near = _near(paste, with_signal)
@@ -168,19 +161,18 @@ def _score_text(searcher, paste, language, summaries, hidden, articles):
     # The words of the lines with signals or near them first; the other lines only fill what is left.
     telling = with_signal | near
     for code in dict.fromkeys([language, "en"]):
-        line_terms = {i: set(analyze(paste.distinct[i].text[:MAX_TEXT_CHARS], code)) for i in candidates}
-        terms = _rare_terms([t for i in candidates if i in telling for t in line_terms[i]], code, searcher)
-        if len(terms) < MAX_TERMS:
-            others = _rare_terms([t for i in candidates if i not in telling for t in line_terms[i]], code, searcher)
-            terms += [t for t in others if t not in terms][:MAX_TERMS - len(terms)]
+        line_terms = {i: set(view.analyze(paste.distinct[i].text[:MAX_TEXT_CHARS], code)) for i in candidates}
+        terms = view.rare_terms([t for i in candidates if i in telling for t in line_terms[i]], code)
+        if len(terms) < view.max_terms:
+            others = view.rare_terms([t for i in candidates if i not in telling for t in line_terms[i]], code)
+            terms += [t for t in others if t not in terms][:view.max_terms - len(terms)]
         if not terms:
             continue
-        field_name = text_field(code)
-        phrases = _phrases(paste, candidates[:PHRASE_LINES], code)
-        _score_quotes(searcher, phrases, summaries, hidden, articles)
-        clauses = [Q.Term(field_name, t) for t in terms] + phrases
-        hits = top_documents(searcher, Q.Or(clauses), TEXT_CANDIDATES, summaries.lengths, exclude=hidden)
-        holders = {t: set(searcher.docs_for_query(Q.Term(field_name, t))) for t in terms}
+        phrases = _phrases(view, paste, candidates[:PHRASE_LINES], code)
+        _score_quotes(view, phrases, hidden, articles)
+        clauses = [Words(code, tuple(terms))] + phrases
+        hits = view.top(clauses, TEXT_CANDIDATES, exclude=hidden)
+        holders = {t: set(view.holding(code, t)) for t in terms}
         for docnum, score in hits:
             if score > best.get(docnum, (0.0,))[0]:
                 held = {t for t in terms if docnum in holders[t]}
@@ -189,21 +181,21 @@ def _score_text(searcher, paste, language, summaries, hidden, articles):
         return
     top = max(score for score, _ in best.values())
     for docnum, (score, lines) in best.items():
-        entry = _entry(articles, summaries, docnum)
+        entry = _entry(articles, view, docnum)
         entry["text"] = max(entry["text"], TEXT_WEIGHT * score / top)
         entry["lines"].update(lines)
 
 
-def _score_quotes(searcher, phrases, summaries, hidden, articles):
+def _score_quotes(view, phrases, hidden, articles):
     """How many of the phrases (the first lines read, each its longest run of words) each
     document holds: an article quoting the paste's own lines."""
     quoted = {}
     for phrase in phrases:
-        for docnum in searcher.docs_for_query(phrase):
+        for docnum in view.quoting(phrase):
             if docnum not in hidden:
                 quoted[docnum] = quoted.get(docnum, 0) + 1
     for docnum, count in quoted.items():
-        entry = _entry(articles, summaries, docnum)
+        entry = _entry(articles, view, docnum)
         entry["quoted"] = max(entry["quoted"], count)
 
 
@@ -214,13 +206,13 @@ def _near(paste, with_signal, distance=NEAR_LINES, most=1000):
     return {i for i, line in enumerate(paste.distinct) if not wanted.isdisjoint(line.numbers[:10])} - with_signal
 
 
-def _phrases(paste, lines, code):
+def _phrases(view, paste, lines, code):
     phrases = []
     for index in lines:
-        runs = [analyze(run, code) for run in paste.distinct[index].text[:MAX_TEXT_CHARS].split(NOISE_MARK)]
+        runs = [view.analyze(run, code) for run in paste.distinct[index].text[:MAX_TEXT_CHARS].split(NOISE_MARK)]
         words = max(runs, key=len)
         if len(words) >= PHRASE_TERMS[0]:
-            phrases.append(Q.Phrase(text_field(code), words[:PHRASE_TERMS[1]], boost=PHRASE_BOOST))
+            phrases.append(Phrase(code, tuple(words[:PHRASE_TERMS[1]]), boost=PHRASE_BOOST))
     return phrases
 
 
@@ -229,13 +221,3 @@ def _article_score(entry, scales):
     codes = sum(entry["signals"].values()) * (1 + CO_OCCURRENCE * max(0.0, cited - 1))
     return codes + entry["text"] + QUOTE_WEIGHT * entry["quoted"]
 
-
-_PRODUCTS = WeakKeyDictionary()
-
-
-def _product_names(summaries):
-    """Every product name in the index, read once per searcher's summaries."""
-    names = _PRODUCTS.get(summaries)
-    if names is None:
-        names = _PRODUCTS[summaries] = summaries.product_names()
-    return names

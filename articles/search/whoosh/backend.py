@@ -1,4 +1,4 @@
-"""The Whoosh backend, made of three parts:
+"""The Whoosh backend (``articles.search.backend.SearchBackend``), made of three parts:
 
 - ``store.IndexStore``: the index folders, build-and-swap, the live index opened once;
 - ``writing``: journal changes applied with Whoosh's writer, and folding small segments;
@@ -7,48 +7,56 @@
 
 Requests never build and never wait for the writer's lock: a search answers from the live
 index or raises ``IndexUnavailable``; ``articles.search.sync`` decides when to apply, rebuild
-and tidy.
+and tidy. ``searcher()`` (this thread's Whoosh searcher) and ``segments()`` are for code that
+knows the engine (tests, benchmarks), and ``search_with``/``summaries`` for the search service
+(``articles.search.service``); everything else goes through the interface.
 """
-from pathlib import Path
-
+from ..backend import SearchBackend
 from ..sync import coordination, merging
-from . import writing
+from . import searching, spelling, writing
 from .searchers import SearcherPool
 from .store import IndexStore
 
 
-class WhooshBackend:
+class WhooshBackend(SearchBackend):
     def __init__(self, root):
-        self.root = Path(root)
+        super().__init__(root)
         self.store = IndexStore(self.root)
         self.searchers = SearcherPool(self.store, on_failure=lambda: coordination.request_check(self.root))
 
     # -- reading ------------------------------------------------------------------------
+    def suggest(self, text, language, *, staff=False):
+        def run(searcher):
+            return spelling.suggest(text, language, searcher,
+                                    hidden=() if staff else self.searchers.summaries(searcher).private)
+
+        return self.searchers.search_with(run)
+
+    def read(self, function):
+        return self.searchers.search_with(
+            lambda searcher: function(searching.WhooshView(searcher, self.searchers.summaries(searcher))))
+
     def searcher(self):
         """This thread's Whoosh searcher on the live index (a context manager)."""
         return self.searchers.searcher()
 
     def search_with(self, function):
-        """``function(searcher)``, retried once on a fresh searcher (``SearcherPool.search_with``)."""
+        """``function(searcher)``, retried once on a fresh searcher (``SearcherPool.search_with``):
+        the search service's own access to the engine."""
         return self.searchers.search_with(function)
 
     def summaries(self, searcher):
         """The searcher's ``Summaries``, read once per searcher."""
         return self.searchers.summaries(searcher)
 
-    # -- following the journal (``sync.applier``) ---------------------------------------
+    # -- following the journal ----------------------------------------------------------
     def position(self):
-        """The last journal id applied to the live index; None without one."""
         return self.store.position()
 
     def apply(self, changes, timeout):
-        """``changes(position)`` (a ``sync.applier.Changes``) applied once the writer is held;
-        returns it. ``IndexBusy`` when the writer stays locked for ``timeout`` seconds."""
         return writing.apply(self.store, changes, timeout)
 
     def rebuild(self, position):
-        """A complete index built beside the live one, stamped with ``position``, swapped in;
-        returns the documents indexed."""
         return self.store.build(position)
 
     # -- upkeep -------------------------------------------------------------------------

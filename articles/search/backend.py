@@ -1,0 +1,151 @@
+"""What every search backend offers (the shape of Wagtail's ``wagtail/search/backends/base.py``):
+the one interface that triage, related articles and ``sync`` call. The class is chosen in
+settings (``KB_SEARCH_BACKEND``, a dotted path; ``get_backend()`` makes one per index folder);
+``articles.search.whoosh.backend.WhooshBackend`` is the one there is.
+
+Reading — every method may raise ``IndexUnavailable`` ("search is catching up"):
+
+- ``suggest(text, language, *, staff)`` → the text with unknown words corrected, or None;
+- ``read(function)`` → ``function(view)`` on one ``IndexView``: document numbers mean the same
+  for the whole call (triage and related articles work on them).
+
+Following the journal (``articles.search.sync``), on this server's index:
+
+- ``position()`` → the last journal id applied to the live index; None without one;
+- ``apply(changes, timeout)`` → the ``sync.applier.Changes`` applied: ``changes(position)`` is
+  called once the index's writer is held (two processes never apply one range twice), and gives
+  what an index at that position must apply; a ``Changes`` asking for a rebuild, or holding
+  nothing, is returned unapplied. ``IndexBusy`` when the writer stays locked for ``timeout``
+  seconds (0: do not wait);
+- ``rebuild(position)`` → documents indexed: a complete index built beside the live one from
+  the database as it is now, stamped with ``position`` (the journal's head read before), then
+  swapped in; one at a time per folder, across processes;
+- upkeep for the indexer: ``verify(deep)`` (raises ``IndexUnavailable`` when the live index
+  cannot be read), ``worn()``, ``overdue()``, ``compact()``, ``tidy()``, ``document_count()``.
+"""
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Words:
+    """A clause per word: each of ``terms`` (analysed, as ``IndexView.analyze`` gives them) in
+    the text of ``language``."""
+
+    language: str
+    terms: tuple
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """``words`` (analysed) one after the other in the text of ``language``, its score times
+    ``boost``."""
+
+    language: str
+    words: tuple
+    boost: float = 1.0
+
+
+class IndexView:
+    """One consistent view of the index, for ``SearchBackend.read``. A document is a number
+    valid for this view only; ``exclude`` and the documents returned are such numbers."""
+
+    def doc_count(self):
+        """Live documents (translations) in the index."""
+        raise NotImplementedError
+
+    def analyze(self, text, language):
+        """The terms of ``text`` as the index holds those of ``language``'s text."""
+        raise NotImplementedError
+
+    max_terms = 12  # the most terms ``rare_terms`` gives, as a search keeps of a query's words
+
+    def rare_terms(self, terms, language):
+        """The terms worth searching among ``terms`` (present in the language's documents, not
+        in nearly all), rarest first, at most ``max_terms``."""
+        raise NotImplementedError
+
+    def citing(self, key):
+        """The documents citing the error code ``key`` (normalised), in ascending order."""
+        raise NotImplementedError
+
+    def cited(self, key):
+        """Whether any document cites the error code ``key`` (normalised)."""
+        raise NotImplementedError
+
+    def holding(self, language, term):
+        """The documents whose text in ``language`` holds ``term``."""
+        raise NotImplementedError
+
+    def quoting(self, phrase):
+        """The documents holding ``phrase`` (a ``Phrase``)."""
+        raise NotImplementedError
+
+    def key_terms(self, language, text, count):
+        """The ``count`` terms of ``text`` that best tell it apart in ``language``'s documents
+        ("more like this"); [] for a language the index has no text of."""
+        raise NotImplementedError
+
+    def top(self, clauses, limit, exclude=()):
+        """The ``limit`` best ``[(document, score)]`` for the sum of ``clauses`` (``Words`` and
+        ``Phrase``), best first, ties by document; ``exclude``: documents left out."""
+        raise NotImplementedError
+
+    def hidden(self):
+        """The documents readers who are not staff may not see (a set)."""
+        raise NotImplementedError
+
+    def product_names(self):
+        """Every product name some document has, sorted."""
+        raise NotImplementedError
+
+    def describe(self, documents):
+        """``[(article number, language, product names)]`` for each of ``documents``."""
+        raise NotImplementedError
+
+    def result(self, group, language, staff=False):
+        """The search service's ``Result`` showing the article of ``group`` (``{"article", "score", "hits":
+        [(language, document)], "products"}``) in ``language`` when it has that translation and
+        the reader may see it, else in the language of its best hit (``languages.pick_by_language``)."""
+        raise NotImplementedError
+
+
+class SearchBackend:
+    """See the module docstring. ``root``: this server's index folder (``KB_INDEX_DIR``), where
+    ``sync.coordination`` keeps its marker files too."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+
+    def suggest(self, text, language, *, staff=False):
+        raise NotImplementedError
+
+    def read(self, function):
+        raise NotImplementedError
+
+    def position(self):
+        raise NotImplementedError
+
+    def apply(self, changes, timeout):
+        raise NotImplementedError
+
+    def rebuild(self, position):
+        raise NotImplementedError
+
+    def verify(self, deep=False):
+        raise NotImplementedError
+
+    def worn(self):
+        return False
+
+    def overdue(self):
+        return False
+
+    def compact(self):
+        return False
+
+    def tidy(self):
+        pass
+
+    def document_count(self):
+        raise NotImplementedError

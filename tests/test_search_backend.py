@@ -1,0 +1,100 @@
+"""The search backend is chosen in settings (``KB_SEARCH_BACKEND``): log triage and related
+articles answer through the class it names, and neither reaches past its interface
+(``articles/search/backend.py``) to the engine."""
+import pytest
+
+from articles.importing import import_paths
+from articles.models import Translation
+from articles.search import get_backend, sync
+from articles.search.backend import IndexView, SearchBackend
+from articles.search.service import Result, search
+
+pytestmark = pytest.mark.django_db
+
+FAKE = "tests.test_search_backend.OneArticleBackend"
+
+
+class OneArticleView(IndexView):
+    """An index holding one document, KB-100 in French, that cites every code."""
+
+    def doc_count(self):
+        return 1
+
+    def analyze(self, text, language):
+        return text.lower().split()
+
+    def rare_terms(self, terms, language):
+        return []
+
+    def citing(self, key):
+        return [0]
+
+    def cited(self, key):
+        return True
+
+    def holding(self, language, term):
+        return []
+
+    def quoting(self, phrase):
+        return []
+
+    def key_terms(self, language, text, count):
+        return text.split()[:count]
+
+    def top(self, clauses, limit, exclude=()):
+        return [(0, 1.0)] if clauses else []
+
+    def hidden(self):
+        return set()
+
+    def product_names(self):
+        return []
+
+    def describe(self, documents):
+        return [("KB-100", "fr", ()) for _ in documents]
+
+    def result(self, group, language, staff=False):
+        return Result(group["article"], "fr", "L’export expire", "", group["score"], ["GTW-401"], [])
+
+
+class OneArticleBackend(SearchBackend):
+    def read(self, function):
+        return function(OneArticleView())
+
+    def position(self):
+        return sync.journal.head()[0]  # always current: nothing for a search to apply first
+
+
+@pytest.fixture
+def one_article_backend(settings, articles_dir):
+    import_paths([articles_dir])  # the database's articles; the index is the fake's
+    settings.KB_SEARCH_BACKEND = FAKE
+    return get_backend()
+
+
+def test_triage_and_related_articles_read_the_backend_named_in_settings(one_article_backend):
+    from articles.search.related import related_articles
+    from articles.triage.ranking import triage
+
+    assert isinstance(one_article_backend, OneArticleBackend)
+    found = triage("ERROR GTW-401 the gateway refused the certificate", "en")
+    assert [(r.article_number, r.codes) for r in found.results] == [("KB-100", ["GTW-401"])]
+    korean = Translation.objects.get(article__number="KB-200", language="ko")
+    assert [link.article_number for link in related_articles(korean, "en")] == ["KB-100"]
+
+
+def test_a_backend_setting_naming_nothing_is_a_configuration_error(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.KB_SEARCH_BACKEND = "articles.search.whoosh.backend.NoSuchBackend"
+    with pytest.raises(ImproperlyConfigured, match="KB_SEARCH_BACKEND"):
+        get_backend()
+
+
+def test_the_whoosh_backend_suggests_what_a_search_offers_as_did_you_mean(articles_dir):
+    import_paths([articles_dir])
+    sync.rebuild()
+    backend = get_backend()
+    assert backend.suggest("exprt timout", "en") == "export timeout"
+    assert search("exprt timout", "en").suggestion == "export timeout"
+    assert backend.suggest("export timeout", "en") is None
