@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 
 WORKERS ?= 2
 
-.PHONY: run serve test test-search-variants schemathesis setup messages import index check-corpus bench clean
+.PHONY: run serve test test-quick test-search-variants schemathesis setup messages import index check-corpus bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,11 @@ test: $(VENV)/.dev messages node_modules/.package-lock.json  ## the whole suite 
 		echo "== again on PostgreSQL"; \
 		KB_DATABASE_URL="$$KB_TEST_POSTGRES_URL" $(BIN)/python -m pytest -m "not corpus"; \
 	fi
+
+# The suite less the tests marked slow (servers in processes of their own, a browser, the whole
+# corpus): what a change is checked with while it is written. make test runs every test.
+test-quick: $(VENV)/.dev messages  ## the suite without the slow tests (pytest -m "not slow")
+	$(BIN)/python -m pytest -m "not slow"
 
 # The suite above runs with the search speed-ups on (Whoosh 2.7.4); the search, journal and
 # visibility tests also run with them off, on Whoosh 2.7.4 and on whoosh-reloaded (a few minutes each).

@@ -20,6 +20,7 @@ LANGUAGES = ["en", "fr", "de", "es", "ja", "ko", "zh-hans"]
 PHONE = {"width": 360, "height": 740}
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run installs it)"),
 ]

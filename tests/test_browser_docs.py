@@ -10,6 +10,7 @@ from tests.test_browser import AXE, CHROMIUM, PHONE, axe_violations, browser, sh
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run installs it)"),
 ]

@@ -19,6 +19,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "right-password-123"
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run installs it)"),
 ]

@@ -6,7 +6,7 @@ import pytest
 from articles.importing import import_paths
 from articles.models import Article, Translation
 
-pytestmark = [pytest.mark.django_db, pytest.mark.corpus]
+pytestmark = [pytest.mark.django_db, pytest.mark.corpus, pytest.mark.slow]
 
 CODE_RE = re.compile(r"<pre>.*?</pre>|<code>.*?</code>", re.DOTALL)
 RAW_RE = re.compile(r"\[!UICONTROL|\[!DNL|&gt;\[!|>\[!|^\+\+\+|\{#|<script", re.MULTILINE | re.IGNORECASE)

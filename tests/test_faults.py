@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
-pytestmark = pytest.mark.skipif(not GUNICORN.exists(), reason="gunicorn is not installed in this environment")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not GUNICORN.exists(), reason="gunicorn is not installed in this environment")]
 
 ARTICLE = """---
 article-number: KF-{n}
