@@ -13,6 +13,7 @@ Standard``, ``v8``, ``AEM 6.5``), the scores of the articles of that product are
 ``PRODUCT_FACTOR``: of two near-duplicates of sibling products, the one named comes first.
 """
 from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 
 from whoosh import query as Q
 
@@ -26,6 +27,7 @@ from .whoosh.scoring import top_documents
 from .whoosh.spelling import suggest
 
 CANDIDATES = 300  # hits read to group into articles and facets
+_PRODUCT_NAMES = WeakKeyDictionary()  # reader -> the product names it holds
 PRODUCT_FACTOR = 1.25  # an article of the product a query names, against its siblings
 
 
@@ -89,20 +91,27 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
 
 def _named_products(searcher, text):
     """The stored product names ``text`` names (``product_context``)."""
-    return named_products(text, [name.decode("utf-8") for name in searcher.lexicon(PRODUCTS)])
+    reader = searcher.reader()
+    names = _PRODUCT_NAMES.get(reader)
+    if names is None:  # read once per reader: a lexicon merged over segments costs milliseconds
+        names = _PRODUCT_NAMES[reader] = [name.decode("utf-8") for name in reader.lexicon(PRODUCTS)]
+    return named_products(text, names)
 
 
 def _group(hits, summaries, products, in_language=None, named=frozenset()):
     """Hits → one group per article, best first: its score is its best translation's, times
     ``PRODUCT_FACTOR`` for a translation of a product in ``named``. ``products``: names of which
     an article must have one (empty: any); ``in_language``: only hits in that language count."""
-    groups = {}
+    groups, factors = {}, {}  # factors: by product set (each set is one object, shared by its documents)
     described = summaries.describe([docnum for docnum, _ in hits])
     for (docnum, score), (article, lang, names) in zip(hits, described):
         if (products and products.isdisjoint(names)) or (in_language and lang != in_language):
             continue
-        if named and not named.isdisjoint(names):
-            score *= PRODUCT_FACTOR
+        if named:
+            factor = factors.get(id(names))
+            if factor is None:
+                factor = factors[id(names)] = 1.0 if named.isdisjoint(names) else PRODUCT_FACTOR
+            score *= factor
         group = groups.setdefault(article, {"article": article, "score": 0.0, "hits": [],
                                             "products": set(), "languages": set()})
         group["score"] = max(group["score"], score)

@@ -55,13 +55,13 @@ TIMESTAMP_RE = re.compile(r"\b\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?:
 
 def build_query(text, language, searcher):
     """See the module docstring. ``searcher`` supplies document frequencies for term choice."""
-    text = (text or "")[:MAX_QUERY_CHARS]
-    should = _name_queries(text, language, searcher)
+    text = typed = (text or "")[:MAX_QUERY_CHARS]
     phrases = PHRASE_RE.findall(text)
     text = PHRASE_RE.sub(" ", text)
     excluded = EXCLUDE_RE.findall(text)
     text = EXCLUDE_RE.sub(" ", text)
     codes = extract_error_codes(" ".join([text] + phrases), query=True)
+    should = []
     # Constant scores: an article citing the code gets the same lift whatever else it cites,
     # and the words of the query decide between them.
     for display, key in codes:
@@ -70,6 +70,8 @@ def build_query(text, language, searcher):
         should.append(Q.ConstantScoreQuery(Q.Term(NUMBER, normalize_code(candidate)), score=NUMBER_BOOST))
     text = TIMESTAMP_RE.sub(" ", text)
     analysed = analyze(text, language)
+    if len(typed) <= MAX_NAME_CHARS:
+        should.extend(_name_queries(analysed if typed == text else analyze(typed, language), language, searcher))
     rare = _rare_terms(analysed, language, searcher)
     should.extend(_identifier_queries(text, language, searcher, rare))
     should.extend(_term_queries(rare, language))
@@ -103,12 +105,11 @@ def _inner_terms(text, analysed, code):
     return analysed[first:len(analysed) - last]
 
 
-def _name_queries(text, code, searcher):
+def _name_queries(terms, code, searcher):
     """Lifts for the pages whose title, or one of whose UI labels, is the whole text typed
-    (quotes and all: ``Foreign key of "Folder" link``). A whole title outscores what its words
-    can score in any other page, as words and as a phrase (``PHRASE_BOOST``); a label is
-    lifted as a phrase is."""
-    terms = analyze(text, code) if len(text) <= MAX_NAME_CHARS else []
+    (quotes and all: ``Foreign key of "Folder" link``), whose terms are ``terms``. A whole
+    title outscores what its words can score in any other page, as words and as a phrase
+    (``PHRASE_BOOST``); a label is lifted as a phrase is."""
     if not terms:
         return []
     name, most = " ".join(terms), _most_scored(searcher, text_field(code), terms)  # documents.name_term

@@ -79,14 +79,19 @@ def top_documents(searcher, query, limit, lengths, exclude=()):
     else:
         excluded = None
     _flatten(query, 1.0, searcher, terms, phrases, others)
+    # A phrase both scored and lifted (a query's words in a row) is matched once.
+    matches = {}
+    for field, words, boost, lift in phrases:
+        boosts, lifts = matches.setdefault((field, tuple(words)), ([], []))
+        (boosts if lift is None else lifts).append(boost if lift is None else lift)
     scores = np.zeros(searcher.doc_count_all())
     matched = np.zeros(len(scores), dtype=bool)
     reads = _Reads()
     for subsearcher, offset in searcher.leaf_searchers():
         for field, text, boost in terms:
             _add_term(scores, matched, searcher, subsearcher, offset, field, text, boost, lengths, reads)
-        for field, words, boost, lift in phrases:
-            _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, boost, lengths, reads, lift)
+        for (field, words), (boosts, lifts) in matches.items():
+            _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, boosts, lifts, lengths, reads)
         context = searcher.context()
         for clause, boost in others:
             _add_matcher(scores, matched, clause.matcher(subsearcher, context), offset, boost)
@@ -232,11 +237,11 @@ def _add_term(scores, matched, searcher, subsearcher, offset, field, text, boost
     matched[ids] = True
 
 
-def _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, boost, lengths, reads,
-                lift=None):
-    """The documents where ``words`` follow each other, scored as Whoosh scores a phrase:
-    ``boost`` times the sum of each word's BM25F in the document (a repeated word counts each
-    time), or ``lift`` each when it is given (a ``ConstantScoreQuery``). Positions are compared
+def _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, boosts, lifts, lengths, reads):
+    """The documents where ``words`` follow each other, scored as Whoosh scores a phrase: for
+    each of ``boosts``, that boost times the sum of each word's BM25F in the document (a
+    repeated word counts each time); and each of ``lifts`` (a phrase in a
+    ``ConstantScoreQuery``), that constant. Positions are compared
     over whole arrays: a word's positions in every candidate become one sorted array of
     ``docnum << 32 | position``, shifted back by the word's place in the phrase, and the phrase
     starts where all of them meet."""
@@ -256,10 +261,11 @@ def _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, bo
     if not len(starts):
         return
     found = np.unique(starts >> 32)
-    if lift is not None:
-        found += offset
-        scores[found] += lift
-        matched[found] = True
+    at = found + offset
+    matched[at] = True
+    for lift in lifts:
+        scores[at] += lift
+    if not boosts:
         return
     saturation, constant, slope = _bm25(searcher, field)
     length = LENGTHS[lengths.of(subsearcher, field)[found]]
@@ -268,9 +274,8 @@ def _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, bo
         scale = searcher.idf(field, text) * saturation
         weight = postings[text].weights[np.searchsorted(postings[text].ids, found)]
         total += scale * weight / (weight + constant + slope * length)
-    found += offset
-    scores[found] += boost * total
-    matched[found] = True
+    for boost in boosts:
+        scores[at] += boost * total
 
 
 def _phrase_postings(reader, field, texts, reads):
