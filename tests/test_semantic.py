@@ -146,6 +146,48 @@ def test_a_saved_title_is_found_by_its_new_meaning_within_the_refresh(site, monk
         "invoice totals are rounded wrongly", "en", None, 1)] == ["KB-912"]
 
 
+def test_run_indexer_once_returns_when_every_translation_is_embedded(site):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("run_indexer", "--once", stdout=out)
+    assert "5 translations embedded" in out.getvalue()
+    assert TranslationEmbedding.objects.count() == Translation.objects.count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_running_indexer_embeds_a_saved_title_and_search_finds_its_new_meaning(site, monkeypatch):
+    import threading
+    import time
+
+    from articles.search.semantic import upkeep
+    from articles.search.sync.indexer import Indexer
+
+    monkeypatch.setattr(upkeep, "POLL_SECONDS", 0.1)
+    monkeypatch.setattr(vectors, "REFRESH_SECONDS", 0.0)
+    sync.rebuild()
+    indexer = Indexer(poll=0.05)
+    thread = threading.Thread(target=indexer.run_forever)
+    thread.start()
+    try:
+        def wait_for(condition):
+            deadline = time.monotonic() + 60
+            while not condition() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            return condition()
+
+        assert wait_for(lambda: TranslationEmbedding.objects.count() == 5)
+        translation = Translation.objects.get(article__number="KB-912")
+        translation.title, translation.description = "Invoice totals are rounded wrongly", "Cents go missing."
+        translation.save()
+        question = "the invoice total loses its cents when rounding"
+        assert wait_for(lambda: _numbers(question, limit=1) == ["KB-912"])
+    finally:
+        indexer.stop()
+        thread.join(30)
+    assert not thread.is_alive()
+
+
 def test_the_command_embeds_and_says_how_many(site, capsys):
     from io import StringIO
 

@@ -7,12 +7,28 @@ from articles.search.sync.indexer import Indexer
 from ._progress import build_progress
 
 
+def embed_everything():
+    """Semantic search's embeddings made current (``--once`` returns when they are); the line to print."""
+    from articles.search.semantic import _setting
+    from articles.search.semantic.compute import catch_up
+    from articles.search.semantic.model import SemanticUnavailable
+
+    if not _setting():
+        return "semantic search is off (KB_SEMANTIC)"
+    try:
+        report = catch_up()
+    except SemanticUnavailable as error:
+        return f"semantic search is off: {error}"
+    return f"{report.embedded} translations embedded, {report.unchanged} unchanged"
+
+
 class Command(BaseCommand):
     help = ("Keep this server's search index in step with the database: build it when missing or "
             "unreadable, apply the index journal as it grows, tidy old files, prune the journal.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--once", action="store_true", help="catch up once and exit")
+        parser.add_argument("--once", action="store_true",
+                            help="catch up once (the index and semantic search's embeddings) and exit")
         parser.add_argument("--poll", type=float, default=0.1, help="seconds between journal checks")
         parser.add_argument("--related", action="store_true",
                             help="with --once: also work out every missing or outdated related-articles list "
@@ -24,6 +40,7 @@ class Command(BaseCommand):
             with build_progress(self.stderr, enabled=verbosity > 0):  # when the index is built
                 applied = indexer.run_once(housekeeping=True)
             self.stdout.write(f"{applied} journal entries applied; position {indexer.backend.position()}")
+            self.stdout.write(embed_everything())
             if related:
                 from articles.search.related import refresh
 

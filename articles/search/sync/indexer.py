@@ -12,8 +12,11 @@ every ``RENEW_INTERVAL_SECONDS``, and only in a quiet moment: no journal entry f
 ``settings.KB_INDEX_RENEW_QUIET_SECONDS`` and a load average under
 ``settings.KB_INDEX_RENEW_MAX_LOAD`` per core, unless ``backend.overdue()``) and goes on
 applying the journal to the live index meanwhile; once the new index is swapped in, the next
-turn applies to it what was written during the build. Errors — the database gone away, a
-damaged index — are logged and retried on the next turn; the loop never dies of them.
+turn applies to it what was written during the build. Beside the loop, a thread of lower
+priority embeds the translations semantic search has no current embedding of
+(``semantic.upkeep``), so a save is applied to the index while embeddings are computed. Errors —
+the database gone away, a damaged index — are logged and retried on the next turn; the loop
+never dies of them.
 """
 from datetime import timedelta
 import logging
@@ -31,6 +34,7 @@ from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
 from .. import IndexBusy, IndexUnavailable, get_backend
+from ..semantic.upkeep import start_background
 from . import applier, coordination, journal
 from .models import IndexerStatus
 
@@ -50,6 +54,7 @@ RELATED_AFTER_CHANGE_SECONDS = 3.0
 RENEW_INTERVAL_SECONDS = 600.0  # at least this long between two fresh builds of a worn index
 RENEW_NICENESS = 10  # the build's CPU priority below the web workers' and this loop's
 RENEW_STOP_SECONDS = 10.0
+EMBEDDING_STOP_SECONDS = 10.0
 
 
 def _timed(what, function, *args, **kwargs):
@@ -85,6 +90,7 @@ class Indexer:
 
     def run_forever(self):
         logger.info("indexer started for %s", self.backend.root)
+        embedding = start_background(self._stopping)
         while not self._stopping.is_set():
             applied = 0
             try:
@@ -108,6 +114,8 @@ class Indexer:
                 self._refresh_related()
                 self._stopping.wait(self.poll)
         self._stop_renewal()
+        if embedding is not None:
+            embedding.join(EMBEDDING_STOP_SECONDS)  # it stops between two batches
         coordination.stop_heartbeat(self.backend.root)
         logger.info("indexer stopped")
 
