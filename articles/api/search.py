@@ -42,12 +42,21 @@ class LastImport(serializers.Serializer):
     failures = serializers.ListField(child=serializers.DictField(), help_text="The first 100.")
 
 
+class SemanticStatus(serializers.Serializer):
+    enabled = serializers.BooleanField(help_text="false: search runs lexical-only (reason says why).")
+    model = serializers.CharField(allow_null=True, help_text="The embedding model's name and version.")
+    reason = serializers.CharField(allow_null=True)
+    translations = serializers.IntegerField()
+    embedded = serializers.IntegerField(help_text="Translations with an embedding of the current model.")
+
+
 class Stats(serializers.Serializer):
     articles = serializers.IntegerField()
     translations = serializers.IntegerField()
     translations_per_language = serializers.DictField(child=serializers.IntegerField())
     last_import = LastImport(allow_null=True, help_text="null for anyone but staff.")
     index = IndexStatus(required=False, help_text="Staff only.")
+    semantic = SemanticStatus(required=False, help_text="Staff only: semantic search and its embeddings.")
 
 
 class SearchResult(serializers.Serializer):
@@ -92,7 +101,7 @@ class SuggestOut(serializers.Serializer):
 
 @extend_schema(responses={200: Stats, **error_responses()},
                description="Counts of what the caller may see; staff also get the "
-               "last import's failures and each server's index position and lag.")
+               "last import's failures, each server's index position and lag, and semantic search's state.")
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def stats(request):
@@ -117,6 +126,9 @@ def stats(request):
         "failed": last.failed, "failures": last.failures[:100],
     }
     body["index"] = index_status()
+    from ..search.semantic.status import semantic_status
+
+    body["semantic"] = semantic_status()
     return JsonResponse(body)
 
 
