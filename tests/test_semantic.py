@@ -59,6 +59,14 @@ ARTICLES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def fresh_vectors():
+    """Each process holds vectors for seconds: none of one test's may reach another's search."""
+    vectors.forget()
+    yield
+    vectors.forget()
+
+
 @pytest.fixture
 def site(tmp_path):
     folder = tmp_path / "kb"
@@ -262,6 +270,66 @@ def test_search_fuses_an_english_only_article_into_a_french_question_in_the_read
     assert fused(Staff())[0][0] == "KB-911"
 
 
+@pytest.fixture
+def searchable(site):
+    sync.rebuild()
+    compute.catch_up()
+    return site
+
+
+def _api(client, q, lang="en"):
+    response = client.get("/api/search", {"q": q, "lang": lang})
+    assert response.status_code == 200
+    return response
+
+
+def test_the_api_finds_an_english_only_article_by_a_french_question_and_shows_it_in_english(client, searchable):
+    question = "Je ne reçois jamais le courriel pour réinitialiser mon mot de passe"
+    first = _api(client, question, "fr").json()["results"][0]
+    assert (first["article_number"], first["language"]) == ("KB-911", "en")
+    assert 0 < first["score"] <= 1
+
+
+def test_the_api_never_shows_a_neighbour_the_reader_may_not_see_nor_its_title(client, searchable):
+    question = "la exportación del informe a través del proxy se corta al minuto"
+    assert _api(client, question, "es").json()["results"][0]["article_number"] == "KB-914"
+    _internal("KB-914")
+    sync.record_change(Translation.objects.filter(article__number="KB-914").values_list("pk", flat=True),
+                       sync.VISIBILITY)
+    sync.bring_up_to_date()
+    response = _api(client, question, "es")
+    assert "KB-914" not in response.content.decode() and "company proxy" not in response.content.decode()
+
+
+def test_a_quoted_phrase_found_lexically_stays_above_an_article_closer_in_meaning(client, searchable):
+    """The question means KB-911 (in English only: the lexical search cannot see it in French);
+    the quoted words are those of KB-913's French translation alone."""
+    write(searchable / "fr" / "KB-913.md", ARTICLE.format(
+        title="Le téléversement d'une image échoue avec UPL-400321", number="KB-913", extra="",
+        description="Une image trop lourde est refusée.", symptoms="La boîte de dialogue affiche UPL-400321.",
+        resolution="Réduisez l'image."))
+    import_paths([searchable])
+    sync.bring_up_to_date()
+    compute.catch_up()
+    question = ("le courriel pour réinitialiser mon mot de passe n'arrive jamais, même pas dans les indésirables "
+                '"trop lourde"')
+    ranked = [r["article_number"] for r in _api(client, question, "fr").json()["results"]]
+    assert ranked[:2] == ["KB-913", "KB-911"]
+
+
+def test_with_semantic_search_off_the_api_is_lexical_only(client, searchable, settings):
+    question = "Je ne reçois jamais le courriel pour réinitialiser mon mot de passe"
+    settings.KB_SEMANTIC = False
+    assert _api(client, question, "fr").json()["results"] == []
+
+
+def test_without_the_package_the_api_answers_lexically(client, searchable, without_package):
+    assert _api(client, "Je ne reçois jamais le courriel pour réinitialiser mon mot de passe", "fr").json()[
+        "results"] == []
+    assert _api(client, "UPL-400321").json()["results"][0]["article_number"] == "KB-913"
+    assert _api(client, "password reset email").json()["results"][0]["article_number"] == "KB-911"
+
+
 # -- fusion ---------------------------------------------------------------------------------
 
 def test_fusion_weighs_the_lexical_ranking_twice():
@@ -278,6 +346,10 @@ def test_an_article_citing_the_code_asked_for_is_never_below_a_semantic_neighbou
     assert fused.index("near-1") > fused.index("code-1")
     without = [key for key, _ in fuse(lexical, semantic)]
     assert without.index("word") < without.index("code-1")  # the rule is what keeps them first
+    # An article the lexical search could not see (another language), first in meaning.
+    assert [key for key, _ in fuse(["code-1"], ["elsewhere", "code-1"], exact={"code-1"}, unseen={"elsewhere"})][
+        0] == "code-1"
+    assert [key for key, _ in fuse(["code-1"], ["elsewhere", "code-1"], unseen={"elsewhere"})][0] == "elsewhere"
 
 
 def test_an_article_the_lexical_search_could_not_see_is_ranked_by_meaning_alone():

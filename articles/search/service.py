@@ -11,6 +11,8 @@ translations'. Hidden and non-public translations are left out for readers who a
 When the query or the product filter names a product (``product_context``: ``Campaign
 Standard``, ``v8``, ``AEM 6.5``), the scores of the articles of that product are multiplied by
 ``PRODUCT_FACTOR``: of two near-duplicates of sibling products, the one named comes first.
+With semantic search on (``semantic.hybrid``), the articles closest in meaning, in any language,
+are fused into that ranking, and each result's score is the fused one, in (0, 1].
 """
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
@@ -21,6 +23,7 @@ from .. import languages
 from . import get_backend, sync
 from .codes import normalize_code
 from .product_context import named_products
+from .semantic.hybrid import with_semantic
 from .whoosh.query import build_query
 from .whoosh.schema import CODE_LIST, CODES, LANG, PRODUCTS, SNIPPET, TITLE_STORED
 from .whoosh.scoring import top_documents
@@ -67,13 +70,13 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
         codes = [display for display, _ in codes]
         summaries = backend.summaries(searcher)
         suggestion = suggest(text, language, searcher, hidden=() if staff else summaries.private)
-        if query is None:
-            return SearchResults(text, language, 0, [], codes, suggestion=suggestion), []
-        hits = top_documents(searcher, query, CANDIDATES, summaries.lengths,
-                             exclude=() if staff else summaries.private)
+        hits = [] if query is None else top_documents(searcher, query, CANDIDATES, summaries.lengths,
+                                                      exclude=() if staff else summaries.private)
         wanted = set(products or ()) | ({product} if product else set())
-        named = _named_products(searcher, " ".join([text, *sorted(wanted)]))
+        named = _named_products(searcher, " ".join([text, *sorted(wanted)])) if hits else frozenset()
         ordered = _group(hits, summaries, wanted, in_language, named)
+        # Articles close in meaning, in any language (a query none of whose words the language holds too).
+        ordered = with_semantic(ordered, text, language, user, searcher, summaries, wanted, in_language)
         start = (page - 1) * limit
         shown_in = in_language or language
         results = [_result(group, shown_in, searcher, summaries, staff) for group in ordered[start:start + limit]]

@@ -49,6 +49,8 @@ def with_semantic(ordered, text, language, user, searcher, summaries, products=(
     except SemanticUnavailable as error:  # the model failed after loading: search goes on lexical-only
         logger.warning("semantic search: %s", error)
         return ordered
+    if not hits:
+        return ordered  # nothing embedded yet, or nothing the reader may see
     staff = bool(getattr(user, "is_staff", False))
     by_article = {group["article"]: group for group in ordered}
     private = None
