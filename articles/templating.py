@@ -202,6 +202,21 @@ def diff_inline(ops):
     return mark_safe("".join(parts))
 
 
+# -- keeping articles trustworthy (``articles.health``) ----------------------------------------
+def article_care(article):
+    """The editor bar's owner and review state of ``article`` (``health.reviews.bar``)."""
+    from .health import reviews
+
+    return reviews.bar(article)
+
+
+def last_reviewed(article):
+    """The day readers are told ``article`` was last reviewed, or None (``health.reviews``)."""
+    from .health import reviews
+
+    return reviews.last_reviewed(article)
+
+
 # -- the environment ---------------------------------------------------------------------------
 FILTERS = {
     "localdate": localdate, "native_language": native_language, "bcp47": bcp47, "highlight": highlight,
@@ -214,7 +229,7 @@ FILTERS = {
 }
 GLOBALS = {
     "url": url, "link": link, "static": static, "article_url": links.article_url, "code_url": code_url,
-    "query_with": query_with, "widthratio": widthratio,
+    "query_with": query_with, "widthratio": widthratio, "article_care": article_care, "last_reviewed": last_reviewed,
 }
 
 

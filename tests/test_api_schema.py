@@ -40,6 +40,14 @@ OPERATIONS = {
 HEALTH = {
     ("get", "/api/articles/{number}/owner/"): READ | {"403", "404"},
     ("put", "/api/articles/{number}/owner/"): WRITE | {"200", "404"},
+    ("get", "/api/articles/{number}/review/"): READ | {"403", "404"},
+    ("put", "/api/articles/{number}/review/"): WRITE | {"200", "404"},
+    ("get", "/api/articles/{number}/verifications/"): READ | {"403", "404"},
+    ("post", "/api/articles/{number}/verifications/"): WRITE | {"201", "404", "409"},
+    ("post", "/api/articles/{number}/flags/"): WRITE | {"201", "404"},
+    ("get", "/api/tasks/"): READ | {"403"},
+    ("get", "/api/tasks/{task_id}/"): READ | {"403", "404"},
+    ("post", "/api/tasks/{task_id}/transitions/"): WRITE | {"200", "404", "409"},
 }
 OPERATIONS.update(HEALTH)
 

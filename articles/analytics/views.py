@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .. import languages
 from ..editing.errors import EditingError
 from ..editing.permissions import can_edit
+from ..health import tasks as health_tasks
 from ..models import Translation
 from ..readercache import posted_from_this_site
 from ..switching import whole_number
@@ -158,6 +159,7 @@ def feedback_dashboard(request, lang):
 def vote(request, lang, number):
     """A reader's "Did this solve your problem?" (``helpful`` yes/no, ``comment``, ``language``
     of the translation read). One vote per reader (anonymous cookie), a new one replaces it;
+    "no" with a comment reports the article to its owner (``health.tasks.flag_from_vote``);
     429 past ``feedback.VOTES_PER_MINUTE`` from one client; 403 when a browser says another
     site sent it (``readercache.posted_from_this_site``). Redirects back with a thank-you."""
     if not posted_from_this_site(request):
@@ -180,8 +182,9 @@ def vote(request, lang, number):
     reader_id = request.COOKIES.get(feedback.READER_COOKIE, "")
     if not READER_ID_RE.match(reader_id):
         reader_id = secrets.token_urlsafe(24)
-    feedback.vote(shown.article, language, feedback.reader_hash(reader_id), helpful == "yes",
-                  request.POST.get("comment", ""))
+    voted = feedback.vote(shown.article, language, feedback.reader_hash(reader_id), helpful == "yes",
+                          request.POST.get("comment", ""))[0]
+    health_tasks.flag_from_vote(voted)  # "no" with a comment: a task for the article's owner
     target = reverse("articles:article", kwargs={"lang": lang, "number": shown.article.number})
     response = redirect(f"{target}?feedback=thanks#feedback")
     response.set_cookie(feedback.READER_COOKIE, reader_id, max_age=READER_COOKIE_AGE, httponly=True,

@@ -71,7 +71,6 @@ def create_article(user, *, translation, number=None, audience=None, message="")
         except IntegrityError:
             raise Invalid("number", _("Article %(number)s already exists.") % {"number": number},
                           code="exists") from None
-        health.start_care(article, user)
         created = _new_translation(article, language)
         try:
             _add_revision(created, article, content, user, message)
@@ -79,6 +78,7 @@ def create_article(user, *, translation, number=None, audience=None, message="")
             error.field = f"translation.{error.field}"
             error.details["field"] = error.field
             raise
+        health.start_care(article, user)  # after the revision: its products set the review interval
         sync.record_change([created.pk], sync.SAVE)
     return article
 
@@ -162,6 +162,8 @@ def transition(user, number, to, comment=""):
                 translation.published_on, translation.published_by = timezone.now(), _name(user)
             _sync_columns(translation, article)
         _event(article, user, "transition", old, to, comment)
+        if to == Status.VALIDATED:
+            health.article_published(article, user)
         sync.record_change([t.pk for t in translations], sync.VISIBILITY)
     return article
 

@@ -59,11 +59,11 @@ def import_translation(session, parsed, rendered, user=None, overwrite_edits=Fal
     with transaction.atomic():
         session.uncommitted = []
         article_id = session.articles.get(parsed.number)
-        if article_id is None:
+        created = article_id is None
+        if created:
             article_id = Article.objects.create(number=parsed.number, key_source=parsed.key_source).id
             session.articles[parsed.number] = article_id
             session.uncommitted.append((session.articles, parsed.number))
-            health.start_care_on_import(article_id, user, created=True)
         else:  # the article's row first, then the translation's: the order a save locks them in
             Article.objects.select_for_update().filter(pk=article_id).values_list("pk").first()
         values = _columns(parsed, rendered)
@@ -87,6 +87,7 @@ def import_translation(session, parsed, rendered, user=None, overwrite_edits=Fal
         links.bulk_create([links.model(translation_id=translation_id, product_id=session.product_id(name))
                            for name in parsed.fields.products])
         _add_published_revision(translation_id, article_id, parsed)
+        health.start_care_on_import(article_id, user, created, parsed.front_matter)  # after the products
         # Last in the transaction: the journal entry commits with the rows, or neither does.
         sync.record_change([translation_id], sync.IMPORT)
     return translation_id

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from .. import docnav, languages
 from ..editing import actions, permissions, queries
 from ..editing.errors import Invalid, InvalidTransition
-from ..health import panels as health_panels
+from ..health import panels as health_panels, reviews as health_reviews
 from ..models import Article
 from . import lists
 from .forms import AudienceForm, TransitionForm
@@ -96,9 +96,9 @@ def review_queue(request, lang):
 
 @editor_page
 def dashboard(request, lang):
-    """The editors' lists: waiting for review, drafts, work in progress, per language the
-    number of outdated and missing translations, and links to documentation pages not in the
-    knowledge base. ``?owner=`` (``health.owners``) narrows the lists of articles to an owner's.
+    """The editors' lists: articles past their review date (``due``: ``health.reviews.due_articles``),
+    waiting for review, drafts, work in progress, per language the number of outdated and
+    missing translations, and links to documentation pages not in the knowledge base. ``?owner=`` (``health.owners``) narrows the lists of articles to an owner's.
     Template ``editor/dashboard.html``; ``owner_filter`` is ``health.panels.owner_filter``'s."""
     gaps = lists.translation_gaps()
     missing_total, missing = docnav.missing_links(request.user)
@@ -108,6 +108,7 @@ def dashboard(request, lang):
         "owner_filter": owner_filter,
         "review": lists.waiting_for_review(lang, narrow), "drafts": lists.drafts(narrow),
         "wip": lists.work_in_progress(lang, narrow),
+        "due": health_reviews.due_articles(lang, narrow),
         "gaps": [(code, len(gap["outdated"]), len(gap["missing"])) for code, gap in gaps.items()],
         "missing_links": missing, "missing_links_total": missing_total,
     })
