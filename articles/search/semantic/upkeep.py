@@ -1,8 +1,8 @@
 """Embedding in the background of a long-lived process: ``start_background(stopping)``.
 
 Each server's indexer (``sync.indexer``) starts one such thread: it runs ``compute.catch_up``
-a batch at a time at a lower CPU priority than the web workers and the journal's loop (on
-Linux a thread has its own), so a save is applied to the index while embeddings are computed,
+a batch at a time, on every core at a lower CPU priority than the web workers and the
+journal's loop (on Linux a thread has its own, and the model's threads inherit it), so a save is applied to the index while embeddings are computed,
 and looks for due translations again every ``POLL_SECONDS`` when none is left. It never
 raises: without the model it logs why once and ends; a database error is logged and retried.
 Returns the thread, or None when ``KB_SEMANTIC`` is off.
@@ -16,7 +16,7 @@ from django.db import DatabaseError, close_old_connections, connection
 
 from . import _setting
 from .compute import BATCH, catch_up
-from .model import SemanticUnavailable
+from .model import SemanticUnavailable, use_threads
 
 POLL_SECONDS = 5.0
 ERROR_PAUSE_SECONDS = 10.0
@@ -36,6 +36,7 @@ def start_background(stopping):
 
 def _run(stopping):
     lower_priority()
+    use_threads(os.cpu_count() or 1)  # this process answers no query: every core, at a lower priority
     try:
         while not stopping.is_set():
             try:
