@@ -190,23 +190,26 @@ def start_care_on_import(article_id, user, created, front_matter):
 def refresh_due_dates(article_ids=None):
     """Each article's review date made again from its last review (else its creation) and its
     interval (``dates.interval_of``); ``article_ids`` (ids or a query of them) limits it.
-    Returns how many dates moved."""
-    rows = ArticleHealth.objects.all()
-    links = Translation.products.through.objects.filter(product__review_interval__isnull=False)
-    if article_ids is not None:
-        rows = rows.filter(article_id__in=article_ids)
-        links = links.filter(translation__article_id__in=article_ids)
-    product_days = defaultdict(set)
-    for article_id, days in links.values_list("translation__article_id", "product__review_interval__days"):
-        product_days[article_id].add(days)
-    default = HealthSettings.current().default_interval_days
-    moved = []
-    for pk, own, reviewed, created, due in rows.values_list(
-            "article_id", "review_interval_days", "reviewed_at", "article__created_at", "review_due").iterator():
-        new = dates.due_on(reviewed or created, dates.interval_of(own, product_days.get(pk, ()), default)[0])
-        if new != due:
-            moved.append(ArticleHealth(article_id=pk, review_due=new))
-    ArticleHealth.objects.bulk_update(moved, ["review_due"], batch_size=500)
+    Returns how many dates moved. The rows are locked while it runs, in the articles' order, so
+    a review committed meanwhile is never overwritten with a date made from the one before."""
+    with transaction.atomic():
+        rows = ArticleHealth.objects.select_for_update(of=("self",)).order_by("article_id")
+        links = Translation.products.through.objects.filter(product__review_interval__isnull=False)
+        if article_ids is not None:
+            rows = rows.filter(article_id__in=article_ids)
+            links = links.filter(translation__article_id__in=article_ids)
+        rows = list(rows.values_list("article_id", "review_interval_days", "reviewed_at", "article__created_at",
+                                     "review_due"))
+        product_days = defaultdict(set)
+        for article_id, days in links.values_list("translation__article_id", "product__review_interval__days"):
+            product_days[article_id].add(days)
+        default = HealthSettings.current().default_interval_days
+        moved = []
+        for pk, own, reviewed, created, due in rows:
+            new = dates.due_on(reviewed or created, dates.interval_of(own, product_days.get(pk, ()), default)[0])
+            if new != due:
+                moved.append(ArticleHealth(article_id=pk, review_due=new))
+        ArticleHealth.objects.bulk_update(moved, ["review_due"], batch_size=500)
     return len(moved)
 
 

@@ -162,3 +162,18 @@ class Flag(models.Model):
 
     def __str__(self):
         return f"{self.task_id}: {self.reason}"
+
+
+class DailyRun(models.Model):
+    """One day's run of ``kb_daily``: made by the first server to start it, row-locked while it
+    runs, so another server starting the same day waits and then finds it finished."""
+
+    day = models.DateField(unique=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows_made = models.PositiveIntegerField(default=0)
+    dates_moved = models.PositiveIntegerField(default=0)
+    marked = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day"]
