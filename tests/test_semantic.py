@@ -317,6 +317,17 @@ def test_a_quoted_phrase_found_lexically_stays_above_an_article_closer_in_meanin
     assert ranked[:2] == ["KB-913", "KB-911"]
 
 
+def test_the_model_runs_only_where_it_can_change_the_answer(client, searchable, monkeypatch):
+    from articles.search.semantic import hybrid
+
+    asked = []
+    monkeypatch.setattr(hybrid, "semantic_candidates", lambda text, *args, **kwargs: asked.append(text) or [])
+    _api(client, "UPL-400321 when uploading")  # a code an article cites: that article comes first anyway
+    _api(client, "ERROR " + "the upload dialog closes " * 20)  # a pasted log
+    _api(client, "top 100 pictures will not upload")  # read as a code, TOP-100, that nothing cites
+    assert asked == ["top 100 pictures will not upload"]
+
+
 def test_with_semantic_search_off_the_api_is_lexical_only(client, searchable, settings):
     question = "Je ne reçois jamais le courriel pour réinitialiser mon mot de passe"
     settings.KB_SEMANTIC = False

@@ -16,8 +16,7 @@ import logging
 
 from ..codes import extract_error_codes
 from ..whoosh.exact import exact_documents
-from ..whoosh.query import NUMBER_RE
-from ..whoosh.schema import ID_FIELD
+from ..whoosh.schema import CODES, ID_FIELD
 from . import enabled
 from .candidates import semantic_candidates
 from .fusion import fuse
@@ -31,18 +30,18 @@ EXACT_CANDIDATES = 300
 logger = logging.getLogger(__name__)
 
 
-def worth_embedding(text):
+def worth_embedding(text, searcher):
     """Whether the model can change the answer to ``text``: not for a long paste, nor for a
-    query naming an error code or an article number (the articles citing it come first
-    whatever the model finds)."""
+    query naming an error code some document cites (those come first whatever the model
+    finds; ``top 100`` may be read as a code, ``TOP-100``, that nothing cites)."""
     text = (text or "").strip()
     if not text or len(text) > MAX_CHARS:
         return False
-    return not (extract_error_codes(text, query=True) or NUMBER_RE.search(text))
+    return not any(searcher.doc_frequency(CODES, key) for _, key in extract_error_codes(text, query=True))
 
 
 def with_semantic(ordered, text, language, user, searcher, summaries, products=(), in_language=None):
-    if not enabled() or not worth_embedding(text):
+    if not enabled() or not worth_embedding(text, searcher):
         return ordered
     try:
         hits = semantic_candidates(text, language, user, SEMANTIC_ARTICLES, in_language=in_language)
