@@ -3,12 +3,13 @@
 Built at run time from ``../shared/corpus/kcs`` (nothing of it is stored here): ``--articles``
 articles present in every language are imported WITHOUT their ``--held-out`` translations (fr
 and ja), beside ``--distractors`` other articles in every language; each left-out translation's
-title (read from its file) is then searched in its language, and we count how often the
-article is first and in the top 3, lexical-only (``service.search``) and fused with the
-semantic candidates (``semantic.hybrid``: ``fuse`` of both rankings). Also printed: embedding
+title, and the first sentence of its symptoms (read from its file), is then searched in its
+language, and we count how often the
+article is first and in the top 3 of ``service.search``, lexical-only (``KB_SEMANTIC`` off) and
+fused with the semantic candidates (on). Also printed: embedding
 throughput (translations/s while ``catch_up`` embeds everything imported, and per CPU second),
-query latency (the query's embedding, the nearest vectors, the whole semantic candidates, the
-lexical search) and, with ``--recipe``, the held-out figures for other lengths of the symptoms
+query latency in-process (the query's embedding, the nearest vectors, the whole semantic
+candidates, a search lexical-only and fused) and, with ``--recipe``, the held-out figures for other lengths of the symptoms
 part of the embedded text (``text.DETAIL_CHARS``).
 
     .venv/bin/python bench/semantic.py                         # 40 held out, 20 distractors (small)
@@ -33,6 +34,7 @@ from _setup import SHARED, configure
 KCS = SHARED / "corpus" / "kcs"
 FOLDERS = ["en", "de-DE", "es-ES", "fr-FR", "ja-JP", "ko-KR", "zh-Hans"]
 TITLE_RE = re.compile(r"(?m)^title:\s*(.*)$")
+SENTENCE_RE = re.compile(r"(?<=[.!?])\s|[。！？]")
 
 
 def parse(arguments):
@@ -67,14 +69,23 @@ def files_to_import(held, distractors, left_out):
 
 
 def queries(held, left_out):
+    """For each held-out article and left-out language: its title (``kind`` "title") and the
+    first sentence of its symptoms (``kind`` "symptom", when it has one of 20-200 characters)."""
     from articles.languages import normalize_language
+    from articles.rendering import plain_text
+    from articles.rendering.sections import split_sections
 
     found = []
     for folder in left_out:
         for number in held:
             text = (KCS / folder / "articles" / f"{number}.md").read_text(encoding="utf-8")
             title = TITLE_RE.search(text).group(1).strip().strip("'\"")
-            found.append({"q": title, "lang": normalize_language(folder), "expect": number})
+            lang = normalize_language(folder)
+            found.append({"kind": "title", "q": title, "lang": lang, "expect": number})
+            symptoms = plain_text(split_sections(text.split("---", 2)[-1]).get("symptoms", ""))
+            sentence = SENTENCE_RE.split(symptoms, maxsplit=1)[0].strip()
+            if 20 <= len(sentence) <= 200:
+                found.append({"kind": "symptom", "q": sentence, "lang": lang, "expect": number})
     return found
 
 
@@ -114,55 +125,53 @@ def embed_all(label):
     vectors.forget()
 
 
-def rank_both(query):
-    """``(lexical, fused)``: article numbers, best first."""
-    from articles.search import get_backend
-    from articles.search.semantic.candidates import semantic_candidates
-    from articles.search.semantic.hybrid import SEMANTIC_ARTICLES, fused_articles, worth_embedding
+def ranked(query, semantic, limit=10):
+    """Article numbers ``service.search`` returns, semantic search on or off (``KB_SEMANTIC``)."""
+    from django.conf import settings
+
     from articles.search.service import search
 
-    lexical = [r.article_number for r in search(query["q"], query["lang"], limit=50).results]
-    if not worth_embedding(query["q"]):
-        return lexical, lexical
-    semantic = [hit.article_number for hit in semantic_candidates(query["q"], query["lang"], None, SEMANTIC_ARTICLES)]
-    backend = get_backend()
-    fused = backend.search_with(lambda searcher: fused_articles(
-        lexical, semantic, query["q"], query["lang"], False, searcher, backend.summaries(searcher)))
-    return lexical, [number for number, _ in fused]
+    settings.KB_SEMANTIC = semantic
+    return [r.article_number for r in search(query["q"], query["lang"], limit=limit).results]
+
+
+def rank_both(query):
+    """``(lexical, fused)``: article numbers, best first."""
+    return ranked(query, False), ranked(query, True)
 
 
 def held_out_figures(found, label, misses=False):
     rows = {}
     for query in found:
         lexical, fused = rank_both(query)
-        for name, ranked in (("lexical", lexical), ("fused", fused)):
-            row = rows.setdefault((query["lang"], name), [0, 0, 0])
-            row[0] += ranked[:1] == [query["expect"]]
-            row[1] += query["expect"] in ranked[:3]
+        for name, ranking in (("lexical", lexical), ("fused", fused)):
+            row = rows.setdefault((query["kind"], name, query["lang"]), [0, 0, 0])
+            row[0] += ranking[:1] == [query["expect"]]
+            row[1] += query["expect"] in ranking[:3]
             row[2] += 1
         if misses and query["expect"] not in fused[:3]:
-            print(f"  miss {query['lang']} {query['expect']}: {query['q'][:70]!r} -> {fused[:3]}")
-    print(f"{label}: held-out titles searched in the left-out language (top-1 / top-3 of n)")
-    for name in ("lexical", "fused"):
-        total = [0, 0, 0]
-        parts = []
-        for lang in sorted({lang for lang, _ in rows}):
-            one, three, n = rows[(lang, name)]
-            total = [total[0] + one, total[1] + three, total[2] + n]
-            parts.append(f"{lang} {one}/{three}/{n}")
-        print(f"  {name:8} top-1 {total[0] / total[2]:.3f}  top-3 {total[1] / total[2]:.3f}  ({', '.join(parts)})")
+            print(f"  miss {query['kind']} {query['lang']} {query['expect']}: {query['q'][:70]!r} -> {fused[:3]}")
+    print(f"{label}: held-out articles searched in a left-out language (top-1 / top-3 of n)")
+    for kind in sorted({kind for kind, _, _ in rows}):
+        for name in ("lexical", "fused"):
+            total, parts = [0, 0, 0], []
+            for lang in sorted({lang for k, _, lang in rows if k == kind}):
+                one, three, n = rows[(kind, name, lang)]
+                total = [total[0] + one, total[1] + three, total[2] + n]
+                parts.append(f"{lang} {one}/{three}/{n}")
+            print(f"  {kind:8} {name:8} top-1 {total[0] / total[2]:.3f}  top-3 {total[1] / total[2]:.3f}  "
+                  f"({', '.join(parts)})")
 
 
 def latency(found):
     from articles.search.semantic import vectors
     from articles.search.semantic.candidates import _cache, semantic_candidates
     from articles.search.semantic.model import QUERY, embedder
-    from articles.search.service import search
 
     model = embedder()
     held = vectors.current(model.identity)
-    texts = [q["q"] for q in found]
-    timings = {"query embedding": [], "nearest vectors": [], "semantic candidates": [], "lexical search": []}
+    timings = {"query embedding": [], "nearest vectors": [], "semantic candidates": [], "search, lexical-only": [],
+               "search, fused": []}
     for query in found:
         _cache.clear()
         started = time.perf_counter()
@@ -175,14 +184,17 @@ def latency(found):
         started = time.perf_counter()
         semantic_candidates(query["q"], query["lang"], None, 50)
         timings["semantic candidates"].append(time.perf_counter() - started)
-        started = time.perf_counter()
-        search(query["q"], query["lang"], limit=10)
-        timings["lexical search"].append(time.perf_counter() - started)
-    print(f"latency over {len(texts)} queries, {len(held)} vectors held (p50 / p95 ms):")
+        for name, semantic in (("search, lexical-only", False), ("search, fused", True)):
+            _cache.clear()
+            started = time.perf_counter()
+            ranked(query, semantic)
+            timings[name].append(time.perf_counter() - started)
+    print(f"latency in-process over {len(found)} queries, {len(held)} vectors held (p50 / p95 ms; "
+          f"load average {os.getloadavg()[0]:.1f}):")
     for name, values in timings.items():
         values = sorted(values)
         p95 = values[min(len(values) - 1, int(len(values) * 0.95))]
-        print(f"  {name:20} {statistics.median(values) * 1000:6.1f} / {p95 * 1000:6.1f}")
+        print(f"  {name:22} {statistics.median(values) * 1000:6.1f} / {p95 * 1000:6.1f}")
 
 
 def main(arguments):
@@ -197,9 +209,11 @@ def main(arguments):
     print(f"{len(held)} articles held out of {', '.join(left_out)}; {Translation.objects.count()} translations "
           f"imported; recipe: title, description, symptoms cut at {recipe.DETAIL_CHARS} characters")
     found = queries(held, left_out)
+    print(f"queries: {sum(q['kind'] == 'title' for q in found)} titles, "
+          f"{sum(q['kind'] == 'symptom' for q in found)} symptom sentences")
     embed_all("embedding")
     held_out_figures(found, f"detail {recipe.DETAIL_CHARS}", args.misses)
-    latency(found)
+    latency([query for query in found if query["kind"] == "title"])
     for value in [int(v) for v in args.recipe.split(",") if v.strip()]:
         if value == recipe.DETAIL_CHARS:
             continue

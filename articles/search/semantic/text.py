@@ -7,8 +7,10 @@ documentation page has no KCS sections) — as plain text, the last part cut at
 ``DETAIL_CHARS`` on a word boundary. ``text_hash(text)`` is what ``TranslationEmbedding`` keeps to
 tell a save that changed this text from one that did not (the latter costs no embedding).
 
-The recipe was chosen with ``bench/semantic.py --recipe``: the cost of embedding grows with the
-text's tokens, and the budget is the whole corpus embedded in minutes on two cores.
+The recipe was chosen with ``bench/semantic.py --recipe 0,300,600``: without the symptoms a
+left-out French or Japanese symptom sentence found its article in the top 3 for 0.74 of the
+cases, with 300 characters of them 0.90 (600: no better), titles alike either way (0.91-0.93);
+300 characters cost 2.5 times the embedding time of title and description alone.
 """
 import hashlib
 import re
