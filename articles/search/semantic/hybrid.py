@@ -15,8 +15,7 @@ see are ``unseen`` by the lexical search (``fusion``).
 import logging
 
 from ..codes import extract_error_codes
-from ..whoosh.exact import exact_documents
-from ..whoosh.schema import CODES, ID_FIELD
+from ..whoosh.exact import cited, document_of, exact_documents
 from . import enabled
 from .candidates import semantic_candidates
 from .fusion import fuse
@@ -37,7 +36,7 @@ def worth_embedding(text, searcher):
     text = (text or "").strip()
     if not text or len(text) > MAX_CHARS:
         return False
-    return not any(searcher.doc_frequency(CODES, key) for _, key in extract_error_codes(text, query=True))
+    return not any(cited(searcher, key) for _, key in extract_error_codes(text, query=True))
 
 
 def with_semantic(ordered, text, language, user, searcher, summaries, products=(), in_language=None):
@@ -86,7 +85,7 @@ def fused_articles(lexical, semantic, text, language, staff, searcher, summaries
 
 
 def _new_group(hit, searcher, summaries, private, products):
-    docnum = searcher.document_number(**{ID_FIELD: str(hit.translation_id)})
+    docnum = document_of(searcher, hit.translation_id)
     if docnum is None or docnum in private:
         return None  # not in this index yet, or the index says the reader may not see it
     (article, lang, names), = summaries.describe([docnum])

@@ -4,8 +4,8 @@ from django.db import models
 
 
 class TranslationEmbedding(models.Model):
-    """The embedding of one translation's ``text.passage_text``, by the model named ``model``
-    (``Embedder.identity``). Rows of another model are stale; so are those whose translation
+    """The embedding of one translation's ``text.passage_text``, by the model and text recipe
+    named ``model`` (``text.embedding_key``). Rows of another key are stale; so are those whose translation
     was saved after ``source_updated_at`` with another text (``text_hash``). The vector is
     int8, ``vector_bytes`` of ``dim`` bytes, times ``scale``: 384 bytes a translation."""
 

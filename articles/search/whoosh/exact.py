@@ -1,18 +1,23 @@
-"""The documents a query names exactly: ``exact_documents(searcher, text, language, limit,
-lengths=None, exclude=())`` → a set of document numbers.
+"""What semantic fusion needs to ask the index (``semantic.hybrid``), and nothing else does.
 
-Exactly means: citing an error code of the query (any spelling) or having its article number,
-holding an identifier it types whole (``aem_program_id``), holding a ``"quoted phrase"`` of it,
-or a title or UI label that is its whole text (``query.build_query`` lifts all of these).
-Semantic fusion never ranks a merely similar article above these (``semantic.fusion``). An
-empty set when the query names nothing exactly (most questions in words), without a search.
+``exact_documents(searcher, text, language, limit, lengths=None, exclude=())`` → the set of
+document numbers a query names exactly, as ``query.build_query`` reads it: citing one of its
+error codes (any spelling) or having its article number, holding an identifier it types whole
+(``aem_program_id``), a ``"quoted phrase"`` of it, its words in the order typed (or those
+between its first and last words, a fragment copied mid-word: ``ort stops with a timeo``), or a
+title or UI label that is its whole text. Semantic fusion never ranks a merely similar article
+above these. An empty set, without a search, when the query names nothing exactly.
+
+``document_of(searcher, translation_id)`` → the live document number of a translation, or None;
+``cited(searcher, key)`` → whether some document cites the error code ``key``.
 """
 from whoosh import query as Q
 
 from ..codes import extract_error_codes, normalize_code
-from .analysis import analyze, identifiers
-from .query import MAX_NAME_CHARS, MAX_QUERY_CHARS, NUMBER_RE, PHRASE_RE
-from .schema import CODES, LABELS, NUMBER, TITLE_TERMS, text_field
+from .analysis import CJK_CHAR_RE, analyze, identifiers
+from .query import (EXCLUDE_RE, MAX_NAME_CHARS, MAX_QUERY_CHARS, NUMBER_RE, PHRASE_MAX_CJK_TERMS, PHRASE_MAX_TERMS,
+                    PHRASE_RE, TIMESTAMP_RE, _inner_terms)
+from .schema import CODES, ID_FIELD, LABELS, NUMBER, TITLE_TERMS, text_field
 from .scoring import top_documents
 
 
@@ -23,18 +28,31 @@ def exact_documents(searcher, text, language, limit, lengths=None, exclude=()):
     return {docnum for docnum, _ in top_documents(searcher, Q.Or(clauses), limit, lengths, exclude)}
 
 
-def exact_clauses(text, language):
+def exact_clauses(typed, language):
     field = text_field(language)
-    clauses = [Q.Term(CODES, key) for _, key in extract_error_codes(text, query=True)]
+    phrases = PHRASE_RE.findall(typed)
+    text = EXCLUDE_RE.sub(" ", PHRASE_RE.sub(" ", typed))
+    clauses = [Q.Term(CODES, key) for _, key in extract_error_codes(" ".join([text] + phrases), query=True)]
     clauses += [Q.Term(NUMBER, normalize_code(number)) for number in NUMBER_RE.findall(text)]
+    text = TIMESTAMP_RE.sub(" ", text)
     clauses += [Q.Term(field, name) for name in identifiers(text, language)]
-    for phrase in PHRASE_RE.findall(text):
-        words = analyze(phrase, language)
-        if len(words) > 1:
-            clauses.append(Q.Phrase(field, words))
-        elif words:
-            clauses.append(Q.Term(field, words[0]))
-    name = " ".join(analyze(text, language)) if len(text) <= MAX_NAME_CHARS else ""
+    for words in (analyze(phrase, language) for phrase in phrases):
+        clauses += [Q.Phrase(field, words)] if len(words) > 1 else [Q.Term(field, word) for word in words]
+    analysed = analyze(text, language)
+    if 1 < len(analysed) <= (PHRASE_MAX_CJK_TERMS if CJK_CHAR_RE.search(text) else PHRASE_MAX_TERMS):
+        clauses.append(Q.Phrase(field, analysed))
+        inner = _inner_terms(text, analysed, language)
+        if len(analysed) > 3 and len(inner) > 1:
+            clauses.append(Q.Phrase(field, inner))
+    name = " ".join(analyze(typed, language)) if len(typed) <= MAX_NAME_CHARS else ""
     if name:
         clauses += [Q.Term(TITLE_TERMS, name), Q.Term(LABELS, name)]
     return clauses
+
+
+def document_of(searcher, translation_id):
+    return searcher.document_number(**{ID_FIELD: str(translation_id)})
+
+
+def cited(searcher, key):
+    return searcher.doc_frequency(CODES, key) > 0
