@@ -206,11 +206,12 @@ def test_a_save_on_one_server_is_found_through_the_other_within_two_seconds(site
                "t.title = 'Fault drill seven: the flywheel cracked'\nt.save()")
         saved = time.monotonic()
         while time.monotonic() - saved < 2.0:
+            # Only KF-7 holds the word: it comes first (semantic search may add neighbours after it).
             results = _search(base_b, "flywheel")["results"]
-            if results:
+            if results and results[0]["article_number"] == "KF-7":
                 break
             time.sleep(0.05)
-        assert [r["article_number"] for r in results] == ["KF-7"], "server B did not find the change within 2 s"
+        assert results and results[0]["article_number"] == "KF-7", "server B did not find the change within 2 s"
     finally:
         for process in processes:
             process.terminate()
