@@ -320,7 +320,7 @@ def test_a_quoted_phrase_found_lexically_stays_above_an_article_closer_in_meanin
     question = ("le courriel pour réinitialiser mon mot de passe n'arrive jamais, même pas dans les indésirables "
                 '"trop lourde"')
     ranked = [r["article_number"] for r in _api(client, question, "fr").json()["results"]]
-    assert ranked[:2] == ["KB-913", "KB-911"]
+    assert ranked[0] == "KB-913"  # in the fused ranking KB-911 scores more
 
 
 def test_the_model_runs_only_where_it_can_change_the_answer(client, searchable, monkeypatch):
@@ -330,6 +330,7 @@ def test_the_model_runs_only_where_it_can_change_the_answer(client, searchable, 
     monkeypatch.setattr(hybrid, "semantic_candidates", lambda text, *args, **kwargs: asked.append(text) or [])
     _api(client, "UPL-400321 when uploading")  # a code an article cites: that article comes first anyway
     _api(client, "ERROR " + "the upload dialog closes " * 20)  # a pasted log
+    _api(client, "Password reset email never arrives")  # a whole title: that page comes first anyway
     _api(client, "top 100 pictures will not upload")  # read as a code, TOP-100, that nothing cites
     assert asked == ["top 100 pictures will not upload"]
 
