@@ -9,8 +9,8 @@ article is first and in the top 3 of ``service.search``, lexical-only (``KB_SEMA
 fused with the semantic candidates (on). Also printed: embedding
 throughput (translations/s while ``catch_up`` embeds everything imported, and per CPU second),
 query latency in-process (the query's embedding, the nearest vectors, the whole semantic
-candidates, a search lexical-only and fused) and, with ``--recipe``, the held-out figures for other lengths of the symptoms
-part of the embedded text (``text.DETAIL_CHARS``).
+candidates, a search lexical-only and fused) and, with ``--recipe``, the held-out figures for
+other lengths of the symptoms part of the embedded text (``text.DETAIL_CHARS``).
 
     .venv/bin/python bench/semantic.py                         # 40 held out, 20 distractors (small)
     .venv/bin/python bench/semantic.py --distractors all --dev # the whole KCS corpus; the dev queries
