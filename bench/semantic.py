@@ -4,11 +4,10 @@ Built at run time from ``../shared/corpus/kcs`` (nothing of it is stored here): 
 articles present in every language are imported WITHOUT their ``--held-out`` translations (fr
 and ja), beside ``--distractors`` other articles in every language; each left-out translation's
 title, and the first sentence of its symptoms (read from its file), is then searched in its
-language, and we count how often the
-article is first and in the top 3 of ``service.search``, lexical-only (``KB_SEMANTIC`` off) and
-fused with the semantic candidates (on). Also printed: embedding
-throughput (translations/s while ``catch_up`` embeds everything imported, and per CPU second),
-query latency in-process (the query's embedding, the nearest vectors, the whole semantic
+language, and we count how often the article is first and in the top 3 of ``service.search``,
+lexical-only (``KB_SEMANTIC`` off) and fused with the semantic candidates (on). Also printed:
+embedding throughput (translations/s while ``catch_up`` embeds everything imported in this
+process, one thread, and per CPU second), query latency in-process (the query's embedding, the nearest vectors, the whole semantic
 candidates, a search lexical-only and fused) and, with ``--recipe``, the held-out figures for
 other lengths of the symptoms part of the embedded text (``text.DETAIL_CHARS``).
 
