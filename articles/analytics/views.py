@@ -162,31 +162,48 @@ def vote(request, lang, number):
     "no" with a comment reports the article to its owner (``health.tasks.flag_from_vote``);
     429 past ``feedback.VOTES_PER_MINUTE`` from one client; 403 when a browser says another
     site sent it (``readercache.posted_from_this_site``). Redirects back with a thank-you."""
+    shown, language, reader_id, refused = reader_post(request, lang, number)
+    if refused:
+        return refused
+    helpful = request.POST.get("helpful")
+    if helpful not in ("yes", "no"):
+        return render(request, "analytics/message.html", {"message": _("Choose yes or no.")}, status=400)
+    voted = feedback.vote(shown.article, language, feedback.reader_hash(reader_id), helpful == "yes",
+                          request.POST.get("comment", ""))[0]
+    health_tasks.flag_from_vote(voted)  # "no" with a comment: a task for the article's owner
+    target = reverse("articles:article", kwargs={"lang": lang, "number": shown.article.number})
+    return with_reader_cookie(redirect(f"{target}?feedback=thanks#feedback"), request, reader_id)
+
+
+def reader_post(request, lang, number, counted=True):
+    """What a form posted from an article's stored page (a vote, a report) checks first: that a
+    browser did not send it from another site (403), the translation read, ``language`` in the
+    form (404 when the reader may not see it), and, when ``counted``, the answers per address
+    (``feedback.allow_vote``: 429). Returns ``(translation, language, reader_id, None)``, or
+    ``(None, None, None, response)`` to answer with; ``reader_id`` is the ``kb_reader``
+    cookie's, or a new one."""
     if not posted_from_this_site(request):
         from ..views import csrf_failure
 
-        return csrf_failure(request)
+        return None, None, None, csrf_failure(request)
     language = languages.normalize_language(request.POST.get("language") or "") or lang
     shown = (Translation.objects.visible_to(request.user).select_related("article")
              .filter(article__number__iexact=number, language=language).first())
     if shown is None:
         raise Http404(f"no article {number!r} in {language}")
-    helpful = request.POST.get("helpful")
-    if helpful not in ("yes", "no"):
-        return render(request, "analytics/message.html", {"message": _("Choose yes or no.")}, status=400)
-    if not feedback.allow_vote(client_address(request)):
+    if counted and not feedback.allow_vote(client_address(request)):
         response = render(request, "analytics/message.html",
                           {"message": _("Too many answers from here: please try again in a minute.")}, status=429)
         response["Retry-After"] = "60"
-        return response
+        return None, None, None, response
     reader_id = request.COOKIES.get(feedback.READER_COOKIE, "")
     if not READER_ID_RE.match(reader_id):
         reader_id = secrets.token_urlsafe(24)
-    voted = feedback.vote(shown.article, language, feedback.reader_hash(reader_id), helpful == "yes",
-                          request.POST.get("comment", ""))[0]
-    health_tasks.flag_from_vote(voted)  # "no" with a comment: a task for the article's owner
-    target = reverse("articles:article", kwargs={"lang": lang, "number": shown.article.number})
-    response = redirect(f"{target}?feedback=thanks#feedback")
+    return shown, language, reader_id, None
+
+
+def with_reader_cookie(response, request, reader_id):
+    """``response`` keeping the reader's id a year (one vote per reader and article)."""
     response.set_cookie(feedback.READER_COOKIE, reader_id, max_age=READER_COOKIE_AGE, httponly=True,
                         samesite="Lax", secure=request.is_secure())
     return response

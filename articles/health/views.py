@@ -2,7 +2,6 @@
 site's review settings, "Requires attention" and a task's page; for readers the report form
 of an article's page. Thin: validate, call the editing service (``editing.health``) or the
 tasks' (``tasks``), redirect or render."""
-import secrets
 
 from django import forms
 from django.contrib import messages
@@ -13,16 +12,13 @@ from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .. import languages
 from ..analytics import feedback
-from ..analytics.limits import client_address
-from ..analytics.views import READER_COOKIE_AGE, READER_ID_RE
+from ..analytics.views import reader_post, with_reader_cookie
 from ..editing import health as care
 from ..editing.errors import Invalid, InvalidTransition
 from ..editing.permissions import can_edit, can_publish
 from ..editor.shortcuts import editor_page, forbidden
-from ..models import Product, Translation
-from ..readercache import posted_from_this_site
+from ..models import Product
 from ..views import with_language
 from . import dates, owners, panels, tasks
 from .models import HealthSettings, ReviewInterval, Task
@@ -166,24 +162,10 @@ def flag_article(request, lang, number):
     with the votes, per address (``feedback.allow_vote``; editors are not counted): 429 past
     it; 403 when a browser says another site sent it; 400 for a reason or comment refused.
     Redirects back to the article with a thank-you."""
-    if not posted_from_this_site(request):
-        from ..views import csrf_failure
-
-        return csrf_failure(request)
-    language = languages.normalize_language(request.POST.get("language") or "") or lang
-    shown = (Translation.objects.visible_to(request.user).select_related("article")
-             .filter(article__number__iexact=number, language=language).first())
-    if shown is None:
-        raise Http404(f"no article {number!r} in {language}")
     editor = can_edit(request.user)
-    if not editor and not feedback.allow_vote(client_address(request)):
-        response = render(request, "analytics/message.html",
-                          {"message": _("Too many answers from here: please try again in a minute.")}, status=429)
-        response["Retry-After"] = "60"
-        return response
-    reader_id = request.COOKIES.get(feedback.READER_COOKIE, "")
-    if not READER_ID_RE.match(reader_id):
-        reader_id = secrets.token_urlsafe(24)
+    shown, language, reader_id, refused = reader_post(request, lang, number, counted=not editor)
+    if refused:
+        return refused
     try:
         tasks.flag(shown.article, language, request.POST.get("reason", ""), request.POST.get("comment", ""),
                    reader="" if editor else feedback.reader_hash(reader_id), user=request.user if editor else None)
@@ -191,7 +173,4 @@ def flag_article(request, lang, number):
         return render(request, "analytics/message.html", {"message": error.message}, status=400)
     target = reverse("articles:article", kwargs={"lang": lang, "number": shown.article.number})
     response = redirect(f"{target}?flag=thanks#flag")
-    if not editor:
-        response.set_cookie(feedback.READER_COOKIE, reader_id, max_age=READER_COOKIE_AGE, httponly=True,
-                            samesite="Lax", secure=request.is_secure())
-    return response
+    return response if editor else with_reader_cookie(response, request, reader_id)
