@@ -263,9 +263,8 @@ def test_search_fuses_an_english_only_article_into_a_french_question_in_the_read
     question = "Je ne reçois jamais le courriel pour réinitialiser mon mot de passe"
 
     def fused(user):
-        return backend.search_with(lambda searcher: [
-            (group["article"], group["languages"]) for group in
-            with_semantic([], question, "fr", user, searcher, backend.summaries(searcher))])
+        return backend.read(lambda view: [
+            (group["article"], group["languages"]) for group in with_semantic([], question, "fr", user, view)])
 
     assert fused(None)[0] == ("KB-911", {"en"})
     Article.objects.filter(number="KB-911").update(audience=Article.Audience.INTERNAL)
@@ -344,11 +343,9 @@ def test_the_model_runs_only_where_it_can_change_the_answer(client, searchable, 
 ])
 def test_what_a_query_names_exactly(searchable, text, expected):
     from articles.search import get_backend
-    from articles.search.whoosh.exact import exact_documents
 
-    backend = get_backend()
-    found = backend.search_with(lambda searcher: {article for article, _, _ in backend.summaries(searcher).describe(
-        sorted(exact_documents(searcher, text, "en", 50)))})
+    found = get_backend().read(lambda view: {article for article, _, _ in view.describe(
+        sorted(view.exact(text, "en", 50)))})
     assert found == expected
 
 
@@ -470,3 +467,59 @@ def test_the_quantized_vector_keeps_its_direction():
     vector /= np.linalg.norm(vector)
     data, scale = vector_to_quantized(vector)
     assert len(data) == 384 and float(quantized_to_vector(data, scale) @ vector) > 0.999
+
+
+class _FakeView:
+    """An index of documents 0..n-1, document ``i`` being article ``KB-<i>`` in English, each
+    translation id ``100 + i``: what ``with_semantic`` reads through the backend interface."""
+
+    def __init__(self, count, hidden=(), exact=()):
+        self._count, self._hidden, self._exact = count, frozenset(hidden), set(exact)
+
+    def cited(self, key):
+        return False
+
+    def hidden(self):
+        return self._hidden
+
+    def exact(self, text, language, limit, exclude=()):
+        return set(self._exact)
+
+    def describe(self, documents):
+        return [(f"KB-{d}", "en", frozenset()) for d in documents]
+
+    def document_of(self, translation_id):
+        return translation_id - 100 if 0 <= translation_id - 100 < self._count else None
+
+    def translation(self, article, language):
+        return (int(article[3:]), True) if language == "en" else (None, False)
+
+
+def _lexical(*documents):
+    return [{"article": f"KB-{d}", "score": 1.0, "hits": [("en", d)], "products": set(), "languages": {"en"}}
+            for d in documents]
+
+
+def _hits(*documents, score=0.9):
+    from articles.search.semantic.candidates import SemanticHit
+
+    return [SemanticHit(100 + d, f"KB-{d}", "en", score) for d in documents]
+
+
+def test_the_fused_ranking_weighs_the_lexical_order_twice_the_semantic_one(monkeypatch):
+    from articles.search.semantic import hybrid
+
+    monkeypatch.setattr(hybrid, "semantic_candidates", lambda *args, **kwargs: _hits(1, 0, 2))
+    fused = hybrid.with_semantic(_lexical(0, 1), "export never finishes", "en", None, _FakeView(3))
+    assert [group["article"] for group in fused] == ["KB-0", "KB-1", "KB-2"]
+    assert fused[0]["score"] > fused[1]["score"] > fused[2]["score"] > 0
+
+
+def test_a_neighbour_the_reader_may_not_see_is_never_fused_in(monkeypatch):
+    from articles.search.semantic import hybrid
+
+    monkeypatch.setattr(hybrid, "semantic_candidates", lambda *args, **kwargs: _hits(2, 1))
+    fused = hybrid.with_semantic(_lexical(0), "export never finishes", "en", None, _FakeView(3, hidden={2}))
+    assert [group["article"] for group in fused] == ["KB-0", "KB-1"]
+    fused = hybrid.with_semantic(_lexical(0), "export never finishes", "en", Staff(), _FakeView(3, hidden={2}))
+    assert "KB-2" in [group["article"] for group in fused]

@@ -7,7 +7,8 @@ Reading — every method may raise ``IndexUnavailable`` ("search is catching up"
 
 - ``suggest(text, language, *, staff)`` → the text with unknown words corrected, or None;
 - ``read(function)`` → ``function(view)`` on one ``IndexView``: document numbers mean the same
-  for the whole call (triage and related articles work on them).
+  for the whole call (the search service, semantic fusion, triage and related articles work on
+  them; none of them handles an engine's own objects).
 
 Following the journal (``articles.search.sync``), on this server's index:
 
@@ -34,6 +35,14 @@ class Words:
 
     language: str
     terms: tuple
+
+
+@dataclass(frozen=True)
+class Code:
+    """The documents citing the error code ``key`` (normalised), scored by how much of their
+    text it is."""
+
+    key: str
 
 
 @dataclass(frozen=True)
@@ -87,12 +96,40 @@ class IndexView:
         raise NotImplementedError
 
     def top(self, clauses, limit, exclude=()):
-        """The ``limit`` best ``[(document, score)]`` for the sum of ``clauses`` (``Words`` and
-        ``Phrase``), best first, ties by document; ``exclude``: documents left out."""
+        """The ``limit`` best ``[(document, score)]`` for the sum of ``clauses`` (``Words``,
+        ``Phrase`` and ``Code``), best first, ties by document; ``exclude``: documents left out."""
+        raise NotImplementedError
+
+    def search(self, text, language, limit, exclude=()):
+        """A reader's query: ``(hits, codes)``, the ``limit`` best ``[(document, score)]`` for
+        ``text`` typed in ``language`` (its words, codes, identifiers, phrases, article numbers,
+        as the engine reads a query), best first, and the error codes recognised in it as
+        typed; ``exclude``: documents left out."""
+        raise NotImplementedError
+
+    def suggestion(self, text, language, exclude=()):
+        """``text`` with its unknown words corrected from the words of documents not in
+        ``exclude`` ("did you mean"), or None."""
+        raise NotImplementedError
+
+    def exact(self, text, language, limit, exclude=()):
+        """The documents (a set, at most ``limit``) that ``text`` names exactly: citing one of
+        its codes or having its article number, holding an identifier it types whole, a quoted
+        phrase of it or its words in the order typed, or a title or UI label that is its whole
+        text. Empty when it names nothing exactly."""
+        raise NotImplementedError
+
+    def document_of(self, translation_id):
+        """The document of the translation with that database id, or None when the index does
+        not hold it (yet)."""
+        raise NotImplementedError
+
+    def translation(self, article, language):
+        """``(document, public)`` of ``article``'s translation in ``language``, or ``(None, False)``."""
         raise NotImplementedError
 
     def hidden(self):
-        """The documents readers who are not staff may not see (a set)."""
+        """The documents readers who are not staff may not see (a frozenset)."""
         raise NotImplementedError
 
     def product_names(self):

@@ -105,6 +105,10 @@ SYMBOLIC_ANY = {"ERROR", "ERRORS", "FAILED", "FAILURE", "INVALID", "DENIED", "UN
                 "TIMEOUT", "MISMATCH", "EXCEPTION", "REJECTED", "EXPIRED", "UNAVAILABLE", "EXCEEDED", "NOT"}
 # The top-level packages of Java names, to split a word glued in front of one.
 JAVA_ROOTS = ("jakarta", "javax", "java", "com", "org", "net", "sun", "jdk", "oracle")
+# Dates and times (a log line's timestamp: 2026-06-24 11:30:57,123) say nothing about which
+# article helps, and their numbers match unrelated articles.
+TIMESTAMP_RE = re.compile(r"\b\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b"
+                          r"|\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b")
 
 
 def normalize_code(code):

@@ -27,8 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 import re
 
-from ..search.codes import locate_error_codes
-from ..search.whoosh.query import TIMESTAMP_RE
+from ..search.codes import TIMESTAMP_RE, locate_error_codes
 
 MAX_DISTINCT_LINES = 20000
 MAX_SIGNALS = 200

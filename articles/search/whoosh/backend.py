@@ -8,12 +8,12 @@
 Requests never build and never wait for the writer's lock: a search answers from the live
 index or raises ``IndexUnavailable``; ``articles.search.sync`` decides when to apply, rebuild
 and tidy. ``searcher()`` (this thread's Whoosh searcher) and ``segments()`` are for code that
-knows the engine (tests, benchmarks), and ``search_with``/``summaries`` for the search service
-(``articles.search.service``); everything else goes through the interface.
+knows the engine (tests, benchmarks); everything else, the search service included, goes
+through the interface (``read`` gives a ``searching.WhooshView``).
 """
 from ..backend import SearchBackend
 from ..sync import coordination, merging
-from . import searching, spelling, writing
+from . import searching, writing
 from .searchers import SearcherPool
 from .store import IndexStore
 
@@ -26,11 +26,7 @@ class WhooshBackend(SearchBackend):
 
     # -- reading ------------------------------------------------------------------------
     def suggest(self, text, language, *, staff=False):
-        def run(searcher):
-            return spelling.suggest(text, language, searcher,
-                                    hidden=() if staff else self.searchers.summaries(searcher).private)
-
-        return self.searchers.search_with(run)
+        return self.read(lambda view: view.suggestion(text, language, () if staff else view.hidden()))
 
     def read(self, function):
         return self.searchers.search_with(
@@ -39,15 +35,6 @@ class WhooshBackend(SearchBackend):
     def searcher(self):
         """This thread's Whoosh searcher on the live index (a context manager)."""
         return self.searchers.searcher()
-
-    def search_with(self, function):
-        """``function(searcher)``, retried once on a fresh searcher (``SearcherPool.search_with``):
-        the search service's own access to the engine."""
-        return self.searchers.search_with(function)
-
-    def summaries(self, searcher):
-        """The searcher's ``Summaries``, read once per searcher."""
-        return self.searchers.summaries(searcher)
 
     # -- following the journal ----------------------------------------------------------
     def position(self):

@@ -1,4 +1,4 @@
-"""What semantic fusion needs to ask the index (``semantic.hybrid``), and nothing else does.
+"""What a query names exactly (``WhooshView.exact``, for semantic fusion: ``semantic.hybrid``).
 
 ``exact_documents(searcher, text, language, limit, lengths=None, exclude=())`` → the set of
 document numbers a query names exactly, as ``query.build_query`` reads it: citing one of its
@@ -7,17 +7,14 @@ error codes (any spelling) or having its article number, holding an identifier i
 between its first and last words, a fragment copied mid-word: ``ort stops with a timeo``), or a
 title or UI label that is its whole text. Semantic fusion never ranks a merely similar article
 above these. An empty set, without a search, when the query names nothing exactly.
-
-``document_of(searcher, translation_id)`` → the live document number of a translation, or None;
-``cited(searcher, key)`` → whether some document cites the error code ``key``.
 """
 from whoosh import query as Q
 
-from ..codes import extract_error_codes, normalize_code
+from ..codes import TIMESTAMP_RE, extract_error_codes, normalize_code
 from .analysis import CJK_CHAR_RE, analyze, identifiers
 from .query import (EXCLUDE_RE, MAX_NAME_CHARS, MAX_QUERY_CHARS, NUMBER_RE, PHRASE_MAX_CJK_TERMS, PHRASE_MAX_TERMS,
-                    PHRASE_RE, TIMESTAMP_RE, _inner_terms)
-from .schema import CODES, ID_FIELD, LABELS, NUMBER, TITLE_TERMS, text_field
+                    PHRASE_RE, _inner_terms)
+from .schema import CODES, LABELS, NUMBER, TITLE_TERMS, text_field
 from .scoring import top_documents
 
 
@@ -49,10 +46,3 @@ def exact_clauses(typed, language):
         clauses += [Q.Term(TITLE_TERMS, name), Q.Term(LABELS, name)]
     return clauses
 
-
-def document_of(searcher, translation_id):
-    return searcher.document_number(**{ID_FIELD: str(translation_id)})
-
-
-def cited(searcher, key):
-    return searcher.doc_frequency(CODES, key) > 0

@@ -27,7 +27,7 @@ import re
 from whoosh import query as Q
 
 from .analysis import CJK_CHAR_RE, TOKEN_RE, analyze, identifiers
-from ..codes import extract_error_codes, normalize_code
+from ..codes import TIMESTAMP_RE, extract_error_codes, normalize_code
 from .schema import CODES, LABELS, NUMBER, TITLE_TERMS, text_field
 
 MAX_QUERY_CHARS = 2000
@@ -47,10 +47,6 @@ NUMBER_BOOST = 100.0
 PHRASE_RE = re.compile(r'"([^"]+)"')
 EXCLUDE_RE = re.compile(r"(?:^|\s)-(\w[\w.]*)")
 NUMBER_RE = re.compile(r"\b[A-Za-z]{2,3}[-_ ]?\d{3,6}\b")
-# Dates and times (a log line's timestamp: 2026-06-24 11:30:57,123) say nothing about which
-# article helps, and their numbers match unrelated articles.
-TIMESTAMP_RE = re.compile(r"\b\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b"
-                          r"|\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b")
 
 
 def build_query(text, language, searcher):

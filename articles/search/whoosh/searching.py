@@ -1,18 +1,24 @@
-"""The ``IndexView`` that triage and related articles work on (``articles.search.backend``):
-one searcher and its ``Summaries``, documents being its document numbers.
+"""The ``IndexView`` that the search service, semantic fusion, triage and related articles
+work on (``articles.search.backend``): one searcher and its ``Summaries``, documents being its
+document numbers.
 """
 from weakref import WeakKeyDictionary
 
 from whoosh import query as Q
 
-from ..backend import IndexView, Phrase, Words
+from ... import languages
+from ..backend import Code, IndexView, Phrase, Words
+from ..results import Result
+from . import exact, spelling
 from .analysis import analyze
-from .query import MAX_TERMS, _rare_terms
-from .schema import CODES, text_field
+from .query import MAX_TERMS, _rare_terms, build_query
+from .schema import CODE_LIST, CODES, ID_FIELD, LANG, SNIPPET, TITLE_STORED, text_field
 from .scoring import top_documents
 
 
-_PRODUCTS = WeakKeyDictionary()  # Summaries -> every product name, read once per searcher's summaries
+# Read once per searcher's summaries (a merged lexicon or a set costs milliseconds):
+_PRODUCTS = WeakKeyDictionary()  # Summaries -> every product name
+_HIDDEN = WeakKeyDictionary()  # Summaries -> frozenset of the documents readers may not see
 
 
 class WhooshView(IndexView):
@@ -50,11 +56,38 @@ class WhooshView(IndexView):
             return []
         return [term for term, _ in self.searcher.key_terms_from_text(field, text, numterms=count)]
 
+    def _excluded(self, exclude):
+        """``exclude`` as the engine reads it fastest: ``hidden()`` is the summaries' sorted array."""
+        return self.summaries.private if exclude is _HIDDEN.get(self.summaries) else exclude
+
     def top(self, clauses, limit, exclude=()):
-        return top_documents(self.searcher, whoosh_query(clauses), limit, self.summaries.lengths, exclude=exclude)
+        return top_documents(self.searcher, whoosh_query(clauses), limit, self.summaries.lengths,
+                             exclude=self._excluded(exclude))
+
+    def search(self, text, language, limit, exclude=()):
+        query, codes = build_query(text, language, self.searcher)
+        hits = [] if query is None else top_documents(self.searcher, query, limit, self.summaries.lengths,
+                                                      exclude=self._excluded(exclude))
+        return hits, [display for display, _ in codes]
+
+    def suggestion(self, text, language, exclude=()):
+        return spelling.suggest(text, language, self.searcher, hidden=self._excluded(exclude))
+
+    def exact(self, text, language, limit, exclude=()):
+        return exact.exact_documents(self.searcher, text, language, limit, self.summaries.lengths,
+                                    self._excluded(exclude))
+
+    def document_of(self, translation_id):
+        return self.searcher.document_number(**{ID_FIELD: str(translation_id)})
+
+    def translation(self, article, language):
+        return self.summaries.translation(article, language)
 
     def hidden(self):
-        return set(self.summaries.private.tolist())
+        hidden = _HIDDEN.get(self.summaries)
+        if hidden is None:
+            hidden = _HIDDEN[self.summaries] = frozenset(self.summaries.private.tolist())
+        return hidden
 
     def product_names(self):
         names = _PRODUCTS.get(self.summaries)
@@ -66,16 +99,27 @@ class WhooshView(IndexView):
         return self.summaries.describe(documents)
 
     def result(self, group, language, staff=False):
-        from ..service import _result
-
-        return _result(group, language, self.searcher, self.summaries, staff)
+        lang, docnum = languages.pick_by_language(group["hits"], language, language_of=lambda pair: pair[0])
+        if lang != language:
+            # The reader's translation may exist without having matched (e.g. an English log line).
+            docnum_in_language, public = self.summaries.translation(group["article"], language)
+            if docnum_in_language is not None and (public or staff):
+                docnum = docnum_in_language
+        shown = self.searcher.stored_fields(docnum)
+        return Result(
+            article_number=group["article"], language=shown[LANG], title=shown[TITLE_STORED],
+            snippet=shown.get(SNIPPET) or "", score=round(group["score"], 3),
+            error_codes=list(shown.get(CODE_LIST) or []), products=sorted(group["products"]),
+        )
 
 
 def whoosh_query(clauses):
-    """The Whoosh query summing ``clauses`` (``Words``: a ``Term`` per word; ``Phrase``)."""
+    """The Whoosh query summing ``clauses`` (``Words``: a ``Term`` per word; ``Phrase``; ``Code``)."""
     subqueries = []
     for clause in clauses:
-        if isinstance(clause, Words):
+        if isinstance(clause, Code):
+            subqueries.append(Q.Term(CODES, clause.key))
+        elif isinstance(clause, Words):
             field = text_field(clause.language)
             subqueries += [Q.Term(field, term) for term in clause.terms]
         elif isinstance(clause, Phrase):
