@@ -121,6 +121,42 @@ def test_a_not_helpful_vote_with_a_comment_is_a_report_and_other_votes_are_not(a
     assert flag.feedback.comment == "Still fails after a restart."
 
 
+def _votes(article, *answers):
+    for n, helpful in enumerate(answers):
+        Client().post(f"/en/articles/{article}/feedback", {"helpful": helpful, "comment": ""}, language="en",
+                      REMOTE_ADDR=f"198.51.100.{n + 1}", **SAME_SITE)
+
+
+def test_votes_meeting_the_low_rating_rule_open_one_task_for_the_owner(article):
+    assert feedback.LOW_RATED_MIN_VOTES == 3 and feedback.LOW_RATED_BELOW == 0.5
+    _votes(article, "no", "no")  # too few votes to judge
+    assert not Task.objects.exists()
+    _votes(article, "no", "no", "yes", "no")  # a fresh reader each vote: 1 helpful of 6
+    task = Task.objects.get()
+    assert (task.kind, task.state) == ("low_rated", "open")
+    _votes(article, "no", "no", "no", "no", "no")
+    assert Task.objects.count() == 1  # later votes join the open task
+    page = browser_for(user("ana")).get(f"/en/editor/tasks/{task.pk}/").content.decode()
+    assert "Rated unhelpful by readers" in page and "1 of 11 readers" in page
+    attention = browser_for(user("ana")).get("/en/editor/attention/?kind=low_rated").content.decode()
+    assert f"/en/editor/tasks/{task.pk}/" in attention
+
+
+def test_a_closed_low_rating_task_comes_back_only_with_new_votes(article):
+    _votes(article, "no", "no", "no")
+    task = Task.objects.get(kind="low_rated")
+    tasks.move(user("ana"), task.pk, "done", "Rewrote the resolution.")
+    _votes(article, "yes", "yes")  # new votes, helpful: no task
+    assert not Task.objects.filter(state__in=Task.ACTIVE).exists()
+    _votes(article, "no", "no", "no")
+    assert Task.objects.filter(kind="low_rated", state="open").count() == 1
+
+
+def test_mostly_helpful_votes_open_no_task(article):
+    _votes(article, "yes", "no", "yes", "yes")
+    assert not Task.objects.exists()
+
+
 def test_editors_report_through_the_api_and_readers_may_not(article):
     ana = client_for(user("ana"))
     made = ana.post(f"/api/articles/{article}/flags/", {"reason": "incorrect", "comment": "Wrong port.",

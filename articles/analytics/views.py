@@ -159,7 +159,8 @@ def feedback_dashboard(request, lang):
 def vote(request, lang, number):
     """A reader's "Did this solve your problem?" (``helpful`` yes/no, ``comment``, ``language``
     of the translation read). One vote per reader (anonymous cookie), a new one replaces it;
-    "no" with a comment reports the article to its owner (``health.tasks.flag_from_vote``);
+    "no" with a comment reports the article to its owner (``health.tasks.flag_from_vote``), and
+    votes meeting the low-rating rule open a task for it (``health.tasks.task_from_votes``);
     429 past ``feedback.VOTES_PER_MINUTE`` from one client; 403 when a browser says another
     site sent it (``readercache.posted_from_this_site``). Redirects back with a thank-you."""
     shown, language, reader_id, refused = reader_post(request, lang, number)
@@ -171,6 +172,7 @@ def vote(request, lang, number):
     voted = feedback.vote(shown.article, language, feedback.reader_hash(reader_id), helpful == "yes",
                           request.POST.get("comment", ""))[0]
     health_tasks.flag_from_vote(voted)  # "no" with a comment: a task for the article's owner
+    health_tasks.task_from_votes(shown.article)  # most readers say it does not help: one too
     target = reverse("articles:article", kwargs={"lang": lang, "number": shown.article.number})
     return with_reader_cookie(redirect(f"{target}?feedback=thanks#feedback"), request, reader_id)
 

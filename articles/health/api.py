@@ -186,7 +186,8 @@ class TaskOut(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField(help_text="The article's number.")
     kind = serializers.ChoiceField(choices=Task.Kind.values, help_text="flags: readers' reports; review: its "
-                                                                        "review date passed.")
+                                                                        "review date passed; low_rated: readers' "
+                                                                        "votes meet the low-rating rule.")
     state = serializers.ChoiceField(choices=Task.State.values)
     owner = OwnerOut(allow_null=True, help_text="The article's owner; null: nobody.")
     opened_at = serializers.DateTimeField()

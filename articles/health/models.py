@@ -84,7 +84,8 @@ class HealthSettings(models.Model):
 
 class Task(models.Model):
     """Work for an article's owner: readers' reports on it (``flags``: its ``Flag`` rows, and
-    not-helpful votes with a comment) or its review date passed (``review``). An article has at
+    not-helpful votes with a comment), its review date passed (``review``), or readers' votes
+    meeting the feedback page's low-rating rule (``low_rated``). An article has at
     most one open or in-progress task of each kind: a new report joins the open one.
 
     open → in_progress → done | declined (with a reason); an open task may also be done or
@@ -94,6 +95,7 @@ class Task(models.Model):
     class Kind(models.TextChoices):
         FLAGS = "flags", _("readers' reports")
         REVIEW = "review", _("review date passed")
+        LOW_RATED = "low_rated", _("rated unhelpful by readers")
 
     class State(models.TextChoices):
         OPEN = "open", _("open")

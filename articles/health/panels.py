@@ -75,10 +75,15 @@ def attention(request, language, limit=ATTENTION_LISTED):
 
 
 def task_panel(task, user):
-    """One task's page: ``{"task", "flags", "may_move", "owner", "time_open", "translation"}``."""
+    """One task's page: ``{"task", "flags", "votes", "may_move", "owner", "time_open", "translation"}``
+    (``votes``: ``(votes, helpful)`` behind a ``low_rated`` task, else None)."""
+    from .tasks import votes_since_opened
+
     health = health_of(task.article)
     end = task.closed_at or timezone.now()
-    return {"task": task, "flags": list(task.flags.select_related("user")), "may_move": may_look_after(user, health),
+    votes = votes_since_opened(task) if task.kind == task.Kind.LOW_RATED else None
+    return {"task": task, "flags": list(task.flags.select_related("user")), "votes": votes,
+            "may_move": may_look_after(user, health),
             "owner": health.owner_name, "time_open": duration(end - task.opened_at),
             "translation": languages.pick_by_language(list(task.article.translations.only("id", "language", "title")),
                                                       translation.get_language())}

@@ -3,6 +3,8 @@
     flag(article, language, reason, comment="", reader="", user=None)  -> Flag, joining the
                                                   article's open ``flags`` task or opening one
     flag_from_vote(feedback)                   -> Flag or None: a not-helpful vote with a comment
+    task_from_votes(article)                   -> Task or None: readers' votes meeting the
+                                                  feedback page's low-rating rule
     move(user, task_id, to, comment="", close_on_publish=None)  -> Task  (its owner, publishers)
     close_on_publish(article, user)            -> tasks done because the article was published
     close_review_tasks(article, user, comment) -> tasks done because the article was reviewed
@@ -14,6 +16,7 @@ in_progress → done (a comment optional) or declined (a reason required). Comme
 the text gate lets through, at most ``COMMENT_CHARS``.
 """
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,6 +58,45 @@ def flag_from_vote(vote):
                     reader=vote.reader, feedback=vote)
     except Invalid:  # a comment the text gate refuses is kept with the vote, not sent on
         return None
+
+
+def task_from_votes(article):
+    """A ``low_rated`` task for the article's owner when its votes (every language) cast since
+    its last such task closed meet the rule of the feedback page (``analytics.feedback.low_rated``:
+    at least ``LOW_RATED_MIN_VOTES``, fewer than ``LOW_RATED_BELOW`` of them helpful); None when
+    they do not, or when one is open already (safe when votes arrive at once: the constraint
+    keeps one). A task done or declined thus only comes back with new votes."""
+    from ..analytics.feedback import LOW_RATED_BELOW, LOW_RATED_MIN_VOTES
+    from ..analytics.models import Feedback
+
+    tasks = Task.objects.filter(article=article, kind=Kind.LOW_RATED)
+    if tasks.filter(state__in=Task.ACTIVE).exists():
+        return None
+    votes = Feedback.objects.filter(article=article)
+    closed = tasks.aggregate(last=Max("closed_at"))["last"]
+    if closed is not None:
+        votes = votes.filter(updated_at__gt=closed)
+    counted = votes.aggregate(votes=Count("id"), helpful=Count("id", filter=Q(helpful=True)))
+    if counted["votes"] < LOW_RATED_MIN_VOTES or counted["helpful"] / counted["votes"] >= LOW_RATED_BELOW:
+        return None
+    try:
+        with transaction.atomic():
+            return Task.objects.create(article=article, kind=Kind.LOW_RATED, opened_at=timezone.now())
+    except IntegrityError:
+        return None
+
+
+def votes_since_opened(task):
+    """``(votes, helpful)`` cast on a ``low_rated`` task's article since the task before it closed."""
+    from ..analytics.models import Feedback
+
+    before = (Task.objects.filter(article_id=task.article_id, kind=Kind.LOW_RATED, closed_at__lt=task.opened_at)
+              .aggregate(last=Max("closed_at"))["last"])
+    votes = Feedback.objects.filter(article_id=task.article_id)
+    if before is not None:
+        votes = votes.filter(updated_at__gt=before)
+    counted = votes.aggregate(votes=Count("id"), helpful=Count("id", filter=Q(helpful=True)))
+    return counted["votes"], counted["helpful"]
 
 
 def move(user, task_id, to, comment="", close_on_publish=None):
