@@ -58,39 +58,69 @@ def import_translation(session, parsed, rendered, user=None, overwrite_edits=Fal
         permissions.require_publish(user)
     with transaction.atomic():
         session.uncommitted = []
-        article_id = session.articles.get(parsed.number)
-        created = article_id is None
-        if created:
-            article_id = Article.objects.create(number=parsed.number, key_source=parsed.key_source).id
-            session.articles[parsed.number] = article_id
-            session.uncommitted.append((session.articles, parsed.number))
-        else:  # the article's row first, then the translation's: the order a save locks them in
-            Article.objects.select_for_update().filter(pk=article_id).values_list("pk").first()
+        article_id, created, source_revision = _locked_article(session, parsed)
         values = _columns(parsed, rendered)
         key = (parsed.number, parsed.language)
         translation_id = session.translation_ids.get(key)
-        if translation_id is not None:
-            latest = (Translation.objects.select_for_update().filter(pk=translation_id)
-                      .values_list("latest_revision", flat=True).first())
-            editor = (Revision.objects.filter(translation_id=translation_id, number=latest, author__isnull=False)
-                      .values_list("author__username", flat=True).first())
-            if editor is not None and not overwrite_edits:
-                raise EditedSinceImport(editor)
         links = Translation.products.through.objects
         if translation_id is None:
-            translation_id = Translation.objects.create(article_id=article_id, language=parsed.language, **values).id
+            number = 1
+            translation_id = Translation.objects.create(
+                article_id=article_id, language=parsed.language, **values, **_shown(number, source_revision)).id
             session.translation_ids[key] = translation_id
             session.uncommitted.append((session.translation_ids, key))
         else:
-            Translation.objects.filter(pk=translation_id).update(updated_at=timezone.now(), **values)
+            number = _locked_latest(translation_id, overwrite_edits) + 1
+            Translation.objects.filter(pk=translation_id).update(updated_at=timezone.now(), **values,
+                                                                 **_shown(number, source_revision))
             links.filter(translation_id=translation_id).delete()
         links.bulk_create([links.model(translation_id=translation_id, product_id=session.product_id(name))
                            for name in parsed.fields.products])
-        _add_published_revision(translation_id, article_id, parsed)
+        _add_published_revision(translation_id, number, parsed, source_revision)
         health.start_care_on_import(article_id, user, created, parsed.front_matter)  # after the products
         # Last in the transaction: the journal entry commits with the rows, or neither does.
         sync.record_change([translation_id], sync.IMPORT)
     return translation_id
+
+
+def _locked_article(session, parsed):
+    """``(article id, created, source revision)``: the file's article, created or locked (its
+    row before the translation's: the order a save locks them in), its source language made
+    the file's when it has none or the file is the English one; and the revision of the
+    source translation this file follows (None when it is the source)."""
+    article_id = session.articles.get(parsed.number)
+    if article_id is None:  # a new article: this file's language is its source
+        article_id = Article.objects.create(number=parsed.number, key_source=parsed.key_source,
+                                            source_language=parsed.language).id
+        session.articles[parsed.number] = article_id
+        session.uncommitted.append((session.articles, parsed.number))
+        return article_id, True, None
+    source_language = Article.objects.select_for_update().filter(pk=article_id).values_list(
+        "source_language", flat=True).get()
+    if not source_language or (parsed.language == "en" and source_language != "en"):
+        Article.objects.filter(pk=article_id).update(source_language=parsed.language)
+        return article_id, False, None
+    if parsed.language == source_language:
+        return article_id, False, None
+    return article_id, False, source_revision_of(article_id, source_language)
+
+
+def _locked_latest(translation_id, overwrite_edits):
+    """The stored translation's latest revision number, its row locked; ``EditedSinceImport``
+    when a person made that revision and edits are not to be overwritten."""
+    latest = (Translation.objects.select_for_update().filter(pk=translation_id)
+              .values_list("latest_revision", flat=True).get())
+    editor = (Revision.objects.filter(translation_id=translation_id, number=latest, author__isnull=False)
+              .values_list("author__username", flat=True).first())
+    if editor is not None and not overwrite_edits:
+        raise EditedSinceImport(editor)
+    return latest
+
+
+def _shown(number, source_revision):
+    """The revision columns of a translation whose columns hold its published revision ``number``."""
+    return {"latest_revision": number, "published_revision": number, "shown_revision": number,
+            "source_revision": source_revision}
 
 
 def _columns(parsed, rendered):
@@ -110,29 +140,19 @@ def _columns(parsed, rendered):
     }
 
 
-def _add_published_revision(translation_id, article_id, parsed):
-    article = Article.objects.filter(pk=article_id).values("source_language").first()
-    source_language = article["source_language"]
-    if not source_language or (parsed.language == "en" and source_language != "en"):
-        source_language = parsed.language if not source_language else "en"
-        Article.objects.filter(pk=article_id).update(source_language=source_language)
-    source_revision = None
-    if parsed.language != source_language:
-        source_revision = source_revision_of(article_id, source_language)
-    latest = Translation.objects.filter(pk=translation_id).values_list("latest_revision", flat=True).get()
+def _add_published_revision(translation_id, number, parsed, source_revision):
     fields = parsed.fields
-    number = latest + 1
     Revision.objects.create(translation_id=translation_id, number=number, created_at=timezone.now(),
                             import_path=parsed.path[:1000], title=fields.title, description=fields.description,
                             keywords=fields.keywords, products=fields.products, body=parsed.body,
                             source_revision=source_revision)
-    Translation.objects.filter(pk=translation_id).update(latest_revision=number, published_revision=number,
-                                                         shown_revision=number, source_revision=source_revision)
 
 
 def source_revision_of(article_id, source_language):
     """The revision of the article's source translation a translation made now follows: its
     published one, else its latest; None while there is no source translation."""
-    found = Translation.objects.filter(article_id=article_id, language=source_language).values_list(
-        "published_revision", "latest_revision").first()
-    return (found[0] or found[1] or None) if found else None
+    # One row at most (one translation per language): unordered, which spares a join on the
+    # article that the model's ordering would add.
+    found = Translation.objects.filter(article_id=article_id, language=source_language).order_by().values_list(
+        "published_revision", "latest_revision")[:1]
+    return (found[0][0] or found[0][1] or None) if found else None
