@@ -45,6 +45,9 @@ def parse(arguments):
     parser.add_argument("--reuse", type=Path, default=None)
     parser.add_argument("--recipe", default="", help="comma-separated DETAIL_CHARS values to compare (re-embeds)")
     parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--floor", action="store_true",
+                        help="the cosine of the right article for the held-out queries beside the best cosine of "
+                             "questions no article answers (semantic.hybrid.SEMANTIC_FLOOR)")
     parser.add_argument("--dev", action="store_true",
                         help="also ../shared/eval/dev-queries.jsonl, those whose articles are imported in their language")
     return parser.parse_args(arguments)
@@ -191,6 +194,76 @@ def dev_figures():
         print(f"  {kind:15} {lexical / n:.3f} / {fused / n:.3f}  ({n})")
 
 
+# Questions no troubleshooting article answers, one per line per language (written for this bench).
+OFF_TOPIC = {
+    "en": ["recipe for a chocolate cake without eggs", "best hiking trails in the alps in summer",
+           "how do I fix a flat bicycle tyre", "will it rain in Paris tomorrow", "easy guitar chords for beginners",
+           "cheap flights to Tokyo in April", "how to train a puppy to sit", "who won the football cup final",
+           "how to knit a scarf", "growing tomatoes on a balcony"],
+    "fr": ["recette de gâteau au chocolat sans œufs", "meilleures randonnées dans les Alpes en été",
+           "comment réparer un pneu de vélo crevé", "va-t-il pleuvoir à Paris demain",
+           "accords de guitare faciles pour débutants", "vols pas chers pour Tokyo en avril",
+           "comment apprendre à un chiot à s'asseoir", "qui a gagné la finale de la coupe de football",
+           "comment tricoter une écharpe", "cultiver des tomates sur un balcon"],
+    "de": ["Rezept für Schokoladenkuchen ohne Eier", "die schönsten Wanderwege in den Alpen im Sommer",
+           "wie flicke ich einen platten Fahrradreifen", "regnet es morgen in Paris",
+           "einfache Gitarrengriffe für Anfänger", "günstige Flüge nach Tokio im April",
+           "wie bringe ich meinem Welpen Sitz bei", "wer hat das Pokalfinale im Fußball gewonnen",
+           "wie strickt man einen Schal", "Tomaten auf dem Balkon anbauen"],
+    "es": ["receta de pastel de chocolate sin huevos", "mejores rutas de senderismo en los Alpes en verano",
+           "cómo arreglar una rueda pinchada de bicicleta", "lloverá mañana en París",
+           "acordes de guitarra fáciles para principiantes", "vuelos baratos a Tokio en abril",
+           "cómo enseñar a un cachorro a sentarse", "quién ganó la final de la copa de fútbol",
+           "cómo tejer una bufanda", "cultivar tomates en el balcón"],
+    "ja": ["卵を使わないチョコレートケーキのレシピ", "夏のアルプスのおすすめハイキングコース", "自転車のパンクの直し方",
+           "明日のパリの天気は雨ですか", "初心者向けの簡単なギターコード", "4月の東京行き格安航空券",
+           "子犬にお座りを教える方法", "サッカーのカップ決勝で勝ったのは誰", "マフラーの編み方", "ベランダでトマトを育てる"],
+    "ko": ["달걀 없는 초콜릿 케이크 레시피", "여름 알프스 최고의 등산로", "자전거 펑크 수리 방법", "내일 파리에 비가 올까요",
+           "초보자를 위한 쉬운 기타 코드", "4월 도쿄행 저렴한 항공권", "강아지에게 앉아를 가르치는 방법",
+           "축구 컵 결승전에서 누가 이겼나요", "목도리 뜨는 법", "베란다에서 토마토 키우기"],
+    "zh-hans": ["不用鸡蛋的巧克力蛋糕做法", "夏季阿尔卑斯山最佳徒步路线", "怎么补自行车爆胎", "明天巴黎会下雨吗",
+                "适合初学者的简单吉他和弦", "四月飞东京的便宜机票", "怎样训练小狗坐下", "谁赢得了足球杯决赛",
+                "怎么织围巾", "在阳台上种番茄"],
+}
+
+
+def floor_figures(found):
+    """Cosines: of the right article among the semantic candidates of each held-out query (its
+    rank too), and of the best candidate of each off-topic question; a floor below nearly all of
+    the first and above most of the second drops neighbours that only look alike."""
+    from articles.search.semantic.candidates import semantic_candidates
+    from articles.search.semantic.hybrid import SEMANTIC_FLOOR
+
+    right, first = [], []
+    for query in found:
+        hits = semantic_candidates(query["q"], query["lang"], None, 50)
+        scores = {hit.article_number: hit.score for hit in hits}
+        if query["expect"] in scores:
+            right.append(scores[query["expect"]])
+        if hits:
+            first.append(hits[0].score)
+    off = []
+    for lang, questions in OFF_TOPIC.items():
+        for question in questions:
+            hits = semantic_candidates(question, lang, None, 1)
+            off.append(hits[0].score if hits else 0.0)
+
+    def cut(values, share):
+        values = sorted(values)
+        return values[min(len(values) - 1, int(len(values) * share))] if values else float("nan")
+
+    print(f"cosines (semantic.hybrid.SEMANTIC_FLOOR = {SEMANTIC_FLOOR}):")
+    print(f"  the right article, held-out queries ({len(right)} of {len(found)} among 50 candidates): "
+          f"min {min(right):.3f}  p1 {cut(right, .01):.3f}  p5 {cut(right, .05):.3f}  p50 {cut(right, .5):.3f}")
+    print(f"  the best candidate, held-out queries: p5 {cut(first, .05):.3f}  p50 {cut(first, .5):.3f}")
+    print(f"  the best candidate, {len(off)} off-topic questions in {len(OFF_TOPIC)} languages: "
+          f"p50 {cut(off, .5):.3f}  p90 {cut(off, .9):.3f}  max {max(off):.3f}")
+    for floor in sorted({SEMANTIC_FLOOR, 0.80, 0.81, 0.82, 0.83, 0.84, 0.85}):
+        print(f"  {'kept by the floor' if floor == SEMANTIC_FLOOR else 'kept at'} {floor:.3f}: right articles "
+              f"{sum(v >= floor for v in right)}/{len(right)}, off-topic best candidates "
+              f"{sum(v >= floor for v in off)}/{len(off)}")
+
+
 def latency(found):
     from articles.search.semantic import vectors
     from articles.search.semantic.candidates import _cache, semantic_candidates
@@ -241,6 +314,8 @@ def main(arguments):
           f"{sum(q['kind'] == 'symptom' for q in found)} symptom sentences")
     embed_all("embedding")
     held_out_figures(found, f"detail {recipe.DETAIL_CHARS}", args.misses)
+    if args.floor:
+        floor_figures(found)
     if args.dev:
         dev_figures()
     latency([query for query in found if query["kind"] == "title"])

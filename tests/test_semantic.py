@@ -523,3 +523,12 @@ def test_a_neighbour_the_reader_may_not_see_is_never_fused_in(monkeypatch):
     assert [group["article"] for group in fused] == ["KB-0", "KB-1"]
     fused = hybrid.with_semantic(_lexical(0), "export never finishes", "en", Staff(), _FakeView(3, hidden={2}))
     assert "KB-2" in [group["article"] for group in fused]
+
+
+def test_a_question_no_article_answers_finds_nothing_rather_than_the_least_far(client, searchable, monkeypatch):
+    from articles.search.semantic import hybrid
+
+    question = "recette de gâteau au chocolat sans œufs"
+    assert _api(client, question, "fr").json()["results"] == []
+    monkeypatch.setattr(hybrid, "SEMANTIC_FLOOR", 0.0)
+    assert _api(client, question + " ", "fr").json()["results"]  # without the floor: the nearest, however far
