@@ -48,6 +48,8 @@ HEALTH = {
     ("get", "/api/tasks/"): READ | {"403"},
     ("get", "/api/tasks/{task_id}/"): READ | {"403", "404"},
     ("post", "/api/tasks/{task_id}/transitions/"): WRITE | {"200", "404", "409"},
+    ("get", "/api/review-settings/"): READ | {"403"},
+    ("put", "/api/review-settings/"): WRITE | {"200"},
 }
 OPERATIONS.update(HEALTH)
 

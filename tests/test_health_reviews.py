@@ -236,3 +236,43 @@ def test_publishers_set_the_sites_interval_and_a_products_on_the_settings_page()
     assert due(number) == today() + timedelta(days=90)
     assert browser_for(ana).get("/en/editor/review-settings/").status_code == 403
     assert "Review settings" not in browser_for(ana).get("/en/editor/").content.decode()
+
+
+def test_the_review_settings_through_the_api():
+    pia, ana = user_with("publisher", "pia"), user_with("editor", "ana")
+    number = published(pia, products=("Contoso Ledger", "Contoso Vault"))
+    api = client_for(pia)
+    assert api.get("/api/review-settings/").json() == {"default_interval_days": 180, "show_last_reviewed": False,
+                                                         "products": []}
+    changed = api.put("/api/review-settings/", {"default_interval_days": 90, "products": {"Contoso Vault": 45}},
+                      format="json").json()
+    assert changed == {"default_interval_days": 90, "show_last_reviewed": False,
+                       "products": [{"product": "Contoso Vault", "days": 45}]}
+    assert due(number) == today() + timedelta(days=45)
+    refused = api.put("/api/review-settings/", {"default_interval_days": 30,
+                                                "products": {"Contoso Vault": None, "No Such Product": 10}},
+                      format="json")
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "unknown_product"
+    assert "No Such Product" in refused.json()["error"]["message"]
+    assert api.get("/api/review-settings/").json()["default_interval_days"] == 90  # all or nothing
+    assert due(number) == today() + timedelta(days=45)
+    assert client_for(ana).get("/api/review-settings/").status_code == 200
+    assert client_for(ana).put("/api/review-settings/", {"show_last_reviewed": True},
+                               format="json").status_code == 403
+
+
+def test_staff_change_review_settings_in_the_admin_and_review_dates_follow():
+    from django.contrib.auth.models import User
+
+    from articles.health.models import HealthSettings
+
+    pia = user_with("publisher", "pia")
+    number = published(pia)
+    boss = User.objects.create_superuser("boss", "boss@example.com", "a long passphrase for tests")
+    admin = Client()
+    admin.force_login(boss)
+    assert admin.get("/admin/health/task/").status_code == 200
+    settings_row = HealthSettings.current()
+    response = admin.post(f"/admin/health/healthsettings/{settings_row.pk}/change/", {"default_interval_days": "60"})
+    assert response.status_code == 302
+    assert due(number) == today() + timedelta(days=60)

@@ -133,13 +133,16 @@ def set_product_interval(user, product, days):
         return refresh_due_dates(Translation.objects.filter(products=found).values("article_id"))
 
 
-def set_review_settings(user, default_interval_days=None, show_last_reviewed=None):
-    """The site's review interval and whether readers see "last reviewed on"; None leaves a
-    value as it is."""
+def set_review_settings(user, default_interval_days=None, show_last_reviewed=None, products=None):
+    """The site's review interval, whether readers see "last reviewed on", and ``products``
+    ``{name: days or None}`` (``set_product_interval`` for each, all or none: an unknown name
+    changes nothing); None leaves a value as it is."""
     permissions.require_publish(user)
     if default_interval_days is not None:
         default_interval_days = clean_interval(default_interval_days, "default_interval_days")
     with transaction.atomic(), sync.deferred():
+        for product, days in (products or {}).items():
+            set_product_interval(user, product, days)
         current = HealthSettings.objects.select_for_update().filter(pk=1).first() or HealthSettings.current()
         if default_interval_days is not None and default_interval_days != current.default_interval_days:
             current.default_interval_days = default_interval_days

@@ -8,6 +8,8 @@
     GET      /api/tasks/?state=&kind=&owner=&article=                          (editors)
     GET      /api/tasks/<id>/                                                  (editors)
     POST     /api/tasks/<id>/transitions/           {"to"?, "comment"?, "close_on_publish"?} (its owner, publishers)
+    GET|PUT  /api/review-settings/                  {"default_interval_days"?, "show_last_reviewed"?,
+                                                     "products"?: {name: days|null}} (PUT: publishers)
 """
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +28,7 @@ from ..editing.errors import Invalid, NotFound
 from ..editing.permissions import require_edit
 from ..editing.queries import get_article, get_translation
 from . import owners, reviews, tasks
-from .models import Flag, Task
+from .models import Flag, HealthSettings, ReviewInterval, Task
 
 MAX_ID = 2**63 - 1  # what the id column holds
 
@@ -320,3 +322,46 @@ def task_body(task):
 def flag_body(flag):
     return {"reason": flag.reason, "language": flag.language, "comment": flag.comment,
             "created_at": flag.created_at.isoformat(), "by": flag.user.get_username() if flag.user else None}
+
+
+class ProductInterval(serializers.Serializer):
+    product = serializers.CharField()
+    days = serializers.IntegerField()
+
+
+class ReviewSettingsOut(serializers.Serializer):
+    default_interval_days = serializers.IntegerField(help_text="Days between reviews of an article without an "
+                                                               "interval of its own or of its products'.")
+    show_last_reviewed = serializers.BooleanField(help_text="Readers see \"last reviewed on\" on article pages.")
+    products = ProductInterval(many=True, help_text="The products with an interval of their own.")
+
+
+class ReviewSettingsIn(RequestBody):
+    default_interval_days = serializers.IntegerField(required=False, min_value=1, max_value=3650)
+    show_last_reviewed = serializers.BooleanField(required=False)
+    products = serializers.DictField(child=serializers.IntegerField(allow_null=True, min_value=1, max_value=3650),
+                                     required=False, help_text="Product name -> days; null: as the site says.")
+
+
+@extend_schema(methods=["GET"], responses={200: ReviewSettingsOut, **error_responses(EDITOR)},
+               description="The site's review intervals and whether readers see when an article was last "
+                           "reviewed (editors and publishers).")
+@extend_schema(methods=["PUT"], request=ReviewSettingsIn,
+               responses={200: ReviewSettingsOut, **error_responses(
+                   EDITOR, JSON_BODY, FIELDS, INTERVAL_ERRORS, {400: ["unknown_product"]})},
+               description="Change them (publishers); every review date follows at once. Fields left out stay "
+                           "as they are; an unknown product is a 400 naming it and changes nothing.")
+@api_view(["GET", "PUT"])
+@permission_classes([IsAuthenticated])
+def review_settings(request):
+    require_edit(request.user)
+    if request.method == "PUT":
+        data = _valid(ReviewSettingsIn, request)
+        care.set_review_settings(request.user, data.get("default_interval_days"), data.get("show_last_reviewed"),
+                                 products=data.get("products"))
+    current = HealthSettings.current()
+    return Response({"default_interval_days": current.default_interval_days,
+                     "show_last_reviewed": current.show_last_reviewed,
+                     "products": [{"product": name, "days": days} for name, days in
+                                  ReviewInterval.objects.order_by("product__name")
+                                  .values_list("product__name", "days")]})

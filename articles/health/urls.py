@@ -23,4 +23,5 @@ urlpatterns = [
     path("api/tasks/", api.task_list, name="api-tasks"),
     path("api/tasks/<int:task_id>/", api.task_detail, name="api-task"),
     path("api/tasks/<int:task_id>/transitions/", api.task_transitions, name="api-task-transitions"),
+    path("api/review-settings/", api.review_settings, name="api-review-settings"),
 ]
