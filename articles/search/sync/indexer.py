@@ -3,7 +3,8 @@ server's index.
 
 Each turn it makes sure there is a usable index (building one when it is missing, unreadable,
 of another schema, or older than the journal keeps), applies the journal entries written since
-its position, and every ``HOUSEKEEPING_SECONDS`` tidies old index files and folders, prunes
+its position (a burst of saves in few commits: ``COALESCE_SECONDS``, deleting the files they
+replaced as it goes), and every ``HOUSEKEEPING_SECONDS`` tidies old index files and folders, prunes
 journal entries older than ``settings.KB_JOURNAL_RETENTION_DAYS`` and reports its position
 (``IndexerStatus``, shown to staff by ``/api/stats``). When the index is worn
 (``backend.worn()``, by ``merging.worn``: many deleted copies or segments) it starts a fresh
@@ -44,10 +45,18 @@ ERROR_PAUSE_SECONDS = 2.0
 SLOW_SECONDS = 1.0  # a step of the loop taking longer is logged
 # After a commit the next waits this long: a burst of saves is applied in a few commits of
 # several translations (each commit costs tens of ms whatever it holds: a new segment, every
-# segment's tables opened, each web worker's searcher refreshed), while a lone save is applied
-# within ``poll`` seconds. A request waiting for its save to be searchable (``catch_up``) cuts
-# the wait short.
-COALESCE_SECONDS = 0.5
+# segment's tables opened, each web worker's searcher refreshed, and a segment file kept for
+# ``storage.SEGMENT_GRACE_SECONDS``), while a lone save after a quiet moment is applied within
+# ``poll`` seconds. A request waiting for its save to be searchable (``catch_up``) shortens the
+# wait to ``AWAITED_SECONDS``: saves every 0.3 s, each waited for, make about two commits a
+# second instead of three (one each), and the saving request still has its change within
+# ``applier.CATCH_UP_SECONDS``.
+COALESCE_SECONDS = 1.0
+AWAITED_SECONDS = 0.5
+# Replaced segment files are deleted (``backend.tidy``) at most this often while commits go on,
+# not only at housekeeping: under a stream of saves they would otherwise pile up for
+# ``HOUSEKEEPING_SECONDS`` plus the grace period.
+TIDY_AFTER_COMMITS_SECONDS = 1.0
 RELATED_BUDGET_SECONDS = 0.1  # of related-article lists worked out per idle turn
 RELATED_IDLE_SECONDS = 30.0  # between looks for due lists when none was due
 RELATED_AFTER_CHANGE_SECONDS = 3.0
@@ -84,6 +93,7 @@ class Indexer:
         self._renewal = None  # the child process building a fresh index, while it runs
         self._renewal_started = None  # time.monotonic() of its start
         self._last_applied = time.monotonic()  # when this loop last applied a journal entry
+        self._last_tidy = 0.0  # time.monotonic() of the last deletion of replaced files
 
     def stop(self):
         self._stopping.set()
@@ -109,7 +119,9 @@ class Indexer:
                 self._last_applied = time.monotonic()
                 # A new translation's list is due: looked for soon, not after every commit.
                 self._related_due_at = min(self._related_due_at, time.monotonic() + RELATED_AFTER_CHANGE_SECONDS)
-                self._coalesce(time.time())
+                committed_at = time.time()
+                self._tidy_safely()
+                self._coalesce(committed_at)
             else:
                 self._refresh_related()
                 self._stopping.wait(self.poll)
@@ -118,6 +130,12 @@ class Indexer:
             embedding.join(EMBEDDING_STOP_SECONDS)  # it stops between two batches
         coordination.stop_heartbeat(self.backend.root)
         logger.info("indexer stopped")
+
+    def _tidy_safely(self):
+        try:
+            self._tidy_after_commits()
+        except OSError as error:  # the next turn, or housekeeping, tries again
+            logger.warning("indexer: could not delete replaced index files: %s", error)
 
     def _renew_safely(self):
         try:
@@ -194,11 +212,25 @@ class Indexer:
             self._related_due_at = time.monotonic() + RELATED_IDLE_SECONDS
 
     def _coalesce(self, committed_at):
-        deadline = time.monotonic() + COALESCE_SECONDS
-        while not self._stopping.is_set() and time.monotonic() < deadline:
-            if coordination.awaited_since(self.backend.root, committed_at):
+        """Wait after a commit (see ``COALESCE_SECONDS``): ``COALESCE_SECONDS``, or
+        ``AWAITED_SECONDS`` once a request has waited for its save since ``committed_at``
+        (``time.time()``)."""
+        started = time.monotonic()
+        while not self._stopping.is_set():
+            waited = time.monotonic() - started
+            if waited >= COALESCE_SECONDS or (
+                    waited >= AWAITED_SECONDS and coordination.awaited_since(self.backend.root, committed_at)):
                 return
             self._stopping.wait(self.poll)
+
+    def _tidy_after_commits(self):
+        """Delete the segment files commits replaced (``backend.tidy``), at most every
+        ``TIDY_AFTER_COMMITS_SECONDS``."""
+        now = time.monotonic()
+        if now - self._last_tidy < TIDY_AFTER_COMMITS_SECONDS:
+            return
+        self._last_tidy = now
+        _timed("tidying files", self.backend.tidy)
 
     def run_once(self, housekeeping=False):
         """One turn; returns how many journal entries it applied."""

@@ -4,8 +4,11 @@ Whoosh, on every commit, deletes the files of segments a merge replaced. A searc
 process that read the previous table of contents a moment before then fails to open them
 (``FileNotFoundError``), and Whoosh's refresh closes the readers it meant to reuse on the way
 out, so every later refresh in that thread fails too. ``SafeFileStorage`` therefore never
-deletes during a commit: ``purge()`` (run by the indexer) removes what no recent table of
-contents refers to, after a grace period far longer than opening a reader takes.
+deletes during a commit: ``purge()`` (run by the indexer, every few seconds while it commits)
+removes what no recent table of contents refers to, after ``SEGMENT_GRACE_SECONDS``: far longer
+than a reader takes between reading a table of contents and opening the segments it names (a
+reader already open holds its files open, and reads them whatever happens to their names), and
+short enough that a minute of saves does not leave a file per commit in the folder.
 
 It reads files with ``os.pread`` (``PreadFile``) and never maps them into memory: a mapped
 segment truncated under a reader kills the whole process with SIGBUS, where a read gives short
@@ -26,7 +29,8 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.index import TOC
 
 INDEX_NAME = "MAIN"
-GRACE_SECONDS = 120.0
+GRACE_SECONDS = 120.0  # a replaced index folder (``store``): searchers may read it until they next look
+SEGMENT_GRACE_SECONDS = 5.0  # a replaced segment file or table of contents in the live folder
 DEFERRED_SUFFIXES = (".seg", ".toc")
 PEEK = 1024  # bytes read ahead for pickle; a posting block's header is a few hundred
 TOC_RE = re.compile(rf"^_{INDEX_NAME}_([0-9]+)\.toc$")
@@ -50,7 +54,7 @@ class SafeFileStorage(FileStorage):
         if not name.endswith(DEFERRED_SUFFIXES):
             super().delete_file(name)
 
-    def purge(self, grace=GRACE_SECONDS, now=None):
+    def purge(self, grace=SEGMENT_GRACE_SECONDS, now=None):
         """Delete superseded tables of contents older than ``grace`` seconds (counted from the
         commit that superseded them) and segment files none of the kept ones refers to and
         that are older than ``grace`` (a writer may be writing newer ones). Returns the names."""
