@@ -24,23 +24,25 @@ def append(translation_ids, reason):
     if not ids:
         return None
     with transaction.atomic():
-        head = _locked_head()
-        first = head.last_id + 1
+        # One column read and one written, no model instance: this runs once per imported file.
+        first = _locked_head(values=True) + 1
+        last = first + len(ids) - 1
         now = timezone.now()
         JournalEntry.objects.bulk_create([
             JournalEntry(id=first + offset, created_at=now, translation_id=pk, reason=reason)
             for offset, pk in enumerate(ids)
         ])
-        head.last_id = first + len(ids) - 1
-        head.save(update_fields=["last_id"])
-    return head.last_id
+        JournalHead.objects.filter(pk=1).update(last_id=last)
+    return last
 
 
-def _locked_head():
-    head = JournalHead.objects.select_for_update().filter(pk=1).first()
+def _locked_head(values=False):
+    """The head row, locked: the model instance, or its ``last_id`` only with ``values``."""
+    rows = JournalHead.objects.select_for_update().filter(pk=1).order_by()
+    head = next(iter(rows.values_list("last_id", flat=True) if values else rows), None)
     if head is None:  # a database migrated without the data migration (never in practice)
         JournalHead.objects.get_or_create(pk=1)
-        head = JournalHead.objects.select_for_update().get(pk=1)
+        return _locked_head(values)
     return head
 
 
