@@ -163,6 +163,10 @@ def can_publish(user):
     return permissions.can_publish(user)
 
 
+def can_coach(user):
+    return permissions.can_coach(user)
+
+
 def status_label(value):
     """A lifecycle event's value in the interface language: ``"not_validated"`` → "not validated",
     ``"internal"`` → "internal"; other values (a language code) as they are."""
@@ -217,11 +221,19 @@ def last_reviewed(article):
     return reviews.last_reviewed(article)
 
 
+# -- the Article Quality Index (``articles.quality``) ------------------------------------------
+def article_quality(article, user):
+    """The quality panel of an article's editor page (``quality.panels.article_panel``)."""
+    from .quality import panels
+
+    return panels.article_panel(article, user)
+
+
 # -- the environment ---------------------------------------------------------------------------
 FILTERS = {
     "localdate": localdate, "native_language": native_language, "bcp47": bcp47, "highlight": highlight,
     "language_name": language_name, "number": number, "product_slug": product_slug,
-    "can_edit": can_edit, "can_publish": can_publish, "status_label": status_label,
+    "can_edit": can_edit, "can_publish": can_publish, "can_coach": can_coach, "status_label": status_label,
     "diff_side": diff_side, "diff_inline": diff_inline, "reference": reference,
     # Django's, where Jinja has none or one that means something else
     "date": defaultfilters.date, "time": defaultfilters.time, "truncatechars": defaultfilters.truncatechars,
@@ -230,6 +242,7 @@ FILTERS = {
 GLOBALS = {
     "url": url, "link": link, "static": static, "article_url": links.article_url, "code_url": code_url,
     "query_with": query_with, "widthratio": widthratio, "article_care": article_care, "last_reviewed": last_reviewed,
+    "article_quality": article_quality,
 }
 
 

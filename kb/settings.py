@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "articles.search",
     "articles.analytics",
     "articles.health",
+    "articles.quality",
 ]
 
 MIDDLEWARE = [

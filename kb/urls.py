@@ -12,6 +12,7 @@ urlpatterns = [
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"),
     path("", include("articles.editor_urls")),
     path("", include("articles.health.urls")),
+    path("", include("articles.quality.urls")),
     path("", include("articles.urls")),
 ]
 # bench/load.py's floor, in the servers it starts with KB_BENCH_FLOOR=1 and nowhere else.
