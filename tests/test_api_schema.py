@@ -52,6 +52,15 @@ HEALTH = {
     ("put", "/api/review-settings/"): WRITE | {"200"},
 }
 OPERATIONS.update(HEALTH)
+# The Article Quality Index (articles/quality): only the checklist takes a language.
+QUALITY = {
+    ("get", "/api/quality/checklist/"): READ | {"403", "404"},
+    ("get", "/api/quality/report/"): READ | {"403"},
+    ("get", "/api/articles/{number}/scores/"): READ | {"403", "404"},
+    ("post", "/api/articles/{number}/scores/"): WRITE | {"201", "404", "409"},
+}
+OPERATIONS.update(QUALITY)
+NOT_LANGUAGE_QUALITY = set(QUALITY) - {("get", "/api/quality/checklist/")}
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +164,8 @@ def test_every_language_parameter_is_the_enum_of_served_languages(schema):
                 assert parameter["schema"]["enum"] == LANGUAGES, (method, path)
                 found.add((method, path))
     without = {("get", "/api/stats"), ("post", "/api/triage"), ("post", "/api/preview/"), ("post", "/api/articles/"),
-               ("get", "/api/articles/{number}/"), ("post", "/api/articles/{number}/transitions/"), *HEALTH}
+               ("get", "/api/articles/{number}/"), ("post", "/api/articles/{number}/transitions/"), *HEALTH,
+               *NOT_LANGUAGE_QUALITY}
     assert found == set(OPERATIONS) - without
 
 
