@@ -24,6 +24,11 @@
     KB_CACHE_URL      redis://host:port/db: the ``shared`` cache of the limits every worker and server
                       counts together (default: none, each process counts alone; check --deploy warns)
     KB_PROXY_COUNT    proxies in front that append to X-Forwarded-For (default 0: REMOTE_ADDR is the client)
+    KB_EMAIL_HOST     SMTP server of notification e-mails (default: none, e-mails are printed on the console)
+    KB_EMAIL_PORT, KB_EMAIL_USER, KB_EMAIL_PASSWORD, KB_EMAIL_TLS, KB_EMAIL_SSL, KB_EMAIL_TIMEOUT   the SMTP connection
+    KB_EMAIL_FROM     sender of notification e-mails (default kb@localhost)
+    KB_EMAIL_SUBJECT_PREFIX  before every subject (default "[kb] ")
+    KB_EMAIL_SITE_URL where links in e-mails point (default http://127.0.0.1:8000)
 """
 from datetime import timedelta
 from pathlib import Path
@@ -77,6 +82,7 @@ INSTALLED_APPS = [
     "articles.search",
     "articles.analytics",
     "articles.health",
+    "articles.notifications",
     "articles.quality",
 ]
 
@@ -93,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "articles.notifications.middleware.EditorLanguageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during authentication into a 429.
     "axes.middleware.AxesMiddleware",
@@ -313,6 +320,22 @@ if KB_HTTPS:
     # ".example.com" in ALLOWED_HOSTS means the domain and its subdomains: https://*.example.com
     CSRF_TRUSTED_ORIGINS = [f"https://*{host}" if host.startswith(".") else f"https://{host}"
                             for host in ALLOWED_HOSTS if host != "*"]
+
+# Notification e-mails (articles/notifications) through Django's mail framework: printed on the
+# console unless KB_EMAIL_HOST names an SMTP server. Links in them start with KB_EMAIL_SITE_URL.
+KB_EMAIL_HOST = os.environ.get("KB_EMAIL_HOST") or ""
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if KB_EMAIL_HOST
+                 else "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = KB_EMAIL_HOST or "localhost"
+EMAIL_PORT = int(os.environ.get("KB_EMAIL_PORT") or 587)
+EMAIL_HOST_USER = os.environ.get("KB_EMAIL_USER") or ""
+EMAIL_HOST_PASSWORD = os.environ.get("KB_EMAIL_PASSWORD") or ""
+EMAIL_USE_SSL = env_flag("KB_EMAIL_SSL", False)
+EMAIL_USE_TLS = env_flag("KB_EMAIL_TLS", True) and not EMAIL_USE_SSL
+EMAIL_TIMEOUT = float(os.environ.get("KB_EMAIL_TIMEOUT") or 10)
+DEFAULT_FROM_EMAIL = os.environ.get("KB_EMAIL_FROM") or "kb@localhost"
+KB_EMAIL_SUBJECT_PREFIX = os.environ.get("KB_EMAIL_SUBJECT_PREFIX", "[kb] ")
+KB_EMAIL_SITE_URL = os.environ.get("KB_EMAIL_SITE_URL") or "http://127.0.0.1:8000"
 
 # The JSON API: Django REST framework, token or session (with CSRF) authentication, JSON only,
 # one error shape (articles/api/errors.py), an OpenAPI schema generated at /api/schema/.
