@@ -229,6 +229,13 @@ def article_quality(article, user):
     return panels.article_panel(article, user)
 
 
+def unread_notifications(user):
+    """How many of ``user``'s notifications are unread, for the editor menu (one indexed count)."""
+    from .notifications import inbox
+
+    return inbox.unread_count(user)
+
+
 # -- the environment ---------------------------------------------------------------------------
 FILTERS = {
     "localdate": localdate, "native_language": native_language, "bcp47": bcp47, "highlight": highlight,
@@ -243,6 +250,7 @@ GLOBALS = {
     "url": url, "link": link, "static": static, "article_url": links.article_url, "code_url": code_url,
     "query_with": query_with, "widthratio": widthratio, "article_care": article_care, "last_reviewed": last_reviewed,
     "article_quality": article_quality,
+    "unread_notifications": unread_notifications,
 }
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"),
     path("", include("articles.editor_urls")),
     path("", include("articles.health.urls")),
+    path("", include("articles.notifications.urls")),
     path("", include("articles.quality.urls")),
     path("", include("articles.urls")),
 ]

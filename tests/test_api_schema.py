@@ -52,6 +52,18 @@ HEALTH = {
     ("put", "/api/review-settings/"): WRITE | {"200"},
 }
 OPERATIONS.update(HEALTH)
+# Notifications (articles/notifications): the caller's own; the text of a notification in ?lang=.
+NOTIFICATIONS = {
+    ("get", "/api/notifications/"): READ | {"403"},
+    ("get", "/api/notifications/{notification_id}/"): READ | {"403", "404"},
+    ("post", "/api/notifications/{notification_id}/read/"): WRITE | {"200", "404"},
+    ("post", "/api/notifications/read/"): WRITE | {"200"},
+    ("get", "/api/notifications/preferences/"): READ | {"403"},
+    ("put", "/api/notifications/preferences/"): WRITE | {"200"},
+}
+OPERATIONS.update(NOTIFICATIONS)
+NOT_LANGUAGE_NOTIFICATIONS = {("post", "/api/notifications/read/"), ("get", "/api/notifications/preferences/"),
+                              ("put", "/api/notifications/preferences/")}
 # The Article Quality Index (articles/quality): only the checklist takes a language.
 QUALITY = {
     ("get", "/api/quality/checklist/"): READ | {"403", "404"},
@@ -165,6 +177,7 @@ def test_every_language_parameter_is_the_enum_of_served_languages(schema):
                 found.add((method, path))
     without = {("get", "/api/stats"), ("post", "/api/triage"), ("post", "/api/preview/"), ("post", "/api/articles/"),
                ("get", "/api/articles/{number}/"), ("post", "/api/articles/{number}/transitions/"), *HEALTH,
+               *NOT_LANGUAGE_NOTIFICATIONS,
                *NOT_LANGUAGE_QUALITY}
     assert found == set(OPERATIONS) - without
 
