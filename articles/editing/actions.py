@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from .. import textgate
 from ..models import Article, ArticleEvent, ArticleNumberSequence, Product, Revision, Translation
+from ..notifications import events as notifications
 from ..search import sync
 from . import health, merging, permissions
 from .content import Content, clean_content, clean_language, derived_columns
@@ -162,6 +163,7 @@ def transition(user, number, to, comment=""):
                 translation.published_on, translation.published_by = timezone.now(), _name(user)
             _sync_columns(translation, article)
         _event(article, user, "transition", old, to, comment)
+        notifications.article_moved(article, user, old, to, comment)  # once committed
         if to == Status.VALIDATED:
             health.article_published(article, user)
         sync.record_change([t.pk for t in translations], sync.VISIBILITY)

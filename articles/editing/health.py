@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from ..health import dates
 from ..health.models import ArticleHealth, HealthSettings, ReviewInterval, Verification
 from ..models import Article, Product, Translation
+from ..notifications import events as notifications
 from ..search import sync
 from . import actions, permissions  # actions imports this module: its names are read when called
 from .errors import Forbidden, Invalid, InvalidTransition
@@ -57,6 +58,7 @@ def set_owner(user, number, owner_user=None, owner_group=None):
         if (health.owner_user_id, health.owner_group_id) != before:
             health.save(update_fields=["owner_user", "owner_group"])
             actions._event(article, user, "owner", old[:30], health.owner_name[:30])
+            notifications.owner_changed(article, user, health)  # its tasks, to the new owner
     return health
 
 

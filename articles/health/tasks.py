@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from .. import textgate
 from ..editing.errors import Invalid, InvalidTransition, NotFound
 from ..editing.health import health_of, may_look_after, require_look_after
+from ..notifications import events as notifications
 from .models import Flag, Task
 
 COMMENT_CHARS = 2000
@@ -45,6 +46,7 @@ def flag(article, language, reason, comment="", reader="", user=None, feedback=N
         found.language, found.reason, found.comment, found.created_at = language, reason, comment, timezone.now()
         found.reader, found.user = ("", user) if user else (reader, None)
         found.save()
+        notifications.article_flagged(found)  # to the owner, once committed
     return found
 
 

@@ -3,11 +3,13 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ....notifications.daily import run_daily as notify_daily
 from ...daily import run_daily
 
 
 class Command(BaseCommand):
-    help = "Mark articles past their review date with a review task for their owner (once a day, any server)."
+    help = ("Mark articles past their review date with a review task for their owner, remind the owners and "
+            "send the day's notification digests (once a day, any server).")
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="The day to run for (default: today).")
@@ -24,3 +26,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"{report.day}: {report.marked} articles marked for review, "
                               f"{report.dates_moved} review dates moved, {report.rows_made} rows made.")
+        told = notify_daily(report.day)  # reminders and digests: idempotent on its own
+        if told.digests or told.failed or options["verbosity"] > 1:
+            self.stdout.write(f"{told.day}: {told.digests} digests sent ({told.notifications} notifications, "
+                              f"{told.reminders} new review reminders), {told.failed} failed.")
