@@ -3,6 +3,8 @@ cache, so that an edge (nginx's ``proxy_cache``, a CDN) and the browser can help
 at the edge is still cheap.
 
     reader_page(view)            a reader's page view, in the URL patterns (``articles.urls``)
+    reader_page(served=hook)     a page every request of which must reach the server (the search
+                                 page: each search is logged), as a decorator (``views.search_page``)
 
 A request is a **reader's** when it is a GET or HEAD without a session or messages cookie
 (``READER_COOKIES`` may be present: they change nothing the page shows). For it:
@@ -18,6 +20,14 @@ A request is a **reader's** when it is a GET or HEAD without a session or messag
 - ``Cache-Control: public, max-age=0, s-maxage=…, stale-while-revalidate=…``: a shared cache
   keeps the page ``EDGE_SECONDS``; a browser revalidates each time (a 304 costs one query), so
   a reader who signs in sees the staff's page at once.
+
+With a ``served`` hook the page is answered ``Cache-Control: public, no-cache`` instead: a browser
+or an edge may keep it but asks the server each time (nginx passes every such request on), so
+the server sees every request, and ``served(request, note, **kwargs)`` is called before a reader
+is answered without the view (a 304 or a stored page): the search page logs the search there.
+``note`` is what the view's response carried in ``reader_note`` (a small dict, such as the
+number of results) when the page was rendered under the same ETag, stored beside the page; None
+when no longer stored (another process's memory, evicted).
 
 A form on a reader's page carries no CSRF token (it would be another reader's): its view checks
 ``posted_from_this_site`` instead. Every other request (signed in, POST, a message waiting) is rendered as usual and answered
@@ -46,7 +56,11 @@ READER_COOKIES = {"csrftoken", "kb_reader", "django_language"}
 _STORED_HEADERS = ("Content-Type", "Content-Language", "Link")
 
 
-def reader_page(view):
+def reader_page(view=None, *, served=None):
+    """See the module docstring; ``@reader_page(served=hook)`` as a decorator."""
+    if view is None:
+        return lambda function: reader_page(function, served=served)
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not is_reader_request(request):
@@ -55,29 +69,44 @@ def reader_page(view):
             return response
         request.user = AnonymousUser()  # never the session's: it is not read
         etag = page_etag(request, kwargs.get("lang", ""))
-        if f"\"{etag}\"" in parse_etags(request.headers.get("If-None-Match", "")):
-            return _with_validators(HttpResponseNotModified(), etag)
+        revalidate = served is not None
         store = caches["shared"]
         key = f"page:{etag}"
+        if f"\"{etag}\"" in parse_etags(request.headers.get("If-None-Match", "")):
+            if served:
+                served(request, _cache_get(store, f"note:{etag}"), *args, **kwargs)
+            return _with_validators(HttpResponseNotModified(), etag, revalidate)
         stored = _cache_get(store, key)
         if stored is not None:
+            if served:
+                served(request, stored.get("note"), *args, **kwargs)
             response = HttpResponse(stored["content"], status=stored["status"])
             for name, value in stored["headers"].items():
                 response[name] = value
             response["X-KB-Page-Cache"] = "hit"
-            return _with_validators(response, etag)
+            return _with_validators(response, etag, revalidate)
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         if response.status_code in (200, 404) and not response.streaming and not response.cookies:
-            if response.status_code == 200 and len(response.content) <= MAX_STORED_BYTES:
-                _cache_set(store, key, {"content": response.content, "status": response.status_code,
-                                        "headers": {n: response[n] for n in _STORED_HEADERS if n in response}})
-            return _with_validators(response, etag)
+            if response.status_code == 200:
+                _store(store, etag, response)
+            return _with_validators(response, etag, revalidate)
         patch_cache_control(response, private=True, no_store=True)
         return response
 
     return wrapper
+
+
+def _store(store, etag, response):
+    """The rendered page (up to ``MAX_STORED_BYTES``) and its ``reader_note`` under ``etag``."""
+    note = getattr(response, "reader_note", None)
+    if note is not None:
+        _cache_set(store, f"note:{etag}", note)
+    if len(response.content) <= MAX_STORED_BYTES:
+        _cache_set(store, f"page:{etag}", {
+            "content": response.content, "status": response.status_code, "note": note,
+            "headers": {n: response[n] for n in _STORED_HEADERS if n in response}})
 
 
 def posted_from_this_site(request):
@@ -153,10 +182,13 @@ def code_version():
     return _code_version
 
 
-def _with_validators(response, etag):
+def _with_validators(response, etag, revalidate=False):
     response["ETag"] = f'"{etag}"'
-    patch_cache_control(response, public=True, max_age=0, s_maxage=EDGE_SECONDS,
-                        stale_while_revalidate=STALE_SECONDS)
+    if revalidate:
+        patch_cache_control(response, public=True, no_cache=True)
+    else:
+        patch_cache_control(response, public=True, max_age=0, s_maxage=EDGE_SECONDS,
+                            stale_while_revalidate=STALE_SECONDS)
     return response
 
 

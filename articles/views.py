@@ -8,6 +8,7 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from . import docnav, languages, listings, pages
+from .readercache import reader_page
 from .switching import equivalent_url, page_number, pager_window, reader_language
 
 RESULTS_PER_PAGE = 10
@@ -128,42 +129,78 @@ def _article(request, lang, page):
         "machine_notice": machine_notice(page)})
 
 
-@with_language
-def search_page(request, lang):
-    """Search results for ``q`` with product/language facets (``product`` is a product slug,
-    ``language`` a language code) and pages; a query that finds nothing but has a correction
-    shows the correction's results. Template ``articles/search.html``; context ``query``,
-    ``found`` (``SearchResults``), ``corrected``, ``page``, ``pager``, ``product``, ``language``,
-    ``facets``, ``codes_found`` (the query's codes that a code page answers for)."""
-    from .analytics.recorder import record_results
+def _page_search(request, lang):
+    """The search a search page shows, from its parameters: ``(query, page, found, corrected,
+    unavailable)``, ``found`` a ``SearchResults`` or None (no query, index unavailable); a query
+    that finds nothing but has a correction gives the correction's results."""
     from .search import IndexUnavailable
     from .search.service import search
 
     query = request.GET.get("q", "").strip()[:2000]
     product = request.GET.get("product") or None
-    in_language = languages.normalize_language(request.GET.get("language") or "")
     page = page_number(request)
-    options = {"limit": RESULTS_PER_PAGE, "page": page, "in_language": in_language,
+    options = {"limit": RESULTS_PER_PAGE, "page": page,
+               "in_language": languages.normalize_language(request.GET.get("language") or ""),
                "products": listings.product_names(product) if product else None,
                "facet_key": listings.product_slug_of}
-    found, corrected, unavailable = None, None, False
+    found, corrected = None, None
     if query:
         try:
             found = search(query, lang, request.user, **options)
             if not found.total and found.suggestion and not request.GET.get("exact"):
                 corrected = found.suggestion
                 found = search(corrected, lang, request.user, **options)
-            listings.add_passages(found.results, corrected or query)
         except IndexUnavailable:
-            unavailable = True
+            return query, page, None, None, True
+    return query, page, found, corrected, False
+
+
+def _log_served_search(request, note, lang):
+    """A reader's search answered without rendering (a 304, a stored page: ``readercache``) is
+    logged as the view logs it, with the number of results the page was rendered with
+    (``note``), else searched again (not rendered) for it."""
+    from .analytics.recorder import record_count
+
+    code = languages.normalize_language(lang)
+    query, page = request.GET.get("q", "").strip()[:2000], page_number(request)
+    if code is None or not query or page != 1:
+        return
+    if note is None:
+        with translation.override(code):
+            found = _page_search(request, code)[2]
+        note = {"results": found.total} if found is not None else None
+    if note is not None:
+        record_count(query, code, note["results"], page, "page")
+
+
+@reader_page(served=_log_served_search)
+@with_language
+def search_page(request, lang):
+    """Search results for ``q`` with product/language facets (``product`` is a product slug,
+    ``language`` a language code) and pages (``_page_search``). The same for every reader of
+    the same address and index, so a reader's page is cached and revalidated (``readercache``),
+    each search logged all the same; a click on a result names the query (``click_query``), not
+    a per-page id. Template ``articles/search.html``; context ``query``, ``found``
+    (``SearchResults``), ``corrected``, ``page``, ``pager``, ``product``, ``language``,
+    ``facets``, ``codes_found`` (the query's codes that a code page answers for), ``click_query``
+    (the query when this page's search is logged)."""
+    from .analytics.recorder import record_results
+
+    query, page, found, corrected, unavailable = _page_search(request, lang)
+    if found is not None:
+        listings.add_passages(found.results, corrected or query)
     pages_count = (found.total - 1) // RESULTS_PER_PAGE + 1 if found and found.total else 0
+    record_results(query, lang, found, page, "page")
+    logged = bool(query) and found is not None and page == 1
     response = render(request, "articles/search.html", {
         "query": query, "found": found, "corrected": corrected, "page": page,
-        "pager": pager_window(page, pages_count), "product": product, "language": in_language,
+        "pager": pager_window(page, pages_count), "product": request.GET.get("product") or None,
+        "language": languages.normalize_language(request.GET.get("language") or ""),
         "facets": listings.search_facets(found, request.user) if found else None,
         "codes_found": listings.known_codes(found.codes, request.user) if found else [],
-        "unavailable": unavailable, "search_id": record_results(query, lang, found, page, "page"),
+        "unavailable": unavailable, "click_query": query if logged else None,
     }, status=503 if unavailable else 200)
+    response.reader_note = {"results": found.total} if logged else None
     if unavailable:
         response["Retry-After"] = "2"
     return response

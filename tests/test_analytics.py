@@ -140,10 +140,11 @@ def test_the_beacon_of_a_click_records_the_opened_article_and_its_rank(imported)
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)  # a beacon carries no CSRF token
-    page = client.get("/en/search?q=ledger").content.decode()
-    key = re.search(r'<ol class="results" data-search="([0-9a-f]{32})" data-open="/en/search/open">', page).group(1)
+    page = client.get("/en/search?q=Ledger").content.decode()
+    query = re.search(r'<ol class="results" data-query="([^"]+)" data-open="/en/search/open">', page).group(1)
+    assert query == "Ledger"  # the page names its query, the same for every reader: no per-page id
     assert re.search(r'class="result-title" href="/en/articles/CMP-1/"', page)  # links stay plain
-    response = client.post(f"/en/search/open?s={key}&r=1&to=%2Fen%2Farticles%2FCMP-1%2F")
+    response = client.post(f"/en/search/open?q={query}&r=1&to=%2Fen%2Farticles%2FCMP-1%2F")
     assert response.status_code == 204
     recorder.flush()
     event = SearchEvent.objects.get()

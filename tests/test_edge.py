@@ -6,6 +6,7 @@ import shutil
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -68,3 +69,30 @@ def test_readers_pages_come_from_the_edge_and_staff_pages_never_do(edge, browse_
     # A page no one stored yet is rendered once, then served by the edge.
     assert fetch(f"{edge}/fr/articles/")[0]["X-Cache-Status"] == "MISS"
     assert fetch(f"{edge}/fr/articles/")[0]["X-Cache-Status"] == "HIT"
+
+
+def test_every_search_through_the_edge_reaches_the_server_and_is_logged(edge, browse_dir, settings):
+    """Search pages (``public, no-cache``) go past nginx's cache: a browser's revalidation reaches
+    kb, which answers from its page cache or with a 304, after logging the search."""
+    from articles.analytics.models import SearchEvent
+    from articles.analytics.recorder import recorder
+    from articles.importing import import_paths
+
+    from articles.search import sync
+
+    settings.ALLOWED_HOSTS = ["*"]
+    import_paths([browse_dir])
+    assert sync.bring_up_to_date() is None
+    recorder.discard()
+    page = f"{edge}/en/search?q=ledger"
+    first, body = fetch(page)
+    assert first["X-Cache-Status"] != "HIT" and b"/en/articles/CMP-1/" in body
+    second, again = fetch(page)
+    assert second["X-Cache-Status"] != "HIT" and second["X-KB-Page-Cache"] == "hit" and again == body
+    try:
+        fetch(page, **{"If-None-Match": first["ETag"]})
+        raise AssertionError("a revalidation with the page's ETag is answered 304")
+    except urllib.error.HTTPError as error:
+        assert error.code == 304
+    recorder.flush()
+    assert SearchEvent.objects.filter(query="ledger", source="page").count() == 3

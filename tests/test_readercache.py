@@ -80,3 +80,102 @@ def test_answers_to_credentials_are_private_and_the_api_varies_with_them(importe
         assert "Authorization" in response["Vary"], path
     anonymous = Client().get("/api/search?q=ledger")
     assert "private" not in anonymous.get("Cache-Control", "") and "Authorization" in anonymous["Vary"]
+
+
+# Search pages: cached and revalidated, every search logged ------------------------------------
+
+SEARCH = "/en/search?q=Ledger"
+
+
+@pytest.fixture
+def searches_logged():
+    from articles.analytics.recorder import recorder
+
+    recorder.discard()
+
+    def written():
+        from articles.analytics.models import SearchEvent
+
+        recorder.flush()
+        return list(SearchEvent.objects.order_by("pk").values_list("query", "language", "results", "source"))
+
+    yield written
+    recorder.discard()
+
+
+def test_a_readers_search_page_answers_a_revalidation_with_304_and_logs_the_search(
+        imported, searches_logged, django_assert_num_queries):
+    reader = Client()
+    first = reader.get(SEARCH)
+    assert first.status_code == 200 and first["ETag"].startswith('"') and not first.cookies
+    # Kept by a browser or an edge, but asked for each time: the server sees every search.
+    assert {part.strip() for part in first["Cache-Control"].split(",")} == {"public", "no-cache"}
+    with django_assert_num_queries(1):  # the content state: neither searched nor rendered
+        again = reader.get(SEARCH, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == first["ETag"]
+    assert "no-cache" in again["Cache-Control"]
+    stored = Client().get(SEARCH)  # another reader: the stored page, not rendered again
+    assert stored["X-KB-Page-Cache"] == "hit" and stored.content == first.content
+    logged = searches_logged()
+    assert len(logged) == 3 and len(set(logged)) == 1
+    query, language, results, source = logged[0]
+    assert (query, language, source) == ("Ledger", "en", "page") and results >= 1
+
+
+def test_a_search_answered_from_another_process_cache_is_searched_again_for_its_count(
+        imported, searches_logged):
+    from django.core.cache import caches
+
+    reader = Client()
+    first = reader.get(SEARCH)
+    caches["shared"].clear()  # as another worker, whose memory holds neither the page nor its count
+    again = reader.get(SEARCH, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    logged = searches_logged()
+    assert len(logged) == 2 and logged[0] == logged[1]
+
+
+def test_only_the_first_page_of_a_cached_search_is_logged(imported, searches_logged):
+    reader = Client()
+    second = reader.get("/en/search?q=northwind&page=2")
+    assert reader.get("/en/search?q=northwind&page=2", HTTP_IF_NONE_MATCH=second["ETag"]).status_code == 304
+    assert Client().get("/en/search?q=northwind&page=2")["X-KB-Page-Cache"] == "hit"
+    assert "data-query" not in second.content.decode()
+    assert searches_logged() == []
+
+
+def test_a_click_on_a_search_page_from_the_cache_marks_a_logged_search(imported, searches_logged):
+    from articles.analytics.models import SearchEvent
+
+    Client().get(SEARCH)
+    page = Client().get(SEARCH)
+    assert page["X-KB-Page-Cache"] == "hit" and 'data-query="Ledger"' in page.content.decode()
+    beacon = Client(enforce_csrf_checks=True)
+    assert beacon.post("/en/search/open?q=Ledger&r=2&to=%2Fen%2Farticles%2FCMP-1%2F").status_code == 204
+    assert beacon.post("/en/search/open?q=ledger&r=1&to=%2Fen%2Farticles%2FCMP-1%2F").status_code == 204
+    # Another language's search of the same words is not this one's.
+    assert beacon.post("/fr/search/open?q=Ledger&r=1&to=%2Fen%2Farticles%2FCMP-1%2F").status_code == 204
+    searches_logged()
+    opened = list(SearchEvent.objects.order_by("pk").values_list("opened_rank", "opened_article"))
+    assert opened == [(1, "CMP-1"), (2, "CMP-1")]  # two readers' searches, two clicks: each marked once
+
+
+def test_a_change_readers_can_see_changes_the_search_pages_validator(imported, searches_logged):
+    reader = Client()
+    before = reader.get(SEARCH)
+    actions.set_hidden(user_with("publisher"), "CMP-1", "en", True)
+    after = reader.get(SEARCH, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200 and after["ETag"] != before["ETag"]
+    assert before["ETag"] != reader.get("/en/search?q=Ledger&product=campaign")["ETag"]
+    assert before["ETag"] != reader.get("/ja/search?q=Ledger")["ETag"]
+    assert len(searches_logged()) == 4
+
+
+def test_a_signed_in_search_is_private_and_never_served_from_the_store(imported, searches_logged):
+    Client().get(SEARCH)  # a reader's copy is stored
+    staff = Client()
+    staff.force_login(user_with("editor"))
+    page = staff.get(SEARCH)
+    assert "X-KB-Page-Cache" not in page and "ETag" not in page
+    assert {"private", "no-store"} <= {p.strip() for p in page["Cache-Control"].split(",")}
+    assert len(searches_logged()) == 2

@@ -2,7 +2,16 @@
 
     record_search(query, language, results, source, client=None) -> search key (32 hex digits) or None
     record_click(key, rank, article_number)         -> None
+    record_query_click(query, language, rank, article_number) -> None
     flush()                                         -> number of events written
+
+A click names its search by the key ``record_search`` returned (an integration's link), or, from
+a search page (the same bytes for every reader of it: ``readercache``), by the page's query and
+language: it then marks the latest search of that query (``normalize_query``) in that language,
+logged from a page within ``QUERY_CLICK_WINDOW`` before the click, that no click marked yet.
+Every page view's search is logged and the page's script reports one click per view, so the
+searches and clicks of each query add up as they would with a key each; which reader's search a
+click marks among simultaneous readers of one query is not known, and not needed.
 
 Why a bounded in-process queue rather than an INSERT per search: a request only appends a tuple
 to a deque (a few microseconds, no I/O, no lock wait), so a slow or unreachable database can
@@ -24,6 +33,7 @@ With ``settings.KB_ANALYTICS_BACKGROUND`` off (the tests) no thread runs and eve
 """
 import atexit
 from collections import Counter, deque
+from datetime import timedelta
 import logging
 import os
 import threading
@@ -41,6 +51,8 @@ BATCH_SIZE = 500
 FLUSH_SECONDS = 1.0
 DROP_LOG_EVERY = 1000
 CLICK_ATTEMPTS = 3  # a click may reach its worker's queue before its search left another's
+QUERY_CLICK_WINDOW = timedelta(hours=1)
+QUERY_CLICK_CANDIDATES = 5  # searches tried in turn when another process's click took the latest
 QUERY_CHARS = 500
 
 
@@ -74,6 +86,12 @@ class Recorder:
     def record_click(self, key, rank, article_number):
         try:
             self._add(("click", uuid.UUID(hex=key), rank, article_number[:100], timezone.now(), 0))
+        except Exception:
+            logger.exception("search analytics: could not record a click")
+
+    def record_query_click(self, query, language, rank, article_number):
+        try:
+            self._add(("query-click", normalize_query(query), language, rank, article_number[:100], timezone.now(), 0))
         except Exception:
             logger.exception("search analytics: could not record a click")
 
@@ -198,21 +216,48 @@ def _write(batch):
             opened_rank=rank, opened_article=number, opened_at=at)
         if not updated and attempts + 1 < CLICK_ATTEMPTS and not SearchEvent.objects.filter(key=key).exists():
             retry.append((kind, key, rank, number, at, attempts + 1))
+    for event in (e for e in batch if e[0] == "query-click"):
+        if not _mark_latest_search(event) and event[6] + 1 < CLICK_ATTEMPTS:
+            retry.append(event[:6] + (event[6] + 1,))
     return retry
+
+
+def _mark_latest_search(event):
+    """A query click (see the module) marks its search; False when none is there (yet)."""
+    from .models import SearchEvent
+
+    _, query_key, language, rank, number, at, _ = event
+    candidates = SearchEvent.objects.filter(
+        query_key=query_key, language=language, source=SearchEvent.Source.PAGE, opened_rank__isnull=True,
+        searched_at__lte=at, searched_at__gte=at - QUERY_CLICK_WINDOW).order_by("-searched_at", "-pk")
+    for pk in candidates.values_list("pk", flat=True)[:QUERY_CLICK_CANDIDATES]:
+        if SearchEvent.objects.filter(pk=pk, opened_rank__isnull=True).update(
+                opened_rank=rank, opened_article=number, opened_at=at):
+            return True
+    return False
 
 
 recorder = Recorder()
 record_search = recorder.record_search
 record_click = recorder.record_click
+record_query_click = recorder.record_query_click
 flush = recorder.flush
 
 
 def record_results(query, language, found, page, source):
     """The hook views call: logs the first page of a search that ran (within the budget of the
     request's address: see the module), returns its key or None."""
-    if not query or found is None or page != 1:
+    if found is None:
         return None
-    return recorder.record_search(query, language, getattr(found, "total", 0), source, limits.current_client())
+    return record_count(query, language, getattr(found, "total", 0), page, source)
+
+
+def record_count(query, language, results, page, source):
+    """As ``record_results``, for a search whose number of results is known without them (a
+    search page answered from a cache)."""
+    if not query or page != 1:
+        return None
+    return recorder.record_search(query, language, results, source, limits.current_client())
 
 
 atexit.register(recorder.stop)

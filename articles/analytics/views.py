@@ -23,7 +23,7 @@ from ..switching import whole_number
 from ..views import with_language
 from . import feedback, reports
 from .limits import client_address
-from .recorder import record_click
+from .recorder import QUERY_CHARS, record_click, record_query_click
 
 SEARCH_KEY_RE = re.compile(r"^[0-9a-f]{32}$")
 READER_ID_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -52,10 +52,12 @@ def _article_path(to, request):
 @require_http_methods(["GET", "POST"])
 @with_language
 def open_result(request, lang):
-    """``?s=<search key>&r=<rank>&to=<article path>``: records the click on the logged search.
-    GET redirects to the article (for integrations and links); POST is the search page's beacon
-    (``static/kb/analytics.js``) and answers 204. 400 when ``to`` is not an article of this site,
-    or ``r`` is given and is not a whole number from 1 to ``MAX_RANK``."""
+    """``?s=<search key>&r=<rank>&to=<article path>``: records the click on the logged search;
+    ``q=<query>`` in place of ``s``: on the latest search of that query in this language
+    (``recorder.record_query_click``: a search page is the same for every reader, and names its
+    query). GET redirects to the article (for integrations and links); POST is the search page's
+    beacon (``static/kb/analytics.js``) and answers 204. 400 when ``to`` is not an article of
+    this site, or ``r`` is given and is not a whole number from 1 to ``MAX_RANK``."""
     path = _article_path(request.GET.get("to", ""), request)
     if path is None:
         return render(request, "analytics/message.html", {"message": _("This link does not lead to an article.")},
@@ -65,8 +67,11 @@ def open_result(request, lang):
     if raw_rank and not (rank and rank <= MAX_RANK):
         return _bad_parameter(request, _("Parameter '%(name)s' must be a whole number from 1 to %(max)d.")
                               % {"name": "r", "max": MAX_RANK})
+    query = request.GET.get("q", "").strip()[:QUERY_CHARS]
     if SEARCH_KEY_RE.match(key) and rank:
         record_click(key, rank, resolve(path).kwargs["number"])
+    elif query and rank:
+        record_query_click(query, lang, rank, resolve(path).kwargs["number"])
     return HttpResponse(status=204) if request.method == "POST" else redirect(path)
 
 
