@@ -6,7 +6,9 @@
                  suffix such as ``experience-cloud-kcs.fr-FR`` or ``page.fr.md``
     4. detected  lingua on the title, description and body
 
-``decide_language`` returns ``LanguageDecision(code, rule)`` or raises ``SourceError``.
+``decide_language`` returns ``LanguageDecision(code, rule)`` or raises ``SourceError``; with
+``detect=False`` it raises ``Undetected`` where rule 4 would be needed (its models take seconds
+to load, once per process: the importer's render workers leave such files to the importer).
 """
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -22,13 +24,17 @@ FRONT_MATTER_FIELDS = ("lang", "locale", "language")
 RULES = ("forced", "front-matter", "path", "detected")
 
 
+class Undetected(Exception):
+    """No rule but detection names the language, and detection was not asked for."""
+
+
 @dataclass(frozen=True)
 class LanguageDecision:
     code: str
     rule: str
 
 
-def decide_language(path, front_matter, text, *, forced=None, use_path=True):
+def decide_language(path, front_matter, text, *, forced=None, use_path=True, detect=True):
     """Apply the rules in order; ``text`` is what detection reads when nothing else answers."""
     if forced:
         return LanguageDecision(forced, "forced")
@@ -43,6 +49,8 @@ def decide_language(path, front_matter, text, *, forced=None, use_path=True):
         code = language_from_path(path)
         if code:
             return LanguageDecision(code, "path")
+    if not detect:
+        raise Undetected()
     code = detect_language(text)
     if code:
         return LanguageDecision(code, "detected")

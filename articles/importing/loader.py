@@ -4,8 +4,10 @@
 overwrite_edits=False, user=None)`` returns an ``ImportReport`` and never prints. For each
 file, in order:
 
-1. read and parse it (``sources.read_source``); a bad file is a failed outcome with its reason;
-   a ``TOC.md`` is stored as its repository's navigation (``DocTree``), not as an article;
+1. read and parse it (``sources.read_source``) in a worker process, which renders it too unless
+   the database already holds its content (``read_file``; a file whose language only detection
+   can tell is read here); a bad file is a failed outcome with its reason; a ``TOC.md`` is
+   stored as its repository's navigation (``DocTree``), not as an article;
 2. which article it is (``_identify``): a documentation page is known by its doc path, so a
    second, different page carrying an ``exl-id`` (or file name) already taken is kept under a
    derived number, with a warning, and keeps it on every later run; a page whose title,
@@ -13,8 +15,9 @@ file, in order:
    a duplicate; the same number and language met twice in one run with different content
    fails the later file;
 3. a translation whose stored hash equals the file's is unchanged: nothing is written;
-4. otherwise render it in a worker process, within the per-file time budget
-   (``workers.RenderPool``), and write it through the editing service
+4. otherwise, rendered within the per-file time budget (``workers.RenderPool``: reading and
+   rendering run there; a file the worker did not render is rendered now), write it through
+   the editing service
    (``editing.imports.import_translation``, as ``user`` when a person asked for the import):
    article, translation, products, revision and journal entry in one transaction, so a failure
    leaves what was stored before intact.
@@ -22,8 +25,10 @@ file, in order:
 Any error of one file — a bad file, a render that fails or runs out of time, a database
 refusal, even a ``RecursionError`` or ``MemoryError`` — is that file's failed outcome and the
 run goes on; ids created in a rolled-back transaction are forgotten, so a sibling translation
-never links to an article that does not exist. Files are parsed while up to ``PIPELINE``
-earlier ones render; outcomes are written in file order.
+never links to an article that does not exist. Up to ``PIPELINE`` files are read and rendered
+ahead of the one being written; every decision above is taken, and outcomes written, in file
+order. A file whose worker ran out of time or died is read again here, so that it is decided
+like any other and fails with the worker's reason.
 
 A run that is not a dry run is recorded as an ``ImportRun`` (``/api/stats`` reads the latest).
 
@@ -31,6 +36,7 @@ Reasons and warnings are lazy text (see ``errors``): the report shows them in th
 active when it is shown; the ``ImportRun`` stores them in English.
 """
 from collections import deque
+from dataclasses import dataclass
 import logging
 
 from django.db import DatabaseError, transaction
@@ -45,13 +51,15 @@ from ..rendering import RENDERER_VERSION
 from ..search import sync
 from .errors import SourceError
 from .grouping import DERIVED_SUFFIX_LENGTH, derived_number, same_page
+from .language_rules import Undetected
 from .report import FAILED, IMPORTED, NAVIGATION, SKIPPED, UNCHANGED, UPDATED, FileOutcome, ImportReport
 from .sources import NotAnArticle, find_sources, is_toc, read_source, read_toc
-from .workers import RenderFailed, RenderPool
+from .workers import RenderFailed, RenderPool, is_stored, render, render_failure
 
 logger = logging.getLogger(__name__)
 
-PIPELINE = 8  # files parsed ahead of the one being written
+PIPELINE = 16  # files read and rendered ahead of the one being written
+UNDETECTED = "undetected"  # a Read whose language only detection can tell: read by the importer
 # The database's own words quote SQL: they go to the log, never to the report.
 DATABASE_REFUSED = _("the database refused the record; the details are in the server log")
 
@@ -63,27 +71,67 @@ def import_paths(paths, *, language=None, dry_run=False, use_path_rule=True, pro
     the stored run and each translation's source path give them instead."""
     started = timezone.now()
     report = ImportReport(dry_run=dry_run)
-    loader = _Loader(report, dry_run=dry_run, overwrite_edits=overwrite_edits, user=user, shown=shown)
+    loader = _Loader(report, dry_run=dry_run, overwrite_edits=overwrite_edits, user=user, shown=shown,
+                     options={"forced_language": language, "use_path_rule": use_path_rule})
     # Each file's transaction records its own journal entry; the caller brings the index up
     # to date once at the end (sync.bring_up_to_date) rather than after every file.
-    with sync.deferred(), RenderPool(dry_run) as pool:
+    with sync.deferred(), RenderPool(dry_run, stored=loader.stored_hashes()) as pool:
         pending = deque()
         for path, explicit, root in find_sources(paths):
             if progress:
                 progress(path)
-            pending.append(loader.prepare(path, root, pool, explicit=explicit, language=language,
-                                          use_path_rule=use_path_rule))
+            pending.append(loader.start(path, root, explicit, pool))
             if len(pending) > PIPELINE:
-                report.add(loader.finish(*pending.popleft(), pool))
+                report.add(loader.finish(pending.popleft(), pool))
         while pending:
-            report.add(loader.finish(*pending.popleft(), pool))
+            report.add(loader.finish(pending.popleft(), pool))
     if not dry_run:
         _record_run(report, [loader.name(p) for p in paths], started)
     return report
 
 
+@dataclass
+class Read:
+    """A file as ``read_file`` read it: ``parsed`` (a ``ParsedSource``; None when the file is not
+    an article or cannot be read, ``status`` and ``reason`` saying which); ``rendered`` (None when
+    it was not rendered); ``failure``, the reason its render failed."""
+
+    parsed: object = None
+    rendered: object = None
+    failure: object = None
+    status: str = ""
+    reason: object = ""
+
+
+def read_file(path, root, explicit, options, dry_run, in_worker=True):
+    """The file parsed and, in a render worker, rendered unless the database holds its content
+    already (``workers.is_stored``). A worker does not detect languages: a file that only
+    detection could place is ``UNDETECTED``, read again by the importer (whose process loads
+    the detector's models once). Never raises for the file's sake: a bad file's reason, or a
+    failed render's, is in the ``Read``."""
+    try:
+        parsed = read_source(path, explicit=explicit, root=root, detect=not in_worker, **options)
+    except Undetected:
+        return Read(status=UNDETECTED)
+    except NotAnArticle as skipped:
+        return Read(status=SKIPPED, reason=skipped.args[0])
+    except (SourceError, OSError) as error:
+        return Read(status=FAILED, reason=_reason(error))
+    except Exception as error:  # noqa: BLE001 — RecursionError, MemoryError…: this file only
+        return Read(status=FAILED, reason=format_lazy(_("cannot be read: {error_type}: {error}"),
+                                                      error_type=type(error).__name__, error=str(error)))
+    read = Read(parsed=parsed)
+    if in_worker and not is_stored(parsed):
+        try:
+            read.rendered = render(parsed, dry_run)
+        except Exception as error:  # noqa: BLE001 — any error of one render fails that file only
+            read.failure = render_failure(error)
+    return read
+
+
 class _Loader:
-    def __init__(self, report, dry_run, overwrite_edits=False, user=None, shown=None):
+    def __init__(self, report, dry_run, overwrite_edits=False, user=None, shown=None, options=None):
+        self.options = options or {}
         self.shown = shown or {}
         self.dry_run = dry_run
         self.user = user
@@ -114,23 +162,51 @@ class _Loader:
         self.edited = dict(Revision.objects.filter(translation__latest_revision=F("number"), author__isnull=False)
                            .values_list("translation_id", "author__username"))
 
-    def prepare(self, path, root, pool, *, explicit, language, use_path_rule):
-        """Parse a file and start rendering it: ``(outcome, parsed, future)``; ``future`` is
-        None when the outcome is already decided (skipped, failed, unchanged, navigation)."""
+    def stored_hashes(self):
+        """The content hashes of the stored translations this renderer rendered."""
+        return {content_hash for content_hash, version in self.stored.values() if version == RENDERER_VERSION}
+
+    def start(self, path, root, explicit, pool):
+        """A ``TOC.md`` is stored now and its outcome returned; any other file starts being read
+        (and rendered) in a worker: ``(path, root, explicit, future)`` for ``finish``."""
         if is_toc(path):
-            return self._navigation(path, root, explicit=explicit, language=language,
-                                    use_path_rule=use_path_rule), None, None
+            return self._navigation(path, root, explicit=explicit, language=self.options.get("forced_language"),
+                                    use_path_rule=self.options.get("use_path_rule", True))
+        return path, root, explicit, pool.submit(read_file, path, root, explicit, self.options, self.dry_run)
+
+    def finish(self, started, pool):
+        """Decide what a started file is, and write it when it is to be written (rendering it
+        first if its worker did not); returns its final outcome."""
+        if isinstance(started, FileOutcome):
+            return started
+        path, root, explicit, future = started
         try:
-            parsed = read_source(path, explicit=explicit, root=root, forced_language=language,
-                                 use_path_rule=use_path_rule)
-        except NotAnArticle as skipped:
-            return FileOutcome(self.name(path), SKIPPED, reason=skipped.args[0]), None, None
-        except (SourceError, OSError) as error:
-            return FileOutcome(self.name(path), FAILED, reason=_reason(error)), None, None
-        except Exception as error:  # noqa: BLE001 — RecursionError, MemoryError…: this file only
-            reason = format_lazy(_("cannot be read: {error_type}: {error}"),
-                                 error_type=type(error).__name__, error=str(error))
-            return FileOutcome(self.name(path), FAILED, reason=reason), None, None
+            read = pool.result(future)
+        except RenderFailed as error:  # out of time or died: read here, decided like any other file
+            read = read_file(path, root, explicit, self.options, self.dry_run, in_worker=False)
+            read.failure = error.reason
+        else:
+            if read.status == UNDETECTED:
+                read = read_file(path, root, explicit, self.options, self.dry_run, in_worker=False)
+        if read.parsed is None:
+            return FileOutcome(self.name(path), read.status, reason=read.reason)
+        outcome, parsed = self._decide(path, read.parsed)
+        if parsed is None:
+            return outcome
+        rendered = read.rendered
+        if rendered is None and read.failure is None:  # the worker took its content for one stored
+            try:
+                rendered = pool.result(pool.submit(render, parsed, self.dry_run))
+            except RenderFailed as error:
+                read.failure = error.reason
+        if read.failure is not None:
+            outcome.status, outcome.reason = FAILED, read.failure
+            return outcome
+        return self._write(outcome, parsed, rendered)
+
+    def _decide(self, path, parsed):
+        """``(outcome, parsed)`` of a parsed file: ``parsed`` is None when the outcome is already
+        decided (skipped, unchanged), else the file is to be written."""
         outcome = FileOutcome(self.name(path), "", number=parsed.number, language=parsed.language,
                               rule=parsed.rule, warnings=list(parsed.fields.warnings))
         content = content_key_of(parsed.fields.title, parsed.fields.description, parsed.body)
@@ -139,7 +215,7 @@ class _Loader:
         if duplicate_of:
             first = self.sources.get((duplicate_of, parsed.language)) or duplicate_of
             outcome.status, outcome.reason = SKIPPED, _duplicate(first, parsed.language)
-            return outcome, None, None
+            return outcome, None
         key = (parsed.number, parsed.language)
         if key in self.seen:
             first, first_content = self.seen[key]
@@ -149,18 +225,18 @@ class _Loader:
                 outcome.status, outcome.reason = FAILED, format_lazy(
                     _("{number} ({language}) was already imported from {first} in this run"),
                     number=parsed.number, language=parsed.language, first=first)
-            return outcome, None, None
+            return outcome, None
         self.seen[key] = (self.name(path), content)
         self.contents[key] = content
         self.sources[key] = self.name(path)
         if self.stored.get(key) == (parsed.content_hash, RENDERER_VERSION):
             outcome.status = UNCHANGED
-            return outcome, None, None
+            return outcome, None
         editor = self.edited.get(self.translation_ids.get(key))
         if editor is not None and not self.overwrite_edits:
             outcome.status, outcome.reason = SKIPPED, _edited(parsed, editor)
-            return outcome, None, None
-        return outcome, parsed, pool.submit(parsed)
+            return outcome, None
+        return outcome, parsed
 
     def _navigation(self, path, root, **options):
         """A ``TOC.md``: stored as its repository's navigation in its language (``DocTree``),
@@ -229,15 +305,8 @@ class _Loader:
     def name(self, path):
         return self.shown.get(str(path), str(path))
 
-    def finish(self, outcome, parsed, future, pool):
-        """Wait for the render of a prepared file and write it; returns the final outcome."""
-        if future is None:
-            return outcome
-        try:
-            rendered = pool.rendered(future)
-        except RenderFailed as error:
-            outcome.status, outcome.reason = FAILED, error.reason
-            return outcome
+    def _write(self, outcome, parsed, rendered):
+        """Write a decided file through the editing service; returns its final outcome."""
         outcome.warnings.extend(rendered.warnings)
         key = (parsed.number, parsed.language)
         outcome.status = UPDATED if key in self.stored else IMPORTED

@@ -125,11 +125,17 @@ def _read_text(path, explicit, root):
     return raw, text
 
 
-def read_source(path, *, explicit, root=None, forced_language=None, use_path_rule=True):
-    """Read and parse one file; raises ``SourceError`` (bad file) or ``NotAnArticle``.
-    ``root`` defaults to the file's folder."""
+def read_source(path, *, explicit, root=None, forced_language=None, use_path_rule=True, detect=True):
+    """Read and parse one file; raises ``SourceError`` (bad file) or ``NotAnArticle``, and
+    ``language_rules.Undetected`` when only detection could name its language and ``detect``
+    is false. ``root`` defaults to the file's folder."""
     root = Path(root) if root is not None else Path(path).parent
     raw, text = _read_text(path, explicit, root)
+    return _parsed(path, root, raw, text, explicit=explicit, forced_language=forced_language,
+                   use_path_rule=use_path_rule, detect=detect)
+
+
+def _parsed(path, root, raw, text, *, explicit, forced_language, use_path_rule, detect):
     if not explicit and not has_front_matter(text):
         raise NotAnArticle(_("does not begin with front matter"))
     document = parse_document(text)
@@ -141,7 +147,7 @@ def read_source(path, *, explicit, root=None, forced_language=None, use_path_rul
     number, key_source = article_key(document.front_matter, path, fields.warnings)
     decision = decide_language(
         path, document.front_matter, f"{fields.title}\n{fields.description}\n{document.body}",
-        forced=forced_language, use_path=use_path_rule,
+        forced=forced_language, use_path=use_path_rule, detect=detect,
     )
     return ParsedSource(
         path=str(path), root=str(root), content_hash=hashlib.sha256(raw).hexdigest(), number=number,
@@ -149,6 +155,35 @@ def read_source(path, *, explicit, root=None, forced_language=None, use_path_rul
         front_matter=document.front_matter, body=document.body, fields=fields,
         doc_path=docpaths.doc_path(path, root),
     )
+
+
+WARM_UP = """---
+title: Warm-up with ERR-1001
+keywords: [warm-up]
+---
+# Warm-up
+
+## Symptoms {#symptoms}
+
+A [!UICONTROL Save] [link](other.md), `code`, **bold** and an image ![x](missing.png).
+
+>[!NOTE]
+>
+>A note.
+
+```java
+java.lang.IllegalStateException: ERR-1001
+```
+"""
+
+
+def warm_up():
+    """Parse and render a small page in memory, images left out: a fresh worker process pays
+    its one-time costs here (locale data, compiled patterns, the Markdown instance) rather than
+    within the first file's time budget."""
+    parsed = _parsed(Path("warm-up/en/warm-up.md"), Path("warm-up"), WARM_UP.encode(), WARM_UP, explicit=True,
+                     forced_language=None, use_path_rule=True, detect=False)
+    render_source(parsed, store_image=lambda file_path: "")
 
 
 @dataclass

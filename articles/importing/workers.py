@@ -1,16 +1,18 @@
-"""Rendering under a per-file time budget, in a small pool of worker processes (pebble).
+"""Reading and rendering under a per-file time budget, in a small pool of worker processes (pebble).
 
-``RenderPool(dry_run)`` is a context manager; ``pool.submit(parsed)`` starts rendering a
-``ParsedSource`` and returns a future, and ``rendered(future)`` gives its ``RenderedSource`` or
-raises ``RenderFailed`` with the reason for the report:
+``RenderPool(dry_run, stored=())`` is a context manager; ``pool.submit(function, *args)`` runs a
+module-level function on one file in a worker and returns a future, and ``result(future)``
+gives what it returned or raises ``RenderFailed`` with the reason for the report:
 
     rendering took longer than 5 s      the worker is killed and replaced; the run goes on
     the renderer process died (…)       a crash or the memory limit, in the worker only
-    markdown nested too deeply …        any error of the render itself, named
+    markdown nested too deeply …        any error of the render itself, named (``render_failure``)
 
 A worker can be stopped mid-regex or mid-C-call, which no in-process timer can do; and two
-workers render while the importer parses and writes, so the pool costs no time. Images are
-copied by the workers (content-addressed names, so two writing the same file agree).
+workers read and render while the importer writes, so the pool costs the writer no time.
+Images are copied by the workers (content-addressed names, so two writing the same file agree).
+``stored`` is the content hashes the database holds rendered by this renderer: in a worker,
+``is_stored(parsed)`` tells that a file's render would most likely be thrown away.
 
 Reasons are lazy text (see ``errors``): a worker's warnings are pickled back as lazy text and
 become words in whatever language is active where they are shown.
@@ -29,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from pebble import ProcessExpired, ProcessPool
 
 from ..rendering import MarkdownTooComplex
-from .sources import render_source
+from .sources import render_source, warm_up
 
 # Seconds one file may take to render (the corpus's slowest takes well under one).
 DEFAULT_RENDER_TIMEOUT = 5.0
@@ -59,8 +61,32 @@ def store_image(file_path, *, dry_run):
     return default_storage.url(name)
 
 
-def _render(parsed, dry_run):
+def render(parsed, dry_run):
+    """A ``ParsedSource``'s ``RenderedSource`` (in a worker: its images are copied there)."""
     return render_source(parsed, partial(store_image, dry_run=dry_run))
+
+
+def render_failure(error):
+    """The report's reason for an exception raised by ``render``."""
+    if isinstance(error, MarkdownTooComplex):  # its message, worded here so that it is translated
+        return _rendering_failed(_("markdown nested too deeply to render (quotes, lists or emphasis)"))
+    return _rendering_failed(str(error) or type(error).__name__)
+
+
+_stored = frozenset()  # in a worker: the pool's ``stored`` content hashes
+
+
+def is_stored(parsed):
+    """In a worker: whether the database holds this file's content rendered by this renderer."""
+    return parsed.content_hash in _stored
+
+
+def _start_worker(setup, stored):
+    global _stored
+    if setup is not None:
+        setup()
+    _stored = stored
+    warm_up()  # before the first task, whose clock starts when the worker takes it
 
 
 def worker_start():
@@ -76,10 +102,11 @@ def worker_start():
 
 
 class RenderPool:
-    def __init__(self, dry_run, timeout=None, workers=RENDER_WORKERS):
+    def __init__(self, dry_run, timeout=None, workers=RENDER_WORKERS, stored=()):
         self.dry_run = dry_run
         self.timeout = render_timeout() if timeout is None else timeout
         self.workers = workers
+        self.stored = frozenset(stored)
         self.pool = None
 
     def __enter__(self):
@@ -94,13 +121,17 @@ class RenderPool:
             self.pool.close()
         self.pool.join()
 
-    def submit(self, parsed):
-        if self.pool is None:  # started at the first file to render: a re-run of unchanged files forks none
-            self.pool = ProcessPool(max_workers=self.workers, **worker_start())
-        return self.pool.schedule(_render, args=(parsed, self.dry_run), timeout=self.timeout)
+    def submit(self, function, *args):
+        """Run ``function(*args)`` (module-level, its arguments picklable) in a worker, within
+        the budget; the pool starts at the first file."""
+        if self.pool is None:
+            start = worker_start()
+            self.pool = ProcessPool(max_workers=self.workers, initializer=_start_worker,
+                                    initargs=(start.pop("initializer", None), self.stored), **start)
+        return self.pool.schedule(function, args=args, timeout=self.timeout)
 
-    def rendered(self, future):
-        """The future's ``RenderedSource``, or ``RenderFailed`` naming what went wrong."""
+    def result(self, future):
+        """What the future's function returned, or ``RenderFailed`` naming what went wrong."""
         try:
             return future.result()
         except FutureTimeout:
@@ -109,11 +140,8 @@ class RenderPool:
         except ProcessExpired as error:
             raise RenderFailed(format_lazy(_("the renderer process died (exit code {code})"),
                                            code=error.exitcode)) from None
-        except MarkdownTooComplex:  # its message, worded here so that it is translated
-            raise RenderFailed(_rendering_failed(
-                _("markdown nested too deeply to render (quotes, lists or emphasis)"))) from None
         except Exception as error:  # noqa: BLE001 — any error of one file fails that file only
-            raise RenderFailed(_rendering_failed(str(error) or type(error).__name__)) from None
+            raise RenderFailed(render_failure(error)) from None
 
 
 def _rendering_failed(error):
