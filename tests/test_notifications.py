@@ -146,6 +146,10 @@ def test_giving_an_article_with_an_open_task_to_a_new_owner_assigns_it_to_them(c
     assert told("task_assigned") == [("bob", "task_assigned")]
     row = Notification.objects.get(kind="task_assigned")
     assert (row.actor, row.task.kind, row.detail) == (team["pia"], "flags", "flags")
+    Task.objects.filter(pk=row.task_id).update(kind="low_rated")
+    Notification.objects.filter(pk=row.pk).update(detail="low_rated")
+    text = client_for(team["bob"]).get(f"/api/notifications/{row.pk}/?lang=fr").json()["text"]
+    assert text == f"pia vous a confié la tâche « Jugé inutile par les lecteurs » sur {article}."
 
 
 def test_the_daily_run_reminds_the_owner_of_a_due_review_once(committed, team, article):

@@ -55,9 +55,15 @@ def sentence(item):
             return _("A reader reported a problem with %(number)s: %(reason)s.") % values
         return _("%(actor)s reported a problem with %(number)s: %(reason)s.") % values
     if item.kind == Kind.TASK_ASSIGNED:
-        values["task"] = _("Review date passed") if item.detail == "review" else _("Readers' reports")
+        values["task"] = task_label(item.detail)
         return _("%(actor)s gave you the task “%(task)s” on %(number)s.") % values
     return _("%(number)s passed its review date.") % values
+
+
+def task_label(kind):
+    """A task's kind as its pages name it (``health/_reasons.html``)."""
+    return {"review": _("Review date passed"), "low_rated": _("Rated unhelpful by readers")}.get(
+        kind, _("Readers' reports"))
 
 
 def reason_label(reason):
