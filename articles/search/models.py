@@ -1,13 +1,15 @@
 """The search app's tables: the index journal's (``sync.models``: ``JournalHead``,
 ``JournalEntry``, ``IndexerStatus``, imported here so that they are this app's), the
-related-articles lists and the translations' embeddings (``semantic.models``).
+related-articles lists, the translations' embeddings and the dismissed duplicate pairs
+(``semantic.models``).
 """
 from django.db import models
 
-from .semantic.models import TranslationEmbedding
+from .semantic.models import DismissedDuplicate, TranslationEmbedding
 from .sync.models import IndexerStatus, JournalEntry, JournalHead
 
-__all__ = ["IndexerStatus", "JournalEntry", "JournalHead", "RelatedArticles", "TranslationEmbedding"]
+__all__ = ["DismissedDuplicate", "IndexerStatus", "JournalEntry", "JournalHead", "RelatedArticles",
+           "TranslationEmbedding"]
 
 
 class RelatedArticles(models.Model):

@@ -1,5 +1,7 @@
-"""Embeddings as data: one row per translation, shared by every server (``search`` app's table)."""
+"""Embeddings as data: one row per translation, shared by every server, and the pairs of articles
+editors said are not duplicates (the ``search`` app's tables)."""
 import numpy as np
+from django.conf import settings
 from django.db import models
 
 
@@ -39,3 +41,22 @@ def vector_to_quantized(vector):
 
 def quantized_to_vector(data, scale):
     return np.frombuffer(data, dtype=np.int8).astype(np.float32) * np.float32(scale)
+
+
+class DismissedDuplicate(models.Model):
+    """Two articles an editor said are not duplicates (``duplicates``): the pair is never offered
+    again. ``first`` is the one of the lower primary key, so a pair has one row
+    (``one_dismissal_per_pair``); deleting either article deletes the row."""
+
+    first = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "search_dismissed_duplicate"
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="one_dismissal_per_pair"),
+            models.CheckConstraint(condition=models.Q(first__lt=models.F("second")), name="dismissal_first_lower"),
+        ]
