@@ -142,6 +142,16 @@ def test_votes_meeting_the_low_rating_rule_open_one_task_for_the_owner(article):
     assert f"/en/editor/tasks/{task.pk}/" in attention
 
 
+def test_the_owner_is_told_when_readers_votes_open_a_task(article, django_capture_on_commit_callbacks):
+    from articles.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _votes(article, "no", "no", "no")
+    task = Task.objects.get(kind="low_rated")
+    told = Notification.objects.get(task=task)
+    assert (told.recipient.username, told.kind, told.detail) == ("ana", "task_assigned", "low_rated")
+
+
 def test_a_closed_low_rating_task_comes_back_only_with_new_votes(article):
     _votes(article, "no", "no", "no")
     task = Task.objects.get(kind="low_rated")

@@ -83,9 +83,11 @@ def task_from_votes(article):
         return None
     try:
         with transaction.atomic():
-            return Task.objects.create(article=article, kind=Kind.LOW_RATED, opened_at=timezone.now())
+            task = Task.objects.create(article=article, kind=Kind.LOW_RATED, opened_at=timezone.now())
     except IntegrityError:
         return None
+    notifications.task_opened(task)  # to the owner, once committed
+    return task
 
 
 def votes_since_opened(task):

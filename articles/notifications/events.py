@@ -13,6 +13,8 @@ telling never delays the change's transaction nor fails it: any error while noti
         → ``task_assigned`` to the new owner, for each open or in-progress task of the article
     article_flagged(flag)                                ``health.tasks.flag``
         → ``flagged`` to its owner, with the report's reason and comment
+    task_opened(task)                                    ``health.tasks.task_from_votes``
+        → ``task_assigned`` to its owner (readers' votes opened it: nobody acted)
 
 ``notify(kind, recipients, ...)`` makes the rows: never for the person who acted, only for
 users who may edit, as each chose (``Preferences``: off makes none; an e-mail mode for a user
@@ -48,6 +50,10 @@ def owner_changed(article, user, health):
 
 def article_flagged(flag):
     _after_commit(_article_flagged, flag.task_id, flag.user_id, flag.reason, flag.comment)
+
+
+def task_opened(task):
+    _after_commit(_task_opened, task.pk)
 
 
 def kind_of_move(old, new):
@@ -110,6 +116,13 @@ def _article_flagged(task_id, actor_id, reason, comment):
     if article_id is not None:
         notify(Kind.FLAGGED, people.owners(article_id), article_id=article_id, task_id=task_id, actor_id=actor_id,
                detail=reason, comment=comment)
+
+
+def _task_opened(task_id):
+    found = Task.objects.filter(pk=task_id).values_list("article_id", "kind").first()
+    if found is not None:
+        article_id, kind = found
+        notify(Kind.TASK_ASSIGNED, people.owners(article_id), article_id=article_id, task_id=task_id, detail=kind)
 
 
 def _after_commit(function, *args):
