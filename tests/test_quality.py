@@ -444,3 +444,27 @@ def test_the_quality_pages_are_in_the_readers_language(people, looked_up, lang):
     with translation.override(lang):
         client_for(people["cora"]).get("/api/quality/checklist/", {"article": number, "lang": lang})
     assert looked_up == []
+
+
+def test_publishers_keep_the_checklist_in_the_admin_through_the_service(people):
+    admin = browser(user_with("publisher", "adm", is_staff=True, is_superuser=True))
+    environment = Question.objects.get(key="environment_given")
+    changed = admin.post(f"/admin/quality/question/{environment.pk}/change/", {
+        "text": "", "texts": "{}", "weight": "5", "position": str(environment.position),
+        "automatic_check": "environment", "active": "on"})
+    assert changed.status_code == 302 and Question.objects.get(pk=environment.pk).weight == 5
+    added = admin.post("/admin/quality/question/add/", {
+        "key": "", "text": "Screenshots are cropped to what matters.", "texts": '{"fr": "Captures rognées."}',
+        "weight": "2", "position": "500", "automatic_check": "", "active": "on"})
+    assert added.status_code == 302
+    made = Question.objects.get(key="screenshots-are-cropped-to-what-matters")
+    assert (made.weight, made.texts, made.text_in("fr")) == (2, {"fr": "Captures rognées."}, "Captures rognées.")
+    refused = admin.post("/admin/quality/question/add/", {
+        "key": "", "text": "Too heavy.", "texts": "{}", "weight": "11", "position": "0", "automatic_check": ""})
+    assert refused.status_code == 200 and not Question.objects.filter(text="Too heavy.").exists()
+    admin.post("/admin/quality/question/", {"action": "retire", "_selected_action": [made.pk, environment.pk]})
+    assert not Question.objects.filter(pk__in=[made.pk, environment.pk], active=True).exists()
+    score(people["cora"], new_article(people["ana"]), MANUAL)
+    answered = Question.objects.get(key="one_issue")
+    assert admin.get(f"/admin/quality/question/{answered.pk}/delete/").status_code == 403  # answered: retire it
+    assert admin.get(f"/admin/quality/question/{made.pk}/delete/").status_code == 200

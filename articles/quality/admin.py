@@ -19,6 +19,11 @@ class QuestionForm(forms.ModelForm):
         model = Question
         fields = (*FIELDS, "active")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "key" in self.fields:
+            self.fields["key"].required = False  # made from the text when left empty
+
     def clean(self):
         values = super().clean()
         given = {name: values.get(name) for name in FIELDS if name in self.changed_data or not self.instance.pk}

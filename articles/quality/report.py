@@ -19,12 +19,13 @@ made that month that credit them (``Score.authors``; a team's, one of its member
 counted once. Scores with no applicable answer (AQI None) are left out. Without a month, the
 groups cover the ``MONTHS_SHOWN`` latest months with scores.
 """
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Avg, Count, F, Max
 
 from ..editing.permissions import COACH, ROLES
@@ -45,7 +46,7 @@ class Report:
 
 
 def months():
-    return list(Score.objects.dates("month", "month", order="DESC"))
+    return list(Score.objects.values_list("month", flat=True).distinct().order_by("-month"))
 
 
 def build_report(month=None, limit=LOWEST):
@@ -75,25 +76,27 @@ def _per_author(scores):
 
 
 def _per_team(scores):
-    """Each (score, team) once, however many of the team's members the score credits."""
+    """Each (score, team) once, however many of the team's members the score credits: the
+    distinct pairs are grouped in the database (one query; the ORM cannot group a DISTINCT
+    subquery, and bringing the pairs to Python cost ten times as much on the corpus)."""
     teams = Group.objects.exclude(name__in=(*ROLES, COACH))
-    member_of = Group.user_set.through.objects.filter(group__in=teams)
-    credited = (Score.authors.through.objects.filter(score__in=scores)
-                .filter(**{f"{_user_column()}__in": member_of.values("user_id")}))
-    members = defaultdict(set)
-    for user, group in member_of.values_list("user_id", "group_id"):
-        members[user].add(group)
-    pairs = {}
-    for score, month, index, user in credited.values_list("score_id", "score__month", "score__aqi", _user_column()):
-        for group in members[user]:
-            pairs[(score, group)] = (month, index)
-    sums = defaultdict(lambda: [0, 0.0])
-    for (score, group), (month, index) in pairs.items():
-        sums[(month, group)][0] += 1
-        sums[(month, group)][1] += index
+    try:
+        scored_sql, scored_params = scores.values("id").query.sql_with_params()
+    except EmptyResultSet:  # no month with scores
+        return []
+    teams_sql, teams_params = teams.values("id").query.sql_with_params()
+    credit, member = Score.authors.through._meta, Group.user_set.through._meta
+    score_column, user_column = Score.authors.field.m2m_column_name(), _user_column()
+    sql = (f"SELECT pair.month, pair.team, COUNT(*), AVG(pair.aqi) FROM ("
+           f"SELECT DISTINCT s.id, s.month, s.aqi, m.group_id AS team FROM {Score._meta.db_table} s "
+           f"JOIN {credit.db_table} c ON c.{score_column} = s.id JOIN {member.db_table} m ON m.user_id = c.{user_column} "
+           f"WHERE s.id IN ({scored_sql}) AND m.group_id IN ({teams_sql})) pair GROUP BY pair.month, pair.team")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*scored_params, *teams_params])
+        grouped = cursor.fetchall()
     names = dict(teams.values_list("pk", "name"))
-    rows = [{"month": month, "name": names[group], "scores": n, "aqi": _rounded(total / n)}
-            for (month, group), (n, total) in sums.items()]
+    rows = [{"month": month if isinstance(month, date) else date.fromisoformat(str(month)[:10]), "name": names[team],
+             "scores": n, "aqi": _rounded(mean)} for month, team, n, mean in grouped]
     return sorted(rows, key=lambda r: (-r["month"].toordinal(), r["aqi"], r["name"]))
 
 
