@@ -293,6 +293,9 @@ def test_editors_read_scores_and_the_report_and_only_coaches_see_the_scoring_lin
     assert link in browser(people["cora"]).get(f"/en/editor/articles/{number}/").content.decode()
     menu = browser(people["eve"]).get("/en/editor/").content.decode()
     assert 'href="/en/editor/quality/"' in menu
+    bar = f'href="/en/editor/articles/{number}/quality/?language=en"'  # the editor bar of the reader's page
+    assert bar in browser(people["cora"]).get(f"/en/articles/{number}/").content.decode()
+    assert bar not in browser(people["eve"]).get(f"/en/articles/{number}/").content.decode()
 
 
 # -- the report ---------------------------------------------------------------------------------
@@ -333,6 +336,9 @@ def test_the_report_groups_per_article_author_team_and_month(people):
 
     page = browser(people["eve"]).get("/en/editor/quality/?month=2026-11").content.decode()
     assert '<option value="2026-11" selected>November 2026</option>' in page and f">{a2}</a>" in page
+    assert "Show more articles" not in page
+    first = browser(people["eve"]).get("/en/editor/quality/?month=2026-11&limit=1").content.decode()
+    assert f">{a2}</a>" in first and f">{a1}</a>" not in first and 'href="?month=2026-11&amp;limit=101"' in first
     api = client_for(people["eve"]).get("/api/quality/report/", {"month": "2026-10"}).json()
     assert (api["articles"], api["authors"], api["teams"]) == (1, [
         {"month": "2026-10", "name": "ana", "scores": 1, "aqi": 100.0},
@@ -423,8 +429,8 @@ def test_a_refused_report_parameter_is_a_400_naming_it(people, query, field):
     response = client_for(people["eve"]).get("/api/quality/report/", query)
     assert response.status_code == 400
     assert response.json()["error"]["field"] == field and response.json()["error"]["code"] == "invalid_parameter"
-    assert browser(people["eve"]).get("/en/editor/quality/", query).status_code == (
-        400 if field == "month" else 200)
+    page = browser(people["eve"]).get("/en/editor/quality/", query)
+    assert page.status_code == 400 and "messages" in page.content.decode()
 
 
 # -- languages ----------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from ..models import Revision, Translation
 from . import report
 from .checklist import active_questions, suggestions
 from .models import Answer, Question, Score
-from .views import parse_month
+from .views import MAX_LISTED, parse_limit, parse_month
 
 NOT_FOUND = {404: ["not_found"]}
 ANSWER_CODES = ["not_a_dict", "unknown_question", "retired_question", "invalid_choice", "required"]
@@ -35,7 +35,7 @@ SCORE_ERRORS = {400: ["unknown_language", *ANSWER_CODES, "invalid_type", "too_lo
                 409: ["revision_moved", "invalid_transition"]}
 ANSWER_SCHEMA = {"type": "string", "enum": list(Answer.Value.values)}
 SCORES_LISTED = 100
-MAX_LIMIT = 500
+MAX_LIMIT = MAX_LISTED
 
 
 class AnswerValueField(EnumField):
@@ -225,9 +225,8 @@ def quality_report(request):
     month = parse_month(given) if given else None
     if given and month is None:
         raise Invalid("month", _("The month is written YYYY-MM, as 2026-03."), code="invalid_parameter")
-    raw = request.query_params.get("limit") or str(report.LOWEST)
-    limit = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 else 0
-    if not 1 <= limit <= MAX_LIMIT:
+    limit = parse_limit(request.query_params.get("limit") or str(report.LOWEST), MAX_LIMIT)
+    if limit is None:
         raise Invalid("limit", _("Parameter '%(name)s' is a whole number from 1 to %(max)d.")
                       % {"name": "limit", "max": MAX_LIMIT}, code="invalid_parameter")
     found = report.build_report(month, limit)

@@ -18,6 +18,7 @@ from ..editor.shortcuts import editor_page, forbidden
 from . import panels, report
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+MAX_LISTED, MORE = 500, 100
 
 
 @editor_page
@@ -62,20 +63,31 @@ def score(request, lang, number):
 
 @editor_page
 def quality_report(request, lang):
-    """Editors: AQI per article (the latest score), per author and team per month, and the
-    articles scored lowest; ``?month=YYYY-MM`` narrows it to one month (400 for another
-    value). Template ``quality/report.html``; context ``report`` (``report.Report``),
-    ``months``, ``month`` (as given)."""
+    """Editors: AQI per article (the latest score, lowest first: ``?limit=`` of them, 20 to
+    start with, up to ``MAX_LISTED``), per author and team per month; ``?month=YYYY-MM``
+    narrows it to one month. A refused value is named in a message on the page (400).
+    Template ``quality/report.html``; context ``report`` (``report.Report``), ``months``,
+    ``month`` (as given), ``more`` (the next ``limit`` when more articles are scored, else None)."""
     given = request.GET.get("month", "")
-    month, status = None, 200
-    if given:
-        month = parse_month(given)
-        if month is None:
-            messages.error(request, _("The month is written YYYY-MM, as 2026-03."))
-            status = 400
-    return render(request, "quality/report.html", {
-        "report": report.build_report(month), "months": report.months(), "month": given if month else ""},
-        status=status)
+    month = parse_month(given) if given else None
+    limit = parse_limit(request.GET.get("limit") or str(report.LOWEST), MAX_LISTED)
+    refused = [message for wrong, message in (
+        (given and month is None, _("The month is written YYYY-MM, as 2026-03.")),
+        (limit is None, _("Parameter '%(name)s' is a whole number from 1 to %(max)d.") % {"name": "limit",
+                                                                                         "max": MAX_LISTED})) if wrong]
+    for message in refused:
+        messages.error(request, message)
+    found = report.build_report(month, limit or report.LOWEST)
+    more = min(len(found.lowest) + MORE, MAX_LISTED) if found.articles > len(found.lowest) else None
+    return render(request, "quality/report.html", {"report": found, "months": report.months(),
+                                                   "month": given if month else "", "more": more},
+                  status=400 if refused else 200)
+
+
+def parse_limit(value, most):
+    """A whole number from 1 to ``most`` written in ASCII digits, else None."""
+    number = int(value) if value.isascii() and value.isdigit() and len(value) < 7 else 0
+    return number if 1 <= number <= most else None
 
 
 def parse_month(value):
