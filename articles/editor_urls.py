@@ -1,7 +1,7 @@
 """Editor pages (``articles.editor``) and signing in and out; included from ``kb.urls``."""
 from django.urls import path
 
-from .editor import account, history, review, upload, views
+from .editor import account, history, review, similar, upload, views
 from .urls import LanguageConverter  # noqa: F401 — registers the ``lang`` converter
 
 app_name = "editor"
@@ -16,6 +16,8 @@ urlpatterns = [
     path("<lang:lang>/editor/new/", views.create_article, name="create"),
     path("<lang:lang>/editor/preview/", views.preview, name="preview"),
     path("<lang:lang>/editor/upload/", upload.upload, name="upload"),
+    path("<lang:lang>/editor/similar/", similar.similar, name="similar"),
+    path("<lang:lang>/editor/duplicates/", similar.duplicates, name="duplicates"),
     path(ARTICLE, review.article_overview, name="article"),
     path(ARTICLE + "transition/", review.transition, name="transition"),
     path(ARTICLE + "audience/", review.audience, name="audience"),

@@ -73,3 +73,8 @@ urlpatterns += [
     path("api/triage", triage_api.triage, name="api-triage"),
     path("<lang:lang>/triage/", triage_views.triage_page, name="triage"),
 ]
+
+# Search before you create (issue 27): the existing articles close to a draft.
+from .api import similar as similar_api  # noqa: E402
+
+urlpatterns += [path("api/similar-articles", similar_api.similar_articles, name="api-similar-articles")]

@@ -73,6 +73,9 @@ QUALITY = {
 }
 OPERATIONS.update(QUALITY)
 NOT_LANGUAGE_QUALITY = set(QUALITY) - {("get", "/api/quality/checklist/")}
+# Search before you create (issue 27): its languages are fields of its body.
+SIMILAR = {("post", "/api/similar-articles"): WRITE | {"200"}}
+OPERATIONS.update(SIMILAR)
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +181,7 @@ def test_every_language_parameter_is_the_enum_of_served_languages(schema):
     without = {("get", "/api/stats"), ("post", "/api/triage"), ("post", "/api/preview/"), ("post", "/api/articles/"),
                ("get", "/api/articles/{number}/"), ("post", "/api/articles/{number}/transitions/"), *HEALTH,
                *NOT_LANGUAGE_NOTIFICATIONS,
-               *NOT_LANGUAGE_QUALITY}
+               *SIMILAR, *NOT_LANGUAGE_QUALITY}
     assert found == set(OPERATIONS) - without
 
 
