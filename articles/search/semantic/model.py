@@ -112,6 +112,14 @@ def embedder():
     return _loaded
 
 
+def loaded():
+    """The process's ``Embedder`` when it is loaded already, else None; never loads it (the
+    model's threads take the priority of the thread that loads it: the indexer's related
+    articles, on its main thread, must leave that to its embedding thread)."""
+    found = _loaded
+    return found if isinstance(found, Embedder) else None
+
+
 def unavailable_reason():
     """Why semantic search cannot run here, or None when the model loads."""
     try:
