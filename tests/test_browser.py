@@ -250,3 +250,25 @@ def test_pages_run_under_the_policy_without_a_violation(page):
     assert violations == []
     assert page.evaluate("getComputedStyle(document.body).margin") == "0px"  # kb.css applied
     assert re.match(r"^/static/kb/kb\.js", page.locator("script").first.get_attribute("src"))
+
+
+def test_a_click_on_a_search_page_served_from_a_cache_is_recorded(page):
+    """The search page is the same for every reader (a browser revalidates it, kb answers 304
+    or from its page cache): each view is logged, and the opened result marks one search."""
+    import time
+
+    from articles.analytics.models import SearchEvent
+    from articles.analytics.recorder import recorder
+
+    recorder.discard()
+    page.goto("/en/search?q=ledger")
+    page.goto("/en/search?q=ledger")  # revalidated: the same bytes, no per-view id in them
+    assert page.locator("ol.results").get_attribute("data-query") == "ledger"
+    with page.expect_navigation():
+        page.locator(".result-title").first.click()
+    deadline = time.monotonic() + 10
+    while not SearchEvent.objects.filter(opened_rank__isnull=False).exists() and time.monotonic() < deadline:
+        recorder.flush()  # the beacon may come a moment after the navigation
+        time.sleep(0.1)
+    events = list(SearchEvent.objects.filter(query="ledger").values_list("opened_rank", flat=True))
+    assert sorted(events, key=lambda rank: rank or 0) == [None, 1]
