@@ -205,7 +205,7 @@ def duplicate_figures():
     from articles.search.semantic import duplicates
     from articles.search.semantic.centroids import article_vectors
 
-    ids, floats, articles, languages = matrix_of()
+    _, floats, articles, languages = matrix_of()
     centred = centred_rows(floats, languages)
     for label, rows in (("as stored", floats), ("each language's mean taken out", centred)):
         print(f"duplicates, vectors {label}:")
@@ -339,7 +339,7 @@ def related_figures(args):
         shown = {}
         try:
             for t in translations:
-                listed = backend.read(lambda view: related.work_out(view, t))
+                listed = backend.read(lambda view, t=t: related.work_out(view, t))
                 shown[(t.article.number, t.language)] = related._links(listed, t.article.number, t.language, None, 5)
         finally:
             related.neighbour_articles = original

@@ -42,8 +42,8 @@ ARTICLES = {
                        "Set the currency on the customer's billing profile."),
     ("fr", "KB-952"): ("L'export planifié du rapport s'arrête au bout d'une minute",
                        "L'export nocturne d'un gros rapport en CSV s'interrompt après soixante secondes.",
-                       "L'export planifié du rapport des ventes s'arrête après une minute et le fichier n'est "
-                       "jamais envoyé.",
+                       ("L'export planifié du rapport des ventes s'arrête après une minute et le fichier n'est "
+                        "jamais envoyé."),
                        "Découpez le rapport par mois ou augmentez la durée maximale de l'export."),
     ("en", "KB-953"): ("Password reset email never arrives",
                        "Users ask for a new password and receive nothing; see MAIL-4471.",
@@ -55,8 +55,8 @@ ARTICLES = {
                        "Resize the picture below 20 MB or raise the upload limit."),
     ("de", "KB-955"): ("E-Mail zum Zurücksetzen des Passworts kommt nie an",
                        "Benutzer fordern ein neues Passwort an und erhalten nichts.",
-                       "Nach einem Klick auf Passwort vergessen erreicht keine Nachricht den Posteingang, nicht "
-                       "einmal den Spam-Ordner.",
+                       ("Nach einem Klick auf Passwort vergessen erreicht keine Nachricht den Posteingang, nicht "
+                        "einmal den Spam-Ordner."),
                        "Fügen Sie die Absenderdomäne der Zulassungsliste des Mail-Gateways hinzu."),
     ("en", "KB-956"): ("Recovery link for a lost sign-in secret is not delivered",
                        "People without their credentials find their mailbox empty.",

@@ -47,8 +47,9 @@ class SimilarArticleOut(serializers.Serializer):
     language = Bcp47LanguageField(help_text="The translation shown: lang's when the article has it.")
     title = serializers.CharField(allow_blank=True)
     url = serializers.CharField(help_text="The article's page in lang.")
-    cosine = serializers.FloatField(allow_null=True, help_text="Closeness in meaning to the draft; null when "
-                                                               "only its words found it.")
+    cosine = serializers.FloatField(allow_null=True, help_text="Closeness in meaning to the draft (the cosine of "
+                                                               "their vectors, languages taken out); null with "
+                                                               "semantic search off.")
 
 
 class SimilarOut(serializers.Serializer):

@@ -24,7 +24,7 @@ def similar(request, lang):
     ``language`` (the form's, else the query string's, else ``lang``), leaving out the article
     ``exclude`` names (the one being translated). Template ``editor/similar.html``, or its panel
     alone (``editor/_similar.html``) when ``fragment`` is posted (``static/kb/similar.js``);
-    context ``similar`` (``[SimilarArticle]``), ``searched`` (the draft had text)."""
+    context ``similar`` (``[SimilarArticle]``), ``searched`` (the draft had text), ``draft``."""
     data = request.POST
     draft = Draft(data.get("title", "")[:MAX_TITLE_CHARS], data.get("description", "")[:MAX_DESCRIPTION_CHARS],
                   data.get("body", "")[:MAX_BODY_CHARS])
