@@ -46,8 +46,8 @@ def parse(arguments):
     parser.add_argument("--recipe", default="", help="comma-separated DETAIL_CHARS values to compare (re-embeds)")
     parser.add_argument("--misses", action="store_true")
     parser.add_argument("--floor", action="store_true",
-                        help="the cosine of the right article for the held-out queries beside the best cosine of "
-                             "questions no article answers (semantic.hybrid.SEMANTIC_FLOOR)")
+                        help="the score of the right article for the held-out queries beside the best score of "
+                             "questions no article answers, and how many clear the floors (semantic.candidates)")
     parser.add_argument("--dev", action="store_true",
                         help="also ../shared/eval/dev-queries.jsonl, those whose articles are imported in their language")
     return parser.parse_args(arguments)
@@ -228,40 +228,36 @@ OFF_TOPIC = {
 
 
 def floor_figures(found):
-    """Cosines: of the right article among the semantic candidates of each held-out query (its
-    rank too), and of the best candidate of each off-topic question; a floor below nearly all of
-    the first and above most of the second drops neighbours that only look alike."""
-    from articles.search.semantic.candidates import semantic_candidates
-    from articles.search.semantic.hybrid import SEMANTIC_FLOOR
+    """Scores (``candidates``: article-vector cosines, or translation cosines where a language has
+    no mean of its own): of the right article among the semantic candidates of each held-out
+    query, and of the best candidate of each off-topic question, and how many of each are
+    ``close`` (shown when only the semantic side found them)."""
+    from articles.search.semantic import candidates
 
-    right, first = [], []
+    right, right_close = [], 0
     for query in found:
-        hits = semantic_candidates(query["q"], query["lang"], None, 50)
-        scores = {hit.article_number: hit.score for hit in hits}
-        if query["expect"] in scores:
-            right.append(scores[query["expect"]])
-        if hits:
-            first.append(hits[0].score)
-    off = []
+        hits = {hit.article_number: hit for hit in candidates.semantic_candidates(query["q"], query["lang"], None, 50)}
+        if query["expect"] in hits:
+            right.append(hits[query["expect"]].score)
+            right_close += hits[query["expect"]].close
+    off, off_close = [], 0
     for lang, questions in OFF_TOPIC.items():
         for question in questions:
-            hits = semantic_candidates(question, lang, None, 1)
+            hits = candidates.semantic_candidates(question, lang, None, 50)
             off.append(hits[0].score if hits else 0.0)
+            off_close += any(hit.close for hit in hits)
 
     def cut(values, share):
         values = sorted(values)
         return values[min(len(values) - 1, int(len(values) * share))] if values else float("nan")
 
-    print(f"cosines (semantic.hybrid.SEMANTIC_FLOOR = {SEMANTIC_FLOOR}):")
+    print(f"scores (floors: article {candidates.ARTICLE_FLOOR}, translation {candidates.TRANSLATION_FLOOR}):")
     print(f"  the right article, held-out queries ({len(right)} of {len(found)} among 50 candidates): "
-          f"min {min(right):.3f}  p1 {cut(right, .01):.3f}  p5 {cut(right, .05):.3f}  p50 {cut(right, .5):.3f}")
-    print(f"  the best candidate, held-out queries: p5 {cut(first, .05):.3f}  p50 {cut(first, .5):.3f}")
+          f"min {min(right):.3f}  p1 {cut(right, .01):.3f}  p5 {cut(right, .05):.3f}  p50 {cut(right, .5):.3f}; "
+          f"close {right_close}/{len(right)}")
     print(f"  the best candidate, {len(off)} off-topic questions in {len(OFF_TOPIC)} languages: "
-          f"p50 {cut(off, .5):.3f}  p90 {cut(off, .9):.3f}  max {max(off):.3f}")
-    for floor in sorted({SEMANTIC_FLOOR, 0.80, 0.81, 0.82, 0.83, 0.84, 0.85}):
-        print(f"  {'kept by the floor' if floor == SEMANTIC_FLOOR else 'kept at'} {floor:.3f}: right articles "
-              f"{sum(v >= floor for v in right)}/{len(right)}, off-topic best candidates "
-              f"{sum(v >= floor for v in off)}/{len(off)}")
+          f"p50 {cut(off, .5):.3f}  p90 {cut(off, .9):.3f}  max {max(off):.3f}; "
+          f"with any candidate close {off_close}/{len(off)}")
 
 
 def latency(found):

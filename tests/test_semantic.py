@@ -526,9 +526,39 @@ def test_a_neighbour_the_reader_may_not_see_is_never_fused_in(monkeypatch):
 
 
 def test_a_question_no_article_answers_finds_nothing_rather_than_the_least_far(client, searchable, monkeypatch):
-    from articles.search.semantic import hybrid
+    from articles.search.semantic import candidates
 
     question = "recette de gâteau au chocolat sans œufs"
     assert _api(client, question, "fr").json()["results"] == []
-    monkeypatch.setattr(hybrid, "SEMANTIC_FLOOR", 0.0)
+    monkeypatch.setattr(candidates, "TRANSLATION_FLOOR", -1.0)
+    monkeypatch.setattr(candidates, "ARTICLE_FLOOR", -1.0)
     assert _api(client, question + " ", "fr").json()["results"]  # without the floor: the nearest, however far
+
+
+def test_articles_are_ranked_by_their_vectors_once_each_language_has_its_mean(site, monkeypatch):
+    """With every language's mean known (here from 2 translations), candidates compare the
+    question, its language's mean taken out, with each article's vector, and show the article
+    in the reader's language when the reader may see it."""
+    from articles.search.semantic import centroids
+
+    for number, title, description in (
+            ("KB-910", "L'export planifié du rapport s'arrête sur un délai dépassé",
+             "L'export CSV nocturne d'un gros rapport se termine après soixante secondes."),
+            ("KB-912", "Les graphiques du tableau de bord sont vides après un changement de fuseau horaire",
+             "Les graphiques n'affichent plus aucun point une fois le fuseau du compte modifié.")):
+        write(site / "fr" / f"{number}.md", ARTICLE.format(title=title, number=number, extra="",
+                                                           description=description, symptoms=description,
+                                                           resolution="Voir la version anglaise."))
+    import_paths([site])
+    compute.catch_up()
+    monkeypatch.setattr(centroids, "MIN_LANGUAGE_ROWS", 2)
+    monkeypatch.setattr(candidates, "_per_article", None)  # the translations' ranking is not used
+    centroids.forget()
+    vectors.forget()
+    question = "Je ne reçois jamais le courriel pour réinitialiser mon mot de passe"
+    hits = candidates.semantic_candidates(question, "fr", None, 3)
+    assert hits[0].article_number == "KB-911" and hits[0].language == "en" and hits[0].close
+    assert len({hit.article_number for hit in hits}) == len(hits)
+    _internal("KB-911")
+    assert "KB-911" not in [hit.article_number for hit in candidates.semantic_candidates(question, "fr", None, 3)]
+    assert candidates.semantic_candidates(question, "fr", Staff(), 3)[0].article_number == "KB-911"

@@ -48,6 +48,10 @@ class ArticleVectors:
         norm = float(np.linalg.norm(vector))
         return vector / norm if norm else vector
 
+    def has_mean(self, language):
+        """Whether ``language`` has a mean of its own (``MIN_LANGUAGE_ROWS`` translations or more)."""
+        return language in self._means
+
     def row_of(self, number):
         return self._row.get(number)
 

@@ -23,10 +23,6 @@ from .fusion import fuse
 from .model import SemanticUnavailable
 
 SEMANTIC_ARTICLES = 50  # nearest articles fused with the lexical ones
-# The least cosine of an article only the semantic side found (bench/semantic.py --floor): below
-# it a neighbour merely shares the domain's vocabulary of meaning, and a question nothing answers
-# has no results (zero-result analytics and "did you mean" see it).
-SEMANTIC_FLOOR = 0.82
 # A longer text is a pasted log or page: its words and codes find it, and its meaning is many.
 MAX_CHARS = 300
 EXACT_CANDIDATES = 300
@@ -61,7 +57,9 @@ def with_semantic(ordered, text, language, user, view, products=(), in_language=
         return ordered  # nothing embedded yet, or nothing the reader may see
     by_article = {group["article"]: group for group in ordered}
     for hit in hits:
-        if hit.article_number not in by_article and hit.score >= SEMANTIC_FLOOR:
+        # An article only the semantic side found must be close (``candidates``): a question
+        # nothing answers then has no results (zero-result analytics and "did you mean" see it).
+        if hit.article_number not in by_article and hit.close:
             group = _new_group(hit, view, hidden, set(products or ()))
             if group is not None:
                 by_article[hit.article_number] = group
