@@ -197,7 +197,7 @@ def search_page(request, lang):
         "pager": pager_window(page, pages_count), "product": request.GET.get("product") or None,
         "language": languages.normalize_language(request.GET.get("language") or ""),
         "facets": listings.search_facets(found, request.user) if found else None,
-        "codes_found": listings.known_codes(found.codes, request.user) if found else [],
+        "codes_found": listings.known_codes(found.codes, request.user, lang) if found else [],
         "unavailable": unavailable, "click_query": query if logged else None,
     }, status=503 if unavailable else 200)
     response.reader_note = {"results": found.total} if logged else None

@@ -87,3 +87,16 @@ def test_the_search_page_links_only_codes_a_code_page_answers_for(client, codes_
     assert 'href="/en/codes/XSV-350/"' not in client.get("/en/search", {"q": "XSV-350"}).content.decode()
     html = client.get("/en/search", {"q": "XSV-350176 AES-256"}).content.decode()
     assert 'href="/en/codes/XSV-350176/"' in html and "/codes/AES-256/" not in html
+
+
+def test_the_search_page_names_its_codes_without_reading_every_translation(client, codes_dir, monkeypatch):
+    """The code directory is worked out again after every change: a search page after each save
+    must not wait for it."""
+    from articles import listings
+
+    def whole_directory(user):
+        raise AssertionError("the search page read the whole code directory")
+
+    monkeypatch.setattr(listings, "_all_codes", whole_directory)
+    html = client.get("/en/search", {"q": "XSV-350014 XSV-999999"}).content.decode()
+    assert 'href="/en/codes/XSV-350014/"' in html and "/codes/XSV-999999/" not in html
