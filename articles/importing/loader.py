@@ -39,7 +39,7 @@ from collections import deque
 from dataclasses import dataclass
 import logging
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.text import format_lazy
@@ -55,10 +55,12 @@ from .language_rules import Undetected
 from .report import FAILED, IMPORTED, NAVIGATION, SKIPPED, UNCHANGED, UPDATED, FileOutcome, ImportReport
 from .sources import NotAnArticle, find_sources, is_toc, read_source, read_toc
 from .workers import RenderFailed, RenderPool, is_stored, render, render_failure
+from .writer import Writer, WriterDied
 
 logger = logging.getLogger(__name__)
 
-PIPELINE = 16  # files read and rendered ahead of the one being written
+PIPELINE = 16  # files read and rendered ahead of the one being decided
+WRITES_AHEAD = 16  # decided files with the writer process before the oldest one's outcome is read
 UNDETECTED = "undetected"  # a Read whose language only detection can tell: read by the importer
 # The database's own words quote SQL: they go to the log, never to the report.
 DATABASE_REFUSED = _("the database refused the record; the details are in the server log")
@@ -71,20 +73,16 @@ def import_paths(paths, *, language=None, dry_run=False, use_path_rule=True, pro
     the stored run and each translation's source path give them instead."""
     started = timezone.now()
     report = ImportReport(dry_run=dry_run)
+    # Outside a caller's transaction the files are written by a process of its own; inside one
+    # (a test's, a request's) they must be written on its connection, here.
     loader = _Loader(report, dry_run=dry_run, overwrite_edits=overwrite_edits, user=user, shown=shown,
-                     options={"forced_language": language, "use_path_rule": use_path_rule})
+                     options={"forced_language": language, "use_path_rule": use_path_rule},
+                     in_process=dry_run or connection.in_atomic_block)
     # Each file's transaction records its own journal entry; the caller brings the index up
     # to date once at the end (sync.bring_up_to_date) rather than after every file.
-    with sync.deferred(), RenderPool(dry_run, stored=loader.stored_hashes()) as pool:
-        pending = deque()
-        for path, explicit, root in find_sources(paths):
-            if progress:
-                progress(path)
-            pending.append(loader.start(path, root, explicit, pool))
-            if len(pending) > PIPELINE:
-                report.add(loader.finish(pending.popleft(), pool))
-        while pending:
-            report.add(loader.finish(pending.popleft(), pool))
+    with sync.deferred(), RenderPool(dry_run, stored=loader.stored_hashes()) as pool, loader:
+        for outcome in loader.outcomes(find_sources(paths), pool, progress):
+            report.add(outcome)
     if not dry_run:
         _record_run(report, [loader.name(p) for p in paths], started)
     return report
@@ -129,8 +127,48 @@ def read_file(path, root, explicit, options, dry_run, in_worker=True):
     return read
 
 
+@dataclass
+class Written:
+    """What writing a decided file did: ``translation_id`` and ``article_id`` when it was written;
+    else ``editor``, the person who saved the translation since its import (it is kept), or
+    ``failure``, the reason for the report."""
+
+    translation_id: int | None = None
+    article_id: int | None = None
+    editor: str | None = None
+    failure: object = None
+
+
+def write_file(session, parsed, rendered, *, user=None, overwrite_edits=False):
+    """Write a decided file through the editing service, in one transaction (in the importer or
+    its writer process, with that process's ``ImportSession``); never raises for the file's sake:
+    a ``Written``. Ids created by a transaction that rolled back are forgotten."""
+    try:
+        translation_id = import_translation(session, parsed, rendered, user=user, overwrite_edits=overwrite_edits)
+    except EditedSinceImport as edited:  # saved by an editor while this run was under way
+        session.forget_uncommitted()
+        return Written(editor=edited.args[0])
+    except Exception as error:  # noqa: BLE001 — the transaction rolled back: this file only
+        session.forget_uncommitted()
+        # The database's own words quote SQL: they go to the log, not to the report.
+        logger.warning("import of %s failed: %s: %s", parsed.path, type(error).__name__, error)
+        return Written(failure=DATABASE_REFUSED if isinstance(error, DatabaseError) else format_lazy(
+            _("cannot be saved ({error_type}); the details are in the server log"), error_type=type(error).__name__))
+    return Written(translation_id=translation_id, article_id=session.articles[parsed.number])
+
+
+class _Sent:
+    """A decided file sent to the writer process, its outcome waiting for the result."""
+
+    def __init__(self, outcome, parsed):
+        self.outcome, self.parsed = outcome, parsed
+
+
 class _Loader:
-    def __init__(self, report, dry_run, overwrite_edits=False, user=None, shown=None, options=None):
+    def __init__(self, report, dry_run, overwrite_edits=False, user=None, shown=None, options=None,
+                 in_process=True):
+        self.in_process = in_process
+        self.writer = None
         self.options = options or {}
         self.shown = shown or {}
         self.dry_run = dry_run
@@ -174,11 +212,44 @@ class _Loader:
                                     use_path_rule=self.options.get("use_path_rule", True))
         return path, root, explicit, pool.submit(read_file, path, root, explicit, self.options, self.dry_run)
 
-    def finish(self, started, pool):
-        """Decide what a started file is, and write it when it is to be written (rendering it
-        first if its worker did not); returns its final outcome."""
+    def __enter__(self):
+        return self
+
+    def __exit__(self, error_type, *exc):
+        if self.writer is not None:
+            self.writer.stop() if error_type else self.writer.close()
+
+    def outcomes(self, sources, pool, progress=None):
+        """Yield each file's outcome in file order. Up to ``PIPELINE`` files are read (and
+        rendered) ahead of the one being decided, and up to ``WRITES_AHEAD`` decided files are
+        with the writer process; the outcome of each is yielded once its write answered."""
+        started, decided = deque(), deque()
+        for path, explicit, root in sources:
+            if progress:
+                progress(path)
+            started.append(self.start(path, root, explicit, pool))
+            if len(started) > PIPELINE:
+                yield from self._decide_next(started.popleft(), decided, pool)
+        while started:
+            yield from self._decide_next(started.popleft(), decided, pool)
+        while decided:
+            yield self._settled(decided.popleft())
+
+    def _decide_next(self, started, decided, pool):
         if isinstance(started, FileOutcome):
-            return started
+            decided.append(started)
+        else:
+            path, read = self._read(started, pool)
+            parsed = read.parsed
+            if parsed and parsed.doc_path and parsed.key_source != Article.KeySource.ARTICLE_NUMBER:
+                while decided:  # its number depends on the articles written before it (_identify)
+                    yield self._settled(decided.popleft())
+            decided.append(self._decided(path, read, pool))
+        while decided and (len(decided) > WRITES_AHEAD or not isinstance(decided[0], _Sent)):
+            yield self._settled(decided.popleft())
+
+    def _read(self, started, pool):
+        """``(path, Read)`` of a started file, read here when its worker could not."""
         path, root, explicit, future = started
         try:
             read = pool.result(future)
@@ -188,6 +259,11 @@ class _Loader:
         else:
             if read.status == UNDETECTED:
                 read = read_file(path, root, explicit, self.options, self.dry_run, in_worker=False)
+        return path, read
+
+    def _decided(self, path, read, pool):
+        """Decide what a read file is and write it when it is to be written (rendering it first
+        if its worker did not): its final outcome, or a ``_Sent`` when the writer writes it."""
         if read.parsed is None:
             return FileOutcome(self.name(path), read.status, reason=read.reason)
         outcome, parsed = self._decide(path, read.parsed)
@@ -202,7 +278,43 @@ class _Loader:
         if read.failure is not None:
             outcome.status, outcome.reason = FAILED, read.failure
             return outcome
-        return self._write(outcome, parsed, rendered)
+        outcome.warnings.extend(rendered.warnings)
+        outcome.status = UPDATED if (parsed.number, parsed.language) in self.stored else IMPORTED
+        if self.dry_run:
+            return outcome
+        parsed.path = self.name(parsed.path)  # rendered: its images were read beside the file
+        if self.in_process:
+            return self._written(outcome, parsed, write_file(self.session, parsed, rendered, user=self.user,
+                                                               overwrite_edits=self.overwrite_edits))
+        if self.writer is None:
+            self.writer = Writer(write_file, user=self.user, overwrite_edits=self.overwrite_edits)
+        self.writer.send(parsed, rendered)
+        return _Sent(outcome, parsed)
+
+    def _settled(self, decided):
+        """The final outcome of a decided file, waiting for the writer's answer if it was sent."""
+        if not isinstance(decided, _Sent):
+            return decided
+        try:
+            written = self.writer.receive()
+        except WriterDied as died:  # the files it held fail; the next ones are written here
+            self.in_process = True
+            written = Written(failure=format_lazy(_("the writer process died (exit code {code})"), code=died.args[0]))
+        return self._written(decided.outcome, decided.parsed, written)
+
+    def _written(self, outcome, parsed, written):
+        """The outcome of a file once written: the run's caches learn the ids it made."""
+        if written.editor is not None:
+            outcome.status, outcome.reason = SKIPPED, _edited(parsed, written.editor)
+        elif written.failure is not None:
+            outcome.status, outcome.reason = FAILED, written.failure
+        else:
+            key = (parsed.number, parsed.language)
+            outcome.translation_id = written.translation_id
+            self.articles[parsed.number], self.translation_ids[key] = written.article_id, written.translation_id
+            self.stored[key] = (parsed.content_hash, RENDERER_VERSION)
+            self.edited.pop(written.translation_id, None)
+        return outcome
 
     def _decide(self, path, parsed):
         """``(outcome, parsed)`` of a parsed file: ``parsed`` is None when the outcome is already
@@ -305,32 +417,6 @@ class _Loader:
     def name(self, path):
         return self.shown.get(str(path), str(path))
 
-    def _write(self, outcome, parsed, rendered):
-        """Write a decided file through the editing service; returns its final outcome."""
-        outcome.warnings.extend(rendered.warnings)
-        key = (parsed.number, parsed.language)
-        outcome.status = UPDATED if key in self.stored else IMPORTED
-        if not self.dry_run:
-            parsed.path = self.name(parsed.path)  # rendered: its images were read beside the file
-            try:
-                outcome.translation_id = import_translation(self.session, parsed, rendered, user=self.user,
-                                                            overwrite_edits=self.overwrite_edits)
-            except EditedSinceImport as edited:  # saved by an editor while this run was under way
-                self.session.forget_uncommitted()
-                outcome.status, outcome.reason = SKIPPED, _edited(parsed, edited.args[0])
-                return outcome
-            except Exception as error:  # noqa: BLE001 — the transaction rolled back: this file only
-                self.session.forget_uncommitted()
-                # The database's own words quote SQL: they go to the log, not to the report.
-                logger.warning("import of %s failed: %s: %s", outcome.path, type(error).__name__, error)
-                outcome.status, outcome.reason = FAILED, (
-                    DATABASE_REFUSED if isinstance(error, DatabaseError) else
-                    format_lazy(_("cannot be saved ({error_type}); the details are in the server log"),
-                                error_type=type(error).__name__))
-                return outcome
-            self.stored[key] = (parsed.content_hash, RENDERER_VERSION)
-            self.edited.pop(outcome.translation_id, None)
-        return outcome
 
 def _reason(error):
     """The report's reason for an error met reading a file: the importer's own as lazy text,
