@@ -209,7 +209,9 @@ def report(args, sites, results):
         saving = mine["saving"]
         cpu = ", ".join(f"{process} {saving.cpu[site.label(process)] / saving.wall:.2f}"
                         for process in ("gunicorn-a", "indexer-a", "gunicorn-b", "indexer-b", "editor"))
-        print(f"  {site.name:<9} CPU while saving (cores): {cpu}")
+        print(f"  {site.name:<9} CPU while saving (cores): {cpu}; server A per request: quiet "
+              f"{mine['quiet'].cpu_ms(site.label('gunicorn-a')):.1f} ms, saving "
+              f"{saving.cpu_ms(site.label('gunicorn-a')):.1f} ms")
         load.print_saves(saving, site)
     summary(sites, results)
 

@@ -30,7 +30,7 @@ from whoosh.index import TOC
 
 INDEX_NAME = "MAIN"
 GRACE_SECONDS = 120.0  # a replaced index folder (``store``): searchers may read it until they next look
-SEGMENT_GRACE_SECONDS = 4.0  # a replaced segment file or table of contents in the live folder
+SEGMENT_GRACE_SECONDS = 3.0  # a replaced segment file or table of contents in the live folder
 DEFERRED_SUFFIXES = (".seg", ".toc")
 PEEK = 1024  # bytes read ahead for pickle; a posting block's header is a few hundred
 TOC_RE = re.compile(rf"^_{INDEX_NAME}_([0-9]+)\.toc$")
