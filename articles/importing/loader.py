@@ -60,7 +60,7 @@ from .writer import Writer, WriterDied
 logger = logging.getLogger(__name__)
 
 PIPELINE = 16  # files read and rendered ahead of the one being decided
-WRITES_AHEAD = 16  # decided files with the writer process before the oldest one's outcome is read
+WRITES_AHEAD = 48  # decided files with the writer process before the oldest one's outcome is read
 UNDETECTED = "undetected"  # a Read whose language only detection can tell: read by the importer
 # The database's own words quote SQL: they go to the log, never to the report.
 DATABASE_REFUSED = _("the database refused the record; the details are in the server log")
@@ -155,6 +155,15 @@ def write_file(session, parsed, rendered, *, user=None, overwrite_edits=False):
         return Written(failure=DATABASE_REFUSED if isinstance(error, DatabaseError) else format_lazy(
             _("cannot be saved ({error_type}); the details are in the server log"), error_type=type(error).__name__))
     return Written(translation_id=translation_id, article_id=session.articles[parsed.number])
+
+
+def _found(parsed):
+    """A ``Written`` for a file the writer committed but did not answer for (it died between
+    the two), or None when the database does not hold this file's content."""
+    found = Translation.objects.filter(article__number=parsed.number, language=parsed.language,
+                                       content_hash=parsed.content_hash, renderer_version=RENDERER_VERSION)
+    row = found.order_by().values_list("id", "article_id").first()
+    return Written(translation_id=row[0], article_id=row[1]) if row else None
 
 
 class _Sent:
@@ -299,7 +308,8 @@ class _Loader:
             written = self.writer.receive()
         except WriterDied as died:  # the files it held fail; the next ones are written here
             self.in_process = True
-            written = Written(failure=format_lazy(_("the writer process died (exit code {code})"), code=died.args[0]))
+            written = _found(decided.parsed) or Written(
+                failure=format_lazy(_("the writer process died (exit code {code})"), code=died.args[0]))
         return self._written(decided.outcome, decided.parsed, written)
 
     def _written(self, outcome, parsed, written):
