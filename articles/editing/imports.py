@@ -15,18 +15,13 @@ must be a publisher, since an import publishes what it reads.
 One call is one transaction; the ids it creates are listed in ``session.uncommitted`` until it
 returns, so a caller whose transaction failed can ``session.forget_uncommitted()``.
 """
-from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
-from django.db.models.functions import Coalesce, NullIf
+from django.db import transaction
 from django.utils import timezone
 
 from ..models import Article, Product, Revision, Translation
 from ..rendering.text import inline_text, shown_description
 from ..search import sync
 from . import health, permissions
-
-
-UNREAD = object()  # a value not read yet
 
 
 class ImportSession:
@@ -100,29 +95,14 @@ def _locked_article(session, parsed):
         session.articles[parsed.number] = article_id
         session.uncommitted.append((session.articles, parsed.number))
         return article_id, True, None
-    rows = Article.objects.select_for_update().filter(pk=article_id)
-    if connection.features.has_select_for_update:
-        # The source's revision is read once the lock is held: a statement that waited for the
-        # lock reads other rows as they were when it began (PostgreSQL, READ COMMITTED).
-        source_language, source_revision = rows.values_list("source_language", flat=True).get(), UNREAD
-    else:  # SQLite: the transaction holds the whole database from its first statement
-        source_language, source_revision = rows.annotate(source_revision=_source_revision()).values_list(
-            "source_language", "source_revision").get()
+    source_language = Article.objects.select_for_update().filter(pk=article_id).values_list(
+        "source_language", flat=True).get()
     if not source_language or (parsed.language == "en" and source_language != "en"):
         Article.objects.filter(pk=article_id).update(source_language=parsed.language)
         return article_id, False, None
     if parsed.language == source_language:
         return article_id, False, None
-    if source_revision is UNREAD:
-        source_revision = source_revision_of(article_id, source_language)
-    return article_id, False, source_revision
-
-
-def _source_revision():
-    """``source_revision_of`` as an expression on an article's row."""
-    return Subquery(Translation.objects.filter(article_id=OuterRef("pk"), language=OuterRef("source_language"))
-                    .order_by().values(revision=Coalesce(NullIf("published_revision", 0),
-                                                         NullIf("latest_revision", 0)))[:1])
+    return article_id, False, source_revision_of(article_id, source_language)
 
 
 def _locked_latest(translation_id, overwrite_edits):
