@@ -18,6 +18,7 @@ returns, so a caller whose transaction failed can ``session.forget_uncommitted()
 from django.db import transaction
 from django.utils import timezone
 
+from .. import prepared
 from ..models import Article, Product, Revision, Translation
 from ..rendering.text import inline_text, shown_description
 from ..search import sync
@@ -95,14 +96,17 @@ def _locked_article(session, parsed):
         session.articles[parsed.number] = article_id
         session.uncommitted.append((session.articles, parsed.number))
         return article_id, True, None
-    source_language = Article.objects.select_for_update().filter(pk=article_id).values_list(
-        "source_language", flat=True).get()
+    (source_language,), = prepared.rows(_locked_article_row, (), [article_id], numeric=True)
     if not source_language or (parsed.language == "en" and source_language != "en"):
         Article.objects.filter(pk=article_id).update(source_language=parsed.language)
         return article_id, False, None
     if parsed.language == source_language:
         return article_id, False, None
     return article_id, False, source_revision_of(article_id, source_language)
+
+
+def _locked_article_row(pks):
+    return Article.objects.select_for_update().filter(pk__in=pks).order_by().values_list("source_language")
 
 
 def _locked_latest(translation_id, overwrite_edits):
@@ -151,8 +155,12 @@ def _add_published_revision(translation_id, number, parsed, source_revision):
 def source_revision_of(article_id, source_language):
     """The revision of the article's source translation a translation made now follows: its
     published one, else its latest; None while there is no source translation."""
-    # One row at most (one translation per language): unordered, which spares a join on the
-    # article that the model's ordering would add.
-    found = Translation.objects.filter(article_id=article_id, language=source_language).order_by().values_list(
-        "published_revision", "latest_revision")[:1]
+    found = prepared.rows(_source_translation_row, (source_language,), [article_id], numeric=True)
     return (found[0][0] or found[0][1] or None) if found else None
+
+
+def _source_translation_row(language, article_ids):
+    # One row at most (one translation per language); unordered, which spares the join on the
+    # article that the model's ordering would add.
+    return Translation.objects.filter(article_id__in=article_ids, language=language).order_by().values_list(
+        "published_revision", "latest_revision")

@@ -38,8 +38,11 @@ def append(translation_ids, reason):
 
 def _locked_head(values=False):
     """The head row, locked: the model instance, or its ``last_id`` only with ``values``."""
-    rows = JournalHead.objects.select_for_update().filter(pk=1).order_by()
-    head = next(iter(rows.values_list("last_id", flat=True) if values else rows), None)
+    if values:
+        found = prepared.rows(_locked_head_row, (), [1], numeric=True)
+        head = found[0][0] if found else None
+    else:
+        head = JournalHead.objects.select_for_update().filter(pk=1).first()
     if head is None:  # a database migrated without the data migration (never in practice)
         JournalHead.objects.get_or_create(pk=1)
         return _locked_head(values)
@@ -51,6 +54,10 @@ def head():
     a running indexer, by every indexer turn and by ``/api/stats``: compiled once)."""
     found = prepared.rows(_head_row, (), [1], numeric=True)
     return tuple(found[0]) if found else (0, 0)
+
+
+def _locked_head_row(pks):
+    return JournalHead.objects.select_for_update().filter(pk__in=pks).values_list("last_id")
 
 
 def _head_row(pks):
