@@ -52,8 +52,10 @@ SLOW_SECONDS = 1.0  # a step of the loop taking longer is logged
 # in a row (each save waiting for the last, so each arriving just after a commit) is hardly
 # slowed down (bench/wear.py, an editor saving every 0.3 s: save() p50 162 ms with no wait,
 # 358 ms with 0.25 s, and a third fewer saves). What a commit per save costs in files is bounded
-# by deleting replaced ones promptly (``TIDY_AFTER_COMMITS_SECONDS``).
-COALESCE_SECONDS = 1.0
+# by deleting replaced ones promptly (``TIDY_AFTER_COMMITS_SECONDS``). Not longer: a server
+# following another's saves makes them searchable a commit later (bench/wear.py: with 1 s, the
+# lag on the other server reached 2.9 s when a commit folded segments).
+COALESCE_SECONDS = 0.5
 AWAITED_SECONDS = 0.1
 # Replaced segment files are deleted (``backend.tidy``) at most this often while commits go on,
 # not only at housekeeping: under a stream of saves they would otherwise pile up for
