@@ -22,6 +22,7 @@ from collections import deque
 from dataclasses import replace
 import fcntl
 
+from django.conf import settings
 from django.db import connections
 
 from ..editing.imports import ImportSession
@@ -106,6 +107,10 @@ def _serve(reading, sending, ours, write, options, setup):
         end.close()
     if setup is not None:
         setup()
+    # No log of queries here, whatever DEBUG says: this process serves no request to debug, and
+    # Django's log (its last 9,000 statements, a whole page in each INSERT) would grow to a few
+    # hundred MB and cost a quoting query per statement on SQLite.
+    settings.DEBUG = False
     session, answers = None, []
     with sync.deferred():  # the importer brings the index up to date at its end
         while True:
