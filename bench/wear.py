@@ -3,16 +3,20 @@ latency, for this code and, with ``--previous``, another checkout side by side i
 
 Each code tree gets a scratch site of its own with the corpus (``load.Site``: server A, gunicorn
 with ``--workers`` workers, and server B, one worker, each with its indexer, sharing a
-database). Then, for each site in turn (so that the machine's load weighs on each alike):
+database).
 
-1. **quiet**: searches arrive on A at ``--rate`` per second for ``--seconds`` (an open loop:
-   Poisson arrivals, each latency counted from its scheduled time), half ``/api/search``, half
-   the search page (its address made unique, so that no page comes from the page cache: each
-   is a search and a render); no save;
-2. **saving**: the same searches while an editor saves a public translation every
-   ``--edit-interval`` s with A's environment (each save waits until A's index has it, as a
-   web save does), and the bench asks B for each save's token (save-to-searchable on the other
-   server).
+Searches arrive on A at ``--rate`` per second (an open loop: Poisson arrivals, each latency
+counted from its scheduled time), half ``/api/search``, half the search page (its address made
+unique, so that no page comes from the page cache: each is a search and a render). Saving, an
+editor saves a public translation every ``--edit-interval`` s with A's environment (each save
+waits until A's index has it, as a web save does), and the bench asks B for each save's token
+(save-to-searchable on the other server). For each site in turn:
+
+1. **a minute of saves** (``--seconds``), searches going on: the indexes before and after it,
+   the saves and their lag on B;
+2. **latency**: ``--rounds`` rounds of a quiet slice then a saving slice, ``--seconds`` of each
+   in all, the sites taking turns, so that the load of the machine (other users' included)
+   weighs on quiet and saving alike: search p50/p95 quiet and saving, and their ratio.
 
 Semantic search is off (``KB_SEMANTIC=0``, unless ``--semantic``): what wears is the Whoosh
 index, and embedding the whole corpus first takes an hour on a busy 2-core machine; for the same
@@ -21,9 +25,9 @@ reason the sites are prepared without the related-article lists (``run_indexer -
 
 Printed for each site: the ``.seg`` files in each live index folder (what ``load.py`` counts:
 replaced ones waiting out their grace period included), its live segments and its commits
-(Whoosh generations) before and after the saving minute; search p50/p95 quiet and saving and
-their ratio; the saves and their lag on B; CPU of the indexers and server A; the load average.
-Then the targets of issue 26 beside them (segment files after a minute of saves <= 30, search
+(Whoosh generations) before and after the minute of saves; search p50/p95 quiet and saving and
+their ratio; the saves and their lag on B; CPU of the indexers and of server A per request; the
+load average. Then the targets of issue 26 beside them (segment files after a minute of saves <= 30, search
 p95 saving <= 1.5x quiet, save-to-searchable on B <= 2 s).
 
     git worktree add /tmp/prev-wear <commit>
@@ -89,7 +93,11 @@ _manage = load.manage
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=60, help="each phase: quiet, then saving")
+    parser.add_argument("--seconds", type=float, default=60,
+                        help="the minute of saves; and the quiet and the saving time of the latency rounds")
+    parser.add_argument("--rounds", type=int, default=6,
+                        help="latency: slices of quiet then saving per site, in turn (the machine's load weighs "
+                             "on both alike)")
     parser.add_argument("--rate", type=float, default=5,
                         help="search arrivals per second on server A (below what a busy machine serves: "
                              "an open loop past it measures its queue, not the index)")
@@ -164,30 +172,41 @@ def measure(args, sites, procs, scratch):
     for site in sites:
         ready = site.start_editor(procs, args.edit_interval, run_id)
         print(f"{site.name}: editor on {ready} public translations", flush=True)
-    results = {site.name: {} for site in sites}
-    for mode in ("quiet", "saving"):
-        for site in sites:
-            settle(site, procs)
-            mine = results[site.name]
-            if mode == "saving":
-                mine["before"] = {name: index_state(site, name) for name in ("index-a", "index-b")}
-                site.resume()
-            print(f"{site.name}: {mode}, {args.seconds:.0f} s ...", flush=True)
-            spec = {"port": site.port_a, "seconds": args.seconds, "mix": MIX, "paths": site.wear_paths,
-                    "etags": {}, "rate": args.rate}
-            mine[mode] = run_load(Load(f"{site.name} {mode}"), procs, spec, args.senders, 1)
-            if mode == "saving":
+    results = {site.name: {"quiet": Load("quiet"), "saving": Load("saving")} for site in sites}
+    for site in sites:  # 1. the minute of saves
+        settle(site, procs)
+        mine = results[site.name]
+        mine["before"] = {name: index_state(site, name) for name in ("index-a", "index-b")}
+        print(f"{site.name}: a minute of saves ({args.seconds:.0f} s) ...", flush=True)
+        site.resume()
+        mine["minute"] = run_load(Load("minute"), procs, search_spec(args, site, args.seconds), args.senders, 1)
+        site.pause()
+        mine["after"] = {name: index_state(site, name) for name in ("index-a", "index-b")}
+    print(f"latency: {args.rounds} rounds of {args.seconds / args.rounds:.0f} s quiet then "
+          f"{args.seconds / args.rounds:.0f} s saving, for each site in turn ...", flush=True)
+    for round_ in range(args.rounds):  # 2. quiet and saving slices in turn
+        for site in sites[round_ % len(sites):] + sites[:round_ % len(sites)]:
+            for mode in ("quiet", "saving"):
+                settle(site, procs)
+                if mode == "saving":
+                    site.resume()
+                run_load(results[site.name][mode], procs, search_spec(args, site, args.seconds / args.rounds),
+                         args.senders, 1)
                 site.pause()
-                mine["after"] = {name: index_state(site, name) for name in ("index-a", "index-b")}
     for site in sites:
         site.probe.accepting = False
         site.probe.finish()
     return results
 
 
+def search_spec(args, site, seconds):
+    return {"port": site.port_a, "seconds": seconds, "mix": MIX, "paths": site.wear_paths, "etags": {},
+            "rate": args.rate}
+
+
 def report(args, sites, results):
-    print(f"\nsearch on server A, {args.rate:.0f} arrivals/s, {args.seconds:.0f} s each, quiet then saving "
-          f"(ms from the scheduled time):")
+    print(f"\nsearch on server A, {args.rate:.0f} arrivals/s, {args.seconds:.0f} s quiet and {args.seconds:.0f} s "
+          f"saving in {args.rounds} rounds (ms from the scheduled time):")
     print(f"  {'site':<9} {'kind':<14} {'quiet p50':>9} {'p95':>7} {'saving p50':>10} {'p95':>7} {'p95 ratio':>9} "
           f"{'errors':>7}  load average quiet / saving")
     for site in sites:
@@ -206,13 +225,16 @@ def report(args, sites, results):
             print(f"  {site.name:<9} {name}: segment files {before['files']} -> {after['files']}, live segments "
                   f"{before.get('segments')} -> {after.get('segments')}, commits "
                   f"{after.get('generation', 0) - before.get('generation', 0)}, documents {after.get('documents')}")
+        minute = mine["minute"]
+        print(f"  {site.name:<9} search during the minute of saves: p50 {pct(minute.lat(), .5):.1f} ms, p95 "
+              f"{pct(minute.lat(), .95):.1f} ms, load average {_loadavg(minute)}")
         saving = mine["saving"]
         cpu = ", ".join(f"{process} {saving.cpu[site.label(process)] / saving.wall:.2f}"
                         for process in ("gunicorn-a", "indexer-a", "gunicorn-b", "indexer-b", "editor"))
         print(f"  {site.name:<9} CPU while saving (cores): {cpu}; server A per request: quiet "
               f"{mine['quiet'].cpu_ms(site.label('gunicorn-a')):.1f} ms, saving "
               f"{saving.cpu_ms(site.label('gunicorn-a')):.1f} ms")
-        load.print_saves(saving, site)
+        load.print_saves(minute, site)
     summary(sites, results)
 
 
@@ -239,7 +261,7 @@ def summary(sites, results):
     line("search p95 saving / quiet", ratios, f"<= {TARGETS['p95_saving_x_quiet']}x")
     lags = []
     for site in sites:
-        saves = site.probe.within(results[site.name]["saving"].windows)
+        saves = site.probe.within(results[site.name]["minute"].windows)
         lag = max(saves["lags"], default=float("inf")) if not saves["missing"] else float("inf")
         lags.append(f"{lag:.2f} s {load.verdict(lag <= TARGETS['lag_s'])}")
     line("save-to-searchable on B (max)", lags, f"<= {TARGETS['lag_s']:.0f} s")
