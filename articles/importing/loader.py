@@ -59,7 +59,7 @@ from .writer import Writer, WriterDied
 
 logger = logging.getLogger(__name__)
 
-PIPELINE = 16  # files read and rendered ahead of the one being decided
+PIPELINE = 64  # files read and rendered ahead of the one being decided
 WRITES_AHEAD = 48  # decided files with the writer process before the oldest one's outcome is read
 UNDETECTED = "undetected"  # a Read whose language only detection can tell: read by the importer
 # The database's own words quote SQL: they go to the log, never to the report.
