@@ -17,17 +17,20 @@ file, in order:
 3. a translation whose stored hash equals the file's is unchanged: nothing is written;
 4. otherwise, rendered within the per-file time budget (``workers.RenderPool``: reading and
    rendering run there; a file the worker did not render is rendered now), write it through
-   the editing service
-   (``editing.imports.import_translation``, as ``user`` when a person asked for the import):
-   article, translation, products, revision and journal entry in one transaction, so a failure
-   leaves what was stored before intact.
+   the editing service (``write_file``: ``editing.imports.import_translation``, as ``user`` when
+   a person asked for the import): article, translation, products, revision and journal entry
+   in one transaction, so a failure leaves what was stored before intact. Outside a caller's
+   transaction the writing is done by a writer process (``writer.Writer``), in file order,
+   while the next files are decided; inside one, here, on the caller's connection.
 
 Any error of one file — a bad file, a render that fails or runs out of time, a database
 refusal, even a ``RecursionError`` or ``MemoryError`` — is that file's failed outcome and the
 run goes on; ids created in a rolled-back transaction are forgotten, so a sibling translation
 never links to an article that does not exist. Up to ``PIPELINE`` files are read and rendered
-ahead of the one being written; every decision above is taken, and outcomes written, in file
-order. A file whose worker ran out of time or died is read again here, so that it is decided
+ahead of the one being decided, and up to ``WRITES_AHEAD`` decided ones are with the writer;
+every decision above is taken, and outcomes given, in file order (a documentation page is
+decided once the files before it are written, since its number depends on the articles that
+exist). A file whose worker ran out of time or died is read again here, so that it is decided
 like any other and fails with the worker's reason.
 
 A run that is not a dry run is recorded as an ``ImportRun`` (``/api/stats`` reads the latest).
