@@ -12,8 +12,8 @@ editor saves a public translation every ``--edit-interval`` s with A's environme
 waits until A's index has it, as a web save does), and the bench asks B for each save's token
 (save-to-searchable on the other server). For each site in turn:
 
-1. **a minute of saves** (``--seconds``), searches going on: the indexes before and after it,
-   the saves and their lag on B;
+1. **a minute of saves** (``--seconds``), searches going on, on indexes built afresh: the
+   indexes before and after it, the saves and their lag on B;
 2. **latency**: ``--rounds`` rounds of a quiet slice then a saving slice, ``--seconds`` of each
    in all, the sites taking turns, so that the load of the machine (other users' included)
    weighs on quiet and saving alike: search p50/p95 quiet and saving, and their ratio.
@@ -162,6 +162,8 @@ def measure(args, sites, procs, scratch):
     with open(scratch / "logs" / "setup.log", "a") as setup_log:
         for site in sites:
             site.prepare(args.corpus, setup_log)
+            for env in (site.env_a, site.env_b):  # a fresh index, whatever earlier runs left
+                load.manage(env, "rebuild_index", "-v", "0", log=setup_log, timeout=3600, cwd=site.tree)
             site.read_paths(queries)
     for site in sites:
         site.start(procs, args.workers, floor=False)

@@ -378,8 +378,8 @@ def test_segments_fold_by_size_class_and_when_mostly_deleted():
     worn = Segment(60, 20)
     assert to_fold([worn, large]) == [worn]
     assert to_fold([Segment(5000, 1000), large]) == []  # too large to fold in a commit
-    # Eight segments of 64 documents (512 saves in a row) are left to a fresh build: folding
-    # them held the writer, and every save behind it, for seconds.
+    # A class of segments of 64 documents or more (hundreds of saves in a row) is left to a fresh
+    # build: folding it held the writer, and every save behind it, for seconds.
     assert to_fold([Segment(64, 64) for _ in range(TIER_WIDTH)] + [large]) == []
     assert to_fold([Segment(63, 63) for _ in range(TIER_WIDTH)] + [large]) != []
 
