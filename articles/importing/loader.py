@@ -56,7 +56,7 @@ from .errors import SourceError
 from .grouping import DERIVED_SUFFIX_LENGTH, derived_number, same_page
 from .language_rules import Undetected
 from .report import FAILED, IMPORTED, NAVIGATION, SKIPPED, UNCHANGED, UPDATED, FileOutcome, ImportReport
-from .sources import NotAnArticle, find_sources, is_toc, read_source, read_toc
+from .sources import NotAnArticle, find_sources, is_toc, plain_content_hash, read_source, read_toc
 from .workers import RenderFailed, RenderPool, is_stored, render, render_failure
 from .writer import Writer, WriterDied
 
@@ -190,6 +190,8 @@ class _Loader:
         rows = Translation.objects.values_list(
             "id", "article__number", "language", "content_hash", "renderer_version", "doc_path", "source_path")
         self.stored = {(number, lang): (content_hash, version) for _, number, lang, content_hash, version, *_ in rows}
+        self.stored_content = {content_hash for content_hash, version in self.stored.values()
+                               if version == RENDERER_VERSION}
         self.session = ImportSession()  # the editing service's caches: ids by number, products
         self.translation_ids, self.articles = self.session.translation_ids, self.session.articles
         self.spelled = {number.upper(): number for number in self.articles}  # numbers by their upper case
@@ -214,14 +216,17 @@ class _Loader:
 
     def stored_hashes(self):
         """The content hashes of the stored translations this renderer rendered."""
-        return {content_hash for content_hash, version in self.stored.values() if version == RENDERER_VERSION}
+        return self.stored_content
 
     def start(self, path, root, explicit, pool):
-        """A ``TOC.md`` is stored now and its outcome returned; any other file starts being read
-        (and rendered) in a worker: ``(path, root, explicit, future)`` for ``finish``."""
+        """A ``TOC.md`` is stored now and its outcome returned; a file whose bytes the database
+        holds already (most likely unchanged) is left to be read here; any other file starts
+        being read and rendered in a worker. ``(path, root, explicit, future or None)``."""
         if is_toc(path):
             return self._navigation(path, root, explicit=explicit, language=self.options.get("forced_language"),
                                     use_path_rule=self.options.get("use_path_rule", True))
+        if self.stored_content and plain_content_hash(path) in self.stored_content:
+            return path, root, explicit, None  # no render to wait for: a worker would add a hand-over
         return path, root, explicit, pool.submit(read_file, path, root, explicit, self.options, self.dry_run)
 
     def __enter__(self):
@@ -263,6 +268,8 @@ class _Loader:
     def _read(self, started, pool):
         """``(path, Read)`` of a started file, read here when its worker could not."""
         path, root, explicit, future = started
+        if future is None:
+            return path, read_file(path, root, explicit, self.options, self.dry_run, in_worker=False)
         try:
             read = pool.result(future)
         except RenderFailed as error:  # out of time or died: read here, decided like any other file

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import hashlib
 import os
 from pathlib import Path
+import stat
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -123,6 +124,21 @@ def _read_text(path, explicit, root):
     except UnicodeDecodeError as error:
         raise SourceError(format_lazy(_("not UTF-8 (invalid byte at offset {offset})"), offset=error.start)) from None
     return raw, text
+
+
+def plain_content_hash(path):
+    """The content hash ``read_source`` gives a regular file of at most ``MAX_FILE_BYTES``; None
+    for any other file, which is not read (opened without waiting: a FIFO or a device is never
+    read from)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        found = os.fstat(descriptor)
+        if not stat.S_ISREG(found.st_mode) or found.st_size > MAX_FILE_BYTES:
+            return None
+        return hashlib.sha256(handle.read()).hexdigest()
 
 
 def read_source(path, *, explicit, root=None, forced_language=None, use_path_rule=True, detect=True):
