@@ -22,9 +22,10 @@ gives them.
   than ``TIER_WIDTH ** LARGEST_TIER_FOLDED`` (64) documents are folded in a commit: folding the
   next class (4 segments of 64–255 documents) under load holds the writer for seconds, and every
   save made meanwhile waits. Segments of that size are left to the fresh build below. A width of
-  4 rather than 8 keeps at most 3 segments of each smaller class, and a fold at most 252
-  documents: a server saving every 0.3 s (a commit per save) has 10 to 14 segments after a
-  minute instead of up to 19, each document rewritten 3 times rather than 2 on its way to 64.
+  4 rather than 8 keeps at most 3 segments of each smaller class (7 with 8), and a fold rewrites
+  at most 252 documents (504), each document 3 times rather than 2 on its way to 64
+  (bench/wear.py, a commit per save every 0.3 s for a minute: 7 live segments, 9 with the
+  width of 8 and the commits of then).
 - ``worn(segments)``: folds never rewrite the large segments a build writes, so the old copies
   of the documents saved since stay in them, and every search still reads their postings. When
   deleted copies reach ``RENEW_DELETED`` of the documents, or segments ``RENEW_SEGMENTS``, the
