@@ -332,7 +332,16 @@ def test_a_burst_of_saves_is_applied_in_few_commits_and_every_save_is_searchable
     backend = get_backend()
     generation = backend.store.open_index().latest_generation()
     indexer = Indexer(backend, poll=0.01)
-    loop = threading.Thread(target=indexer.run_forever)
+
+    def run():
+        from django.db import connection
+
+        try:
+            indexer.run_forever()
+        finally:
+            connection.close()  # this thread's: PostgreSQL would keep the test database in use
+
+    loop = threading.Thread(target=run)
     loop.start()
     try:
         started = time.monotonic()
