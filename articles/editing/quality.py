@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .. import languages, textgate
+from .. import languages
 from ..models import Article, Revision, Translation
 from ..quality import aqi
 from ..quality.checklist import active_questions, suggestions
@@ -180,16 +180,9 @@ def clean_question(values, creating):
 
 
 def _clean_text(value, field):
-    if not isinstance(value, str):
+    if value is None:  # a question's text is never left out as null
         raise Invalid(field, _("This field must be text."), code="invalid_type")
-    if len(value.strip()) > QUESTION_CHARS:
-        raise Invalid(field, _("This field is longer than %(limit)d characters.") % {"limit": QUESTION_CHARS},
-                      code="too_long")
-    found = textgate.invalid_character(value)
-    if found is not None:
-        raise Invalid(field, _("This field holds a character that is not allowed (%(character)s).")
-                      % {"character": textgate.describe(found)}, code="invalid_characters")
-    return value.strip()
+    return actions._clean_message(value, field, limit=QUESTION_CHARS)
 
 
 def _clean_texts(texts):

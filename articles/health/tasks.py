@@ -20,7 +20,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import textgate
+from ..editing import actions
 from ..editing.errors import Invalid, InvalidTransition, NotFound
 from ..editing.health import health_of, may_look_after, require_look_after
 from ..notifications import events as notifications
@@ -164,19 +164,9 @@ def may_move(user, task):
 
 
 def clean_comment(value):
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise Invalid("comment", _("This field must be text."), code="invalid_type")
-    value = value.replace("\r\n", "\n").strip()
-    if len(value) > COMMENT_CHARS:
-        raise Invalid("comment", _("This field is longer than %(limit)d characters.") % {"limit": COMMENT_CHARS},
-                      code="too_long")
-    found = textgate.invalid_character(value)
-    if found is not None:
-        raise Invalid("comment", _("This field holds a character that is not allowed (%(character)s).")
-                      % {"character": textgate.describe(found)}, code="invalid_characters")
-    return value
+    if isinstance(value, str):
+        value = value.replace("\r\n", "\n")
+    return actions._clean_message(value, "comment", limit=COMMENT_CHARS)
 
 
 def _step(task, user, to, comment):
