@@ -334,6 +334,35 @@ def test_the_model_runs_only_where_it_can_change_the_answer(client, searchable, 
     assert asked == ["top 100 pictures will not upload"]
 
 
+def test_a_questions_embedding_runs_beside_the_lexical_search_once_and_never_for_an_exact_title(
+        client, searchable, monkeypatch):
+    """The model's C code runs on a thread of its own while Python searches the index (on two
+    cores the two overlap); the answer is the same as embedding it afterwards, and a query the
+    index names exactly is not embedded at all."""
+    import threading
+
+    model = semantic_model.embedder()
+    embed = model.embed
+    asked = []
+
+    def recording(texts, kind):
+        if kind == semantic_model.QUERY:
+            asked.append((threading.current_thread().name, tuple(texts)))
+        return embed(texts, kind)
+
+    monkeypatch.setattr(model, "embed", recording)
+    with candidates._cache_lock:
+        candidates._cache.clear()
+    question = "Je ne reçois jamais le courriel pour réinitialiser mon mot de passe"
+    first = _api(client, question, "fr").json()["results"][0]
+    assert first["article_number"] == "KB-911"
+    assert [(name.startswith("kb-query-embedding"), texts) for name, texts in asked] == [(True, (question,))]
+    _api(client, question, "fr")  # paging or refreshing embeds nothing again
+    assert len(asked) == 1
+    _api(client, "Password reset email never arrives")  # a whole title: that page comes first anyway
+    assert len(asked) == 1
+
+
 @pytest.mark.parametrize("text, expected", [
     ("UPL-400321", {"KB-913"}),  # a code
     ('dashboard "time zone"', {"KB-912"}),  # a quoted phrase

@@ -19,7 +19,7 @@ from .backend import Code
 from .codes import normalize_code
 from .product_context import named_products
 from .results import Result, SearchResults  # noqa: F401  (the service's answer types)
-from .semantic.hybrid import with_semantic
+from .semantic import hybrid
 
 CANDIDATES = 300  # hits read to group into articles and facets
 PRODUCT_FACTOR = 1.25  # an article of the product a query names, against its siblings
@@ -34,13 +34,14 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
 
     def run(view):
         exclude = () if staff else view.hidden()
+        semantic = hybrid.plan(text, language, user, view)  # the query's embedding overlaps the lexical search
         hits, codes = view.search(text, language, CANDIDATES, exclude)
         suggestion = view.suggestion(text, language, exclude)
         wanted = set(products or ()) | ({product} if product else set())
         named = named_products(" ".join([text, *sorted(wanted)]), view.product_names()) if hits else frozenset()
         ordered = _group(hits, view, wanted, in_language, named)
         # Articles close in meaning, in any language (a query none of whose words the language holds too).
-        ordered = with_semantic(ordered, text, language, user, view, wanted, in_language)
+        ordered = hybrid.with_semantic(ordered, text, language, user, view, wanted, in_language, semantic)
         start = (page - 1) * limit
         shown_in = in_language or language
         results = [view.result(group, shown_in, staff) for group in ordered[start:start + limit]]

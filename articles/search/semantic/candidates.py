@@ -19,6 +19,7 @@ database at every call, so a neighbour archived, made internal or hidden a momen
 appears. Raises ``model.SemanticUnavailable`` without the model; ``[]`` before any embedding.
 """
 from collections import OrderedDict, namedtuple
+from concurrent.futures import Future
 import threading
 
 from ...models import Translation
@@ -100,16 +101,36 @@ _cache_lock = threading.Lock()
 
 
 def query_vector(model, query):
-    """The query's embedding, remembered for the last ``QUERY_CACHE_SIZE`` queries."""
+    """The query's embedding, remembered for the last ``QUERY_CACHE_SIZE`` queries; a query
+    being embedded by another thread (``hybrid.plan``) is waited for, never embedded twice.
+    Raises what the model raised (``model.SemanticUnavailable``)."""
+    return query_future(model, query).result()
+
+
+def query_future(model, query, executor=None):
+    """A ``Future`` of the query's embedding: remembered, or embedded now, or by ``executor``
+    (then returned at once; remembered from this call on, so that no other thread embeds it)."""
     key = (model.identity, query)
     with _cache_lock:
-        found = _cache.get(key)
-        if found is not None:
+        pending = _cache.get(key)
+        if pending is not None:
             _cache.move_to_end(key)
-            return found
-    found = model.embed([query], QUERY)[0]
-    with _cache_lock:
-        _cache[key] = found
+            return pending
+        pending = _cache[key] = Future()
         while len(_cache) > QUERY_CACHE_SIZE:
             _cache.popitem(last=False)
-    return found
+
+    def compute():
+        try:
+            pending.set_result(model.embed([query], QUERY)[0])
+        except BaseException as error:
+            with _cache_lock:
+                if _cache.get(key) is pending:
+                    del _cache[key]
+            pending.set_exception(error)
+
+    if executor is None:
+        compute()
+    else:
+        executor.submit(compute)
+    return pending

@@ -1,6 +1,14 @@
 """Semantic candidates fused into the search service's lexical ranking.
 
-``with_semantic(ordered, text, language, user, view, products=(), in_language=None)``
+``plan(text, language, user, view)`` → ``Plan`` is worked out before the lexical search: whether
+the model may change the answer (``worth_embedding``), what the query names exactly
+(``view.exact``), and, when it names nothing exactly, the query's embedding begun on a thread
+of this process: the model's C code runs without Python's lock, so on a second core it overlaps
+the lexical search instead of following it (the answer is remembered by
+``candidates.query_future``, where ``semantic_candidates`` then finds it or waits for it). A query
+naming something exactly is embedded only when its first lexical result is not that.
+
+``with_semantic(ordered, text, language, user, view, products=(), in_language=None, prepared=None)``
 takes the service's lexical groups, best first (``service._group``: dicts with ``article``,
 ``score``, ``hits`` ``[(language, docnum)]``, ``products``, ``languages``), and returns the
 fused groups in the same shape, best first (``fusion.fuse``): an article only the semantic
@@ -14,13 +22,16 @@ too (``view.hidden``), of one of ``products`` when given, in
 ``in_language`` when given. Articles without a translation in ``language`` the reader may
 see are ``unseen`` by the lexical search (``fusion``).
 """
+from concurrent.futures import ThreadPoolExecutor
 import logging
+import os
+import threading
 
 from ..codes import extract_error_codes
 from . import enabled
-from .candidates import semantic_candidates
+from .candidates import query_future, semantic_candidates
 from .fusion import fuse
-from .model import SemanticUnavailable
+from .model import SemanticUnavailable, embedder
 
 SEMANTIC_ARTICLES = 50  # nearest articles fused with the lexical ones
 # A longer text is a pasted log or page: its words and codes find it, and its meaning is many.
@@ -40,12 +51,46 @@ def worth_embedding(text, view):
     return not any(view.cited(key) for _, key in extract_error_codes(text, query=True))
 
 
-def with_semantic(ordered, text, language, user, view, products=(), in_language=None):
+class Plan:
+    def __init__(self, worth, exact=frozenset(), hidden=frozenset()):
+        self.worth, self.exact, self.hidden = worth, exact, hidden
+
+
+def plan(text, language, user, view):
+    """See the module docstring."""
     if not enabled() or not worth_embedding(text, view):
+        return Plan(False)
+    hidden = frozenset() if getattr(user, "is_staff", False) else view.hidden()
+    exact = frozenset(article for article, _, _ in view.describe(
+        sorted(view.exact(text, language, EXACT_CANDIDATES, hidden))))
+    if not exact:
+        try:
+            query_future(embedder(), text, _executor())
+        except SemanticUnavailable:
+            pass  # with_semantic says why
+    return Plan(True, exact, hidden)
+
+
+def _executor():
+    """One embedding thread per process (made again in a forked child: threads do not survive a fork)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool[0] != os.getpid():
+            _pool = (os.getpid(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-query-embedding"))
+        return _pool[1]
+
+
+_pool = None  # (pid, ThreadPoolExecutor)
+_pool_lock = threading.Lock()
+
+
+def with_semantic(ordered, text, language, user, view, products=(), in_language=None, prepared=None):
+    """``prepared``: the ``plan`` worked out before the lexical search (made here when None)."""
+    prepared = prepared or plan(text, language, user, view)
+    if not prepared.worth:
         return ordered
     staff = bool(getattr(user, "is_staff", False))
-    hidden = frozenset() if staff else view.hidden()
-    exact = {article for article, _, _ in view.describe(sorted(view.exact(text, language, EXACT_CANDIDATES, hidden)))}
+    hidden, exact = prepared.hidden, prepared.exact
     if ordered and ordered[0]["article"] in exact:
         return ordered  # the first result is named exactly: no neighbour in meaning may pass it
     try:
