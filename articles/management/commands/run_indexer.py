@@ -18,10 +18,11 @@ def embed_everything():
     if not _setting():
         return "semantic search is off (KB_SEMANTIC)"
     try:
-        report = catch_up()
+        report = catch_up(wait=True)  # also for the batches another server's indexer is embedding
     except SemanticUnavailable as error:
         return f"semantic search is off: {error}"
-    return f"{report.embedded} translations embedded, {report.unchanged} unchanged"
+    waited = f"; waited {report.waited:.0f} s for another server's batches" if report.waited else ""
+    return f"{report.embedded} translations embedded, {report.unchanged} unchanged{waited}"
 
 
 class Command(BaseCommand):

@@ -1,5 +1,6 @@
-"""Embeddings as data: one row per translation, shared by every server, and the pairs of articles
-editors said are not duplicates (the ``search`` app's tables)."""
+"""Embeddings as data: one row per translation, shared by every server, the translations a server
+is embedding now, and the pairs of articles editors said are not duplicates (the ``search`` app's
+tables)."""
 import numpy as np
 from django.conf import settings
 from django.db import models
@@ -29,6 +30,21 @@ class TranslationEmbedding(models.Model):
     def vector(self):
         """The stored vector as float32 (``dim``,)."""
         return quantized_to_vector(bytes(self.vector_bytes), self.scale)
+
+
+class EmbeddingClaim(models.Model):
+    """One translation a server's ``compute.catch_up`` is embedding now, so that the other servers
+    leave it alone until ``expires_at``: at most one row a translation (the primary key), taken
+    by an insert that does nothing when the row exists, deleted once the embedding is written.
+    ``holder`` is ``host:pid:thread`` of the one embedding it. No foreign key: a claim is a few
+    seconds old, and a translation deleted meanwhile leaves a row that expires like any other."""
+
+    translation_id = models.BigIntegerField(primary_key=True)
+    holder = models.CharField(max_length=300)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "search_embedding_claim"
 
 
 def vector_to_quantized(vector):

@@ -4,8 +4,11 @@ Each server's indexer (``sync.indexer``) starts one such thread: it runs ``compu
 a batch at a time, on every core at a lower CPU priority than the web workers and the
 journal's loop (on Linux a thread has its own, and the model's threads inherit it), so a save
 is applied to the index while embeddings are computed, and looks for due translations again
-every ``POLL_SECONDS`` when none is left. It never raises: without the model it logs why once
-and ends; a database error is logged and retried.
+every ``POLL_SECONDS`` when none is left. Servers sharing a database share the work: each
+thread embeds the batches no other has claimed (``compute``), and looks again after
+``POLL_SECONDS`` at those another server is embedding (taking them over if its claim lapsed).
+It never raises: without the model it logs why once and ends; a database error is logged and
+retried.
 Returns the thread, or None when ``KB_SEMANTIC`` is off.
 """
 import logging
