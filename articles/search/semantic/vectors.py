@@ -8,11 +8,16 @@ cosine)]`` best first, by brute force over the matrix in blocks (milliseconds at
 the latest ``updated_at`` of that model's rows changed, it reads the rows written since its
 last look (``SKEW_SECONDS`` earlier, for a server whose clock is behind) and merges them; a
 count that still differs (rows deleted) reads them all again. A search thus sees a new
-embedding within seconds, and a process reads each vector about once.
+embedding within seconds, and a process reads each vector about once. A merged set names the set
+it was merged from (``parent``, held weakly: None once nothing else holds it, so no chain of
+sets stays in memory) and the translation ids it brought (``changed_ids``: the rows read, some
+unchanged within the skew); a set read whole has neither (``centroids`` keeps its articles up
+to date from them).
 """
 import threading
 import time
 from datetime import timedelta
+import weakref
 
 import numpy as np
 from django.db.models import Count, Max
@@ -25,11 +30,18 @@ BLOCK_ROWS = 8192  # rows converted to float32 at a time: 12 MB
 
 
 class VectorSet:
-    def __init__(self, ids, matrix, scales):
+    def __init__(self, ids, matrix, scales, parent=None, changed_ids=None):
         self.ids = ids  # int64 (n,)
         self.matrix = matrix  # int8 (n, dim)
         self.scales = scales  # float32 (n,)
+        self.changed_ids = changed_ids  # int64: the ids merged into ``parent``; None for a set read whole
+        self._parent = weakref.ref(parent) if parent is not None else None
         self._row_of = None
+
+    @property
+    def parent(self):
+        """The set this one was merged from, while something else still holds it; else None."""
+        return self._parent() if self._parent is not None else None
 
     def __len__(self):
         return len(self.ids)
@@ -51,7 +63,8 @@ class VectorSet:
         return list(zip(self.ids[top].tolist(), scores[top].tolist()))
 
     def merged(self, ids, matrix, scales):
-        """A new set: these rows replacing the same ids' and added after the others."""
+        """A new set: these rows replacing the same ids' and added after the others; its
+        ``parent`` is this set, its ``changed_ids`` are ``ids``."""
         if self._row_of is None:
             self._row_of = {tid: row for row, tid in enumerate(self.ids.tolist())}
         rows = np.array([self._row_of.get(tid, -1) for tid in ids.tolist()], dtype=np.int64)
@@ -61,7 +74,7 @@ class VectorSet:
         all_scales = np.concatenate([self.scales, scales[new]])
         all_matrix[rows[known]] = matrix[known]
         all_scales[rows[known]] = scales[known]
-        return VectorSet(all_ids, all_matrix, all_scales)
+        return VectorSet(all_ids, all_matrix, all_scales, parent=self, changed_ids=ids)
 
 
 EMPTY = VectorSet(np.zeros(0, np.int64), np.zeros((0, 0), np.int8), np.zeros(0, np.float32))
