@@ -216,6 +216,24 @@ def test_nesting_deeper_than_recursion_allows_is_a_clean_error():
         render_markdown("*a " * 1000 + "x" + " a*" * 1000)
 
 
+@pytest.mark.parametrize("build", [
+    lambda depth: "".join("  " * level + "- x\n" for level in range(depth)),  # lists, 2 columns a level
+    lambda depth: "".join("    " * level + "1. x\n" for level in range(depth)),  # numbered, 4 columns
+])
+def test_lists_nested_past_the_limit_are_refused_at_once_and_shallower_ones_render(build):
+    """Python-Markdown's time grows with the square of the depth (400 levels of list took 6 s
+    before the recursion limit stopped it, past the save's 5 s budget): a body deeper than
+    ``MAX_NESTING`` is refused before anything is rendered."""
+    from articles.rendering import MAX_NESTING
+
+    started = time.perf_counter()
+    for depth in (MAX_NESTING + 2, 400):
+        with pytest.raises(MarkdownTooComplex, match="nested too deeply"):
+            render_markdown(build(depth))
+    assert time.perf_counter() - started < 0.5
+    assert render_markdown(build(8)).html.count("<li>") == 8
+
+
 def test_a_body_too_deep_to_render_leaves_the_next_one_rendered_as_usual():
     html_before = render_markdown("<kbd>Ctrl</kbd>\n\n- one\n- two").html
     for deep in ("*a " * 1000 + "x" + " a*" * 1000, "".join("  " * depth + "- x\n" for depth in range(400))):

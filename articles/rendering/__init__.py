@@ -6,8 +6,10 @@
     toc       [(level, id, title), ...] of the headings, for the page's table of contents
     missing   image references that could not be resolved (shown as placeholders)
 
-A body nested deeper than Python's recursion allows (5,000 ``>``, lists indented thousands of
-levels) raises ``MarkdownTooComplex``. Link texts and attribute lists are read within bounds
+A body nesting lists deeper than ``MAX_NESTING`` levels raises ``MarkdownTooComplex`` before
+anything is rendered (Python-Markdown's time grows with the square of the depth: a list
+200 levels deep took 1.4 s, 400 levels 6 s before Python's recursion limit stopped it), as does
+anything else nested deeper than that limit allows. Link texts and attribute lists are read within bounds
 (``links.py``, ``attributes.py``); what stays slow in Python-Markdown itself (the stdlib HTML
 parser, a paragraph with tens of thousands of inline spans) is bounded by the importer's
 per-file time budget.
@@ -16,6 +18,7 @@ per-file time budget.
 writes (alert titles, placeholders) are in the article's language, not the reader's.
 """
 from dataclasses import dataclass, field
+import re
 import threading
 
 import markdown
@@ -36,6 +39,10 @@ from .text import plain_text  # noqa: F401 — part of the package's interface
 
 # Bump when the output for the same source changes: cached HTML older than this is re-rendered.
 RENDERER_VERSION = 5
+# Levels of list nesting a body may have (a level is 2 columns of a list item's indentation, a
+# tab 4): documentation nests a handful.
+MAX_NESTING = 64
+_LIST_ITEM_RE = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)", re.MULTILINE)
 
 
 @dataclass
@@ -89,9 +96,18 @@ def _flatten(tokens):
         yield from _flatten(token["children"])
 
 
+def _too_deep(text):
+    """Whether lists nest deeper than ``MAX_NESTING`` (read in one pass, nothing rendered)."""
+    widest = MAX_NESTING * 2
+    return any(len(match.group(1).expandtabs(4)) > widest for match in _LIST_ITEM_RE.finditer(text)
+               if len(match.group(1)) > MAX_NESTING // 2)
+
+
 def render_markdown(text, resolve_image=None, language="en", doc_path=""):
     """Render an article body; see the module docstring for what comes back. ``doc_path`` is
     the page's path in its documentation repository (``articles.docpaths``), for its links."""
+    if _too_deep(text):
+        raise MarkdownTooComplex("markdown nested too deeply to render (quotes, lists or emphasis)")
     md, images = _renderer.md, _renderer.images
     missing = []
     images.configure(resolve_image, missing)
