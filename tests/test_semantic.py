@@ -591,3 +591,39 @@ def test_articles_are_ranked_by_their_vectors_once_each_language_has_its_mean(si
     _internal("KB-911")
     assert "KB-911" not in [hit.article_number for hit in candidates.semantic_candidates(question, "fr", None, 3)]
     assert candidates.semantic_candidates(question, "fr", Staff(), 3)[0].article_number == "KB-911"
+
+
+def test_a_query_embedded_by_one_worker_is_not_embedded_again_by_another_through_the_shared_cache(
+        client, searchable, monkeypatch, settings):
+    """With ``KB_CACHE_URL`` the query's vector is kept in the shared cache (a local memory
+    cache stands for Redis here); when that cache fails, queries are embedded as before."""
+    settings.KB_CACHE_URL = "redis://stands-for-a-shared-cache"
+    settings.CACHES = {**settings.CACHES, "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                                     "LOCATION": "query-vectors-test"}}
+    model = semantic_model.embedder()
+    embed = model.embed
+    asked = []
+    monkeypatch.setattr(model, "embed", lambda texts, kind: asked.append(kind) or embed(texts, kind))
+
+    def other_worker():
+        with candidates._cache_lock:
+            candidates._cache.clear()
+
+    question = "Je ne reçois jamais le courriel pour réinitialiser mon mot de passe"
+    other_worker()
+    first = _api(client, question, "fr").json()["results"]
+    other_worker()
+    assert _api(client, question, "fr").json()["results"] == first
+    assert asked == [semantic_model.QUERY]
+
+    class Down:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("the shared cache is down")
+
+        set = get
+
+    monkeypatch.setattr(candidates, "caches", {"shared": Down()})
+    monkeypatch.setattr(candidates, "_shared_down_until", 0.0)
+    other_worker()
+    assert _api(client, question, "fr").json()["results"] == first
+    assert asked == [semantic_model.QUERY] * 2

@@ -20,22 +20,33 @@ appears. Raises ``model.SemanticUnavailable`` without the model; ``[]`` before a
 """
 from collections import OrderedDict, namedtuple
 from concurrent.futures import Future
+import hashlib
+import logging
 import threading
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+import numpy as np
 
 from ...models import Translation
-import numpy as np
 
 from . import centroids, vectors
 from .model import QUERY, embedder
 from .text import embedding_key
 
+logger = logging.getLogger(__name__)
 SemanticHit = namedtuple("SemanticHit", "translation_id article_number language score close", defaults=(True,))
 TRANSLATION_FLOOR = 0.82  # a translation's cosine to the query
 ARTICLE_FLOOR = 0.30  # an article vector's cosine to the centred query
 # Translations read per article wanted: an article has up to seven close translations (one per
 # language), and some the reader may not see.
 OVERFETCH = 8
-QUERY_CACHE_SIZE = 256  # a reader paging or filtering the same query embeds it once
+# Queries whose embedding each process remembers (1.5 KB each): a reader paging or filtering
+# embeds a query once, and readers asking the same popular questions cost one embedding.
+QUERY_CACHE_SIZE = 4096
+SHARED_SECONDS = 24 * 3600  # in the shared cache (``KB_CACHE_URL``): one embedding for every worker
+SHARED_PAUSE_SECONDS = 30  # after the shared cache failed, queries are embedded without asking it
 
 
 def semantic_candidates(query, language, user=None, limit=50, in_language=None):
@@ -108,8 +119,9 @@ def query_vector(model, query):
 
 
 def query_future(model, query, executor=None):
-    """A ``Future`` of the query's embedding: remembered, or embedded now, or by ``executor``
-    (then returned at once; remembered from this call on, so that no other thread embeds it)."""
+    """A ``Future`` of the query's embedding: remembered by this process or by the shared cache
+    (when ``KB_CACHE_URL`` is set), or embedded now, or by ``executor`` (then returned at once;
+    remembered from this call on, so that no other thread embeds it)."""
     key = (model.identity, query)
     with _cache_lock:
         pending = _cache.get(key)
@@ -119,18 +131,64 @@ def query_future(model, query, executor=None):
         pending = _cache[key] = Future()
         while len(_cache) > QUERY_CACHE_SIZE:
             _cache.popitem(last=False)
+    shared = _shared_get(key)
+    if shared is not None:
+        pending.set_result(shared)
+        return pending
 
     def compute():
         try:
-            pending.set_result(model.embed([query], QUERY)[0])
+            vector = model.embed([query], QUERY)[0]
         except BaseException as error:
             with _cache_lock:
                 if _cache.get(key) is pending:
                     del _cache[key]
             pending.set_exception(error)
+            return
+        pending.set_result(vector)
+        _shared_set(key, vector)
 
     if executor is None:
         compute()
     else:
         executor.submit(compute)
     return pending
+
+
+def _shared_key(key):
+    identity, query = key
+    return "kb-query-vector:" + hashlib.sha256(f"{identity}\0{query}".encode("utf-8", "replace")).hexdigest()
+
+
+def _shared_usable():
+    """A shared cache is configured (else it is this process's memory, which the LRU above
+    holds already) and has not failed in the last ``SHARED_PAUSE_SECONDS``."""
+    return bool(settings.KB_CACHE_URL) and time.monotonic() >= _shared_down_until
+
+
+def _shared_failed(error):
+    global _shared_down_until
+    _shared_down_until = time.monotonic() + SHARED_PAUSE_SECONDS
+    logger.warning("query vectors: shared cache unavailable for %d s: %s", SHARED_PAUSE_SECONDS, error)
+
+
+def _shared_get(key):
+    if not _shared_usable():
+        return None
+    try:
+        data = caches["shared"].get(_shared_key(key))
+    except Exception as error:  # redis.exceptions.ConnectionError, TimeoutError, …: embed it here
+        _shared_failed(error)
+        return None
+    return np.frombuffer(data, dtype=np.float32).copy() if isinstance(data, bytes) else None
+
+
+def _shared_set(key, vector):
+    if _shared_usable():
+        try:
+            caches["shared"].set(_shared_key(key), np.asarray(vector, dtype=np.float32).tobytes(), SHARED_SECONDS)
+        except Exception as error:
+            _shared_failed(error)
+
+
+_shared_down_until = 0.0
