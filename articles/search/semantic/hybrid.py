@@ -28,10 +28,11 @@ import os
 import threading
 
 from ..codes import extract_error_codes
-from . import enabled
+from . import enabled, vectors
 from .candidates import query_future, semantic_candidates
 from .fusion import fuse
 from .model import SemanticUnavailable, embedder
+from .text import embedding_key
 
 SEMANTIC_ARTICLES = 50  # nearest articles fused with the lexical ones
 # A longer text is a pasted log or page: its words and codes find it, and its meaning is many.
@@ -65,7 +66,9 @@ def plan(text, language, user, view):
         sorted(view.exact(text, language, EXACT_CANDIDATES, hidden))))
     if not exact:
         try:
-            query_future(embedder(), text, _executor())
+            model = embedder()
+            if len(vectors.current(embedding_key(model))):  # before any embedding there is no neighbour
+                query_future(model, text, _executor())
         except SemanticUnavailable:
             pass  # with_semantic says why
     return Plan(True, exact, hidden)
