@@ -109,3 +109,28 @@ def test_a_page_no_toc_names_has_no_navigation_and_shows_no_number(client, tmp_p
     assert 'class="doc-nav"' not in html and 'class="article-number"' not in html and "e-5" not in html.split("</title>")[0]
     assert crumbs(html) == ["Home", "All articles", "Lone page"]
     assert Translation.objects.get().doc_path == "guide/help/lone.md"
+
+
+def test_a_saved_title_keeps_the_worked_out_doc_index_and_a_page_made_internal_leaves_it_at_once(
+        client, guide, monkeypatch):
+    """The index of doc paths reads every page; it is worked out again only when a page's path,
+    number or visibility changed since, not at every save of the site (each a journal entry)."""
+    from articles import docpaths
+    from articles.editing import actions
+    from tests.test_editing import user_with
+
+    built = []
+    original = docpaths.DocIndex.__init__
+    monkeypatch.setattr(docpaths.DocIndex, "__init__", lambda self, *a, **k: built.append(1) or original(self, *a, **k))
+    publisher = user_with("publisher")
+    assert "/en/docs/guide/send/proofs/" in client.get("/en/docs/guide/send/preview/").content.decode()
+    before = len(built)
+    overview = Translation.objects.get(article__number="a-1", language="en")
+    actions.save_translation(publisher, "a-1", "en", {"title": "Overview, revised", "body": overview.body},
+                             base_revision=overview.latest_revision)
+    html = client.get("/en/docs/guide/send/preview/").content.decode()
+    assert "/en/docs/guide/start/overview/" in html and len(built) == before
+    actions.set_audience(publisher, "d-4", "internal")
+    html = client.get("/en/docs/guide/send/preview/").content.decode()
+    assert "/en/docs/guide/send/proofs/" not in html and 'rel="next"' not in html
+    assert len(built) == before + 1
