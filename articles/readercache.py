@@ -42,11 +42,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
+
+from . import sharedcache
 
 EDGE_SECONDS = 60
 STALE_SECONDS = 300
@@ -70,13 +71,12 @@ def reader_page(view=None, *, served=None):
         request.user = AnonymousUser()  # never the session's: it is not read
         etag = page_etag(request, kwargs.get("lang", ""))
         revalidate = served is not None
-        store = caches["shared"]
         key = f"page:{etag}"
         if f"\"{etag}\"" in parse_etags(request.headers.get("If-None-Match", "")):
             if served:
-                served(request, _cache_get(store, f"note:{etag}"), *args, **kwargs)
+                served(request, sharedcache.get(f"note:{etag}"), *args, **kwargs)
             return _with_validators(HttpResponseNotModified(), etag, revalidate)
-        stored = _cache_get(store, key)
+        stored = sharedcache.get(key)
         if stored is not None:
             if served:
                 served(request, stored.get("note"), *args, **kwargs)
@@ -90,7 +90,7 @@ def reader_page(view=None, *, served=None):
             response.render()
         if response.status_code in (200, 404) and not response.streaming and not response.cookies:
             if response.status_code == 200:
-                _store(store, etag, response)
+                _store(etag, response)
             return _with_validators(response, etag, revalidate)
         patch_cache_control(response, private=True, no_store=True)
         return response
@@ -98,15 +98,15 @@ def reader_page(view=None, *, served=None):
     return wrapper
 
 
-def _store(store, etag, response):
+def _store(etag, response):
     """The rendered page (up to ``MAX_STORED_BYTES``) and its ``reader_note`` under ``etag``."""
     note = getattr(response, "reader_note", None)
     if note is not None:
-        _cache_set(store, f"note:{etag}", note)
+        sharedcache.set(f"note:{etag}", note, STORED_SECONDS)
     if len(response.content) <= MAX_STORED_BYTES:
-        _cache_set(store, f"page:{etag}", {
+        sharedcache.set(f"page:{etag}", {
             "content": response.content, "status": response.status_code, "note": note,
-            "headers": {n: response[n] for n in _STORED_HEADERS if n in response}})
+            "headers": {n: response[n] for n in _STORED_HEADERS if n in response}}, STORED_SECONDS)
 
 
 def posted_from_this_site(request):
@@ -190,20 +190,6 @@ def _with_validators(response, etag, revalidate=False):
         patch_cache_control(response, public=True, max_age=0, s_maxage=EDGE_SECONDS,
                             stale_while_revalidate=STALE_SECONDS)
     return response
-
-
-def _cache_get(store, key):
-    try:
-        return store.get(key)
-    except Exception:  # noqa: BLE001 — a cache that is down costs a render, never an answer
-        return None
-
-
-def _cache_set(store, key, value):
-    try:
-        store.set(key, value, STORED_SECONDS)
-    except Exception:  # noqa: BLE001 — as above
-        pass
 
 
 class PrivateAnswersMiddleware:

@@ -248,8 +248,9 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "shared": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": KB_CACHE_URL, "KEY_PREFIX": "kb",
-        # A Redis that is down or unreachable fails a count within a quarter of a second; the
-        # limits then count in this process's memory for a while (limits.FALLBACK_SECONDS).
+        # A Redis that is down or unreachable fails within a quarter of a second, and is then left
+        # alone for a while (sharedcache.PAUSE_SECONDS): limits count in this process's memory,
+        # pages are rendered, queries embedded.
         "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
     } if KB_CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }

@@ -622,8 +622,10 @@ def test_a_query_embedded_by_one_worker_is_not_embedded_again_by_another_through
 
         set = get
 
-    monkeypatch.setattr(candidates, "caches", {"shared": Down()})
-    monkeypatch.setattr(candidates, "_shared_down_until", 0.0)
+    from articles import sharedcache
+
+    monkeypatch.setattr(sharedcache, "caches", {"shared": Down()})
+    monkeypatch.setattr(sharedcache, "_down_until", 0.0)  # restored afterwards: tried again
     other_worker()
     assert _api(client, question, "fr").json()["results"] == first
     assert asked == [semantic_model.QUERY] * 2

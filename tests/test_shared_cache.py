@@ -13,6 +13,7 @@ from pathlib import Path
 from django.core import checks
 import pytest
 
+from articles import sharedcache
 from articles.analytics import limits
 from articles.analytics.models import Feedback, SearchEvent
 from articles.analytics.recorder import recorder
@@ -133,7 +134,7 @@ def test_a_batch_retried_after_a_database_error_is_not_counted_twice(client, imp
 @pytest.mark.django_db
 def test_a_redis_outage_fails_no_readers_page_and_votes_are_still_limited(client, imported, settings, caplog,
                                                                           monkeypatch):
-    monkeypatch.setattr(limits, "_shared_down_until", 0.0)  # restored afterwards: Redis tried again
+    monkeypatch.setattr(sharedcache, "_down_until", 0.0)  # restored afterwards: Redis tried again
     settings.CACHES = {**settings.CACHES, "shared": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",

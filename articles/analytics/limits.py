@@ -19,28 +19,24 @@ is ``add`` (creates the window's key at 0 if absent) then ``incr``, each atomic 
 workers never read the same count.
 
 When the shared cache fails (Redis down, refused, timed out) the count is taken in this process's
-memory instead, for ``FALLBACK_SECONDS`` before Redis is tried again, and the failure is logged:
-a limit then holds per process, and nothing the reader asked for fails.
+memory instead, while ``sharedcache`` leaves Redis alone (``PAUSE_SECONDS``; the failure is
+logged): a limit then holds per process, and nothing the reader asked for fails.
 """
 from contextvars import ContextVar
 import hashlib
 import hmac
-import logging
 import time
 
 from django.conf import settings
 from django.core.cache import caches
 
-logger = logging.getLogger(__name__)
+from .. import sharedcache
 
-SHARED = "shared"
 LOCAL = "default"
-FALLBACK_SECONDS = 30
 SEARCHES_LOGGED_PER_HOUR = 300  # applied by the search log's writer (``recorder``), not here
 
 _client_address = ContextVar("kb_client_address", default=None)
 _now = time.time  # the clock of the windows
-_shared_down_until = 0.0
 
 
 def keyed_hash(purpose, value):
@@ -84,14 +80,11 @@ def granted(purpose, client, wanted, limit, seconds):
 
 
 def _count(key, n, seconds):
-    global _shared_down_until
-    if time.monotonic() >= _shared_down_until:
+    if sharedcache.available():
         try:
-            return _add_and_incr(caches[SHARED], key, n, seconds)
+            return _add_and_incr(caches[sharedcache.SHARED], key, n, seconds)
         except Exception as error:  # redis.exceptions.ConnectionError, TimeoutError, …
-            _shared_down_until = time.monotonic() + FALLBACK_SECONDS
-            logger.warning("shared cache unavailable, limits counted per process for %d s: %s",
-                           FALLBACK_SECONDS, error)
+            sharedcache.failed(error)  # counted in this process's memory meanwhile
     return _add_and_incr(caches[LOCAL], key, n, seconds)
 
 

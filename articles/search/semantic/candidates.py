@@ -21,21 +21,18 @@ appears. Raises ``model.SemanticUnavailable`` without the model; ``[]`` before a
 from collections import OrderedDict, namedtuple
 from concurrent.futures import Future
 import hashlib
-import logging
 import threading
-import time
 
 from django.conf import settings
-from django.core.cache import caches
 import numpy as np
 
+from ... import sharedcache
 from ...models import Translation
 
 from . import centroids, vectors
 from .model import QUERY, embedder
 from .text import embedding_key
 
-logger = logging.getLogger(__name__)
 SemanticHit = namedtuple("SemanticHit", "translation_id article_number language score close", defaults=(True,))
 TRANSLATION_FLOOR = 0.82  # a translation's cosine to the query
 ARTICLE_FLOOR = 0.30  # an article vector's cosine to the centred query
@@ -46,7 +43,6 @@ OVERFETCH = 8
 # embeds a query once, and readers asking the same popular questions cost one embedding.
 QUERY_CACHE_SIZE = 4096
 SHARED_SECONDS = 24 * 3600  # in the shared cache (``KB_CACHE_URL``): one embedding for every worker
-SHARED_PAUSE_SECONDS = 30  # after the shared cache failed, queries are embedded without asking it
 
 
 def semantic_candidates(query, language, user=None, limit=50, in_language=None):
@@ -160,35 +156,13 @@ def _shared_key(key):
     return "kb-query-vector:" + hashlib.sha256(f"{identity}\0{query}".encode("utf-8", "replace")).hexdigest()
 
 
-def _shared_usable():
-    """A shared cache is configured (else it is this process's memory, which the LRU above
-    holds already) and has not failed in the last ``SHARED_PAUSE_SECONDS``."""
-    return bool(settings.KB_CACHE_URL) and time.monotonic() >= _shared_down_until
-
-
-def _shared_failed(error):
-    global _shared_down_until
-    _shared_down_until = time.monotonic() + SHARED_PAUSE_SECONDS
-    logger.warning("query vectors: shared cache unavailable for %d s: %s", SHARED_PAUSE_SECONDS, error)
-
-
 def _shared_get(key):
-    if not _shared_usable():
-        return None
-    try:
-        data = caches["shared"].get(_shared_key(key))
-    except Exception as error:  # redis.exceptions.ConnectionError, TimeoutError, …: embed it here
-        _shared_failed(error)
-        return None
+    if not settings.KB_CACHE_URL:
+        return None  # the shared cache is this process's memory: the LRU above holds it already
+    data = sharedcache.get(_shared_key(key))
     return np.frombuffer(data, dtype=np.float32).copy() if isinstance(data, bytes) else None
 
 
 def _shared_set(key, vector):
-    if _shared_usable():
-        try:
-            caches["shared"].set(_shared_key(key), np.asarray(vector, dtype=np.float32).tobytes(), SHARED_SECONDS)
-        except Exception as error:
-            _shared_failed(error)
-
-
-_shared_down_until = 0.0
+    if settings.KB_CACHE_URL:
+        sharedcache.set(_shared_key(key), np.asarray(vector, dtype=np.float32).tobytes(), SHARED_SECONDS)
