@@ -13,27 +13,9 @@ from articles.search.semantic import candidates, compute, model as semantic_mode
 from articles.search.semantic.fusion import fuse
 from articles.search.semantic.models import TranslationEmbedding
 from articles.search.semantic.text import embedding_key
-from tests.helpers import write
+from tests.helpers import kcs_article, write
 
 pytestmark = pytest.mark.django_db
-
-ARTICLE = """---
-title: {title}
-description: {description}
-article-number: {number}
-{extra}---
-# {title}
-
-## Description {{#description}}
-
-### Issue/Symptoms
-
-{symptoms}
-
-## Resolution {{#resolution}}
-
-{resolution}
-"""
 
 # Our own articles, each about one thing; KB-914 is close to KB-910 in meaning.
 ARTICLES = {
@@ -72,8 +54,8 @@ def fresh_vectors():
 def site(tmp_path):
     folder = tmp_path / "kb"
     for number, (title, description, symptoms, resolution) in ARTICLES.items():
-        write(folder / "en" / f"{number}.md", ARTICLE.format(
-            title=title, description=description, number=number, extra="", symptoms=symptoms,
+        write(folder / "en" / f"{number}.md", kcs_article(
+            title=title, description=description, number=number, symptoms=symptoms,
             resolution=resolution))
     import_paths([folder])
     vectors.forget()
@@ -239,8 +221,8 @@ def test_an_english_only_article_is_found_by_a_french_question(site):
 
 
 def test_an_article_is_shown_in_the_readers_language_when_it_has_one(site, tmp_path):
-    write(site / "fr" / "KB-911.md", ARTICLE.format(
-        title="Le courriel de réinitialisation du mot de passe n'arrive jamais", number="KB-911", extra="",
+    write(site / "fr" / "KB-911.md", kcs_article(
+        title="Le courriel de réinitialisation du mot de passe n'arrive jamais", number="KB-911",
         description="Les utilisateurs ne reçoivent rien.", symptoms="Aucun message n'arrive.",
         resolution="Ajoutez le domaine."))
     import_paths([site])
@@ -309,8 +291,8 @@ def test_the_api_never_shows_a_neighbour_the_reader_may_not_see_nor_its_title(cl
 def test_a_quoted_phrase_found_lexically_stays_above_an_article_closer_in_meaning(client, searchable):
     """The question means KB-911 (in English only: the lexical search cannot see it in French);
     the quoted words are those of KB-913's French translation alone."""
-    write(searchable / "fr" / "KB-913.md", ARTICLE.format(
-        title="Le téléversement d'une image échoue avec UPL-400321", number="KB-913", extra="",
+    write(searchable / "fr" / "KB-913.md", kcs_article(
+        title="Le téléversement d'une image échoue avec UPL-400321", number="KB-913",
         description="Une image trop lourde est refusée.", symptoms="La boîte de dialogue affiche UPL-400321.",
         resolution="Réduisez l'image."))
     import_paths([searchable])
@@ -575,9 +557,8 @@ def test_articles_are_ranked_by_their_vectors_once_each_language_has_its_mean(si
              "L'export CSV nocturne d'un gros rapport se termine après soixante secondes."),
             ("KB-912", "Les graphiques du tableau de bord sont vides après un changement de fuseau horaire",
              "Les graphiques n'affichent plus aucun point une fois le fuseau du compte modifié.")):
-        write(site / "fr" / f"{number}.md", ARTICLE.format(title=title, number=number, extra="",
-                                                           description=description, symptoms=description,
-                                                           resolution="Voir la version anglaise."))
+        write(site / "fr" / f"{number}.md", kcs_article(title=title, number=number, description=description,
+                                                        symptoms=description, resolution="Voir la version anglaise."))
     import_paths([site])
     compute.catch_up()
     monkeypatch.setattr(centroids, "MIN_LANGUAGE_ROWS", 2)

@@ -21,26 +21,12 @@ from articles.importing import import_paths
 from articles.models import Article, Translation
 from articles.search.semantic import compute, model as semantic_model
 from articles.search.semantic.models import EmbeddingClaim, TranslationEmbedding
-from tests.helpers import write
+from tests.helpers import kcs_article, write
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
 OTHER = "another-server:4242:1"  # a holder on another machine: never judged gone, only lapsed
-
-ARTICLE = """---
-title: {title}
-description: {description}
-article-number: {number}
----
-# {title}
-
-## Description {{#description}}
-
-### Issue/Symptoms
-
-{symptoms}
-"""
 
 SUBJECTS = ["The invoice export", "The password reset mail", "The calendar sync", "The image upload",
             "The nightly backup", "The audience refresh", "The dashboard chart", "The search page"]
@@ -53,7 +39,7 @@ def _write_site(folder, count):
     for n in range(count):
         subject, failure = SUBJECTS[n % len(SUBJECTS)], FAILURES[(n // len(SUBJECTS)) % len(FAILURES)]
         title = f"{subject} {failure}"
-        write(folder / "en" / f"KC-{n}.md", ARTICLE.format(
+        write(folder / "en" / f"KC-{n}.md", kcs_article(
             title=title, number=f"KC-{n}", description=f"Case {n} where {title.lower()}.",
             symptoms=f"Since the last upgrade {subject.lower()} {failure} for every user of site {n}."))
     import_paths([folder])

@@ -11,27 +11,9 @@ from articles.models import Article, Translation
 from articles.search import related, sync
 from articles.search.models import DismissedDuplicate, RelatedArticles
 from articles.search.semantic import compute, duplicates, vectors
-from tests.helpers import write
+from tests.helpers import kcs_article, write
 
 pytestmark = pytest.mark.django_db
-
-ARTICLE = """---
-title: {title}
-description: {description}
-article-number: {number}
----
-# {title}
-
-## Description {{#description}}
-
-### Issue/Symptoms
-
-{symptoms}
-
-## Resolution {{#resolution}}
-
-{resolution}
-"""
 
 # Our own articles. KB-952 exists only in French; KB-955 is KB-953 written again in German (a
 # duplicate across languages); KB-956 is about what KB-953 is about, in other English words.
@@ -101,7 +83,7 @@ def fresh_vectors():
 def site(tmp_path):
     folder = tmp_path / "kb"
     for (language, number), (title, description, symptoms, resolution) in ARTICLES.items():
-        write(folder / language / f"{number}.md", ARTICLE.format(
+        write(folder / language / f"{number}.md", kcs_article(
             title=title, description=description, number=number, symptoms=symptoms, resolution=resolution))
     import_paths([folder])
     sync.rebuild()
@@ -139,7 +121,7 @@ def test_an_english_draft_finds_the_article_written_only_in_french(site):
 
 
 def test_an_article_is_shown_in_the_editors_language_when_it_has_it(site):
-    write(site / "en" / "KB-952.md", ARTICLE.format(
+    write(site / "en" / "KB-952.md", kcs_article(
         number="KB-952", title="Scheduled export of a report stops after a minute",
         description="A large report's nightly export ends early.", symptoms="The export stops.", resolution="x"))
     import_paths([site])
