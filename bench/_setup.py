@@ -3,6 +3,7 @@ import os
 from pathlib import Path
 import sys
 import tempfile
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -44,3 +45,18 @@ def rebuild_index():
 
         return get_backend().rebuild()
     return rebuild()
+
+
+def postgres_admin(url, action):
+    """Create (afresh: dropped first) or drop the PostgreSQL database named in ``url``, through
+    the server's ``postgres`` database."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        if action == "create":
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

@@ -30,7 +30,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from urllib.parse import urlsplit, urlunsplit
+
+from _setup import postgres_admin
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_RATIO = 2.0
@@ -185,19 +186,6 @@ def corpus():
         sys.exit(f"skipped: the corpus is not at {shared / 'corpus'}")
     return paths
 
-
-def postgres_admin(url, action):
-    """Create (afresh) or drop the database named in ``url``, through the ``postgres`` database."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        if action == "create":
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def commit_of(tree):

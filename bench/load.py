@@ -61,7 +61,9 @@ import sys
 import tempfile
 import threading
 import time
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote
+
+from _setup import postgres_admin
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -163,19 +165,6 @@ def manage(env, *args, log=None, timeout=900, cwd=ROOT):
         sys.exit(f"manage.py {' '.join(args)} in {cwd} failed ({result.returncode}):\n{result.stderr[-3000:]}")
     return result.stdout
 
-
-def postgres_admin(url, action):
-    """Create or drop the database named in ``url`` (through the ``postgres`` database)."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        if action == "create":
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def tree_commit(tree):
