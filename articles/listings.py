@@ -118,8 +118,9 @@ def _until_rows_change(name, user, rows, fields, work_out, also=lambda: None):
     entries past its position; each is read again (present in ``rows()`` or not) and compared
     with the values the answer was worked out from. A rebuild entry, a journal pruned past the
     answer or more than ``CHANGES_LOOKED_AT`` entries work it out again, as does a different
-    answer for any changed row. ``doc_index`` and ``doc_addresses`` read every translation (a
-    tenth of a second on the corpus): on a site saving every 0.3 s, every article page paid it."""
+    answer for any changed row. For answers that read every translation and that every article
+    page asks for (``doc_index``, ``doc_addresses``: a tenth of a second on the corpus), which a
+    save of any article would otherwise throw away."""
     position, pruned = journal.head()
     cache_key = ":".join(["kb-rows", name, "staff" if sees_unpublished(user) else "readers"])
     stamp, held = cache.get(cache_key), _held.get(cache_key)
