@@ -12,8 +12,8 @@ from articles.search import sync
 from articles.search.semantic import compute, vectors
 from tests.test_browser import CHROMIUM, PHONE, shot
 from tests.test_browser_editor import PASSWORD
-from tests.test_semantic_editor import ARTICLE, ARTICLES, EXPORT_DRAFT
-from tests.helpers import write
+from tests.test_semantic_editor import ARTICLES, EXPORT_DRAFT
+from tests.helpers import kcs_article, write
 
 pytestmark = [
     pytest.mark.browser,
@@ -30,7 +30,7 @@ def chromium(live_server, tmp_path, monkeypatch):
 
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     for (language, number), (title, description, symptoms, resolution) in ARTICLES.items():
-        write(tmp_path / "kb" / language / f"{number}.md", ARTICLE.format(
+        write(tmp_path / "kb" / language / f"{number}.md", kcs_article(
             title=title, description=description, number=number, symptoms=symptoms, resolution=resolution))
     import_paths([tmp_path / "kb"])
     sync.bring_up_to_date()
