@@ -27,6 +27,13 @@ phase once (the workers remember the last queries' embeddings: a repeated query 
 nothing); warm-up queries are others.
 
     .venv/bin/python bench/semantic_cost.py [--reuse /tmp/kb-cost] [--corpus DIR ...]
+    .venv/bin/python bench/semantic_cost.py --reuse /tmp/kb-cost --embedded  # phase 3 alone
+
+``--embedded`` embeds the site once with ``embed_translations`` on quiet cores (kept with
+``--reuse``) and measures phase 3 alone, the indexer started but idle: run it from worktrees of
+two commits on the same ``--reuse`` site to compare their search cost and memory. (The idle
+indexer has not read the model's weights, so each worker's PSS counts half of those it read,
+not a third as after phase 2.)
 """
 import argparse
 import json
@@ -56,6 +63,9 @@ def parse():
     parser.add_argument("--rounds", type=int, default=4, help="slices of the quiet phases' queries, each server in turn")
     parser.add_argument("--words", type=int, default=600, help="queries in words made from the site's titles")
     parser.add_argument("--limit-minutes", type=float, default=40.0, help="give up embedding after this long")
+    parser.add_argument("--embedded", action="store_true",
+                        help="only phase 3: the site embedded once by embed_translations on quiet cores (kept "
+                             "with --reuse), the indexer started idle")
     return parser.parse_args()
 
 
@@ -150,8 +160,13 @@ def main():
     env.update({"KB_INDEX_DIR": str(scratch / "index"), "KB_SEMANTIC": "1"})
     print(f"scratch {scratch}; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}", flush=True)
     prepare(env, scratch, args.corpus)
-    with sqlite3.connect(database, timeout=30) as conn:  # as after a fresh import: nothing embedded
-        conn.execute("DELETE FROM search_translation_embedding")
+    if args.embedded:
+        started = time.perf_counter()
+        out = manage(env, "embed_translations", timeout=3600)
+        print(f"embed_translations, quiet: {out.strip()} in {time.perf_counter() - started:.0f} s", flush=True)
+    else:
+        with sqlite3.connect(database, timeout=30) as conn:  # as after a fresh import: nothing embedded
+            conn.execute("DELETE FROM search_translation_embedding")
     dev = dev_queries()
     words = word_queries(database, args.words * 5 + 40, seed=27)
     warm, words = words[:40], words[40:]
@@ -188,18 +203,18 @@ def main():
                         one_pass(port, paths[index::rounds], found[name][kind], errors)
             return found
 
-        before = quiet(before_pool, args.rounds)
-        print("\n1. quiet, nothing embedded", flush=True)
-        for name in servers:
-            print(f"   {name:9s} {figures(before[name]['dev'] + before[name]['words'])}", flush=True)
-
-        print("\n2. while the indexer embeds the corpus", flush=True)
         translations, _ = counts(database)
+        done_at, position = None, 0
+        during = {name: [] for name in servers}
+        if not args.embedded:
+            before = quiet(before_pool, args.rounds)
+            print("\n1. quiet, nothing embedded", flush=True)
+            for name in servers:
+                print(f"   {name:9s} {figures(before[name]['dev'] + before[name]['words'])}", flush=True)
+            print("\n2. while the indexer embeds the corpus", flush=True)
         indexer = procs.start("indexer", [sys.executable, "manage.py", "run_indexer"], env)
         started = time.monotonic()
-        during = {name: [] for name in servers}
-        done_at, position = None, 0
-        while time.monotonic() - started < args.limit_minutes * 60:
+        while not args.embedded and time.monotonic() - started < args.limit_minutes * 60:
             if indexer.poll() is not None:
                 sys.exit(f"the indexer exited with {indexer.returncode} (see {scratch}/indexer.log)")
             batch = [during_pool[(position + i) % len(during_pool)] for i in range(20)]
@@ -210,7 +225,9 @@ def main():
             if embedded >= translations:
                 done_at = time.monotonic() - started
                 break
-        if done_at is None:
+        if args.embedded:
+            pass
+        elif done_at is None:
             print(f"   {embedded} of {translations} embedded after {args.limit_minutes:.0f} min: given up")
         else:
             print(f"   {translations} translations embedded in {done_at:.0f} s ({done_at / 60:.1f} min, "
@@ -218,7 +235,8 @@ def main():
         if position > len(during_pool):
             print(f"   ({position} queries from a pool of {len(during_pool)}: some came back)")
         for name in servers:
-            print(f"   {name:9s} {figures(during[name])}", flush=True)
+            if during[name]:
+                print(f"   {name:9s} {figures(during[name])}", flush=True)
 
         time.sleep(6)  # each worker's vectors are refreshed within vectors.REFRESH_SECONDS
         print("\n3. quiet, everything embedded (the indexer idle)", flush=True)
@@ -241,7 +259,7 @@ def main():
         if done_at is not None:
             print(line.format("corpus embedded after a fresh import, minutes", f"{done_at / 60:.1f}",
                               f"≤ {TARGETS['minutes']:.0f}", verdict(done_at / 60 <= TARGETS["minutes"])))
-        for name in servers:
+        for name in servers if during["lexical"] else ():
             slowed = ratio(pct(during[name], 0.95), pct(quiet[name], 0.95))
             print(line.format(f"{name}: p95 while embedding ÷ quiet p95", f"{slowed:.2f}×",
                               f"≤ {TARGETS['during_x_quiet']}", verdict(slowed <= TARGETS["during_x_quiet"])))
