@@ -30,7 +30,7 @@ nothing); warm-up queries are others.
     .venv/bin/python bench/semantic_cost.py --reuse /tmp/kb-cost --embedded  # phase 3 alone
 
 ``--embedded`` embeds the site once with ``embed_translations`` on quiet cores (kept with
-``--reuse``) and measures phase 3 alone, the indexer started but idle: run it from worktrees of
+``--reuse``), with every related-articles list, and measures phase 3 alone, the indexer started but idle: run it from worktrees of
 two commits on the same ``--reuse`` site to compare their search cost and memory. (The idle
 indexer has not read the model's weights, so each worker's PSS counts half of those it read,
 not a third as after phase 2.)
@@ -164,6 +164,8 @@ def main():
         started = time.perf_counter()
         out = manage(env, "embed_translations", timeout=3600)
         print(f"embed_translations, quiet: {out.strip()} in {time.perf_counter() - started:.0f} s", flush=True)
+        # the related-articles lists too, or the indexer works them out (20-80 ms each) while phase 3 measures
+        manage(env, "run_indexer", "--once", "--related", timeout=3600)
     else:
         with sqlite3.connect(database, timeout=30) as conn:  # as after a fresh import: nothing embedded
             conn.execute("DELETE FROM search_translation_embedding")
