@@ -313,7 +313,11 @@ def test_the_model_runs_only_where_it_can_change_the_answer(client, searchable, 
     _api(client, "ERROR " + "the upload dialog closes " * 20)  # a pasted log
     _api(client, "Password reset email never arrives")  # a whole title: that page comes first anyway
     _api(client, "top 100 pictures will not upload")  # read as a code, TOP-100, that nothing cites
-    assert asked == ["top 100 pictures will not upload"]
+    for identifier in ("upload_max_size", "iRc=16384", "413", "com.example.UploadFailedException", "v8"):
+        _api(client, identifier)  # one identifier: the index finds it or nothing does
+    _api(client, "téléversement")  # one word: its meaning may cross languages
+    _api(client, "e-mail")
+    assert asked == ["top 100 pictures will not upload", "téléversement", "e-mail"]
 
 
 def test_a_questions_embedding_runs_beside_the_lexical_search_once_and_never_for_an_exact_title(

@@ -25,6 +25,7 @@ see are ``unseen`` by the lexical search (``fusion``).
 from concurrent.futures import ThreadPoolExecutor
 import logging
 import os
+import re
 import threading
 
 from ..codes import extract_error_codes
@@ -38,16 +39,25 @@ SEMANTIC_ARTICLES = 50  # nearest articles fused with the lexical ones
 # A longer text is a pasted log or page: its words and codes find it, and its meaning is many.
 MAX_CHARS = 300
 EXACT_CANDIDATES = 300
+# One token of letters, digits and the marks identifiers are written with, holding a digit or
+# such a mark between two characters (``aem_program_id``, ``iRc=16384``, ``403``,
+# ``javax.jcr.AccessDeniedException``): the index finds it or nothing does, and what the model
+# makes of it is a guess. One word (``Passwort``, ``e-mail``) is still embedded.
+IDENTIFIER = re.compile(r"[A-Za-z0-9_.:=/@#-]+")
+IDENTIFIER_MARK = re.compile(r"[0-9]|[A-Za-z0-9][_.:=/@#]+[A-Za-z0-9]")
 
 logger = logging.getLogger(__name__)
 
 
 def worth_embedding(text, view):
-    """Whether the model can change the answer to ``text``: not for a long paste, nor for a
-    query naming an error code some document cites (those come first whatever the model
-    finds; ``top 100`` may be read as a code, ``TOP-100``, that nothing cites)."""
+    """Whether the model can change the answer to ``text``: not for a long paste, nor for a lone
+    identifier (``IDENTIFIER``), nor for a query naming an error code some document cites (those
+    come first whatever the model finds; ``top 100`` may be read as a code, ``TOP-100``, that
+    nothing cites)."""
     text = (text or "").strip()
     if not text or len(text) > MAX_CHARS:
+        return False
+    if IDENTIFIER.fullmatch(text) and IDENTIFIER_MARK.search(text):
         return False
     return not any(view.cited(key) for _, key in extract_error_codes(text, query=True))
 
