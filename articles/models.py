@@ -158,6 +158,11 @@ class Translation(models.Model):
             self.article.audience == Article.Audience.EXTERNAL and self.article.status == Article.Status.VALIDATED)
 
 
+# The largest revision number a request may name: any database's integer lookup takes it (a
+# larger one is refused as invalid, never sent to the database).
+MAX_REVISION_NUMBER = 2**63 - 1
+
+
 class Revision(models.Model):
     """One immutable version of a translation's content, numbered from 1 per translation. Made
     by every change: a page, the API, an import (``import_path``), a restore. Never updated."""

@@ -143,3 +143,20 @@ def test_a_query_is_refused_naming_it_exactly_when_it_holds_a_refused_character(
         assert response.status_code == 200, (query, response.content[:300])
     else:
         assert response.status_code == 400 and response.json()["error"]["field"] == "q", query
+
+
+@pytest.mark.parametrize("huge", [2**63, 10**27])
+def test_a_base_revision_past_any_integer_type_is_refused_naming_the_field(clients, huge):
+    """A revision number the database's integer type cannot hold is refused before any lookup
+    (SQLite raised OverflowError on it: a 500), by the API and by the editor's form alike."""
+    signed_in, existing = clients
+    revisions = Article.objects.get(number=existing).translations.get(language="en").revisions.count()
+    response = signed_in["publisher"].put(
+        f"/api/articles/{existing}/translations/en/", content_type="application/json",
+        data=json.dumps({"title": "Ledger export stops at noon", "body": BODY, "base_revision": huge}))
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["field"] == "base_revision"
+    response = signed_in["publisher"].post(f"/en/editor/articles/{existing}/en/edit/", data={
+        "title": "Ledger export stops at noon", "body": BODY, "base_revision": str(huge)})
+    assert response.status_code == 200 and b"<form" in response.content  # the form again, nothing saved
+    assert Article.objects.get(number=existing).translations.get(language="en").revisions.count() == revisions

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .. import languages
-from ..models import Article
+from ..models import MAX_REVISION_NUMBER, Article
 
 
 def language_choices():
@@ -32,7 +32,8 @@ class TranslationForm(forms.Form):
     body = forms.CharField(label=_("Body (Markdown)"), required=False, strip=False,
                            widget=forms.Textarea(attrs={"rows": 22, "spellcheck": "true", "class": "body-input"}))
     message = forms.CharField(label=_("What changed (optional)"), max_length=500, required=False)
-    base_revision = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    base_revision = forms.IntegerField(min_value=0, max_value=MAX_REVISION_NUMBER, required=False,
+                                       widget=forms.HiddenInput)
 
     def clean_body(self):
         return unix_newlines(self.cleaned_data["body"])
