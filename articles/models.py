@@ -158,9 +158,9 @@ class Translation(models.Model):
             self.article.audience == Article.Audience.EXTERNAL and self.article.status == Article.Status.VALIDATED)
 
 
-# The largest revision number a request may name: any database's integer lookup takes it (a
-# larger one is refused as invalid, never sent to the database).
-MAX_REVISION_NUMBER = 2**63 - 1
+# The largest id or number an integer column holds (any database's): a larger one a request
+# names is refused as invalid or not found, never sent to the database (which would fail).
+MAX_DATABASE_INTEGER = 2**63 - 1
 
 
 class Revision(models.Model):

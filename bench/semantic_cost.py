@@ -30,10 +30,10 @@ nothing); warm-up queries are others.
     .venv/bin/python bench/semantic_cost.py --reuse /tmp/kb-cost --embedded  # phase 3 alone
 
 ``--embedded`` embeds the site once with ``embed_translations`` on quiet cores (kept with
-``--reuse``), with every related-articles list, and measures phase 3 alone, the indexer started but idle: run it from worktrees of
-two commits on the same ``--reuse`` site to compare their search cost and memory. (The idle
-indexer has not read the model's weights, so each worker's PSS counts half of those it read,
-not a third as after phase 2.)
+``--reuse``), with every related-articles list, and measures phase 3 alone, the indexer started
+but idle: run it from worktrees of two commits on the same ``--reuse`` site to compare their
+search cost and memory. (The idle indexer has not read the model's weights, so each worker's
+PSS counts half of those it read, not a third as after phase 2.)
 """
 import argparse
 import json
@@ -228,7 +228,7 @@ def main():
                 done_at = time.monotonic() - started
                 break
         if args.embedded:
-            pass
+            pass  # phases 1 and 2 not run
         elif done_at is None:
             print(f"   {embedded} of {translations} embedded after {args.limit_minutes:.0f} min: given up")
         else:

@@ -13,7 +13,7 @@ from ..editing import actions, queries
 from ..editing.content import clean_language, preview_html
 from ..editing.errors import Invalid
 from ..editing.permissions import require_edit
-from ..models import MAX_REVISION_NUMBER, sees_unpublished
+from ..models import MAX_DATABASE_INTEGER, sees_unpublished
 from ..switching import whole_number
 from .schema import (EDITOR, FIELDS, JSON_BODY, NUMBER_SCHEMA, ArticleSummary, AudienceField, FieldChanges,
                      ItemsField, LanguageField, RequestBody, RevisionSaved, StatusField, TextField,
@@ -46,7 +46,8 @@ class CreateArticleSerializer(serializers.Serializer):
 
 class SaveTranslationSerializer(ContentSerializer):
     base_revision = serializers.IntegerField(
-        allow_null=True, min_value=0, max_value=MAX_REVISION_NUMBER, help_text="The revision the edit started from; null for a new translation.")
+        allow_null=True, min_value=0, max_value=MAX_DATABASE_INTEGER,
+        help_text="The revision the edit started from; null for a new translation.")
     message = serializers.CharField(required=False, allow_blank=True)
 
 

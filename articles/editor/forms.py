@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .. import languages
-from ..models import MAX_REVISION_NUMBER, Article
+from ..models import MAX_DATABASE_INTEGER, Article
 
 
 def language_choices():
@@ -32,7 +32,7 @@ class TranslationForm(forms.Form):
     body = forms.CharField(label=_("Body (Markdown)"), required=False, strip=False,
                            widget=forms.Textarea(attrs={"rows": 22, "spellcheck": "true", "class": "body-input"}))
     message = forms.CharField(label=_("What changed (optional)"), max_length=500, required=False)
-    base_revision = forms.IntegerField(min_value=0, max_value=MAX_REVISION_NUMBER, required=False,
+    base_revision = forms.IntegerField(min_value=0, max_value=MAX_DATABASE_INTEGER, required=False,
                                        widget=forms.HiddenInput)
 
     def clean_body(self):

@@ -27,10 +27,9 @@ from ..editing.content import clean_language
 from ..editing.errors import Invalid, NotFound
 from ..editing.permissions import require_edit
 from ..editing.queries import get_article, get_translation
+from ..models import MAX_DATABASE_INTEGER as MAX_ID
 from . import owners, reviews, tasks
 from .models import Flag, HealthSettings, ReviewInterval, Task
-
-MAX_ID = 2**63 - 1  # what the id column holds
 
 NOT_FOUND = {404: ["not_found"]}
 OWNER_ERRORS = {400: ["unknown_user", "not_an_editor", "unknown_group", "one_owner"]}

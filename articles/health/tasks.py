@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from ..editing import actions
 from ..editing.errors import Invalid, InvalidTransition, NotFound
 from ..editing.health import health_of, may_look_after, require_look_after
+from ..models import MAX_DATABASE_INTEGER
 from ..notifications import events as notifications
 from .models import Flag, Task
 
@@ -115,7 +116,7 @@ def move(user, task_id, to, comment="", close_on_publish=None):
         raise Invalid("comment", _("Say why the task is declined."), code="required")
     with transaction.atomic():
         task = (Task.objects.select_for_update().filter(pk=task_id).select_related("article").first()
-                if isinstance(task_id, int) and 0 < task_id < 2**63 else None)
+                if isinstance(task_id, int) and 0 < task_id <= MAX_DATABASE_INTEGER else None)
         if task is None:
             raise NotFound(_("No task %(id)s.") % {"id": str(task_id)[:30]})
         require_look_after(user, health_of(task.article))

@@ -18,12 +18,11 @@ from ..editing import health as care
 from ..editing.errors import Invalid, InvalidTransition
 from ..editing.permissions import can_edit, can_publish
 from ..editor.shortcuts import editor_page, forbidden
-from ..models import Product
+from ..models import MAX_DATABASE_INTEGER as MAX_ID, Product
 from ..views import with_language
 from . import dates, owners, panels, tasks
 from .models import HealthSettings, ReviewInterval, Task
 
-MAX_ID = 2**63 - 1  # what the id column holds: a larger one in the address is a 404, not a database error
 DAYS = {"min_value": dates.MIN_INTERVAL_DAYS, "max_value": dates.MAX_INTERVAL_DAYS}
 
 

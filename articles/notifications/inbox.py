@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..editing.errors import Invalid, NotFound
+from ..models import MAX_DATABASE_INTEGER as MAX_ID
 from .models import Notification
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
-MAX_ID = 2**63 - 1
 
 
 @dataclass
