@@ -9,10 +9,14 @@ at the edge is still cheap.
 A request is a **reader's** when it is a GET or HEAD without a session or messages cookie
 (``READER_COOKIES`` may be present: they change nothing the page shows). For it:
 
-- the ``ETag`` is a hash of what the page is made from: the database's content state (the
-  index journal's head, which every change readers can see moves; the documentation
-  navigation; the related-article lists), this server's index position, the code and
-  template version, the language and the full path with its query string;
+- the ``ETag`` is a hash of what the page is made from: the code and template version, the
+  language, the full path with its query string, and the content state: for an article's page
+  (``reader_page(view, article=…)``), that article's own state and what other articles lend
+  it as of a ``SETTLE_SECONDS`` window (``article_state``), so a save elsewhere leaves it
+  valid; for a listing (``settles=True``), that window's state (``settled_state``); for the
+  search page, the database's whole state (the index journal's head, which every change
+  readers can see moves; the documentation navigation; the related-article lists) and this
+  server's index position, since a save must be found at once;
 - ``If-None-Match`` naming it answers 304 without rendering;
 - otherwise a page rendered under the same ETag is taken from the ``shared`` cache (Redis
   with ``KB_CACHE_URL``, else this process's memory), or rendered and stored there
@@ -36,9 +40,11 @@ A form on a reader's page carries no CSRF token (it would be another reader's): 
 and the answer does not vary with cookies (the edge's configuration bypasses its cache when a
 session cookie is present: ``deploy/nginx.conf``).
 """
+from datetime import datetime, timezone
 from functools import wraps
 import hashlib
 from pathlib import Path
+import time
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -50,6 +56,7 @@ from django.utils.http import parse_etags
 from . import sharedcache
 
 EDGE_SECONDS = 60
+SETTLE_SECONDS = 30
 STALE_SECONDS = 300
 STORED_SECONDS = 600
 MAX_STORED_BYTES = 1024 * 1024
@@ -57,10 +64,13 @@ READER_COOKIES = {"csrftoken", "kb_reader", "django_language"}
 _STORED_HEADERS = ("Content-Type", "Content-Language", "Link")
 
 
-def reader_page(view=None, *, served=None):
-    """See the module docstring; ``@reader_page(served=hook)`` as a decorator."""
+def reader_page(view=None, *, served=None, article=None, settles=False):
+    """See the module docstring; ``@reader_page(served=hook)`` as a decorator. ``article``:
+    ``article(**kwargs)`` → the number of the article the page shows (None: not known), which
+    keys the page by that article's own state (``article_state``); ``settles``: a page made
+    from many articles, keyed by ``settled_state()``; else by the whole ``content_state()``."""
     if view is None:
-        return lambda function: reader_page(function, served=served)
+        return lambda function: reader_page(function, served=served, article=article, settles=settles)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -69,7 +79,7 @@ def reader_page(view=None, *, served=None):
             patch_cache_control(response, private=True, no_store=True)
             return response
         request.user = AnonymousUser()  # never the session's: it is not read
-        etag = page_etag(request, kwargs.get("lang", ""))
+        etag = page_etag(request, kwargs.get("lang", ""), article(**kwargs) if article else None, settles)
         revalidate = served is not None
         key = f"page:{etag}"
         if f"\"{etag}\"" in parse_etags(request.headers.get("If-None-Match", "")):
@@ -131,8 +141,14 @@ def is_reader_request(request):
     return not (set(request.COOKIES) - READER_COOKIES - {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME})
 
 
-def page_etag(request, lang):
-    parts = [code_version(), *content_state(), _index_position(), lang, request.get_full_path()]
+def page_etag(request, lang, number=None, settles=False):
+    if number is not None:
+        state = ["article", *article_state(number)]
+    elif settles:
+        state = ["settled", *settled_state()]
+    else:
+        state = [*content_state(), _index_position()]
+    parts = [code_version(), *state, lang, request.get_full_path()]
     return hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
@@ -149,6 +165,51 @@ def content_state():
             f"(SELECT MAX(updated_at) FROM {doc_tree}), (SELECT COUNT(*) FROM {doc_tree}), "
             "(SELECT MAX(computed_at) FROM search_related_articles), "
             "(SELECT MIN(applied) FROM django_migrations)")
+        return cursor.fetchone()
+
+
+def article_state(number):
+    """What the page of article ``number`` is made from, as stored: ``settled_state()`` and the
+    article's own state, exactly (its row, its translations, each one's latest journal entry,
+    which every change to one of them writes, and their related-article lists), in one query."""
+    from .models import Article, Translation
+    from .search.models import RelatedArticles
+
+    article, translation = Article._meta.db_table, Translation._meta.db_table
+    related = RelatedArticles._meta.db_table
+    mine = f"SELECT id FROM {translation} WHERE article_id = (SELECT id FROM {article} WHERE number = %s)"
+    return _state(
+        f"(SELECT updated_at FROM {article} WHERE number = %s), "
+        f"(SELECT COUNT(*) FROM ({mine}) mine), (SELECT SUM(id) FROM ({mine}) mine), "
+        f"(SELECT MAX(id) FROM search_journal_entry WHERE translation_id IN ({mine})), "
+        f"(SELECT MAX(computed_at) FROM {related} WHERE translation_id IN ({mine}))", [str(number)] * 5)
+
+
+def settled_state():
+    """What a page made from many articles is made from, as stored, read so that an editor
+    saving every few seconds does not make every such page again (nor fail every revalidation)
+    at each save: the journal as of the start of the current ``SETTLE_SECONDS`` window, so a
+    save shows there within ``SETTLE_SECONDS`` (as it would after an edge's ``s-maxage``); and
+    at once what must show at once, the last change that made a page appear or go
+    (``JournalHead.shared_last_id``: a visibility change, a deletion, an import), the
+    documentation tree, and the first migration's time (``content_state``)."""
+    return _state()
+
+
+def _state(own="", params=()):
+    from .models import DocTree
+
+    doc_tree = DocTree._meta.db_table
+    window = datetime.fromtimestamp(time.time() // SETTLE_SECONDS * SETTLE_SECONDS, tz=timezone.utc)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT shared_last_id FROM search_journal_head), "
+            "(SELECT pruned_through FROM search_journal_head), "
+            "(SELECT MAX(id) FROM search_journal_entry WHERE created_at = "
+            " (SELECT MAX(created_at) FROM search_journal_entry WHERE created_at <= %s)), "
+            f"(SELECT MAX(updated_at) FROM {doc_tree}), (SELECT COUNT(*) FROM {doc_tree}), "
+            "(SELECT MIN(applied) FROM django_migrations)" + (", " + own if own else ""),
+            [connection.ops.adapt_datetimefield_value(window), *params])
         return cursor.fetchone()
 
 

@@ -10,9 +10,10 @@ from .search import sync
 
 
 @receiver(post_save, sender=Translation)
-def translation_saved(sender, instance, **kwargs):
+def translation_saved(sender, instance, created, **kwargs):
+    # A new translation may be a page other pages link to (``readercache``): as a visibility change.
     if not sync.is_deferred():
-        sync.record_change([instance.pk], sync.SAVE)
+        sync.record_change([instance.pk], sync.VISIBILITY if created else sync.SAVE)
 
 
 @receiver(post_delete, sender=Translation)

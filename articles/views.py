@@ -2,6 +2,7 @@
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -96,6 +97,16 @@ def article_detail(request, lang, number):
     if page.article.number != number:
         return redirect("articles:article", lang=lang, number=page.article.number, permanent=True)
     return _article(request, lang, page)
+
+
+def article_shown(number, **_):
+    """The article ``article_detail`` shows, for ``readercache`` (its page is keyed by it)."""
+    return number
+
+
+def doc_page_shown(address, **_):
+    """The article ``doc_page`` shows a reader, for ``readercache``; None when there is none."""
+    return listings.doc_index(AnonymousUser()).find_slug(address)
 
 
 @with_language

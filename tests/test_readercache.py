@@ -179,3 +179,75 @@ def test_a_signed_in_search_is_private_and_never_served_from_the_store(imported,
     assert "X-KB-Page-Cache" not in page and "ETag" not in page
     assert {"private", "no-store"} <= {p.strip() for p in page["Cache-Control"].split(",")}
     assert len(searches_logged()) == 2
+
+
+def _save(number, title):
+    """A change readers see, as the admin makes it (its signal journals it)."""
+    from articles.models import Translation
+
+    translation = Translation.objects.get(article__number=number, language="en")
+    translation.title = title
+    translation.save()
+
+
+def test_a_save_to_another_article_keeps_this_pages_validator_and_stored_copy(imported):
+    reader = Client()
+    before = reader.get(PAGE)
+    _save("CMP-2", "Audience refresh takes minutes now")
+    again = reader.get(PAGE, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert again.status_code == 304 and again["ETag"] == before["ETag"]
+    assert Client().get(PAGE)["X-KB-Page-Cache"] == "hit"
+    # The saved article's own page is made again at once, with what was saved.
+    saved = reader.get("/en/articles/CMP-2/")
+    assert "takes minutes now" in saved.content.decode() and "X-KB-Page-Cache" not in saved
+
+
+def test_a_save_to_the_article_changes_its_validator_at_once(imported):
+    reader = Client()
+    before = reader.get(PAGE)
+    _save("CMP-1", "Delivery ledger import stops")
+    after = reader.get(PAGE, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200 and after["ETag"] != before["ETag"]
+    assert "Delivery ledger import stops" in after.content.decode() and "X-KB-Page-Cache" not in after
+
+
+def test_another_article_made_internal_changes_every_article_pages_validator_at_once(imported):
+    reader = Client()
+    before = reader.get(PAGE)
+    actions.set_audience(user_with("publisher"), "CMP-2", "internal")
+    after = reader.get(PAGE, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200 and after["ETag"] != before["ETag"]
+
+
+def test_what_other_articles_lend_a_page_is_shown_within_the_settling_window(imported, monkeypatch):
+    from types import SimpleNamespace
+
+    from articles import readercache
+
+    reader = Client()
+    before = reader.get(PAGE)
+    _save("CMP-2", "Audience refresh is slower")
+    assert reader.get(PAGE, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 304
+    later = readercache.time.time() + readercache.SETTLE_SECONDS
+    monkeypatch.setattr(readercache, "time", SimpleNamespace(time=lambda: later))
+    after = reader.get(PAGE, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200 and after["ETag"] != before["ETag"]
+
+
+def test_a_listing_shows_a_save_within_the_window_and_an_article_gone_at_once(imported, monkeypatch):
+    from types import SimpleNamespace
+
+    from articles import readercache
+
+    reader, listing = Client(), "/en/articles/?sort=date"
+    before = reader.get(listing)
+    assert "Workflow heatmap is empty" in before.content.decode()
+    _save("CMP-2", "Audience refresh is slower")
+    assert reader.get(listing, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 304
+    later = readercache.time.time() + readercache.SETTLE_SECONDS
+    monkeypatch.setattr(readercache, "time", SimpleNamespace(time=lambda: later))
+    settled = reader.get(listing, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert settled.status_code == 200 and "Audience refresh is slower" in settled.content.decode()
+    actions.set_hidden(user_with("publisher"), "CMP-3", "en", True)
+    gone = reader.get(listing, HTTP_IF_NONE_MATCH=settled["ETag"])
+    assert gone.status_code == 200 and "Workflow heatmap is empty" not in gone.content.decode()

@@ -15,6 +15,9 @@ from ... import prepared
 from .models import JournalEntry, JournalHead
 
 SAVE, DELETE, VISIBILITY, IMPORT, REBUILD = "save", "delete", "visibility", "import", "rebuild"
+# What moves ``JournalHead.shared_last_id``: a page appearing or going (an import may add a page
+# other pages link to), not a save of one already there.
+SHARED = (DELETE, VISIBILITY, IMPORT)
 
 
 def append(translation_ids, reason):
@@ -32,7 +35,10 @@ def append(translation_ids, reason):
             JournalEntry(id=first + offset, created_at=now, translation_id=pk, reason=reason)
             for offset, pk in enumerate(ids)
         ])
-        JournalHead.objects.filter(pk=1).update(last_id=last)
+        moved = {"last_id": last}
+        if reason in SHARED:
+            moved["shared_last_id"] = last
+        JournalHead.objects.filter(pk=1).update(**moved)
     return last
 
 

@@ -16,11 +16,15 @@ from django.db import models
 
 
 class JournalHead(models.Model):
-    """One row (pk 1): the last id handed out, and the last id pruned (older rows are gone,
-    so an index whose cursor is below it must be rebuilt)."""
+    """One row (pk 1): the last id handed out, the last id pruned (older rows are gone, so an
+    index whose cursor is below it must be rebuilt), and the last id of a change that alters
+    what other translations' pages show at once: a visibility change, a deletion or an import
+    (an article gone must be gone from their links now, and a page imported is linked to at
+    once; ``readercache`` keys article pages by it)."""
 
     last_id = models.BigIntegerField(default=0)
     pruned_through = models.BigIntegerField(default=0)
+    shared_last_id = models.BigIntegerField(default=0)
 
     class Meta:
         app_label = "search"
@@ -41,6 +45,8 @@ class JournalEntry(models.Model):
         db_table = "search_journal_entry"
         ordering = ["id"]
         verbose_name_plural = "journal entries"
+        # A translation's latest entry (readercache: what its article's page is made from).
+        indexes = [models.Index(fields=["translation_id", "id"], name="search_journal_translation")]
 
 
 class IndexerStatus(models.Model):
