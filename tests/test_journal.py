@@ -41,6 +41,28 @@ def test_each_change_writes_journal_entries_in_its_transaction(indexed):
     assert journal.head()[0] == before + len(entries)
 
 
+def test_what_makes_a_page_appear_or_go_moves_the_shared_position_and_a_save_does_not(indexed):
+    from articles.search.models import JournalHead
+
+    def shared():
+        return JournalHead.objects.get(pk=1).shared_last_id
+
+    translation = Translation.objects.get(article__number="KB-100", language="en")
+    before = shared()
+    translation.title = "Quarterly ledger export halts"
+    translation.save()
+    assert shared() == before  # other pages show the new title within readercache.SETTLE_SECONDS
+    added = Translation.objects.create(article=translation.article, language="it", title="Esportazione",
+                                       body="Testo.")
+    assert shared() == journal.head()[0] > before  # a new page other pages may link to
+    translation.article.audience = "internal"
+    translation.article.save()
+    assert shared() == journal.head()[0]
+    moved = shared()
+    added.delete()
+    assert shared() == journal.head()[0] > moved
+
+
 def test_a_rolled_back_change_leaves_no_entry(indexed):
     from django.db import transaction
 
