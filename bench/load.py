@@ -311,7 +311,10 @@ class Target:
 
 # -- processes -------------------------------------------------------------------------------
 class Processes:
-    """Children in their own session, so each can be stopped with what it started."""
+    """Children each in a process group of its own, so each can be stopped with what it started;
+    in this session, as `make serve` runs a server and its indexer: Linux schedules each session
+    (autogroup) as one, so in sessions of their own each indexer would get a share equal to all
+    of server A's workers, its embedding thread's lower priority counting only inside it."""
 
     def __init__(self, logs):
         self.logs = logs
@@ -320,7 +323,7 @@ class Processes:
     def start(self, name, command, env, cwd=ROOT, **kwargs):
         log = open(self.logs / f"{name}.log", "w")
         proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=kwargs.pop("stdout", log), stderr=log,
-                                start_new_session=True, **kwargs)
+                                process_group=0, **kwargs)
         self.children.append((name, proc))
         return proc
 
