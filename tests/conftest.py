@@ -26,6 +26,20 @@ def scratch_storage(settings, tmp_path):
     return tmp_path
 
 
+@pytest.fixture(autouse=True)
+def settled_clock(monkeypatch):
+    """Reader pages' settling window (``readercache.SETTLE_SECONDS``) held where the test began:
+    a page read twice in a test is keyed the same whichever side of a window boundary each
+    read fell. Tests of the window move this clock themselves."""
+    import time
+    from types import SimpleNamespace
+
+    from articles import readercache
+
+    began = time.time()
+    monkeypatch.setattr(readercache, "time", SimpleNamespace(time=lambda: began))
+
+
 @pytest.fixture
 def articles_dir():
     return DATA / "articles"
