@@ -156,16 +156,21 @@ def content_state():
     """What every reader's page is made from, as stored: one query of five indexed reads. The
     first migration's time tells one database from another (a site set up again from nothing
     starts its journal again)."""
-    from .models import DocTree
-
-    doc_tree = DocTree._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT (SELECT last_id FROM search_journal_head), "
-            f"(SELECT MAX(updated_at) FROM {doc_tree}), (SELECT COUNT(*) FROM {doc_tree}), "
-            "(SELECT MAX(computed_at) FROM search_related_articles), "
-            "(SELECT MIN(applied) FROM django_migrations)")
+            "(SELECT MAX(computed_at) FROM search_related_articles), " + _site_columns())
         return cursor.fetchone()
+
+
+def _site_columns():
+    """The state every kind of key holds: the documentation tree, and the first migration's
+    time, which tells one database from another."""
+    from .models import DocTree
+
+    doc_tree = DocTree._meta.db_table
+    return (f"(SELECT MAX(updated_at) FROM {doc_tree}), (SELECT COUNT(*) FROM {doc_tree}), "
+            "(SELECT MIN(applied) FROM django_migrations)")
 
 
 def article_state(number):
@@ -197,9 +202,6 @@ def settled_state():
 
 
 def _state(own="", params=()):
-    from .models import DocTree
-
-    doc_tree = DocTree._meta.db_table
     window = datetime.fromtimestamp(time.time() // SETTLE_SECONDS * SETTLE_SECONDS, tz=timezone.utc)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -207,8 +209,7 @@ def _state(own="", params=()):
             "(SELECT pruned_through FROM search_journal_head), "
             "(SELECT MAX(id) FROM search_journal_entry WHERE created_at = "
             " (SELECT MAX(created_at) FROM search_journal_entry WHERE created_at <= %s)), "
-            f"(SELECT MAX(updated_at) FROM {doc_tree}), (SELECT COUNT(*) FROM {doc_tree}), "
-            "(SELECT MIN(applied) FROM django_migrations)" + (", " + own if own else ""),
+            + _site_columns() + (", " + own if own else ""),
             [connection.ops.adapt_datetimefield_value(window), *params])
         return cursor.fetchone()
 
