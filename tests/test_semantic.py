@@ -118,6 +118,44 @@ def test_a_save_that_changes_the_title_embeds_again_and_one_that_does_not_costs_
     assert bytes(TranslationEmbedding.objects.get(pk=translation.pk).vector_bytes) != before
 
 
+def test_while_the_machine_is_busy_a_resaved_title_waits_and_a_new_article_does_not(site, tmp_path):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    compute.catch_up()
+    saved = Translation.objects.get(article__number="KB-911")
+    saved.title = "Confirmation email for a new password is not delivered"
+    saved.save()
+    folder = tmp_path / "more"
+    write(folder / "en" / "KB-915.md", kcs_article(
+        title="Calendar invites arrive an hour late", description="Meeting invitations are delayed.",
+        number="KB-915", symptoms="Invites sent at nine arrive at ten.", resolution="Fix the queue."))
+    import_paths([folder])
+    busy_since = timezone.now() - timedelta(seconds=60)  # what upkeep passes: saved after this waits
+    report = compute.catch_up(resaved_until=busy_since)
+    assert report.embedded == 1 and not report.remaining  # the new article only
+    assert TranslationEmbedding.objects.filter(translation__article__number="KB-915").exists()
+    assert TranslationEmbedding.objects.get(pk=saved.pk).source_updated_at < saved.updated_at
+    later = saved.updated_at + timedelta(seconds=1)  # the wait after that save is over
+    assert compute.catch_up(resaved_until=later).embedded == 1
+    assert compute.catch_up().embedded == 0
+
+
+def test_the_background_thread_counts_busy_cores_but_not_its_own(monkeypatch):
+    from articles.search.semantic import upkeep
+
+    readings = iter([(1000, 500, 0), (1200, 510, 0), (1400, 520, 150), (1600, 700, 150)])
+    monkeypatch.setattr(upkeep, "_cpu_times", lambda: next(readings))
+    load = upkeep.MachineLoad()
+    assert load.resaved_until() is None  # nothing to compare with yet: every re-embed is due
+    assert load.resaved_until() is not None  # 5 % idle: re-embeds wait
+    assert load.resaved_until() is None  # busy with this process's own embedding: 85 %
+    assert load.resaved_until() is None  # 90 % idle
+    monkeypatch.setattr(upkeep, "_cpu_times", lambda: None)  # no /proc/stat here
+    assert upkeep.MachineLoad().resaved_until() is None
+
+
 def test_a_new_model_version_or_text_recipe_embeds_everything_again(site, monkeypatch):
     from articles.search.semantic import text
 
@@ -160,6 +198,7 @@ def test_the_running_indexer_embeds_a_saved_title_and_search_finds_its_new_meani
     from articles.search.sync.indexer import Indexer
 
     monkeypatch.setattr(upkeep, "POLL_SECONDS", 0.1)
+    monkeypatch.setattr(upkeep, "BUSY_IDLE_SHARE", 0.0)  # a busy test machine never delays the re-embed
     monkeypatch.setattr(vectors, "REFRESH_SECONDS", 0.0)
     sync.rebuild()
     indexer = Indexer(poll=0.05)

@@ -1,5 +1,5 @@
 """Keeping the stored embeddings current: ``catch_up(limit=None, batch=BATCH, recheck=False,
-should_stop=..., wait=False)``.
+should_stop=..., wait=False, resaved_until=None)``.
 
 A translation is *due* when it has no embedding, one of another model or text recipe
 (``text.embedding_key``), or was saved after its
@@ -28,6 +28,11 @@ after its own batches it looks every ``WAIT_SECONDS`` at the due translations ot
 embedding, until they are written, and embeds those left due when a claim ends or lapses. Without it,
 ``report.held`` counts the due translations other holders were embedding at return (the
 background indexer looks again within ``upkeep.POLL_SECONDS``).
+
+``resaved_until`` (a time, the background thread's when the machine is busy: ``upkeep``) leaves
+for later the translations whose current embedding reads an earlier save and that were saved
+again after that time: their vector still stands for the text before that save, while a
+translation with no embedding of this key is embedded whatever the time.
 
 Returns a ``CatchUpReport``. Raises ``model.SemanticUnavailable`` without the model.
 """
@@ -83,11 +88,13 @@ class CatchUpReport:
     waited: float = 0.0  # seconds ``wait=True`` waited for other holders
 
 
-def due(key):
-    """The translations whose embedding of ``key`` (``text.embedding_key``) is missing or may be stale."""
-    return Translation.objects.filter(
-        Q(embedding__isnull=True) | ~Q(embedding__model=key)
-        | Q(updated_at__gt=F("embedding__source_updated_at")))
+def due(key, resaved_until=None):
+    """The translations whose embedding of ``key`` (``text.embedding_key``) is missing or may be
+    stale; of the latter, with ``resaved_until``, only those last saved by then."""
+    resaved = Q(updated_at__gt=F("embedding__source_updated_at"))
+    if resaved_until is not None:
+        resaved &= Q(updated_at__lte=resaved_until)
+    return Translation.objects.filter(Q(embedding__isnull=True) | ~Q(embedding__model=key) | resaved)
 
 
 def holder_name():
@@ -95,7 +102,7 @@ def holder_name():
     return f"{HOST}:{os.getpid()}:{threading.get_native_id()}"
 
 
-def catch_up(limit=None, batch=BATCH, recheck=False, should_stop=lambda: False, wait=False):
+def catch_up(limit=None, batch=BATCH, recheck=False, should_stop=lambda: False, wait=False, resaved_until=None):
     """See the module docstring. ``limit``: at most about this many texts embedded (whole
     batches); ``should_stop()`` is asked between batches and while waiting."""
     model = embedder()
@@ -103,11 +110,11 @@ def catch_up(limit=None, batch=BATCH, recheck=False, should_stop=lambda: False, 
     report = CatchUpReport()
     started = None
     while True:
-        if not _pass(model, key, holder, batch, limit, recheck, should_stop, report):
+        if not _pass(model, key, holder, batch, limit, recheck, should_stop, report, resaved_until):
             return report
-        report.held = due(key).filter(pk__in=_claimed_by_others(holder, timezone.now())).count()
+        report.held = due(key, resaved_until).filter(pk__in=_claimed_by_others(holder, timezone.now())).count()
         # Also due: one whose claim ended between the pass's look and now, or saved meanwhile.
-        if not wait or should_stop() or not (report.held or due(key).exists()):
+        if not wait or should_stop() or not (report.held or due(key, resaved_until).exists()):
             return report
         started = started or time.monotonic()
         time.sleep(WAIT_SECONDS)
@@ -115,12 +122,12 @@ def catch_up(limit=None, batch=BATCH, recheck=False, should_stop=lambda: False, 
         recheck = False  # every translation was hashed once: only what is due now is left
 
 
-def _pass(model, key, holder, batch, limit, recheck, should_stop, report):
+def _pass(model, key, holder, batch, limit, recheck, should_stop, report, resaved_until):
     """Embed the due translations no other holder claimed; False when stopped by ``limit`` or
     ``should_stop`` (``report.remaining`` then says whether any is left)."""
     public = Translation.objects.public()
     for scope in (public, Translation.objects.exclude(pk__in=public.values("pk"))):
-        queryset = scope if recheck else scope.filter(pk__in=due(key).values("pk"))
+        queryset = scope if recheck else scope.filter(pk__in=due(key, resaved_until).values("pk"))
         after = 0
         while True:
             if should_stop() or (limit is not None and report.embedded >= limit):

@@ -4,19 +4,30 @@ Each server's indexer (``sync.indexer``) starts one such thread: it runs ``compu
 a batch at a time, on every core at a lower CPU priority than the web workers and the
 journal's loop (on Linux a thread has its own, and the model's threads inherit it), so a save
 is applied to the index while embeddings are computed, and looks for due translations again
-every ``POLL_SECONDS`` when none is left. Servers sharing a database share the work: each
-thread embeds the batches no other has claimed (``compute``), and looks again after
-``POLL_SECONDS`` at those another server is embedding (taking them over if its claim lapsed).
+every ``POLL_SECONDS`` when none is left.
+
+Before each batch it looks at how busy other processes kept the machine since the last look
+(``MachineLoad``). With less than ``BUSY_IDLE_SHARE`` of the CPU time left over, the web workers
+need the cores, and a translation saved again since its embedding is left for later
+(``compute``'s ``resaved_until``), for at most ``RESAVED_WAIT_SECONDS`` after that save: its
+vector still stands for the text before the save, and lexical search finds the new text at once.
+A translation with no embedding (new, or of another model) is embedded whatever the load.
+
+Servers sharing a database share the work: each thread embeds the batches no other has claimed
+(``compute``), and looks again after ``POLL_SECONDS`` at those another server is embedding
+(taking them over if its claim lapsed).
 It never raises: without the model it logs why once and ends; a database error is logged and
 retried.
 Returns the thread, or None when ``KB_SEMANTIC`` is off.
 """
+from datetime import timedelta
 import logging
 import os
 import sys
 import threading
 
 from django.db import DatabaseError, close_old_connections, connection
+from django.utils import timezone
 
 from . import _setting
 from .compute import BATCH, catch_up
@@ -25,6 +36,10 @@ from .model import SemanticUnavailable, use_threads
 POLL_SECONDS = 5.0
 ERROR_PAUSE_SECONDS = 10.0
 NICENESS = 10
+# An editor saving a few articles a second costs a core of re-embedding on a 2-core machine
+# (bench/load.py): while less than this share of the machine's CPU time is idle, re-embeds wait.
+BUSY_IDLE_SHARE = 0.25
+RESAVED_WAIT_SECONDS = 300.0
 
 logger = logging.getLogger(__name__)
 
@@ -41,10 +56,11 @@ def start_background(stopping):
 def _run(stopping):
     lower_priority()
     use_threads(os.cpu_count() or 1)  # this process answers no query: every core, at a lower priority
+    load = MachineLoad()
     try:
         while not stopping.is_set():
             try:
-                report = catch_up(limit=BATCH, should_stop=stopping.is_set)
+                report = catch_up(limit=BATCH, should_stop=stopping.is_set, resaved_until=load.resaved_until())
             except SemanticUnavailable as error:
                 logger.warning("embeddings: semantic search is off: %s", error)
                 return
@@ -59,6 +75,48 @@ def _run(stopping):
                 stopping.wait(POLL_SECONDS)
     finally:
         connection.close()
+
+
+class MachineLoad:
+    """How busy the machine's cores were since the last look, by others than this process.
+
+    ``idle_share()`` → the share of the machine's CPU time (Linux's ``/proc/stat``) that was
+    idle or spent by this process (the embedding it would yield) since the previous call, or None
+    on the first call and where it cannot be read."""
+
+    def __init__(self):
+        self._last = None
+
+    def idle_share(self):
+        now = _cpu_times()
+        last, self._last = self._last, now
+        if now is None or last is None:
+            return None
+        total = now[0] - last[0]
+        return min(1.0, (now[1] - last[1] + now[2] - last[2]) / total) if total > 0 else None
+
+    def resaved_until(self):
+        """None when the cores were not busy (every re-embed is due), else the time before
+        which a translation must have been saved for its re-embed to be due now."""
+        share = self.idle_share()
+        if share is None or share >= BUSY_IDLE_SHARE:
+            return None
+        return timezone.now() - timedelta(seconds=RESAVED_WAIT_SECONDS)
+
+
+def _cpu_times():
+    """(the machine's CPU time, its idle time, this process's CPU time), in the same unit, or None."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = stat.readline().split()
+        ticks = [int(value) for value in fields[1:9]]  # user nice system idle iowait irq softirq steal
+        per_second = os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+    if fields[0] != "cpu" or len(ticks) < 8:
+        return None
+    mine = os.times()
+    return sum(ticks), ticks[3] + ticks[4], (mine.user + mine.system) * per_second
 
 
 def lower_priority(niceness=NICENESS):
