@@ -1,9 +1,9 @@
 """Embedding in the background of a long-lived process: ``start_background(stopping)``.
 
 Each server's indexer (``sync.indexer``) starts one such thread: it runs ``compute.catch_up``
-a batch at a time, on every core at a lower CPU priority than the web workers and the
-journal's loop (on Linux a thread has its own, and the model's threads inherit it), so a save
-is applied to the index while embeddings are computed, and looks for due translations again
+a batch at a time, on every core, at the idle priority (``idle_priority``: only on cores the
+web workers and the journal's loop leave; on Linux a thread has its own, and the model's
+threads inherit it), so a save is applied to the index while embeddings are computed, and looks for due translations again
 every ``POLL_SECONDS`` when none is left.
 
 Before each batch it looks at how busy other processes kept the machine since the last look
@@ -54,7 +54,7 @@ def start_background(stopping):
 
 
 def _run(stopping):
-    lower_priority()
+    idle_priority()
     use_threads(os.cpu_count() or 1)  # this process answers no query: every core, at a lower priority
     load = MachineLoad()
     try:
@@ -117,6 +117,19 @@ def _cpu_times():
         return None
     mine = os.times()
     return sum(ticks), ticks[3] + ticks[4], (mine.user + mine.system) * per_second
+
+
+def idle_priority():
+    """This thread run only on cores nothing else wants (Linux's ``SCHED_IDLE``: a web worker
+    waking up takes the core at once, where a nice thread would keep a share of it), else at
+    ``NICENESS`` below its priority. The model's threads, started by this one, inherit it."""
+    if hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_IDLE"):
+        try:
+            os.sched_setscheduler(threading.get_native_id(), os.SCHED_IDLE, os.sched_param(0))
+            return
+        except OSError:
+            pass
+    lower_priority()
 
 
 def lower_priority(niceness=NICENESS):
