@@ -102,10 +102,12 @@ def holder_name():
     return f"{HOST}:{os.getpid()}:{threading.get_native_id()}"
 
 
-def catch_up(limit=None, batch=BATCH, recheck=False, should_stop=lambda: False, wait=False, resaved_until=None):
+def catch_up(limit=None, batch=BATCH, recheck=False, should_stop=lambda: False, wait=False, resaved_until=None,
+             model=None):
     """See the module docstring. ``limit``: at most about this many texts embedded (whole
-    batches); ``should_stop()`` is asked between batches and while waiting."""
-    model = embedder()
+    batches); ``should_stop()`` is asked between batches and while waiting; ``model``: an
+    ``Embedder`` (default ``model.embedder()``)."""
+    model = model or embedder()
     key, holder = embedding_key(model), holder_name()
     report = CatchUpReport()
     started = None

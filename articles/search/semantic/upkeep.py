@@ -1,9 +1,9 @@
 """Embedding in the background of a long-lived process: ``start_background(stopping)``.
 
 Each server's indexer (``sync.indexer``) starts one such thread: it runs ``compute.catch_up``
-a batch at a time, on every core, at the idle priority (``idle_priority``: only on cores the
-web workers and the journal's loop leave; on Linux a thread has its own, and the model's
-threads inherit it), so a save is applied to the index while embeddings are computed, and looks for due translations again
+a batch at a time, the model on every core at the idle priority (``IdleModel``: only on cores
+the web workers and the journal's loop leave), the rest at a lower priority than the loop (on
+Linux a thread has its own), so a save is applied to the index while embeddings are computed, and looks for due translations again
 every ``POLL_SECONDS`` when none is left.
 
 Before each batch it looks at how busy other processes kept the machine since the last look
@@ -20,6 +20,7 @@ It never raises: without the model it logs why once and ends; a database error i
 retried.
 Returns the thread, or None when ``KB_SEMANTIC`` is off.
 """
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 import logging
 import os
@@ -31,7 +32,7 @@ from django.utils import timezone
 
 from . import _setting
 from .compute import BATCH, catch_up
-from .model import SemanticUnavailable, use_threads
+from .model import SemanticUnavailable, embedder, use_threads
 
 POLL_SECONDS = 5.0
 ERROR_PAUSE_SECONDS = 10.0
@@ -54,13 +55,15 @@ def start_background(stopping):
 
 
 def _run(stopping):
-    idle_priority()
+    lower_priority()
     use_threads(os.cpu_count() or 1)  # this process answers no query: every core, at a lower priority
-    load = MachineLoad()
+    load, model = MachineLoad(), None
     try:
         while not stopping.is_set():
             try:
-                report = catch_up(limit=BATCH, should_stop=stopping.is_set, resaved_until=load.resaved_until())
+                model = model or IdleModel()
+                report = catch_up(limit=BATCH, should_stop=stopping.is_set, resaved_until=load.resaved_until(),
+                                  model=model)
             except SemanticUnavailable as error:
                 logger.warning("embeddings: semantic search is off: %s", error)
                 return
@@ -74,7 +77,34 @@ def _run(stopping):
             if not report.remaining:
                 stopping.wait(POLL_SECONDS)
     finally:
+        if model is not None:
+            model.close()
         connection.close()
+
+
+class IdleModel:
+    """The process's ``Embedder``, loaded and run on a thread of its own at the idle priority
+    (``idle_priority``), whose OpenMP threads inherit it; the rest of the work (database, claims)
+    stays on the calling thread at ``NICENESS``. That thread holds Python's lock only between model
+    calls (ctypes releases it during one), so the journal's loop on the main thread never waits
+    long for a thread that runs only on idle cores."""
+
+    def __init__(self):
+        self._runner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-model", initializer=idle_priority)
+        try:
+            self._model = self._runner.submit(embedder).result()
+        except BaseException:  # SemanticUnavailable: the thread is not kept
+            self._runner.shutdown(wait=False)
+            raise
+
+    def __getattr__(self, name):  # name, version, identity, dim
+        return getattr(self._model, name)
+
+    def embed(self, texts, kind):
+        return self._runner.submit(self._model.embed, texts, kind).result()
+
+    def close(self):
+        self._runner.shutdown(wait=True)
 
 
 class MachineLoad:
