@@ -96,3 +96,31 @@ def test_every_search_through_the_edge_reaches_the_server_and_is_logged(edge, br
         assert error.code == 304
     recorder.flush()
     assert SearchEvent.objects.filter(query="ledger", source="page").count() == 3
+
+
+def test_monitoring_polls_through_the_edge_do_not_wait_for_each_other(edge, settings, monkeypatch):
+    """``/api/stats`` is never stored at the edge; requests for it must not queue on the cache's
+    lock, one at a time, behind each other."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from articles.api import search as api_search
+
+    settings.ALLOWED_HOSTS = ["*"]
+    pause = 0.4
+
+    class SlowCache:  # the counts take ``pause`` to make (a large knowledge base under load)
+        def get(self, key, default=None):
+            time.sleep(pause)
+            return {"articles": 0, "translations": 0, "languages": {}, "last_import": None}
+
+        def set(self, *args, **kwargs):
+            pass
+
+    monkeypatch.setattr(api_search, "cache", SlowCache())
+    assert "X-Cache-Status" not in fetch(f"{edge}/api/stats")[0]  # not through the cache
+    started = time.monotonic()
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: fetch(f"{edge}/api/stats"), range(8)))
+    took = time.monotonic() - started
+    assert len(answers) == 8
+    assert took < 8 * pause * 0.6, f"8 concurrent polls took {took:.1f} s: they waited for each other"
