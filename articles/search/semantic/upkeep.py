@@ -3,8 +3,8 @@
 Each server's indexer (``sync.indexer``) starts one such thread: it runs ``compute.catch_up``
 a batch at a time, the model on every core at the idle priority (``IdleModel``: only on cores
 the web workers and the journal's loop leave), the rest at a lower priority than the loop (on
-Linux a thread has its own), so a save is applied to the index while embeddings are computed, and looks for due translations again
-every ``POLL_SECONDS`` when none is left.
+Linux a thread has its own), so a save is applied to the index while embeddings are computed;
+it looks for due translations again every ``POLL_SECONDS`` when none is left.
 
 Before each batch it looks at how busy other processes kept the machine since the last look
 (``MachineLoad``). With less than ``BUSY_IDLE_SHARE`` of the CPU time left over, the web workers
