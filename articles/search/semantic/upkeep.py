@@ -151,15 +151,14 @@ def _cpu_times():
 
 def idle_priority():
     """This thread run only on cores nothing else wants (Linux's ``SCHED_IDLE``: a web worker
-    waking up takes the core at once, where a nice thread would keep a share of it), else at
-    ``NICENESS`` below its priority. The model's threads, started by this one, inherit it."""
+    waking up takes the core at once, where a nice thread would keep a share of it); elsewhere it
+    keeps the priority it was started with (the embedding thread's, already lowered). The
+    model's threads, started by this one, inherit it."""
     if hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_IDLE"):
         try:
             os.sched_setscheduler(threading.get_native_id(), os.SCHED_IDLE, os.sched_param(0))
-            return
         except OSError:
             pass
-    lower_priority()
 
 
 def lower_priority(niceness=NICENESS):
