@@ -63,9 +63,11 @@ SYMBOLIC_RE = re.compile(r"(?<![\w.])([A-Z][A-Z0-9]*+(?:_[A-Z0-9]++){2,}+)(?![\w
 # only where no identifier character precedes.
 JAVA_RE = re.compile(r"(?<![\w.$])((?:[a-z_][\w$]*+\.)++)?"
                      r"([A-Z][\w$]*+(?:(?<=[\w$]Exception)|(?<=[\w$]Error)|(?<=[\w$]Fault)))")
+JAVA_SUFFIXES = ("Exception", "Error", "Fault")  # one ends every name JAVA_RE reads
 # Typed in lower case in a query: com.day.cq.replication.replicationexception
 DOTTED_EXCEPTION_RE = re.compile(r"(?<![\w.])((?:[a-z_]\w*\.)+)(\w*(?:exception|error|fault))(?![\w$])", re.IGNORECASE)
 IRC_RE = re.compile(r"(?<![\w])iRc\s*=\s*(-?\d+)", re.IGNORECASE)
+IRC_HINT_RE = re.compile("irc", re.IGNORECASE)  # in every match of IRC_RE
 HTTP_WORDS = {
     400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
     408: "Request Timeout", 409: "Conflict", 413: "Payload Too Large", 429: "Too Many Requests",
@@ -77,6 +79,9 @@ HTTP_RE = re.compile(
     r"\b([1-5]\d\d)\s+(" + "|".join(re.escape(w) for w in HTTP_WORDS.values()) + r")\b",
     re.IGNORECASE,
 )
+# One of these is in every match of HTTP_RE: "HTTP", or a status and a space before its words.
+HTTP_HINT_RE = re.compile("http", re.IGNORECASE)
+STATUS_HINT_RE = re.compile(r"[1-5]\d\d\s")
 # What comes right before a code that the text presents as one: "Error: ABC-1234",
 # "error code ABC-1234", '"code":"UNEXPECTED-100"', "Fehlercode ABC-1234", "エラー ABC-1234".
 ERROR_CONTEXT_RE = re.compile(
@@ -157,20 +162,29 @@ def _matches(text, query, known):
                 yield m.start(), f"{prefix}-{m.group(2)}", f"{prefix}{m.group(2)}".lower()
     else:
         yield from _text_prefixed(text, known)
-    for m in OAK_RE.finditer(text):
-        yield m.start(), m.group(0), m.group(0).lower()
-    for m in ALC_RE.finditer(text):
-        yield m.start(), m.group(0), m.group(0).lower()
-    for m in SYMBOLIC_RE.finditer(text):
-        if query or _names_an_error(m.group(1)) or _in_error_context(text, m.start()):
-            yield m.start(), m.group(1), m.group(1).lower()
-    yield from _java(text)
+    # Each family's pattern runs only where the text holds what every match of it holds: a
+    # pattern that opens with a look-behind is tried at every character, a literal is found in C.
+    if "Oak" in text:
+        for m in OAK_RE.finditer(text):
+            yield m.start(), m.group(0), m.group(0).lower()
+    if "ALC-" in text:
+        for m in ALC_RE.finditer(text):
+            yield m.start(), m.group(0), m.group(0).lower()
+    if "_" in text:
+        for m in SYMBOLIC_RE.finditer(text):
+            if query or _names_an_error(m.group(1)) or _in_error_context(text, m.start()):
+                yield m.start(), m.group(1), m.group(1).lower()
+    if any(suffix in text for suffix in JAVA_SUFFIXES):
+        yield from _java(text)
     if query:
         for m in DOTTED_EXCEPTION_RE.finditer(text):
             yield m.start(), m.group(0), m.group(0).lower()
             yield m.start(2), m.group(2), m.group(2).lower()
-    for m in IRC_RE.finditer(text):
-        yield m.start(), f"iRc={m.group(1)}", f"irc={m.group(1)}"
+    if IRC_HINT_RE.search(text):
+        for m in IRC_RE.finditer(text):
+            yield m.start(), f"iRc={m.group(1)}", f"irc={m.group(1)}"
+    if not (HTTP_HINT_RE.search(text) or STATUS_HINT_RE.search(text)):
+        return
     for m in HTTP_RE.finditer(text):
         status = int(m.group(1) or m.group(2))
         words = HTTP_WORDS.get(status)
