@@ -221,13 +221,13 @@ class _Loader:
     def start(self, path, root, explicit, pool):
         """A ``TOC.md`` is stored now and its outcome returned; a file whose bytes the database
         holds already (most likely unchanged) is left to be read here; any other file starts
-        being read and rendered in a worker. ``(path, root, explicit, future or None)``."""
+        being read and rendered in a worker. ``(path, root, explicit, ticket or None)``."""
         if is_toc(path):
             return self._navigation(path, root, explicit=explicit, language=self.options.get("forced_language"),
                                     use_path_rule=self.options.get("use_path_rule", True))
         if self.stored_content and plain_content_hash(path) in self.stored_content:
             return path, root, explicit, None  # no render to wait for: a worker would add a hand-over
-        return path, root, explicit, pool.submit(read_file, path, root, explicit, self.options, self.dry_run)
+        return path, root, explicit, pool.queue(read_file, path, root, explicit, self.options, self.dry_run)
 
     def __enter__(self):
         return self
@@ -267,11 +267,11 @@ class _Loader:
 
     def _read(self, started, pool):
         """``(path, Read)`` of a started file, read here when its worker could not."""
-        path, root, explicit, future = started
-        if future is None:
+        path, root, explicit, ticket = started
+        if ticket is None:
             return path, read_file(path, root, explicit, self.options, self.dry_run, in_worker=False)
         try:
-            read = pool.result(future)
+            read = pool.result(ticket)
         except RenderFailed as error:  # out of time or died: read here, decided like any other file
             read = read_file(path, root, explicit, self.options, self.dry_run, in_worker=False)
             read.failure = error.reason

@@ -10,6 +10,13 @@ gives what it returned or raises ``RenderFailed`` with the reason for the report
 
 A worker can be stopped mid-regex or mid-C-call, which no in-process timer can do; and two
 workers read and render while the importer writes, so the pool costs the writer no time.
+
+``pool.queue(function, *args)`` is ``submit`` for the many small files of an import: it returns a
+``Ticket`` and files go to the workers ``BATCH_FILES`` at a time (each hand-over between processes
+costs as much as reading a short page), ``result(ticket)`` answering for its file alone. The
+budget stays per file: a worker times each file of a batch and one over the budget fails with
+the same reason; a batch that runs past ``BATCH_BUDGETS`` budgets, or whose worker dies, is
+sent again one file per task, so the file at fault fails alone and the others are read.
 Images are copied by the workers (content-addressed names, so two writing the same file agree).
 ``stored`` is the content hashes the database holds rendered by this renderer: in a worker,
 ``is_stored(parsed)`` tells that a file's render would most likely be thrown away.
@@ -22,6 +29,7 @@ from functools import partial
 import hashlib
 import multiprocessing
 from pathlib import Path
+import time
 
 from django.conf import settings
 from django.core.files.base import File
@@ -36,6 +44,8 @@ from .sources import render_source, warm_up
 # Seconds one file may take to render (the corpus's slowest takes well under one).
 DEFAULT_RENDER_TIMEOUT = 5.0
 RENDER_WORKERS = 2
+BATCH_FILES = 8  # files per task sent by ``queue``
+BATCH_BUDGETS = 2  # a batch's time limit, in per-file budgets
 
 
 class RenderFailed(Exception):
@@ -101,6 +111,40 @@ def worker_start():
     return {"context": multiprocessing.get_context("spawn"), "initializer": django.setup}
 
 
+class _OverBudget:
+    """In a batch's answer: that file took longer than the budget."""
+
+
+def _run_batch(function, calls, budget):
+    """In a worker: ``function(*args)`` for each ``args`` of ``calls``, each timed; the answer per
+    call is ``(True, value)``, ``(False, error)`` or ``(False, _OverBudget)``."""
+    answers = []
+    for args in calls:
+        started = time.perf_counter()
+        try:
+            value = function(*args)
+        except Exception as error:  # noqa: BLE001 — answered for that call alone
+            answers.append((False, error))
+            continue
+        answers.append((True, value) if time.perf_counter() - started <= budget else (False, _OverBudget))
+    return answers
+
+
+class _Batch:
+    def __init__(self, function):
+        self.function, self.calls = function, []
+        self.future = None  # scheduled
+        self.answers = None  # its answers once received
+        self.alone = None  # one future per call, when the batch failed as a whole
+
+
+class Ticket:
+    """One call queued with ``RenderPool.queue``."""
+
+    def __init__(self, batch, index):
+        self.batch, self.index = batch, index
+
+
 class RenderPool:
     def __init__(self, dry_run, timeout=None, workers=RENDER_WORKERS, stored=()):
         self.dry_run = dry_run
@@ -108,6 +152,7 @@ class RenderPool:
         self.workers = workers
         self.stored = frozenset(stored)
         self.pool = None
+        self.open = None  # the batch ``queue`` fills
 
     def __enter__(self):
         return self
@@ -121,27 +166,67 @@ class RenderPool:
             self.pool.close()
         self.pool.join()
 
-    def submit(self, function, *args):
+    def submit(self, function, *args, timeout=None):
         """Run ``function(*args)`` (module-level, its arguments picklable) in a worker, within
-        the budget; the pool starts at the first file."""
+        the budget (or ``timeout`` seconds); the pool starts at the first file."""
         if self.pool is None:
             start = worker_start()
             self.pool = ProcessPool(max_workers=self.workers, initializer=_start_worker,
                                     initargs=(start.pop("initializer", None), self.stored), **start)
-        return self.pool.schedule(function, args=args, timeout=self.timeout)
+        return self.pool.schedule(function, args=args, timeout=self.timeout if timeout is None else timeout)
+
+    def queue(self, function, *args):
+        """``submit`` batched (see the module docstring): a ``Ticket`` for ``result``."""
+        batch = self.open
+        if batch is None or batch.function is not function:
+            self._send_open()
+            batch = self.open = _Batch(function)
+        batch.calls.append(args)
+        if len(batch.calls) >= BATCH_FILES:
+            self._send_open()
+        return Ticket(batch, len(batch.calls) - 1)
+
+    def _send_open(self):
+        batch, self.open = self.open, None
+        if batch is not None:
+            batch.future = self.submit(_run_batch, batch.function, batch.calls, self.timeout,
+                                       timeout=self.timeout * BATCH_BUDGETS)
+
+    def _ticket_result(self, ticket):
+        batch = ticket.batch
+        if batch.future is None:  # asked for before its batch filled up
+            self._send_open()
+        if batch.alone is None and batch.answers is None:
+            try:
+                batch.answers = batch.future.result()
+            except Exception:  # noqa: BLE001 — out of time, died, or unpicklable: file by file
+                batch.alone = [self.submit(batch.function, *args) for args in batch.calls]
+        if batch.alone is not None:
+            return self.result(batch.alone[ticket.index])
+        done, value = batch.answers[ticket.index]
+        if done:
+            return value
+        if value is _OverBudget:
+            raise RenderFailed(self._too_slow()) from None
+        raise RenderFailed(render_failure(value)) from None
 
     def result(self, future):
-        """What the future's function returned, or ``RenderFailed`` naming what went wrong."""
+        """What the future's (or ticket's) function returned, or ``RenderFailed`` naming what
+        went wrong."""
+        if isinstance(future, Ticket):
+            return self._ticket_result(future)
         try:
             return future.result()
         except FutureTimeout:
-            raise RenderFailed(format_lazy(_("rendering took longer than {seconds} s"),
-                                           seconds=f"{self.timeout:g}")) from None
+            raise RenderFailed(self._too_slow()) from None
         except ProcessExpired as error:
             raise RenderFailed(format_lazy(_("the renderer process died (exit code {code})"),
                                            code=error.exitcode)) from None
         except Exception as error:  # noqa: BLE001 — any error of one file fails that file only
             raise RenderFailed(render_failure(error)) from None
+
+    def _too_slow(self):
+        return format_lazy(_("rendering took longer than {seconds} s"), seconds=f"{self.timeout:g}")
 
 
 def _rendering_failed(error):
