@@ -9,6 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 import pytest
 
 from articles.editing.permissions import role_group
@@ -88,3 +90,12 @@ def test_the_command_prints_english(tmp_path):
     assert "invalid YAML in front matter: did not find expected ',' or ']' (line 3)" in err.getvalue()
     assert "image not found: missing.png" in err.getvalue()
     assert "is not a date; left empty" in err.getvalue()
+
+
+def test_lazy_text_travels_between_processes_as_the_same_words_without_a_class_per_value():
+    made = [format_lazy(_("image not found: {reference}"), reference=f"shot-{n}.png") for n in range(3)]
+    travelled = [pickle.loads(pickle.dumps(pickle.loads(pickle.dumps(value)))) for value in made]
+    assert len({type(value) for value in travelled}) == 1  # Django's own unpickling makes one each
+    for language, words in [("de", "Bild nicht gefunden: shot-2.png"), ("en", "image not found: shot-2.png")]:
+        with translation.override(language):
+            assert str(travelled[2]) == words
