@@ -119,6 +119,21 @@ def test_an_import_keeps_the_review_date_its_front_matter_gives(tmp_path):
     assert due("KB-1") == date(2024, 6, 1) + timedelta(days=180)
 
 
+def test_an_imported_article_falls_due_by_its_products_interval_else_the_sites(tmp_path):
+    pia = user_with("publisher", "pia")
+    health.set_review_settings(pia, default_interval_days=90)
+    write(tmp_path / "seed" / "KB-9.md", FILE.format(number="KB-9", product="Contoso Payroll", extra=""))
+    assert import_paths([tmp_path / "seed"]).ok
+    health.set_product_interval(pia, "Contoso Payroll", 14)
+    write(tmp_path / "a" / "KB-1.md", FILE.format(number="KB-1", product="Contoso Payroll",
+                                                  extra="last-reviewed: 2024-03-01\n"))
+    write(tmp_path / "a" / "KB-2.md", FILE.format(number="KB-2", product="Contoso Ledger", extra=""))
+    assert import_paths([tmp_path / "a"]).ok
+    assert due("KB-1") == date(2024, 3, 1) + timedelta(days=14)
+    assert due("KB-2") == today() + timedelta(days=90)
+    assert health.refresh_due_dates() == 0  # the dates the import gave are the ones the rules make
+
+
 def test_past_its_date_a_published_article_needs_review_in_the_lists_and_on_the_editor_bar():
     pia = user_with("publisher", "pia")
     late, fresh = published(pia, "Late article"), published(pia, "Fresh article")

@@ -9,7 +9,7 @@ one transaction, as ``actions`` does.
     set_review_settings(user, default_interval_days=, show_last_reviewed=)  -> HealthSettings (publishers)
     article_published(article, user)                             -> [Task] done     (transition to validated)
     start_care(article, creator)                                 -> ArticleHealth   (create_article)
-    start_care_on_import(article_id, user, created, front_matter)               (import_translation)
+    start_care_on_import(article_id, user, created, front_matter, product_ids)  (import_translation)
     refresh_due_dates(article_ids=None)                          -> int, rows whose date moved
     health_of(article)                                           -> ArticleHealth, made when missing
 
@@ -170,18 +170,24 @@ def start_care(article, creator):
     return health
 
 
-def start_care_on_import(article_id, user, created, front_matter):
-    """An imported article's row: a new one is owned by whoever asked for the import (nobody
-    for the command line) until a publisher names an owner. A review date in the file's front
+def start_care_on_import(article_id, user, created, front_matter, product_ids=()):
+    """An imported article's row: a new one (``created``: the article's creation time, else
+    None) is owned by whoever asked for the import (nobody for the command line) until a
+    publisher names an owner, and falls due as ``refresh_due_dates`` would make it, from the
+    products (``product_ids``) of its one translation. A review date in the file's front
     matter (``dates.reviewed_on``) later than the one known, and not in the future, becomes
     its last review."""
     reviewed = dates.reviewed_on(front_matter)
     if reviewed is not None and reviewed > timezone.now():
         reviewed = None
-    if created:
-        ArticleHealth.objects.create(article_id=article_id, reviewed_at=reviewed,
-                                     owner_user=user if getattr(user, "pk", None) else None)
-    elif reviewed is not None:
+    if created is not None:
+        product_days = ReviewInterval.objects.filter(product_id__in=product_ids).values_list(
+            "days", flat=True) if product_ids else ()
+        days = dates.interval_of(None, product_days, HealthSettings.current().default_interval_days)[0]
+        ArticleHealth.objects.create(article_id=article_id, reviewed_at=reviewed, review_due=dates.due_on(
+            reviewed or created, days), owner_user=user if getattr(user, "pk", None) else None)
+        return
+    if reviewed is not None:
         health = ArticleHealth.objects.get_or_create(article_id=article_id)[0]
         if health.reviewed_at is not None and health.reviewed_at >= reviewed:
             return
@@ -197,7 +203,7 @@ def refresh_due_dates(article_ids=None):
     interval (``dates.interval_of``); ``article_ids`` (ids or a query of them) limits it.
     Returns how many dates moved. The rows are locked while it runs, in the articles' order, so
     a review committed meanwhile is never overwritten with a date made from the one before."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # a caller's failure rolls its own transaction back
         rows = ArticleHealth.objects.select_for_update(of=("self",)).order_by("article_id")
         links = Translation.products.through.objects.filter(product__review_interval__isnull=False)
         if article_ids is not None:

@@ -75,34 +75,35 @@ def import_translation(session, parsed, rendered, user=None, overwrite_edits=Fal
             Translation.objects.filter(pk=translation_id).update(updated_at=timezone.now(), **values,
                                                                  **_shown(number, source_revision))
             links.filter(translation_id=translation_id).delete()
-        links.bulk_create([links.model(translation_id=translation_id, product_id=session.product_id(name))
-                           for name in parsed.fields.products])
+        product_ids = [session.product_id(name) for name in parsed.fields.products]
+        links.bulk_create([links.model(translation_id=translation_id, product_id=pk) for pk in product_ids])
         _add_published_revision(translation_id, number, parsed, source_revision)
-        health.start_care_on_import(article_id, user, created, parsed.front_matter)  # after the products
+        health.start_care_on_import(article_id, user, created, parsed.front_matter, product_ids)  # after the products
         # Last in the transaction: the journal entry commits with the rows, or neither does.
         sync.record_change([translation_id], sync.IMPORT)
     return translation_id
 
 
 def _locked_article(session, parsed):
-    """``(article id, created, source revision)``: the file's article, created or locked (its
+    """``(article id, created, source revision)``: the file's article, created (``created`` is
+    then its creation time, else None) or locked (its
     row before the translation's: the order a save locks them in), its source language made
     the file's when it has none or the file is the English one; and the revision of the
     source translation this file follows (None when it is the source)."""
     article_id = session.articles.get(parsed.number)
     if article_id is None:  # a new article: this file's language is its source
-        article_id = Article.objects.create(number=parsed.number, key_source=parsed.key_source,
-                                            source_language=parsed.language).id
-        session.articles[parsed.number] = article_id
+        article = Article.objects.create(number=parsed.number, key_source=parsed.key_source,
+                                         source_language=parsed.language)
+        session.articles[parsed.number] = article_id = article.id
         session.uncommitted.append((session.articles, parsed.number))
-        return article_id, True, None
+        return article_id, article.created_at, None
     (source_language,), = prepared.rows(_locked_article_row, (), [article_id], numeric=True)
     if not source_language or (parsed.language == "en" and source_language != "en"):
         Article.objects.filter(pk=article_id).update(source_language=parsed.language)
-        return article_id, False, None
+        return article_id, None, None
     if parsed.language == source_language:
-        return article_id, False, None
-    return article_id, False, source_revision_of(article_id, source_language)
+        return article_id, None, None
+    return article_id, None, source_revision_of(article_id, source_language)
 
 
 def _locked_article_row(pks):

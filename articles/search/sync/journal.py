@@ -26,7 +26,7 @@ def append(translation_ids, reason):
     ids = list(dict.fromkeys(translation_ids))
     if not ids:
         return None
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # last in the caller's: no savepoint to roll back to
         # One column read and one written, no model instance: this runs once per imported file.
         first = _locked_head(values=True) + 1
         last = first + len(ids) - 1
