@@ -63,6 +63,29 @@ def test_what_makes_a_page_appear_or_go_moves_the_shared_position_and_a_save_doe
     assert shared() == journal.head()[0] > moved
 
 
+@pytest.mark.parametrize("returning", [True, False], ids=["in-sql", "through-models"])
+def test_entries_are_numbered_in_order_and_move_the_head_whichever_way_they_are_written(
+        indexed, monkeypatch, returning):
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from articles.search.models import JournalHead
+
+    monkeypatch.setattr(connection.features, "can_return_columns_from_insert", returning)
+    before, shared_before = journal.head()[0], JournalHead.objects.get(pk=1).shared_last_id
+    ids = list(range(10_000, 10_000 + 2 * journal.INSERT_ROWS + 7)) + [10_000]  # a repeat is written once
+    started = timezone.now()
+    with transaction.atomic():
+        assert journal.append(ids, journal.SAVE) == before + len(ids) - 1
+        last = journal.append([42], journal.IMPORT)
+    entries = list(JournalEntry.objects.filter(id__gt=before).values_list("id", "translation_id", "reason",
+                                                                           "created_at"))
+    assert [row[:3] for row in entries] == [(before + 1 + n, pk, "save") for n, pk in enumerate(ids[:-1])] + [
+        (last, 42, "import")]
+    assert all(started <= row[3] <= timezone.now() for row in entries)
+    assert journal.head()[0] == last and JournalHead.objects.get(pk=1).shared_last_id == last > shared_before
+
+
 def test_a_rolled_back_change_leaves_no_entry(indexed):
     from django.db import transaction
 
