@@ -162,7 +162,13 @@ def _invalid_yaml(problem):
 def _check_storable(data):
     """Front matter is stored as JSON: every key must be text and every value JSON data, and
     no text may hold a character the text gate refuses (a YAML ``"\\0"`` escape is a NUL)."""
-    for key, value in data.items():
+    try:  # the usual case at once: all of it JSON, given back as it is, no refused character
+        dumped = json.dumps(data, ensure_ascii=False)  # a NUL becomes "\\u0000", the others stay
+        if "\\u0000" not in dumped and not textgate.INVALID_RE.search(dumped) and json.loads(dumped) == data:
+            return
+    except (TypeError, ValueError):
+        pass
+    for key, value in data.items():  # which key, and why
         if not isinstance(key, str):
             raise SourceError(format_lazy(_("front-matter key {key} is not text"), key=repr(key)), field=str(key))
         found = textgate.first_invalid(value, key) or textgate.first_invalid(key, key)

@@ -57,20 +57,26 @@ TAG_RE = re.compile(r"<[^<>]*+>|\{[#.:][^{}]*+\}|\*\*|__")
 LABEL_LEVEL = 7  # a bold label ranks below every heading
 
 
+PLURAL_RE = re.compile(r"\((?:s|e|es)\)")  # "Symptom(s)", "Symptom(e)"
+# Per kind, in ``LABELS``' order: the labels, and what a label followed by more words starts with.
+_KINDS = [(kind, frozenset(labels), tuple(label + joint for label in labels for joint in (" ", "/")))
+          for kind, labels in LABELS.items()]
+
+
 def _normalize(label):
     label = TAG_RE.sub("", label).replace("／", "/").replace("：", ":")
     label = "/".join(part.strip() for part in label.split("/"))  # linear; r"\s*/\s*" is quadratic on spaces
-    label = re.sub(r"\((?:s|e|es)\)", "", label)  # "Symptom(s)", "Symptom(e)"
+    label = PLURAL_RE.sub("", label)
     return " ".join(label.strip(" \t:.-").split()).casefold()
 
 
 def classify_label(label):
-    """The KCS kind a heading or bold label names (``"Problème/Symptômes"`` → ``"symptoms"``)."""
+    """The KCS kind a heading or bold label names (``"Problème/Symptômes"`` → ``"symptoms"``):
+    the first kind one of whose labels it is, or starts with before a space or a slash."""
     text = _normalize(label)
-    for kind, prefixes in LABELS.items():
-        for prefix in prefixes:
-            if text == prefix or text.startswith((prefix + " ", prefix + "/")):
-                return kind
+    for kind, labels, starts in _KINDS:
+        if text in labels or text.startswith(starts):
+            return kind
     return None
 
 
