@@ -13,9 +13,9 @@ def nap(seconds, answer):
     """Module-level, so a worker can run it: sleeps, then answers (or dies, or raises)."""
     if answer == "die":
         os._exit(3)
+    time.sleep(seconds)
     if answer == "raise":
         raise ValueError("the render broke")
-    time.sleep(seconds)
     return answer
 
 
@@ -31,6 +31,7 @@ def outcomes(pool, tickets):
 
 @pytest.mark.parametrize("odd, reason", [
     ((1.4, "slow"), "rendering took longer than 1 s"),  # over the budget, the batch within its own
+    ((1.4, "raise"), "rendering took longer than 1 s"),  # over the budget, then failing: the budget's reason
     ((60, "hangs"), "rendering took longer than 1 s"),  # the batch out of time: sent again file by file
     ((0, "die"), "the renderer process died (exit code 3)"),
     ((0, "raise"), "rendering failed: the render broke"),

@@ -122,11 +122,11 @@ def _run_batch(function, calls, budget):
     for args in calls:
         started = time.perf_counter()
         try:
-            value = function(*args)
+            answer = (True, function(*args))
         except Exception as error:  # noqa: BLE001 — answered for that call alone
-            answers.append((False, error))
-            continue
-        answers.append((True, value) if time.perf_counter() - started <= budget else (False, _OverBudget))
+            answer = (False, error)
+        # Over the budget is the reason, whatever came after it, as when a lone task is stopped.
+        answers.append(answer if time.perf_counter() - started <= budget else (False, _OverBudget))
     return answers
 
 
