@@ -23,71 +23,46 @@ INSERT_ROWS = 500  # entries per INSERT statement: 2,000 parameters, within ever
 
 def append(translation_ids, reason):
     """Append one entry per translation (``[None]``: rebuild everything); returns the last id,
-    or None when there was nothing to record."""
+    or None when there was nothing to record. In SQL statements of its own, as it runs once per
+    imported file and per save (the models' ``bulk_create`` and ``update`` cost ten times as
+    much): the head row moved first, which locks it until the commit, then read, then the
+    entries inserted."""
     ids = list(dict.fromkeys(translation_ids))
     if not ids:
         return None
     with transaction.atomic(savepoint=False):  # last in the caller's: no savepoint to roll back to
         connection = transaction.get_connection()
-        if connection.features.can_return_columns_from_insert:  # PostgreSQL, SQLite 3.35+
-            last = _appended(connection, ids, reason)
-        else:
-            last = _appended_by_models(ids, reason)
+        quote = connection.ops.quote_name
+        head_table, last_id = quote(JournalHead._meta.db_table), quote("last_id")
+        moved = f"{last_id} = {last_id} + %s"
+        if reason in SHARED:
+            moved += f", {quote('shared_last_id')} = {last_id} + %s"  # the old last_id, as in any SET
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {head_table} SET {moved} WHERE {quote('id')} = 1",
+                           [len(ids)] * moved.count("%s"))
+            if cursor.rowcount == 0:  # a database migrated without the data migration (never in practice)
+                JournalHead.objects.get_or_create(pk=1)
+                return append(ids, reason)
+            cursor.execute(f"SELECT {last_id} FROM {head_table} WHERE {quote('id')} = 1")
+            last = cursor.fetchone()[0]
+            first = last - len(ids) + 1
+            created = JournalEntry._meta.get_field("created_at").get_db_prep_value(timezone.now(), connection)
+            columns = ", ".join(quote(name) for name in ("id", "created_at", "translation_id", "reason"))
+            for start in range(0, len(ids), INSERT_ROWS):
+                chunk = ids[start:start + INSERT_ROWS]
+                cursor.execute(f"INSERT INTO {quote(JournalEntry._meta.db_table)} ({columns}) VALUES "
+                               + ", ".join(["(%s, %s, %s, %s)"] * len(chunk)),
+                               [value for offset, pk in enumerate(chunk, first + start)
+                                for value in (offset, created, pk, reason)])
     return last
 
 
-def _appended(connection, ids, reason):
-    """``append`` in SQL statements of its own, as it runs once per imported file and per save:
-    the head row moved (which locks it) and read in one statement, the entries inserted in
-    another (the models' ``bulk_create`` and ``update`` cost ten times as much)."""
-    quote = connection.ops.quote_name
-    shared = reason in SHARED
-    moved = "{last} = {last} + %s" + (", {shared} = {last} + %s" if shared else "")
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {quote(JournalHead._meta.db_table)} SET "
-                       + moved.format(last=quote("last_id"), shared=quote("shared_last_id"))
-                       + f" WHERE {quote('id')} = 1 RETURNING {quote('last_id')}", [len(ids)] * (1 + shared))
-        found = cursor.fetchone()
-        if found is None:  # a database migrated without the data migration (never in practice)
-            JournalHead.objects.get_or_create(pk=1)
-            return _appended(connection, ids, reason)
-        first = found[0] - len(ids) + 1
-        created = JournalEntry._meta.get_field("created_at").get_db_prep_value(timezone.now(), connection)
-        columns = ", ".join(quote(name) for name in ("id", "created_at", "translation_id", "reason"))
-        for start in range(0, len(ids), INSERT_ROWS):
-            chunk = ids[start:start + INSERT_ROWS]
-            cursor.execute(f"INSERT INTO {quote(JournalEntry._meta.db_table)} ({columns}) VALUES "
-                           + ", ".join(["(%s, %s, %s, %s)"] * len(chunk)),
-                           [value for offset, pk in enumerate(chunk, first + start)
-                            for value in (offset, created, pk, reason)])
-    return found[0]
-
-
-def _appended_by_models(ids, reason):
-    first = _locked_head(values=True) + 1
-    last = first + len(ids) - 1
-    now = timezone.now()
-    JournalEntry.objects.bulk_create([
-        JournalEntry(id=first + offset, created_at=now, translation_id=pk, reason=reason)
-        for offset, pk in enumerate(ids)
-    ])
-    moved = {"last_id": last}
-    if reason in SHARED:
-        moved["shared_last_id"] = last
-    JournalHead.objects.filter(pk=1).update(**moved)
-    return last
-
-
-def _locked_head(values=False):
-    """The head row, locked: the model instance, or its ``last_id`` only with ``values``."""
-    if values:
-        found = prepared.rows(_locked_head_row, (), [1], numeric=True)
-        head = found[0][0] if found else None
-    else:
-        head = JournalHead.objects.select_for_update().filter(pk=1).first()
+def _locked_head():
+    """The head row, locked."""
+    head = JournalHead.objects.select_for_update().filter(pk=1).first()
     if head is None:  # a database migrated without the data migration (never in practice)
         JournalHead.objects.get_or_create(pk=1)
-        return _locked_head(values)
+        return _locked_head()
     return head
 
 
@@ -96,10 +71,6 @@ def head():
     a running indexer, by every indexer turn and by ``/api/stats``: compiled once)."""
     found = prepared.rows(_head_row, (), [1], numeric=True)
     return tuple(found[0]) if found else (0, 0)
-
-
-def _locked_head_row(pks):
-    return JournalHead.objects.select_for_update().filter(pk__in=pks).values_list("last_id")
 
 
 def _head_row(pks):
