@@ -17,7 +17,8 @@ if not speedups.enabled():
 
 from articles.search.whoosh.schema import WeightedText  # noqa: E402
 from articles.search.whoosh.speedups.build import codec  # noqa: E402
-from articles.search.whoosh.speedups.scoring import FieldLengths, top_documents  # noqa: E402
+from articles.search.whoosh.speedups import scoring  # noqa: E402
+from articles.search.whoosh.speedups.scoring import FieldLengths, Reads, top_documents  # noqa: E402
 
 WORDS = [f"w{i}" for i in range(40)]
 
@@ -158,3 +159,46 @@ def test_the_best_few_with_phrases_are_whoosh_s(index, phrases, words, field, li
         only = Q.Or([Q.Phrase(field, phrase) for phrase in phrases])
         same(top_documents(searcher, only, limit, FieldLengths()), whoosh_ranking(searcher, only, limit))
 
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.sampled_from(WORDS[:12] + ["w2", "absent"]), min_size=1, max_size=4),
+                          st.lists(st.sampled_from(WORDS[:20]), min_size=0, max_size=3, unique=True)),
+                min_size=2, max_size=4),
+       st.sampled_from(["title", "body"]), st.booleans())
+def test_queries_sharing_their_reads_rank_as_whoosh_does(index, worn_index, queries, field, worn):
+    """The queries of one search share what they read (``Reads``: a query's exact matches, then
+    its ranking): each still ranks as Whoosh does, on an index with deletions too."""
+    reads = Reads()
+    with (worn_index if worn else index).searcher() as searcher:
+        for phrase, words in queries:
+            query = Q.Or([Q.Phrase(field, phrase, boost=2.0)] + [Q.Term("body", w) for w in words])
+            same(top_documents(searcher, query, 900, FieldLengths(), reads=reads), whoosh_ranking(searcher, query, 900))
+
+
+def test_a_search_reads_a_posting_list_once_for_all_its_queries(index, monkeypatch):
+    """What a query names exactly and its ranking share words and phrases: the second query
+    matches the phrase again without reading its positions (only its words' whole lists, which
+    the phrase read in part, are read for their terms)."""
+    decoded = []
+    original = scoring._posting_blocks
+
+    def counting(matcher, values=False, wanted=None):
+        decoded.append(wanted is None)
+        return original(matcher, values, wanted)
+
+    monkeypatch.setattr(scoring, "_posting_blocks", counting)
+    exact = Q.Or([Q.Phrase("body", ["w1", "w2", "w3"]), Q.Term("codes", "c1")])
+    ranking = Q.Or([Q.Phrase("body", ["w1", "w2", "w3"], boost=3.0)] + [Q.Term("body", w) for w in ("w1", "w2", "w3")])
+    with index.searcher() as searcher:
+        reads = Reads()
+        top_documents(searcher, exact, 300, FieldLengths(), reads=reads)
+        first = len(decoded)
+        assert first
+        ours = top_documents(searcher, ranking, 300, FieldLengths(), reads=reads)
+        shared = decoded[first:]
+        assert all(shared)  # whole lists for the terms; the phrase's were kept
+        same(ours, whoosh_ranking(searcher, ranking, 300))
+        decoded.clear()
+        top_documents(searcher, ranking, 300, FieldLengths())  # alone, it reads more
+        assert len(decoded) > len(shared)

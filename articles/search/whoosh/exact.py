@@ -1,6 +1,6 @@
 """What a query names exactly (``WhooshView.exact``, for semantic fusion: ``semantic.hybrid``).
 
-``exact_documents(searcher, text, language, limit, lengths=None, exclude=())`` → the set of
+``exact_documents(searcher, text, language, limit, lengths=None, exclude=(), reads=None)`` → the set of
 document numbers a query names exactly, as ``query.build_query`` reads it: citing one of its
 error codes (any spelling) or having its article number, holding an identifier it types whole
 (``aem_program_id``), a ``"quoted phrase"`` of it, its words in the order typed (or those
@@ -18,11 +18,12 @@ from .schema import CODES, LABELS, NUMBER, TITLE_TERMS, text_field
 from .scoring import top_documents
 
 
-def exact_documents(searcher, text, language, limit, lengths=None, exclude=()):
+def exact_documents(searcher, text, language, limit, lengths=None, exclude=(), reads=None):
+    """``reads``: ``scoring.top_documents``'."""
     clauses = exact_clauses((text or "")[:MAX_QUERY_CHARS], language)
     if not clauses:
         return set()
-    return {docnum for docnum, _ in top_documents(searcher, Q.Or(clauses), limit, lengths, exclude)}
+    return {docnum for docnum, _ in top_documents(searcher, Q.Or(clauses), limit, lengths, exclude, reads)}
 
 
 def exact_clauses(typed, language):

@@ -13,7 +13,7 @@ from . import exact, spelling
 from .analysis import analyze
 from .query import MAX_TERMS, _rare_terms, build_query
 from .schema import CODE_LIST, CODES, ID_FIELD, LANG, SNIPPET, TITLE_STORED, text_field
-from .scoring import top_documents
+from .scoring import shared_reads, top_documents
 
 
 # Read once per searcher's summaries (a merged lexicon or a set costs milliseconds):
@@ -28,6 +28,12 @@ class WhooshView(IndexView):
 
     def __init__(self, searcher, summaries):
         self.searcher, self.summaries = searcher, summaries
+        self._reads = None  # shared by ``search`` and ``exact``: a query's words, phrases and codes are read once
+
+    def _query_reads(self):
+        if self._reads is None:
+            self._reads = shared_reads()
+        return self._reads
 
     def doc_count(self):
         return self.searcher.doc_count()
@@ -67,7 +73,7 @@ class WhooshView(IndexView):
     def search(self, text, language, limit, exclude=()):
         query, codes = build_query(text, language, self.searcher)
         hits = [] if query is None else top_documents(self.searcher, query, limit, self.summaries.lengths,
-                                                      exclude=self._excluded(exclude))
+                                                      exclude=self._excluded(exclude), reads=self._query_reads())
         return hits, [display for display, _ in codes]
 
     def suggestion(self, text, language, exclude=()):
@@ -75,7 +81,7 @@ class WhooshView(IndexView):
 
     def exact(self, text, language, limit, exclude=()):
         return exact.exact_documents(self.searcher, text, language, limit, self.summaries.lengths,
-                                    self._excluded(exclude))
+                                    self._excluded(exclude), self._query_reads())
 
     def document_of(self, translation_id):
         return self.searcher.document_number(**{ID_FIELD: str(translation_id)})

@@ -1,9 +1,12 @@
 """Scoring a query over whole posting blocks: the documents it matches, best first, with
 Whoosh's own scores.
 
-``top_documents(searcher, query, limit, lengths, exclude=())`` returns ``[(docnum, score)]``,
-ranked exactly as ``searcher.search(query, limit=limit, mask=exclude)`` ranks them (ties go to
-the lower document number): the same documents, the same order, the same score bits.
+``top_documents(searcher, query, limit, lengths, exclude=(), reads=None)`` returns ``[(docnum,
+score)]``, ranked exactly as ``searcher.search(query, limit=limit, mask=exclude)`` ranks them
+(ties go to the lower document number): the same documents, the same order, the same score bits.
+``reads``: a ``Reads`` shared by the queries of one search over one searcher (what it names
+exactly, then its ranking: the same words, phrases and codes), so that each posting list and
+each phrase's matches are decoded once for all of them; one of its own by default.
 
 A support query is a sum of many plain terms (up to twelve words, and codes), which Whoosh
 scores through a tree of union matchers, several Python calls per posting. Here the terms of
@@ -69,9 +72,9 @@ def _length_codes(reader, field):
     return codes
 
 
-def top_documents(searcher, query, limit, lengths, exclude=()):
+def top_documents(searcher, query, limit, lengths, exclude=(), reads=None):
     """The ``limit`` best ``(docnum, score)`` pairs for ``query``, leaving out ``exclude`` (an
-    iterable or a numpy array of document numbers)."""
+    iterable or a numpy array of document numbers); ``reads``: see the module docstring."""
     terms, phrases, others = [], [], []
     if isinstance(query, Q.AndNot):
         excluded = np.fromiter(searcher.docs_for_query(query.b), dtype=np.int64)
@@ -86,7 +89,7 @@ def top_documents(searcher, query, limit, lengths, exclude=()):
         (boosts if lift is None else lifts).append(boost if lift is None else lift)
     scores = np.zeros(searcher.doc_count_all())
     matched = np.zeros(len(scores), dtype=bool)
-    reads = _Reads()
+    reads = Reads() if reads is None else reads
     for subsearcher, offset in searcher.leaf_searchers():
         for field, text, boost in terms:
             _add_term(scores, matched, searcher, subsearcher, offset, field, text, boost, lengths, reads)
@@ -198,23 +201,45 @@ class _Postings:
         return (np.repeat(self.ids, self.lengths // 4) << 32) | positions
 
 
-class _Reads:
-    """The posting lists one query read whole, kept for its other clauses: a query's words are
-    its terms and the words of its phrases too, so a list is decoded once per query."""
+class Reads:
+    """The posting lists read whole, and each phrase's postings in the documents that hold all
+    its words, kept for the other clauses and queries of one search over one searcher: a query's
+    words are its terms and the words of its phrases too, and a search's queries share them.
+    At most ``MAX_KEPT`` of each are kept (a pasted log is many terms, read once each)."""
+
+    MAX_KEPT = 256
 
     def __init__(self):
         self._whole = {}
+        self._phrases = {}
+        self._readers = {}  # the readers keyed by id(), held: no other reader takes their id meanwhile
+
+    def phrase(self, reader, field, texts):
+        """``_phrase_postings`` of ``texts``, worked out once."""
+        key = (self._held(reader), field, tuple(texts))
+        found = self._phrases.get(key)
+        if found is None:
+            found = _phrase_postings(reader, field, texts, self)
+            if len(self._phrases) < self.MAX_KEPT:
+                self._phrases[key] = found
+        return found
 
     def whole(self, reader, field, text):
         """``_Postings`` of every posting of the term."""
-        key = (id(reader), field, text)
+        key = (self._held(reader), field, text)
         found = self._whole.get(key)
         if found is None:
-            found = self._whole[key] = _Postings.of_blocks(_posting_blocks(reader.postings(field, text), values=True))
+            found = _Postings.of_blocks(_posting_blocks(reader.postings(field, text), values=True))
+            if len(self._whole) < self.MAX_KEPT:
+                self._whole[key] = found
         return found
 
     def has_whole(self, reader, field, text):
         return (id(reader), field, text) in self._whole
+
+    def _held(self, reader):
+        self._readers.setdefault(id(reader), reader)
+        return id(reader)
 
 
 def _add_term(scores, matched, searcher, subsearcher, offset, field, text, boost, lengths, reads):
@@ -251,7 +276,7 @@ def _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, bo
     except ValueError:
         return
     distinct = list(dict.fromkeys(texts))
-    postings = _phrase_postings(reader, field, distinct, reads)
+    postings = reads.phrase(reader, field, distinct)
     if not postings:
         return
     keys = {text: found.keys() for text, found in postings.items()}
