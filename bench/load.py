@@ -9,7 +9,7 @@ and optionally through the project's nginx and against a previous commit, in one
 The requests are of five kinds (``MIX``): an article page (a plain GET), an article page
 revalidated (If-None-Match with the ETag of this client's last answer for one of ``POPULAR``
 pages: 304 when it still holds), the search page, the API search (queries from
-../shared/eval/dev-queries.jsonl) and ``/api/stats``. The run, in order:
+../shared/eval/dev-queries.jsonl, each in its own language) and ``/api/stats``. The run, in order:
 
 1. **one request at a time** on A, ``--single`` of each kind (and of the units below): p50;
 2. **units** on A, before any save, ``--clients`` closed-loop clients for ``--unit-seconds``
@@ -617,13 +617,22 @@ def run_load(load, procs, spec, clients, processes):
     return load
 
 
+def served_language(tag, served):
+    """The site's code for a query's language tag (``fr-FR`` → ``fr``, ``zh-Hans`` → ``zh-hans``),
+    as a reader of that language searches from their own pages; ``en`` when the site has none."""
+    tag = tag.lower()
+    primary = tag.split("-")[0]
+    return tag if tag in served else primary if primary in served else next(
+        (code for code in sorted(served) if code.split("-")[0] == primary), "en")
+
+
 def build_paths(rows, queries):
     articles = [f"/{lang}/articles/{quote(number)}/" for number, lang in rows]
     popular = random.Random(7).sample(articles, min(POPULAR, len(articles)))
     served = {lang for _, lang in rows}
     searches, api = [], []
     for query in queries:
-        lang = query["lang"] if query["lang"] in served else "en"
+        lang = served_language(query["lang"], served)
         q = quote(query["q"], safe="")
         searches.append(f"/{lang}/search?q={q}")
         api.append(f"/api/search?q={q}&lang={lang}")
