@@ -165,11 +165,12 @@ def test_the_best_few_with_phrases_are_whoosh_s(index, phrases, words, field, li
 @given(st.lists(st.tuples(st.lists(st.sampled_from(WORDS[:12] + ["w2", "absent"]), min_size=1, max_size=4),
                           st.lists(st.sampled_from(WORDS[:20]), min_size=0, max_size=3, unique=True)),
                 min_size=2, max_size=4),
-       st.sampled_from(["title", "body"]), st.booleans())
-def test_queries_sharing_their_reads_rank_as_whoosh_does(index, worn_index, queries, field, worn):
+       st.sampled_from(["title", "body"]), st.booleans(), st.booleans())
+def test_queries_sharing_their_reads_rank_as_whoosh_does(index, worn_index, queries, field, worn, whole):
     """The queries of one search share what they read (``Reads``: a query's exact matches, then
-    its ranking): each still ranks as Whoosh does, on an index with deletions too."""
-    reads = Reads()
+    its ranking), a phrase's words read whole or not: each still ranks as Whoosh does, on an
+    index with deletions too."""
+    reads = Reads(whole)
     with (worn_index if worn else index).searcher() as searcher:
         for phrase, words in queries:
             query = Q.Or([Q.Phrase(field, phrase, boost=2.0)] + [Q.Term("body", w) for w in words])
@@ -202,3 +203,9 @@ def test_a_search_reads_a_posting_list_once_for_all_its_queries(index, monkeypat
         decoded.clear()
         top_documents(searcher, ranking, 300, FieldLengths())  # alone, it reads more
         assert len(decoded) > len(shared)
+        # Read whole, the phrase's words are its terms' lists too: the ranking reads nothing more.
+        reads = Reads(whole=True)
+        top_documents(searcher, exact, 300, FieldLengths(), reads=reads)
+        decoded.clear()
+        same(top_documents(searcher, ranking, 300, FieldLengths(), reads=reads), whoosh_ranking(searcher, ranking, 300))
+        assert decoded == []

@@ -14,12 +14,13 @@ import numpy as np
 from . import speedups
 
 
-def shared_reads():
-    """What the queries of one search over one searcher share (``top_documents``' ``reads``)."""
+def shared_reads(whole=False):
+    """What the queries of one search over one searcher share (``top_documents``' ``reads``);
+    ``whole``: see ``speedups.scoring.Reads``."""
     if speedups.enabled():
         from .speedups.scoring import Reads
 
-        return Reads()
+        return Reads(whole)
     return None
 
 

@@ -30,9 +30,10 @@ class WhooshView(IndexView):
         self.searcher, self.summaries = searcher, summaries
         self._reads = None  # shared by ``search`` and ``exact``: a query's words, phrases and codes are read once
 
-    def _query_reads(self):
+    def _query_reads(self, whole=False):
+        """``whole``: for ``exact``, which a search's ranking follows (``scoring.Reads``)."""
         if self._reads is None:
-            self._reads = shared_reads()
+            self._reads = shared_reads(whole)
         return self._reads
 
     def doc_count(self):
@@ -81,7 +82,7 @@ class WhooshView(IndexView):
 
     def exact(self, text, language, limit, exclude=()):
         return exact.exact_documents(self.searcher, text, language, limit, self.summaries.lengths,
-                                    self._excluded(exclude), self._query_reads())
+                                    self._excluded(exclude), self._query_reads(whole=True))
 
     def document_of(self, translation_id):
         return self.searcher.document_number(**{ID_FIELD: str(translation_id)})

@@ -205,11 +205,15 @@ class Reads:
     """The posting lists read whole, and each phrase's postings in the documents that hold all
     its words, kept for the other clauses and queries of one search over one searcher: a query's
     words are its terms and the words of its phrases too, and a search's queries share them.
-    At most ``MAX_KEPT`` of each are kept (a pasted log is many terms, read once each)."""
+    At most ``MAX_KEPT`` of each are kept (a pasted log is many terms, read once each).
+    ``whole``: a phrase's words are read whole too, not only in the documents holding its rarer
+    words, for a later query that holds them as terms (a search's ranking after what it names
+    exactly: about a tenth less CPU for the two on the corpus, words or dev queries)."""
 
     MAX_KEPT = 256
 
-    def __init__(self):
+    def __init__(self, whole=False):
+        self.read_whole = whole
         self._whole = {}
         self._phrases = {}
         self._readers = {}  # the readers keyed by id(), held: no other reader takes their id meanwhile
@@ -321,8 +325,8 @@ def _phrase_postings(reader, field, texts, reads):
 def _postings_among(reads, reader, field, text, wanted):
     """``_Postings`` of the term in the documents ``wanted`` (a sorted numpy array; every
     posting when ``None``). A list this query read whole is looked up; otherwise only the
-    blocks that can hold a wanted document are read (and not kept)."""
-    if wanted is None or reads.has_whole(reader, field, text):
+    blocks that can hold a wanted document are read (and not kept), unless ``reads.read_whole``."""
+    if wanted is None or reads.read_whole or reads.has_whole(reader, field, text):
         found = reads.whole(reader, field, text)
     else:
         found = _Postings.of_blocks(_posting_blocks(reader.postings(field, text), values=True,
