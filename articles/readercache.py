@@ -41,7 +41,7 @@ and the answer does not vary with cookies (the edge's configuration bypasses its
 session cookie is present: ``deploy/nginx.conf``).
 """
 from datetime import datetime, timezone
-from functools import wraps
+from functools import lru_cache, wraps
 import hashlib
 from pathlib import Path
 import time
@@ -82,7 +82,7 @@ def reader_page(view=None, *, served=None, article=None, settles=False):
         etag = page_etag(request, kwargs.get("lang", ""), article(**kwargs) if article else None, settles)
         revalidate = served is not None
         key = f"page:{etag}"
-        if f"\"{etag}\"" in parse_etags(request.headers.get("If-None-Match", "")):
+        if f"\"{etag}\"" in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
             if served:
                 served(request, sharedcache.get(f"note:{etag}"), *args, **kwargs)
             return _with_validators(HttpResponseNotModified(), etag, revalidate)
@@ -177,17 +177,21 @@ def article_state(number):
     """What the page of article ``number`` is made from, as stored: ``settled_state()`` and the
     article's own state, exactly (its row, its translations, each one's latest journal entry,
     which every change to one of them writes, and their related-article lists), in one query."""
+    return _state(_article_columns(), [str(number)] * 5)
+
+
+@lru_cache(maxsize=None)
+def _article_columns():
     from .models import Article, Translation
     from .search.models import RelatedArticles
 
     article, translation = Article._meta.db_table, Translation._meta.db_table
     related = RelatedArticles._meta.db_table
     mine = f"SELECT id FROM {translation} WHERE article_id = (SELECT id FROM {article} WHERE number = %s)"
-    return _state(
-        f"(SELECT updated_at FROM {article} WHERE number = %s), "
-        f"(SELECT COUNT(*) FROM ({mine}) mine), (SELECT SUM(id) FROM ({mine}) mine), "
-        f"(SELECT MAX(id) FROM search_journal_entry WHERE translation_id IN ({mine})), "
-        f"(SELECT MAX(computed_at) FROM {related} WHERE translation_id IN ({mine}))", [str(number)] * 5)
+    return (f"(SELECT updated_at FROM {article} WHERE number = %s), "
+            f"(SELECT COUNT(*) FROM ({mine}) mine), (SELECT SUM(id) FROM ({mine}) mine), "
+            f"(SELECT MAX(id) FROM search_journal_entry WHERE translation_id IN ({mine})), "
+            f"(SELECT MAX(computed_at) FROM {related} WHERE translation_id IN ({mine}))")
 
 
 def settled_state():
@@ -204,14 +208,17 @@ def settled_state():
 def _state(own="", params=()):
     window = datetime.fromtimestamp(time.time() // SETTLE_SECONDS * SETTLE_SECONDS, tz=timezone.utc)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT (SELECT shared_last_id FROM search_journal_head), "
+        cursor.execute(_state_sql(own), [connection.ops.adapt_datetimefield_value(window), *params])
+        return cursor.fetchone()
+
+
+@lru_cache(maxsize=None)
+def _state_sql(own):
+    return ("SELECT (SELECT shared_last_id FROM search_journal_head), "
             "(SELECT pruned_through FROM search_journal_head), "
             "(SELECT MAX(id) FROM search_journal_entry WHERE created_at = "
             " (SELECT MAX(created_at) FROM search_journal_entry WHERE created_at <= %s)), "
-            + _site_columns() + (", " + own if own else ""),
-            [connection.ops.adapt_datetimefield_value(window), *params])
-        return cursor.fetchone()
+            + _site_columns() + (", " + own if own else ""))
 
 
 def _index_position():
@@ -244,14 +251,25 @@ def code_version():
     return _code_version
 
 
+_REVALIDATED = {"public": True, "no_cache": True}
+_SHARED = {"public": True, "max_age": 0, "s_maxage": EDGE_SECONDS, "stale_while_revalidate": STALE_SECONDS}
+
+
 def _with_validators(response, etag, revalidate=False):
     response["ETag"] = f'"{etag}"'
-    if revalidate:
-        patch_cache_control(response, public=True, no_cache=True)
-    else:
-        patch_cache_control(response, public=True, max_age=0, s_maxage=EDGE_SECONDS,
-                            stale_while_revalidate=STALE_SECONDS)
+    directives = _REVALIDATED if revalidate else _SHARED
+    if response.has_header("Cache-Control"):  # the view's own directives, merged
+        patch_cache_control(response, **directives)
+    else:  # a 304 or a stored page: the header as ``patch_cache_control`` writes it, made once
+        response["Cache-Control"] = _header(revalidate)
     return response
+
+
+@lru_cache(maxsize=2)
+def _header(revalidate):
+    response = HttpResponse()
+    patch_cache_control(response, **(_REVALIDATED if revalidate else _SHARED))
+    return response["Cache-Control"]
 
 
 class PrivateAnswersMiddleware:

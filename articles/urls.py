@@ -1,5 +1,5 @@
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from drf_spectacular.views import SpectacularAPIView
 
@@ -25,29 +25,34 @@ class LanguageConverter:
 register_converter(LanguageConverter, "lang")
 
 app_name = "articles"
+# The JSON API's addresses, each under /api/ (names as the pages' own: ``articles:api-search``).
+API_ROUTES = [
+    path("stats", api.stats, name="api-stats"),
+    path("search", api.search, name="api-search"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("preview/", articles_api.preview, name="api-preview"),
+    path("articles/", articles_api.create_article, name="api-articles"),
+    path("articles/<str:number>/", articles_api.article_detail, name="api-article"),
+    path("articles/<str:number>/transitions/", articles_api.transitions, name="api-transitions"),
+    path("articles/<str:number>/translations/<lang:lang>/", articles_api.translation_detail,
+         name="api-translation"),
+    path("articles/<str:number>/translations/<lang:lang>/revisions/", articles_api.revisions,
+         name="api-revisions"),
+    path("articles/<str:number>/translations/<lang:lang>/revisions/<int:revision>/",
+         articles_api.revision_detail, name="api-revision"),
+    path("articles/<str:number>/translations/<lang:lang>/revisions/<int:revision>/restore/",
+         articles_api.restore, name="api-restore"),
+    path("articles/<str:number>/translations/<lang:lang>/diff/", articles_api.diff, name="api-diff"),
+    path("suggest", api.suggest, name="api-suggest"),
+]
+
 urlpatterns = [
     path("", views.root, name="root"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps(), "sitemap_url_name": "articles:sitemap"},
          name="sitemap-index"),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": sitemaps()}, name="sitemap"),
-    path("api/stats", api.stats, name="api-stats"),
-    path("api/search", api.search, name="api-search"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/preview/", articles_api.preview, name="api-preview"),
-    path("api/articles/", articles_api.create_article, name="api-articles"),
-    path("api/articles/<str:number>/", articles_api.article_detail, name="api-article"),
-    path("api/articles/<str:number>/transitions/", articles_api.transitions, name="api-transitions"),
-    path("api/articles/<str:number>/translations/<lang:lang>/", articles_api.translation_detail,
-         name="api-translation"),
-    path("api/articles/<str:number>/translations/<lang:lang>/revisions/", articles_api.revisions,
-         name="api-revisions"),
-    path("api/articles/<str:number>/translations/<lang:lang>/revisions/<int:revision>/",
-         articles_api.revision_detail, name="api-revision"),
-    path("api/articles/<str:number>/translations/<lang:lang>/revisions/<int:revision>/restore/",
-         articles_api.restore, name="api-restore"),
-    path("api/articles/<str:number>/translations/<lang:lang>/diff/", articles_api.diff, name="api-diff"),
-    path("api/suggest", api.suggest, name="api-suggest"),
+    path("api/", include(API_ROUTES)),  # one test of "api/" for every page outside the API
     path("<lang:lang>/", reader_page(views.home, settles=True), name="home"),
     path("<lang:lang>/articles/", reader_page(views.article_list, settles=True), name="list"),
     path("<lang:lang>/articles/<str:number>/", reader_page(views.article_detail, article=views.article_shown),
