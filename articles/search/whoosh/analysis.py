@@ -121,29 +121,40 @@ class WordAnalyzer(Tokenizer):
         return hash(self.language)
 
     def _terms(self, word):
-        """``(term, stopped)`` pairs the chain makes of one word, remembered."""
+        """What the chain makes of one word, remembered: ``(kept, lead, count)``, the terms it
+        keeps (stop words dropped), how many stop words come before the first of them, and how
+        many terms it made in all."""
         found = self._words.get(word)
         if found is None:
             if len(self._words) >= self.MAX_WORDS:
                 self._words = {}
-            found = self._words[word] = tuple((t.text, t.stopped) for t in self._chain(word, removestops=False))
+            made = [(t.text, t.stopped) for t in self._chain(word, removestops=False)]
+            kept = tuple(text for text, stopped in made if not stopped)
+            lead = next((i for i, (_, stopped) in enumerate(made) if not stopped), len(made))
+            found = self._words[word] = (kept, lead, len(made))
         return found
 
-    def positioned_terms(self, value):
-        """``[(term, position)]``: what ``self(value, positions=True)`` yields, as a list (no
-        ``Token`` nor generator step per term: the index build analyses 40 million words at
-        99,936 translations)."""
-        found = []
-        position = -1
-        seen = 0
-        terms = self._terms
+    def terms_at(self, value):
+        """``(terms, positions)``: the terms of ``value`` in order and their positions, a
+        ``range`` (the kept terms' positions run on one by one from the first, which counts the
+        stop words before it). The index build's way: no ``Token`` nor generator step per term
+        (it analyses 40 million words at 99,936 translations)."""
+        terms = []
+        first = None
+        before = 0  # terms made before the first kept one
         for word in TOKEN_RE.findall(value):
-            for text, stopped in terms(word):
-                seen += 1
-                if not stopped:
-                    position = seen - 1 if position < 0 else position + 1
-                    found.append((text, position))
-        return found
+            kept, lead, count = self._terms(word)
+            if first is None:
+                if not kept:
+                    before += count
+                    continue
+                first = before + lead
+            terms += kept
+        return terms, range(first or 0, (first or 0) + len(terms))
+
+    def positioned_terms(self, value):
+        """``[(term, position)]``: what ``self(value, positions=True)`` yields, as a list."""
+        return list(zip(*self.terms_at(value)))
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
@@ -155,19 +166,11 @@ class WordAnalyzer(Tokenizer):
             return
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         token.boost, token.stopped = 1.0, False
-        position = -1  # the position of the last term given
-        seen = 0  # terms the chain made before stop words were dropped
-        for word in TOKEN_RE.findall(value):
-            for text, stopped in self._terms(word):
-                seen += 1
-                if stopped:
-                    continue
-                token.text = text
-                if positions:
-                    position = seen - 1 if position < 0 else position + 1
-                    token.pos = position
-                yield token
-
+        for text, position in zip(*self.terms_at(value)):
+            token.text = text
+            if positions:
+                token.pos = position
+            yield token
 
 
 @lru_cache(maxsize=32)

@@ -41,6 +41,7 @@ class Part(NamedTuple):
 
 
 U32 = next(code for code in "IL" if array(code).itemsize == 4)  # the array type of 4-byte unsigned ints
+LITTLE_ENDIAN = sys.byteorder == "little"
 
 
 def little_endian(numbers):
@@ -48,6 +49,13 @@ def little_endian(numbers):
     if sys.byteorder != "little":
         numbers.byteswap()
     return numbers.tobytes()
+
+
+def encode_positions(positions):
+    """A ``RawPositions`` value: the positions as 4-byte unsigned little-endian integers."""
+    if LITTLE_ENDIAN:
+        return array(U32, positions).tobytes()
+    return little_endian(array(U32, positions))
 
 
 class RawPositions(Positions):
@@ -60,7 +68,7 @@ class RawPositions(Positions):
     against 13) and longer past about six."""
 
     def encode(self, positions):
-        return little_endian(array(U32, positions))
+        return encode_positions(positions)
 
     def decode_positions(self, value):
         found = array(U32, value)
@@ -98,25 +106,33 @@ class WeightedText(TEXT):
     def index(self, value, **kwargs):
         if isinstance(value, str):
             value = [Part(value, 1.0)]
-        positions, weights = defaultdict(list), defaultdict(float)
-        analyse = getattr(self.analyzer, "positioned_terms", None) or self._positioned_terms
+        positions, weights = {}, {}
+        analyse = getattr(self.analyzer, "terms_at", None) or self._terms_at
         start = 0
-        for part in value:
-            last = -1
-            for text, position in analyse(part.text or ""):
-                if part.counted:
-                    positions[text].append(start + position)
-                    last = position
-                elif text not in positions:
-                    continue
-                weights[text] += part.weight
-            start += last + 1 + self.GAP
-        encode = self.format.encode
-        for term, found in positions.items():
-            yield term.encode("utf-8"), len(found), weights[term], encode(found)
+        for text, weight, counted in value:
+            terms, places = analyse(text or "")
+            if counted:
+                for term, place in zip(terms, places):
+                    found = positions.get(term)
+                    if found is None:
+                        positions[term] = [start + place]
+                        weights[term] = weight
+                    else:
+                        found.append(start + place)
+                        weights[term] += weight
+                if terms:
+                    start += places[-1] + 1
+            else:
+                for term in terms:
+                    if term in weights:
+                        weights[term] += weight
+            start += self.GAP
+        encode = encode_positions if isinstance(self.format, RawPositions) else self.format.encode
+        return [(term.encode("utf-8"), len(found), weights[term], encode(found)) for term, found in positions.items()]
 
-    def _positioned_terms(self, text):
-        return [(token.text, token.pos) for token in self.analyzer(text, positions=True)]
+    def _terms_at(self, text):
+        tokens = [(token.text, token.pos) for token in self.analyzer(text, positions=True)]
+        return [term for term, _ in tokens], [place for _, place in tokens]
 
 
 def text_field(code):

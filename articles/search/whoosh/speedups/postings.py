@@ -50,7 +50,7 @@ class TermPool:
         self.fieldnames = set()
         self._storage = tempstorage
         self._limit = limitmb * 1024 * 1024
-        self._terms = {}
+        self._fields = {}  # fieldname → {term text → (docnums, weights, values)}
         self._size = 0
         self._runs = []
         self._last = 0
@@ -66,14 +66,16 @@ class TermPool:
             raise ValueError(f"posting of document {docnum} after one of document {self._last}: "
                              "a TermPool takes documents in order")
         self._last = docnum
-        terms = self._terms
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            self.fieldnames.add(fieldname)
+            terms = self._fields[fieldname] = {}
         length = size = 0
         for text, frequency, weight, value in items:
             length += frequency
-            postings = terms.get((fieldname, text))
+            postings = terms.get(text)
             if postings is None:
-                self.fieldnames.add(fieldname)
-                postings = terms[(fieldname, text)] = (array(U32), array("d"), [])
+                postings = terms[text] = (array(U32), array("d"), [])
                 size += TERM_BYTES + len(text)
             postings[0].append(docnum)
             postings[1].append(weight)
@@ -87,10 +89,10 @@ class TermPool:
 
     def save(self):
         """Writes the terms held so far to a run file, in term order, and forgets them."""
-        if not self._terms:
+        if not self._fields:
             return
-        self._runs.append(self._write_run(sorted(self._terms.items())))
-        self._terms, self._size = {}, 0
+        self._runs.append(self._write_run(self._held()))
+        self._fields, self._size = {}, 0
 
     def iter_postings(self):
         """``Terms``: every term's postings, in term order (``FieldWriter.add_postings``)."""
@@ -100,8 +102,8 @@ class TermPool:
         """``((fieldname, text), (docnums, weights, values))`` for every term, in order; the
         postings of a term found in several runs are joined, earlier runs first. At most
         ``MAX_OPEN_RUNS`` run files are open at a time."""
-        held = sorted(self._terms.items())
-        self._terms = {}
+        held = self._held()
+        self._fields = {}
         while len(self._runs) > MAX_OPEN_RUNS:  # join the oldest runs, keeping runs in order
             joined = self._write_run(_joined_terms([self._read_run(name) for name in self._runs[:MAX_OPEN_RUNS]]))
             self._runs[:MAX_OPEN_RUNS] = [joined]
@@ -111,6 +113,11 @@ class TermPool:
         finally:
             for source in sources:
                 source.close()  # a run not read to its end is closed and removed now
+
+    def _held(self):
+        """The terms held, ``((fieldname, text), postings)`` in order."""
+        return [((fieldname, text), terms[text]) for fieldname, terms in sorted(self._fields.items())
+                for text in sorted(terms)]
 
     def _write_run(self, terms):
         name = f"{random_name()}.terms"  # the children of a build share the temporary folder
