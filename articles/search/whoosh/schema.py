@@ -11,7 +11,6 @@
     text_<lang> every text of the translation, its parts weighted (``WeightedText``): text_fr, text_zh_hans
 """
 from array import array
-from collections import defaultdict
 import sys
 from typing import NamedTuple
 
