@@ -329,12 +329,13 @@ def query_terms(query):
     return terms
 
 
-def matched_passage(text, query, width=None):
+def matched_passage(text, query, width=None, lowered=None):
     """The window of ``text`` (about ``width`` characters: 220, or 110 for a CJK query, whose
     characters are wider and carry more) holding the most distinct query terms, cut at spaces,
-    with "…" where it was cut; "" when no term occurs."""
+    with "…" where it was cut; "" when no term occurs. ``lowered``: ``text.casefold()`` when
+    the caller has it."""
     width = width or (110 if CJK_RE.search(query or "") else 220)
-    lowered = text.casefold()
+    lowered = text.casefold() if lowered is None else lowered
     positions = sorted((m.start(), term) for term in query_terms(query)
                        for m in re.finditer(re.escape(term), lowered))
     if not positions:
@@ -390,11 +391,30 @@ def add_passages(results, query):
         if (number, lang) in wanted:
             bodies[(number, lang)] = body
     for result in results:
-        body = LEADING_TITLE_RE.sub("", bodies.get((result.article_number, result.language), ""))
-        passage = matched_passage(plain_text(body), query)
+        text, lowered = _passage_source(bodies.get((result.article_number, result.language), ""))
+        passage = matched_passage(text, query, lowered=lowered)
         if passage:
             result.snippet = passage
     return results
+
+
+def _passage_source(body):
+    """``(text, lowered)`` that ``add_passages`` looks for a query's terms in: the plain text
+    of a body without its leading title, and its ``casefold()``."""
+    if len(body) > PASSAGE_SOURCE_KEPT_CHARS:
+        return _read_passage_source(body)
+    return _kept_passage_source(body)
+
+
+def _read_passage_source(body):
+    text = plain_text(LEADING_TITLE_RE.sub("", body))
+    return text, text.casefold()
+
+
+# The bodies most often found are read once per worker (a search page takes 1-2 ms to read ten
+# of them): remembered by their text, so a saved body is read afresh; a long body is not kept.
+PASSAGE_SOURCE_KEPT_CHARS = 20_000
+_kept_passage_source = lru_cache(maxsize=64)(_read_passage_source)
 
 
 CODE_LIKE_RE = re.compile(r"\d|[-_.]")

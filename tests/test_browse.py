@@ -153,6 +153,30 @@ def test_search_snippet_is_the_matched_passage(client, browse):
     assert "<mark>worker</mark> <mark>count</mark>" in snippet and "About it." not in snippet
 
 
+def test_search_snippet_follows_a_saved_body(client, browse):
+    """Each worker remembers the text of the bodies it has searched in: an edit shows at once."""
+    from django.contrib.auth.models import User
+
+    from articles.editing import actions
+    from articles.editing.permissions import role_group
+    from articles.models import Translation
+
+    def snippet():
+        html = client.get("/en/search", {"q": "worker count"}).content.decode()
+        return re.search(r'<p class="snippet"[^>]*>(.*?)</p>', html, re.S).group(1)
+
+    assert "to make it faster" in snippet()
+    publisher = User.objects.create_user("pub", password="x-not-used")
+    publisher.groups.add(role_group("publisher"))
+    page = Translation.objects.get(article__number="CMP-2", language="en")
+    body = page.body.replace("to make it faster", "and restart the nightly job")
+    actions.save_translation(publisher, "CMP-2", "en", {"title": page.title, "body": body},
+                             base_revision=page.latest_revision)
+    actions.transition(publisher, "CMP-2", "validated")
+    sync.bring_up_to_date()
+    assert "restart the nightly job" in snippet() and "to make it faster" not in snippet()
+
+
 def test_search_without_results_shows_the_correction_and_the_original(client, browse):
     html = client.get("/en/search", {"q": "northwnd notise"}).content.decode()
     assert "Showing results for “northwind notice”." in html
