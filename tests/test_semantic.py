@@ -614,6 +614,9 @@ def test_articles_are_ranked_by_their_vectors_once_each_language_has_its_mean(si
     assert len({hit.article_number for hit in hits}) == len(hits)
     _internal("KB-911")
     assert "KB-911" not in [hit.article_number for hit in candidates.semantic_candidates(question, "fr", None, 3)]
+    # The articles the reader may see are read a ``limit`` at a time: the next ones stand in.
+    alone = candidates.semantic_candidates(question, "fr", None, 1)
+    assert len(alone) == 1 and alone[0].article_number != "KB-911"
     assert candidates.semantic_candidates(question, "fr", Staff(), 3)[0].article_number == "KB-911"
 
 
