@@ -56,9 +56,6 @@ class OneArticleView(IndexView):
     def exact(self, text, language, limit, exclude=()):
         return {0} if "gtw-401" in text.lower() else set()
 
-    def document_of(self, translation_id):
-        return None
-
     def translation(self, article, language):
         return (0, True) if (article, language) == ("KB-100", "fr") else (None, False)
 

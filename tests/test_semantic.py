@@ -542,11 +542,8 @@ class _FakeView:
     def describe(self, documents):
         return [(f"KB-{d}", "en", frozenset()) for d in documents]
 
-    def document_of(self, translation_id):
-        return translation_id - 100 if 0 <= translation_id - 100 < self._count else None
-
     def translation(self, article, language):
-        return (int(article[3:]), True) if language == "en" else (None, False)
+        return (int(article[3:]), True) if language == "en" and int(article[3:]) < self._count else (None, False)
 
 
 def _lexical(*documents):

@@ -119,11 +119,6 @@ class IndexView:
         text. Empty when it names nothing exactly."""
         raise NotImplementedError
 
-    def document_of(self, translation_id):
-        """The document of the translation with that database id, or None when the index does
-        not hold it (yet)."""
-        raise NotImplementedError
-
     def translation(self, article, language):
         """``(document, public)`` of ``article``'s translation in ``language``, or ``(None, False)``."""
         raise NotImplementedError

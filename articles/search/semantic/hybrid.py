@@ -147,7 +147,7 @@ def fused_articles(lexical, semantic, exact, language, staff, view):
 
 
 def _new_group(hit, view, hidden, products):
-    docnum = view.document_of(hit.translation_id)
+    docnum, _ = view.translation(hit.article_number, hit.language)
     if docnum is None or docnum in hidden:
         return None  # not in this index yet, or the index says the reader may not see it
     (article, lang, names), = view.describe([docnum])

@@ -12,7 +12,7 @@ from ..results import Result
 from . import exact, spelling
 from .analysis import analyze
 from .query import MAX_TERMS, _rare_terms, build_query
-from .schema import CODE_LIST, CODES, ID_FIELD, LANG, SNIPPET, TITLE_STORED, text_field
+from .schema import CODE_LIST, CODES, LANG, SNIPPET, TITLE_STORED, text_field
 from .scoring import shared_reads, top_documents
 
 
@@ -83,9 +83,6 @@ class WhooshView(IndexView):
     def exact(self, text, language, limit, exclude=()):
         return exact.exact_documents(self.searcher, text, language, limit, self.summaries.lengths,
                                     self._excluded(exclude), self._query_reads(whole=True))
-
-    def document_of(self, translation_id):
-        return self.searcher.document_number(**{ID_FIELD: str(translation_id)})
 
     def translation(self, article, language):
         return self.summaries.translation(article, language)
