@@ -66,8 +66,7 @@ class RawPositions(Positions):
     shorter than the pickle for the few positions most postings have (4 bytes for one position
     against 13) and longer past about six."""
 
-    def encode(self, positions):
-        return encode_positions(positions)
+    encode = staticmethod(encode_positions)
 
     def decode_positions(self, value):
         found = array(U32, value)
@@ -126,7 +125,7 @@ class WeightedText(TEXT):
                     if term in weights:
                         weights[term] += weight
             start += self.GAP
-        encode = encode_positions if isinstance(self.format, RawPositions) else self.format.encode
+        encode = self.format.encode
         return [(term.encode("utf-8"), len(found), weights[term], encode(found)) for term, found in positions.items()]
 
     def _terms_at(self, text):
