@@ -252,6 +252,18 @@ def test_pages_run_under_the_policy_without_a_violation(page):
     assert re.match(r"^/static/kb/kb\.js", page.locator("script").first.get_attribute("src"))
 
 
+def test_a_readers_pages_ask_for_nothing_the_server_does_not_have(page):
+    """Every request a page makes (its stylesheet, scripts, what they fetch) is answered."""
+    failed = []
+    page.on("response", lambda response: failed.append(f"{response.status} {response.url}")
+            if response.status >= 400 else None)
+    page.on("requestfailed", lambda request: failed.append(f"failed {request.url}"))
+    for url in ("/en/", "/en/articles/KB-100/", "/ja/search?q=export"):
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+    assert failed == []
+
+
 def test_a_click_on_a_search_page_served_from_a_cache_is_recorded(page):
     """The search page is the same for every reader (a browser revalidates it, kb answers 304
     or from its page cache): each view is logged, and the opened result marks one search."""

@@ -60,7 +60,7 @@ django.setup()
 from django.templatetags.static import static
 from django.test import Client
 answers = {}
-for url in ("/static/kb/kb.css", static("kb/kb.css"), static("kb/kb.js")):
+for url in ("/static/kb/kb.css", static("kb/kb.css"), static("kb/kb.js"), static("kb/favicon.svg")):
     response = Client().get(url, HTTP_ACCEPT_ENCODING="gzip")
     answers[url] = [response.status_code, response["Content-Type"], response.get("Cache-Control", ""),
                     response.get("Content-Encoding", "")]
@@ -73,9 +73,11 @@ def test_with_debug_off_collected_static_files_are_served_hashed_and_compressed(
     collected = run(["manage.py", "collectstatic", "--no-input", "-v", "0"], **env)
     assert collected.returncode == 0, collected.stderr
     answers = json.loads(run(["-c", FETCH_STATIC], **env).stdout)
-    plain, hashed_css, hashed_js = answers
+    plain, hashed_css, hashed_js, icon = answers
     assert answers[plain][0] == 200 and answers[plain][1].startswith("text/css")
     assert hashed_css.startswith("/static/kb/kb.") and hashed_css != plain
     assert answers[hashed_css][0] == 200 and "immutable" in answers[hashed_css][2]
     assert answers[hashed_css][3] == "gzip"
     assert answers[hashed_js][0] == 200 and "javascript" in answers[hashed_js][1]
+    # The icon every page links to (a browser asks for /favicon.ico otherwise, a 404 per visit).
+    assert answers[icon][0] == 200 and answers[icon][1].startswith("image/svg+xml") and "immutable" in answers[icon][2]

@@ -68,6 +68,15 @@ def test_home_lists_products_and_recent_articles_in_its_language(client, importe
     assert "KB-200" not in client.get("/ko/").content.decode()  # hidden
 
 
+def test_every_page_names_the_sites_icon(client, imported):
+    """A page without an icon link makes the browser ask for /favicon.ico, a 404 per visit."""
+    from django.templatetags.static import static
+
+    for url in ("/fr/", "/fr/articles/KB-100/", "/fr/search?q=export"):
+        html = client.get(url).content.decode()
+        assert f'<link rel="icon" href="{static("kb/favicon.svg")}" type="image/svg+xml">' in html
+
+
 def test_stats_api_gives_staff_every_count_and_the_failures(client, imported, tmp_path):
     (tmp_path / "en").mkdir()
     (tmp_path / "en" / "bad.md").write_text("---\ntitle: [\n---\nx\n")
