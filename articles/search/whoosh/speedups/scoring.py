@@ -187,10 +187,14 @@ class _Postings:
                    np.concatenate(lengths) if lengths else None)
 
     def among(self, wanted):
-        """These postings of the documents in ``wanted`` (a sorted numpy array)."""
+        """These postings of the documents in ``wanted`` (a sorted numpy array of distinct
+        numbers), found by binary search: a rare phrase word's few documents in a long list."""
         if len(wanted) == len(self.ids) and np.array_equal(wanted, self.ids):
             return self
-        keep = np.flatnonzero(np.isin(self.ids, wanted, assume_unique=True))
+        at = np.searchsorted(self.ids, wanted)
+        inside = at < len(self.ids)
+        at = at[inside]
+        keep = at[self.ids[at] == wanted[inside]]
         if len(keep) == len(self.ids):
             return self
         return _Postings(self.ids[keep], self.weights[keep], *_kept_values(self.blob, self.lengths, keep))
@@ -392,10 +396,16 @@ def _posting_blocks(matcher, values=False, wanted=None):
 
 def _kept_values(blob, lengths, keep):
     """``(blob, lengths)`` of the values at the indexes ``keep`` (ascending) of ``blob``, whose
-    values have ``lengths``."""
-    ends = np.cumsum(lengths)
-    kept = [blob[end - length:end] for end, length in zip(ends[keep].tolist(), lengths[keep].tolist())]
-    return b"".join(kept), lengths[keep]
+    values have ``lengths``: the kept bytes gathered at once, not a slice per value."""
+    kept = lengths[keep]
+    placed = np.cumsum(kept)  # where each kept value ends in the result
+    total = int(placed[-1]) if len(placed) else 0
+    if not total:
+        return b"", kept
+    starts = np.cumsum(lengths)[keep] - kept  # where each kept value begins in ``blob``
+    # Byte i of the result is byte ``starts[j] + (i - where value j begins in the result)``.
+    shift = np.repeat(starts - (placed - kept), kept)
+    return np.frombuffer(blob, dtype=np.uint8)[shift + np.arange(total)].tobytes(), kept
 
 
 def _add_matcher(scores, matched, matcher, offset, boost):
