@@ -23,7 +23,7 @@ if not speedups.enabled():
                 allow_module_level=True)
 
 from articles.search.whoosh.schema import Part, WeightedText  # noqa: E402
-from articles.search.whoosh.speedups.build import codec  # noqa: E402
+from articles.search.whoosh.speedups.build import BLOCK_POSTINGS, codec  # noqa: E402
 from articles.search.whoosh.speedups.postings import RAW, Codec, TermPool, add_document  # noqa: E402
 from articles.search.whoosh.speedups.scoring import _posting_blocks  # noqa: E402
 
@@ -49,14 +49,15 @@ def documents(seed, count):
                "codes": rng.choice(["c1 c2", "c3", ""])}
 
 
-def segment_files(folder, docs, pool_mb=None, runs=None):
+def segment_files(folder, docs, pool_mb=None, runs=None, block=100):
     """The bytes of each file of the one segment written for ``docs``, by the end of its name:
     Whoosh's pool and ``add_document`` when ``pool_mb`` is None, else a ``TermPool`` of that
     limit (its runs in the folder ``runs``, else Whoosh's temporary one) and the build's
-    ``add_document``."""
+    ``add_document``. Blocks of ``block`` postings: smaller than the index's, so that a few
+    hundred documents make lists of several blocks."""
     folder.mkdir()
     ix = index.create_in(str(folder), schema())
-    writer = ix.writer(codec=codec(), compound=False)
+    writer = ix.writer(codec=codec(block), compound=False)
     if pool_mb is not None:
         writer.pool = TermPool(FileStorage(str(runs)).create() if runs else writer.temp_storage(), pool_mb)
     for doc in docs:
@@ -72,11 +73,12 @@ def segment_files(folder, docs, pool_mb=None, runs=None):
 
 
 # Every term held; spilled to 160 runs (joined MAX_OPEN_RUNS at a time first); to 1,251 runs.
+@pytest.mark.parametrize("block", [100, BLOCK_POSTINGS])
 @pytest.mark.parametrize("pool_mb", [64, 0.02, 0.002])
-def test_a_term_pool_writes_the_segment_whoosh_writes(tmp_path, pool_mb):
+def test_a_term_pool_writes_the_segment_whoosh_writes(tmp_path, pool_mb, block):
     docs = list(documents(3, 700))
-    whoosh_files = segment_files(tmp_path / "whoosh", docs)
-    pool_files = segment_files(tmp_path / "pool", docs, pool_mb, runs=tmp_path / "runs")
+    whoosh_files = segment_files(tmp_path / "whoosh", docs, block=block)
+    pool_files = segment_files(tmp_path / "pool", docs, pool_mb, runs=tmp_path / "runs", block=block)
     assert set(whoosh_files) >= {".pst", ".trm", "._text_len.col", "._stored.col"}
     assert pool_files == whoosh_files
     assert list((tmp_path / "runs").iterdir()) == []  # runs are removed once read
@@ -181,19 +183,21 @@ def every_posting(folder, docs, made):
     return found
 
 
-def test_blocks_of_arrays_hold_what_whoosh_s_blocks_hold(tmp_path):
+@pytest.mark.parametrize("block", [128, BLOCK_POSTINGS])
+def test_blocks_of_arrays_hold_what_whoosh_s_blocks_hold(tmp_path, block):
     docs = list(documents(5, 900))
-    ours = every_posting(tmp_path / "ours", docs, codec())
+    ours = every_posting(tmp_path / "ours", docs, codec(block))
     assert ours == every_posting(tmp_path / "whoosh", docs, W3Codec())
     # Our matcher also reads Whoosh's own pickled, compressed blocks (a codec asked to compress).
     assert ours == every_posting(tmp_path / "compressed", docs, Codec(compression=3))
-    assert len(ours[("text", b"w0")]) > 3 * 128  # several blocks
+    assert len(ours[("text", b"w0")]) > 3 * 128  # several of Whoosh's blocks
     with index.open_dir(str(tmp_path / "ours")).reader() as reader:
         for segment_reader, _ in reader.leaf_readers():
             matcher = segment_reader.postings("text", b"w0")
             matcher = getattr(matcher, "child", matcher)  # a segment with deletions filters its postings
             matcher._read_ids()
             assert matcher._data[:1] == RAW  # arrays, not Whoosh's pickle
+            assert len(matcher._ids) == min(block, matcher.block_max_id() + 1)  # blocks of the size asked
 
 
 def block_statistics(folder, docs, made):
@@ -222,8 +226,9 @@ def block_statistics(folder, docs, made):
     return found
 
 
-def test_blocks_of_arrays_keep_whoosh_s_statistics(tmp_path):
+@pytest.mark.parametrize("block", [128, BLOCK_POSTINGS])
+def test_blocks_of_arrays_keep_whoosh_s_statistics(tmp_path, block):
     docs = list(documents(8, 600))
-    plain = W3Codec(compression=0)
+    plain = W3Codec(blocklimit=block, compression=0)
     plain.length_stats = False
-    assert block_statistics(tmp_path / "ours", docs, codec()) == block_statistics(tmp_path / "whoosh", docs, plain)
+    assert block_statistics(tmp_path / "ours", docs, codec(block)) == block_statistics(tmp_path / "whoosh", docs, plain)

@@ -21,17 +21,21 @@ from articles.search.whoosh.speedups import scoring  # noqa: E402
 from articles.search.whoosh.speedups.scoring import FieldLengths, Reads, top_documents  # noqa: E402
 
 WORDS = [f"w{i}" for i in range(40)]
+# Smaller than the index's blocks (``speedups.build.BLOCK_POSTINGS``): a few hundred documents
+# make lists of several blocks, which a phrase's rarer words let the scorer skip.
+SMALL_BLOCKS = 128
 
 
 def three_segments(seed, repeated_word=False):
     """Three segments of 300 documents; the commonest words have postings in every document
-    (several 128-posting blocks per segment) and the rarest in a few (inlined postings)."""
+    (several blocks of ``SMALL_BLOCKS`` postings per segment) and the rarest in a few (inlined
+    postings)."""
     # The index's own text field (its positions are compared over whole arrays, not by Whoosh).
     schema = Schema(id=ID(stored=True), title=WeightedText(), body=WeightedText(), codes=KEYWORD(scorable=True))
     ix = RamStorage().create_index(schema)
     rng = random.Random(seed)
     for segment in range(3):
-        writer = ix.writer(codec=codec())  # the index's own blocks of arrays
+        writer = ix.writer(codec=codec(SMALL_BLOCKS))  # the index's own blocks of arrays
         for n in range(300):
             # Zipf-like: w0 everywhere, w39 in about one document in forty.
             body = [w for i, w in enumerate(WORDS) if rng.random() < 1 / (1 + i * 0.6)]
@@ -55,7 +59,7 @@ def worn_index():
     """Three segments, then every seventh document deleted (as saves leave old copies):
     postings blocks hold deleted documents, which no ranking may return."""
     ix = three_segments(11)
-    writer = ix.writer(codec=codec())
+    writer = ix.writer(codec=codec(SMALL_BLOCKS))
     for segment in range(3):
         for n in range(0, 300, 7):
             writer.delete_by_term("id", f"{segment}-{n}")
