@@ -213,3 +213,26 @@ def test_a_search_reads_a_posting_list_once_for_all_its_queries(index, monkeypat
         decoded.clear()
         same(top_documents(searcher, ranking, 300, FieldLengths(), reads=reads), whoosh_ranking(searcher, ranking, 300))
         assert decoded == []
+
+
+def test_a_phrase_both_queries_of_a_search_hold_is_matched_once(index, monkeypatch):
+    """Where its words follow each other is worked out once per segment, and both queries
+    still find and score it as Whoosh does."""
+    matched = []
+    original = scoring._phrase_matches
+
+    def counting(reader, field, texts, reads):
+        matched.append(tuple(texts))
+        return original(reader, field, texts, reads)
+
+    monkeypatch.setattr(scoring, "_phrase_matches", counting)
+    exact = Q.Or([Q.Phrase("body", ["w2", "w1"]), Q.Term("codes", "c1")])
+    ranking = Q.Or([Q.Phrase("body", ["w2", "w1"], boost=2.0), Q.Phrase("body", ["w1", "w2"])])
+    with index.searcher() as searcher:
+        segments = len(searcher.leaf_searchers())
+        reads = Reads(whole=True)
+        exact_found = top_documents(searcher, exact, 300, FieldLengths(), reads=reads)
+        ranked = top_documents(searcher, ranking, 300, FieldLengths(), reads=reads)
+        assert sorted(matched) == sorted([(b"w2", b"w1")] * segments + [(b"w1", b"w2")] * segments)
+        same(exact_found, whoosh_ranking(searcher, exact, 300))
+        same(ranked, whoosh_ranking(searcher, ranking, 300))

@@ -206,8 +206,9 @@ class _Postings:
 
 
 class Reads:
-    """The posting lists read whole, and each phrase's postings in the documents that hold all
-    its words, kept for the other clauses and queries of one search over one searcher: a query's
+    """The posting lists read whole, each phrase's postings in the documents that hold all its
+    words and the documents where they follow each other, kept for the other clauses and
+    queries of one search over one searcher: a query's
     words are its terms and the words of its phrases too, and a search's queries share them.
     At most ``MAX_KEPT`` of each are kept (a pasted log is many terms, read once each).
     ``whole``: a phrase's words are read whole too, not only in the documents holding its rarer
@@ -220,6 +221,7 @@ class Reads:
         self.read_whole = whole
         self._whole = {}
         self._phrases = {}
+        self._matches = {}
         self._readers = {}  # the readers keyed by id(), held: no other reader takes their id meanwhile
 
     def phrase(self, reader, field, texts):
@@ -230,6 +232,17 @@ class Reads:
             found = _phrase_postings(reader, field, texts, self)
             if len(self._phrases) < self.MAX_KEPT:
                 self._phrases[key] = found
+        return found
+
+    def matches(self, reader, field, texts):
+        """``_phrase_matches`` of ``texts``, worked out once: what a search names exactly and
+        its ranking match the same phrases."""
+        key = (self._held(reader), field, tuple(texts))
+        found = self._matches.get(key)
+        if found is None:
+            found = _phrase_matches(reader, field, texts, self)
+            if len(self._matches) < self.MAX_KEPT:
+                self._matches[key] = found
         return found
 
     def whole(self, reader, field, text):
@@ -283,17 +296,9 @@ def _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, bo
         texts = [searcher.schema[field].to_bytes(word) for word in words]
     except ValueError:
         return
-    distinct = list(dict.fromkeys(texts))
-    postings = reads.phrase(reader, field, distinct)
-    if not postings:
+    found, postings = reads.matches(reader, field, texts)
+    if not len(found):
         return
-    keys = {text: found.keys() for text, found in postings.items()}
-    starts = keys[texts[0]]
-    for place, text in enumerate(texts[1:], 1):
-        starts = np.intersect1d(starts, keys[text] - place, assume_unique=True)
-    if not len(starts):
-        return
-    found = np.unique(starts >> 32)
     at = found + offset
     matched[at] = True
     for lift in lifts:
@@ -309,6 +314,24 @@ def _add_phrase(scores, matched, searcher, subsearcher, offset, field, words, bo
         total += scale * weight / (weight + constant + slope * length)
     for boost in boosts:
         scores[at] += boost * total
+
+
+def _phrase_matches(reader, field, texts, reads):
+    """``(documents, postings)``: the segment's documents where ``texts`` follow each other
+    (a sorted numpy array), and ``_phrase_postings`` of its distinct texts."""
+    postings = reads.phrase(reader, field, list(dict.fromkeys(texts)))
+    if not postings:
+        return NOTHING, postings
+    keys = {text: found.keys() for text, found in postings.items()}
+    starts = keys[texts[0]]
+    for place, text in enumerate(texts[1:], 1):
+        starts = np.intersect1d(starts, keys[text] - place, assume_unique=True)
+        if not len(starts):
+            return NOTHING, postings
+    return np.unique(starts >> 32), postings
+
+
+NOTHING = np.zeros(0, dtype=np.int64)
 
 
 def _phrase_postings(reader, field, texts, reads):
