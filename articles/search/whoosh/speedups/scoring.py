@@ -208,8 +208,8 @@ class _Postings:
 class Reads:
     """The posting lists read whole, each phrase's postings in the documents that hold all its
     words and the documents where they follow each other, kept for the other clauses and
-    queries of one search over one searcher: a query's
-    words are its terms and the words of its phrases too, and a search's queries share them.
+    queries of one search over one searcher: a query's words are its terms and the words of its
+    phrases too, and a search's queries share them.
     At most ``MAX_KEPT`` of each are kept (a pasted log is many terms, read once each).
     ``whole``: a phrase's words are read whole too, not only in the documents holding its rarer
     words, for a later query that holds them as terms (a search's ranking after what it names
@@ -332,6 +332,7 @@ def _phrase_matches(reader, field, texts, reads):
 
 
 NOTHING = np.zeros(0, dtype=np.int64)
+NOTHING.setflags(write=False)
 
 
 def _phrase_postings(reader, field, texts, reads):
