@@ -266,7 +266,7 @@ LOGGING = {
         # django.request logs every 5xx (and 4xx at WARNING) with the request path and traceback.
         # Not passed on to Django's own "django" logger, which would print it again under DEBUG.
         **{name: {"handlers": ["console"], "level": LOG_LEVEL, "propagate": not name.startswith("django")}
-           for name in ("django.request", "django.security", "articles", "axes")},
+           for name in ("django.request", "django.security", "articles", "kb", "axes")},
         # A Host header outside ALLOWED_HOSTS is answered with the 400 page and not logged: any
         # client can send one on every request, and each would be an ERROR with its traceback.
         "django.security.DisallowedHost": {"handlers": ["null"], "propagate": False},
@@ -274,14 +274,15 @@ LOGGING = {
 }
 
 # Static files are served by WhiteNoise: in development straight from the finders; in production
-# from STATIC_ROOT (`make setup` runs collectstatic) under hashed, compressed, cacheable names.
+# from STATIC_ROOT (`make setup` runs collectstatic) under hashed, compressed, cacheable names
+# (a file collectstatic has not seen yet is linked by its plain name: kb/staticfiles.py).
 # Chosen from KB_DEBUG at load time: pytest-django turns DEBUG off at run time, and the suite
 # must not need collectstatic.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": (
         "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage")},
+        else "kb.staticfiles.ManifestStaticFilesStorage")},
 }
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -6,8 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -81,3 +79,32 @@ def test_with_debug_off_collected_static_files_are_served_hashed_and_compressed(
     assert answers[hashed_js][0] == 200 and "javascript" in answers[hashed_js][1]
     # The icon every page links to (a browser asks for /favicon.ico otherwise, a 404 per visit).
     assert answers[icon][0] == 200 and answers[icon][1].startswith("image/svg+xml") and "immutable" in answers[icon][2]
+
+
+LINK_STATIC = """
+import django, json, os
+os.environ["DJANGO_SETTINGS_MODULE"] = "kb.settings"
+django.setup()
+from django.templatetags.static import static
+print(json.dumps([static("kb/kb.css"), static("kb/favicon.svg"), static("kb/favicon.svg")]))
+"""
+
+
+def test_a_static_file_collectstatic_has_not_seen_is_linked_plain_not_a_500(tmp_path):
+    """Code deployed without ``make setup`` again: a file added since collectstatic ran has no
+    manifest entry. Pages still render, linking it by its plain name, and the log says why."""
+    env = {"KB_DEBUG": "0", "KB_STATIC_ROOT": str(tmp_path / "static")}
+    assert run(["manage.py", "collectstatic", "--no-input", "-v", "0"], **env).returncode == 0
+    manifest_file = tmp_path / "static" / "staticfiles.json"
+    manifest = json.loads(manifest_file.read_text())
+    del manifest["paths"]["kb/favicon.svg"]
+    manifest_file.write_text(json.dumps(manifest))
+    done = run(["-c", LINK_STATIC], **env)
+    assert done.returncode == 0, done.stderr
+    css, icon, again = json.loads(done.stdout)
+    assert css.startswith("/static/kb/kb.") and css != "/static/kb/kb.css"  # the others stay hashed
+    assert icon == again == "/static/kb/favicon.svg"
+    assert done.stderr.count("kb/favicon.svg is linked by its plain name") == 1 and "collectstatic" in done.stderr
+    # Never collected at all: every file by its plain name, no exception.
+    done = run(["-c", LINK_STATIC], KB_DEBUG="0", KB_STATIC_ROOT=str(tmp_path / "never"))
+    assert json.loads(done.stdout) == ["/static/kb/kb.css", "/static/kb/favicon.svg", "/static/kb/favicon.svg"]
