@@ -359,6 +359,24 @@ def test_the_model_runs_only_where_it_can_change_the_answer(client, searchable, 
     assert asked == ["top 100 pictures will not upload", "téléversement", "e-mail"]
 
 
+def test_before_anything_is_embedded_a_search_is_lexical_and_costs_nothing_more(client, site, monkeypatch):
+    """What a query names exactly only matters beside semantic neighbours: with no vector of
+    the model stored yet (a fresh import) it is not worked out, and the answer is the lexical one."""
+    from articles.search.whoosh.searching import WhooshView
+
+    sync.rebuild()
+    named = []
+    original = WhooshView.exact
+    monkeypatch.setattr(WhooshView, "exact", lambda self, *args, **kwargs: named.append(args[0])
+                        or original(self, *args, **kwargs))
+    lexical = [r["article_number"] for r in _api(client, "report export stops through the proxy").json()["results"]]
+    assert lexical and named == []
+    compute.catch_up()
+    vectors.forget()
+    _api(client, "report export stops through the proxy")
+    assert named == ["report export stops through the proxy"]
+
+
 def test_a_questions_embedding_runs_beside_the_lexical_search_once_and_never_for_an_exact_title(
         client, searchable, monkeypatch):
     """The model's C code runs on a thread of its own while Python searches the index (on two
@@ -557,9 +575,15 @@ def _hits(*documents, score=0.9):
     return [SemanticHit(100 + d, f"KB-{d}", "en", score) for d in documents]
 
 
+def _embedded(monkeypatch, hybrid):
+    """Some vector of the model stored (``plan`` works nothing out before there is one)."""
+    monkeypatch.setattr(hybrid.vectors, "current", lambda identity: [identity])
+
+
 def test_the_fused_ranking_weighs_the_lexical_order_twice_the_semantic_one(monkeypatch):
     from articles.search.semantic import hybrid
 
+    _embedded(monkeypatch, hybrid)
     monkeypatch.setattr(hybrid, "semantic_candidates", lambda *args, **kwargs: _hits(1, 0, 2))
     fused = hybrid.with_semantic(_lexical(0, 1), "export never finishes", "en", None, _FakeView(3))
     assert [group["article"] for group in fused] == ["KB-0", "KB-1", "KB-2"]
@@ -569,6 +593,7 @@ def test_the_fused_ranking_weighs_the_lexical_order_twice_the_semantic_one(monke
 def test_a_neighbour_the_reader_may_not_see_is_never_fused_in(monkeypatch):
     from articles.search.semantic import hybrid
 
+    _embedded(monkeypatch, hybrid)
     monkeypatch.setattr(hybrid, "semantic_candidates", lambda *args, **kwargs: _hits(2, 1))
     fused = hybrid.with_semantic(_lexical(0), "export never finishes", "en", None, _FakeView(3, hidden={2}))
     assert [group["article"] for group in fused] == ["KB-0", "KB-1"]

@@ -1,7 +1,8 @@
 """Semantic candidates fused into the search service's lexical ranking.
 
 ``plan(text, language, user, view)`` → ``Plan`` is worked out before the lexical search: whether
-the model may change the answer (``worth_embedding``), what the query names exactly
+the model may change the answer (``worth_embedding``, and something of its model embedded yet:
+before that, nothing is worked out), what the query names exactly
 (``view.exact``), and, when it names nothing exactly, the query's embedding begun on a thread
 of this process: the model's C code runs without Python's lock, so on a second core it overlaps
 the lexical search instead of following it (the answer is remembered by
@@ -71,16 +72,17 @@ def plan(text, language, user, view):
     """See the module docstring."""
     if not enabled() or not worth_embedding(text, view):
         return Plan(False)
+    try:
+        model = embedder()
+        if not len(vectors.current(embedding_key(model))):
+            return Plan(False)  # nothing embedded yet: no neighbour to fuse, nothing to keep above one
+    except SemanticUnavailable:
+        model = None  # with_semantic says why
     hidden = frozenset() if getattr(user, "is_staff", False) else view.hidden()
     exact = frozenset(article for article, _, _ in view.describe(
         sorted(view.exact(text, language, EXACT_CANDIDATES, hidden))))
-    if not exact:
-        try:
-            model = embedder()
-            if len(vectors.current(embedding_key(model))):  # before any embedding there is no neighbour
-                query_future(model, text, _executor())
-        except SemanticUnavailable:
-            pass  # with_semantic says why
+    if not exact and model is not None:
+        query_future(model, text, _executor())
     return Plan(True, exact, hidden)
 
 
