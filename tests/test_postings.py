@@ -36,8 +36,8 @@ def schema():
 
 
 def documents(seed, count):
-    """Zipf-like words: the commonest in every document (postings over many 128-posting
-    blocks), the rarest in a few; weighted parts, repeated words, empty fields."""
+    """Zipf-like words: the commonest in every document (postings over several blocks of a
+    hundred or so), the rarest in a few; weighted parts, repeated words, empty fields."""
     rng = random.Random(seed)
     for n in range(count):
         words = [w for i, w in enumerate(WORDS) if rng.random() < 1 / (1 + i * 0.4)] * rng.randint(1, 3)

@@ -12,9 +12,8 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from .. import build
 from .postings import Codec, TermPool, add_document
 
-# Postings per block. At 12 times the corpus (100,000 translations) the dev queries' p95 in
-# process fell from 12.1 to 9.3 ms going from 128 to 1,024 (512: 9.7), the same at 1 time;
-# a segment written with another size is read the same way.
+# Postings per block of the segments this code writes (``codec``); a segment written with
+# another size is read the same way.
 BLOCK_POSTINGS = 1024
 
 

@@ -372,7 +372,7 @@ def _posting_blocks(matcher, values=False, wanted=None):
     read posting by posting, as one block. A segment with deletions wraps its postings in a
     ``FilterMatcher`` that tests every posting in Python: its blocks are read here and the
     deleted documents dropped from the few that hold one."""
-    deleted = None
+    deleted = dropped = None
     if type(matcher) is FilterMatcher and matcher._exclude and isinstance(matcher.child, W3LeafMatcher):
         matcher, deleted = matcher.child, matcher._ids
     if not isinstance(matcher, W3LeafMatcher):
@@ -408,7 +408,9 @@ def _posting_blocks(matcher, values=False, wanted=None):
                 matcher._read_values()
                 blob, found = joined_values(matcher._values)
         if deleted and not deleted.isdisjoint(matcher._ids):
-            keep = np.flatnonzero([docnum not in deleted for docnum in ids.tolist()])
+            if dropped is None:  # the segment's deleted documents, as an array once per list
+                dropped = np.fromiter(deleted, dtype=np.int64, count=len(deleted))
+            keep = np.flatnonzero(np.isin(ids, dropped, invert=True))
             if values:
                 blob, found = _kept_values(blob, found, keep)
             ids, weights = ids[keep], weights[keep]
@@ -420,7 +422,8 @@ def _posting_blocks(matcher, values=False, wanted=None):
 
 def _kept_values(blob, lengths, keep):
     """``(blob, lengths)`` of the values at the indexes ``keep`` (ascending) of ``blob``, whose
-    values have ``lengths``: the kept bytes gathered at once, not a slice per value."""
+    values have ``lengths`` (in bytes), gathered with one index array."""
+    lengths = np.asarray(lengths, dtype=np.int64)
     kept = lengths[keep]
     placed = np.cumsum(kept)  # where each kept value ends in the result
     total = int(placed[-1]) if len(placed) else 0
