@@ -2,7 +2,8 @@
 
 ``plan(text, language, user, view)`` → ``Plan`` is worked out before the lexical search: whether
 the model may change the answer (``worth_embedding``, and something of its model embedded yet:
-before that, nothing is worked out), what the query names exactly
+before that, nothing is worked out; the model is loaded for its identity at the first such
+query of a process), what the query names exactly
 (``view.exact``), and, when it names nothing exactly, the query's embedding begun on a thread
 of this process: the model's C code runs without Python's lock, so on a second core it overlaps
 the lexical search instead of following it (the answer is remembered by
