@@ -149,10 +149,14 @@ def alias_bomb(levels=9):
     ("a: &a [" + ", ".join(["[[[[x]]]]"] * 3) + "]\n" + "b: " + "[" * 28 + "*a" + "]" * 28 + "\n", "levels"),
 ])
 def test_hostile_front_matter_fails_in_milliseconds(yaml_text, reason):
-    started = time.perf_counter()
-    with pytest.raises(SourceError) as caught:
-        frontmatter.parse_document(f"---\n{yaml_text}---\n# T\n")
-    assert time.perf_counter() - started < 0.5
+    """The best of three tries: a blow-up is slow every time, a stall of a shared machine once."""
+    took = []
+    for _ in range(3):
+        started = time.perf_counter()
+        with pytest.raises(SourceError) as caught:
+            frontmatter.parse_document(f"---\n{yaml_text}---\n# T\n")
+        took.append(time.perf_counter() - started)
+    assert min(took) < 0.5
     assert reason in str(caught.value)
 
 
