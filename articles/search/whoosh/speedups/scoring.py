@@ -226,33 +226,27 @@ class Reads:
 
     def phrase(self, reader, field, texts):
         """``_phrase_postings`` of ``texts``, worked out once."""
-        key = (self._held(reader), field, tuple(texts))
-        found = self._phrases.get(key)
-        if found is None:
-            found = _phrase_postings(reader, field, texts, self)
-            if len(self._phrases) < self.MAX_KEPT:
-                self._phrases[key] = found
-        return found
+        return self._remembered(self._phrases, (self._held(reader), field, tuple(texts)),
+                                lambda: _phrase_postings(reader, field, texts, self))
 
     def matches(self, reader, field, texts):
         """``_phrase_matches`` of ``texts``, worked out once: what a search names exactly and
         its ranking match the same phrases."""
-        key = (self._held(reader), field, tuple(texts))
-        found = self._matches.get(key)
-        if found is None:
-            found = _phrase_matches(reader, field, texts, self)
-            if len(self._matches) < self.MAX_KEPT:
-                self._matches[key] = found
-        return found
+        return self._remembered(self._matches, (self._held(reader), field, tuple(texts)),
+                                lambda: _phrase_matches(reader, field, texts, self))
 
     def whole(self, reader, field, text):
         """``_Postings`` of every posting of the term."""
-        key = (self._held(reader), field, text)
-        found = self._whole.get(key)
+        return self._remembered(self._whole, (self._held(reader), field, text), lambda: _Postings.of_blocks(
+            _posting_blocks(reader.postings(field, text), values=True)))
+
+    def _remembered(self, kept, key, work):
+        """``kept[key]``, worked out by ``work()`` and kept while ``kept`` holds fewer than ``MAX_KEPT``."""
+        found = kept.get(key)
         if found is None:
-            found = _Postings.of_blocks(_posting_blocks(reader.postings(field, text), values=True))
-            if len(self._whole) < self.MAX_KEPT:
-                self._whole[key] = found
+            found = work()
+            if len(kept) < self.MAX_KEPT:
+                kept[key] = found
         return found
 
     def has_whole(self, reader, field, text):
