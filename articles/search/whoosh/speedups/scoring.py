@@ -162,12 +162,14 @@ def _bm25(searcher, field):
 
 class _Postings:
     """Postings of one term: numpy arrays of document numbers (ascending) and weights, and
-    their encoded values one after another (``blob``, with each value's ``lengths`` in bytes).
+    their encoded values in ``blob``: each posting's value is the ``lengths[i]`` bytes from
+    ``starts[i]`` (one after another, unless ``among`` left some out).
     For a field of ``schema.RawPositions``, ``keys()`` gives every position."""
 
-    def __init__(self, ids, weights, blob=b"", lengths=None):
+    def __init__(self, ids, weights, blob=b"", lengths=None, starts=None):
         self.ids, self.weights, self.blob = ids, weights, blob
-        self.lengths = np.zeros(len(ids), dtype=np.int64) if lengths is None else lengths
+        self.lengths = np.zeros(len(ids), dtype=np.int64) if lengths is None else np.asarray(lengths, dtype=np.int64)
+        self.starts = starts  # None: the values lie one after another from the blob's start
 
     @classmethod
     def of_blocks(cls, blocks):
@@ -188,7 +190,8 @@ class _Postings:
 
     def among(self, wanted):
         """These postings of the documents in ``wanted`` (a sorted numpy array of distinct
-        numbers), found by binary search: a rare phrase word's few documents in a long list."""
+        numbers), found by binary search: a rare phrase word's few documents in a long list.
+        The values stay in this blob (none is copied until ``keys()``)."""
         if len(wanted) == len(self.ids) and np.array_equal(wanted, self.ids):
             return self
         at = np.searchsorted(self.ids, wanted)
@@ -197,12 +200,27 @@ class _Postings:
         keep = at[self.ids[at] == wanted[inside]]
         if len(keep) == len(self.ids):
             return self
-        return _Postings(self.ids[keep], self.weights[keep], *_kept_values(self.blob, self.lengths, keep))
+        return _Postings(self.ids[keep], self.weights[keep], self.blob, self.lengths[keep], self._starts()[keep])
+
+    def _starts(self):
+        if self.starts is None:
+            return np.cumsum(self.lengths) - self.lengths
+        return self.starts
 
     def keys(self):
         """``docnum << 32 | position`` of every position of every posting, ascending."""
-        positions = np.frombuffer(self.blob, dtype="<u4").astype(np.int64)
-        return (np.repeat(self.ids, self.lengths // 4) << 32) | positions
+        counts = self.lengths // 4
+        if self.starts is None:
+            positions = np.frombuffer(self.blob, dtype="<u4", count=int(counts.sum()))
+        else:
+            positions = np.frombuffer(self.blob, dtype="<u4")[_spans(self.starts // 4, counts)]
+        return (np.repeat(self.ids, counts) << 32) | positions.astype(np.int64)
+
+
+def _spans(starts, counts):
+    """The indexes ``starts[j] .. starts[j] + counts[j] - 1`` of every ``j``, one after another."""
+    ends = np.cumsum(counts)  # where each span ends in the result
+    return np.repeat(starts - (ends - counts), counts) + np.arange(int(ends[-1]) if len(ends) else 0)
 
 
 class Reads:
@@ -419,14 +437,10 @@ def _kept_values(blob, lengths, keep):
     values have ``lengths`` (in bytes), gathered with one index array."""
     lengths = np.asarray(lengths, dtype=np.int64)
     kept = lengths[keep]
-    placed = np.cumsum(kept)  # where each kept value ends in the result
-    total = int(placed[-1]) if len(placed) else 0
-    if not total:
+    if not kept.sum():
         return b"", kept
-    starts = np.cumsum(lengths)[keep] - kept  # where each kept value begins in ``blob``
-    # Byte i of the result is byte ``starts[j] + (i - where value j begins in the result)``.
-    shift = np.repeat(starts - (placed - kept), kept)
-    return np.frombuffer(blob, dtype=np.uint8)[shift + np.arange(total)].tobytes(), kept
+    at = _spans((np.cumsum(lengths) - lengths)[keep], kept)
+    return np.frombuffer(blob, dtype=np.uint8)[at].tobytes(), kept
 
 
 def _add_matcher(scores, matched, matcher, offset, boost):
