@@ -102,3 +102,27 @@ def test_a_build_whose_process_died_fails_instead_of_going_live_short(tmp_path, 
     monkeypatch.setattr(WeightedText, "index", dying_index)
     with pytest.raises(RuntimeError, match=r"wrote \d+ of 400 translations"):
         write_index(tmp_path, None, processes=2)
+
+
+def test_a_file_written_to_the_index_knows_where_it_is_as_the_system_does(tmp_path):
+    """Whoosh records where each term's postings start from ``tell()``; the storage answers it
+    from what was written, and must agree with the file itself."""
+    import os
+
+    from articles.search.whoosh.storage import SafeFileStorage
+
+    written = SafeFileStorage(tmp_path).create_file("part.pst")
+    written.write(b"abc")
+    written.write_varint(300)
+    written.write_array(__import__("array").array("I", range(5)))
+    written.flush()
+    assert written.tell() == os.lseek(written.fileno(), 0, os.SEEK_CUR) == 3 + 2 + 20
+    written.seek(1)
+    written.write(b"Z")
+    assert written.tell() == 2
+    written.seek(0, 2)
+    written.write_long(7)
+    assert written.tell() == 33
+    written.close()
+    assert os.path.getsize(tmp_path / "part.pst") == 33
+    assert (tmp_path / "part.pst").read_bytes()[:3] == b"aZc"

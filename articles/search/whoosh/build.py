@@ -16,6 +16,7 @@ from ...models import Article, Translation
 from . import speedups
 from .documents import translation_document
 from .schema import build_schema
+from .storage import INDEX_NAME, SafeFileStorage
 
 BUILD_PROCESSES = max(1, min(2, os.cpu_count() or 1))
 BATCH = 50  # rows a child takes at a time: small enough that both finish within a batch of each other
@@ -28,7 +29,7 @@ ROW_FIELDS = ("pk", "language", "title", "description", "keywords", "body", "sec
 def write_index(folder, translations, processes=BUILD_PROCESSES):
     """Indexes every translation of the ``translations`` queryset into a new Whoosh index in
     ``folder`` (an empty directory), committed; returns how many were indexed."""
-    built = index.create_in(str(folder), build_schema())
+    built = SafeFileStorage(folder).create_index(build_schema(), indexname=INDEX_NAME)
     if speedups.enabled():
         from .speedups.build import row_writer
 

@@ -42,6 +42,12 @@ class SafeFileStorage(FileStorage):
         kwargs.setdefault("supports_mmap", False)
         super().__init__(str(path), **kwargs)
 
+    def create_file(self, name, excl=False, mode="wb", **kwargs):
+        """A new file, written through ``PositionedWriter`` (Whoosh asks a file being written
+        where it is for every term and posting list it writes)."""
+        made = super().create_file(name, excl=excl, mode=mode, **kwargs)
+        return StructFile(PositionedWriter(made.raw_file()), name=name, **kwargs)
+
     def open_file(self, name, **kwargs):
         """The file for reading, through ``PreadFile`` (Whoosh opens a segment's parts as its
         ``subset``s)."""
@@ -96,6 +102,50 @@ def _mtime(folder, name):
         return os.path.getmtime(os.path.join(folder, name))
     except OSError:
         return 0.0
+
+
+class PositionedWriter:
+    """A file being written (a buffered binary file) that counts what it writes: ``tell()``
+    answers without a system call (a buffered file's ``tell()`` asks the operating system each
+    time). Only writing, seeking and truncating go through it; it holds the position they leave."""
+
+    def __init__(self, file):
+        self._file = file
+        self._pos = file.tell()
+
+    def write(self, data):
+        written = self._file.write(data)
+        self._pos += written
+        return written
+
+    def tell(self):
+        return self._pos
+
+    def seek(self, position, whence=0):
+        self._pos = self._file.seek(position, whence)
+        return self._pos
+
+    def truncate(self, size=None):
+        return self._file.truncate(size)
+
+    def flush(self):
+        self._file.flush()
+
+    def close(self):
+        self._file.close()
+
+    @property
+    def closed(self):
+        return self._file.closed
+
+    def fileno(self):
+        return self._file.fileno()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
 
 
 READ_AHEAD = 4096  # bytes read at once for small sequential reads
