@@ -50,7 +50,7 @@ ALL_SEARCHES = [
     ("languages.LOCALE_TAG_RE", languages.LOCALE_TAG_RE), ("pages.HEADING_RE", pages.HEADING_RE),
     ("pages.TAG_RE", pages.TAG_RE), ("alerts.MARKER_RE", AlertProcessor.MARKER_RE),
     ("collapsible.OPEN_RE", CollapsibleProcessor.OPEN_RE),
-] + [(f"text.REPLACEMENTS[{i}]", pattern) for i, (pattern, _) in enumerate(text.REPLACEMENTS)] \
+] + [(f"text.REPLACEMENTS[{i}]", pattern) for i, (_, pattern, _) in enumerate(text.REPLACEMENTS)] \
   + [(f"detection.NOISE_RES[{i}]", pattern) for i, pattern in enumerate(detection.NOISE_RES)] \
   + [(f"codes.{name}", getattr(codes, name)) for name in
      ("PREFIXED_RE", "TEXT_PREFIXED_RE", "GLUED_RE", "SYMBOLIC_RE", "JAVA_RE", "DOTTED_EXCEPTION_RE",

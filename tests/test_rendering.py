@@ -158,3 +158,23 @@ def test_plain_text_drops_collapsible_markers_whole():
     search snippet."""
     text = plain_text("Intro.\n\n+++Why does it fail?\n\nThe chain is old.\n\n+++\n\n<b>Cause</b>\n")
     assert text == "Intro. Why does it fail? The chain is old. Cause"
+
+
+# Emphasis and code marks in search text, as plainly as the rule reads: up to three of ``*`|``,
+# or up to three underscores that do not stand between two word characters (``aem_program_id``
+# keeps its own). ``plain_text`` uses a faster pattern that must drop exactly the same.
+PLAIN_EMPHASIS = re.compile(r"[*`|]{1,3}|(?<!\w)_{1,3}|_{1,3}(?!\w)")
+
+
+@hypothesis_settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="a_*`| é1\n日", max_size=40))
+def test_emphasis_marks_go_exactly_as_the_plain_rule_says(source):
+    from articles.rendering.text import REPLACEMENTS
+
+    needle, fast, replacement = REPLACEMENTS[-1]
+    assert fast.sub(replacement, source) == PLAIN_EMPHASIS.sub(replacement, source)
+
+
+def test_plain_text_keeps_names_and_drops_their_emphasis():
+    text = plain_text("Set __aem_program_id__ and `dam_asset` to *on*; ___x___ stays x; a | b\n")
+    assert text == "Set aem_program_id and dam_asset to on ; x stays x; a b"

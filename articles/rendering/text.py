@@ -14,30 +14,34 @@ HTML_TAGS = ("a|abbr|b|blockquote|br|caption|center|code|col|colgroup|dd|del|det
              "i|iframe|img|ins|kbd|li|ol|p|pre|s|small|source|span|strike|strong|sub|summary|sup|table|tbody|td|"
              "tfoot|th|thead|tr|tt|u|ul|video")
 # Each scan stops at the next opening bracket, so text with thousands of "![" or "<" is read
-# in linear time (possessive quantifiers never give back).
+# in linear time (possessive quantifiers never give back). Each pattern comes with a string
+# every match of it holds: a text without it is not scanned.
 REPLACEMENTS = [
-    (re.compile(r"^[ ]{0,3}(`{3,}|~{3,}).*$", re.MULTILINE), " "),  # fence lines, not their content
-    (re.compile(r"!\[[^\[\]]*+\]\([^()]*+\)"), " "),  # images
-    (re.compile(r"\[!(?:UICONTROL|DNL|BADGE)[ \t]++([^\[\]]*+)\]"), r"\1"),
-    (re.compile(r"^[ ]{0,3}>?[ ]?\[!VIDEO\]\([^()\n]*+\)", re.MULTILINE), " "),
-    (re.compile(r"\[!\w++\]"), " "),  # alert markers
-    (re.compile(r"\[([^\[\]]*+)\]\([^()]*+\)(\{[^{}]*+\})?"), r"\1"),  # links
-    (re.compile(r"\{[#.:][^{}\n]*+\}"), " "),  # attribute lists
+    ("", re.compile(r"^[ ]{0,3}(`{3,}|~{3,}).*$", re.MULTILINE), " "),  # fence lines, not their content
+    ("![", re.compile(r"!\[[^\[\]]*+\]\([^()]*+\)"), " "),  # images
+    ("[!", re.compile(r"\[!(?:UICONTROL|DNL|BADGE)[ \t]++([^\[\]]*+)\]"), r"\1"),
+    ("[!VIDEO]", re.compile(r"^[ ]{0,3}>?[ ]?\[!VIDEO\]\([^()\n]*+\)", re.MULTILINE), " "),
+    ("[!", re.compile(r"\[!\w++\]"), " "),  # alert markers
+    ("](", re.compile(r"\[([^\[\]]*+)\]\([^()]*+\)(\{[^{}]*+\})?"), r"\1"),  # links
+    ("{", re.compile(r"\{[#.:][^{}\n]*+\}"), " "),  # attribute lists
     # Formatting tags go; any other name in angle brackets is kept as text (HTML_TAGS).
-    (re.compile(rf"</?(?:{HTML_TAGS})(?![\w:-])[^<>\n]{{0,300}}+>", re.IGNORECASE), " "),
+    ("<", re.compile(rf"</?(?:{HTML_TAGS})(?![\w:-])[^<>\n]{{0,300}}+>", re.IGNORECASE), " "),
     # "+++" (a collapsible's markers) before a list's "+", which would leave "++" behind.
-    (re.compile(r"^[ \t]*+(?:#{1,6}|>+|\+\+\+|[-*+]|\d++[.)])[ \t]*", re.MULTILINE), ""),
+    ("", re.compile(r"^[ \t]*+(?:#{1,6}|>+|\+\+\+|[-*+]|\d++[.)])[ \t]*", re.MULTILINE), ""),
     # Emphasis and code marks; an underscore between two word characters is part of a name
-    # (``aem_program_id``), as Markdown reads it, and stays.
-    (re.compile(r"[*`|]{1,3}|(?<!\w)_{1,3}|_{1,3}(?!\w)"), " "),
+    # (``aem_program_id``), as Markdown reads it, and stays. Written to start with one of the
+    # marks (a scan for them is fast): up to three of ``*`|``; or up to three underscores that
+    # follow no word character; or that no word character follows.
+    ("", re.compile(r"[*`|_](?:(?<=[*`|])[*`|]{0,2}|(?<!\w_)_{0,2}|(?<=_)_{0,2}(?!\w))"), " "),
 ]
 
 
 def plain_text(markdown):
     """The readable text of a markdown fragment, whitespace folded to single spaces."""
     text = markdown
-    for pattern, replacement in REPLACEMENTS:
-        text = pattern.sub(replacement, text)
+    for needle, pattern, replacement in REPLACEMENTS:
+        if needle in text:
+            text = pattern.sub(replacement, text)
     return " ".join(html.unescape(text).split())
 
 
