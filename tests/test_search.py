@@ -326,3 +326,31 @@ def test_a_result_without_description_or_symptoms_shows_the_opening_of_its_body(
     sync.rebuild()
     first = client.get("/api/search", {"q": "quasar relay"}).json()["results"][0]
     assert first["snippet"].startswith("The quasar relay drops every third message")
+
+
+def test_a_query_nothing_in_the_readers_language_holds_finds_the_article_in_english(client, indexed, tmp_path):
+    """An article not yet translated is found from any language by the words it holds (a name,
+    an identifier), marked as in English; one the reader may not see is not."""
+    _import_article(tmp_path, "KB-310", "Quillon relay drops its token",
+                    "The quillon relay drops aem_relay_token at midnight.")
+    sync.bring_up_to_date()
+    for lang in ("ja", "fr-FR", "zh-Hans"):
+        body = client.get("/api/search", {"q": "aem_relay_token", "lang": lang}).json()
+        assert [(r["article_number"], r["language"]) for r in body["results"]] == [("KB-310", "en")], lang
+    html = client.get("/ja/search", {"q": "quillon"}).content.decode()
+    assert 'href="/ja/articles/KB-310/"' in html and 'class="other-language"' in html
+    _set_audience("KB-310", "internal")
+    assert client.get("/api/search", {"q": "aem_relay_token", "lang": "ja"}).json()["total"] == 0
+
+
+def test_a_query_the_readers_language_answers_is_not_searched_in_english(client, indexed, tmp_path):
+    (tmp_path / "KB-320.md").write_text("---\narticle-number: KB-320\ntitle: Quillon gauge reads zero\nlang: en\n"
+                                        "---\nThe quillon gauge reads zero.\n", encoding="utf-8")
+    (tmp_path / "KB-321.md").write_text("---\narticle-number: KB-321\ntitle: Quillon valve sticks\nlang: en\n"
+                                        "---\nThe quillon valve sticks.\n", encoding="utf-8")
+    (tmp_path / "KB-321.fr.md").write_text("---\narticle-number: KB-321\ntitle: La vanne quillon se bloque\n"
+                                           "lang: fr\n---\nLa vanne quillon se bloque.\n", encoding="utf-8")
+    import_paths([tmp_path])
+    sync.bring_up_to_date()
+    body = client.get("/api/search", {"q": "quillon", "lang": "fr-FR"}).json()
+    assert [(r["article_number"], r["language"]) for r in body["results"]] == [("KB-321", "fr")]

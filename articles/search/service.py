@@ -8,6 +8,9 @@ product facet by that key (each article once per key) instead of by stored name.
 Each ``Result`` is one article, shown in the searcher's language when it has that translation,
 else English, else any (``languages.pick_by_language``); its score is the best of its
 translations'. Hidden and non-public translations are left out for readers who are not staff.
+A query that finds nothing in the reader's language is searched in English too
+(``FALLBACK_LANGUAGE``): an article not yet translated is found by the words it holds, and each
+result says its language.
 When the query or the product filter names a product (``product_context``: ``Campaign
 Standard``, ``v8``, ``AEM 6.5``), the scores of the articles of that product are multiplied by
 ``PRODUCT_FACTOR``: of two near-duplicates of sibling products, the one named comes first.
@@ -22,6 +25,7 @@ from .results import Result, SearchResults  # noqa: F401  (the service's answer 
 from .semantic import hybrid
 
 CANDIDATES = 300  # hits read to group into articles and facets
+FALLBACK_LANGUAGE = "en"  # searched too when a query finds nothing in the reader's language
 PRODUCT_FACTOR = 1.25  # an article of the product a query names, against its siblings
 
 
@@ -36,6 +40,10 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
         exclude = () if staff else view.hidden()
         semantic = hybrid.plan(text, language, user, view)  # the query's embedding overlaps the lexical search
         hits, codes = view.search(text, language, CANDIDATES, exclude)
+        if not hits and language != FALLBACK_LANGUAGE:
+            # Nothing in the reader's language: the words (a name, an identifier, a term the
+            # translations keep) are looked for in English, where an article is written first.
+            hits, _ = view.search(text, FALLBACK_LANGUAGE, CANDIDATES, exclude)
         suggestion = view.suggestion(text, language, exclude)
         wanted = set(products or ()) | ({product} if product else set())
         named = named_products(" ".join([text, *sorted(wanted)]), view.product_names()) if hits else frozenset()
