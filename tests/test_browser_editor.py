@@ -73,7 +73,8 @@ def test_create_watch_the_live_preview_publish_and_find_it(browser):
     editor = browser("editor")
     violations = []
     editor.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-    editor.get_by_role("link", name="New article").click()
+    with editor.expect_navigation():  # loaded: the preview's script listens before the body is typed
+        editor.get_by_role("link", name="New article").click()
     editor.fill('input[name="title"]', "Quartzledger sync stops with QLS-7731")
     editor.evaluate("window.notReloaded = true")
     editor.fill('textarea[name="body"]', BODY)
