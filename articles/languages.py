@@ -17,6 +17,8 @@ LOCALE_TAG_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_](?:[A-Za-z]{4}|[A-Za-z]{2}|\d{
 
 # Traditional-script regions: zh-TW and zh-HK are not Simplified Chinese.
 HANT_REGIONS = {"TW", "HK", "MO"}
+# Where an article is written first: shown, and searched, when the reader's language lacks it.
+FALLBACK_LANGUAGE = "en"
 
 
 class UnknownLanguage(ValueError):
@@ -91,7 +93,7 @@ def primary_subtag(tag):
 
 def fallback_order(wanted):
     """Languages to try for a reader of ``wanted``: that one, then English, then the rest."""
-    order = [wanted, "en"] + site_languages()
+    order = [wanted, FALLBACK_LANGUAGE] + site_languages()
     return list(dict.fromkeys(code for code in order if code))
 
 

@@ -107,6 +107,7 @@ def test_a_build_whose_process_died_fails_instead_of_going_live_short(tmp_path, 
 def test_a_file_written_to_the_index_knows_where_it_is_as_the_system_does(tmp_path):
     """Whoosh records where each term's postings start from ``tell()``; the storage answers it
     from what was written, and must agree with the file itself."""
+    from array import array
     import os
 
     from articles.search.whoosh.storage import SafeFileStorage
@@ -114,7 +115,7 @@ def test_a_file_written_to_the_index_knows_where_it_is_as_the_system_does(tmp_pa
     written = SafeFileStorage(tmp_path).create_file("part.pst")
     written.write(b"abc")
     written.write_varint(300)
-    written.write_array(__import__("array").array("I", range(5)))
+    written.write_array(array("I", range(5)))
     written.flush()
     assert written.tell() == os.lseek(written.fileno(), 0, os.SEEK_CUR) == 3 + 2 + 20
     written.seek(1)

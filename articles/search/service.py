@@ -9,14 +9,15 @@ Each ``Result`` is one article, shown in the searcher's language when it has tha
 else English, else any (``languages.pick_by_language``); its score is the best of its
 translations'. Hidden and non-public translations are left out for readers who are not staff.
 A query that finds nothing in the reader's language is searched in English too
-(``FALLBACK_LANGUAGE``): an article not yet translated is found by the words it holds, and each
-result says its language.
+(``languages.FALLBACK_LANGUAGE``): an article not yet translated is found by the words it
+holds, and each result says its language.
 When the query or the product filter names a product (``product_context``: ``Campaign
 Standard``, ``v8``, ``AEM 6.5``), the scores of the articles of that product are multiplied by
 ``PRODUCT_FACTOR``: of two near-duplicates of sibling products, the one named comes first.
 With semantic search on (``semantic.hybrid``), the articles closest in meaning, in any language,
 are fused into that ranking, and each result's score is the fused one, in (0, 1].
 """
+from ..languages import FALLBACK_LANGUAGE
 from . import get_backend, sync
 from .backend import Code
 from .codes import normalize_code
@@ -25,7 +26,6 @@ from .results import Result, SearchResults  # noqa: F401  (the service's answer 
 from .semantic import hybrid
 
 CANDIDATES = 300  # hits read to group into articles and facets
-FALLBACK_LANGUAGE = "en"  # searched too when a query finds nothing in the reader's language
 PRODUCT_FACTOR = 1.25  # an article of the product a query names, against its siblings
 
 

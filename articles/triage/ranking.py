@@ -34,6 +34,7 @@ valid for that call.
 from dataclasses import dataclass, field
 import math
 
+from ..languages import FALLBACK_LANGUAGE
 from ..search import get_backend, sync
 from ..search.backend import Phrase, Words
 from .extraction import NOISE_MARK, read_paste
@@ -160,7 +161,7 @@ def _score_text(view, paste, language, hidden, articles):
     best = {}
     # The words of the lines with signals or near them first; the other lines only fill what is left.
     telling = with_signal | near
-    for code in dict.fromkeys([language, "en"]):
+    for code in dict.fromkeys([language, FALLBACK_LANGUAGE]):
         line_terms = {i: set(view.analyze(paste.distinct[i].text[:MAX_TEXT_CHARS], code)) for i in candidates}
         terms = view.rare_terms([t for i in candidates if i in telling for t in line_terms[i]], code)
         if len(terms) < view.max_terms:
