@@ -371,6 +371,7 @@ def test_a_burst_of_saves_is_applied_in_few_commits_and_every_save_is_searchable
     import_paths([tmp_path / "burst"])
     assert sync.bring_up_to_date() is None
     monkeypatch.setattr(indexer_module, "start_background", lambda stopping: None)  # no embedding here
+    monkeypatch.setattr(indexer_module, "start_query_embeddings", lambda stopping, folder: None)
     backend = get_backend()
     generation = backend.store.open_index().latest_generation()
     indexer = Indexer(backend, poll=0.01)

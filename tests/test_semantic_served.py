@@ -146,18 +146,113 @@ def _alive(pid):
         return False
 
 
-@pytest.mark.parametrize("payload", [
-    struct.pack(">I", 1 << 31),  # a length far over the limit
-    struct.pack(">I", 9) + b"not json!",
-    struct.pack(">I", 2) + b"[]",
-    b"\x00\x00",  # a header cut short, then silence
+@pytest.mark.parametrize("payload, answered", [
+    (struct.pack(">I", 1 << 31), True),  # a length far over the limit
+    (struct.pack(">I", 9) + b"not json!", True),
+    (struct.pack(">I", 2) + b"[]", True),
+    (b"\x00\x00", False),  # a header cut short, then silence: the process waits for the rest
 ])
-def test_a_malformed_request_gets_an_error_or_a_closed_connection_and_the_process_goes_on(process, payload):
+def test_a_malformed_request_gets_an_error_and_the_process_goes_on(process, payload, answered):
     assert wait_for(lambda: _answers(process) and served.ServedEmbedder(process).served())
     answer = ask_raw(process, payload)
+    assert bool(answer) == answered
     if answer:
         assert "error" in json.loads(answer[4:])
     for texts, kind in (([], "query"), (["a"] * 65, "query"), (["a"], "summary"), ([1], "query")):
         request = json.dumps({"kind": kind, "texts": texts}).encode()
         assert "error" in json.loads(ask_raw(process, struct.pack(">I", len(request)) + request)[4:])
     assert served.ServedEmbedder(process).embed(TEXTS[:1], "query").shape == (1, 384)
+
+
+class FakeProcess:
+    """A socket under an embedding process's name that answers ``reply`` (bytes) to every
+    request, or nothing at all when ``reply`` is None."""
+
+    def __init__(self, where, reply):
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(where)
+        self.listener.listen(8)
+        self.reply, self.requests, self.held = reply, 0, []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            self.held.append(connection)
+            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
+
+    def _answer(self, connection):
+        try:
+            while connection.recv(65536):
+                self.requests += 1
+                if self.reply is not None:
+                    connection.sendall(struct.pack(">I", len(self.reply)) + self.reply)
+        except OSError:
+            pass
+
+    def close(self):
+        self.listener.close()
+        for connection in self.held:
+            connection.close()
+
+
+@pytest.mark.parametrize("reply", [None, b"[1, 2]", b"{\"identity\": 5}", b"\xff\xfe"])
+def test_a_process_that_stalls_or_answers_nonsense_costs_a_query_at_most_the_wait_then_nothing(
+        tmp_path, monkeypatch, reply):
+    monkeypatch.setattr(served, "ANSWER_SECONDS", 0.5)
+    where = served.address(tmp_path / "index")
+    fake = FakeProcess(where, reply)
+    try:
+        worker = served.ServedEmbedder(where)  # it loads the model: the fake never gives a vector
+        started = time.monotonic()
+        vector = worker.embed(TEXTS[:1], "query")
+        assert time.monotonic() - started < 0.5 + 2.0  # the wait, then the worker's own model
+        assert np.array_equal(vector, Embedder().embed(TEXTS[:1], "query"))
+        asked = fake.requests
+        started = time.monotonic()
+        worker.embed(TEXTS[1:2], "query")
+        assert fake.requests == asked and time.monotonic() - started < 0.5  # not asked again for a while
+    finally:
+        fake.close()
+
+
+def test_a_process_of_another_user_is_never_asked(process, monkeypatch):
+    assert wait_for(lambda: served.ServedEmbedder(process).served())
+    monkeypatch.setattr(os, "getuid", lambda: 4242)  # the process now runs as "another user"
+    worker = served.ServedEmbedder(process)
+    assert not worker.served() and worker._local is not None
+
+
+def test_a_web_worker_is_served_and_a_process_embedding_the_corpus_embeds_itself(tmp_path):
+    script = textwrap.dedent("""
+        import django, os, sys
+        os.environ["DJANGO_SETTINGS_MODULE"] = "kb.settings"
+        django.setup()
+        from articles.search.semantic import model
+        print(type(model.embedder()).__name__)
+        model.forget()
+        model.use_threads(2)
+        print(type(model.embedder()).__name__)
+    """)
+    found = subprocess.run([sys.executable, "-c", script], cwd=os.getcwd(), capture_output=True, text=True,
+                           timeout=120, env={**os.environ, "KB_INDEX_DIR": str(tmp_path / "index")})
+    assert found.stdout.split() == ["ServedEmbedder", "Embedder"], found.stderr[-2000:]
+
+
+def test_the_process_runs_alone_in_its_own_unit_and_a_second_one_says_the_first_is_there(tmp_path):
+    env = {**os.environ, "KB_INDEX_DIR": str(tmp_path / "index"), "DJANGO_SETTINGS_MODULE": "kb.settings"}
+    where = served.address(tmp_path / "index")
+    first = subprocess.Popen([sys.executable, "manage.py", "serve_query_embeddings"], cwd=os.getcwd(), env=env)
+    try:
+        assert wait_for(lambda: _answers(where) and served.ServedEmbedder(where).served())
+        second = subprocess.run([sys.executable, "manage.py", "serve_query_embeddings"], cwd=os.getcwd(), env=env,
+                                capture_output=True, text=True, timeout=60)
+        assert second.returncode != 0 and "embeds this server's queries already" in second.stderr
+        assert served.ServedEmbedder(where).served()  # the first goes on
+    finally:
+        first.terminate()
+        first.wait(10)
+    assert wait_for(lambda: not _answers(where), seconds=5)

@@ -33,12 +33,15 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true",
                             help="catch up once (the index and semantic search's embeddings) and exit")
         parser.add_argument("--poll", type=float, default=0.1, help="seconds between journal checks")
+        parser.add_argument("--no-query-embeddings", action="store_true",
+                            help="do not run the process that embeds this server's queries for its web workers "
+                                 "(run manage.py serve_query_embeddings in a unit of its own instead)")
         parser.add_argument("--related", action="store_true",
                             help="with --once: also work out every missing or outdated related-articles list "
                                  "(the running indexer does it in idle moments)")
 
-    def handle(self, *args, once, poll, related, verbosity, **options):
-        indexer = Indexer(poll=poll)
+    def handle(self, *args, once, poll, related, no_query_embeddings, verbosity, **options):
+        indexer = Indexer(poll=poll, query_embeddings=not no_query_embeddings)
         if once:
             with build_progress(self.stderr, enabled=verbosity > 0):  # when the index is built
                 applied = indexer.run_once(housekeeping=True)

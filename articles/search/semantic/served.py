@@ -21,7 +21,10 @@ again if it ends, until ``stopping`` is set.
   little-endian float32, or ``{"error": str}``. Each side checks that the other runs as the same
   user (``SO_PEERCRED``): an abstract socket has no file permissions.
 
-The process itself (``python -m articles.search.semantic.served ADDRESS PARENT_PID``) needs no
+``manage.py serve_query_embeddings`` runs the process alone, in the foreground, for a service
+manager that gives it a unit of its own (then ``run_indexer --no-query-embeddings``).
+
+The process itself (``python -m articles.search.semantic.served ADDRESS PARENT_PID``; 0: no parent) needs no
 Django: it loads ``model.Embedder`` with one OpenMP thread (a query never waits for a second
 core a worker holds), answers each connection on a thread of its own (the engine runs without
 Python's lock, so two workers' queries run on two cores), and ends when its parent ends.
@@ -42,9 +45,13 @@ from .model import KINDS, MAX_TEXT_CHARS, Embedder, SemanticUnavailable, package
 
 MAX_TEXTS = 64
 MAX_MESSAGE_BYTES = MAX_TEXTS * MAX_TEXT_CHARS * 4 + 4096  # UTF-8 is at most 4 bytes a character
-ANSWER_SECONDS = 30.0  # a worker waits this long for an answer, then embeds the text itself
+# A worker waits this long for an answer (4,000 characters take about 1.5 s on a quiet core),
+# then embeds by itself, and asks again after RETRY_SECONDS.
+ANSWER_SECONDS = 5.0
+RETRY_SECONDS = 10.0
 RESTART_SECONDS = (1.0, 60.0)  # the pause before starting the process again, doubling up to the second
 EXIT_UNAVAILABLE = 3  # the process's exit status when the model cannot run: it is not started again
+EXIT_TAKEN = 4  # ... when another process holds the socket's name: tried again after the longest pause
 _HEADER = struct.Struct(">I")
 _PEERCRED = struct.Struct("3i")  # pid, uid, gid
 
@@ -96,6 +103,10 @@ def _exactly(sock, size, eof_ok=False):
     return b"".join(chunks)
 
 
+class _Unanswered(Exception):
+    """The embedding process did not answer; the message says how."""
+
+
 class ServedEmbedder:
     """See the module docstring. Raises ``SemanticUnavailable`` when the package cannot be imported."""
 
@@ -109,6 +120,8 @@ class ServedEmbedder:
         self._local = None
         self._local_lock = threading.Lock()
         self._dim = None  # as the embedding process last answered
+        self._quiet_until = 0.0  # time.monotonic() until which the process is not asked
+        self._warned = False
         if not self.served():
             self.local()  # the model must run here then: SemanticUnavailable says why it cannot
 
@@ -134,8 +147,8 @@ class ServedEmbedder:
         return self.local().embed(texts, kind)
 
     def served(self):
-        """Whether the server's embedding process answers now (``/api/stats``, tests)."""
-        return self._ask(["kb"], KINDS[0]) is not None
+        """Whether the server's embedding process answers now."""
+        return self._ask(["kb"], KINDS[0], patient=True) is not None
 
     def local(self):
         """The model in this process, loaded when the embedding process does not answer and let go
@@ -145,44 +158,79 @@ class ServedEmbedder:
                 self._local = Embedder()
             return self._local
 
-    def _ask(self, texts, kind):
+    def _ask(self, texts, kind, patient=False):
+        """The process's vectors of ``texts``, or None: it did not answer within ``ANSWER_SECONDS``
+        (then it is not asked again for ``RETRY_SECONDS``, unless ``patient``), or it could not
+        embed them."""
         from .model import _clean
 
-        request = json.dumps({"kind": kind, "texts": [_clean(text) for text in texts]}).encode()
-        with self._lock:
-            if self._pid != os.getpid():  # a forked child never shares its parent's connection
-                self._connection, self._pid = None, os.getpid()
-            for attempt in (1, 2):  # a connection kept open may have been closed by a restart
-                fresh = self._connection is None
-                try:
-                    if fresh:
-                        self._connection = self._connect()
-                    if self._connection is None:
-                        return None
-                    _send(self._connection, request)
-                    answer = _receive(self._connection, MAX_MESSAGE_BYTES)
-                    if answer is None:
-                        raise ConnectionError("the embedding process closed the connection")
-                    header = json.loads(answer)
-                    if header.get("error") or header.get("identity") != self.identity:
-                        self._close()
-                        return None  # it cannot embed this, or runs another version of the model
-                    rows, dim = int(header["rows"]), int(header["dim"])
-                    if rows != len(texts) or not 0 < dim <= 4096:
-                        raise ValueError("an answer of the wrong shape")
-                    data = _exactly(self._connection, rows * dim * 4)
-                    self._dim = dim
-                    return np.frombuffer(data, dtype="<f4").astype(np.float32).reshape(rows, dim)
-                except (OSError, ValueError, KeyError, TypeError) as error:
-                    self._close()
-                    if fresh or attempt == 2:
-                        logger.debug("query embeddings: %s; embedding in this process", error)
-                        return None
+        if not patient and time.monotonic() < self._quiet_until:
+            return None
+        request = json.dumps({"kind": kind, "texts": [_clean(text) for text in texts]}, ensure_ascii=False).encode()
+        if self._pid != os.getpid():  # a forked child shares neither its parent's connection nor its lock
+            self._connection, self._lock, self._pid = None, threading.Lock(), os.getpid()
+        deadline = time.monotonic() + ANSWER_SECONDS
+        if not self._lock.acquire(timeout=ANSWER_SECONDS):
+            return None  # another thread of this process is waiting for the process: embed here
+        try:
+            return self._exchange(request, len(texts), deadline)
+        except _Unanswered as error:
+            self._close()
+            self._quiet_until = time.monotonic() + RETRY_SECONDS
+            if not self._warned:
+                self._warned = True
+                logger.warning("query embeddings: the server's embedding process %s; this worker embeds by "
+                               "itself for now", error)
+            return None
+        finally:
+            self._lock.release()
+
+    def _exchange(self, request, rows_wanted, deadline):
+        for attempt in (1, 2):  # a connection kept open may have been closed by a restart: once more
+            kept = self._connection is not None
+            try:
+                if not kept:
+                    self._connection = self._connect(deadline)
+                self._connection.settimeout(max(0.001, deadline - time.monotonic()))
+                _send(self._connection, request)
+                answer = _receive(self._connection, MAX_MESSAGE_BYTES)
+            except socket.timeout as error:
+                raise _Unanswered(f"did not answer within {ANSWER_SECONDS:.0f} s") from error
+            except OSError as error:
+                self._close()
+                if kept and attempt == 1:
+                    continue
+                raise _Unanswered(f"does not answer ({error})") from error
+            if answer is None:
+                self._close()
+                if kept and attempt == 1:
+                    continue
+                raise _Unanswered("closed the connection")
+            try:
+                header = json.loads(answer)
+                if not isinstance(header, dict):
+                    raise ValueError("an answer that is not an object")
+                if header.get("error"):
+                    return None  # it could not embed these texts: this worker tries
+                if header.get("identity") != self.identity:
+                    raise _Unanswered(f"runs {header.get('identity')!r}, not {self.identity!r}")
+                rows, dim = int(header["rows"]), int(header["dim"])
+                if rows != rows_wanted or not 0 < dim <= 4096:
+                    raise ValueError("an answer of the wrong shape")
+                data = _exactly(self._connection, rows * dim * 4)
+            except _Unanswered:
+                raise
+            except socket.timeout as error:
+                raise _Unanswered(f"did not answer within {ANSWER_SECONDS:.0f} s") from error
+            except Exception as error:  # noqa: BLE001 — whatever it sent, this worker embeds by itself
+                raise _Unanswered(f"answered what cannot be read ({type(error).__name__}: {error})") from error
+            self._dim, self._warned, self._quiet_until = dim, False, 0.0
+            return np.frombuffer(data, dtype="<f4").astype(np.float32).reshape(rows, dim)
         return None
 
-    def _connect(self):
+    def _connect(self, deadline):
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.settimeout(ANSWER_SECONDS)
+        sock.settimeout(max(0.001, deadline - time.monotonic()))
         try:
             sock.connect(self.address)
             if not _same_user(sock):
@@ -219,9 +267,14 @@ def _supervise(stopping, where):
     pause = RESTART_SECONDS[0]
     while not stopping.is_set():
         started = time.monotonic()
-        process = subprocess.Popen([sys.executable, "-m", __name__, where.lstrip("\0"), str(os.getpid())],
-                                   cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-                                       os.path.abspath(__file__))))), stdin=subprocess.DEVNULL)
+        try:
+            process = subprocess.Popen([sys.executable, "-m", __name__, where.lstrip("\0"), str(os.getpid())],
+                                       cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+                                           os.path.abspath(__file__))))), stdin=subprocess.DEVNULL)
+        except OSError as error:  # no process left to this user, say: workers embed by themselves meanwhile
+            logger.warning("query embeddings: cannot start the embedding process (%s)", error)
+            stopping.wait(RESTART_SECONDS[1])
+            continue
         while process.poll() is None and not stopping.wait(0.5):
             pass
         if process.poll() is None:  # stopping
@@ -234,7 +287,9 @@ def _supervise(stopping, where):
             return
         if process.returncode == EXIT_UNAVAILABLE:
             return  # it said why; workers embed themselves or search lexical-only
-        if time.monotonic() - started > 60:
+        if process.returncode == EXIT_TAKEN:
+            pause = RESTART_SECONDS[1]
+        elif time.monotonic() - started > RESTART_SECONDS[1]:
             pause = RESTART_SECONDS[0]
         logger.warning("query embeddings: the embedding process ended (status %s); starting it again in %.0f s",
                        process.returncode, pause)
@@ -257,42 +312,51 @@ def _answer(connection, model):
                         isinstance(text, str) for text in texts):
                     raise ValueError("a request needs a kind and 1 to 64 texts")
             except (ValueError, KeyError, TypeError) as error:
-                _send(connection, json.dumps({"error": str(error)}).encode())
+                _send_quietly(connection, json.dumps({"error": str(error)}).encode())
                 return
             except OSError:
                 return
             try:
                 vectors = np.ascontiguousarray(model.embed(texts, kind), dtype="<f4")
             except Exception as error:  # the engine failed on this text: the worker embeds it itself
-                _send(connection, json.dumps({"error": f"{type(error).__name__}: {error}"}).encode())
+                if not _send_quietly(connection, json.dumps({"error": f"{type(error).__name__}: {error}"}).encode()):
+                    return
                 continue
             header = json.dumps({"identity": model.identity, "rows": vectors.shape[0], "dim": vectors.shape[1]})
-            try:
-                _send(connection, header.encode())
-                connection.sendall(vectors.tobytes())
-            except OSError:
+            if not _send_quietly(connection, header.encode(), vectors.tobytes()):
                 return
+
+
+def _send_quietly(connection, payload, data=b""):
+    """False when the worker is gone (it closed the connection, or died)."""
+    try:
+        _send(connection, payload)
+        if data:
+            connection.sendall(data)
+        return True
+    except OSError:
+        return False
 
 
 def main(argv):
     where, parent = "\0" + argv[0], int(argv[1])
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     os.environ["OMP_NUM_THREADS"] = "1"  # a query never waits for a second core; two queries use two
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        listener.bind(where)  # before the model is loaded: a process that cannot answer holds nothing
+    except OSError as error:
+        logger.warning("query embeddings: %s is taken (%s): another indexer runs for this index folder, or "
+                       "another user took the name", where.lstrip("\0"), error)
+        return EXIT_TAKEN
     try:
         model = Embedder()
     except SemanticUnavailable as error:
         logger.warning("query embeddings: %s", error)
         return EXIT_UNAVAILABLE
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        listener.bind(where)
-    except OSError as error:  # another process answers for this index folder
-        logger.warning("query embeddings: %s is taken (%s)", where.lstrip("\0"), error)
-        time.sleep(RESTART_SECONDS[1])  # its supervisor tries again later, in case it has ended then
-        return 1
     listener.listen(64)
     listener.settimeout(1.0)
-    while os.getppid() == parent:  # ends with the indexer, even one killed
+    while not parent or os.getppid() == parent:  # ends with the indexer, even one killed
         try:
             connection, _ = listener.accept()
         except socket.timeout:

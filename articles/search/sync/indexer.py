@@ -89,9 +89,12 @@ def server_name(backend):
 
 
 class Indexer:
-    def __init__(self, backend=None, poll=0.1):
+    def __init__(self, backend=None, poll=0.1, query_embeddings=True):
+        """``query_embeddings``: ``run_forever`` also runs the process that embeds this server's
+        queries (``semantic.served``) when semantic search is on."""
         self.backend = backend or get_backend()
         self.poll = poll
+        self.query_embeddings = query_embeddings
         self._stopping = threading.Event()
         self._last_housekeeping = 0.0
         self._checked = False
@@ -107,7 +110,8 @@ class Indexer:
     def run_forever(self):
         logger.info("indexer started for %s", self.backend.root)
         embedding = start_background(self._stopping)
-        query_embeddings = start_query_embeddings(self._stopping, settings.KB_INDEX_DIR) if _semantic_setting() else None
+        query_embeddings = (start_query_embeddings(self._stopping, settings.KB_INDEX_DIR)
+                            if self.query_embeddings and _semantic_setting() else None)
         while not self._stopping.is_set():
             applied = 0
             try:
