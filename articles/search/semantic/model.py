@@ -136,7 +136,8 @@ def _load():
 
 
 def loaded():
-    """The process's ``Embedder`` when it is loaded already, else None; never loads it (the
+    """The process's embedder (an ``Embedder``, or a ``served.ServedEmbedder`` in a process that
+    answers queries) when ``embedder()`` made it already, else None; never makes it (the
     model's threads take the priority of the thread that loads it: the indexer's related
     articles, on its main thread, must leave that to its embedding thread)."""
     found = _loaded
