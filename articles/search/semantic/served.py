@@ -29,6 +29,7 @@ Django: it loads ``model.Embedder`` with one OpenMP thread (a query never waits 
 core a worker holds), answers each connection on a thread of its own (the engine runs without
 Python's lock, so two workers' queries run on two cores), and ends when its parent ends.
 """
+import hashlib
 import json
 import logging
 import os
@@ -41,7 +42,7 @@ import time
 
 import numpy as np
 
-from .model import KINDS, MAX_TEXT_CHARS, Embedder, SemanticUnavailable, package_version
+from .model import KINDS, MAX_TEXT_CHARS, Embedder, SemanticUnavailable, _clean, package_version
 
 MAX_TEXTS = 64
 MAX_MESSAGE_BYTES = MAX_TEXTS * MAX_TEXT_CHARS * 4 + 4096  # UTF-8 is at most 4 bytes a character
@@ -52,6 +53,7 @@ RETRY_SECONDS = 10.0
 RESTART_SECONDS = (1.0, 60.0)  # the pause before starting the process again, doubling up to the second
 EXIT_UNAVAILABLE = 3  # the process's exit status when the model cannot run: it is not started again
 EXIT_TAKEN = 4  # ... when another process holds the socket's name: tried again after the longest pause
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 _HEADER = struct.Struct(">I")
 _PEERCRED = struct.Struct("3i")  # pid, uid, gid
 
@@ -64,8 +66,6 @@ def supported():
 
 
 def address(index_dir):
-    import hashlib
-
     digest = hashlib.sha256(os.path.realpath(str(index_dir)).encode("utf-8", "surrogateescape")).hexdigest()
     return "\0kb-query-embeddings-" + digest[:32]
 
@@ -162,8 +162,6 @@ class ServedEmbedder:
         """The process's vectors of ``texts``, or None: it did not answer within ``ANSWER_SECONDS``
         (then it is not asked again for ``RETRY_SECONDS``, unless ``patient``), or it could not
         embed them."""
-        from .model import _clean
-
         if not patient and time.monotonic() < self._quiet_until:
             return None
         request = json.dumps({"kind": kind, "texts": [_clean(text) for text in texts]}, ensure_ascii=False).encode()
@@ -269,8 +267,7 @@ def _supervise(stopping, where):
         started = time.monotonic()
         try:
             process = subprocess.Popen([sys.executable, "-m", __name__, where.lstrip("\0"), str(os.getpid())],
-                                       cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-                                           os.path.abspath(__file__))))), stdin=subprocess.DEVNULL)
+                                       cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL)
         except OSError as error:  # no process left to this user, say: workers embed by themselves meanwhile
             logger.warning("query embeddings: cannot start the embedding process (%s)", error)
             stopping.wait(RESTART_SECONDS[1])
