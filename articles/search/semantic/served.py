@@ -46,9 +46,12 @@ from .model import KINDS, MAX_TEXT_CHARS, Embedder, SemanticUnavailable, _clean,
 
 MAX_TEXTS = 64
 MAX_MESSAGE_BYTES = MAX_TEXTS * MAX_TEXT_CHARS * 4 + 4096  # UTF-8 is at most 4 bytes a character
-# A worker waits this long for an answer (4,000 characters take about 1.5 s on a quiet core),
-# then embeds by itself, and asks again after RETRY_SECONDS.
+# A worker waits this long for an answer, and SECONDS_PER_1000_CHARS more for each thousand
+# characters it sent (4,000 characters take 1.5 to 4 s on one core of these machines: waiting
+# less for a long draft would only embed it twice), then embeds by itself, and asks again after
+# RETRY_SECONDS.
 ANSWER_SECONDS = 5.0
+SECONDS_PER_1000_CHARS = 2.0
 RETRY_SECONDS = 10.0
 RESTART_SECONDS = (1.0, 60.0)  # the pause before starting the process again, doubling up to the second
 EXIT_UNAVAILABLE = 3  # the process's exit status when the model cannot run: it is not started again
@@ -108,7 +111,10 @@ class _Unanswered(Exception):
 
 
 class ServedEmbedder:
-    """See the module docstring. Raises ``SemanticUnavailable`` when the package cannot be imported."""
+    """See the module docstring. Raises ``SemanticUnavailable`` when the package cannot be
+    imported. Making one costs neither a model nor a question to the process: a worker that
+    searches before anything is embedded (a fresh site whose indexer has not started) never
+    loads the model."""
 
     name = Embedder.name
 
@@ -122,8 +128,7 @@ class ServedEmbedder:
         self._dim = None  # as the embedding process last answered
         self._quiet_until = 0.0  # time.monotonic() until which the process is not asked
         self._warned = False
-        if not self.served():
-            self.local()  # the model must run here then: SemanticUnavailable says why it cannot
+        self._failure = None  # the SemanticUnavailable this process's own model raised
 
     @property
     def identity(self):
@@ -131,7 +136,9 @@ class ServedEmbedder:
 
     @property
     def dim(self):
-        return self._dim or self.local().dim
+        if self._dim is None and not self.served():  # an answer sets it
+            return self.local().dim
+        return self._dim
 
     def embed(self, texts, kind):
         if kind not in KINDS:
@@ -151,27 +158,43 @@ class ServedEmbedder:
         return self._ask(["kb"], KINDS[0], patient=True) is not None
 
     def local(self):
-        """The model in this process, loaded when the embedding process does not answer and let go
-        when it answers again."""
+        """The model in this process, loaded only when a text must be embedded and the embedding
+        process does not answer, and let go when it answers again. Raises ``SemanticUnavailable``
+        when it cannot load (once tried, without trying again: the weights or the engine do not
+        change under a running process)."""
         with self._local_lock:
+            if self._failure is not None:
+                raise self._failure
             if self._local is None:
-                self._local = Embedder()
+                try:
+                    self._local = Embedder()
+                except SemanticUnavailable as error:
+                    self._failure = error
+                    raise
             return self._local
 
+    def ready(self):
+        """Raises ``SemanticUnavailable`` unless a text can be embedded now: the embedding process
+        answers, or the model loads in this process (it is then kept until the process answers)."""
+        if not self.served():
+            self.local()
+
     def _ask(self, texts, kind, patient=False):
-        """The process's vectors of ``texts``, or None: it did not answer within ``ANSWER_SECONDS``
-        (then it is not asked again for ``RETRY_SECONDS``, unless ``patient``), or it could not
-        embed them."""
+        """The process's vectors of ``texts``, or None: it did not answer in time (``ANSWER_SECONDS``,
+        more for long texts; then it is not asked again for ``RETRY_SECONDS``, unless
+        ``patient``), or it could not embed them."""
         if not patient and time.monotonic() < self._quiet_until:
             return None
-        request = json.dumps({"kind": kind, "texts": [_clean(text) for text in texts]}, ensure_ascii=False).encode()
+        texts = [_clean(text) for text in texts]
+        request = json.dumps({"kind": kind, "texts": texts}, ensure_ascii=False).encode()
         if self._pid != os.getpid():  # a forked child shares neither its parent's connection nor its lock
             self._connection, self._lock, self._pid = None, threading.Lock(), os.getpid()
-        deadline = time.monotonic() + ANSWER_SECONDS
+        allowed = ANSWER_SECONDS + SECONDS_PER_1000_CHARS * sum(map(len, texts)) / 1000
+        deadline = time.monotonic() + allowed
         if not self._lock.acquire(timeout=ANSWER_SECONDS):
             return None  # another thread of this process is waiting for the process: embed here
         try:
-            return self._exchange(request, len(texts), deadline)
+            return self._exchange(request, len(texts), deadline, allowed)
         except _Unanswered as error:
             self._close()
             self._quiet_until = time.monotonic() + RETRY_SECONDS
@@ -183,7 +206,7 @@ class ServedEmbedder:
         finally:
             self._lock.release()
 
-    def _exchange(self, request, rows_wanted, deadline):
+    def _exchange(self, request, rows_wanted, deadline, allowed):
         for attempt in (1, 2):  # a connection kept open may have been closed by a restart: once more
             kept = self._connection is not None
             try:
@@ -193,7 +216,7 @@ class ServedEmbedder:
                 _send(self._connection, request)
                 answer = _receive(self._connection, MAX_MESSAGE_BYTES)
             except socket.timeout as error:
-                raise _Unanswered(f"did not answer within {ANSWER_SECONDS:.0f} s") from error
+                raise _Unanswered(f"did not answer within {allowed:.0f} s") from error
             except OSError as error:
                 self._close()
                 if kept and attempt == 1:
@@ -219,7 +242,7 @@ class ServedEmbedder:
             except _Unanswered:
                 raise
             except socket.timeout as error:
-                raise _Unanswered(f"did not answer within {ANSWER_SECONDS:.0f} s") from error
+                raise _Unanswered(f"did not answer within {allowed:.0f} s") from error
             except Exception as error:  # noqa: BLE001 — whatever it sent, this worker embeds by itself
                 raise _Unanswered(f"answered what cannot be read ({type(error).__name__}: {error})") from error
             self._dim, self._warned, self._quiet_until = dim, False, 0.0

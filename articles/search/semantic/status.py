@@ -19,7 +19,10 @@ def semantic_status():
         return {"enabled": False, "model": None, "reason": "KB_SEMANTIC is off", "translations": translations,
                 "embedded": 0}
     try:
-        key = embedding_key(embedder())
+        model = embedder()
+        if hasattr(model, "ready"):
+            model.ready()  # a worker's ServedEmbedder: the process answers, or the model loads here
+        key = embedding_key(model)
     except SemanticUnavailable as error:
         return {"enabled": False, "model": None, "reason": str(error), "translations": translations, "embedded": 0}
     embedded = TranslationEmbedding.objects.filter(model=key).count()
