@@ -553,7 +553,33 @@ def test_stats_tell_staff_how_many_translations_have_an_embedding_and_readers_no
     client.force_login(django_user_model.objects.create_user("ana", password="x", is_staff=True))
     semantic = client.get("/api/stats").json()["semantic"]
     assert semantic == {"enabled": True, "model": embedding_key(semantic_model.embedder()), "reason": None,
-                        "translations": 5, "embedded": 2}
+                        "translations": 5, "embedded": 2, "served": False}  # no indexer: the worker embeds
+
+
+def test_stats_tell_staff_when_the_servers_embedding_process_answers_the_workers_questions(
+        site, client, django_user_model, tmp_path, monkeypatch):
+    import threading
+    import time
+
+    from articles.search.semantic import served
+
+    if not served.supported():
+        pytest.skip("the embedding process needs Linux's abstract sockets")
+    stopping = threading.Event()
+    thread = served.start(stopping, tmp_path / "index")
+    try:
+        worker = served.ServedEmbedder(served.address(tmp_path / "index"))
+        monkeypatch.setattr(semantic_model, "_loaded", worker)
+        deadline = time.monotonic() + 30
+        while not worker.served() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        client.force_login(django_user_model.objects.create_user("ana", password="x", is_staff=True))
+        semantic = client.get("/api/stats").json()["semantic"]
+        assert semantic["enabled"] is True and semantic["served"] is True
+        assert worker._local is None  # asking did not load a model in the worker
+    finally:
+        stopping.set()
+        thread.join(15)
 
 
 def test_stats_tell_staff_that_search_runs_lexical_only_without_the_package(site, client, django_user_model,

