@@ -213,6 +213,11 @@ def main():
             print("\n1. quiet, nothing embedded", flush=True)
             for name in servers:
                 print(f"   {name:9s} {figures(before[name]['dev'] + before[name]['words'])}", flush=True)
+            for name, (_, proc) in servers.items():  # no indexer yet, so no embedding process to ask
+                workers = memory(proc.pid)
+                print(f"   {name:9s} memory per worker before the indexer starts (largest): "
+                      f"RSS {max(rss for rss, _ in workers):.0f} MB, PSS {max(pss for _, pss in workers):.0f} MB",
+                      flush=True)
             print("\n2. while the indexer embeds the corpus", flush=True)
         indexer = procs.start("indexer", [sys.executable, "manage.py", "run_indexer"], env)
         started = time.monotonic()
