@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--recheck", action="store_true",
                             help="hash every translation's text again, not only those saved since")
         parser.add_argument("--nice", type=int, default=0, help="lower this process's CPU priority by N")
-        parser.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="cores the model uses")
+        parser.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="texts embedded at once, one a core")
 
     def handle(self, *args, limit, batch, recheck, nice, threads, **options):
         if nice:

@@ -84,7 +84,8 @@ def _run(stopping):
 
 class IdleModel:
     """The process's ``Embedder``, loaded and run on a thread of its own at the idle priority
-    (``idle_priority``), whose OpenMP threads inherit it; the rest of the work (database, claims)
+    (``idle_priority``), whose threads embedding one text each (``model.use_threads``) run at it
+    too; the rest of the work (database, claims)
     stays on the calling thread at ``NICENESS``. That thread holds Python's lock only between model
     calls (ctypes releases it during one), so the journal's loop on the main thread never waits
     long for a thread that runs only on idle cores."""
