@@ -181,12 +181,6 @@ class ServedEmbedder:
             return self._failure
         return None
 
-    def ready(self):
-        """Raises ``SemanticUnavailable`` unless a text can be embedded now: the embedding process
-        answers, or the model loads in this process (it is then kept until the process answers)."""
-        if not self.served():
-            self.local()
-
     def _ask(self, texts, kind, patient=False):
         """The process's vectors of ``texts``, or None: it did not answer in time (``ANSWER_SECONDS``,
         more for long texts; then it is not asked again for ``RETRY_SECONDS``, unless

@@ -14,6 +14,7 @@ from ...models import Translation
 from . import _setting
 from .model import SemanticUnavailable, embedder
 from .models import TranslationEmbedding
+from .served import ServedEmbedder
 from .text import embedding_key
 
 
@@ -24,9 +25,9 @@ def semantic_status():
                 "embedded": 0, "served": False}
     try:
         model = embedder()
-        served = bool(getattr(model, "served", lambda: False)())
-        if not served and hasattr(model, "ready"):
-            model.ready()  # a worker's ServedEmbedder: the model must load here then
+        served = isinstance(model, ServedEmbedder) and model.served()
+        if isinstance(model, ServedEmbedder) and not served:
+            model.local()  # the worker embeds by itself then: SemanticUnavailable when its model cannot load
         key = embedding_key(model)
     except SemanticUnavailable as error:
         return {"enabled": False, "model": None, "reason": str(error), "translations": translations, "embedded": 0,
