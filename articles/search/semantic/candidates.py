@@ -26,7 +26,7 @@ import threading
 from django.conf import settings
 import numpy as np
 
-from ... import sharedcache
+from ... import prepared, sharedcache
 from ...models import Translation
 
 from . import centroids, vectors
@@ -56,15 +56,28 @@ def semantic_candidates(query, language, user=None, limit=50, in_language=None):
     articles = centroids.article_vectors(embedding_key(model))
     if len(articles) and articles.has_mean(language):
         return _by_article(articles, vector, dict(nearest), language, staff, limit, in_language)
-    visible = _visible(Translation.objects.filter(pk__in=[tid for tid, _ in nearest]), staff, in_language)
-    shown = {pk: (number, lang) for pk, number, lang in visible.values_list("pk", "article__number", "language")}
+    visible = prepared.rows(_visible_by_id, (staff, in_language), [tid for tid, _ in nearest], numeric=True)
+    shown = {pk: (number, lang) for pk, number, lang in visible}
     return _per_article([(tid, score) for tid, score in nearest if tid in shown], shown, language)[:limit]
+
+
+# The reader's visibility, read from the database at every search (``prepared``: their SQL is
+# compiled once per shape): (pk, article number, language) of the translations the reader may see
+# among those given by id or of the articles given by number.
+def _visible_by_id(staff, in_language, ids):
+    return _visible(Translation.objects.filter(pk__in=ids), staff, in_language)
+
+
+def _visible_by_article(staff, in_language, numbers):
+    return _visible(Translation.objects.filter(article__number__in=numbers), staff, in_language)
 
 
 def _visible(translations, staff, in_language):
     if not staff:
         translations = translations.public()
-    return translations.filter(language=in_language) if in_language else translations
+    if in_language:
+        translations = translations.filter(language=in_language)
+    return translations.values_list("pk", "article__number", "language")
 
 
 def _by_article(articles, vector, near, language, staff, limit, in_language):
@@ -73,8 +86,7 @@ def _by_article(articles, vector, near, language, staff, limit, in_language):
     order = np.argsort(-cosines, kind="stable")[:limit * 2]  # some the reader may not see
     numbers = [articles.numbers[row] for row in order.tolist()]
     translations = {}
-    for pk, number, lang in _visible(Translation.objects.filter(article__number__in=numbers), staff,
-                                     in_language).values_list("pk", "article__number", "language"):
+    for pk, number, lang in prepared.rows(_visible_by_article, (staff, in_language), numbers):
         translations.setdefault(number, []).append((pk, lang))
     hits = []
     for row, number in zip(order.tolist(), numbers):
