@@ -147,6 +147,11 @@ class Translation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "language"], name="one_translation_per_language"),
         ]
+        # What ``public()`` reads of an article's translations, in an index: on SQLite those
+        # columns come after the body and its HTML in each row, so without it every check read
+        # the row's overflow pages (semantic search checks about 700 translations per question).
+        indexes = [models.Index(fields=["article", "language", "hidden", "published_revision"],
+                                name="translation_visibility")]
         ordering = ["article__number", "language"]
 
     def __str__(self):

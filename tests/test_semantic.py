@@ -256,6 +256,20 @@ def test_a_neighbour_the_reader_may_not_see_never_appears(site):
     assert "KB-914" not in _numbers(question, limit=5)
 
 
+def test_the_visibility_check_reads_an_index_not_the_translations_rows(site):
+    """On SQLite what ``public()`` reads comes after the body and its HTML in a translation's
+    row: read from the rows, checking the translations of a question's 100 nearest articles cost
+    1.4 ms of a semantic search's 20 on the corpus, read from an index 0.4."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the row layout that makes the index matter is SQLite's")
+    sql, params = candidates._visible_by_article(False, None, ["KB-910", "KB-914"]).query.sql_with_params()
+    with connection.cursor() as cursor:
+        plan = " ".join(str(row) for row in cursor.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+    assert "COVERING INDEX translation_visibility" in plan, plan
+
+
 # -- across languages -----------------------------------------------------------------------
 
 def test_an_english_only_article_is_found_by_a_french_question(site):
