@@ -13,6 +13,7 @@ other lengths of the symptoms part of the embedded text (``text.DETAIL_CHARS``).
 
     .venv/bin/python bench/semantic.py                         # 40 held out, 20 distractors (small)
     .venv/bin/python bench/semantic.py --distractors all --dev # the whole KCS corpus; the dev queries
+    .venv/bin/python bench/semantic.py --distractors all --natural  # and questions in a reader's words
     .venv/bin/python bench/semantic.py --recipe 0,300,600 --reuse /tmp/kb-semantic
 
 ``--reuse DIR`` keeps the imported database and index in DIR (imported there when absent; the
@@ -50,6 +51,9 @@ def parse(arguments):
                              "questions no article answers, and how many clear the floors (semantic.candidates)")
     parser.add_argument("--dev", action="store_true",
                         help="also ../shared/eval/dev-queries.jsonl, those whose articles are imported in their language")
+    parser.add_argument("--natural", action="store_true",
+                        help="also the questions in a reader's words of bench/natural_questions.py, those whose "
+                             "articles are imported (in any language)")
     return parser.parse_args(arguments)
 
 
@@ -194,6 +198,42 @@ def dev_figures():
         print(f"  {kind:15} {lexical / n:.3f} / {fused / n:.3f}  ({n})")
 
 
+def natural_figures(misses=False):
+    """success@1, top-3 and recall@10 of ``natural_questions.QUESTIONS`` whose articles are
+    imported (in any language: one held out of the question's language is found across
+    languages or not at all), lexical-only and fused, per language."""
+    from articles.models import Translation
+    from natural_questions import QUESTIONS
+
+    present = set(Translation.objects.values_list("article__number", "language"))
+    imported = {number for number, _ in present}
+    rows = {}
+    for lang, question, expect in QUESTIONS:
+        if expect not in imported:
+            continue
+        query = {"q": question, "lang": lang}
+        for name, ranking in zip(("lexical", "fused"), rank_both(query)):
+            row = rows.setdefault((name, lang), [0, 0, 0, 0, 0])
+            row[0] += ranking[:1] == [expect]
+            row[1] += expect in ranking[:3]
+            row[2] += expect in ranking[:10]
+            row[3] += 1
+            row[4] += (expect, lang) not in present  # the article has no translation in the question's language
+            if misses and name == "fused" and ranking[:1] != [expect]:
+                print(f"  miss natural {lang} {expect}: {question[:70]!r} -> {ranking[:3]}")
+    print("questions in a reader's words (bench/natural_questions.py): success@1 / top-3 / recall@10 (n, "
+          "of which across languages)")
+    for name in ("lexical", "fused"):
+        total, parts = [0, 0, 0, 0, 0], []
+        for lang in sorted({lang for n, lang in rows if n == name}):
+            row = rows[(name, lang)]
+            total = [a + b for a, b in zip(total, row)]
+            parts.append(f"{lang} {row[0]}/{row[3]}")
+        if total[3]:
+            print(f"  {name:8} {total[0] / total[3]:.3f} / {total[1] / total[3]:.3f} / {total[2] / total[3]:.3f}  "
+                  f"({total[3]}, {total[4]} across; top-1 {', '.join(parts)})")
+
+
 # Questions no troubleshooting article answers, one per line per language (written for this bench).
 OFF_TOPIC = {
     "en": ["recipe for a chocolate cake without eggs", "best hiking trails in the alps in summer",
@@ -314,6 +354,8 @@ def main(arguments):
         floor_figures(found)
     if args.dev:
         dev_figures()
+    if args.natural:
+        natural_figures(args.misses)
     latency([query for query in found if query["kind"] == "title"])
     for value in [int(v) for v in args.recipe.split(",") if v.strip()]:
         if value == recipe.DETAIL_CHARS:
@@ -322,7 +364,7 @@ def main(arguments):
         embed_all(f"detail {value}")
         held_out_figures(found, f"detail {value}")
         recipe.DETAIL_CHARS = default
-    print("full run: .venv/bin/python bench/semantic.py --distractors all --dev --reuse /tmp/kb-semantic-all "
+    print("full run: .venv/bin/python bench/semantic.py --distractors all --dev --natural --reuse /tmp/kb-semantic-all "
           "(about 8,300 translations to embed: minutes on two quiet cores, more on a busy machine)")
 
 
