@@ -474,6 +474,31 @@ def test_a_questions_embedding_runs_beside_the_lexical_search_once_and_never_for
     assert len(asked) == 1
 
 
+def test_an_article_not_yet_translated_that_holds_the_identifier_asked_for_is_found_among_those_that_do(
+        client, site):
+    """A French question naming ``operationMgt``: a French page holding it comes first lexically
+    and is named exactly; the article about the question's problem exists only in English and
+    holds it there. It is named as exactly and, first in meaning, comes first; before, the French
+    page's exact match kept the model from being consulted at all."""
+    write(site / "en" / "KB-920.md", kcs_article(
+        title="Deliveries stay pending in Start as soon as possible and operationMgt reports errors",
+        number="KB-920", description="Deliveries never leave the pending state.",
+        symptoms="Deliveries scheduled to start as soon as possible stay pending; operationMgt logs errors.",
+        resolution="Restart the operationMgt workflow."))
+    write(site / "fr" / "KB-921.md", kcs_article(
+        title="Consommation de mémoire du serveur de traitement", number="KB-921",
+        description="Le serveur consomme beaucoup de mémoire la nuit.",
+        symptoms="La mémoire du serveur augmente chaque nuit pendant le nettoyage de la base ; operationMgt "
+                 "figure parmi les processus.", resolution="Planifiez le nettoyage plus tôt."))
+    import_paths([site])
+    sync.rebuild()
+    compute.catch_up()
+    vectors.forget()
+    question = "Diffusions bloquées en attente au démarrage, operationMgt en erreur"
+    numbers = [result["article_number"] for result in _api(client, question, "fr").json()["results"]]
+    assert numbers[:2] == ["KB-920", "KB-921"]
+
+
 @pytest.mark.parametrize("text, expected", [
     ("UPL-400321", {"KB-913"}),  # a code
     ('dashboard "time zone"', {"KB-912"}),  # a quoted phrase
@@ -539,6 +564,34 @@ def test_an_article_the_lexical_search_could_not_see_is_ranked_by_meaning_alone(
 
 def test_exact_keys_the_lexical_search_did_not_find_are_not_lifted():
     assert [key for key, _ in fuse(["a"], ["b"], exact={"b"})] == ["a", "b"]
+    # ... unless it could not have found them: the caller says they name the query in another language.
+    assert [key for key, _ in fuse(["a"], ["b"], exact={"a", "b"}, unseen={"b"})] == ["b", "a"]
+    assert [key for key, _ in fuse(["a", "c"], ["c", "b"], exact={"a", "b"}, unseen={"b"})][:2] == ["b", "a"]
+
+
+def test_an_article_naming_the_identifier_only_in_another_language_is_placed_among_those_naming_it(monkeypatch):
+    """An English question naming an identifier: KB-0 holds it in English and comes first
+    lexically; KB-7, translated only into German, holds it in its German text and is first in
+    meaning. Both are named exactly; the model's ranking places KB-7 among them, ahead of
+    anything merely similar."""
+    from articles.search.semantic import hybrid
+
+    _embedded(monkeypatch, hybrid)
+    monkeypatch.setattr(hybrid, "query_future", lambda *args, **kwargs: None)
+    from articles.search.semantic.candidates import SemanticHit
+
+    hits = [SemanticHit(107, "KB-7", "de", 0.1, False), *_hits(2, 0)]  # KB-7 not close: named, it is kept
+    monkeypatch.setattr(hybrid, "semantic_candidates", lambda *args, **kwargs: hits)
+    question = "deliveries stuck when operationMgt fails"
+    fused = [group["article"] for group in hybrid.with_semantic(
+        _lexical(0, 1), question, "en", None, _FakeView(3, exact={0}, elsewhere={7}))]
+    assert fused[:2] == ["KB-7", "KB-0"] and fused.index("KB-2") > 1
+    # Without it, the lexical order stands and the model is not consulted.
+    fused = [group["article"] for group in hybrid.with_semantic(
+        _lexical(0, 1), question, "en", None, _FakeView(3, exact={0}))]
+    assert fused == ["KB-0", "KB-1"]
+    # An article the reader can read in the question's language is found by the lexical search or not at all.
+    assert hybrid.plan(question, "de", None, _FakeView(3, exact={0}, elsewhere={7})).elsewhere == frozenset()
 
 
 # -- without the model ----------------------------------------------------------------------
@@ -639,8 +692,9 @@ class _FakeView:
     """An index of documents 0..n-1, document ``i`` being article ``KB-<i>`` in English, each
     translation id ``100 + i``: what ``with_semantic`` reads through the backend interface."""
 
-    def __init__(self, count, hidden=(), exact=()):
+    def __init__(self, count, hidden=(), exact=(), elsewhere=()):
         self._count, self._hidden, self._exact = count, frozenset(hidden), set(exact)
+        self._elsewhere = set(elsewhere)  # documents (>= count) of articles translated only into German
 
     def cited(self, key):
         return False
@@ -651,11 +705,17 @@ class _FakeView:
     def exact(self, text, language, limit, exclude=()):
         return set(self._exact)
 
+    def exact_elsewhere(self, text, language, limit, exclude=()):
+        return set(self._elsewhere)
+
     def describe(self, documents):
         return [(f"KB-{d}", "en", frozenset()) for d in documents]
 
     def translation(self, article, language):
-        return (int(article[3:]), True) if language == "en" and int(article[3:]) < self._count else (None, False)
+        number = int(article[3:])
+        if number in self._elsewhere:
+            return (number, True) if language == "de" else (None, False)
+        return (number, True) if language == "en" and number < self._count else (None, False)
 
 
 def _lexical(*documents):

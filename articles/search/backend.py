@@ -119,6 +119,13 @@ class IndexView:
         text. Empty when it names nothing exactly."""
         raise NotImplementedError
 
+    def exact_elsewhere(self, text, language, limit, exclude=()):
+        """The documents (a set, at most ``limit``) in languages other than ``language`` that hold
+        an identifier ``text`` types whole: an article not yet translated into the reader's language
+        names ``operationMgt`` in its English text as exactly as a French page does. Empty when
+        ``text`` types none."""
+        raise NotImplementedError
+
     def translation(self, article, language):
         """``(document, public)`` of ``article``'s translation in ``language``, or ``(None, False)``."""
         raise NotImplementedError

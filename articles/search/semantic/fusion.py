@@ -14,8 +14,9 @@ takes two lists of article keys, best first (a key at most once in each), and re
   semantic rank ``r``. Without this, an article that exists only in English would rank below
   the sixtieth French page sharing a word with a French question, however close in meaning;
 - ``exact``: the keys the lexical search matched exactly (an error code, an article number, an
-  identifier typed whole, a quoted phrase, a whole title). They come first, in fused order
-  among themselves: a semantic neighbour never passes an article that cites the code asked for;
+  identifier typed whole, a quoted phrase, a whole title), and those of ``unseen`` the caller
+  found naming the query as exactly in another language (``hybrid``). They come first, in fused
+  order among themselves: a semantic neighbour never passes an article that cites the code asked for;
 - ``score`` is the fused score divided by the most a key can gain (first in both lists), so it
   is in (0, 1]; ties keep the lexical order, then the semantic one.
 """
@@ -29,7 +30,7 @@ def fuse(lexical, semantic, exact=(), unseen=(), lexical_weight=2.0, semantic_we
             gain = lexical_weight + semantic_weight if key in speaks_for_both else weight
             scores[key] = scores.get(key, 0.0) + gain / (k + rank)
             order.setdefault(key, len(order))
-    exact = set(exact) & set(lexical)
+    exact = set(exact) & (set(lexical) | unseen)
     most = (lexical_weight + semantic_weight) / (k + 1)
     ranked = sorted(scores, key=lambda key: (key not in exact, -scores[key], order[key]))
     return [(key, scores[key] / most) for key in ranked]

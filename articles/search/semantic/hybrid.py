@@ -8,7 +8,11 @@ query of a process), what the query names exactly
 of this process: the model's C code runs without Python's lock, so on a second core it overlaps
 the lexical search instead of following it (the answer is remembered by
 ``candidates.query_future``, where ``semantic_candidates`` then finds it or waits for it). A query
-naming something exactly is embedded only when its first lexical result is not that.
+naming something exactly is embedded only when its first lexical result is not that, or when
+an article the reader cannot read in the query's language holds an identifier the query types
+whole in another language's text (``view.exact_elsewhere``: ``operationMgt`` in the English text of
+an article not yet translated into French): such an article is named as exactly as the French
+pages holding it, and the model's ranking places it among them.
 
 ``with_semantic(ordered, text, language, user, view, products=(), in_language=None, prepared=None)``
 takes the service's lexical groups, best first (``service._group``: dicts with ``article``,
@@ -18,7 +22,8 @@ side found is a new group of its translation's document, and each group's ``scor
 fused one, in (0, 1]. ``ordered`` comes back as it is when semantic search is off
 (``semantic.enabled()``), when the text is not worth embedding (``worth_embedding``), when its
 first article is one the query names exactly (``view.exact``: nothing may pass it, the model
-is not run), or when the model fails. ``view`` is the search's ``backend.IndexView``. A
+is not run, unless an article the reader cannot read in ``language`` names it too: ``plan``'s
+``elsewhere``), or when the model fails. ``view`` is the search's ``backend.IndexView``. A
 semantic hit is kept only when the index holds its translation and the reader may see it there
 too (``view.hidden``), of one of ``products`` when given, in
 ``in_language`` when given. Articles without a translation in ``language`` the reader may
@@ -65,8 +70,8 @@ def worth_embedding(text, view):
 
 
 class Plan:
-    def __init__(self, worth, exact=frozenset(), hidden=frozenset()):
-        self.worth, self.exact, self.hidden = worth, exact, hidden
+    def __init__(self, worth, exact=frozenset(), hidden=frozenset(), elsewhere=frozenset()):
+        self.worth, self.exact, self.hidden, self.elsewhere = worth, exact, hidden, elsewhere
 
 
 def plan(text, language, user, view):
@@ -79,12 +84,23 @@ def plan(text, language, user, view):
             return Plan(False)  # nothing embedded yet: no neighbour to fuse, nothing to keep above one
     except SemanticUnavailable:
         model = None  # with_semantic says why
-    hidden = frozenset() if getattr(user, "is_staff", False) else view.hidden()
+    staff = bool(getattr(user, "is_staff", False))
+    hidden = frozenset() if staff else view.hidden()
     exact = frozenset(article for article, _, _ in view.describe(
         sorted(view.exact(text, language, EXACT_CANDIDATES, hidden))))
-    if not exact and model is not None:
+    # Articles the reader cannot read in ``language`` whose other translations hold an
+    # identifier the query types whole: named as exactly, and only the model can place them.
+    elsewhere = frozenset(
+        article for article, _, _ in view.describe(sorted(view.exact_elsewhere(text, language, EXACT_CANDIDATES, hidden)))
+        if article not in exact and not _readable(view, article, language, staff))
+    if (not exact or elsewhere) and model is not None:
         query_future(model, text, _executor())
-    return Plan(True, exact, hidden)
+    return Plan(True, exact | elsewhere, hidden, elsewhere)
+
+
+def _readable(view, article, language, staff):
+    docnum, public = view.translation(article, language)
+    return docnum is not None and (public or staff)
 
 
 def _executor():
@@ -107,7 +123,7 @@ def with_semantic(ordered, text, language, user, view, products=(), in_language=
         return ordered
     staff = bool(getattr(user, "is_staff", False))
     hidden, exact = prepared.hidden, prepared.exact
-    if ordered and ordered[0]["article"] in exact:
+    if ordered and ordered[0]["article"] in exact and not prepared.elsewhere:
         return ordered  # the first result is named exactly: no neighbour in meaning may pass it
     try:
         hits = semantic_candidates(text, language, user, SEMANTIC_ARTICLES, in_language=in_language)
@@ -120,7 +136,7 @@ def with_semantic(ordered, text, language, user, view, products=(), in_language=
     for hit in hits:
         # An article only the semantic side found must be close (``candidates``): a question
         # nothing answers then has no results (zero-result analytics and "did you mean" see it).
-        if hit.article_number not in by_article and hit.close:
+        if hit.article_number not in by_article and (hit.close or hit.article_number in exact):
             group = _new_group(hit, view, hidden, set(products or ()))
             if group is not None:
                 by_article[hit.article_number] = group

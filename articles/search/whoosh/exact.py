@@ -7,9 +7,14 @@ error codes (any spelling) or having its article number, holding an identifier i
 between its first and last words, a fragment copied mid-word: ``ort stops with a timeo``), or a
 title or UI label that is its whole text. Semantic fusion never ranks a merely similar article
 above these. An empty set, without a search, when the query names nothing exactly.
+
+``identifier_documents_elsewhere(searcher, text, language, limit, lengths=None, exclude=())`` → the
+documents of the other languages holding an identifier the query types whole: an article not
+translated into the query's language names it there (``semantic.hybrid``).
 """
 from whoosh import query as Q
 
+from ...languages import site_languages
 from ..codes import TIMESTAMP_RE, extract_error_codes, normalize_code
 from .analysis import CJK_CHAR_RE, analyze, identifiers
 from .query import (EXCLUDE_RE, MAX_NAME_CHARS, MAX_QUERY_CHARS, NUMBER_RE, PHRASE_MAX_CJK_TERMS, PHRASE_MAX_TERMS,
@@ -24,6 +29,18 @@ def exact_documents(searcher, text, language, limit, lengths=None, exclude=(), r
     if not clauses:
         return set()
     return {docnum for docnum, _ in top_documents(searcher, Q.Or(clauses), limit, lengths, exclude, reads)}
+
+
+def identifier_documents_elsewhere(searcher, text, language, limit, lengths=None, exclude=()):
+    """The documents of the other languages' text fields holding an identifier ``text`` types
+    whole (as ``exact_clauses`` reads it: quotes and exclusions aside)."""
+    typed = EXCLUDE_RE.sub(" ", PHRASE_RE.sub(" ", (text or "")[:MAX_QUERY_CHARS]))
+    typed = TIMESTAMP_RE.sub(" ", typed)
+    clauses = [Q.Term(text_field(code), name) for code in site_languages()
+               if code != language and text_field(code) in searcher.schema for name in identifiers(typed, code)]
+    if not clauses:
+        return set()
+    return {docnum for docnum, _ in top_documents(searcher, Q.Or(clauses), limit, lengths, exclude)}
 
 
 def exact_clauses(typed, language):
