@@ -499,6 +499,20 @@ def test_an_article_not_yet_translated_that_holds_the_identifier_asked_for_is_fo
     assert numbers[:2] == ["KB-920", "KB-921"]
 
 
+@pytest.mark.parametrize("text, language, expected", [
+    ('le tableau de bord reste vide, "time zone" modifié', "fr", {"KB-912"}),  # a quoted label left in English
+    ('graphiques vides après "changing the time zone"', "fr", {"KB-912"}),  # a quoted English phrase
+    ('dashboard "time zone"', "en", set()),  # the question's own language: ``exact``'s business
+    ("Je ne reçois jamais le courriel de réinitialisation", "fr", set()),  # nothing typed whole or quoted
+])
+def test_what_an_article_names_in_another_language(searchable, text, language, expected):
+    from articles.search import get_backend
+
+    found = get_backend().read(lambda view: {article for article, _, _ in view.describe(
+        sorted(view.exact_elsewhere(text, language, 50)))})
+    assert found == expected
+
+
 @pytest.mark.parametrize("text, expected", [
     ("UPL-400321", {"KB-913"}),  # a code
     ('dashboard "time zone"', {"KB-912"}),  # a quoted phrase

@@ -121,9 +121,9 @@ class IndexView:
 
     def exact_elsewhere(self, text, language, limit, exclude=()):
         """The documents (a set, at most ``limit``) in languages other than ``language`` that hold
-        an identifier ``text`` types whole: an article not yet translated into the reader's language
-        names ``operationMgt`` in its English text as exactly as a French page does. Empty when
-        ``text`` types none."""
+        an identifier ``text`` types whole or a phrase it quotes: an article not yet translated
+        into the reader's language names ``operationMgt`` or ``"Save as template"`` in its English
+        text as exactly as a French page does. Empty when ``text`` types or quotes none."""
         raise NotImplementedError
 
     def translation(self, article, language):

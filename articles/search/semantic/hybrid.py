@@ -10,9 +10,10 @@ the lexical search instead of following it (the answer is remembered by
 ``candidates.query_future``, where ``semantic_candidates`` then finds it or waits for it). A query
 naming something exactly is embedded only when its first lexical result is not that, or when
 an article the reader cannot read in the query's language holds an identifier the query types
-whole in another language's text (``view.exact_elsewhere``: ``operationMgt`` in the English text of
-an article not yet translated into French): such an article is named as exactly as the French
-pages holding it, and the model's ranking places it among them.
+whole, or a phrase it quotes, in another language's text (``view.exact_elsewhere``:
+``operationMgt`` in the English text of an article not yet translated into French): such an
+article is named as exactly as the French pages holding it, and the model's ranking places it
+among them.
 
 ``with_semantic(ordered, text, language, user, view, products=(), in_language=None, prepared=None)``
 takes the service's lexical groups, best first (``service._group``: dicts with ``article``,
@@ -89,7 +90,8 @@ def plan(text, language, user, view):
     exact = frozenset(article for article, _, _ in view.describe(
         sorted(view.exact(text, language, EXACT_CANDIDATES, hidden))))
     # Articles the reader cannot read in ``language`` whose other translations hold an
-    # identifier the query types whole: named as exactly, and only the model can place them.
+    # identifier the query types whole or a phrase it quotes: named as exactly, and only the
+    # model can place them.
     elsewhere = frozenset(
         article for article, _, _ in view.describe(sorted(view.exact_elsewhere(text, language, EXACT_CANDIDATES, hidden)))
         if article not in exact and not _readable(view, article, language, staff))

@@ -8,9 +8,9 @@ between its first and last words, a fragment copied mid-word: ``ort stops with a
 title or UI label that is its whole text. Semantic fusion never ranks a merely similar article
 above these. An empty set, without a search, when the query names nothing exactly.
 
-``identifier_documents_elsewhere(searcher, text, language, limit, lengths=None, exclude=())`` → the
-documents of the other languages holding an identifier the query types whole: an article not
-translated into the query's language names it there (``semantic.hybrid``).
+``documents_named_elsewhere(searcher, text, language, limit, lengths=None, exclude=())`` → the
+documents of the other languages holding an identifier the query types whole or a phrase it
+quotes: an article not translated into the query's language names it there (``semantic.hybrid``).
 """
 from whoosh import query as Q
 
@@ -31,13 +31,21 @@ def exact_documents(searcher, text, language, limit, lengths=None, exclude=(), r
     return {docnum for docnum, _ in top_documents(searcher, Q.Or(clauses), limit, lengths, exclude, reads)}
 
 
-def identifier_documents_elsewhere(searcher, text, language, limit, lengths=None, exclude=()):
+def documents_named_elsewhere(searcher, text, language, limit, lengths=None, exclude=()):
     """The documents of the other languages' text fields holding an identifier ``text`` types
-    whole (as ``exact_clauses`` reads it: quotes and exclusions aside)."""
-    typed = EXCLUDE_RE.sub(" ", PHRASE_RE.sub(" ", (text or "")[:MAX_QUERY_CHARS]))
-    typed = TIMESTAMP_RE.sub(" ", typed)
-    clauses = [Q.Term(text_field(code), name) for code in site_languages()
-               if code != language and text_field(code) in searcher.schema for name in identifiers(typed, code)]
+    whole or one of its quoted phrases (a UI label or a message left in English), each read as
+    that language's field holds it."""
+    text = (text or "")[:MAX_QUERY_CHARS]
+    phrases = PHRASE_RE.findall(text)
+    typed = TIMESTAMP_RE.sub(" ", EXCLUDE_RE.sub(" ", PHRASE_RE.sub(" ", text)))
+    clauses = []
+    for code in site_languages():
+        field = text_field(code)
+        if code == language or field not in searcher.schema:
+            continue
+        clauses += [Q.Term(field, name) for name in identifiers(typed, code)]
+        for words in (analyze(phrase, code) for phrase in phrases):
+            clauses += [Q.Phrase(field, words)] if len(words) > 1 else [Q.Term(field, word) for word in words]
     if not clauses:
         return set()
     return {docnum for docnum, _ in top_documents(searcher, Q.Or(clauses), limit, lengths, exclude)}

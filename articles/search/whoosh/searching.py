@@ -85,8 +85,8 @@ class WhooshView(IndexView):
                                     self._excluded(exclude), self._query_reads(whole=True))
 
     def exact_elsewhere(self, text, language, limit, exclude=()):
-        return exact.identifier_documents_elsewhere(self.searcher, text, language, limit, self.summaries.lengths,
-                                                    self._excluded(exclude))
+        return exact.documents_named_elsewhere(self.searcher, text, language, limit, self.summaries.lengths,
+                                              self._excluded(exclude))
 
     def translation(self, article, language):
         return self.summaries.translation(article, language)
