@@ -35,32 +35,36 @@ def documents_named_elsewhere(searcher, text, language, limit, lengths=None, exc
     """The documents of the other languages' text fields holding an identifier ``text`` types
     whole or one of its quoted phrases (a UI label or a message left in English), each read as
     that language's field holds it."""
-    text = (text or "")[:MAX_QUERY_CHARS]
-    phrases = PHRASE_RE.findall(text)
-    typed = TIMESTAMP_RE.sub(" ", EXCLUDE_RE.sub(" ", PHRASE_RE.sub(" ", text)))
-    clauses = []
-    for code in site_languages():
-        field = text_field(code)
-        if code == language or field not in searcher.schema:
-            continue
-        clauses += [Q.Term(field, name) for name in identifiers(typed, code)]
-        for words in (analyze(phrase, code) for phrase in phrases):
-            clauses += [Q.Phrase(field, words)] if len(words) > 1 else [Q.Term(field, word) for word in words]
+    phrases, words = _parts((text or "")[:MAX_QUERY_CHARS])
+    words = TIMESTAMP_RE.sub(" ", words)
+    clauses = [clause for code in site_languages() if code != language and text_field(code) in searcher.schema
+               for clause in _named_clauses(words, phrases, code)]
     if not clauses:
         return set()
     return {docnum for docnum, _ in top_documents(searcher, Q.Or(clauses), limit, lengths, exclude)}
 
 
+def _parts(typed):
+    """``(quoted phrases, the rest with its exclusions left out)``."""
+    return PHRASE_RE.findall(typed), EXCLUDE_RE.sub(" ", PHRASE_RE.sub(" ", typed))
+
+
+def _named_clauses(text, phrases, language):
+    """The identifiers ``text`` types whole and the ``phrases``, as ``language``'s field holds them."""
+    field = text_field(language)
+    clauses = [Q.Term(field, name) for name in identifiers(text, language)]
+    for words in (analyze(phrase, language) for phrase in phrases):
+        clauses += [Q.Phrase(field, words)] if len(words) > 1 else [Q.Term(field, word) for word in words]
+    return clauses
+
+
 def exact_clauses(typed, language):
     field = text_field(language)
-    phrases = PHRASE_RE.findall(typed)
-    text = EXCLUDE_RE.sub(" ", PHRASE_RE.sub(" ", typed))
+    phrases, text = _parts(typed)
     clauses = [Q.Term(CODES, key) for _, key in extract_error_codes(" ".join([text] + phrases), query=True)]
     clauses += [Q.Term(NUMBER, normalize_code(number)) for number in NUMBER_RE.findall(text)]
     text = TIMESTAMP_RE.sub(" ", text)
-    clauses += [Q.Term(field, name) for name in identifiers(text, language)]
-    for words in (analyze(phrase, language) for phrase in phrases):
-        clauses += [Q.Phrase(field, words)] if len(words) > 1 else [Q.Term(field, word) for word in words]
+    clauses += _named_clauses(text, phrases, language)
     analysed = analyze(text, language)
     if 1 < len(analysed) <= (PHRASE_MAX_CJK_TERMS if CJK_CHAR_RE.search(text) else PHRASE_MAX_TERMS):
         clauses.append(Q.Phrase(field, analysed))
