@@ -1,7 +1,8 @@
 """Questions in a reader's own words, each answered by one article of ../shared/corpus/kcs, for
 ``bench/semantic.py --natural``: written for this bench after reading each article's title and
 symptoms (56 articles picked at random), eight per language, in the words a customer would type
-(no sentence of the article). Each row is ``(language, question, article number)``.
+(no sentence of the article: none shares three quarters of its characters with its article).
+Each row is ``(language, question, article number)``.
 
 They were written knowing the articles, so they lean towards the articles' words more than
 questions written blind would: a floor for regressions, not the figure people meet.
@@ -38,8 +39,8 @@ QUESTIONS = [
     ('es', 'error 404 al crear un paquete con curl en la nube', 'KA-24225'),
     ('en', "I can't open a support ticket, it says I am not entitled in my organization", 'KA-22888'),
     ('de', 'bei der Analyse der Sendung werden keine Tracking-Links erstellt', 'KA-15322'),
-    ('fr', 'impossible de supprimer un workflow après une erreur', 'KA-14146'),
-    ('ja', 'メールの件名に絵文字を入れたい', 'KA-08979'),
+    ('fr', "le workflow a planté et maintenant je n'arrive plus à l'effacer", 'KA-14146'),
+    ('ja', 'メール件名で絵文字は使えますか', 'KA-08979'),
     ('ko', '개인정보 보호 UI에서 작업 다운로드 버튼이 일부 작업에만 보입니다', 'KA-14543'),
     ('zh-hans', '修改后的区段名称没有同步到 DV360', 'KA-20145'),
     ('es', 'no puedo crear configuraciones de Dynamic Media después de instalar el service pack', 'KA-19346'),
@@ -51,12 +52,12 @@ QUESTIONS = [
     ('zh-hans', '如何将区段映射到与 Facebook 等集成账户关联的目标', 'KA-20130'),
     ('es', 'qué pasa si cambio la distinción entre mayúsculas y minúsculas del grupo de informes', 'KA-16141'),
     ('en', 'sort a freeform table by a dimension instead of a metric', 'KA-17910'),
-    ('de', 'Kategorieaffinität über mehrere Attribute hinweg nutzen', 'KA-16590'),
+    ('de', 'Empfehlungen nach Kategorie-Vorliebe mit zwei Attributen kombinieren', 'KA-16590'),
     ('fr', 'comment supprimer une extension personnalisée dans Launch', 'KA-19200'),
     ('ja', '左上のロゴをクリックするといつもアセット画面が開く', 'KA-23111'),
-    ('ko', 'ACS에서 핫클릭 보고서를 다운로드할 수 있나요', 'KA-17294'),
+    ('ko', '핫클릭 리포트를 파일로 내보내는 방법이 있나요', 'KA-17294'),
     ('zh-hans', '如何通过 Web SDK 发送列表变量', 'KA-18031'),
-    ('es', 'el asistente de Salesforce no asigna los campos de tipo hora', 'KA-16359'),
+    ('es', 'los campos de hora de Salesforce no aparecen en el mapeo del asistente', 'KA-16359'),
     ('en', 'connecting Power BI to Adobe Analytics fails with an error', 'KA-20997'),
     ('de', 'sammelt Target personenbezogene Daten aus dem Referrer', 'KA-14022'),
     ('fr', "une page supprimée sur l'auteur reste visible sur l'aperçu", 'KA-22685'),
