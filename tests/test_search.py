@@ -354,3 +354,30 @@ def test_a_query_the_readers_language_answers_is_not_searched_in_english(client,
     sync.bring_up_to_date()
     body = client.get("/api/search", {"q": "quillon", "lang": "fr-FR"}).json()
     assert [(r["article_number"], r["language"]) for r in body["results"]] == [("KB-321", "fr")]
+
+
+@pytest.mark.parametrize("lang, typed, title, body", [
+    ("fr", "rapport bloqué dans file",
+     "Le rapport reste bloqué dans la file", "Le rapport reste bloqué dans la file ; le champ Retention days le montre."),
+    ("de", "bericht hängt nicht mehr",
+     "Der Bericht hängt in der Warteschlange", "Der Bericht hängt; das Feld Retention days ist nicht mehr gesetzt."),
+    ("es", "informe para cola",
+     "El informe queda en la cola", "El informe queda en la cola para siempre; el campo Retention days lo muestra."),
+])
+def test_the_stop_words_of_the_readers_language_are_never_corrected(client, tmp_path, lang, typed, title, body):
+    """"dans", "nicht", "para": words the reader's language drops from every search are typed
+    right, and never "corrected" into an English word that looks like them ("days", "niche")."""
+    (tmp_path / "KB-310.md").write_text(
+        f"---\narticle-number: KB-310\ntitle: Report stuck in queue for days\nlang: en\n---\n"
+        f"The report stays in the queue for days; the Retention days field shows it. Nothing niche.\n",
+        encoding="utf-8")
+    (tmp_path / f"KB-310.{lang}.md").write_text(
+        f"---\narticle-number: KB-310\ntitle: {title}\nlang: {lang}\n---\n{body}\n", encoding="utf-8")
+    import_paths([tmp_path])
+    sync.rebuild()
+    found = client.get("/api/search", {"q": typed, "lang": lang}).json()
+    assert found["did_you_mean"] is None
+    assert found["results"][0]["article_number"] == "KB-310"
+    # A misspelt word beside them is still corrected, and they are kept as typed.
+    misspelt = typed.replace("rapport", "raport").replace("bericht", "bericth").replace("informe", "infrome")
+    assert client.get("/api/search", {"q": misspelt, "lang": lang}).json()["did_you_mean"] == typed

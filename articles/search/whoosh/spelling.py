@@ -4,7 +4,8 @@ A word is unknown when none of its analysed terms occurs in the searcher's langu
 stemmed ``text_<lang>`` field). Corrections come from the ``spelling`` field — the unstemmed
 words of titles, keywords, descriptions and symptoms, so suggestions are words people can
 read — nearest edit distance first, then most frequent, and must themselves occur in the
-searcher's language. Codes, numbers, short words and CJK text are left alone.
+searcher's language. Codes, numbers, short words, the stop words of the searcher's language
+and CJK text are left alone.
 
 Candidates are the list Whoosh's ``ReaderCorrector`` gives (``_suggestions``), found with less
 work: the words of each segment under a two-letter prefix are read once per segment (a
@@ -44,6 +45,8 @@ def suggest(text, language, searcher, hidden=()):
     for word in words:
         if word.lower() in code_parts:
             continue
+        if not analyze(word, language):
+            continue  # a stop word of the reader's language ("dans", "nicht"): typed right, never searched
         if _known(word, language, searcher, hidden):
             continue
         replacement = _correction(word.lower(), language, searcher, hidden)
