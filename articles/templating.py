@@ -65,11 +65,17 @@ def _mark(match):
 def _highlighted_words(query):
     """The pattern of the query's words, longest first (a results page highlights twenty texts
     with one query)."""
-    words = sorted({w for w in re.findall(r"\w{3,}|[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]{2,}", query)},
-                   key=len, reverse=True)[:20]
+    words = sorted({w for w in re.findall(CJK_RUN + r"{2,}|\w{3,}", query)}, key=len, reverse=True)[:20]
     if not words:
         return None
-    return re.compile("|".join(re.escape(str(conditional_escape(w))) for w in words), re.IGNORECASE)
+    # A word is marked where a word of the text starts with it ("export" in "exports", not
+    # "possible" in "impossible"), and never inside the entity of an escaped character
+    # ("amp" in "&amp;"). A CJK run is marked wherever it occurs: those scripts have no spaces.
+    return re.compile("|".join(re.escape(w) if re.fullmatch(CJK_RUN + "+", w) else r"(?<![\w&#])" + re.escape(w)
+                               for w in words), re.IGNORECASE)
+
+
+CJK_RUN = "[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]"
 
 
 def _current_locale():

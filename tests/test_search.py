@@ -381,3 +381,21 @@ def test_the_stop_words_of_the_readers_language_are_never_corrected(client, tmp_
     # A misspelt word beside them is still corrected, and they are kept as typed.
     misspelt = typed.replace("rapport", "raport").replace("bericht", "bericth").replace("informe", "infrome")
     assert client.get("/api/search", {"q": misspelt, "lang": lang}).json()["did_you_mean"] == typed
+
+
+@pytest.mark.parametrize("text, query, shown", [
+    # Words are marked where a word of the text starts with them: a longer form of the word too.
+    ("Exports fail on import", "export", "<mark>Export</mark>s fail on import"),
+    ("Impossible to save", "possible", "Impossible to save"),
+    ("La technique que voici", "que", "La technique <mark>que</mark> voici"),
+    # Never inside what escaping a character wrote.
+    ("Tom & Jerry's AMP pages", "amp quot", "Tom &amp; Jerry&#x27;s <mark>AMP</mark> pages"),
+    ("A \"quoted\" name", "quot", "A &quot;<mark>quot</mark>ed&quot; name"),
+    # Scripts without spaces between words are marked wherever the run occurs.
+    ("ログイン画面でエラー", "エラー", "ログイン画面で<mark>エラー</mark>"),
+    ("비밀번호 재설정 설정을 변경", "설정", "비밀번호 재<mark>설정</mark> <mark>설정</mark>을 변경"),
+])
+def test_result_highlighting_marks_the_words_typed_not_pieces_of_others(text, query, shown):
+    from articles.templating import highlight
+
+    assert str(highlight(text, query)) == shown
