@@ -55,3 +55,33 @@ def test_no_title_anywhere_is_an_error_naming_the_field():
     with pytest.raises(SourceError) as caught:
         map_fields({"title": "  "}, "no heading here")
     assert caught.value.field == "title"
+
+
+@pytest.mark.parametrize("title, shown", [
+    # As YAML reads a single-quoted title a translation tool wrote: the backslashes are kept.
+    ('"Échec de la tâche avec l’erreur \\"Délai dépassé\\"', 'Échec de la tâche avec l’erreur "Délai dépassé"'),
+    ('Fehler \\"Zeitüberschreitung\\" beim Export"', 'Fehler "Zeitüberschreitung" beim Export'),
+    ("「エクスポートが\\\"タイムアウト\\」で失敗する」", "「エクスポートが\"タイムアウト」で失敗する」"),
+    # Quotes that pair up, and backslashes before anything else, are the title's own.
+    ('"Timeout" shown when exporting', '"Timeout" shown when exporting'),
+    ('Path C:\\exports\\daily is refused', 'Path C:\\exports\\daily is refused'),
+    ("Share \\\\\\\\server\\\\exports is refused", "Share \\\\\\\\server\\\\exports is refused"),
+])
+def test_a_titles_escaped_and_unmatched_quotes_are_tidied_with_a_warning(title, shown):
+    fields = map_fields({"title": title, "description": 'Erreur \\"Délai dépassé\\" à l’export.'}, "")
+    assert fields.title == shown
+    assert fields.description == 'Erreur "Délai dépassé" à l’export.'
+    warned = " ".join(str(w) for w in fields.warnings)
+    assert "'description'" in warned
+    assert ("'title'" in warned) == (title != shown)
+
+
+@pytest.mark.parametrize("title, shown", [
+    ('"Total" affiché à zéro dans le rapport"', '"Total" affiché à zéro dans le rapport'),
+    ('"Erreur 400 pour le flux "Export quotidien"', 'Erreur 400 pour le flux "Export quotidien"'),
+    ('"Erreur "Accès refusé"lors de l’envoi "Test"-Lot', 'Erreur "Accès refusé"lors de l’envoi "Test"-Lot'),
+    ('Le champ "Nom" et "Prénom" sont vides', 'Le champ "Nom" et "Prénom" sont vides'),
+    ('Taille 5" non "reconnue" en entrée', 'Taille 5" non "reconnue" en entrée'),
+])
+def test_the_unmatched_quote_removed_is_the_one_that_pairs_with_none(title, shown):
+    assert map_fields({"title": title}, "").title == shown

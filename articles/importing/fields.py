@@ -14,6 +14,10 @@
     internal_notes  ``internal-notes`` (null → "")
     is_bug          ``bug`` true
 
+In the title and the description a backslash before a quote mark is dropped (YAML's single-quoted
+and plain scalars have no escapes, and translation tools write ``'\\"Échec\\"'`` meaning
+``"Échec"``), and a title's unmatched opening or closing ``"`` is removed, each with a warning.
+
 Dates that cannot be read are left empty with a warning, never a failure: the file's text is
 still worth having. Warnings are lazy text (see ``errors``).
 """
@@ -60,8 +64,8 @@ def map_fields(front_matter, body):
     """Map a parsed front matter (and, for the title fallback, the body) to columns."""
     warnings = []
     fields = TranslationFields(
-        title=_title(front_matter, body),
-        description=_text(front_matter.get("description")),
+        title=_without_stray_quotes(_title(front_matter, body), "title", warnings),
+        description=_without_escaped_quotes(_text(front_matter.get("description")), "description", warnings),
         keywords=split_list(front_matter.get("keywords")),
         products=_products(front_matter),
         created_by=_text(front_matter.get("article-created-by")),
@@ -98,6 +102,43 @@ def _title(front_matter, body):
     if not title:
         raise SourceError(_("no title: neither a 'title' field nor a '# ' heading"), field="title")
     return title[:500]
+
+
+QUOTE_MARKS = "\"'“”„«»「」『』"
+ESCAPED_QUOTE_RE = re.compile(r"\\+(?=[" + QUOTE_MARKS + "])")
+
+
+def _without_escaped_quotes(text, name, warnings):
+    cleaned = ESCAPED_QUOTE_RE.sub("", text)
+    if cleaned != text:
+        warnings.append(format_lazy(_("field '{field}': backslashes before quote marks removed"), field=name))
+    return cleaned
+
+
+def _without_stray_quotes(title, name, warnings):
+    """The title with escaped quotes unescaped and, when one ``"`` that opens or closes it pairs
+    with none, that one removed: ``"Échec avec l'erreur "Délai dépassé"`` → ``Échec avec
+    l'erreur "Délai dépassé"``; ``"Total" affiché à zéro"`` → ``"Total" affiché à zéro``. A
+    ``"`` after a space or an opening bracket (or first) opens, any other closes; they pair
+    from the left."""
+    title = _without_escaped_quotes(title, name, warnings)
+    if title.count('"') % 2 == 0:
+        return title
+    opened, unpaired = [], []
+    for match in re.finditer('"', title):
+        at = match.start()
+        if at == 0 or title[at - 1].isspace() or title[at - 1] in "([{":
+            opened.append(at)
+        elif opened:
+            opened.pop()
+        else:
+            unpaired.append(at)
+    unpaired += opened
+    if len(unpaired) != 1 or unpaired[0] not in (0, len(title) - 1):
+        return title  # no single stray quote at an end: the title's own
+    at = unpaired[0]
+    warnings.append(format_lazy(_("field '{field}': an unmatched quote mark around it removed"), field=name))
+    return (title[:at] + title[at + 1:]).strip() or '"'
 
 
 def _heading_title(text):
