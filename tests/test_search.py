@@ -368,8 +368,8 @@ def test_the_stop_words_of_the_readers_language_are_never_corrected(client, tmp_
     """"dans", "nicht", "para": words the reader's language drops from every search are typed
     right, and never "corrected" into an English word that looks like them ("days", "niche")."""
     (tmp_path / "KB-310.md").write_text(
-        f"---\narticle-number: KB-310\ntitle: Report stuck in queue for days\nlang: en\n---\n"
-        f"The report stays in the queue for days; the Retention days field shows it. Nothing niche.\n",
+        "---\narticle-number: KB-310\ntitle: Report stuck in queue for days\nlang: en\n---\n"
+        "The report stays in the queue for days; the Retention days field shows it. Nothing niche.\n",
         encoding="utf-8")
     (tmp_path / f"KB-310.{lang}.md").write_text(
         f"---\narticle-number: KB-310\ntitle: {title}\nlang: {lang}\n---\n{body}\n", encoding="utf-8")
