@@ -399,3 +399,19 @@ def test_result_highlighting_marks_the_words_typed_not_pieces_of_others(text, qu
     from articles.templating import highlight
 
     assert str(highlight(text, query)) == shown
+
+
+def test_did_you_mean_picks_the_correction_that_goes_with_the_words_around_it(client, tmp_path):
+    """"pase" is one letter from "page" and from "passe": after "mot de" it is "passe", though
+    "page" is the more frequent word; alone, the more frequent one is offered."""
+    (tmp_path / "KB-320.fr.md").write_text(
+        "---\narticle-number: KB-320\ntitle: Réinitialiser le mot de passe\nlang: fr\n---\n"
+        "Le mot de passe expire ; la page de connexion le signale.\n", encoding="utf-8")
+    for n in range(321, 324):
+        (tmp_path / f"KB-{n}.fr.md").write_text(
+            f"---\narticle-number: KB-{n}\ntitle: La page {n} ne charge pas\nlang: fr\n---\n"
+            "La page reste blanche ; recharger la page n’y change rien.\n", encoding="utf-8")
+    import_paths([tmp_path])
+    sync.rebuild()
+    assert client.get("/api/search", {"q": "mot de pase", "lang": "fr"}).json()["did_you_mean"] == "mot de passe"
+    assert client.get("/api/search", {"q": "pase oubliée", "lang": "fr"}).json()["did_you_mean"] == "page oubliée"

@@ -17,6 +17,7 @@ import heapq
 import re
 
 import numpy as np
+from whoosh import query as Q
 from whoosh.support.levenshtein import distance
 
 from .analysis import SPELLABLE_WORD, analyze
@@ -49,21 +50,62 @@ def suggest(text, language, searcher, hidden=()):
             continue  # a stop word of the reader's language ("dans", "nicht"): typed right, never searched
         if _known(word, language, searcher, hidden):
             continue
-        replacement = _correction(word.lower(), language, searcher, hidden)
+        replacement = _correction(word.lower(), language, searcher, hidden, _neighbours(text, word))
         if replacement:
             corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", _same_case(word, replacement), corrected)
             changed = True
     return corrected if changed else None
 
 
-def _correction(word, language, searcher, hidden):
+def _correction(word, language, searcher, hidden, neighbours=("", "")):
     """The nearest known word: one edit away first, then two for longer words. Whoosh ranks
-    the suggestions within a distance by frequency only, hence one call per distance."""
+    the suggestions within a distance by frequency only, hence one call per distance. Among
+    those of one distance, the first that a visible document holds beside the word typed
+    before or after it wins over a more frequent one: "mot de pase" is "mot de passe", not
+    "mot de page"."""
     for maxdist in (1, 2) if len(word) >= 7 else (1,):
+        known = []
         for candidate in _suggestions(searcher, word, maxdist):
             if _known(candidate, language, searcher, hidden):
-                return candidate
+                if _beside(candidate, neighbours, language, searcher, hidden):
+                    return candidate
+                known.append(candidate)
+                if len(known) == CONTEXT_CANDIDATES:
+                    break
+        if known:
+            return known[0]
     return None
+
+
+CONTEXT_CANDIDATES = 4  # corrections of one distance tried against the words around
+
+
+def _neighbours(text, word):
+    """The words typed just before and just after ``word`` in ``text`` (``""`` when none)."""
+    tokens = re.findall(r"\w+", text)
+    at = next((i for i, token in enumerate(tokens) if token == word), None)
+    if at is None:
+        return "", ""
+    return " ".join(tokens[max(0, at - 3):at]), " ".join(tokens[at + 1:at + 4])
+
+
+def _beside(candidate, neighbours, language, searcher, hidden):
+    """Whether a document the reader may see holds ``candidate`` right after the last searched
+    word before it or right before the first one after it (stop words between them do not
+    count, as the index leaves them out)."""
+    field = text_field(language)
+    terms = analyze(candidate, language)[:1]
+    if not terms:
+        return False
+    before, after = analyze(neighbours[0], language)[-1:], analyze(neighbours[1], language)[:1]
+    for pair in ((before + terms) if before else None, (terms + after) if after else None):
+        if pair and all(searcher.doc_frequency(field, term) for term in pair):
+            matcher = Q.Phrase(field, pair).matcher(searcher)
+            while matcher.is_active():
+                if matcher.id() not in hidden:
+                    return True
+                matcher.next()
+    return False
 
 
 def _suggestions(searcher, word, maxdist, limit=CANDIDATES):
