@@ -21,9 +21,9 @@ def media_file(root, name):
     root = Path(root).resolve()
     try:
         path = (root / name).resolve()
-    except (OSError, ValueError):
-        return None
-    if not path.is_relative_to(root) or not path.is_file():
+        if not path.is_relative_to(root) or not path.is_file():
+            return None
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
         return None
     return path
 
@@ -35,7 +35,11 @@ def serve_media(request, path):
     if found is None:
         raise Http404("no such media file")
     is_svg = found.suffix.lower() in {".svg", ".svgz"}
-    response = FileResponse(found.open("rb"), as_attachment=is_svg)
+    try:
+        opened = found.open("rb")
+    except OSError:  # removed or unreadable since it was found
+        raise Http404("no such media file") from None
+    response = FileResponse(opened, as_attachment=is_svg)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = MEDIA_POLICY
     response["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"

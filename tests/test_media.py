@@ -41,6 +41,8 @@ def test_an_svg_with_a_script_is_a_download_under_a_sandbox(client, media):
     "/media/../secret.txt", "/media/%2E%2E/secret.txt", "/media/ab/%2E%2E/%2E%2E/secret.txt",
     "/media/ab/", "/media/ab", "/media/missing.png", "/media//etc/passwd", "/media/%2Fetc%2Fpasswd",
     "/media/link.txt",
+    # Names the file system refuses (longer than a name may be) are missing too, not an error.
+    "/media/" + "a" * 256, "/media/ab/" + "%C3%A9" * 128, "/media/" + "/".join(["a" * 255] * 20),
 ])
 def test_media_never_leaves_its_folder(client, media, path):
     response = client.get(path)
