@@ -155,6 +155,8 @@ def _lifted_phrase(searcher, field, terms):
 def _most_scored(searcher, field, terms):
     """The most BM25 gives ``terms`` in one document: ``idf * (K1 + 1)`` each, however often
     it repeats them."""
+    if not searcher.doc_count_all():
+        return 0.0  # an empty index: BM25's idf is the log of its zero documents
     saturation = getattr(searcher.weighting, "K1", 1.2) + 1
     return saturation * sum(searcher.idf(field, term) for term in set(terms))
 
