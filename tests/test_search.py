@@ -415,3 +415,46 @@ def test_did_you_mean_picks_the_correction_that_goes_with_the_words_around_it(cl
     sync.rebuild()
     assert client.get("/api/search", {"q": "mot de pase", "lang": "fr"}).json()["did_you_mean"] == "mot de passe"
     assert client.get("/api/search", {"q": "pase oubliée", "lang": "fr"}).json()["did_you_mean"] == "page oubliée"
+
+
+def test_an_article_citing_the_code_typed_comes_first_whatever_its_language(client, tmp_path, settings):
+    """A French reader pastes a code only an English article cites; French pages sharing the
+    rest of the query (and the code's shape, a sibling code) come after it, not before."""
+    settings.KB_SEMANTIC = False
+    (tmp_path / "KB-330.md").write_text(
+        "---\narticle-number: KB-330\ntitle: 'Journey publisher: ERR_JOURNEY_PUBLISH_201'\nlang: en\n---\n"
+        "Publishing a journey fails with ERR_JOURNEY_PUBLISH_201 when a step has no sender.\n", encoding="utf-8")
+    for n, code in ((331, "ERR_JOURNEY_PUBLISH_100"), (332, "ERR_JOURNEY_PUBLISH_102")):
+        for lang, title, body in (
+                ("en", f"Journey publisher: {code}", f"Publishing a journey fails with {code}."),
+                ("fr", f"Éditeur de parcours : {code}", f"La publication du parcours échoue avec {code}.")):
+            (tmp_path / f"KB-{n}.{lang}.md").write_text(
+                f"---\narticle-number: KB-{n}\ntitle: \"{title}\"\nlang: {lang}\n---\n{body}\n", encoding="utf-8")
+    for n in range(340, 400):  # other French pages, so the shared words weigh what they do in a real index
+        (tmp_path / f"KB-{n}.fr.md").write_text(
+            f"---\narticle-number: KB-{n}\ntitle: Le rapport {n} reste vide\nlang: fr\n---\n"
+            f"Le rapport {n} ne montre aucune ligne après l’import.\n", encoding="utf-8")
+    import_paths([tmp_path])
+    sync.rebuild()
+    for q in ("ERR_JOURNEY_PUBLISH_201", "Éditeur de parcours : ERR_JOURNEY_PUBLISH_201",
+              "la publication du parcours échoue ERR_JOURNEY_PUBLISH_201"):
+        results = client.get("/api/search", {"q": q, "lang": "fr"}).json()["results"]
+        assert [(r["article_number"], r["language"]) for r in results][:1] == [("KB-330", "en")], q
+        assert {r["article_number"] for r in results[1:]} == {"KB-331", "KB-332"}, q
+    # A code nothing cites changes nothing: the words decide.
+    results = client.get("/api/search", {"q": "Éditeur de parcours ERR_JOURNEY_PUBLISH_999", "lang": "fr"}).json()
+    assert results["results"][0]["language"] == "fr"
+
+
+@pytest.mark.parametrize("speedups", [True, False])
+def test_a_knowledge_base_with_no_articles_yet_answers_every_search(client, db, settings, speedups):
+    """A fresh site, before its first import: searches find nothing, they are not "unavailable"."""
+    settings.KB_SEARCH_SPEEDUPS = speedups
+    sync.rebuild()
+    for q in ("export timeout", "Éditeur de parcours : ERR_JOURNEY_PUBLISH_201", "aem_program_id", '"a phrase"',
+              "KA-23014", "보고서 내보내기"):
+        body = client.get("/api/search", {"q": q, "lang": "fr"}).json()
+        assert (body["total"], body["results"]) == (0, []), q
+        assert client.get("/fr/search", {"q": q}).status_code == 200
+    assert client.post("/api/triage", {"text": "ERROR XSV-350176 in the log"},
+                       content_type="application/json").status_code == 200

@@ -14,13 +14,16 @@ holds, and each result says its language.
 When the query or the product filter names a product (``product_context``: ``Campaign
 Standard``, ``v8``, ``AEM 6.5``), the scores of the articles of that product are multiplied by
 ``PRODUCT_FACTOR``: of two near-duplicates of sibling products, the one named comes first.
+An article citing an error code the query names (one that some document cites) comes before
+every article citing none of them, in any language: a French reader pasting a code only an
+English article cites finds that article first, above French pages merely sharing its words.
 With semantic search on (``semantic.hybrid``), the articles closest in meaning, in any language,
 are fused into that ranking, and each result's score is the fused one, in (0, 1].
 """
 from ..languages import FALLBACK_LANGUAGE
 from . import get_backend, sync
 from .backend import Code
-from .codes import normalize_code
+from .codes import extract_error_codes, normalize_code
 from .product_context import named_products
 from .results import Result, SearchResults  # noqa: F401  (the service's answer types)
 from .semantic import hybrid
@@ -47,7 +50,7 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
         suggestion = view.suggestion(text, language, exclude)
         wanted = set(products or ()) | ({product} if product else set())
         named = named_products(" ".join([text, *sorted(wanted)]), view.product_names()) if hits else frozenset()
-        ordered = _group(hits, view, wanted, in_language, named)
+        ordered = _citing_first(_group(hits, view, wanted, in_language, named), text, view)
         # Articles close in meaning, in any language (a query none of whose words the language holds too).
         ordered = hybrid.with_semantic(ordered, text, language, user, view, wanted, in_language, semantic)
         start = (page - 1) * limit
@@ -86,6 +89,22 @@ def _group(hits, view, products, in_language=None, named=frozenset()):
         group["products"].update(names)
         group["languages"].add(lang)
     return sorted(groups.values(), key=lambda g: -g["score"])
+
+
+def _citing_first(ordered, text, view):
+    """``ordered`` with the groups holding a document that cites one of ``text``'s error codes
+    first, each part in its order."""
+    keys = {key for _, key in extract_error_codes(text or "", query=True)}
+    citing = set()
+    for key in keys:
+        if view.cited(key):
+            citing.update(view.citing(key))
+    if not citing:
+        return ordered
+    first, rest = [], []
+    for group in ordered:
+        (first if any(docnum in citing for _, docnum in group["hits"]) else rest).append(group)
+    return first + rest if first and rest else ordered
 
 
 def articles_citing(code, language, user=None, limit=200):
