@@ -458,3 +458,29 @@ def test_a_knowledge_base_with_no_articles_yet_answers_every_search(client, db, 
         assert client.get("/fr/search", {"q": q}).status_code == 200
     assert client.post("/api/triage", {"text": "ERROR XSV-350176 in the log"},
                        content_type="application/json").status_code == 200
+
+
+@pytest.mark.parametrize("semantic", [False, True])
+def test_an_identifier_only_an_untranslated_article_holds_finds_it_in_any_language(client, tmp_path, settings,
+                                                                                   semantic):
+    """A French reader types an identifier whole that only an English article holds: French pages
+    sharing its parts (a sibling identifier) do not hide it, lexical-only or fused."""
+    settings.KB_SEMANTIC = semantic
+    (tmp_path / "KB-350.md").write_text(
+        "---\narticle-number: KB-350\ntitle: Retries stop after a timeout\nlang: en\n---\n"
+        "Set `deliveryRetry_maxCount` to 0 and the retries stop after the first timeout.\n", encoding="utf-8")
+    for n in range(351, 354):
+        (tmp_path / f"KB-{n}.fr.md").write_text(
+            f"---\narticle-number: KB-{n}\ntitle: Nouvelles tentatives {n} de livraison\nlang: fr\n---\n"
+            "Le paramètre `deliveryRetry_period` règle le délai entre deux tentatives de livraison.\n",
+            encoding="utf-8")
+    import_paths([tmp_path])
+    sync.rebuild()
+    for q in ("deliveryRetry_maxCount", "tentatives de livraison deliveryRetry_maxCount"):
+        results = client.get("/api/search", {"q": q, "lang": "fr"}).json()["results"]
+        assert [(r["article_number"], r["language"]) for r in results][:1] == [("KB-350", "en")], q
+        assert {r["article_number"] for r in results[1:]} == {"KB-351", "KB-352", "KB-353"}, q
+    # Hidden, it is not there for readers.
+    _set_audience("KB-350", "internal")
+    results = client.get("/api/search", {"q": "deliveryRetry_maxCount", "lang": "fr"}).json()["results"]
+    assert "KB-350" not in {r["article_number"] for r in results}

@@ -123,8 +123,10 @@ class IndexView:
         """The documents (a set, at most ``limit``) in languages other than ``language`` that hold
         an identifier ``text`` types whole or a phrase it quotes: an article not yet translated
         into the reader's language names ``operationMgt`` or ``"Save as template"`` in its English
-        text as exactly as a French page does. Empty when ``text`` types or quotes none."""
-        raise NotImplementedError
+        text as exactly as a French page does. Empty when ``text`` types or quotes none, and
+        from a backend that cannot tell (this default): such articles are then left to the
+        semantic side."""
+        return set()
 
     def translation(self, article, language):
         """``(document, public)`` of ``article``'s translation in ``language``, or ``(None, False)``."""

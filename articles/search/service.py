@@ -17,6 +17,11 @@ Standard``, ``v8``, ``AEM 6.5``), the scores of the articles of that product are
 An article citing an error code the query names (one that some document cites) comes before
 every article citing none of them, in any language: a French reader pasting a code only an
 English article cites finds that article first, above French pages merely sharing its words.
+Likewise an article the reader cannot read in their language whose other translations hold an
+identifier the query types whole (``Test_Cont_ISV``, ``operationMgt``) or a phrase it quotes
+joins the results after the articles the query names as exactly in the reader's language and
+before the rest (``_with_named_elsewhere``): the words of the reader's language cannot find it.
+(When the model runs, ``semantic.hybrid`` places them instead, among its neighbours.)
 With semantic search on (``semantic.hybrid``), the articles closest in meaning, in any language,
 are fused into that ranking, and each result's score is the fused one, in (0, 1].
 """
@@ -29,6 +34,7 @@ from .results import Result, SearchResults  # noqa: F401  (the service's answer 
 from .semantic import hybrid
 
 CANDIDATES = 300  # hits read to group into articles and facets
+EXACT_CANDIDATES = 300  # documents named exactly, read to place the articles only other languages name
 PRODUCT_FACTOR = 1.25  # an article of the product a query names, against its siblings
 
 
@@ -51,6 +57,8 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
         wanted = set(products or ()) | ({product} if product else set())
         named = named_products(" ".join([text, *sorted(wanted)]), view.product_names()) if hits else frozenset()
         ordered = _citing_first(_group(hits, view, wanted, in_language, named), text, view)
+        if not in_language and not semantic.worth:  # else the model places them (hybrid.plan's ``elsewhere``)
+            ordered = _with_named_elsewhere(ordered, text, language, view, exclude, staff, wanted)
         # Articles close in meaning, in any language (a query none of whose words the language holds too).
         ordered = hybrid.with_semantic(ordered, text, language, user, view, wanted, in_language, semantic)
         start = (page - 1) * limit
@@ -105,6 +113,41 @@ def _citing_first(ordered, text, view):
     for group in ordered:
         (first if any(docnum in citing for _, docnum in group["hits"]) else rest).append(group)
     return first + rest if first and rest else ordered
+
+
+def _with_named_elsewhere(ordered, text, language, view, exclude, staff, products):
+    """``ordered`` with the articles ``view.exact_elsewhere`` finds that the reader cannot read in
+    ``language`` (nor ``ordered`` holds), each a group of the translations naming it, placed after
+    the groups holding a document the query names exactly in ``language`` (``view.exact``) and
+    before the others, each given the score of the group before it (else of the first)."""
+    found = view.exact_elsewhere(text, language, EXACT_CANDIDATES, exclude)
+    if not found:
+        return ordered
+    present = {group["article"] for group in ordered}
+    groups = {}
+    for docnum, (article, lang, names) in zip(sorted(found), view.describe(sorted(found))):
+        if article in present or (products and products.isdisjoint(names)):
+            continue
+        if article not in groups:
+            own, public = view.translation(article, language)
+            if own is not None and (public or staff):
+                present.add(article)  # readable in the reader's language: its words there decide
+                continue
+            groups[article] = {"article": article, "score": 0.0, "hits": [], "products": set(), "languages": set()}
+        group = groups[article]
+        group["hits"].append((lang, docnum))
+        group["products"].update(names)
+        group["languages"].add(lang)
+    if not groups:
+        return ordered
+    exact = view.exact(text, language, EXACT_CANDIDATES, exclude)
+    at = 0
+    while at < len(ordered) and any(docnum in exact for _, docnum in ordered[at]["hits"]):
+        at += 1
+    score = ordered[at - 1 if at else 0]["score"] if ordered else 0.0
+    for group in groups.values():
+        group["score"] = score
+    return ordered[:at] + list(groups.values()) + ordered[at:]
 
 
 def articles_citing(code, language, user=None, limit=200):
