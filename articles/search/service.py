@@ -21,7 +21,9 @@ Likewise an article the reader cannot read in their language whose other transla
 identifier the query types whole (``Test_Cont_ISV``, ``operationMgt``) or a phrase it quotes
 joins the results after the articles the query names as exactly in the reader's language and
 before the rest (``_with_named_elsewhere``): the words of the reader's language cannot find it.
-(When the model runs, ``semantic.hybrid`` places them instead, among its neighbours.)
+(When the model runs, ``semantic.hybrid`` places them instead, among its neighbours; a query
+naming an error code, or longer than ``NAMED_ELSEWHERE_CHARS``, a pasted log, is left to its
+codes and words.)
 With semantic search on (``semantic.hybrid``), the articles closest in meaning, in any language,
 are fused into that ranking, and each result's score is the fused one, in (0, 1].
 """
@@ -35,6 +37,7 @@ from .semantic import hybrid
 
 CANDIDATES = 300  # hits read to group into articles and facets
 EXACT_CANDIDATES = 300  # documents named exactly, read to place the articles only other languages name
+NAMED_ELSEWHERE_CHARS = 300
 PRODUCT_FACTOR = 1.25  # an article of the product a query names, against its siblings
 
 
@@ -56,8 +59,12 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
         suggestion = view.suggestion(text, language, exclude)
         wanted = set(products or ()) | ({product} if product else set())
         named = named_products(" ".join([text, *sorted(wanted)]), view.product_names()) if hits else frozenset()
-        ordered = _citing_first(_group(hits, view, wanted, in_language, named), text, view)
-        if not in_language and not semantic.worth:  # else the model places them (hybrid.plan's ``elsewhere``)
+        ordered = _group(hits, view, wanted, in_language, named)
+        if codes:
+            ordered = _citing_first(ordered, text, view)
+        if not (in_language or semantic.worth or codes) and len(text or "") <= NAMED_ELSEWHERE_CHARS:
+            # With the model, ``hybrid`` places them among its neighbours; codes cross languages
+            # already; a longer text is a pasted log, found by its codes and words.
             ordered = _with_named_elsewhere(ordered, text, language, view, exclude, staff, wanted)
         # Articles close in meaning, in any language (a query none of whose words the language holds too).
         ordered = hybrid.with_semantic(ordered, text, language, user, view, wanted, in_language, semantic)

@@ -9,8 +9,9 @@ title or UI label that is its whole text. Semantic fusion never ranks a merely s
 above these. An empty set, without a search, when the query names nothing exactly.
 
 ``documents_named_elsewhere(searcher, text, language, limit, lengths=None, exclude=())`` → the
-documents of the other languages holding an identifier the query types whole or a phrase it
-quotes: an article not translated into the query's language names it there (``semantic.hybrid``).
+documents of the other languages holding an identifier the query types whole (other than an
+error code: those cross languages already) or a phrase it quotes: an article not translated
+into the query's language names it there (``semantic.hybrid``, ``service``).
 """
 from whoosh import query as Q
 
@@ -36,7 +37,12 @@ def documents_named_elsewhere(searcher, text, language, limit, lengths=None, exc
     whole or one of its quoted phrases (a UI label or a message left in English), each read as
     that language's field holds it."""
     phrases, words = _parts((text or "")[:MAX_QUERY_CHARS])
-    words = TIMESTAMP_RE.sub(" ", words)
+    # An error code crosses languages already (every document's codes are searched in all of
+    # them): only the other identifiers are looked for in the other languages' text.
+    words = " ".join(word for word, _ in identifiers(TIMESTAMP_RE.sub(" ", words), language, with_words=True)
+                     if not extract_error_codes(word, query=True))
+    if not phrases and not words:
+        return set()  # nothing typed whole or quoted (what an identifier is does not depend on the language)
     clauses = [clause for code in site_languages() if code != language and text_field(code) in searcher.schema
                for clause in _named_clauses(words, phrases, code)]
     if not clauses:
