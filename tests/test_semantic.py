@@ -606,6 +606,12 @@ def test_an_article_naming_the_identifier_only_in_another_language_is_placed_amo
     assert fused == ["KB-0", "KB-1"]
     # An article the reader can read in the question's language is found by the lexical search or not at all.
     assert hybrid.plan(question, "de", None, _FakeView(3, exact={0}, elsewhere={7})).elsewhere == frozenset()
+    # The model not placing it among its neighbours does not lose it: it follows them, still
+    # ahead of anything merely similar.
+    monkeypatch.setattr(hybrid, "semantic_candidates", lambda *args, **kwargs: _hits(2, 0))
+    fused = [group["article"] for group in hybrid.with_semantic(
+        _lexical(0, 1), question, "en", None, _FakeView(3, exact={0}, elsewhere={7}))]
+    assert fused[:2] == ["KB-0", "KB-7"] and fused.index("KB-2") > 1
 
 
 # -- without the model ----------------------------------------------------------------------

@@ -13,7 +13,7 @@ an article the reader cannot read in the query's language holds an identifier th
 whole, or a phrase it quotes, in another language's text (``view.exact_elsewhere``:
 ``operationMgt`` in the English text of an article not yet translated into French): such an
 article is named as exactly as the French pages holding it, and the model's ranking places it
-among them.
+among them (one the model does not rank follows those it does: it is never lost).
 
 ``with_semantic(ordered, text, language, user, view, products=(), in_language=None, prepared=None)``
 takes the service's lexical groups, best first (``service._group``: dicts with ``article``,
@@ -71,8 +71,12 @@ def worth_embedding(text, view):
 
 
 class Plan:
-    def __init__(self, worth, exact=frozenset(), hidden=frozenset(), elsewhere=frozenset()):
+    """``elsewhere``: the articles named in other languages only; ``named_in``: their documents
+    naming it, ``{article: [(docnum, language, products)]}``."""
+
+    def __init__(self, worth, exact=frozenset(), hidden=frozenset(), elsewhere=frozenset(), named_in=None):
         self.worth, self.exact, self.hidden, self.elsewhere = worth, exact, hidden, elsewhere
+        self.named_in = named_in or {}
 
 
 def plan(text, language, user, view):
@@ -92,12 +96,15 @@ def plan(text, language, user, view):
     # Articles the reader cannot read in ``language`` whose other translations hold an
     # identifier the query types whole or a phrase it quotes: named as exactly, and only the
     # model can place them.
-    elsewhere = frozenset(
-        article for article, _, _ in view.describe(sorted(view.exact_elsewhere(text, language, EXACT_CANDIDATES, hidden)))
-        if article not in exact and not _readable(view, article, language, staff))
+    named_in = {}
+    documents = sorted(view.exact_elsewhere(text, language, EXACT_CANDIDATES, hidden))
+    for docnum, (article, lang, names) in zip(documents, view.describe(documents)):
+        if article not in exact and (article in named_in or not _readable(view, article, language, staff)):
+            named_in.setdefault(article, []).append((docnum, lang, names))
+    elsewhere = frozenset(named_in)
     if (not exact or elsewhere) and model is not None:
         query_future(model, text, _executor())
-    return Plan(True, exact | elsewhere, hidden, elsewhere)
+    return Plan(True, exact | elsewhere, hidden, elsewhere, named_in)
 
 
 def _readable(view, article, language, staff):
@@ -142,9 +149,16 @@ def with_semantic(ordered, text, language, user, view, products=(), in_language=
             group = _new_group(hit, view, hidden, set(products or ()))
             if group is not None:
                 by_article[hit.article_number] = group
-    fused = fused_articles([group["article"] for group in ordered],
-                           [hit.article_number for hit in hits if hit.article_number in by_article],
-                           exact, language, staff, view)
+    ranked = [hit.article_number for hit in hits if hit.article_number in by_article]
+    # An article named in another language only that the model did not place follows its ranking:
+    # named as exactly as the others, it is not lost because the model missed it.
+    for article, documents in prepared.named_in.items():
+        if article not in by_article:
+            group = _named_group(article, documents, set(products or ()), in_language)
+            if group is not None:
+                by_article[article] = group
+                ranked.append(article)
+    fused = fused_articles([group["article"] for group in ordered], ranked, exact, language, staff, view)
     result = []
     for number, score in fused:
         group = by_article[number]
@@ -165,6 +179,17 @@ def fused_articles(lexical, semantic, exact, language, staff, view):
             if docnum is None or not (public or staff):
                 unseen.add(number)
     return fuse(lexical, semantic, exact, unseen)
+
+
+def _named_group(article, documents, products, in_language):
+    """A group of the documents ``plan`` found naming an article in another language, or None
+    when none is of one of ``products`` (when given) and in ``in_language`` (when given)."""
+    kept = [(docnum, lang, names) for docnum, lang, names in documents
+            if not (products and products.isdisjoint(names)) and not (in_language and lang != in_language)]
+    if not kept:
+        return None
+    return {"article": article, "score": 0.0, "hits": [(lang, docnum) for docnum, lang, _ in kept],
+            "products": set().union(*(set(names) for _, _, names in kept)), "languages": {lang for _, lang, _ in kept}}
 
 
 def _new_group(hit, view, hidden, products):
