@@ -360,15 +360,15 @@ def test_a_query_the_readers_language_answers_is_not_searched_in_english(client,
     ("fr", "rapport bloqué dans file",
      "Le rapport reste bloqué dans la file", "Le rapport reste bloqué dans la file ; le champ Retention days le montre."),
     ("de", "bericht hängt nicht mehr",
-     "Der Bericht hängt in der Warteschlange", "Der Bericht hängt; das Feld Retention days ist nicht mehr gesetzt."),
+     "Der Bericht hängt in der Warteschlange", "Der Bericht hängt im Modus Niche; das Feld ist nicht mehr gesetzt."),
     ("es", "informe para cola",
-     "El informe queda en la cola", "El informe queda en la cola para siempre; el campo Retention days lo muestra."),
+     "El informe queda en la cola", "El informe queda en la cola para siempre en el modo Park."),
 ])
 def test_the_stop_words_of_the_readers_language_are_never_corrected(client, tmp_path, lang, typed, title, body):
     """"dans", "nicht", "para": words the reader's language drops from every search are typed
     right, and never "corrected" into an English word that looks like them ("days", "niche")."""
     (tmp_path / "KB-310.md").write_text(
-        "---\narticle-number: KB-310\ntitle: Report stuck in queue for days\nlang: en\n---\n"
+        "---\narticle-number: KB-310\ntitle: Report stuck in queue for days in niche park mode\nlang: en\n---\n"
         "The report stays in the queue for days; the Retention days field shows it. Nothing niche.\n",
         encoding="utf-8")
     (tmp_path / f"KB-310.{lang}.md").write_text(
@@ -460,12 +460,25 @@ def test_a_knowledge_base_with_no_articles_yet_answers_every_search(client, db, 
                        content_type="application/json").status_code == 200
 
 
-@pytest.mark.parametrize("semantic", [False, True])
+@pytest.mark.parametrize("semantic", ["off", "failing"])
 def test_an_identifier_only_an_untranslated_article_holds_finds_it_in_any_language(client, tmp_path, settings,
-                                                                                   semantic):
+                                                                                   monkeypatch, semantic):
     """A French reader types an identifier whole that only an English article holds: French pages
-    sharing its parts (a sibling identifier) do not hide it, lexical-only or fused."""
-    settings.KB_SEMANTIC = semantic
+    sharing its parts (a sibling identifier) do not hide it, with semantic search off or with a
+    model that fails (the fused path then keeps the lexical order)."""
+    from types import SimpleNamespace
+
+    from articles.search.semantic import hybrid
+    from articles.search.semantic.model import SemanticUnavailable
+
+    settings.KB_SEMANTIC = semantic != "off"
+    if semantic == "failing":
+        def fail(*args, **kwargs):
+            raise SemanticUnavailable("the model failed")
+
+        monkeypatch.setattr(hybrid, "embedder", fail)
+        monkeypatch.setattr(hybrid, "semantic_candidates", fail)
+        monkeypatch.setattr(hybrid, "vectors", SimpleNamespace(current=lambda identity: [identity]))  # something embedded
     (tmp_path / "KB-350.md").write_text(
         "---\narticle-number: KB-350\ntitle: Retries stop after a timeout\nlang: en\n---\n"
         "Set `deliveryRetry_maxCount` to 0 and the retries stop after the first timeout.\n", encoding="utf-8")

@@ -60,9 +60,10 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
         wanted = set(products or ()) | ({product} if product else set())
         named = named_products(" ".join([text, *sorted(wanted)]), view.product_names()) if hits else frozenset()
         ordered = _group(hits, view, wanted, in_language, named)
-        if codes:
-            ordered = _citing_first(ordered, text, view)
-        if not (in_language or semantic.worth or codes) and len(text or "") <= NAMED_ELSEWHERE_CHARS:
+        cited = _cited_codes(text, view) if codes else set()
+        if cited:
+            ordered = _citing_first(ordered, cited, view)
+        if not (in_language or semantic.worth or cited) and len(text or "") <= NAMED_ELSEWHERE_CHARS:
             # With the model, ``hybrid`` places them among its neighbours; codes cross languages
             # already; a longer text is a pasted log, found by its codes and words.
             ordered = _with_named_elsewhere(ordered, text, language, view, exclude, staff, wanted)
@@ -106,16 +107,17 @@ def _group(hits, view, products, in_language=None, named=frozenset()):
     return sorted(groups.values(), key=lambda g: -g["score"])
 
 
-def _citing_first(ordered, text, view):
-    """``ordered`` with the groups holding a document that cites one of ``text``'s error codes
+def _cited_codes(text, view):
+    """The keys of ``text``'s error codes that some document cites."""
+    return {key for _, key in extract_error_codes(text or "", query=True) if view.cited(key)}
+
+
+def _citing_first(ordered, keys, view):
+    """``ordered`` with the groups holding a document that cites one of the codes ``keys``
     first, each part in its order."""
-    keys = {key for _, key in extract_error_codes(text or "", query=True)}
     citing = set()
     for key in keys:
-        if view.cited(key):
-            citing.update(view.citing(key))
-    if not citing:
-        return ordered
+        citing.update(view.citing(key))
     first, rest = [], []
     for group in ordered:
         (first if any(docnum in citing for _, docnum in group["hits"]) else rest).append(group)
@@ -124,9 +126,9 @@ def _citing_first(ordered, text, view):
 
 def _with_named_elsewhere(ordered, text, language, view, exclude, staff, products):
     """``ordered`` with the articles ``view.exact_elsewhere`` finds that the reader cannot read in
-    ``language`` (nor ``ordered`` holds), each a group of the translations naming it, placed after
-    the groups holding a document the query names exactly in ``language`` (``view.exact``) and
-    before the others, each given the score of the group before it (else of the first)."""
+    ``language`` (nor ``ordered`` holds), each a group of the translations naming it, placed
+    after the groups holding a document the query names exactly in ``language`` (``view.exact``)
+    and before the others (``hybrid.place_named``)."""
     found = view.exact_elsewhere(text, language, EXACT_CANDIDATES, exclude)
     if not found:
         return ordered
@@ -148,13 +150,8 @@ def _with_named_elsewhere(ordered, text, language, view, exclude, staff, product
     if not groups:
         return ordered
     exact = view.exact(text, language, EXACT_CANDIDATES, exclude)
-    at = 0
-    while at < len(ordered) and any(docnum in exact for _, docnum in ordered[at]["hits"]):
-        at += 1
-    score = ordered[at - 1 if at else 0]["score"] if ordered else 0.0
-    for group in groups.values():
-        group["score"] = score
-    return ordered[:at] + list(groups.values()) + ordered[at:]
+    return hybrid.place_named(ordered, list(groups.values()),
+                              lambda group: any(docnum in exact for _, docnum in group["hits"]))
 
 
 def articles_citing(code, language, user=None, limit=200):

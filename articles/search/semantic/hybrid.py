@@ -13,7 +13,8 @@ an article the reader cannot read in the query's language holds an identifier th
 whole, or a phrase it quotes, in another language's text (``view.exact_elsewhere``:
 ``operationMgt`` in the English text of an article not yet translated into French): such an
 article is named as exactly as the French pages holding it, and the model's ranking places it
-among them (one the model does not rank follows those it does: it is never lost).
+among them (one the model does not rank follows those it does, and without the model's ranking
+it follows the articles named exactly in the question's language: it is never lost).
 
 ``with_semantic(ordered, text, language, user, view, products=(), in_language=None, prepared=None)``
 takes the service's lexical groups, best first (``service._group``: dicts with ``article``,
@@ -138,9 +139,14 @@ def with_semantic(ordered, text, language, user, view, products=(), in_language=
         hits = semantic_candidates(text, language, user, SEMANTIC_ARTICLES, in_language=in_language)
     except SemanticUnavailable as error:  # the model failed after loading: search goes on lexical-only
         logger.warning("semantic search: %s", error)
-        return ordered
-    if not hits:
-        return ordered  # nothing embedded yet, or nothing the reader may see
+        hits = []
+    if not hits:  # nothing embedded yet, nothing the reader may see, or no model: the lexical order
+        present = {group["article"] for group in ordered}
+        named = [group for group in (_named_group(article, documents, set(products or ()), in_language)
+                                     for article, documents in prepared.named_in.items() if article not in present)
+                 if group is not None]
+        named_here = exact - prepared.elsewhere
+        return place_named(ordered, named, lambda group: group["article"] in named_here) if named else ordered
     by_article = {group["article"]: group for group in ordered}
     for hit in hits:
         # An article only the semantic side found must be close (``candidates``): a question
@@ -179,6 +185,20 @@ def fused_articles(lexical, semantic, exact, language, staff, view):
             if docnum is None or not (public or staff):
                 unseen.add(number)
     return fuse(lexical, semantic, exact, unseen)
+
+
+def place_named(ordered, named, is_exact):
+    """``ordered`` (groups, best first) with the groups ``named`` (articles named exactly in
+    another language only, none of them in ``ordered``) after its leading groups for which
+    ``is_exact(group)`` holds and before the rest, each given the score of the group before it
+    (else of the first)."""
+    at = 0
+    while at < len(ordered) and is_exact(ordered[at]):
+        at += 1
+    score = ordered[at - 1 if at else 0]["score"] if ordered else 0.0
+    for group in named:
+        group["score"] = score
+    return ordered[:at] + list(named) + ordered[at:]
 
 
 def _named_group(article, documents, products, in_language):
