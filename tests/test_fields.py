@@ -82,6 +82,13 @@ def test_a_titles_escaped_and_unmatched_quotes_are_tidied_with_a_warning(title, 
     ('"Erreur "Accès refusé"lors de l’envoi "Test"-Lot', 'Erreur "Accès refusé"lors de l’envoi "Test"-Lot'),
     ('Le champ "Nom" et "Prénom" sont vides', 'Le champ "Nom" et "Prénom" sont vides'),
     ('Taille 5" non "reconnue" en entrée', 'Taille 5" non "reconnue" en entrée'),
+    # An inch mark, a lone escaped quote and a title that is a quote are the title's own.
+    ('Layout broken on a 27"', 'Layout broken on a 27"'),
+    ('Use \\" inside JSON strings', 'Use \\" inside JSON strings'),
+    ('Path "C:\\Program Files\\" is refused', 'Path "C:\\Program Files\\" is refused'),
+    ('"', '"'),
 ])
 def test_the_unmatched_quote_removed_is_the_one_that_pairs_with_none(title, shown):
-    assert map_fields({"title": title}, "").title == shown
+    fields = map_fields({"title": title}, "")
+    assert fields.title == shown
+    assert bool(fields.warnings) == (title != shown)

@@ -14,9 +14,10 @@
     internal_notes  ``internal-notes`` (null → "")
     is_bug          ``bug`` true
 
-In the title and the description a backslash before a quote mark is dropped (YAML's single-quoted
-and plain scalars have no escapes, and translation tools write ``'\\"Échec\\"'`` meaning
-``"Échec"``), and a title's unmatched opening or closing ``"`` is removed, each with a warning.
+In the title and the description backslashes before quote marks are dropped when those escaped
+quotes pair up (YAML's single-quoted and plain scalars have no escapes, and translation tools
+write ``'\\"Échec\\"'`` meaning ``"Échec"``), and a title's unmatched opening or closing ``"`` is
+removed, each with a warning.
 
 Dates that cannot be read are left empty with a warning, never a failure: the file's text is
 still worth having. Warnings are lazy text (see ``errors``).
@@ -109,6 +110,12 @@ ESCAPED_QUOTE_RE = re.compile(r"\\+(?=[" + QUOTE_MARKS + "])")
 
 
 def _without_escaped_quotes(text, name, warnings):
+    """``text`` without the backslashes before quote marks when those escaped quotes pair up
+    (``\\"Délai dépassé\\"``): one alone is the text's own (``Use \\" in JSON strings``,
+    ``"C:\\Program Files\\"``)."""
+    found = ESCAPED_QUOTE_RE.findall(text)
+    if not found or len(found) % 2:
+        return text
     cleaned = ESCAPED_QUOTE_RE.sub("", text)
     if cleaned != text:
         warnings.append(format_lazy(_("field '{field}': backslashes before quote marks removed"), field=name))
@@ -120,9 +127,9 @@ def _without_stray_quotes(title, name, warnings):
     with none, that one removed: ``"Échec avec l'erreur "Délai dépassé"`` → ``Échec avec
     l'erreur "Délai dépassé"``; ``"Total" affiché à zéro"`` → ``"Total" affiché à zéro``. A
     ``"`` after a space or an opening bracket (or first) opens, any other closes; they pair
-    from the left."""
+    from the left. A closing one after a digit is an inch mark and stays."""
     title = _without_escaped_quotes(title, name, warnings)
-    if title.count('"') % 2 == 0:
+    if title.count('"') % 2 == 0 or not title.strip('" '):
         return title
     opened, unpaired = [], []
     for match in re.finditer('"', title):
@@ -137,8 +144,10 @@ def _without_stray_quotes(title, name, warnings):
     if len(unpaired) != 1 or unpaired[0] not in (0, len(title) - 1):
         return title  # no single stray quote at an end: the title's own
     at = unpaired[0]
-    warnings.append(format_lazy(_("field '{field}': an unmatched quote mark around it removed"), field=name))
-    return (title[:at] + title[at + 1:]).strip() or '"'
+    if at and title[at - 1].isdigit():
+        return title  # an inch mark: 'on a 27"'
+    warnings.append(format_lazy(_("field '{field}': an unmatched quote mark at its start or end removed"), field=name))
+    return (title[:at] + title[at + 1:]).strip()
 
 
 def _heading_title(text):
