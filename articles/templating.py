@@ -68,10 +68,11 @@ def _highlighted_words(query):
     words = sorted({w for w in re.findall(CJK_RUN + r"{2,}|\w{3,}", query)}, key=len, reverse=True)[:20]
     if not words:
         return None
-    # A word is marked where a word of the text starts with it ("export" in "exports", not
-    # "possible" in "impossible"), and never inside the entity of an escaped character
-    # ("amp" in "&amp;"). A CJK run is marked wherever it occurs: those scripts have no spaces.
-    return re.compile("|".join(re.escape(w) if re.fullmatch(CJK_RUN + "+", w) else r"(?<![\w&#])" + re.escape(w)
+    # A word is marked where a word of the text, or a part of an identifier after "_", starts
+    # with it ("export" in "exports", "program" in "aem_program_id", not "possible" in
+    # "impossible"), and never inside the entity of an escaped character ("amp" in "&amp;",
+    # "x27" in "&#x27;"). A CJK run is marked wherever it occurs: those scripts have no spaces.
+    return re.compile("|".join(re.escape(w) if re.fullmatch(CJK_RUN + "+", w) else r"(?<![^\W_])(?<!&)(?<!&#)" + re.escape(w)
                                for w in words), re.IGNORECASE)
 
 

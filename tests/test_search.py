@@ -391,6 +391,9 @@ def test_the_stop_words_of_the_readers_language_are_never_corrected(client, tmp_
     # Never inside what escaping a character wrote.
     ("Tom & Jerry's AMP pages", "amp quot", "Tom &amp; Jerry&#x27;s <mark>AMP</mark> pages"),
     ("A \"quoted\" name", "quot", "A &quot;<mark>quot</mark>ed&quot; name"),
+    ("Sharing #export links", "x27 export", "Sharing #<mark>export</mark> links"),
+    # The parts of an identifier after "_".
+    ("Set aem_program_id first", "program", "Set aem_<mark>program</mark>_id first"),
     # Scripts without spaces between words are marked wherever the run occurs.
     ("ログイン画面でエラー", "エラー", "ログイン画面で<mark>エラー</mark>"),
     ("비밀번호 재설정 설정을 변경", "설정", "비밀번호 재<mark>설정</mark> <mark>설정</mark>을 변경"),
