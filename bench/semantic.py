@@ -16,8 +16,7 @@ other lengths of the symptoms part of the embedded text (``text.DETAIL_CHARS``).
     .venv/bin/python bench/semantic.py --distractors all --natural  # and questions in a reader's words
     .venv/bin/python bench/semantic.py --recipe 0,300,600 --reuse /tmp/kb-semantic
 
-Held-out articles the corpus hides (``hide: true``) are imported among the distractors instead:
-no reader may find them.
+Held-out articles the corpus hides (``hide: true``) are never searched for: no reader may find them.
 
 ``--reuse DIR`` keeps the imported database and index in DIR (imported there when absent; the
 embeddings are kept too). ``--misses`` lists the queries fused search did not find in the top 3.
@@ -37,7 +36,6 @@ from _setup import SHARED, configure
 KCS = SHARED / "corpus" / "kcs"
 FOLDERS = ["en", "de-DE", "es-ES", "fr-FR", "ja-JP", "ko-KR", "zh-Hans"]
 TITLE_RE = re.compile(r"(?m)^title:\s*(.*)$")
-HIDDEN_RE = re.compile(r"(?m)^(?:hide|hidefromtoc):\s*['\"]?true", re.IGNORECASE)
 SENTENCE_RE = re.compile(r"(?<=[.!?])\s|[。！？]")
 
 
@@ -67,13 +65,24 @@ def choose(args):
     ordered = sorted(everywhere)
     rng = random.Random(args.seed)
     sampled = sorted(rng.sample(ordered, args.articles))
-    # An article its files hide (``hide: true``) is one no reader may find: it is imported (as
-    # hidden) among the distractors, never searched for.
-    held = [number for number in sampled if not HIDDEN_RE.search((KCS / "en" / "articles" / f"{number}.md").read_text(
-        encoding="utf-8"))]
+    # An article whose files hide it (``hide``/``hidefromtoc``, read as the importer reads them)
+    # is one no reader may find: it is never searched for.
+    held = [number for number in sampled if not hidden(number)]
     rest = [number for number in ordered if number not in set(held)]
     distractors = rest if args.distractors == "all" else sorted(rng.sample(rest, int(args.distractors)))
     return held, distractors
+
+
+def hidden(number):
+    """Whether any of the article's files hides it (Django is configured: ``set_up``)."""
+    from articles.importing.fields import map_fields
+    from articles.importing.frontmatter import parse_document
+
+    for folder in FOLDERS:
+        document = parse_document((KCS / folder / "articles" / f"{number}.md").read_text(encoding="utf-8"))
+        if map_fields(document.front_matter or {}, document.body).hidden:
+            return True
+    return False
 
 
 def files_to_import(held, distractors, left_out):
