@@ -18,7 +18,7 @@ An article citing an error code the query names (one that some document cites) c
 every article citing none of them, in any language: a French reader pasting a code only an
 English article cites finds that article first, above French pages merely sharing its words.
 Likewise an article the reader cannot read in their language whose other translations hold an
-identifier the query types whole (``Test_Cont_ISV``, ``operationMgt``) or a phrase it quotes
+identifier the query types whole (``deliveryRetry_maxCount``, ``operationMgt``) or a phrase it quotes
 joins the results after the articles the query names as exactly in the reader's language and
 before the rest (``_with_named_elsewhere``): the words of the reader's language cannot find it.
 (When the model runs, ``semantic.hybrid`` places them instead, among its neighbours; a query
