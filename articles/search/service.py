@@ -36,7 +36,6 @@ from .results import Result, SearchResults  # noqa: F401  (the service's answer 
 from .semantic import hybrid
 
 CANDIDATES = 300  # hits read to group into articles and facets
-EXACT_CANDIDATES = 300  # documents named exactly, read to place the articles only other languages name
 NAMED_ELSEWHERE_CHARS = 300
 PRODUCT_FACTOR = 1.25  # an article of the product a query names, against its siblings
 
@@ -125,32 +124,17 @@ def _citing_first(ordered, keys, view):
 
 
 def _with_named_elsewhere(ordered, text, language, view, exclude, staff, products):
-    """``ordered`` with the articles ``view.exact_elsewhere`` finds that the reader cannot read in
-    ``language`` (nor ``ordered`` holds), each a group of the translations naming it, placed
-    after the groups holding a document the query names exactly in ``language`` (``view.exact``)
-    and before the others (``hybrid.place_named``)."""
-    found = view.exact_elsewhere(text, language, EXACT_CANDIDATES, exclude)
-    if not found:
-        return ordered
+    """``ordered`` with the articles ``hybrid.named_elsewhere`` finds (nor ``ordered`` holds), each
+    a group of the translations naming it, placed after the groups holding a document the query
+    names exactly in ``language`` (``view.exact``) and before the others (``hybrid.place_named``)."""
     present = {group["article"] for group in ordered}
-    groups = {}
-    for docnum, (article, lang, names) in zip(sorted(found), view.describe(sorted(found))):
-        if article in present or (products and products.isdisjoint(names)):
-            continue
-        if article not in groups:
-            own, public = view.translation(article, language)
-            if own is not None and (public or staff):
-                present.add(article)  # readable in the reader's language: its words there decide
-                continue
-            groups[article] = {"article": article, "score": 0.0, "hits": [], "products": set(), "languages": set()}
-        group = groups[article]
-        group["hits"].append((lang, docnum))
-        group["products"].update(names)
-        group["languages"].add(lang)
+    groups = [group for group in (hybrid.named_group(article, documents, products, None) for article, documents
+                                  in hybrid.named_elsewhere(text, language, view, exclude, staff).items()
+                                  if article not in present) if group is not None]
     if not groups:
         return ordered
-    exact = view.exact(text, language, EXACT_CANDIDATES, exclude)
-    return hybrid.place_named(ordered, list(groups.values()),
+    exact = view.exact(text, language, hybrid.EXACT_CANDIDATES, exclude)
+    return hybrid.place_named(ordered, groups,
                               lambda group: any(docnum in exact for _, docnum in group["hits"]))
 
 

@@ -94,18 +94,29 @@ def plan(text, language, user, view):
     hidden = frozenset() if staff else view.hidden()
     exact = frozenset(article for article, _, _ in view.describe(
         sorted(view.exact(text, language, EXACT_CANDIDATES, hidden))))
-    # Articles the reader cannot read in ``language`` whose other translations hold an
-    # identifier the query types whole or a phrase it quotes: named as exactly, and only the
-    # model can place them.
-    named_in = {}
-    documents = sorted(view.exact_elsewhere(text, language, EXACT_CANDIDATES, hidden))
-    for docnum, (article, lang, names) in zip(documents, view.describe(documents)):
-        if article not in exact and (article in named_in or not _readable(view, article, language, staff)):
-            named_in.setdefault(article, []).append((docnum, lang, names))
+    # Named as exactly, and only the model can place them.
+    named_in = {article: documents for article, documents in named_elsewhere(text, language, view, hidden, staff).items()
+                if article not in exact}
     elsewhere = frozenset(named_in)
     if (not exact or elsewhere) and model is not None:
         query_future(model, text, _executor())
     return Plan(True, exact | elsewhere, hidden, elsewhere, named_in)
+
+
+def named_elsewhere(text, language, view, exclude, staff):
+    """``{article: [(docnum, language, products)]}``: the articles the reader cannot read in
+    ``language`` whose other translations hold an identifier ``text`` types whole or a phrase
+    it quotes (``view.exact_elsewhere``, ``exclude`` left out), with those translations."""
+    named, readable = {}, set()
+    documents = sorted(view.exact_elsewhere(text, language, EXACT_CANDIDATES, exclude))
+    for docnum, (article, lang, names) in zip(documents, view.describe(documents)):
+        if article in readable:
+            continue
+        if article not in named and _readable(view, article, language, staff):
+            readable.add(article)
+            continue
+        named.setdefault(article, []).append((docnum, lang, names))
+    return named
 
 
 def _readable(view, article, language, staff):
@@ -142,7 +153,7 @@ def with_semantic(ordered, text, language, user, view, products=(), in_language=
         hits = []
     if not hits:  # nothing embedded yet, nothing the reader may see, or no model: the lexical order
         present = {group["article"] for group in ordered}
-        named = [group for group in (_named_group(article, documents, set(products or ()), in_language)
+        named = [group for group in (named_group(article, documents, set(products or ()), in_language)
                                      for article, documents in prepared.named_in.items() if article not in present)
                  if group is not None]
         named_here = exact - prepared.elsewhere
@@ -160,7 +171,7 @@ def with_semantic(ordered, text, language, user, view, products=(), in_language=
     # named as exactly as the others, it is not lost because the model missed it.
     for article, documents in prepared.named_in.items():
         if article not in by_article:
-            group = _named_group(article, documents, set(products or ()), in_language)
+            group = named_group(article, documents, set(products or ()), in_language)
             if group is not None:
                 by_article[article] = group
                 ranked.append(article)
@@ -201,8 +212,8 @@ def place_named(ordered, named, is_exact):
     return ordered[:at] + list(named) + ordered[at:]
 
 
-def _named_group(article, documents, products, in_language):
-    """A group of the documents ``plan`` found naming an article in another language, or None
+def named_group(article, documents, products, in_language):
+    """A group of the documents ``named_elsewhere`` found naming an article, or None
     when none is of one of ``products`` (when given) and in ``in_language`` (when given)."""
     kept = [(docnum, lang, names) for docnum, lang, names in documents
             if not (products and products.isdisjoint(names)) and not (in_language and lang != in_language)]
