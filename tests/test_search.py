@@ -1,3 +1,4 @@
+import json
 import time
 
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
@@ -289,9 +290,15 @@ def _set_audience(number, audience):
     sync.bring_up_to_date()
 
 
+def _write_article(folder, number, title, body, lang="en"):
+    """A translation's file in ``folder`` (``KB-1.md`` in English, ``KB-1.fr.md`` otherwise)."""
+    name = f"{number}.md" if lang == "en" else f"{number}.{lang}.md"
+    (folder / name).write_text(f"---\narticle-number: {number}\ntitle: {json.dumps(title, ensure_ascii=False)}\n"
+                               f"lang: {lang}\n---\n{body}\n", encoding="utf-8")
+
+
 def _import_article(folder, number, title, body):
-    (folder / f"{number}.md").write_text(
-        f"---\narticle-number: {number}\ntitle: {title}\nlang: en\n---\n{body}\n", encoding="utf-8")
+    _write_article(folder, number, title, body)
     import_paths([folder])
 
 
@@ -367,12 +374,9 @@ def test_a_query_the_readers_language_answers_is_not_searched_in_english(client,
 def test_the_stop_words_of_the_readers_language_are_never_corrected(client, tmp_path, lang, typed, title, body):
     """"dans", "nicht", "para": words the reader's language drops from every search are typed
     right, and never "corrected" into an English word that looks like them ("days", "niche")."""
-    (tmp_path / "KB-310.md").write_text(
-        "---\narticle-number: KB-310\ntitle: Report stuck in queue for days in niche park mode\nlang: en\n---\n"
-        "The report stays in the queue for days; the Retention days field shows it. Nothing niche.\n",
-        encoding="utf-8")
-    (tmp_path / f"KB-310.{lang}.md").write_text(
-        f"---\narticle-number: KB-310\ntitle: {title}\nlang: {lang}\n---\n{body}\n", encoding="utf-8")
+    _write_article(tmp_path, "KB-310", "Report stuck in queue for days in niche park mode",
+                   "The report stays in the queue for days; the Retention days field shows it. Nothing niche.")
+    _write_article(tmp_path, "KB-310", title, body, lang)
     import_paths([tmp_path])
     sync.rebuild()
     found = client.get("/api/search", {"q": typed, "lang": lang}).json()
@@ -407,13 +411,11 @@ def test_result_highlighting_marks_the_words_typed_not_pieces_of_others(text, qu
 def test_did_you_mean_picks_the_correction_that_goes_with_the_words_around_it(client, tmp_path):
     """"pase" is one letter from "page" and from "passe": after "mot de" it is "passe", though
     "page" is the more frequent word; alone, the more frequent one is offered."""
-    (tmp_path / "KB-320.fr.md").write_text(
-        "---\narticle-number: KB-320\ntitle: Réinitialiser le mot de passe\nlang: fr\n---\n"
-        "Le mot de passe expire ; la page de connexion le signale.\n", encoding="utf-8")
+    _write_article(tmp_path, "KB-320", "Réinitialiser le mot de passe",
+                   "Le mot de passe expire ; la page de connexion le signale.", "fr")
     for n in range(321, 324):
-        (tmp_path / f"KB-{n}.fr.md").write_text(
-            f"---\narticle-number: KB-{n}\ntitle: La page {n} ne charge pas\nlang: fr\n---\n"
-            "La page reste blanche ; recharger la page n’y change rien.\n", encoding="utf-8")
+        _write_article(tmp_path, f"KB-{n}", f"La page {n} ne charge pas",
+                       "La page reste blanche ; recharger la page n’y change rien.", "fr")
     import_paths([tmp_path])
     sync.rebuild()
     assert client.get("/api/search", {"q": "mot de pase", "lang": "fr"}).json()["did_you_mean"] == "mot de passe"
@@ -424,19 +426,16 @@ def test_an_article_citing_the_code_typed_comes_first_whatever_its_language(clie
     """A French reader pastes a code only an English article cites; French pages sharing the
     rest of the query (and the code's shape, a sibling code) come after it, not before."""
     settings.KB_SEMANTIC = False
-    (tmp_path / "KB-330.md").write_text(
-        "---\narticle-number: KB-330\ntitle: 'Journey publisher: ERR_JOURNEY_PUBLISH_201'\nlang: en\n---\n"
-        "Publishing a journey fails with ERR_JOURNEY_PUBLISH_201 when a step has no sender.\n", encoding="utf-8")
+    _write_article(tmp_path, "KB-330", "Journey publisher: ERR_JOURNEY_PUBLISH_201",
+                   "Publishing a journey fails with ERR_JOURNEY_PUBLISH_201 when a step has no sender.")
     for n, code in ((331, "ERR_JOURNEY_PUBLISH_100"), (332, "ERR_JOURNEY_PUBLISH_102")):
         for lang, title, body in (
                 ("en", f"Journey publisher: {code}", f"Publishing a journey fails with {code}."),
                 ("fr", f"Éditeur de parcours : {code}", f"La publication du parcours échoue avec {code}.")):
-            (tmp_path / f"KB-{n}.{lang}.md").write_text(
-                f"---\narticle-number: KB-{n}\ntitle: \"{title}\"\nlang: {lang}\n---\n{body}\n", encoding="utf-8")
+            _write_article(tmp_path, f"KB-{n}", title, body, lang)
     for n in range(340, 400):  # other French pages, so the shared words weigh what they do in a real index
-        (tmp_path / f"KB-{n}.fr.md").write_text(
-            f"---\narticle-number: KB-{n}\ntitle: Le rapport {n} reste vide\nlang: fr\n---\n"
-            f"Le rapport {n} ne montre aucune ligne après l’import.\n", encoding="utf-8")
+        _write_article(tmp_path, f"KB-{n}", f"Le rapport {n} reste vide",
+                       f"Le rapport {n} ne montre aucune ligne après l’import.", "fr")
     import_paths([tmp_path])
     sync.rebuild()
     for q in ("ERR_JOURNEY_PUBLISH_201", "Éditeur de parcours : ERR_JOURNEY_PUBLISH_201",
@@ -482,14 +481,11 @@ def test_an_identifier_only_an_untranslated_article_holds_finds_it_in_any_langua
         monkeypatch.setattr(hybrid, "embedder", fail)
         monkeypatch.setattr(hybrid, "semantic_candidates", fail)
         monkeypatch.setattr(hybrid, "vectors", SimpleNamespace(current=lambda identity: [identity]))  # something embedded
-    (tmp_path / "KB-350.md").write_text(
-        "---\narticle-number: KB-350\ntitle: Retries stop after a timeout\nlang: en\n---\n"
-        "Set `deliveryRetry_maxCount` to 0 and the retries stop after the first timeout.\n", encoding="utf-8")
+    _write_article(tmp_path, "KB-350", "Retries stop after a timeout",
+                   "Set `deliveryRetry_maxCount` to 0 and the retries stop after the first timeout.")
     for n in range(351, 354):
-        (tmp_path / f"KB-{n}.fr.md").write_text(
-            f"---\narticle-number: KB-{n}\ntitle: Nouvelles tentatives {n} de livraison\nlang: fr\n---\n"
-            "Le paramètre `deliveryRetry_period` règle le délai entre deux tentatives de livraison.\n",
-            encoding="utf-8")
+        _write_article(tmp_path, f"KB-{n}", f"Nouvelles tentatives {n} de livraison",
+                       "Le paramètre `deliveryRetry_period` règle le délai entre deux tentatives de livraison.", "fr")
     import_paths([tmp_path])
     sync.rebuild()
     for q in ("deliveryRetry_maxCount", "tentatives de livraison deliveryRetry_maxCount"):
