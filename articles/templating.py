@@ -72,11 +72,12 @@ def _highlighted_words(query):
     # with it ("export" in "exports", "program" in "aem_program_id", not "possible" in
     # "impossible"), and never inside the entity of an escaped character ("amp" in "&amp;",
     # "x27" in "&#x27;"). A CJK run is marked wherever it occurs: those scripts have no spaces.
-    return re.compile("|".join(re.escape(w) if re.fullmatch(CJK_RUN + "+", w) else r"(?<![^\W_])(?<!&)(?<!&#)" + re.escape(w)
+    return re.compile("|".join(re.escape(w) if re.fullmatch(CJK_RUN + "+", w) else WORD_START + re.escape(w)
                                for w in words), re.IGNORECASE)
 
 
 CJK_RUN = "[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]"
+WORD_START = r"(?<![^\W_])(?<!&)(?<!&#)"  # no letter or digit before, nor "&" or "&#" (an entity)
 
 
 def _current_locale():

@@ -95,8 +95,8 @@ def plan(text, language, user, view):
     exact = frozenset(article for article, _, _ in view.describe(
         sorted(view.exact(text, language, EXACT_CANDIDATES, hidden))))
     # Named as exactly, and only the model can place them.
-    named_in = {article: documents for article, documents in named_elsewhere(text, language, view, hidden, staff).items()
-                if article not in exact}
+    named_in = {article: documents for article, documents
+                in named_elsewhere(text, language, view, hidden, staff).items() if article not in exact}
     elsewhere = frozenset(named_in)
     if (not exact or elsewhere) and model is not None:
         query_future(model, text, _executor())
