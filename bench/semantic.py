@@ -54,8 +54,9 @@ def parse(arguments):
     parser.add_argument("--dev", action="store_true",
                         help="also ../shared/eval/dev-queries.jsonl, those whose articles are imported in their language")
     parser.add_argument("--natural", action="store_true",
-                        help="also the questions in a reader's words of bench/natural_questions.py, those whose "
-                             "articles are imported (in any language)")
+                        help="also the questions in a reader's words of bench/natural_questions.py and "
+                             "bench/natural_questions_blind.py (written without reading the resolutions), those "
+                             "whose articles are imported (in any language)")
     return parser.parse_args(arguments)
 
 
@@ -215,12 +216,15 @@ def dev_figures():
         print(f"  {kind:15} {lexical / n:.3f} / {fused / n:.3f}  ({n})")
 
 
-def natural_figures(misses=False):
-    """success@1, top-3 and recall@10 of ``natural_questions.QUESTIONS`` whose articles are
+def natural_figures(misses=False, module="natural_questions"):
+    """success@1, top-3 and recall@10 of ``QUESTIONS`` of bench/``module``.py whose articles are
     imported (in any language: one held out of the question's language is found across
     languages or not at all), lexical-only and fused, per language."""
+    import importlib
+
     from articles.models import Translation
-    from natural_questions import QUESTIONS
+
+    QUESTIONS = importlib.import_module(module).QUESTIONS
 
     present = set(Translation.objects.values_list("article__number", "language"))
     imported = {number for number, _ in present}
@@ -237,8 +241,8 @@ def natural_figures(misses=False):
             row[3] += 1
             row[4] += (expect, lang) not in present  # the article has no translation in the question's language
             if misses and name == "fused" and ranking[:1] != [expect]:
-                print(f"  miss natural {lang} {expect}: {question[:70]!r} -> {ranking[:3]}")
-    print("questions in a reader's words (bench/natural_questions.py): success@1 / top-3 / recall@10 (n, "
+                print(f"  miss {module} {lang} {expect}: {question[:70]!r} -> {ranking[:3]}")
+    print(f"questions in a reader's words (bench/{module}.py): success@1 / top-3 / recall@10 (n, "
           "of which across languages)")
     for name in ("lexical", "fused"):
         total, parts = [0, 0, 0, 0, 0], []
@@ -373,6 +377,7 @@ def main(arguments):
         dev_figures()
     if args.natural:
         natural_figures(args.misses)
+        natural_figures(args.misses, "natural_questions_blind")
     latency([query for query in found if query["kind"] == "title"])
     for value in [int(v) for v in args.recipe.split(",") if v.strip()]:
         if value == recipe.DETAIL_CHARS:
