@@ -10,7 +10,7 @@ from articles.importing import import_paths
 from articles.models import Article, Translation
 from articles.search import sync
 from articles.search.semantic import candidates, compute, model as semantic_model, vectors
-from articles.search.semantic.fusion import fuse
+from articles.search.semantic.fusion import combine, fuse
 from articles.search.semantic.models import TranslationEmbedding
 from articles.search.semantic.text import embedding_key
 from tests.helpers import kcs_article, write
@@ -583,6 +583,41 @@ def test_exact_keys_the_lexical_search_did_not_find_are_not_lifted():
     assert [key for key, _ in fuse(["a", "c"], ["c", "b"], exact={"a", "b"}, unseen={"b"})][:2] == ["b", "a"]
 
 
+def _keys(fused):
+    return [key for key, _ in fused]
+
+
+def test_combined_scores_say_how_far_ahead_a_page_is():
+    """Search combines the scores, not the ranks: a page far closer in meaning than the others
+    passes the page the words barely favour, while a close race in meaning leaves the words'
+    order alone (reciprocal ranks cannot tell the two apart)."""
+    words = [("a", 10.0), ("b", 9.5), ("c", 2.0)]
+    assert _keys(combine(words, [("b", 0.62), ("a", 0.31), ("c", 0.30)]))[0] == "b"
+    assert _keys(combine(words, [("b", 0.40), ("a", 0.39), ("c", 0.10)]))[0] == "a"
+    assert _keys(fuse(["a", "b", "c"], ["b", "a", "c"]))[0] == _keys(fuse(["a", "b", "c"], ["b", "a", "c"]))[0] == "a"
+    # Far behind in words, a page is not lifted by a lead in meaning it does not have.
+    assert _keys(combine([("a", 10.0), ("b", 1.0)], [("b", 0.41), ("a", 0.40), ("c", 0.1)]))[0] == "a"
+    scores = [score for _, score in combine(words, [("b", 0.62), ("a", 0.31), ("d", 0.30)])]
+    assert all(0 < score <= 1 for score in scores) and scores == sorted(scores, reverse=True)
+
+
+def test_combined_scores_keep_exact_articles_first_and_let_meaning_speak_for_the_unseen():
+    words = [("code-1", 3.0), ("code-2", 2.0), ("word", 9.0)]
+    meaning = [("near-1", 0.9), ("word", 0.8), ("code-2", 0.5), ("code-1", 0.1)]
+    fused = _keys(combine(words, meaning, exact={"code-1", "code-2"}))
+    assert fused[:2] == ["code-2", "code-1"] and fused.index("near-1") > 1  # among themselves, combined order
+    assert _keys(combine(words, meaning))[0] == "word"  # the rule is what keeps them first
+    # A French question: the article that exists only in English is first in meaning, and the
+    # lexical search could not read it; counted as absent from the words, it would not pass.
+    french = [(f"fr-{n}", 10.0 - n / 10) for n in range(80)]
+    meaning = [("english-only", 0.50), ("fr-3", 0.45), ("fr-0", 0.20)]
+    assert _keys(combine(french, meaning, unseen={"english-only"}))[0] == "english-only"
+    assert _keys(combine(french, meaning))[0] != "english-only"
+    # An exact key the lexical search did not find is not lifted, unless it could not have found it.
+    assert _keys(combine([("a", 1.0)], [("b", 0.9)], exact={"b"})) == ["a", "b"]
+    assert _keys(combine([("a", 1.0)], [("b", 0.9)], exact={"a", "b"}, unseen={"b"})) == ["b", "a"]
+
+
 def test_an_article_naming_the_identifier_only_in_another_language_is_placed_among_those_naming_it(monkeypatch):
     """An English question naming an identifier: KB-0 holds it in English and comes first
     lexically; KB-7, translated only into German, holds it in its German text and is first in
@@ -594,7 +629,7 @@ def test_an_article_naming_the_identifier_only_in_another_language_is_placed_amo
     monkeypatch.setattr(hybrid, "query_future", lambda *args, **kwargs: None)
     from articles.search.semantic.candidates import SemanticHit
 
-    hits = [SemanticHit(107, "KB-7", "de", 0.1, False), *_hits(2, 0)]  # KB-7 not close: named, it is kept
+    hits = [SemanticHit(107, "KB-7", "de", 0.95, False), *_hits(2, 0)]  # KB-7 not close: named, it is kept
     monkeypatch.setattr(hybrid, "semantic_candidates", lambda *args, **kwargs: hits)
     question = "deliveries stuck when operationMgt fails"
     fused = [group["article"] for group in hybrid.with_semantic(
@@ -754,14 +789,21 @@ def _embedded(monkeypatch, hybrid):
     monkeypatch.setattr(hybrid.vectors, "current", lambda identity: [identity])
 
 
-def test_the_fused_ranking_weighs_the_lexical_order_twice_the_semantic_one(monkeypatch):
+def test_the_fused_ranking_combines_how_far_ahead_each_side_puts_an_article(monkeypatch):
     from articles.search.semantic import hybrid
 
     _embedded(monkeypatch, hybrid)
-    monkeypatch.setattr(hybrid, "semantic_candidates", lambda *args, **kwargs: _hits(1, 0, 2))
+    hits = [*_hits(1, score=0.9), *_hits(0, score=0.85), *_hits(2, score=0.5)]
+    monkeypatch.setattr(hybrid, "semantic_candidates", lambda *args, **kwargs: hits)
+    # Level in words: meaning decides.
     fused = hybrid.with_semantic(_lexical(0, 1), "export never finishes", "en", None, _FakeView(3))
-    assert [group["article"] for group in fused] == ["KB-0", "KB-1", "KB-2"]
+    assert [group["article"] for group in fused] == ["KB-1", "KB-0", "KB-2"]
     assert fused[0]["score"] > fused[1]["score"] > fused[2]["score"] > 0
+    # Twice as far ahead in words as the other is in meaning: the words' first stays first.
+    lexical = _lexical(0, 1)
+    lexical[0]["score"] = 2.0
+    fused = hybrid.with_semantic(lexical, "export never finishes", "en", None, _FakeView(3))
+    assert [group["article"] for group in fused] == ["KB-0", "KB-1", "KB-2"]
 
 
 def test_a_neighbour_the_reader_may_not_see_is_never_fused_in(monkeypatch):

