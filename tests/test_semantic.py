@@ -597,8 +597,10 @@ def test_combined_scores_say_how_far_ahead_a_page_is():
     assert _keys(fuse(["a", "b", "c"], ["b", "a", "c"]))[0] == _keys(fuse(["a", "b", "c"], ["b", "a", "c"]))[0] == "a"
     # Far behind in words, a page is not lifted by a lead in meaning it does not have.
     assert _keys(combine([("a", 10.0), ("b", 1.0)], [("b", 0.41), ("a", 0.40), ("c", 0.1)]))[0] == "a"
+    # Two neighbours a hair apart, the only ones kept of many: still a hair apart.
+    assert _keys(combine([("a", 10.0), ("b", 1.0)], [("b", 0.80), ("a", 0.79)], span=(0.30, 0.80)))[0] == "a"
     scores = [score for _, score in combine(words, [("b", 0.62), ("a", 0.31), ("d", 0.30)])]
-    assert all(0 < score <= 1 for score in scores) and scores == sorted(scores, reverse=True)
+    assert all(round(score, 3) > 0 for score in scores) and scores[0] == 1.0 and scores == sorted(scores, reverse=True)
 
 
 def test_combined_scores_keep_exact_articles_first_and_let_meaning_speak_for_the_unseen():
@@ -629,7 +631,7 @@ def test_an_article_naming_the_identifier_only_in_another_language_is_placed_amo
     monkeypatch.setattr(hybrid, "query_future", lambda *args, **kwargs: None)
     from articles.search.semantic.candidates import SemanticHit
 
-    hits = [SemanticHit(107, "KB-7", "de", 0.95, False), *_hits(2, 0)]  # KB-7 not close: named, it is kept
+    hits = [SemanticHit(107, "KB-7", "de", 0.95, False), *_hits(2, 0)]  # KB-7 not ``close``: named, it is kept
     monkeypatch.setattr(hybrid, "semantic_candidates", lambda *args, **kwargs: hits)
     question = "deliveries stuck when operationMgt fails"
     fused = [group["article"] for group in hybrid.with_semantic(

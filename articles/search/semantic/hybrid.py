@@ -176,7 +176,9 @@ def with_semantic(ordered, text, language, user, view, products=(), in_language=
                 by_article[article] = group
                 ranked.append((article, None))
     lexical = [(group["article"], group["score"]) for group in ordered]
-    fused = fused_articles(lexical, ranked, exact, language, staff, view)
+    # The cosines' span is every neighbour's: two kept neighbours a hair apart stay a hair apart.
+    span = (min(hit.score for hit in hits), max(hit.score for hit in hits))
+    fused = fused_articles(lexical, ranked, exact, language, staff, view, span)
     result = []
     for number, score in fused:
         group = by_article[number]
@@ -185,10 +187,10 @@ def with_semantic(ordered, text, language, user, view, products=(), in_language=
     return result
 
 
-def fused_articles(lexical, semantic, exact, language, staff, view):
+def fused_articles(lexical, semantic, exact, language, staff, view, span=None):
     """``fusion.combine`` of two rankings of ``(article number, score)``, with ``exact`` (the
-    articles the query names exactly) and those the index holds no translation of in
-    ``language`` the reader may see (the lexical search could not find them)."""
+    articles the query names exactly), those the index holds no translation of in ``language``
+    the reader may see (the lexical search could not find them) and the cosines' ``span``."""
     seen = {number for number, _ in lexical}
     unseen = set()
     for number, _ in semantic:
@@ -196,7 +198,7 @@ def fused_articles(lexical, semantic, exact, language, staff, view):
             docnum, public = view.translation(number, language)
             if docnum is None or not (public or staff):
                 unseen.add(number)
-    return combine(lexical, semantic, exact, unseen)
+    return combine(lexical, semantic, exact, unseen, span=span)
 
 
 def place_named(ordered, named, is_exact):
