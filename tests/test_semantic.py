@@ -860,6 +860,21 @@ def test_articles_are_ranked_by_their_vectors_once_each_language_has_its_mean(si
     assert candidates.semantic_candidates(question, "fr", Staff(), 3)[0].article_number == "KB-911"
 
 
+def test_an_article_not_in_the_readers_language_is_shown_in_english_before_a_closer_language():
+    """A Japanese question about an article in English and Chinese, the Chinese page closer to
+    it: the article is shown in English, as the lexical results and the article page fall back
+    (by article vector and by the translations' own ranking); in the reader's language when it
+    has one; in the closest language when English is missing too."""
+    near = {1: 0.80, 2: 0.86, 3: 0.84, 4: 0.70}  # translation id -> cosine to the question
+    assert candidates._shown([(1, "en"), (2, "zh-hans")], "ja", near) == (1, "en")
+    assert candidates._shown([(1, "en"), (2, "zh-hans"), (4, "ja")], "ja", near) == (4, "ja")
+    assert candidates._shown([(2, "zh-hans"), (3, "ko")], "ja", near) == (2, "zh-hans")
+    shown = {1: ("KB-1", "en"), 2: ("KB-1", "zh-hans"), 3: ("KB-2", "ko"), 4: ("KB-2", "fr")}
+    hits = candidates._per_article(sorted(near.items(), key=lambda pair: -pair[1]), shown, "ja")
+    assert [(hit.article_number, hit.language, hit.score) for hit in hits] == [
+        ("KB-1", "en", 0.86), ("KB-2", "ko", 0.84)]
+
+
 def test_a_query_embedded_by_one_worker_is_not_embedded_again_by_another_through_the_shared_cache(
         client, searchable, monkeypatch, settings):
     """With ``KB_CACHE_URL`` the query's vector is kept in the shared cache (a local memory

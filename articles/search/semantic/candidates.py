@@ -13,7 +13,7 @@ translation's cosine instead. ``close``: the article clears ``ARTICLE_FLOOR`` or
 translations ``TRANSLATION_FLOOR`` — below both it merely shares the domain's vocabulary, and
 fusion shows it only when the lexical search found it too (``hybrid``; bench/semantic.py
 --floor). Each article is shown by its translation in ``language`` (the reader's) when the
-reader may see it, else by its closest; ``in_language`` keeps only translations in that language. Visibility is the lexical search's: staff (``user.is_staff``) see every
+reader may see it, else in English, else by its closest; ``in_language`` keeps only translations in that language. Visibility is the lexical search's: staff (``user.is_staff``) see every
 translation, everybody else only ``Translation.objects.public()``, checked against the
 database at every call, so a neighbour archived, made internal or hidden a moment ago never
 appears. Raises ``model.SemanticUnavailable`` without the model; ``[]`` before any embedding.
@@ -27,6 +27,7 @@ from django.conf import settings
 import numpy as np
 
 from ... import prepared, sharedcache
+from ...languages import FALLBACK_LANGUAGE
 from ...models import Translation
 
 from . import centroids, vectors
@@ -80,6 +81,17 @@ def _visible(translations, staff, in_language):
     return translations.values_list("pk", "article__number", "language")
 
 
+def _shown(found, language, near):
+    """The translation ``(pk, language)`` an article is shown by: the reader's language, else
+    English (as the lexical results and the article page fall back), else the closest to the
+    question (a Japanese reader is not shown the Korean page of one in English too)."""
+    return min(found, key=lambda pair: (_preference(pair[1], language), -near.get(pair[0], -1.0)))
+
+
+def _preference(lang, language):
+    return 0 if lang == language else 1 if lang == FALLBACK_LANGUAGE else 2
+
+
 def _by_article(articles, vector, near, language, staff, limit, in_language):
     """The articles nearest by article vector, each shown by a translation the reader may see."""
     cosines = articles.cosines(articles.centred(vector, language))
@@ -94,8 +106,7 @@ def _by_article(articles, vector, near, language, staff, limit, in_language):
         if not found:
             continue
         closest = max(near.get(pk, -1.0) for pk, _ in found)
-        pk, lang = next(((pk, lang) for pk, lang in found if lang == language), None) or max(
-            found, key=lambda pair: near.get(pair[0], -1.0))
+        pk, lang = _shown(found, language, near)
         score = float(cosines[row])
         hits.append(SemanticHit(pk, number, lang, score, score >= ARTICLE_FLOOR or closest >= TRANSLATION_FLOOR))
         if len(hits) == limit:
@@ -110,7 +121,7 @@ def _per_article(nearest, shown, language):
         hit = SemanticHit(tid, number, lang, score)
         if number not in best:
             best[number] = [score, hit]
-        elif lang == language and best[number][1].language != language:
+        elif _preference(lang, language) < _preference(best[number][1].language, language):
             best[number][1] = hit
     return [hit._replace(score=score, close=score >= TRANSLATION_FLOOR) for score, hit in best.values()]
 
