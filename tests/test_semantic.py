@@ -808,6 +808,36 @@ def test_the_fused_ranking_combines_how_far_ahead_each_side_puts_an_article(monk
     assert [group["article"] for group in fused] == ["KB-0", "KB-1", "KB-2"]
 
 
+def test_an_article_the_english_fallback_could_read_is_not_lifted_as_unseen(monkeypatch):
+    """A French question none of whose words French pages hold: the lexical search reads the
+    English pages instead and finds KB-0. KB-1, in English only and first in meaning, could have
+    been found there too: its absence counts, and KB-0 stays first. Had the lexical search read
+    French only, KB-1 would be unseen and ranked by meaning alone."""
+    from articles.search.semantic import hybrid
+
+    _embedded(monkeypatch, hybrid)
+    hits = [*_hits(1, score=0.9), *_hits(0, score=0.85), *_hits(2, score=0.5)]
+    monkeypatch.setattr(hybrid, "semantic_candidates", lambda *args, **kwargs: hits)
+    question = "l'export ne se termine jamais"
+    fused = hybrid.with_semantic(_lexical(0), question, "fr", None, _FakeView(3), read_also=("en",))
+    assert [group["article"] for group in fused][:2] == ["KB-0", "KB-1"]
+    fused = hybrid.with_semantic(_lexical(0), question, "fr", None, _FakeView(3))
+    assert [group["article"] for group in fused][:2] == ["KB-1", "KB-0"]
+
+
+def test_the_search_tells_fusion_when_it_read_english_instead(client, searchable, monkeypatch):
+    """Fusion learns which languages the lexical search read: English too when the reader's
+    held nothing (here no French page at all), the reader's alone when it found something."""
+    from articles.search.semantic import hybrid
+
+    told = []
+    fuse = hybrid.with_semantic
+    monkeypatch.setattr(hybrid, "with_semantic", lambda *args, **kwargs: told.append(args[-1]) or fuse(*args, **kwargs))
+    _api(client, "Password reset email", "fr")
+    _api(client, "Password reset email", "en")
+    assert told == [("en",), ()]
+
+
 def test_a_neighbour_the_reader_may_not_see_is_never_fused_in(monkeypatch):
     from articles.search.semantic import hybrid
 

@@ -51,10 +51,12 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
         exclude = () if staff else view.hidden()
         semantic = hybrid.plan(text, language, user, view)  # the query's embedding overlaps the lexical search
         hits, codes = view.search(text, language, CANDIDATES, exclude)
+        read_also = ()
         if not hits and language != FALLBACK_LANGUAGE:
             # Nothing in the reader's language: the words (a name, an identifier, a term the
             # translations keep) are looked for in English, where an article is written first.
             hits, _ = view.search(text, FALLBACK_LANGUAGE, CANDIDATES, exclude)
+            read_also = (FALLBACK_LANGUAGE,)
         suggestion = view.suggestion(text, language, exclude)
         wanted = set(products or ()) | ({product} if product else set())
         named = named_products(" ".join([text, *sorted(wanted)]), view.product_names()) if hits else frozenset()
@@ -67,7 +69,7 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
             # already; a longer text is a pasted log, found by its codes and words.
             ordered = _with_named_elsewhere(ordered, text, language, view, exclude, staff, wanted)
         # Articles close in meaning, in any language (a query none of whose words the language holds too).
-        ordered = hybrid.with_semantic(ordered, text, language, user, view, wanted, in_language, semantic)
+        ordered = hybrid.with_semantic(ordered, text, language, user, view, wanted, in_language, semantic, read_also)
         start = (page - 1) * limit
         shown_in = in_language or language
         results = [view.result(group, shown_in, staff) for group in ordered[start:start + limit]]

@@ -137,8 +137,10 @@ _pool = None  # (pid, ThreadPoolExecutor)
 _pool_lock = threading.Lock()
 
 
-def with_semantic(ordered, text, language, user, view, products=(), in_language=None, prepared=None):
-    """``prepared``: the ``plan`` worked out before the lexical search (made here when None)."""
+def with_semantic(ordered, text, language, user, view, products=(), in_language=None, prepared=None, read_also=()):
+    """``prepared``: the ``plan`` worked out before the lexical search (made here when None);
+    ``read_also``: the languages the lexical search read besides ``language`` (English, when
+    ``language`` held nothing): an article it could read there and did not find is not unseen."""
     prepared = prepared or plan(text, language, user, view)
     if not prepared.worth:
         return ordered
@@ -178,7 +180,7 @@ def with_semantic(ordered, text, language, user, view, products=(), in_language=
     lexical = [(group["article"], group["score"]) for group in ordered]
     # The cosines' span is every neighbour's: two kept neighbours a hair apart stay a hair apart.
     span = (min(hit.score for hit in hits), max(hit.score for hit in hits))
-    fused = fused_articles(lexical, ranked, exact, language, staff, view, span)
+    fused = fused_articles(lexical, ranked, exact, (language, *read_also), staff, view, span)
     result = []
     for number, score in fused:
         group = by_article[number]
@@ -187,17 +189,14 @@ def with_semantic(ordered, text, language, user, view, products=(), in_language=
     return result
 
 
-def fused_articles(lexical, semantic, exact, language, staff, view, span=None):
+def fused_articles(lexical, semantic, exact, languages, staff, view, span=None):
     """``fusion.combine`` of two rankings of ``(article number, score)``, with ``exact`` (the
-    articles the query names exactly), those the index holds no translation of in ``language``
-    the reader may see (the lexical search could not find them) and the cosines' ``span``."""
+    articles the query names exactly), those the index holds no translation of the reader may
+    see in any of ``languages``, the ones the lexical search read (it could not find them), and
+    the cosines' ``span``."""
     seen = {number for number, _ in lexical}
-    unseen = set()
-    for number, _ in semantic:
-        if number not in seen:
-            docnum, public = view.translation(number, language)
-            if docnum is None or not (public or staff):
-                unseen.add(number)
+    unseen = {number for number, _ in semantic if number not in seen
+              and not any(_readable(view, number, language, staff) for language in languages)}
     return combine(lexical, semantic, exact, unseen, span=span)
 
 
