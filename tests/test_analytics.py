@@ -160,6 +160,29 @@ def test_the_click_redirect_records_the_click_and_opens_the_article(client):
     assert SearchEvent.objects.values_list("opened_article", "opened_rank").get() == ("CMP-2", 3)
 
 
+def test_a_click_on_a_documentation_page_is_recorded_like_one_on_an_article(client, tmp_path):
+    """A documentation page found by a search is an article at its readable address: the
+    beacon records it (it answered 400, and the click was lost), and the redirect opens it."""
+    from tests.helpers import write
+
+    root = tmp_path / "docs"
+    write(root / "guide.en" / "help" / "TOC.md", "---\ntitle: Guide\n---\n# Guide\n\n+ [Preview](send/preview.md)\n")
+    write(root / "guide.en" / "help" / "send" / "preview.md",
+          "---\ntitle: Preview a message\nexl-id: 5e1d-preview\n---\n# Preview a message\n\nSteps to follow.\n")
+    assert import_paths([root]).ok
+    sync.bring_up_to_date()
+    number = Article.objects.get(translations__title="Preview a message").number
+    key = recorder.record_search("preview", "en", 1, "page")
+    response = client.post(f"/en/search/open?s={key}&r=1&to=%2Fen%2Fdocs%2Fguide%2Fsend%2Fpreview%2F")
+    assert response.status_code == 204
+    recorder.flush()
+    assert SearchEvent.objects.values_list("opened_article", "opened_rank").get() == (number, 1)
+    response = client.get("/en/search/open", {"r": 1, "to": "/en/docs/guide/send/preview/"})
+    assert response.status_code == 302 and response["Location"] == "/en/docs/guide/send/preview/"
+    # A documentation address no page has is refused, as any other.
+    assert client.get("/en/search/open", {"r": 1, "to": "/en/docs/guide/send/gone/"}).status_code == 400
+
+
 def test_a_click_that_arrives_before_its_search_is_written_is_applied_later():
     key = recorder.record_search("ledger", "en", 3, "page")
     events = list(recorder._pending)

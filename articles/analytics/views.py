@@ -20,7 +20,7 @@ from ..health import tasks as health_tasks
 from ..models import Translation
 from ..readercache import posted_from_this_site
 from ..switching import whole_number
-from ..views import with_language
+from ..views import doc_page_shown, with_language
 from . import feedback, reports
 from .limits import client_address
 from .recorder import QUERY_CHARS, record_click, record_query_click
@@ -34,7 +34,8 @@ READER_COOKIE_AGE = 365 * 24 * 3600
 
 
 def _article_path(to, request):
-    """The path of ``to`` when it is an article page of this site, else None (no open redirect:
+    """``(path, article number)`` of ``to`` when it is the page of an article or of a
+    documentation page (an article too) of this site, else None (no open redirect:
     ``https://evil.example/``, ``//evil.example/``, ``/admin/`` are all refused)."""
     if not to or not to.startswith("/") or to.startswith("//") or "\\" in to or any(c.isspace() for c in to):
         return None
@@ -45,7 +46,12 @@ def _article_path(to, request):
         match = resolve(path)
     except Resolver404:
         return None
-    return path if match.view_name == "articles:article" else None
+    if match.view_name == "articles:article":
+        return path, match.kwargs["number"]
+    if match.view_name == "articles:doc":
+        number = doc_page_shown(**match.kwargs)
+        return (path, number) if number else None
+    return None
 
 
 @csrf_exempt  # a beacon (navigator.sendBeacon) carries no token; it can only mark a search it knows the key of
@@ -56,10 +62,10 @@ def open_result(request, lang):
     ``q=<query>`` in place of ``s``: on the latest search of that query in this language
     (``recorder.record_query_click``: a search page is the same for every reader, and names its
     query). GET redirects to the article (for integrations and links); POST is the search page's
-    beacon (``static/kb/analytics.js``) and answers 204. 400 when ``to`` is not an article of
-    this site, or ``r`` is given and is not a whole number from 1 to ``MAX_RANK``."""
-    path = _article_path(request.GET.get("to", ""), request)
-    if path is None:
+    beacon (``static/kb/analytics.js``) and answers 204. 400 when ``to`` is not the page of an
+    article or a documentation page of this site, or ``r`` is given and is not a whole number from 1 to ``MAX_RANK``."""
+    found = _article_path(request.GET.get("to", ""), request)
+    if found is None:
         return render(request, "analytics/message.html", {"message": _("This link does not lead to an article.")},
                       status=400)
     key, raw_rank = request.GET.get("s", ""), request.GET.get("r", "")
@@ -68,10 +74,11 @@ def open_result(request, lang):
         return _bad_parameter(request, _("Parameter '%(name)s' must be a whole number from 1 to %(max)d.")
                               % {"name": "r", "max": MAX_RANK})
     query = request.GET.get("q", "").strip()[:QUERY_CHARS]
+    path, number = found
     if SEARCH_KEY_RE.match(key) and rank:
-        record_click(key, rank, resolve(path).kwargs["number"])
+        record_click(key, rank, number)
     elif query and rank:
-        record_query_click(query, lang, rank, resolve(path).kwargs["number"])
+        record_query_click(query, lang, rank, number)
     return HttpResponse(status=204) if request.method == "POST" else redirect(path)
 
 
