@@ -77,6 +77,24 @@ def test_a_titles_escaped_and_unmatched_quotes_are_tidied_with_a_warning(title, 
 
 
 @pytest.mark.parametrize("title, shown", [
+    # Marks a translation tool wrapped the whole title in, with quotes of its own inside.
+    ("「エクスポートが「タイムアウト」で失敗する」", "エクスポートが「タイムアウト」で失敗する"),
+    ("“导出任务因超时而失败”", "导出任务因超时而失败"),
+    ('"Erreur de flux : "Délai dépassé" à l’export"', 'Erreur de flux : "Délai dépassé" à l’export'),
+    # Two quotes side by side, a quote that ends before the title does, an unbalanced inside: kept.
+    ("「エクスポート」と「インポート」が失敗する", "「エクスポート」と「インポート」が失敗する"),
+    ('"Timeout" or "Denied" shown', '"Timeout" or "Denied" shown'),
+    ("「パイプラインエラー：「プロパティがありません」", "「パイプラインエラー：「プロパティがありません」"),
+    ("「」", "「」"),
+])
+def test_marks_wrapping_a_whole_title_are_removed_with_a_warning(title, shown):
+    fields = map_fields({"title": title}, "")
+    assert fields.title == shown
+    warned = " ".join(str(w) for w in fields.warnings)
+    assert ("around the whole of it" in warned) == (title != shown)
+
+
+@pytest.mark.parametrize("title, shown", [
     ('"Total" affiché à zéro dans le rapport"', '"Total" affiché à zéro dans le rapport'),
     ('"Erreur 400 pour le flux "Export quotidien"', 'Erreur 400 pour le flux "Export quotidien"'),
     ('"Erreur "Accès refusé"lors de l’envoi "Test"-Lot', 'Erreur "Accès refusé"lors de l’envoi "Test"-Lot'),

@@ -16,8 +16,9 @@
 
 In the title and the description backslashes before quote marks are dropped when those escaped
 quotes pair up (YAML's single-quoted and plain scalars have no escapes, and translation tools
-write ``'\\"Échec\\"'`` meaning ``"Échec"``), and a title's unmatched opening or closing ``"`` is
-removed, each with a warning.
+write ``'\\"Échec\\"'`` meaning ``"Échec"``), a title's unmatched opening or closing ``"`` is
+removed, and so are the marks a translation tool wrapped a whole title in (``「…」``, ``“…”``,
+``"…"``), each with a warning.
 
 Dates that cannot be read are left empty with a warning, never a failure: the file's text is
 still worth having. Warnings are lazy text (see ``errors``).
@@ -65,7 +66,7 @@ def map_fields(front_matter, body):
     """Map a parsed front matter (and, for the title fallback, the body) to columns."""
     warnings = []
     fields = TranslationFields(
-        title=_without_stray_quotes(_title(front_matter, body), "title", warnings),
+        title=_unwrapped(_without_stray_quotes(_title(front_matter, body), "title", warnings), "title", warnings),
         description=_without_escaped_quotes(_text(front_matter.get("description")), "description", warnings),
         keywords=split_list(front_matter.get("keywords")),
         products=_products(front_matter),
@@ -148,6 +149,33 @@ def _without_stray_quotes(title, name, warnings):
         return title  # an inch mark: 'on a 27"'
     warnings.append(format_lazy(_("field '{field}': an unmatched quote mark at its start or end removed"), field=name))
     return (title[:at] + title[at + 1:]).strip()
+
+
+# Marks a translation tool wraps a whole title in (``「…」``, ``“…”``, ``"…"``), as (opening, closing).
+WRAPPING_MARKS = (("「", "」"), ("“", "”"), ('"', '"'))
+
+
+def _unwrapped(title, name, warnings):
+    """The title without marks that wrap the whole of it (``「エクスポートが「タイムアウト」で失敗する」``
+    → ``エクスポートが「タイムアウト」で失敗する``): the mark that opens it closes at its end, and
+    nowhere before (``「A」と「B」`` is two quotes, kept). A ``"`` after a space or an opening
+    bracket (or first) opens, any other closes."""
+    for opening, closing in WRAPPING_MARKS:
+        if len(title) < 3 or not (title.startswith(opening) and title.endswith(closing)):
+            continue
+        depth = 0
+        for at, mark in enumerate(title):
+            if mark not in (opening, closing):
+                continue
+            opens = at == 0 or title[at - 1].isspace() or title[at - 1] in "([{" if opening == closing else mark == opening
+            depth += 1 if opens else -1
+            if depth <= 0:
+                break
+        if depth == 0 and at == len(title) - 1 and title[1:-1].strip():
+            warnings.append(format_lazy(_("field '{field}': the quote marks around the whole of it removed"),
+                                        field=name))
+            return title[1:-1].strip()
+    return title
 
 
 def _heading_title(text):
