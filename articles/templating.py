@@ -85,14 +85,17 @@ def _current_locale():
 
 
 def language_name(code):
-    """``"en"`` in the reader's language: Englisch (de), 英語 (ja), anglais (fr) — Babel."""
+    """``"en"`` in the reader's language: Englisch (de), 英語 (ja), anglais (fr) — Babel; a
+    language written in a script named in the reader's own (简体中文), as ``native_name``."""
     if not languages.normalize_language(code):
         return code
     locale = _current_locale()
     shown = languages.babel_locale(code)
-    name = (f"{locale.languages.get(shown.language, shown.language)}"
-            if not shown.script else shown.get_display_name(locale))
-    return name
+    if not shown.script:
+        return locale.languages.get(shown.language, shown.language)
+    if (shown.language, shown.script) == (locale.language, locale.script):
+        return languages.native_name(code)  # 简体中文 to its readers, as the language menu names it
+    return shown.get_display_name(locale)
 
 
 def number(value):

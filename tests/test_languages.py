@@ -78,3 +78,18 @@ def test_fallback_prefers_the_reader_then_english_then_settings_order():
 ])
 def test_translation_grouping_key(front, path, key):
     assert article_key(front, path) == key
+
+
+@pytest.mark.parametrize("reader, code, name", [
+    ("zh-hans", "zh-hans", "简体中文"),  # as the language menu names it, not 中文 (简体)
+    ("en", "zh-hans", "Chinese (Simplified)"),
+    ("fr", "fr", "français"),  # inside a sentence: "disponible en français"
+    ("ja", "en", "英語"),
+])
+def test_a_language_is_named_in_the_readers_language_and_chinese_as_its_readers_name_it(reader, code, name):
+    from django.utils import translation
+
+    from articles.templating import language_name
+
+    with translation.override(reader):
+        assert language_name(code) == name
