@@ -63,7 +63,8 @@ def open_result(request, lang):
     (``recorder.record_query_click``: a search page is the same for every reader, and names its
     query). GET redirects to the article (for integrations and links); POST is the search page's
     beacon (``static/kb/analytics.js``) and answers 204. 400 when ``to`` is not the page of an
-    article or a documentation page of this site, or ``r`` is given and is not a whole number from 1 to ``MAX_RANK``."""
+    article or a documentation page of this site, or ``r`` is given and is not a whole number
+    from 1 to ``MAX_RANK``."""
     found = _article_path(request.GET.get("to", ""), request)
     if found is None:
         return render(request, "analytics/message.html", {"message": _("This link does not lead to an article.")},

@@ -167,7 +167,10 @@ def _unwrapped(title, name, warnings):
         for at, mark in enumerate(title):
             if mark not in (opening, closing):
                 continue
-            opens = at == 0 or title[at - 1].isspace() or title[at - 1] in "([{" if opening == closing else mark == opening
+            if opening == closing:
+                opens = at == 0 or title[at - 1].isspace() or title[at - 1] in "([{"
+            else:
+                opens = mark == opening
             depth += 1 if opens else -1
             if depth <= 0:
                 break

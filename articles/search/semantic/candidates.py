@@ -13,8 +13,9 @@ translation's cosine instead. ``close``: the article clears ``ARTICLE_FLOOR`` or
 translations ``TRANSLATION_FLOOR`` — below both it merely shares the domain's vocabulary, and
 fusion shows it only when the lexical search found it too (``hybrid``; bench/semantic.py
 --floor). Each article is shown by its translation in ``language`` (the reader's) when the
-reader may see it, else in English, else by its closest; ``in_language`` keeps only translations in that language. Visibility is the lexical search's: staff (``user.is_staff``) see every
-translation, everybody else only ``Translation.objects.public()``, checked against the
+reader may see it, else in English, else by its closest; ``in_language`` keeps only
+translations in that language. Visibility is the lexical search's: staff (``user.is_staff``)
+see every translation, everybody else only ``Translation.objects.public()``, checked against the
 database at every call, so a neighbour archived, made internal or hidden a moment ago never
 appears. Raises ``model.SemanticUnavailable`` without the model; ``[]`` before any embedding.
 """

@@ -16,8 +16,8 @@ article is named as exactly as the French pages holding it, and the model's rank
 among them (one the model does not rank follows those it does, and without the model's ranking
 it follows the articles named exactly in the question's language: it is never lost).
 
-``with_semantic(ordered, text, language, user, view, products=(), in_language=None, prepared=None)``
-takes the service's lexical groups, best first (``service._group``: dicts with ``article``,
+``with_semantic(ordered, text, language, user, view, products=(), in_language=None, prepared=None,
+read_also=())`` takes the service's lexical groups, best first (``service._group``: dicts with ``article``,
 ``score``, ``hits`` ``[(language, docnum)]``, ``products``, ``languages``), and returns the
 fused groups in the same shape, best first (``fusion.combine``): an article only the semantic
 side found is a new group of its translation's document, and each group's ``score`` is the
