@@ -350,6 +350,22 @@ def test_a_query_nothing_in_the_readers_language_holds_finds_the_article_in_engl
     assert client.get("/api/search", {"q": "aem_relay_token", "lang": "ja"}).json()["total"] == 0
 
 
+def test_a_ui_label_matching_only_pages_of_another_language_still_reads_english(client, indexed, tmp_path):
+    """A Japanese reader types a UI label that Korean pages keep in English: the label matches
+    those pages (their words are not stemmed), none in Japanese. That is not an answer in the
+    reader's language: the English pages are searched too, and the article is shown in English,
+    beside another only English holds."""
+    _write_article(tmp_path, "KB-320", "Manage the zephyr lists", "Open [!UICONTROL Zephyrlists] to add one.")
+    _write_article(tmp_path, "KB-320", "제퍼 목록 관리", "[!UICONTROL Zephyrlists] 메뉴를 여십시오.", lang="ko")
+    _write_article(tmp_path, "KB-321", "Zephyrlists are empty after an upgrade",
+                   "The zephyrlists of a schema show no value after the upgrade.")
+    import_paths([tmp_path])
+    sync.bring_up_to_date()
+    body = client.get("/api/search", {"q": "Zephyrlists", "lang": "ja"}).json()
+    found = {r["article_number"]: r["language"] for r in body["results"]}
+    assert found == {"KB-320": "en", "KB-321": "en"}
+
+
 def test_a_query_the_readers_language_answers_is_not_searched_in_english(client, indexed, tmp_path):
     (tmp_path / "KB-320.md").write_text("---\narticle-number: KB-320\ntitle: Quillon gauge reads zero\nlang: en\n"
                                         "---\nThe quillon gauge reads zero.\n", encoding="utf-8")

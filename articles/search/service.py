@@ -51,16 +51,23 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
         exclude = () if staff else view.hidden()
         semantic = hybrid.plan(text, language, user, view)  # the query's embedding overlaps the lexical search
         hits, codes = view.search(text, language, CANDIDATES, exclude)
-        read_also = ()
-        if not hits and language != FALLBACK_LANGUAGE:
-            # Nothing in the reader's language: the words (a name, an identifier, a term the
-            # translations keep) are looked for in English, where an article is written first.
-            hits, _ = view.search(text, FALLBACK_LANGUAGE, CANDIDATES, exclude)
-            read_also = (FALLBACK_LANGUAGE,)
         suggestion = view.suggestion(text, language, exclude)
         wanted = set(products or ()) | ({product} if product else set())
-        named = named_products(" ".join([text, *sorted(wanted)]), view.product_names()) if hits else frozenset()
-        ordered = _group(hits, view, wanted, in_language, named)
+
+        def grouped(hits):
+            named = named_products(" ".join([text, *sorted(wanted)]), view.product_names()) if hits else frozenset()
+            return _group(hits, view, wanted, in_language, named)
+
+        ordered, read_also = grouped(hits), ()
+        if language != FALLBACK_LANGUAGE and not any(language in group["languages"] for group in ordered):
+            # Nothing in the reader's language (a UI label or a whole title typed may match pages
+            # of other languages only): the words (a name, an identifier, a term the
+            # translations keep) are looked for in English too, where an article is written first.
+            english, _ = view.search(text, FALLBACK_LANGUAGE, CANDIDATES, exclude)
+            if english:
+                hits = _merged(hits, english)
+                ordered = grouped(hits)
+            read_also = (FALLBACK_LANGUAGE,)
         cited = _cited_codes(text, view) if codes else set()
         if cited:
             ordered = _citing_first(ordered, cited, view)
@@ -83,6 +90,15 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
         for code in group["languages"]:
             found.languages[code] = found.languages.get(code, 0) + 1
     return found
+
+
+def _merged(hits, more):
+    """Two searches' ``(docnum, score)`` hits as one, best first, each document once at its best."""
+    best = {}
+    for docnum, score in (*hits, *more):
+        if score > best.get(docnum, float("-inf")):
+            best[docnum] = score
+    return sorted(best.items(), key=lambda hit: -hit[1])
 
 
 def _group(hits, view, products, in_language=None, named=frozenset()):
