@@ -19,7 +19,7 @@ from articles.analytics.models import Feedback, SearchEvent
 from articles.analytics.recorder import recorder
 from articles.editing.permissions import role_group
 from articles.importing import import_paths
-from articles.models import Article
+from articles.models import Article, Translation
 from articles.search import sync
 from tests.test_translations import in_language, looked_up  # noqa: F401 — the fixture
 
@@ -180,7 +180,15 @@ def test_a_click_on_a_documentation_page_is_recorded_like_one_on_an_article(clie
     response = client.get("/en/search/open", {"r": 1, "to": "/en/docs/guide/send/preview/"})
     assert response.status_code == 302 and response["Location"] == "/en/docs/guide/send/preview/"
     # A documentation address no page has is refused, as any other.
-    assert client.get("/en/search/open", {"r": 1, "to": "/en/docs/guide/send/gone/"}).status_code == 400
+    assert client.get("/en/search/open", {"r": 1, "to": "/en/docs/guide/send/preview-gone/"}).status_code == 400
+    # An internal page: staff open it from their results and their click counts; nobody else's.
+    Article.objects.filter(number=number).update(audience=Article.Audience.INTERNAL)  # as the admin does:
+    sync.record_change(Translation.objects.filter(article__number=number).values_list("pk", flat=True),
+                       sync.VISIBILITY)  # journalled
+    target = {"r": 1, "to": "/en/docs/guide/send/preview/"}
+    assert client.get("/en/search/open", target).status_code == 400
+    client.force_login(user_with(name="staff", is_staff=True))
+    assert client.get("/en/search/open", target).status_code == 302
 
 
 def test_a_click_that_arrives_before_its_search_is_written_is_applied_later():

@@ -350,7 +350,8 @@ def test_a_query_nothing_in_the_readers_language_holds_finds_the_article_in_engl
     assert client.get("/api/search", {"q": "aem_relay_token", "lang": "ja"}).json()["total"] == 0
 
 
-def test_a_ui_label_matching_only_pages_of_another_language_still_reads_english(client, indexed, tmp_path):
+def test_a_ui_label_matching_only_pages_of_another_language_still_reads_english(client, indexed, tmp_path,
+                                                                                monkeypatch):
     """A Japanese reader types a UI label that Korean pages keep in English: the label matches
     those pages (their words are not stemmed), none in Japanese. That is not an answer in the
     reader's language: the English pages are searched too, and the article is shown in English,
@@ -364,6 +365,21 @@ def test_a_ui_label_matching_only_pages_of_another_language_still_reads_english(
     body = client.get("/api/search", {"q": "Zephyrlists", "lang": "ja"}).json()
     found = {r["article_number"]: r["language"] for r in body["results"]}
     assert found == {"KB-320": "en", "KB-321": "en"}
+    # Filtered to English, the reader gets what the unfiltered page counted; filtered to
+    # Korean, the Korean page, and English is not searched for nothing.
+    from articles.search.service import search
+    from articles.search.whoosh.searching import WhooshView
+
+    unfiltered = search("Zephyrlists", "ja")
+    assert unfiltered.languages == {"en": 2, "ko": 1}
+    in_english = search("Zephyrlists", "ja", in_language="en").results
+    assert sorted(r.article_number for r in in_english) == ["KB-320", "KB-321"]
+    searched, own = [], WhooshView.search
+    monkeypatch.setattr(WhooshView, "search", lambda view, text, lang, *args: searched.append(lang) or own(
+        view, text, lang, *args))
+    assert [(r.article_number, r.language) for r in search("Zephyrlists", "ja", in_language="ko").results] == [
+        ("KB-320", "ko")]
+    assert searched == ["ja"]
 
 
 def test_a_query_the_readers_language_answers_is_not_searched_in_english(client, indexed, tmp_path):

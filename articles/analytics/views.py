@@ -13,14 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import languages
+from .. import languages, listings
 from ..editing.errors import EditingError
 from ..editing.permissions import can_edit
 from ..health import tasks as health_tasks
 from ..models import Translation
 from ..readercache import posted_from_this_site
 from ..switching import whole_number
-from ..views import doc_page_shown, with_language
+from ..views import with_language
 from . import feedback, reports
 from .limits import client_address
 from .recorder import QUERY_CHARS, record_click, record_query_click
@@ -48,8 +48,8 @@ def _article_path(to, request):
         return None
     if match.view_name == "articles:article":
         return path, match.kwargs["number"]
-    if match.view_name == "articles:doc":
-        number = doc_page_shown(**match.kwargs)
+    if match.view_name == "articles:doc":  # the page the user may open: staff also internal ones
+        number = listings.doc_index(request.user).find_slug(match.kwargs["address"])
         return (path, number) if number else None
     return None
 

@@ -58,16 +58,16 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
             named = named_products(" ".join([text, *sorted(wanted)]), view.product_names()) if hits else frozenset()
             return _group(hits, view, wanted, in_language, named)
 
-        ordered, read_also = grouped(hits), ()
-        if language != FALLBACK_LANGUAGE and not any(language in group["languages"] for group in ordered):
+        read, read_also = len(hits), ()
+        if (language != FALLBACK_LANGUAGE and in_language in (None, FALLBACK_LANGUAGE)
+                and not _holds_language(view, hits, language)):
             # Nothing in the reader's language (a UI label or a whole title typed may match pages
             # of other languages only): the words (a name, an identifier, a term the
-            # translations keep) are looked for in English too, where an article is written first.
+            # translations keep) are looked for in English too, where an article is written
+            # first. Decided on the hits before any filter, so a filter's count is what it shows.
             english, _ = view.search(text, FALLBACK_LANGUAGE, CANDIDATES, exclude)
-            if english:
-                hits = _merged(hits, english)
-                ordered = grouped(hits)
-            read_also = (FALLBACK_LANGUAGE,)
+            hits, read, read_also = _merged(hits, english), max(read, len(english)), (FALLBACK_LANGUAGE,)
+        ordered = grouped(hits)
         cited = _cited_codes(text, view) if codes else set()
         if cited:
             ordered = _citing_first(ordered, cited, view)
@@ -81,7 +81,7 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
         shown_in = in_language or language
         results = [view.result(group, shown_in, staff) for group in ordered[start:start + limit]]
         return SearchResults(text, language, len(ordered), results, codes, suggestion=suggestion,
-                             more=len(hits) >= CANDIDATES), ordered
+                             more=read >= CANDIDATES), ordered
 
     found, ordered = backend.read(run)
     for group in ordered:
@@ -90,6 +90,19 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
         for code in group["languages"]:
             found.languages[code] = found.languages.get(code, 0) + 1
     return found
+
+
+def _holds_language(view, hits, language):
+    """Whether any of ``hits`` is a document in ``language``; read a few at a time, best first
+    (the reader's language is most often among the first)."""
+    for start in range(0, len(hits), HOLDS_STEP):
+        described = view.describe([docnum for docnum, _ in hits[start:start + HOLDS_STEP]])
+        if any(lang == language for _, lang, _ in described):
+            return True
+    return False
+
+
+HOLDS_STEP = 32
 
 
 def _merged(hits, more):

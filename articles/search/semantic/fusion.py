@@ -4,8 +4,8 @@ Both functions return ``[(key, score)]`` best first, each key of either list onc
 ``score`` in (0, 1]; ties keep the lexical order, then the semantic one. Both take:
 
 - ``unseen``: the keys the lexical search could not have found, whatever their words: articles
-  without a translation in the language searched that the reader may see (the lexical search
-  reads that language's text only). Its silence on them says nothing, so the semantic side
+  without a translation the reader may see in the languages it read (the reader's, and English
+  when the reader's held nothing), whose text alone it reads. Its silence on them says nothing, so the semantic side
   speaks for both. Without this, an article that exists only in English would rank below every
   French page sharing a word with a French question, however close in meaning;
 - ``exact``: the keys the lexical search matched exactly (an error code, an article number, an

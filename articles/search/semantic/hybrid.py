@@ -28,8 +28,9 @@ is not run, unless an article the reader cannot read in ``language`` names it to
 ``elsewhere``), or when the model fails. ``view`` is the search's ``backend.IndexView``. A
 semantic hit is kept only when the index holds its translation and the reader may see it there
 too (``view.hidden``), of one of ``products`` when given, in
-``in_language`` when given. Articles without a translation in ``language`` the reader may
-see are ``unseen`` by the lexical search (``fusion``).
+``in_language`` when given. Articles without a translation the reader may see in ``language``,
+nor in ``read_also`` (English, when the lexical search read it too), are ``unseen`` by the
+lexical search (``fusion``).
 """
 from concurrent.futures import ThreadPoolExecutor
 import logging
