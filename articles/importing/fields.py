@@ -135,7 +135,7 @@ def _without_stray_quotes(title, name, warnings):
     opened, unpaired = [], []
     for match in re.finditer('"', title):
         at = match.start()
-        if at == 0 or title[at - 1].isspace() or title[at - 1] in "([{":
+        if _opens(title, at):
             opened.append(at)
         elif opened:
             opened.pop()
@@ -151,6 +151,11 @@ def _without_stray_quotes(title, name, warnings):
     return (title[:at] + title[at + 1:]).strip()
 
 
+def _opens(title, at):
+    """Whether the ``"`` at ``at`` opens a quote: first, or after a space or an opening bracket."""
+    return at == 0 or title[at - 1].isspace() or title[at - 1] in "([{"
+
+
 # Marks a translation tool wraps a whole title in (``「…」``, ``“…”``, ``"…"``), as (opening, closing).
 WRAPPING_MARKS = (("「", "」"), ("“", "”"), ('"', '"'))
 
@@ -158,8 +163,7 @@ WRAPPING_MARKS = (("「", "」"), ("“", "”"), ('"', '"'))
 def _unwrapped(title, name, warnings):
     """The title without marks that wrap the whole of it (``「エクスポートが「タイムアウト」で失敗する」``
     → ``エクスポートが「タイムアウト」で失敗する``): the mark that opens it closes at its end, and
-    nowhere before (``「A」と「B」`` is two quotes, kept). A ``"`` after a space or an opening
-    bracket (or first) opens, any other closes."""
+    nowhere before (``「A」と「B」`` is two quotes, kept); a ``"`` opens as ``_opens`` says."""
     for opening, closing in WRAPPING_MARKS:
         if len(title) < 3 or not (title.startswith(opening) and title.endswith(closing)):
             continue
@@ -167,11 +171,7 @@ def _unwrapped(title, name, warnings):
         for at, mark in enumerate(title):
             if mark not in (opening, closing):
                 continue
-            if opening == closing:
-                opens = at == 0 or title[at - 1].isspace() or title[at - 1] in "([{"
-            else:
-                opens = mark == opening
-            depth += 1 if opens else -1
+            depth += 1 if (_opens(title, at) if opening == closing else mark == opening) else -1
             if depth <= 0:
                 break
         if depth == 0 and at == len(title) - 1 and title[1:-1].strip():

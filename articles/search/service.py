@@ -54,20 +54,19 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
         suggestion = view.suggestion(text, language, exclude)
         wanted = set(products or ()) | ({product} if product else set())
 
-        def grouped(hits):
-            named = named_products(" ".join([text, *sorted(wanted)]), view.product_names()) if hits else frozenset()
-            return _group(hits, view, wanted, in_language, named)
-
+        described = view.describe([docnum for docnum, _ in hits])
         read, read_also = len(hits), ()
         if (language != FALLBACK_LANGUAGE and in_language in (None, FALLBACK_LANGUAGE)
-                and not _holds_language(view, hits, language)):
+                and not any(lang == language for _, lang, _ in described)):
             # Nothing in the reader's language (a UI label or a whole title typed may match pages
             # of other languages only): the words (a name, an identifier, a term the
             # translations keep) are looked for in English too, where an article is written
             # first. Decided on the hits before any filter, so a filter's count is what it shows.
             english, _ = view.search(text, FALLBACK_LANGUAGE, CANDIDATES, exclude)
             hits, read, read_also = _merged(hits, english), max(read, len(english)), (FALLBACK_LANGUAGE,)
-        ordered = grouped(hits)
+            described = view.describe([docnum for docnum, _ in hits])
+        named = named_products(" ".join([text, *sorted(wanted)]), view.product_names()) if hits else frozenset()
+        ordered = _group(hits, view, wanted, in_language, named, described)
         cited = _cited_codes(text, view) if codes else set()
         if cited:
             ordered = _citing_first(ordered, cited, view)
@@ -92,19 +91,6 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
     return found
 
 
-def _holds_language(view, hits, language):
-    """Whether any of ``hits`` is a document in ``language``; read a few at a time, best first
-    (the reader's language is most often among the first)."""
-    for start in range(0, len(hits), HOLDS_STEP):
-        described = view.describe([docnum for docnum, _ in hits[start:start + HOLDS_STEP]])
-        if any(lang == language for _, lang, _ in described):
-            return True
-    return False
-
-
-HOLDS_STEP = 32
-
-
 def _merged(hits, more):
     """Two searches' ``(docnum, score)`` hits as one, best first, each document once at its best."""
     best = {}
@@ -114,12 +100,14 @@ def _merged(hits, more):
     return sorted(best.items(), key=lambda hit: -hit[1])
 
 
-def _group(hits, view, products, in_language=None, named=frozenset()):
+def _group(hits, view, products, in_language=None, named=frozenset(), described=None):
     """Hits → one group per article, best first: its score is its best translation's, times
     ``PRODUCT_FACTOR`` for a translation of a product in ``named``. ``products``: names of which
-    an article must have one (empty: any); ``in_language``: only hits in that language count."""
+    an article must have one (empty: any); ``in_language``: only hits in that language count;
+    ``described``: ``view.describe`` of the hits, when the caller has read it already."""
     groups, factors = {}, {}  # factors: by product set (each set is one object, shared by its documents)
-    described = view.describe([docnum for docnum, _ in hits])
+    if described is None:
+        described = view.describe([docnum for docnum, _ in hits])
     for (docnum, score), (article, lang, names) in zip(hits, described):
         if (products and products.isdisjoint(names)) or (in_language and lang != in_language):
             continue
