@@ -519,7 +519,7 @@ def test_what_an_article_names_in_another_language(searchable, text, language, e
     ("ery chart of the dashboard is blank although the ra", {"KB-912"}),  # a fragment cut mid-word
     ("Password reset email never arrives", {"KB-911"}),  # a whole title
     ("my charts went blank after I moved the account to another zone", set()),  # words, not a phrase
-    ("old dashboard charts are empty today", set()),  # two words running in a page, not a fragment of it
+    ("old dashboard charts are empty today", set()),  # three terms running in a title, not a fragment of it
 ])
 def test_what_a_query_names_exactly(searchable, text, expected):
     from articles.search import get_backend
@@ -527,6 +527,23 @@ def test_what_a_query_names_exactly(searchable, text, expected):
     found = get_backend().read(lambda view: {article for article, _, _ in view.describe(
         sorted(view.exact(text, "en", 50)))})
     assert found == expected
+
+
+@pytest.mark.parametrize("text, language, middle_named", [
+    ("재 템플릿 창이 표시", "ko", True),  # a Korean fragment cut at both ends: few, short words
+    ("监控 Campaign Classic workflow 建议", "zh-hans", False),  # English words in the middle of a question
+    ("conseils workflows ・ campaign classic surveillance", "fr", False),  # a CJK mark that is no term
+])
+def test_the_middle_of_a_query_names_a_page_from_two_cjk_terms_or_four_others(text, language, middle_named):
+    from whoosh import query as Q
+
+    from articles.search.whoosh.analysis import analyze
+    from articles.search.whoosh.exact import exact_clauses
+
+    whole = tuple(analyze(text, language))
+    phrases = {tuple(clause.words) for clause in exact_clauses(text, language) if isinstance(clause, Q.Phrase)}
+    assert whole in phrases
+    assert (len(phrases - {whole}) == 1) is middle_named
 
 
 def test_with_semantic_search_off_the_api_is_lexical_only(client, searchable, settings):

@@ -3,10 +3,10 @@
 ``exact_documents(searcher, text, language, limit, lengths=None, exclude=(), reads=None)`` → the set of
 document numbers a query names exactly, as ``query.build_query`` reads it: citing one of its
 error codes (any spelling) or having its article number, holding an identifier it types whole
-(``aem_program_id``), a ``"quoted phrase"`` of it, its words in the order typed (or those
-between its first and last words, a fragment copied mid-word: ``ort stops with a timeo``, when
-they are at least ``INNER_PHRASE_TERMS`` words outside CJK text), or a title or UI label that is
-its whole text. Semantic fusion never ranks a merely similar article above these. An empty set,
+(``aem_program_id``), a ``"quoted phrase"`` of it, its words in the order typed (or, from
+``INNER_PHRASE_TERMS`` terms on, those between its first and last words: a fragment copied
+mid-word, ``ery chart of the dashboard is blank although the ra``), or a title or UI label that
+is its whole text. Semantic fusion never ranks a merely similar article above these. An empty set,
 without a search, when the query names nothing exactly.
 
 ``documents_named_elsewhere(searcher, text, language, limit, lengths=None, exclude=())`` → the
@@ -24,12 +24,13 @@ from .query import (EXCLUDE_RE, MAX_NAME_CHARS, MAX_QUERY_CHARS, NUMBER_RE, PHRA
 from .schema import CODES, LABELS, NUMBER, TITLE_TERMS, text_field
 from .scoring import top_documents
 
-# The fewest words between the first and the last of a query that name a document exactly when
-# they run in it in the order typed (a fragment copied mid-word, its ends cut): the middle of
-# "conseils workflows campaign classic surveillance" runs in order in many pages of a language
-# and names none of them. CJK text is a term per pair of characters, and a copied fragment of a
-# Korean sentence holds few words: there two terms are enough. The whole query in order names a
-# document from two terms on.
+# The fewest terms (stop words are none; an identifier is its whole form and its parts) between
+# the first and the last word of a query that name a document exactly when they run in it in the
+# order typed (a fragment copied mid-word, its ends cut; each end costs one term, a stop word
+# too): the middle of "conseils workflows campaign classic surveillance" runs in order in many
+# pages of a language, and that alone names none of them. A middle holding CJK text needs two: it
+# is a term per pair of characters, and a copied fragment of a Korean sentence holds few words.
+# The whole query in order names a document from two terms on.
 INNER_PHRASE_TERMS = 4
 
 
@@ -81,11 +82,10 @@ def exact_clauses(typed, language):
     text = TIMESTAMP_RE.sub(" ", text)
     clauses += _named_clauses(text, phrases, language)
     analysed = analyze(text, language)
-    cjk = CJK_CHAR_RE.search(text)
-    if 1 < len(analysed) <= (PHRASE_MAX_CJK_TERMS if cjk else PHRASE_MAX_TERMS):
+    if 1 < len(analysed) <= (PHRASE_MAX_CJK_TERMS if CJK_CHAR_RE.search(text) else PHRASE_MAX_TERMS):
         clauses.append(Q.Phrase(field, analysed))
         inner = _inner_terms(text, analysed, language)
-        if len(inner) >= (2 if cjk else INNER_PHRASE_TERMS):
+        if len(inner) >= (2 if any(CJK_CHAR_RE.search(term) for term in inner) else INNER_PHRASE_TERMS):
             clauses.append(Q.Phrase(field, inner))
     name = " ".join(analyze(typed, language)) if len(typed) <= MAX_NAME_CHARS else ""
     if name:
