@@ -499,6 +499,26 @@ def test_an_article_not_yet_translated_that_holds_the_identifier_asked_for_is_fo
     assert numbers[:2] == ["KB-920", "KB-921"]
 
 
+def test_a_version_in_a_question_does_not_put_pages_of_other_languages_holding_it_first(client, site):
+    """A version is no identifier to name a page by: a Japanese question about an upgrade to 8.5
+    is answered by the Japanese article about it, not by an English page that merely lists 8.5
+    (before, it was named in another language as exactly as ``operationMgt`` and came first)."""
+    write(site / "en" / "KB-930.md", kcs_article(
+        title="Supported browsers per release", number="KB-930", description="Which browsers each release supports.",
+        symptoms="Release 8.5 supports the two latest versions of each browser.", resolution="Update the browser."))
+    write(site / "ja" / "KB-931.md", kcs_article(
+        title="アップグレード後にワークフローが失敗する", number="KB-931",
+        description="サーバーのアップグレード後、ワークフローがエラーで停止します。",
+        symptoms="アップグレード後にすべてのワークフローが失敗します。", resolution="ワークフローを再起動します。"))
+    import_paths([site])
+    sync.rebuild()
+    compute.catch_up()
+    vectors.forget()
+    numbers = [result["article_number"] for result in
+               _api(client, "8.5 へのアップグレード後にワークフローが失敗する", "ja").json()["results"]]
+    assert numbers[:1] == ["KB-931"]
+
+
 @pytest.mark.parametrize("text, language, expected", [
     ('le tableau de bord reste vide, "time zone" modifié', "fr", {"KB-912"}),  # a quoted label left in English
     ('graphiques vides après "changing the time zone"', "fr", {"KB-912"}),  # a quoted English phrase
