@@ -194,7 +194,8 @@ def identifiers(text, code, with_words=False):
     """The whole forms of the identifiers in ``text``, as ``code``'s fields hold them:
     ``identifiers("set aem_program_id in onTokenRefresh", "en") == ["aem_program_id",
     "ontokenrefresh"]``; ``with_words``: ``(word as written, term)`` pairs. A plain word, a CJK
-    run, a time or a number is none."""
+    run, a time or a whole number is none; a version (``6.5``) is one, which the lexical ranking
+    lifts but which names no page exactly (``exact.VERSION_RE``)."""
     found = {}
     for word in TOKEN_RE.findall(text or ""):
         parts = parts_of(word)
