@@ -63,8 +63,11 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
             # translations keep) are looked for in English too, where an article is written
             # first. Decided on the hits before any filter, so a filter's count is what it shows.
             english, _ = view.search(text, FALLBACK_LANGUAGE, CANDIDATES, exclude)
+            known = dict(zip((docnum for docnum, _ in hits), described))
             hits, read, read_also = _merged(hits, english), max(read, len(english)), (FALLBACK_LANGUAGE,)
-            described = view.describe([docnum for docnum, _ in hits])
+            new = [docnum for docnum, _ in hits if docnum not in known]
+            known.update(zip(new, view.describe(new)))
+            described = [known[docnum] for docnum, _ in hits]
         named = named_products(" ".join([text, *sorted(wanted)]), view.product_names()) if hits else frozenset()
         ordered = _group(hits, view, wanted, in_language, named, described)
         cited = _cited_codes(text, view) if codes else set()

@@ -44,6 +44,9 @@ CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2,})")
 # Times and dates (``11:30:57``, ``2024/06/30``) are numbers, not identifiers: their whole form
 # would be a term of its own per second. Numbers joined by dots (versions: ``6.5``) stay whole.
 NUMBERS_RE = re.compile(r"[\d._]*[:/][\d._:/]*")
+# A version (``6.5``, ``7.0.1``): hundreds of pages of every language hold ``6.5``, so it names
+# none of them, though it tells them apart (``identifiers``).
+VERSION_RE = re.compile(r"\d+(?:[._]\d+)+")
 
 
 def parts_of(word):
@@ -190,16 +193,18 @@ def analyze(text, code):
     return [token.text for token in _chain(code)(text or "")]
 
 
-def identifiers(text, code, with_words=False):
+def identifiers(text, code, with_words=False, versions=True):
     """The whole forms of the identifiers in ``text``, as ``code``'s fields hold them:
     ``identifiers("set aem_program_id in onTokenRefresh", "en") == ["aem_program_id",
     "ontokenrefresh"]``; ``with_words``: ``(word as written, term)`` pairs. A plain word, a CJK
-    run, a time or a whole number is none; a version (``6.5``) is one, which the lexical ranking
-    lifts but which names no page exactly (``exact.VERSION_RE``)."""
+    run, a time or a whole number is none; a version (``6.5``, ``VERSION_RE``) is one unless
+    ``versions`` is false: the lexical ranking lifts the pages holding it, but it names none of
+    them exactly (``exact``)."""
     found = {}
     for word in TOKEN_RE.findall(text or ""):
         parts = parts_of(word)
-        if len(parts) > 1 and parts[0] == word and not CJK_CHAR_RE.search(word):
+        if (len(parts) > 1 and parts[0] == word and not CJK_CHAR_RE.search(word)
+                and (versions or not VERSION_RE.fullmatch(word))):
             for term in analyze(word, code)[:1]:
                 found.setdefault(term, word)
     return [(word, term) for term, word in found.items()] if with_words else list(found)

@@ -3,19 +3,17 @@
 ``exact_documents(searcher, text, language, limit, lengths=None, exclude=(), reads=None)`` → the set of
 document numbers a query names exactly, as ``query.build_query`` reads it: citing one of its
 error codes (any spelling) or having its article number, holding an identifier it types whole
-(``aem_program_id``; a version, ``6.5``, names nothing: ``VERSION_RE``), a ``"quoted phrase"`` of
-it, its words in the order typed (or, from ``INNER_PHRASE_TERMS`` terms on, those between its
-first and last words: a fragment copied mid-word, ``ery chart of the dashboard is blank although
-the ra``), or a title or UI label that is its whole text. Semantic fusion never ranks a merely similar article above these. An empty set,
-without a search, when the query names nothing exactly.
+(``aem_program_id``; a version, ``6.5``, names nothing), a ``"quoted phrase"`` of it, its words
+in the order typed (or, from ``INNER_PHRASE_TERMS`` terms on, those between its first and last
+words: a fragment copied mid-word, ``ery chart of the dashboard is blank although the ra``), or
+a title or UI label that is its whole text. Semantic fusion never ranks a merely similar article
+above these. An empty set, without a search, when the query names nothing exactly.
 
 ``documents_named_elsewhere(searcher, text, language, limit, lengths=None, exclude=())`` → the
 documents of the other languages holding an identifier the query types whole (other than an
 error code: those cross languages already) or a phrase it quotes: an article not translated
 into the query's language names it there (``semantic.hybrid``, ``service``).
 """
-import re
-
 from whoosh import query as Q
 
 from ...languages import site_languages
@@ -34,11 +32,6 @@ from .scoring import top_documents
 # is a term per pair of characters, and a copied fragment of a Korean sentence holds few words.
 # The whole query in order names a document from two terms on.
 INNER_PHRASE_TERMS = 4
-# A version typed whole (``6.5``, ``7.0.1``) is an identifier to the lexical ranking, which lifts
-# the pages holding it, but it names none of them exactly: hundreds of pages of every language
-# hold ``6.5``, and a Japanese question about a Campaign 8.5 upgrade would otherwise put the
-# English pages merely holding ``8.5`` first (``documents_named_elsewhere``).
-VERSION_RE = re.compile(r"\d+(?:[._]\d+)+")
 
 
 def exact_documents(searcher, text, language, limit, lengths=None, exclude=(), reads=None):
@@ -56,7 +49,8 @@ def documents_named_elsewhere(searcher, text, language, limit, lengths=None, exc
     phrases, words = _parts((text or "")[:MAX_QUERY_CHARS])
     # An error code crosses languages already (every document's codes are searched in all of
     # them): only the other identifiers are looked for in the other languages' text.
-    words = " ".join(word for word, _ in _naming(TIMESTAMP_RE.sub(" ", words), language)
+    words = " ".join(word for word, _ in identifiers(TIMESTAMP_RE.sub(" ", words), language, with_words=True,
+                                                     versions=False)
                      if not extract_error_codes(word, query=True))
     if not phrases and not words:
         return set()  # nothing typed whole or quoted (what an identifier is does not depend on the language)
@@ -72,16 +66,10 @@ def _parts(typed):
     return PHRASE_RE.findall(typed), EXCLUDE_RE.sub(" ", PHRASE_RE.sub(" ", typed))
 
 
-def _naming(text, language):
-    """``identifiers(text, language, with_words=True)`` but versions (``VERSION_RE``)."""
-    return [(word, name) for word, name in identifiers(text, language, with_words=True)
-            if not VERSION_RE.fullmatch(word)]
-
-
 def _named_clauses(text, phrases, language):
     """The identifiers ``text`` types whole and the ``phrases``, as ``language``'s field holds them."""
     field = text_field(language)
-    clauses = [Q.Term(field, name) for _, name in _naming(text, language)]
+    clauses = [Q.Term(field, name) for name in identifiers(text, language, versions=False)]
     for words in (analyze(phrase, language) for phrase in phrases):
         clauses += [Q.Phrase(field, words)] if len(words) > 1 else [Q.Term(field, word) for word in words]
     return clauses
