@@ -27,6 +27,7 @@ from django.utils import translation
 from .alerts import AlertExtension
 from .attributes import BoundedAttrListExtension
 from .collapsible import CollapsibleExtension
+from .comments import CommentLinesExtension
 from .doclinks import DocLinkExtension
 from .images import HeadingAttributeSpacing, ImageExtension
 from .inline import InlineMarkerExtension
@@ -38,7 +39,7 @@ from .sections import split_sections  # noqa: F401 — part of the package's int
 from .text import plain_text  # noqa: F401 — part of the package's interface
 
 # Bump when the output for the same source changes: cached HTML older than this is re-rendered.
-RENDERER_VERSION = 5
+RENDERER_VERSION = 6
 # Levels of list nesting a body may have (a level is 2 columns of a list item's indentation, a
 # tab 4): documentation nests a handful.
 MAX_NESTING = 64
@@ -60,7 +61,7 @@ def make_markdown(images=None, doc_links=None):
         extensions=[
             "attr_list", "pymdownx.highlight", "pymdownx.superfences", "tables", IndentedListExtension(), "toc",
             AlertExtension(), TabsExtension(), InlineMarkerExtension(), CollapsibleExtension(),
-            HeadingAttributeSpacing(), images or ImageExtension(),
+            HeadingAttributeSpacing(), CommentLinesExtension(), images or ImageExtension(),
             BoundedLinkExtension(), BoundedAttrListExtension(), doc_links or DocLinkExtension(),
         ],
         # Code is shown as written, in every install: no Pygments classes.
