@@ -284,3 +284,28 @@ def test_a_click_on_a_search_page_served_from_a_cache_is_recorded(page):
         time.sleep(0.1)
     events = list(SearchEvent.objects.filter(query="ledger").values_list("opened_rank", flat=True))
     assert sorted(events, key=lambda rank: rank or 0) == [None, 1]
+
+
+def test_a_log_pasted_into_the_search_box_is_sent_to_log_triage(page):
+    # Longer than an address may be (gunicorn refuses request lines over 8,190 bytes): the page
+    # posts it to the triage page instead, which explains the code it holds.
+    log = "".join(f"2026-03-02 04:10:{i % 60:02d}.201Z worker-{i} RPT-504012 gateway timeout while exporting "
+                  f"report {i} — résumé ébauché\n" for i in range(60))
+    page.goto("/fr/")
+    page.fill("#site-search", log)
+    with page.expect_navigation():
+        page.press("#site-search", "Enter")
+    assert page.url.endswith("/fr/triage/")
+    assert "RPT-504012" in page.locator(".triage-results > .codes").inner_text()
+    assert "RPT-504012" in page.locator(".triage-results .result-title").first.inner_text()
+    # The box joined the pasted lines; they are told apart again where each log line starts.
+    assert page.locator(".triage-lines").first.inner_text().endswith("1–60")
+    shot(page, "search-long-paste-triage")
+
+
+def test_a_short_search_stays_a_search(page):
+    page.goto("/en/")
+    page.fill("#site-search", "RPT-504012 gateway timeout")
+    with page.expect_navigation():
+        page.press("#site-search", "Enter")
+    assert "/en/search?q=RPT-504012" in page.url

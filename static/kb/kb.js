@@ -11,7 +11,8 @@
       can be scrolled from the keyboard.
    5. Documentation tab sets (div.tabs > div.tab-panel > p.tab-title) become an ARIA tab list:
       one panel shown, ArrowLeft/ArrowRight/Home/End move between tabs. Without the script every
-      panel shows under its title. */
+      panel shows under its title.
+   6. A search too long for an address (a pasted log) is sent to log triage as a form post. */
 (function () {
   "use strict";
 
@@ -29,6 +30,54 @@
     select.addEventListener("pointerdown", function () { fromKeyboard = false; });
     select.addEventListener("change", function () {
       if (!fromKeyboard) form.submit();
+    });
+  }
+
+  // A search longer than this (URL-encoded) goes to log triage instead: a pasted log makes an
+  // address longer than servers and proxies take (gunicorn's request line: at most 8,190 bytes).
+  var LONGEST_URL_QUERY = 3000;
+  var LONGEST_SUGGESTED = 200;  // characters: suggestions are for what is typed, not pasted
+  // Where a log line or a stack frame starts (a date and time, "at a.b.C(", "Caused by:"): the
+  // one-line box joined the pasted lines, and triage explains a paste line by line.
+  var LINE_START = /\s+(?=\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}|\d{2}\.\d{2}\.\d{4} \d{1,2}:\d{2}|at [\w$.]+\(|Caused by: )/g;
+
+  // The search box's text, when too long for an address, POSTed to the triage page with the
+  // CSRF token of a triage form fetched for it (a cached reader's page holds no token); without
+  // the script, or when the fetch fails, the search goes on as a GET.
+  function sendLongSearchesToTriage(form) {
+    var input = form.querySelector("input[name=q]");
+    var triage = form.getAttribute("data-triage");
+    if (!input || !triage || !window.fetch || !window.DOMParser) return;
+    var sending = false;
+    form.addEventListener("submit", function (event) {
+      if (sending) return;
+      var text = input.value;
+      if (encodeURIComponent(text).length <= LONGEST_URL_QUERY) return;
+      event.preventDefault();
+      sending = true;
+      fetch(triage, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error(response.status);
+          return response.text();
+        })
+        .then(function (html) {
+          var token = new DOMParser().parseFromString(html, "text/html")
+            .querySelector("input[name=csrfmiddlewaretoken]");
+          if (!token) throw new Error("no token");
+          var post = document.createElement("form");
+          post.method = "post";
+          post.action = triage;
+          post.hidden = true;
+          [["csrfmiddlewaretoken", token.value], ["text", text.replace(LINE_START, "\n")]].forEach(function (pair) {
+            var field = document.createElement("textarea");
+            field.name = pair[0];
+            field.value = pair[1];
+            post.appendChild(field);
+          });
+          document.body.appendChild(post);
+          post.submit();
+        })
+        .catch(function () { form.submit(); });
     });
   }
 
@@ -98,7 +147,7 @@
     function fetchSuggestions() {
       var text = input.value.trim();
       var ticket = ++latest;
-      if (text.length < 2) { show([]); return; }
+      if (text.length < 2 || text.length > LONGEST_SUGGESTED) { show([]); return; }
       var url = endpoint + "?lang=" + encodeURIComponent(form.getAttribute("data-lang")) +
         "&q=" + encodeURIComponent(text);
       fetch(url, { headers: { Accept: "application/json" } })
@@ -198,6 +247,7 @@
     makeScrollersFocusable();
     document.querySelectorAll("form.language-form").forEach(enhanceLanguageForm);
     document.querySelectorAll("form.search-form[data-suggest]").forEach(enhanceSearchForm);
+    document.querySelectorAll("form.search-form[data-triage]").forEach(sendLongSearchesToTriage);
     openFacetsOnWideScreens();
   });
 })();
