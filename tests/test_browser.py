@@ -187,6 +187,27 @@ PHONE_PAGES = {
 }
 
 
+def test_a_long_product_name_wraps_beside_its_count_on_a_phone(browser, tmp_path):
+    from tests.conftest import BROWSE_ARTICLE
+    from tests.helpers import write
+
+    name = "Northwind Experience Server as a Managed Cloud Service"
+    for n in range(1, 69):
+        write(tmp_path / "en" / f"LONG-{n}.md", BROWSE_ARTICLE.format(
+            title=f"Sign-in loop {n}", description="About it.", products=name,
+            published="1/1/2024 10:00:00 AM", number=f"LONG-{n}", body="Plain words."))
+    import_paths([tmp_path])
+    sync.bring_up_to_date()
+    page = browser(viewport=PHONE).new_page()
+    page.goto("/en/")
+    row = page.locator(".product-list li", has_text=name)
+    link, count = row.locator("a"), row.locator(".count")
+    lines = "e => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length; }"
+    assert count.inner_text() == "68"
+    assert link.evaluate(lines) == 2 and count.evaluate(lines) == 1  # the name wraps, its count does not
+    shot(page, "home-long-product-360")
+
+
 @pytest.mark.parametrize("name", PHONE_PAGES)
 def test_no_horizontal_scroll_at_360px(browser, name):
     page = browser(viewport=PHONE).new_page()
