@@ -528,3 +528,23 @@ def test_an_identifier_only_an_untranslated_article_holds_finds_it_in_any_langua
     _set_audience("KB-350", "internal")
     results = client.get("/api/search", {"q": "deliveryRetry_maxCount", "lang": "fr"}).json()["results"]
     assert "KB-350" not in {r["article_number"] for r in results}
+
+
+def test_the_digits_of_an_article_number_find_it_whatever_its_prefix(client, tmp_path):
+    from tests.conftest import BROWSE_ARTICLE
+    from tests.helpers import write
+
+    for number, title, body in [("KA-31415", "Export stalls at midnight", "Plain words."),
+                                ("KT-27182", "Video on setting up the gateway", "Plain words."),
+                                ("NW-9", "Ticket notes", "Customer ticket 31415 and 27182 were closed.")]:
+        write(tmp_path / "en" / f"{number}.md", BROWSE_ARTICLE.format(
+            title=title, description="About it.", products="Northwind", published="1/1/2024 10:00:00 AM",
+            number=number, body=body))
+    import_paths([tmp_path])
+    sync.rebuild()
+    for typed, expected in [("31415", "KA-31415"), ("#31415", "KA-31415"), (" 27182 ", "KT-27182")]:
+        results = client.get("/api/search", {"q": typed, "lang": "en"}).json()["results"]
+        assert results[0]["article_number"] == expected, typed
+    # Digits among other words are words: the page citing them is found as before.
+    results = client.get("/api/search", {"q": "ticket 31415", "lang": "en"}).json()["results"]
+    assert results[0]["article_number"] == "NW-9"

@@ -12,7 +12,9 @@
 - a text that is all of a page's title lifts that page above any page whose title holds more
   words besides; one of its UI labels (``[!UICONTROL …]``) lifts it as a phrase does;
 - error codes in the text (``XSV-350176``, ``xsv 350176``, ``javax.jcr.X``, ``iRc=16384``,
-  ``HTTP 403``) and an article number match the exact ``codes``/``number`` fields, boosted;
+  ``HTTP 403``) and an article number match the exact ``codes``/``number`` fields, boosted; a
+  text that is only the digits of an article number (``24427``, ``#24427``: four to six digits)
+  matches the number of any prefix (``KA-24427``, ``KT-24427``), boosted alike;
 - an identifier typed whole (``aem_program_id``, ``onTokenRefresh``, ``xtk:workflow``) lifts
   the documents that hold it whole by the most its terms score apart, however long they are;
   its parts are searched as words (``analysis.parts_of``), so typing them apart still finds it;
@@ -47,6 +49,7 @@ NUMBER_BOOST = 100.0
 PHRASE_RE = re.compile(r'"([^"]+)"')
 EXCLUDE_RE = re.compile(r"(?:^|\s)-(\w[\w.]*)")
 NUMBER_RE = re.compile(r"\b[A-Za-z]{2,3}[-_ ]?\d{3,6}\b")
+NUMBER_DIGITS_RE = re.compile(r"\s*#?(\d{4,6})\s*")
 
 
 def build_query(text, language, searcher):
@@ -64,6 +67,10 @@ def build_query(text, language, searcher):
         should.append(Q.ConstantScoreQuery(Q.Term(CODES, key), score=CODE_BOOST))
     for candidate in NUMBER_RE.findall(text):
         should.append(Q.ConstantScoreQuery(Q.Term(NUMBER, normalize_code(candidate)), score=NUMBER_BOOST))
+    digits = NUMBER_DIGITS_RE.fullmatch(text)
+    if digits:  # the number's terms are few (one per article), so reading them all is cheap
+        number = Q.Regex(NUMBER, rf"[a-z]+[-_]?{digits.group(1)}$")
+        should.append(Q.ConstantScoreQuery(number, score=NUMBER_BOOST))
     text = TIMESTAMP_RE.sub(" ", text)
     analysed = analyze(text, language)
     if len(typed) <= MAX_NAME_CHARS:
