@@ -87,6 +87,19 @@ def hidden(number):
     return False
 
 
+def imported_number(stem):
+    """The number the importer gives the article of ``KCS/en/articles/<stem>.md``: its
+    ``article-number``, else its ``exl-id`` (the video pages ``KT-11456.md`` are imported as
+    their exl-id), else ``stem``, as ``importing.grouping.article_key`` reads them."""
+    from articles.importing.frontmatter import parse_document
+    from articles.importing.grouping import article_key
+
+    path = KCS / "en" / "articles" / f"{stem}.md"
+    if not path.exists():
+        return stem
+    return article_key(parse_document(path.read_text(encoding="utf-8")).front_matter or {}, path)[0]
+
+
 def files_to_import(held, distractors, left_out):
     paths = []
     for folder in FOLDERS:
@@ -108,11 +121,11 @@ def queries(held, left_out):
             text = (KCS / folder / "articles" / f"{number}.md").read_text(encoding="utf-8")
             title = TITLE_RE.search(text).group(1).strip().strip("'\"")
             lang = normalize_language(folder)
-            found.append({"kind": "title", "q": title, "lang": lang, "expect": number})
+            found.append({"kind": "title", "q": title, "lang": lang, "expect": imported_number(number)})
             symptoms = plain_text(split_sections(text.split("---", 2)[-1]).get("symptoms", ""))
             sentence = SENTENCE_RE.split(symptoms, maxsplit=1)[0].strip()
             if 20 <= len(sentence) <= 200:
-                found.append({"kind": "symptom", "q": sentence, "lang": lang, "expect": number})
+                found.append({"kind": "symptom", "q": sentence, "lang": lang, "expect": imported_number(number)})
     return found
 
 
@@ -232,6 +245,7 @@ def natural_figures(misses=False, module="natural_questions"):
     imported = {number for number, _ in present}
     rows = {}
     for lang, question, expect in QUESTIONS:
+        expect = imported_number(expect)
         if expect not in imported:
             continue
         query = {"q": question, "lang": lang}
