@@ -134,3 +134,16 @@ def test_a_saved_title_keeps_the_worked_out_doc_index_and_a_page_made_internal_l
     html = client.get("/en/docs/guide/send/preview/").content.decode()
     assert "/en/docs/guide/send/proofs/" not in html and 'rel="next"' not in html
     assert len(built) == before + 1
+
+
+def test_editors_lists_name_a_page_by_its_address_too(client, guide):
+    from django.contrib.auth.models import User
+
+    from articles.editing.permissions import role_group
+
+    editor = User.objects.create_user("editor", password="right-password-123")
+    editor.groups.add(role_group("editor"))
+    client.force_login(editor)
+    # Pages not yet in French: the editor's list of translations to write.
+    missing = client.get("/en/editor/translations/fr/").content.decode()
+    assert "guide/start/overview</a>" in missing and ">a-1</a>" not in missing
