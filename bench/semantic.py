@@ -88,16 +88,17 @@ def hidden(number):
 
 
 def imported_number(stem):
-    """The number the importer gives the article of ``KCS/en/articles/<stem>.md``: its
-    ``article-number``, else its ``exl-id`` (the video pages ``KT-11456.md`` are imported as
-    their exl-id), else ``stem``, as ``importing.grouping.article_key`` reads them."""
+    """The number of the article of ``KCS/en/articles/<stem>.md`` on the site: ``stem`` (its file
+    name, as the importer numbers the video pages ``KT-11456.md``), else its ``exl-id``, under
+    which a site imported before that holds them."""
     from articles.importing.frontmatter import parse_document
-    from articles.importing.grouping import article_key
+    from articles.models import Article
 
     path = KCS / "en" / "articles" / f"{stem}.md"
-    if not path.exists():
+    if Article.objects.filter(number=stem).exists() or not path.exists():
         return stem
-    return article_key(parse_document(path.read_text(encoding="utf-8")).front_matter or {}, path)[0]
+    exl_id = str(parse_document(path.read_text(encoding="utf-8")).front_matter.get("exl-id") or "").strip()
+    return exl_id if exl_id and Article.objects.filter(number=exl_id).exists() else stem
 
 
 def files_to_import(held, distractors, left_out):

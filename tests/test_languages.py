@@ -74,6 +74,9 @@ def test_fallback_prefers_the_reader_then_english_then_settings_order():
     ({"article-number": "KA-23014", "exl-id": "e1"}, "x/KA-1.md", ("KA-23014", "article-number")),
     ({"exl-id": "76645a6f-9536"}, "x/page.md", ("76645a6f-9536", "exl-id")),
     ({}, "kcs/en/articles/KT-11251.md", ("KT-11251", "file-name")),
+    # A video page: its file name is the article in every folder, whatever its exl-id.
+    ({"exl-id": "333293c1-aa49"}, "kcs/fr-FR/articles/KT-11251.md", ("KT-11251", "file-name")),
+    ({"exl-id": "8be6836d-f7dc"}, "help/v8/send/create-sms.md", ("8be6836d-f7dc", "exl-id")),
     ({}, "guide.fr-FR.md", ("guide", "file-name")),
 ])
 def test_translation_grouping_key(front, path, key):

@@ -1,8 +1,10 @@
 """Which article a translation belongs to.
 
 ``article_key(front_matter, path, warnings)`` returns ``(number, source)``, the first that
-answers: ``article-number`` (``KA-23014``), then ``exl-id`` (shared by a docs page's
-translations), then the file's stem (``KT-11251.md`` → ``KT-11251``; ``about.fr-FR.md`` →
+answers: ``article-number`` (``KA-23014``); then a file stem written as an article number is
+(``KT-11251.md`` → ``KT-11251``: a KCS video page has no ``article-number``, and its file name
+is the article in every language folder, though it may carry an ``exl-id`` too); then
+``exl-id`` (shared by a docs page's translations); then the file's stem (``about.fr-FR.md`` →
 ``about``). An ``exl-id`` listing several ids (``a1b2, c3d4``) gives its first, with a warning.
 
 ``derived_number(number, doc_path)`` is the number of a second, different page that carries
@@ -22,6 +24,9 @@ from ..languages import normalize_language
 from .errors import SourceError
 
 NUMBER_RE = re.compile(r"^[\w][\w.\-]{0,99}$")
+# A stem written as an article number: capitals, a dash, digits (``KT-11251``, ``KA-23014``).
+# Documentation files are named in small letters (``create-sms.md``).
+NUMBERED_STEM_RE = re.compile(r"^[A-Z]{2,4}-\d{3,9}$")
 DERIVED_SUFFIX_LENGTH = 9  # "-" and 8 hex digits
 
 
@@ -30,6 +35,8 @@ def article_key(front_matter, path, warnings=None):
         value = front_matter.get(field)
         if value in (None, ""):
             continue
+        if field == "exl-id" and NUMBERED_STEM_RE.match(_stem(path)):
+            break
         value = str(value).strip()
         if field == "exl-id" and "," in value:
             ids = [part.strip() for part in value.split(",") if part.strip()]

@@ -407,6 +407,10 @@ class _Loader:
         editors' own and stays what the file says."""
         # A number is one address whatever its case: ka-1 is the article KA-1 already met.
         parsed.number = self.spelled.setdefault(parsed.number.upper(), parsed.number)
+        kept = self._numbered_before(parsed)
+        if kept is not None:
+            parsed.number = kept
+            return None
         base, path = parsed.number, parsed.doc_path
         if parsed.key_source == Article.KeySource.ARTICLE_NUMBER or not path:
             return None
@@ -432,6 +436,19 @@ class _Loader:
             self.spelled.setdefault(number.upper(), number)
             parsed.number = number
         self.claims.setdefault(parsed.number, set()).add(path)
+        return None
+
+    def _numbered_before(self, parsed):
+        """The number a file named as an article (``KT-11251.md``) was imported under before
+        its file name came before its ``exl-id`` (``grouping.article_key``), when this site holds
+        it so and not under its file name: the article keeps its number and its addresses,
+        instead of the file making a second copy of it. None otherwise."""
+        if parsed.key_source != Article.KeySource.FILE_NAME or parsed.number in self.articles:
+            return None
+        exl_id = str(parsed.front_matter.get("exl-id") or "").split(",")[0].strip()
+        claimed = self.claims.get(exl_id, ())
+        if exl_id and parsed.doc_path and any(same_page(parsed.doc_path, other) for other in claimed):
+            return exl_id
         return None
 
     def name(self, path):
