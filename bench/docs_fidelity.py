@@ -239,8 +239,12 @@ def count_fences(markdown):
 
 def count_ordered_lists(markdown):
     """Ordered lists of the source outside list items: the <ol> a CommonMark renderer makes
-    at the top level of the body and of each block quote. See ``_ListScanner``."""
-    return _ListScanner().count(_without_fenced_bodies(markdown)[0])
+    at the top level of the body and of each block quote, less the comments on lines of their
+    own, which are no part of the page (``rendering.comments``). See ``_ListScanner``."""
+    from articles.rendering.comments import without_comment_lines
+
+    lines = _without_fenced_bodies(markdown)[0]
+    return _ListScanner().count(without_comment_lines("\n".join(lines)).split("\n"))
 
 
 def _indent(line):
