@@ -243,8 +243,9 @@ def count_ordered_lists(markdown):
     own, which are no part of the page (``rendering.comments``). See ``_ListScanner``."""
     from articles.rendering.comments import without_comment_lines
 
-    lines = _without_fenced_bodies(markdown)[0]
-    return _ListScanner().count(without_comment_lines("\n".join(lines)).split("\n"))
+    # Comments first (one in a fence, taken out too, is no list either way): the fences' scan
+    # keeps a comment's first line.
+    return _ListScanner().count(_without_fenced_bodies(without_comment_lines(markdown))[0])
 
 
 def _indent(line):
