@@ -28,3 +28,16 @@ def test_html_images_are_resolved_like_markdown_images():
     assert 'src="/media/x/a.png"' in rendered.html and 'src="/media/x/b.png"' in rendered.html
     assert 'width="600"' in rendered.html and "assets/" not in rendered.html
     assert rendered.missing == ["../../etc/passwd.png"]
+
+
+def test_comment_lines_are_taken_out_in_linear_time():
+    import time
+
+    from articles.rendering.comments import without_comment_lines
+
+    # Every line opens a comment that only the last line closes, with text after it: kept whole.
+    hostile = "<!--\n" * 50_000 + "--> and text\n"
+    started = time.perf_counter()
+    assert without_comment_lines(hostile) == hostile
+    assert time.perf_counter() - started < 0.5
+    assert without_comment_lines("a\n<!-- x\n<!-- y -->\nb\n") == "a\nb\n"

@@ -23,17 +23,18 @@ def without_comment_lines(text):
     linear in the length of ``text``."""
     if "<!--" not in text:
         return text
-    kept, at = [], 0
+    kept, at, scanned = [], 0, 0
     for opening in OPENING_RE.finditer(text):
         start = opening.start()
-        if start < at:
-            continue  # inside a comment already taken out
+        if start < scanned:
+            continue  # inside a comment met already: each character is read once
         close = text.find(CLOSING, opening.end())
         if close < 0:
             break  # never closed: nothing after it is a comment's end either
+        scanned = close + len(CLOSING)
         line_end = text.find("\n", close)
         line_end = len(text) if line_end < 0 else line_end
-        if text[close + len(CLOSING):line_end].strip():
+        if text[scanned:line_end].strip():
             continue  # text follows the comment on its line: a block of its own, left alone
         kept.append(text[at:start])
         at = line_end + 1  # the comment's lines go, the line break after them too
