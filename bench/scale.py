@@ -42,7 +42,8 @@ from _setup import CORPUS, ROOT, SHARED, configure
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 NUMBER_KEY_RE = re.compile(r"^(article-number|exl-id):[ \t]*(['\"]?)([^'\"\n]+?)\2[ \t]*$", re.MULTILINE)
 COPY_SUFFIX_RE = re.compile(r"-c\d+$")
-NUMBERED_STEM_RE = re.compile(r"^[A-Z]{2,4}-\d{3,9}$")  # as importing.grouping reads a file name
+# A video page numbered by its file name and ``kt`` field (``importing.grouping.video_number``).
+VIDEO_STEM_RE = re.compile(r"^KT-\d+$", re.IGNORECASE)
 TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
 
 
@@ -68,7 +69,7 @@ def _copy_renumbered(path, target, suffix):
     text = path.read_text(encoding="utf-8")
     front = text[:text.find("\n---", 3) + 1] if text.startswith("---") else ""
     renumbered, found = NUMBER_KEY_RE.subn(lambda m: f"{m[1]}: {m[2]}{m[3]}{suffix}{m[2]}", front)
-    named_by_file = NUMBERED_STEM_RE.match(path.name.partition(".")[0]) and "article-number:" not in front
+    named_by_file = VIDEO_STEM_RE.match(path.name.partition(".")[0]) and "article-number:" not in front
     if not found or named_by_file:  # the article is named by its file: guide.fr-FR.md → guide-c3.fr-FR.md
         head, dot, tail = target.name.partition(".")
         target = target.with_name(head + suffix + dot + tail)

@@ -324,6 +324,17 @@ def test_a_log_pasted_into_the_search_box_is_sent_to_log_triage(page):
     shot(page, "search-long-paste-triage")
 
 
+def test_a_pasted_log_is_searched_by_its_start_when_triage_cannot_be_reached(page):
+    log = " ".join(f"worker-{i} RPT-504012 gateway timeout while exporting report {i}" for i in range(200))
+    page.goto("/en/")
+    page.route("**/en/triage/", lambda route: route.abort())
+    page.fill("#site-search", log)
+    with page.expect_navigation():
+        page.press("#site-search", "Enter")
+    assert "/en/search?q=worker-0+RPT-504012" in page.url and len(page.url) < 4000
+    assert page.locator(".result-title").first.inner_text() == "Report export times out with RPT-504012"
+
+
 def test_a_short_search_stays_a_search(page):
     page.goto("/en/")
     page.fill("#site-search", "RPT-504012 gateway timeout")

@@ -74,9 +74,14 @@ def test_fallback_prefers_the_reader_then_english_then_settings_order():
     ({"article-number": "KA-23014", "exl-id": "e1"}, "x/KA-1.md", ("KA-23014", "article-number")),
     ({"exl-id": "76645a6f-9536"}, "x/page.md", ("76645a6f-9536", "exl-id")),
     ({}, "kcs/en/articles/KT-11251.md", ("KT-11251", "file-name")),
-    # A video page: its file name is the article in every folder, whatever its exl-id.
-    ({"exl-id": "333293c1-aa49"}, "kcs/fr-FR/articles/KT-11251.md", ("KT-11251", "file-name")),
-    ({"exl-id": "8be6836d-f7dc"}, "help/v8/send/create-sms.md", ("8be6836d-f7dc", "exl-id")),
+    # A video page: KT- and its kt field, named so, is its number in every folder, whatever its exl-id;
+    ({"exl-id": "333293c1-aa49", "kt": 11251}, "kcs/fr-FR/articles/KT-11251.md", ("KT-11251", "article-number")),
+    ({"kt": "11251"}, "kcs/en/articles/kt-11251.md", ("KT-11251", "article-number")),
+    # a page named otherwise (a tutorial's slug), or numbered by its editors, keeps its key.
+    ({"exl-id": "8be6836d-f7dc", "kt": 4711}, "help/v8/send/create-sms.md", ("8be6836d-f7dc", "exl-id")),
+    ({"exl-id": "e2", "kt": 4711}, "docs/en/KT-4712.md", ("e2", "exl-id")),
+    ({"exl-id": "e3"}, "docs/en/KA-23014.md", ("e3", "exl-id")),
+    ({"article-number": "KA-5", "kt": 5}, "x/KT-5.md", ("KA-5", "article-number")),
     ({}, "guide.fr-FR.md", ("guide", "file-name")),
 ])
 def test_translation_grouping_key(front, path, key):

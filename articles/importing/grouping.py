@@ -1,11 +1,14 @@
 """Which article a translation belongs to.
 
 ``article_key(front_matter, path, warnings)`` returns ``(number, source)``, the first that
-answers: ``article-number`` (``KA-23014``); then a file stem written as an article number is
-(``KT-11251.md`` → ``KT-11251``: a KCS video page has no ``article-number``, and its file name
-is the article in every language folder, though it may carry an ``exl-id`` too); then
-``exl-id`` (shared by a docs page's translations); then the file's stem (``about.fr-FR.md`` →
-``about``). An ``exl-id`` listing several ids (``a1b2, c3d4``) gives its first, with a warning.
+answers: ``article-number`` (``KA-23014``); then a KCS video page's number, ``KT-`` and its
+``kt`` field, when its file is named so (``KT-11251.md`` with ``kt: 11251``: such a page has no
+``article-number``, and that is its number in every language folder and the one people quote,
+though it carries an ``exl-id`` too; a documentation page with a ``kt`` field is named by its
+slug and keeps its ``exl-id``), read as an ``article-number``; then ``exl-id`` (shared by a
+docs page's translations); then the file's stem (``about.fr-FR.md`` → ``about``). An
+``exl-id`` listing several ids (``a1b2, c3d4``) gives its first, with a warning;
+``exl_id(front_matter)`` is that first id.
 
 ``derived_number(number, doc_path)`` is the number of a second, different page that carries
 the same ``exl-id`` (or file name) as one already imported: ``<number>-<8 hex digits of its
@@ -24,19 +27,18 @@ from ..languages import normalize_language
 from .errors import SourceError
 
 NUMBER_RE = re.compile(r"^[\w][\w.\-]{0,99}$")
-# A stem written as an article number: capitals, a dash, digits (``KT-11251``, ``KA-23014``).
-# Documentation files are named in small letters (``create-sms.md``).
-NUMBERED_STEM_RE = re.compile(r"^[A-Z]{2,4}-\d{3,9}$")
+KT_RE = re.compile(r"[0-9]{1,9}")  # a video page's ``kt`` field
 DERIVED_SUFFIX_LENGTH = 9  # "-" and 8 hex digits
 
 
 def article_key(front_matter, path, warnings=None):
+    video = video_number(front_matter, path)
+    if video:
+        return _checked(video, "kt"), "article-number"
     for field in ("article-number", "exl-id"):
         value = front_matter.get(field)
         if value in (None, ""):
             continue
-        if field == "exl-id" and NUMBERED_STEM_RE.match(_stem(path)):
-            break
         value = str(value).strip()
         if field == "exl-id" and "," in value:
             ids = [part.strip() for part in value.split(",") if part.strip()]
@@ -50,6 +52,21 @@ def article_key(front_matter, path, warnings=None):
             value = ids[0]
         return _checked(value, field), field
     return _checked(_stem(path), _("file name")), "file-name"
+
+
+def video_number(front_matter, path):
+    """``KT-11251`` for ``KT-11251.md`` with ``kt: 11251`` and no ``article-number``, else None."""
+    kt = str(front_matter.get("kt") or "").strip()
+    if "article-number" in front_matter or not KT_RE.fullmatch(kt):
+        return None
+    number = f"KT-{kt}"
+    return number if _stem(path).upper() == number else None
+
+
+def exl_id(front_matter):
+    """The page's ``exl-id``, its first when it lists several; "" without one."""
+    ids = [part.strip() for part in str(front_matter.get("exl-id") or "").split(",") if part.strip()]
+    return ids[0] if ids else ""
 
 
 def derived_number(number, doc_path):

@@ -53,7 +53,7 @@ from ..models import Article, DocTree, ImportRun, Revision, Translation, content
 from ..rendering import RENDERER_VERSION
 from ..search import sync
 from .errors import SourceError
-from .grouping import DERIVED_SUFFIX_LENGTH, derived_number, same_page
+from .grouping import DERIVED_SUFFIX_LENGTH, derived_number, exl_id, same_page, video_number
 from .language_rules import Undetected
 from .report import FAILED, IMPORTED, NAVIGATION, SKIPPED, UNCHANGED, UPDATED, FileOutcome, ImportReport
 from .sources import NotAnArticle, find_sources, is_toc, plain_content_hash, read_source, read_toc
@@ -439,16 +439,20 @@ class _Loader:
         return None
 
     def _numbered_before(self, parsed):
-        """The number a file named as an article (``KT-11251.md``) was imported under before
-        its file name came before its ``exl-id`` (``grouping.article_key``), when this site holds
-        it so and not under its file name: the article keeps its number and its addresses,
-        instead of the file making a second copy of it. None otherwise."""
-        if parsed.key_source != Article.KeySource.FILE_NAME or parsed.number in self.articles:
+        """The number a video page (``grouping.video_number``: ``KT-11251.md``) was imported
+        under before its ``kt`` came before its ``exl-id``, when this site holds it so (its
+        ``exl-id``, or a number derived from it, claimed by the page's path) and not as
+        ``KT-11251``: the article keeps its number and its addresses, instead of the file making
+        a second copy of it. None otherwise."""
+        if parsed.number in self.articles or not video_number(parsed.front_matter, parsed.path):
             return None
-        exl_id = str(parsed.front_matter.get("exl-id") or "").split(",")[0].strip()
-        claimed = self.claims.get(exl_id, ())
-        if exl_id and parsed.doc_path and any(same_page(parsed.doc_path, other) for other in claimed):
-            return exl_id
+        base = exl_id(parsed.front_matter)
+        if not base or not parsed.doc_path:
+            return None
+        base = self.spelled.get(base.upper(), base)
+        for number in (base, *self.derived.get(base, ())):
+            if any(same_page(parsed.doc_path, other) for other in self.claims.get(number, ())):
+                return number
         return None
 
     def name(self, path):

@@ -37,30 +37,40 @@
   // address longer than servers and proxies take (gunicorn's request line: at most 8,190 bytes).
   var LONGEST_URL_QUERY = 3000;
   var LONGEST_SUGGESTED = 200;  // characters: suggestions are for what is typed, not pasted
-  // Where a log line or a stack frame starts (a date and time, "at a.b.C(", "Caused by:"): the
-  // one-line box joined the pasted lines, and triage explains a paste line by line.
-  var LINE_START = /\s+(?=\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}|\d{2}\.\d{2}\.\d{4} \d{1,2}:\d{2}|at [\w$.]+\(|Caused by: )/g;
+  // Where a log line or a stack frame starts (a date and a time to the second, "at a.b.C(",
+  // "Caused by:"): the one-line box joined the pasted lines, and triage explains a paste line by
+  // line. A time quoted inside a line splits it too: triage then reads two lines, no text lost.
+  var LINE_START = /\s+(?=\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}:\d{2}|\d{2}\.\d{2}\.\d{4} \d{1,2}:\d{2}:\d{2}|at [\w$.\/]+\(|Caused by: )/g;
+
+  // The start of a text that fits in an address, cut at a space.
+  function fitting(text) {
+    var cut = text;
+    while (encodeURIComponent(cut).length > LONGEST_URL_QUERY) cut = cut.slice(0, Math.floor(cut.length * 0.8));
+    var space = cut.lastIndexOf(" ");
+    return space > cut.length / 2 ? cut.slice(0, space) : cut;
+  }
 
   // The search box's text, when too long for an address, POSTed to the triage page with the
-  // CSRF token of a triage form fetched for it (a cached reader's page holds no token); without
-  // the script, or when the fetch fails, the search goes on as a GET.
+  // CSRF token of a triage form fetched for it (a cached reader's page holds no token). When the
+  // fetch fails, the start of the text that fits is searched instead; without the script a
+  // search that long is refused (414).
   function sendLongSearchesToTriage(form) {
     var input = form.querySelector("input[name=q]");
     var triage = form.getAttribute("data-triage");
     if (!input || !triage || !window.fetch || !window.DOMParser) return;
-    var sending = false;
+    var latest = 0;
     form.addEventListener("submit", function (event) {
-      if (sending) return;
       var text = input.value;
       if (encodeURIComponent(text).length <= LONGEST_URL_QUERY) return;
       event.preventDefault();
-      sending = true;
+      var ticket = ++latest;  // a second submit while the first waits: only the last is sent
       fetch(triage, { credentials: "same-origin" })
         .then(function (response) {
           if (!response.ok) throw new Error(response.status);
           return response.text();
         })
         .then(function (html) {
+          if (ticket !== latest) return;
           var token = new DOMParser().parseFromString(html, "text/html")
             .querySelector("input[name=csrfmiddlewaretoken]");
           if (!token) throw new Error("no token");
@@ -77,7 +87,11 @@
           document.body.appendChild(post);
           post.submit();
         })
-        .catch(function () { form.submit(); });
+        .catch(function () {
+          if (ticket !== latest) return;
+          input.value = fitting(text);
+          form.submit();
+        });
     });
   }
 

@@ -49,7 +49,21 @@ NUMBER_BOOST = 100.0
 PHRASE_RE = re.compile(r'"([^"]+)"')
 EXCLUDE_RE = re.compile(r"(?:^|\s)-(\w[\w.]*)")
 NUMBER_RE = re.compile(r"\b[A-Za-z]{2,3}[-_ ]?\d{3,6}\b")
-NUMBER_DIGITS_RE = re.compile(r"\s*#?(\d{4,6})\s*")
+NUMBER_DIGITS_RE = re.compile(r"\s*#?([0-9]{4,6})\s*")
+# An article number as a prefix and digits: ``KA-24427``, ``NW_12``, ``KT24427``.
+NUMBER_PREFIX_RE = re.compile(r"([A-Za-z]{1,6}[-_]?)([0-9]{1,9})")
+NUMBERS_TRIED = 10  # articles a number typed alone may name (KA-24427 and KT-24427 …)
+
+
+def numbers_ending_in(digits):
+    """The site's article numbers that are a prefix and ``digits`` (``KA-24427``, ``KT24427``
+    for ``24427``), read from the database (a scan of the numbers: the index's terms are no
+    cheaper to scan, and a number typed alone is rare)."""
+    from ...models import Article
+
+    found = Article.objects.filter(number__endswith=digits).values_list("number", flat=True)[:NUMBERS_TRIED * 10]
+    return [number for number in found if NUMBER_PREFIX_RE.fullmatch(number)
+            and NUMBER_PREFIX_RE.fullmatch(number).group(2) == digits][:NUMBERS_TRIED]
 
 
 def build_query(text, language, searcher):
@@ -68,9 +82,9 @@ def build_query(text, language, searcher):
     for candidate in NUMBER_RE.findall(text):
         should.append(Q.ConstantScoreQuery(Q.Term(NUMBER, normalize_code(candidate)), score=NUMBER_BOOST))
     digits = NUMBER_DIGITS_RE.fullmatch(text)
-    if digits:  # the number's terms are few (one per article), so reading them all is cheap
-        number = Q.Regex(NUMBER, rf"[a-z]+[-_]?{digits.group(1)}$")
-        should.append(Q.ConstantScoreQuery(number, score=NUMBER_BOOST))
+    if digits:
+        should.extend(Q.ConstantScoreQuery(Q.Term(NUMBER, normalize_code(number)), score=NUMBER_BOOST)
+                      for number in numbers_ending_in(digits.group(1)))
     text = TIMESTAMP_RE.sub(" ", text)
     analysed = analyze(text, language)
     if len(typed) <= MAX_NAME_CHARS:
