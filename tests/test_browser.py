@@ -187,17 +187,25 @@ PHONE_PAGES = {
 }
 
 
-def test_a_long_product_name_wraps_beside_its_count_on_a_phone(browser, tmp_path):
+LONG_PRODUCT = "Northwind Experience Server as a Managed Cloud Service"
+
+
+@pytest.fixture
+def long_product(browse_dir):
+    """68 articles of a product with a long name, written where ``browser`` imports from, so
+    they are imported with the others before the browser starts (an import made by the test
+    while the browser ran left PostgreSQL's connection closed for the tests after it)."""
     from tests.conftest import BROWSE_ARTICLE
     from tests.helpers import write
 
-    name = "Northwind Experience Server as a Managed Cloud Service"
     for n in range(1, 69):
-        write(tmp_path / "en" / f"LONG-{n}.md", BROWSE_ARTICLE.format(
-            title=f"Sign-in loop {n}", description="About it.", products=name,
+        write(browse_dir / "en" / f"LONG-{n}.md", BROWSE_ARTICLE.format(
+            title=f"Sign-in loop {n}", description="About it.", products=LONG_PRODUCT,
             published="1/1/2024 10:00:00 AM", number=f"LONG-{n}", body="Plain words."))
-    import_paths([tmp_path])
-    sync.bring_up_to_date()
+
+
+def test_a_long_product_name_wraps_beside_its_count_on_a_phone(long_product, browser):
+    name = LONG_PRODUCT
     page = browser(viewport=PHONE).new_page()
     page.goto("/en/")
     row = page.locator(".product-list li", has_text=name)
