@@ -92,13 +92,14 @@ def imported_number(stem):
     name, as the importer numbers the video pages ``KT-11456.md``), else its ``exl-id``, under
     which a site imported before that holds them."""
     from articles.importing.frontmatter import parse_document
+    from articles.importing.grouping import exl_id
     from articles.models import Article
 
     path = KCS / "en" / "articles" / f"{stem}.md"
     if Article.objects.filter(number=stem).exists() or not path.exists():
         return stem
-    exl_id = str(parse_document(path.read_text(encoding="utf-8")).front_matter.get("exl-id") or "").strip()
-    return exl_id if exl_id and Article.objects.filter(number=exl_id).exists() else stem
+    held_as = exl_id(parse_document(path.read_text(encoding="utf-8")).front_matter)
+    return held_as if held_as and Article.objects.filter(number=held_as).exists() else stem
 
 
 def files_to_import(held, distractors, left_out):

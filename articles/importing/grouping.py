@@ -41,7 +41,7 @@ def article_key(front_matter, path, warnings=None):
             continue
         value = str(value).strip()
         if field == "exl-id" and "," in value:
-            ids = [part.strip() for part in value.split(",") if part.strip()]
+            ids = _exl_ids(value)
             if not ids:
                 continue
             if warnings is not None:
@@ -65,8 +65,12 @@ def video_number(front_matter, path):
 
 def exl_id(front_matter):
     """The page's ``exl-id``, its first when it lists several; "" without one."""
-    ids = [part.strip() for part in str(front_matter.get("exl-id") or "").split(",") if part.strip()]
+    ids = _exl_ids(str(front_matter.get("exl-id") or ""))
     return ids[0] if ids else ""
+
+
+def _exl_ids(value):
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 def derived_number(number, doc_path):

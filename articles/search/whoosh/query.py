@@ -62,8 +62,8 @@ def numbers_ending_in(digits):
     from ...models import Article
 
     found = Article.objects.filter(number__endswith=digits).values_list("number", flat=True)[:NUMBERS_TRIED * 10]
-    return [number for number in found if NUMBER_PREFIX_RE.fullmatch(number)
-            and NUMBER_PREFIX_RE.fullmatch(number).group(2) == digits][:NUMBERS_TRIED]
+    matches = (NUMBER_PREFIX_RE.fullmatch(number) for number in found)
+    return [match.group(0) for match in matches if match and match.group(2) == digits][:NUMBERS_TRIED]
 
 
 def build_query(text, language, searcher):
