@@ -184,3 +184,41 @@ def test_an_import_run_from_a_spawned_process_renders_its_files(tmp_path, articl
                          cwd=root, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
     assert run.stdout.split() == ["imported"] * 3, run.stdout + run.stderr[-2000:]
+
+
+
+@pytest.mark.parametrize("other_word", ["pump", "valve"])
+def test_an_import_writes_on_articles_another_import_created_since_it_started(tmp_path, monkeypatch, other_word):
+    """Two imports of new files at once: the one that read the database before the other
+    created the articles writes its files on them, rather than failing each with "the database
+    refused the record". When the other run stored the same text, that is the file's row."""
+    from articles.importing import loader
+    from articles.models import Revision
+
+    def folder(name, word):
+        for number in ("KB-31", "KB-32"):
+            for language in ("en", "fr"):
+                write(tmp_path / name / language / f"{number}.md",
+                      f"---\ntitle: {word} {number}\narticle-number: {number}\n---\n{word} {language}.\n")
+        return tmp_path / name
+
+    mine, theirs = folder("mine", "pump"), folder("theirs", other_word)
+    real, other_run = loader.ImportSession, []
+
+    class ReadBeforeTheOtherRunWrites(real):
+        def __init__(self):
+            super().__init__()
+            if not other_run:
+                other_run.append(None)
+                other_run[0] = import_paths([theirs])
+
+    monkeypatch.setattr(loader, "ImportSession", ReadBeforeTheOtherRunWrites)
+    report = import_paths([mine])
+    assert other_run[0].ok and other_run[0].counts["imported"] == 4
+    assert report.failures == [] and report.ok and report.counts["imported"] == 4
+    assert Article.objects.filter(number__in=["KB-31", "KB-32"]).count() == 2
+    shown = {(t.article.number, t.language): (t.title, t.body.strip()) for t in
+             Translation.objects.filter(article__number__in=["KB-31", "KB-32"]).select_related("article")}
+    assert shown[("KB-31", "fr")] == ("pump KB-31", "pump fr.") and len(shown) == 4
+    revisions = Revision.objects.filter(translation__article__number__in=["KB-31", "KB-32"]).count()
+    assert revisions == (4 if other_word == "pump" else 8)

@@ -39,6 +39,19 @@ class ImportSession:
             cache.pop(key, None)
         self.uncommitted = []
 
+    def reread(self, number, language):
+        """Read again what is stored for one article and one of its translations, after another
+        writer (a second import, an editor) created or deleted them since this session read them."""
+        for cache, key in ((self.articles, number), (self.translation_ids, (number, language))):
+            cache.pop(key, None)
+        article_id = Article.objects.filter(number=number).values_list("id", flat=True).first()
+        if article_id is not None:
+            self.articles[number] = article_id
+            translation_id = (Translation.objects.filter(article_id=article_id, language=language)
+                              .values_list("id", flat=True).first())
+            if translation_id is not None:
+                self.translation_ids[(number, language)] = translation_id
+
     def product_id(self, name):
         if name not in self.products:
             self.products[name] = Product.objects.get_or_create(name=name)[0].id

@@ -42,7 +42,7 @@ from collections import deque
 from dataclasses import dataclass
 import logging
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.text import format_lazy
@@ -64,6 +64,7 @@ logger = logging.getLogger(__name__)
 
 PIPELINE = 64  # files read and rendered ahead of the one being decided
 WRITES_AHEAD = 48  # decided files with the writer process before the oldest one's outcome is read
+WRITE_ATTEMPTS = 3  # a file met by another writer: see write_file
 UNDETECTED = "undetected"  # a Read whose language only detection can tell: read by the importer
 # The database's own words quote SQL: they go to the log, never to the report.
 DATABASE_REFUSED = _("the database refused the record; the details are in the server log")
@@ -145,9 +146,27 @@ class Written:
 def write_file(session, parsed, rendered, *, user=None, overwrite_edits=False):
     """Write a decided file through the editing service, in one transaction (in the importer or
     its writer process, with that process's ``ImportSession``); never raises for the file's sake:
-    a ``Written``. Ids created by a transaction that rolled back are forgotten."""
+    a ``Written``. Ids created by a transaction that rolled back are forgotten.
+
+    A file whose article or translation another writer created (or deleted) since the session
+    read them (two imports of the same new files at once, an editor creating the number) is
+    written again on what is stored now; when that writer stored this very content, the file
+    is what it wrote. Each attempt can meet one more of its rows (the article, then its
+    translation a moment later), hence ``WRITE_ATTEMPTS``."""
     try:
-        translation_id = import_translation(session, parsed, rendered, user=user, overwrite_edits=overwrite_edits)
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                translation_id = import_translation(session, parsed, rendered, user=user,
+                                                    overwrite_edits=overwrite_edits)
+                break
+            except IntegrityError:
+                session.forget_uncommitted()
+                if attempt == WRITE_ATTEMPTS - 1:
+                    raise
+                session.reread(parsed.number, parsed.language)  # before: what it reads is as new as _found's
+                found = _found(parsed)
+                if found is not None:
+                    return found
     except EditedSinceImport as edited:  # saved by an editor while this run was under way
         session.forget_uncommitted()
         return Written(editor=edited.args[0])
