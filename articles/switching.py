@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from . import languages
 
 MAX_PAGE = 1000
+SWITCHABLE_NAMESPACES = ("articles", "editor")  # pages with a language that the switcher keeps
 MAX_NUMBER_DIGITS = 18  # every such number is below 2**63: any database's integer lookup takes it
 
 
@@ -71,7 +72,7 @@ def _switchable(url, request):
         match = own if own is not None and parts.path == request.path else resolve(parts.path)
     except Resolver404:
         return None
-    if "lang" not in match.kwargs or not match.view_name.startswith("articles:"):
+    if "lang" not in match.kwargs or match.view_name.partition(":")[0] not in SWITCHABLE_NAMESPACES:
         return None
     from django.http import QueryDict
 

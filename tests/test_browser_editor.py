@@ -181,3 +181,31 @@ def test_editor_pages_fit_a_360_px_phone_and_the_keyboard_reaches_the_form(brows
     for _ in range(4):  # description, keywords, products, body
         page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.name") == "body"
+
+
+def test_switching_language_keeps_the_editor_page_and_asks_before_dropping_what_was_typed(browser):
+    alice = user_with("editor")
+    article = actions.create_article(alice, translation={"language": "en", "title": "Sync stops", "body": BODY})
+    page = browser("editor")
+    page.goto(f"/en/editor/articles/{article.number}/en/history/")
+    with page.expect_navigation():
+        page.select_option("#site-language", label="Français")
+    assert page.url.endswith(f"/fr/editor/articles/{article.number}/en/history/")
+    page.goto(f"/fr/editor/articles/{article.number}/en/edit/")
+    page.fill('textarea[name="body"]', BODY + "\nTyped, not saved.\n")
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()  # stay
+
+    page.on("dialog", answer)
+    page.select_option("#site-language", label="日本語")
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"] and page.url.endswith("/fr/editor/articles/%s/en/edit/" % article.number)
+    assert "Typed, not saved." in page.input_value('textarea[name="body"]')
+    page.remove_listener("dialog", answer)
+    page.on("dialog", lambda dialog: dialog.accept())  # leave
+    with page.expect_navigation():
+        page.select_option("#site-language", label="日本語")
+    assert page.url.endswith(f"/ja/editor/articles/{article.number}/en/edit/")

@@ -131,6 +131,21 @@ def test_the_lifecycle_and_what_readers_see_at_each_step(editor, publisher, anon
     assert search_numbers(anonymous, "LDG-40417") == [number]
 
 
+def test_publishing_through_the_api_with_the_revisions_reviewed_refuses_a_later_one(editor, publisher, anonymous):
+    number = create(editor).json()["number"]
+    url = f"/api/articles/{number}/transitions/"
+    editor.put(f"/api/articles/{number}/translations/en/", {"title": "Ledger export stops", "body": BODY + "\nlate\n",
+                                                           "base_revision": 1}, format="json")
+    refused = publisher.post(url, {"to": "validated", "revisions": {"en-US": 1}}, format="json")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "invalid_transition"
+    assert "revision 2" in refused.json()["error"]["message"]
+    assert anonymous.get(f"/api/articles/{number}/").status_code == 404  # nothing published
+    bad = publisher.post(url, {"to": "validated", "revisions": {"en": "two"}}, format="json")
+    assert bad.status_code == 400 and "revisions" in bad.content.decode()
+    published = publisher.post(url, {"to": "validated", "revisions": {"en-US": 2}}, format="json")
+    assert published.status_code == 200 and published.json()["translations"][0]["published_revision"] == 2
+
+
 def test_a_draft_of_a_live_article_stays_unseen_until_published(editor, publisher, anonymous):
     number = create(editor).json()["number"]
     publisher.post(f"/api/articles/{number}/transitions/", {"to": "validated"}, format="json")

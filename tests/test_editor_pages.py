@@ -325,6 +325,30 @@ def test_an_editor_may_not_publish_even_by_posting_the_form(article, editor):
     assert Article.objects.get().status == "wip"
 
 
+def test_publishing_refuses_a_revision_saved_after_the_publisher_opened_the_page(article, editor_user, publisher):
+    actions.transition(publisher_user_of(publisher), article.number, "validated")
+    actions.save_translation(editor_user, article.number, "en", {"title": "Ledger export stops",
+                                                                 "body": BODY + "\nReviewed draft.\n"}, base_revision=1)
+    page = publisher.get(f"/en/editor/articles/{article.number}/").content.decode()
+    form = re.search(r'<form[^>]*transition-form">(?:(?!</form>).)*?value="validated">Publish the drafts', page, re.S).group(0)
+    posted = dict(re.findall(r'<input type="hidden" name="(to|seen)" value="([^"]*)"', form))
+    assert posted == {"to": "validated", "seen": "en:2"}
+    actions.save_translation(editor_user, article.number, "en", {"title": "Ledger export stops",
+                                                                 "body": BODY + "\nUnseen late edit.\n"}, base_revision=2)
+    response = publisher.post(f"/en/editor/articles/{article.number}/transition/", posted, follow=True)
+    assert "has a revision you have not seen (revision 3)" in response.content.decode()
+    translation = Translation.objects.get(article=article, language="en")
+    assert translation.published_revision == 1 and "Unseen late edit." not in translation.body
+    assert "Unseen late edit." not in Client().get(f"/en/articles/{article.number}/").content.decode()
+    posted["seen"] = "en:3"  # the page opened again shows revision 3
+    publisher.post(f"/en/editor/articles/{article.number}/transition/", posted)
+    assert Translation.objects.get(article=article, language="en").published_revision == 3
+
+
+def publisher_user_of(client):
+    return User.objects.get(pk=client.session["_auth_user_id"])
+
+
 def test_submit_publish_send_back_with_a_comment_archive_and_restore(article, editor, publisher):
     url = f"/en/editor/articles/{article.number}/transition/"
     editor.post(url, {"to": "not_validated"})
@@ -368,6 +392,15 @@ def test_history_lists_who_when_and_why_with_a_readable_diff_and_restore(article
     assert (restored.title, restored.restored_from) == ("Ledger export stops", 1)
 
 
+def test_a_diff_shows_the_keywords_before_and_after(article, editor, editor_user):
+    actions.save_translation(editor_user, article.number, "en", {"title": "Ledger export stops", "body": BODY,
+                                                                 "keywords": ["ledger", "quarter close"]}, base_revision=1)
+    diff = editor.get(f"/en/editor/articles/{article.number}/en/diff/?from=1&to=2").content.decode()
+    keywords = diff[diff.index("<h4>Keywords</h4>"):]
+    keywords = keywords[:keywords.index("</section>")]
+    assert "<del>ledger</del>" in keywords and "<ins>ledger, quarter close</ins>" in keywords
+
+
 def test_a_missing_revision_is_404_and_restore_is_post_only(article, editor):
     base = f"/en/editor/articles/{article.number}/en/"
     assert editor.get(base + "diff/?from=1&to=9").status_code == 404
@@ -390,6 +423,24 @@ def test_uploaded_and_pasted_files_are_imported_with_a_report_table(publisher, a
     assert Translation.objects.filter(article__number="KB-300", language="fr").exists()
     again = editor.post("/en/editor/upload/", {"files": [SimpleUploadedFile("KB-100.md", good)]})
     assert again.context["report"].outcomes[0].status == "unchanged"
+
+
+def test_images_uploaded_with_their_article_are_its_images(publisher, settings):
+    from pathlib import Path
+
+    shot = (Path(__file__).parent / "data" / "articles" / "assets" / "flow.png").read_bytes()
+    text = (b"---\ntitle: Dialog error\narticle-number: KB-77\n---\nThe dialog:\n\n![Error dialog](dialog%20shot.png)\n\n"
+            b"And the flow: <img src=\"./assets/flow.png\" alt=\"flow\">\n")
+    files = [SimpleUploadedFile("KB-77.md", text), SimpleUploadedFile("dialog shot.png", shot),
+             SimpleUploadedFile("flow.png", shot), SimpleUploadedFile("stray.png", shot)]
+    response = publisher.post("/en/editor/upload/", {"files": files})
+    outcomes = response.context["report"].outcomes
+    assert [(o.path, o.status, o.warnings) for o in outcomes] == [("KB-77.md", "imported", [])]
+    assert response.context["unused"] == ["stray.png"] and "stray.png" in response.content.decode()
+    assets = Translation.objects.get(article__number="KB-77").assets
+    assert set(assets) == {"dialog%20shot.png", "./assets/flow.png"}
+    media = Path(settings.MEDIA_ROOT)
+    assert all((media / url.split("/media/", 1)[1]).read_bytes() == shot for url in assets.values())
 
 
 def test_an_uploaded_file_without_a_number_is_named_by_its_own_name_wherever_it_is_in_the_upload(publisher):

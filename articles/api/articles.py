@@ -9,6 +9,7 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from .. import languages
 from ..editing import actions, queries
 from ..editing.content import clean_language, preview_html
 from ..editing.errors import Invalid
@@ -54,6 +55,11 @@ class SaveTranslationSerializer(ContentSerializer):
 class TransitionSerializer(RequestBody):
     to = StatusField()
     comment = serializers.CharField(required=False, allow_blank=True)
+    revisions = serializers.DictField(
+        child=serializers.IntegerField(min_value=0, max_value=MAX_DATABASE_INTEGER), required=False,
+        help_text="The latest revision of each translation, by language, that the publisher reviewed: "
+                  "publishing (to validated) answers 409 invalid_transition when a translation it would "
+                  "publish has a later revision or is not listed.")
 
 
 class PreviewSerializer(RequestBody):
@@ -200,12 +206,15 @@ def translation_detail(request, number, lang):
     200: ArticleSummary, **error_responses(EDITOR, JSON_BODY, FIELDS, {400: ["invalid_choice", "invalid_type", "too_long"]},
                                            NOT_FOUND, {409: ["invalid_transition"]})},
     description="wip → not_validated (editors); any other move (publishers): validated publishes every "
-                "translation's latest revision.")
+                "translation's latest revision (409 invalid_transition when revisions is given and one of them is not the revision listed).")
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def transitions(request, number):
     data = _valid(TransitionSerializer, request)
-    article = actions.transition(request.user, number, data["to"], comment=data.get("comment", ""))
+    seen = data.get("revisions")
+    if seen is not None:
+        seen = {languages.normalize_language(code) or code: revision for code, revision in list(seen.items())[:64]}
+    article = actions.transition(request.user, number, data["to"], comment=data.get("comment", ""), seen=seen)
     return Response(queries.article_summary(article, request.user))
 
 

@@ -26,6 +26,7 @@ from .. import textgate
 from ..models import Article, ArticleEvent, ArticleNumberSequence, Product, Revision, Translation
 from ..notifications import events as notifications
 from ..search import sync
+from ..templating import language_name
 from . import health, merging, permissions
 from .content import Content, clean_content, clean_language, derived_columns
 from .diff import changed_fields
@@ -138,9 +139,12 @@ def restore_revision(user, number, language, revision, message=""):
     return restored
 
 
-def transition(user, number, to, comment=""):
+def transition(user, number, to, comment="", seen=None):
     """Move the article in its lifecycle. ``validated`` publishes every translation's latest
-    revision (again on an already validated article)."""
+    revision (again on an already validated article). ``seen`` (``{language: revision}``, the
+    latest revisions the publisher was shown) makes publishing refuse, with
+    ``InvalidTransition``, when a translation it would publish has a later revision or is not
+    in it: nobody publishes what they have not seen."""
     if to not in TRANSITIONS:
         raise Invalid("to", _("'%(to)s' is not a status (wip, not_validated, validated, archived).")
                       % {"to": str(to)[:30]}, code="invalid_choice")
@@ -153,9 +157,11 @@ def transition(user, number, to, comment=""):
             raise InvalidTransition(_("An article in status '%(old)s' cannot move to '%(new)s'.")
                                     % {"old": article.status, "new": to})
         old = article.status
+        translations = list(Translation.objects.select_for_update().filter(article=article))
+        if to == Status.VALIDATED and seen is not None:
+            _require_seen(translations, seen)
         article.status = to
         article.save(update_fields=["status", "updated_at"])
-        translations = list(Translation.objects.select_for_update().filter(article=article))
         for translation in translations:
             if to == Status.VALIDATED and translation.latest_revision and (
                     translation.latest_revision != translation.published_revision):
@@ -168,6 +174,16 @@ def transition(user, number, to, comment=""):
             health.article_published(article, user)
         sync.record_change([t.pk for t in translations], sync.VISIBILITY)
     return article
+
+
+def _require_seen(translations, seen):
+    for translation in translations:
+        if translation.latest_revision and translation.latest_revision != translation.published_revision and (
+                seen.get(translation.language) != translation.latest_revision):
+            raise InvalidTransition(
+                _("The %(language)s translation has a revision you have not seen (revision %(revision)s): "
+                  "look at it, then publish again.")
+                % {"language": language_name(translation.language), "revision": translation.latest_revision})
 
 
 def set_audience(user, number, audience):

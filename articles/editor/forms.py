@@ -64,6 +64,14 @@ class TransitionForm(forms.Form):
     to = forms.ChoiceField(choices=Article.Status.choices)
     comment = forms.CharField(label=_("Comment"), required=False, max_length=5000,
                               widget=forms.Textarea(attrs={"rows": 2}))
+    # The latest revisions the page showed, "en:2 fr:4": publishing refuses a later one.
+    seen = forms.RegexField(regex=r"^\s*(?:[\w-]{1,16}:\d{1,9}\s*){0,64}$", required=False, max_length=2000)
+
+    def clean_seen(self):
+        text = self.cleaned_data["seen"]
+        if not text:
+            return None
+        return {language: int(number) for language, number in (pair.split(":") for pair in text.split())}
 
 
 class AudienceForm(forms.Form):
@@ -92,7 +100,7 @@ class UploadForm(forms.Form):
     MAX_FILES = 200
     MAX_BYTES = 1024 * 1024
 
-    files = MultipleFileField(label=_("Markdown files"), required=False)
+    files = MultipleFileField(label=_("Markdown files and their images"), required=False)
     pasted = forms.CharField(label=_("Or paste a file"), required=False, strip=False,
                              widget=forms.Textarea(attrs={"rows": 12}))
 

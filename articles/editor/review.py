@@ -51,8 +51,9 @@ def article_overview(request, lang, number):
              "draft": code in translations and bool(translations[code].published_revision) and (
                  translations[code].latest_revision > translations[code].published_revision)}
             for code in languages.site_languages()]
+    seen = " ".join(f"{code}:{t.latest_revision}" for code, t in sorted(translations.items()))
     return render(request, "editor/article.html", {
-        "article": article, "rows": rows, "actions": actions_for(article, request.user),
+        "article": article, "rows": rows, "actions": actions_for(article, request.user), "seen": seen,
         "audience_form": AudienceForm(initial={"audience": article.audience}),
         "events": article.events.select_related("actor").order_by("-at")[:20],
         "care": health_panels.article_panel(article, request.user),
@@ -62,14 +63,15 @@ def article_overview(request, lang, number):
 @require_POST
 @editor_page
 def transition(request, lang, number):
-    """POST ``to`` and ``comment``: move the article in its lifecycle, back to its page."""
+    """POST ``to``, ``comment`` and ``seen`` (the latest revisions the page showed, which
+    publishing requires): move the article in its lifecycle, back to its page."""
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("That is not a status."))
     else:
         try:
             article = actions.transition(request.user, number, form.cleaned_data["to"],
-                                         comment=form.cleaned_data["comment"])
+                                         comment=form.cleaned_data["comment"], seen=form.cleaned_data["seen"])
         except (Invalid, InvalidTransition) as error:
             messages.error(request, error.message)
         else:

@@ -13,6 +13,7 @@ import hashlib
 import os
 from pathlib import Path
 import stat
+from urllib.parse import unquote
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -224,12 +225,18 @@ def render_source(parsed, store_image):
     assets = {}
 
     def resolve(reference):
-        candidate = (folder / reference.split("#")[0].split("?")[0]).resolve()
-        if (candidate.suffix.lower() not in IMAGE_SUFFIXES or not _is_inside(candidate, root)
-                or not candidate.is_file()):
-            return None
-        assets[reference] = store_image(candidate)
-        return assets[reference]
+        written = reference.split("#")[0].split("?")[0]
+        for name in dict.fromkeys((written, unquote(written))):  # my%20shot.png is "my shot.png"
+            try:
+                candidate = (folder / name).resolve()
+                found = (candidate.suffix.lower() in IMAGE_SUFFIXES and _is_inside(candidate, root)
+                         and candidate.is_file())
+            except (OSError, ValueError):  # a NUL, a name too long
+                continue
+            if found:
+                assets[reference] = store_image(candidate)
+                return assets[reference]
+        return None
 
     rendered = render_markdown(parsed.body, resolve_image=resolve, language=parsed.language, doc_path=parsed.doc_path)
     # Lazy text, pickled back from the render worker and shown in the reader's language.

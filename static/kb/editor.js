@@ -1,4 +1,4 @@
-/* kb editor — the live preview. As the body is typed (debounced), the form's body and language
+/* kb editor — the live preview, and a question before changes not saved are left. As the body is typed (debounced), the form's body and language
    are posted to the editor's preview view, which renders them exactly as the article page does
    (sanitized on the server); the fragment replaces #preview. Without JavaScript the Preview
    button submits the form and the page comes back with the preview filled. */
@@ -43,7 +43,23 @@
     if (select) select.addEventListener("change", schedule);
   }
 
+  /* Leaving a page whose editor form holds changes not yet saved (a link, the language menu,
+     closing the tab) asks first, with the browser's own question; saving it does not. */
+  function guard(form) {
+    var changed = false;
+    function mark() { changed = true; }
+    form.addEventListener("input", mark);
+    form.addEventListener("change", mark);
+    form.addEventListener("submit", function () { changed = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (!changed) return;
+      event.preventDefault();
+      event.returnValue = "";
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form.editor-form[data-preview-url]").forEach(enhance);
+    document.querySelectorAll("form.editor-form").forEach(guard);
   });
 })();
