@@ -137,3 +137,21 @@ def test_a_code_the_corpus_cites_counts_in_a_paste_whatever_its_shape(noisy_dir)
     found = triage("2026-04-03 11:00:00 WARN [editor] save refused QZT-4410, retrying", "en")
     assert found.codes == ["QZT-4410"] and found.results[0].article_number == "QZT-1"
     assert triage("2026-04-03 11:00:00 WARN [editor] save refused QZT-4411, retrying", "en").codes == []
+
+
+def test_a_paste_of_countless_code_like_words_asks_the_corpus_about_a_bounded_number():
+    """Each word shaped like a code of another shape is one index lookup: a pasted megabyte of
+    them answered in seconds, not a worker killed by its timeout; a code the corpus knows that
+    comes early is still found, and one asked twice is asked once."""
+    from articles.triage import extraction
+
+    asked = []
+
+    def known(key):
+        asked.append(key)
+        return key == "abc700"
+
+    words = ["ABC-700"] + [f"ABC-{n}" for n in range(1000, 60000)] + ["ABC-700"]
+    paste = read_paste(" ".join(words), (), known)
+    assert len(asked) == extraction.KNOWN_LOOKUPS and len(set(asked)) == len(asked)
+    assert [signal.keys for signal in paste.signals] == [("abc700",)]

@@ -31,6 +31,7 @@ from ..search.codes import TIMESTAMP_RE, locate_error_codes
 
 MAX_DISTINCT_LINES = 20000
 MAX_SIGNALS = 200
+KNOWN_LOOKUPS = 500  # codes of another shape looked up in the corpus per paste (_bounded)
 # Every branch but the access log's starts at a word boundary, checked once before the
 # alternation (twice as fast on a 1 MB paste: most positions fail there).
 NOISE_RE = re.compile(r"\b(?=\w{2})(?:" + "|".join([
@@ -109,7 +110,7 @@ def read_paste(text, product_names=(), known_code=None):
     distinct = _distinct_lines(lines, cleaned)
     _count_shapes(distinct)
     joined, starts = _joined(distinct)
-    signals = _signals(joined, starts, distinct, known_code)
+    signals = _signals(joined, starts, distinct, _bounded(known_code))
     for signal in signals:
         signal.occurrences = sum(len(distinct[i].numbers) for i in signal.lines)
     # Products and versions are read in the lines that are not routine (INFO lines name hosts
@@ -165,6 +166,22 @@ def _shape(text):
 def _digits_out(match):
     word = match.group()
     return "#" if any(c.isdigit() for c in word) else word
+
+
+def _bounded(known):
+    """``known`` asked once per key, for at most ``KNOWN_LOOKUPS`` keys (each is an index
+    lookup: a paste of a hundred thousand code-like words must not make as many); later keys
+    are not codes."""
+    if known is None:
+        return None
+    answers = {}
+
+    def lookup(key):
+        if key not in answers:
+            answers[key] = len(answers) < KNOWN_LOOKUPS and bool(known(key))
+        return answers[key]
+
+    return lookup
 
 
 def _joined(distinct):
