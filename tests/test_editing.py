@@ -313,3 +313,17 @@ def test_concurrent_creates_get_distinct_numbers():
     for thread in threads:
         thread.join()
     assert errors == [] and len(numbers) == 6 and len(set(numbers)) == 6
+
+
+def test_a_body_with_front_matter_is_read_as_a_file_and_must_hold_more_than_it(editor):
+    empty = editor.post("/api/articles/", {"translation": {"language": "en", "body": "---\ntitle: Only a header\n---\n"}},
+                        format="json")
+    assert empty.status_code == 400 and empty.json()["error"]["code"] == "required"
+    assert empty.json()["error"]["field"] in ("body", "translation.body") and not Article.objects.exists()
+    # A number where a file holds text is its text, as the importer reads it; nothing is blamed
+    # on fields the request did not send.
+    odd = "---\ntitle: 123\nkeywords: 5\nsolution: Contoso Ledger, Contoso Gateway\n---\nThe ledger stops.\n"
+    created = editor.post("/api/articles/", {"translation": {"language": "en", "body": odd}}, format="json")
+    assert created.status_code == 201, created.content
+    stored = editor.get(f"/api/articles/{created.json()['number']}/translations/en/").json()
+    assert (stored["title"], stored["keywords"], sorted(stored["products"])) == ("123", ["5"], ["Contoso Gateway", "Contoso Ledger"])

@@ -593,3 +593,21 @@ def test_a_restore_stores_no_message_of_its_own_and_history_says_it_in_the_reade
     html = editor.get(f"/fr/editor/articles/{article.number}/en/history/").content.decode()
     assert "restored from" not in html and "Restored revision" not in html
     assert "restaurée depuis la 1" in html
+
+
+def test_a_save_with_a_broken_revision_number_says_why_it_was_not_saved(article, editor):
+    for broken in ("abc", "-1"):
+        response = editor.post(f"/en/editor/articles/{article.number}/en/edit/",
+                               {"title": "Ledger export halts", "body": BODY, "base_revision": broken})
+        page = response.content.decode()
+        assert response.status_code == 200 and 'role="alert"' in page
+        assert "is not a revision number: open the page again" in page
+    assert Revision.objects.filter(translation__article=article).count() == 1
+
+
+def test_an_upload_larger_than_a_request_can_import_in_time_is_refused_before_anything_is_imported(publisher):
+    big = b"---\ntitle: Big\n---\n" + b"word " * 200_000  # about 1 MB each
+    files = [SimpleUploadedFile(f"big-{n}.md", big) for n in range(3)]
+    response = publisher.post("/en/editor/upload/", {"files": files})
+    assert response.status_code == 200 and response.context["report"] is None
+    assert "at most 2 MB of markdown" in response.content.decode() and not Article.objects.exists()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from .. import languages
 from ..importing.errors import SourceError
-from ..importing.fields import split_list
+from ..importing.fields import products_of, split_list, text_of
 from ..importing.frontmatter import has_front_matter, parse_document
 from ..rendering import RENDERER_VERSION, MarkdownTooComplex, render_markdown, split_sections
 from ..rendering.budget import OverBudget, within_budget
@@ -63,12 +63,18 @@ def clean_content(values):
             raise Invalid("body", _("The front matter at the top of the body is not valid YAML: %(reason)s")
                           % {"reason": error}, code="invalid_yaml") from None
         matter = document.front_matter
-        for name, key in (("title", "title"), ("description", "description"), ("keywords", "keywords")):
-            if not values.get(name) and matter.get(key):
-                values[name] = matter[key]
-        if not values.get("products") and matter.get("solution"):
-            values["products"] = matter["solution"]
+        # Read as the importer reads a file's fields: a number is its text, a list of keywords
+        # or products may be text; what a file could not hold is nothing, never a field's error.
+        for name in ("title", "description"):
+            if not values.get(name) and text_of(matter.get(name)):
+                values[name] = text_of(matter.get(name))
+        if not values.get("keywords"):
+            values["keywords"] = split_list(matter.get("keywords"))
+        if not values.get("products"):
+            values["products"] = products_of(matter)
         body = document.body
+        if not body.strip():
+            raise Invalid("body", _("The body is required."), code="required")
     title = _text(values.get("title"), "title", MAX_TITLE)
     if not title:
         raise Invalid("title", _("The title is required."), code="required")

@@ -1,9 +1,12 @@
 """The editor pages' forms. They check shape only (lengths, choices); the content rules live in
 ``editing.content`` and reach the form as errors on the field they name (``errors.Invalid``)."""
+from pathlib import Path
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .. import languages
+from ..importing.sources import IMAGE_SUFFIXES
 from ..models import MAX_DATABASE_INTEGER, Article
 
 
@@ -33,7 +36,10 @@ class TranslationForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 22, "spellcheck": "true", "class": "body-input"}))
     message = forms.CharField(label=_("What changed (optional)"), max_length=500, required=False)
     base_revision = forms.IntegerField(min_value=0, max_value=MAX_DATABASE_INTEGER, required=False,
-                                       widget=forms.HiddenInput)
+                                       widget=forms.HiddenInput, error_messages=dict.fromkeys(
+                                           ("invalid", "min_value", "max_value"),
+                                           _("The revision this page was opened at is not a revision number: "
+                                             "open the page again.")))
 
     def clean_body(self):
         return unix_newlines(self.cleaned_data["body"])
@@ -99,6 +105,8 @@ class MultipleFileField(forms.FileField):
 class UploadForm(forms.Form):
     MAX_FILES = 200
     MAX_BYTES = 1024 * 1024
+    MAX_TEXT_BYTES = 2 * 1024 * 1024
+    MAX_TOTAL_BYTES = 10 * 1024 * 1024
 
     files = MultipleFileField(label=_("Markdown files and their images"), required=False)
     pasted = forms.CharField(label=_("Or paste a file"), required=False, strip=False,
@@ -115,4 +123,13 @@ class UploadForm(forms.Form):
                                         code="too_many")
         if any(f.size > self.MAX_BYTES for f in files) or len(pasted.encode("utf-8")) > self.MAX_BYTES:
             raise forms.ValidationError(_("Each file must be under 1 MB."), code="too_large")
+        # What one request can import within the server's time limit (about 2.5 s a megabyte
+        # of markdown on a busy server); a whole corpus is for the command line.
+        text = sum(f.size for f in files if Path(f.name).suffix.lower() not in IMAGE_SUFFIXES)
+        if (text + len(pasted.encode("utf-8")) > self.MAX_TEXT_BYTES
+                or sum(f.size for f in files) > self.MAX_TOTAL_BYTES):
+            raise forms.ValidationError(
+                _("An upload holds at most %(text)d MB of markdown and %(total)d MB in all: import more "
+                  "with the import_articles command.") % {"text": self.MAX_TEXT_BYTES >> 20,
+                                                         "total": self.MAX_TOTAL_BYTES >> 20}, code="too_large")
         return data

@@ -67,14 +67,14 @@ def map_fields(front_matter, body):
     warnings = []
     fields = TranslationFields(
         title=_unwrapped(_without_stray_quotes(_title(front_matter, body), "title", warnings), "title", warnings),
-        description=_without_escaped_quotes(_text(front_matter.get("description")), "description", warnings),
+        description=_without_escaped_quotes(text_of(front_matter.get("description")), "description", warnings),
         keywords=split_list(front_matter.get("keywords")),
-        products=_products(front_matter),
-        created_by=_text(front_matter.get("article-created-by")),
-        published_by=_text(front_matter.get("article-published-by")),
+        products=products_of(front_matter),
+        created_by=text_of(front_matter.get("article-created-by")),
+        published_by=text_of(front_matter.get("article-published-by")),
         version_number=_integer(front_matter, "version-number", warnings),
         hidden=_flag(front_matter.get("hide")) or _flag(front_matter.get("hidefromtoc")),
-        internal_notes=_text(front_matter.get("internal-notes")),
+        internal_notes=text_of(front_matter.get("internal-notes")),
         is_bug=_flag(front_matter.get("bug")),
         warnings=warnings,
     )
@@ -98,7 +98,7 @@ def split_list(value):
 
 
 def _title(front_matter, body):
-    title = _text(front_matter.get("title"))
+    title = text_of(front_matter.get("title"))
     if not title:
         title = next(filter(None, (_heading_title(m.group(1)) for m in H1_RE.finditer(body))), "")
     if not title:
@@ -191,7 +191,8 @@ def _heading_title(text):
     return text.strip()
 
 
-def _products(front_matter):
+def products_of(front_matter):
+    """The products a front matter names, in every product field, each once (any case)."""
     seen, products = set(), []
     for name in PRODUCT_FIELDS:
         for product in split_list(front_matter.get(name)):
@@ -201,7 +202,8 @@ def _products(front_matter):
     return products
 
 
-def _text(value):
+def text_of(value):
+    """A scalar field as text (a number or a date: its text); a list or a mapping: empty."""
     if value is None or isinstance(value, (dict, list)):
         return ""
     return str(value).strip()
@@ -231,7 +233,7 @@ def _integer(front_matter, name, warnings):
 
 
 def _date(front_matter, name, warnings):
-    value = _text(front_matter.get(name))
+    value = text_of(front_matter.get(name))
     if not value:
         return None
     for pattern in DATE_FORMATS:
