@@ -530,6 +530,29 @@ def test_an_identifier_only_an_untranslated_article_holds_finds_it_in_any_langua
     assert "KB-350" not in {r["article_number"] for r in results}
 
 
+def test_an_article_number_typed_alone_finds_it_then_the_pages_citing_it_not_its_prefix_as_a_word(client, tmp_path):
+    from tests.conftest import BROWSE_ARTICLE
+    from tests.helpers import write
+
+    for number, title, body in [("KA-31415", "Export stalls at midnight", "Plain words."),
+                                ("KA-20001", "Export retries", "If it stalls, see KA-31415 first."),
+                                ("KA-20002", "Ka band uplink", "The ka band and ka dishes."),
+                                ("KA-20003", "Counter", "It counted 31415 rows.")]:
+        write(tmp_path / "en" / f"{number}.md", BROWSE_ARTICLE.format(
+            title=title, description="About it.", products="Northwind", published="1/1/2024 10:00:00 AM",
+            number=number, body=body))
+    import_paths([tmp_path])
+    sync.rebuild()
+    for typed in ("KA-31415", "ka 31415"):
+        results = client.get("/api/search", {"q": typed, "lang": "en"}).json()["results"]
+        assert [r["article_number"] for r in results] == ["KA-31415", "KA-20001"], typed
+    glued = client.get("/api/search", {"q": "KA31415", "lang": "en"}).json()["results"]
+    assert [r["article_number"] for r in glued] == ["KA-31415"]
+    # A number no article has is searched as words, as any text is.
+    results = client.get("/api/search", {"q": "KA-99999 band", "lang": "en"}).json()["results"]
+    assert [r["article_number"] for r in results][:1] == ["KA-20002"]
+
+
 def test_the_digits_of_an_article_number_find_it_whatever_its_prefix(client, tmp_path):
     from tests.conftest import BROWSE_ARTICLE
     from tests.helpers import write
