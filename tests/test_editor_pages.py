@@ -611,3 +611,41 @@ def test_an_upload_larger_than_a_request_can_import_in_time_is_refused_before_an
     response = publisher.post("/en/editor/upload/", {"files": files})
     assert response.status_code == 200 and response.context["report"] is None
     assert "at most 2 MB of markdown" in response.content.decode() and not Article.objects.exists()
+
+
+def test_save_and_publish_publishes_the_saved_revision_not_another_languages_unseen_draft(article, editor_user,
+                                                                                          publisher):
+    actions.save_translation(editor_user, article.number, "fr", {"title": "Export du grand livre", "body": "Il s'arrête."},
+                             base_revision=None)
+    url = f"/en/editor/articles/{article.number}/en/edit/"
+    response = publisher.post(url, {**form_values(body=BODY + "\nMore.\n", base_revision="1"), "then": "validated"},
+                              follow=True)
+    assert "has a revision you have not seen (revision 1)" in response.content.decode()
+    assert Translation.objects.get(article=article, language="en").latest_revision == 2  # the save is kept
+    assert not Translation.objects.get(article=article, language="fr").published_revision
+
+
+def test_a_forged_seen_list_is_refused_without_an_error_page(article, publisher):
+    for forged in ("en:1fr:2", "en:1:2", "x" * 3000):
+        response = publisher.post(f"/en/editor/articles/{article.number}/transition/",
+                                  {"to": "validated", "seen": forged})
+        assert response.status_code == 302, forged
+    assert Article.objects.get(pk=article.pk).status == "wip"
+
+
+def test_a_form_sent_back_unsaved_is_marked_so_leaving_it_asks(article, editor):
+    url = f"/en/editor/articles/{article.number}/en/edit/"
+    assert "data-unsaved" not in editor.get(url).content.decode()
+    refused = editor.post(url, form_values(body=BODY + "\nTyped.\n", base_revision="abc"))
+    assert refused.status_code == 200 and 'data-unsaved="1"' in refused.content.decode()
+
+
+def test_an_upload_fills_image_references_as_links_to_one_copy_and_at_most_a_bounded_number(tmp_path):
+    from articles.editor import upload
+
+    text = "".join(f"![x](d{n:05d}/a.png)\n" for n in range(upload.MAX_PLACED * 3)).encode()
+    files = [SimpleUploadedFile("many.md", b"---\ntitle: Many\n---\n" + text), SimpleUploadedFile("a.png", b"P" * 50_000)]
+    names, unused = upload._write_files(tmp_path, files, "")
+    placed = [p for p in tmp_path.rglob("a.png")]
+    assert unused == [] and len(placed) == upload.MAX_PLACED
+    assert {p.stat().st_ino for p in placed} == {(tmp_path / "images" / "000.png").stat().st_ino}

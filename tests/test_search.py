@@ -548,9 +548,17 @@ def test_an_article_number_typed_alone_finds_it_then_the_pages_citing_it_not_its
         assert [r["article_number"] for r in results] == ["KA-31415", "KA-20001"], typed
     glued = client.get("/api/search", {"q": "KA31415", "lang": "en"}).json()["results"]
     assert [r["article_number"] for r in glued] == ["KA-31415"]
-    # A number no article has is searched as words, as any text is.
+    # Among other words it is one more word; quoted phrases and exclusions still count.
     results = client.get("/api/search", {"q": "KA-99999 band", "lang": "en"}).json()["results"]
     assert [r["article_number"] for r in results][:1] == ["KA-20002"]
+    results = client.get("/api/search", {"q": 'KA-31415 "band uplink"', "lang": "en"}).json()["results"]
+    assert "KA-20002" in [r["article_number"] for r in results]
+    results = client.get("/api/search", {"q": "KA-31415 -stalls", "lang": "en"}).json()["results"]
+    assert not {"KA-31415", "KA-20001"} & {r["article_number"] for r in results}
+    # A reader cannot tell a hidden article's number from one nobody has.
+    _set_audience("KA-20003", "internal")
+    for typed in ("KA-20003", "KA-20009"):
+        assert client.get("/api/search", {"q": typed, "lang": "en"}).json()["results"] == [], typed
 
 
 def test_the_digits_of_an_article_number_find_it_whatever_its_prefix(client, tmp_path):

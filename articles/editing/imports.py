@@ -41,7 +41,7 @@ class ImportSession:
 
     def reread(self, number, language):
         """Read again what is stored for one article and one of its translations, after another
-        writer (a second import, an editor) created or deleted them since this session read them."""
+        writer (a second import, an editor) created them since this session read them."""
         for cache, key in ((self.articles, number), (self.translation_ids, (number, language))):
             cache.pop(key, None)
         article_id = Article.objects.filter(number=number).values_list("id", flat=True).first()

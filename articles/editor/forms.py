@@ -1,6 +1,7 @@
 """The editor pages' forms. They check shape only (lengths, choices); the content rules live in
 ``editing.content`` and reach the form as errors on the field they name (``errors.Invalid``)."""
 from pathlib import Path
+import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -66,18 +67,21 @@ class CreateForm(TranslationForm):
     field_order = ["language", "audience", "title", "description", "keywords", "products", "body", "message"]
 
 
+SEEN_PAIR_RE = re.compile(r"([\w-]{1,16}):(\d{1,9})")
+
+
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(choices=Article.Status.choices)
     comment = forms.CharField(label=_("Comment"), required=False, max_length=5000,
                               widget=forms.Textarea(attrs={"rows": 2}))
     # The latest revisions the page showed, "en:2 fr:4": publishing refuses a later one.
-    seen = forms.RegexField(regex=r"^\s*(?:[\w-]{1,16}:\d{1,9}\s*){0,64}$", required=False, max_length=2000)
+    seen = forms.RegexField(regex=r"^\s*(?:[\w-]{1,16}:\d{1,9}(?:\s+|$)){0,64}$", required=False, max_length=2000)
 
     def clean_seen(self):
         text = self.cleaned_data["seen"]
         if not text:
             return None
-        return {language: int(number) for language, number in (pair.split(":") for pair in text.split())}
+        return {language: int(number) for language, number in SEEN_PAIR_RE.findall(text)}
 
 
 class AudienceForm(forms.Form):

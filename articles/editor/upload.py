@@ -1,5 +1,6 @@
 """Upload or paste front-matter markdown files: the importer's rules, validation and report
 (``importing.import_paths``), shown as a table."""
+import os
 from pathlib import Path
 import re
 import tempfile
@@ -15,6 +16,7 @@ from .forms import UploadForm
 from .shortcuts import editor_page
 
 SAFE_NAME_RE = re.compile(r"[^\w.\-]+")
+MAX_PLACED = 200  # image references an upload's files may have filled (each is read at import)
 # A relative address ending in a file name, as an image reference writes it: ](shot.png),
 # ](assets/shot.png "title"), src="./shot.png".
 IMAGE_REFERENCE_RE = re.compile(r"""(?:\]\(\s*<?|src\s*=\s*["']?)((?:\.{1,2}/)*[\w%.\-/]{1,400})""")
@@ -63,15 +65,21 @@ def _write_files(folder, files, pasted):
         path.parent.mkdir()
         path.write_bytes(data)
         names[str(path)] = shown
-    used = set()
+    stored = folder / "images"  # each image once; placed as links to it, never as copies
+    stored.mkdir()
+    for number, (name, data) in enumerate(images.items()):
+        images[name] = stored / f"{number:03d}{Path(name).suffix.lower()}"
+        images[name].write_bytes(data)
+    used, room = set(), [MAX_PLACED]
     for path in names:
-        used.update(_place_images(Path(path), images))
+        used.update(_place_images(Path(path), images, room))
     return names, sorted(set(images) - used)
 
 
-def _place_images(path, images):
-    """Write each of ``images`` (``{file name: bytes}``) that the file at ``path`` references
-    where the reference leads, when that is inside the file's folder; the names placed."""
+def _place_images(path, images, room):
+    """Link each of ``images`` (``{file name: stored path}``) that the file at ``path``
+    references where the reference leads, when that is inside the file's folder, while
+    ``room[0]`` (places left in this upload) lasts; the names placed."""
     text = path.read_bytes().decode("utf-8", "replace")
     home, placed = path.parent.resolve(), set()
     for match in IMAGE_REFERENCE_RE.finditer(text):
@@ -83,9 +91,15 @@ def _place_images(path, images):
             target = (home / reference).resolve()
             if target == home or not target.is_relative_to(home):
                 continue
-            if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(images[name])
+            if target.exists():
+                if target.is_file():
+                    placed.add(name)
+                continue
+            if room[0] <= 0:
+                break
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(images[name], target)
+            room[0] -= 1
         except (OSError, ValueError):  # a folder where it would go, a name too long, a NUL: left missing
             continue
         placed.add(name)

@@ -98,7 +98,9 @@ def edit_translation(request, lang, number, language):
                 then = request.POST.get("then")
                 if then in {to for to, _label in context["next_steps"]}:
                     try:
-                        actions.transition(request.user, article.number, then)
+                        # Published: the revision just saved; another language's draft,
+                        # which this page did not show, is refused by name.
+                        actions.transition(request.user, article.number, then, seen={language: revision.number})
                     except (Invalid, InvalidTransition) as error:
                         messages.error(request, error.message)
                 if revision.based_on:

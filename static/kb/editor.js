@@ -44,9 +44,11 @@
   }
 
   /* Leaving a page whose editor form holds changes not yet saved (a link, the language menu,
-     closing the tab) asks first, with the browser's own question; saving it does not. */
+     closing the tab) asks first, with the browser's own question; saving it does not. A form
+     the server sent back (a refused save, a conflict, a preview) holds them from the start:
+     data-unsaved. */
   function guard(form) {
-    var changed = false;
+    var changed = form.dataset.unsaved === "1";
     function mark() { changed = true; }
     form.addEventListener("input", mark);
     form.addEventListener("change", mark);

@@ -15,7 +15,8 @@
   ``HTTP 403``) and an article number match the exact ``codes``/``number`` fields, boosted; a
   text that is only the digits of an article number (``24427``, ``#24427``: four to six digits)
   matches the number of any prefix (``KA-24427``, ``KT-24427``), boosted alike; a text that is
-  only a site's article number is searched as that number and as a phrase, not as its words;
+  only an article number, not an error code, is searched as that number and as a phrase, not as
+  its words;
 - an identifier typed whole (``aem_program_id``, ``onTokenRefresh``, ``xtk:workflow``) lifts
   the documents that hold it whole by the most its terms score apart, however long they are;
   its parts are searched as words (``analysis.parts_of``), so typing them apart still finds it;
@@ -88,9 +89,11 @@ def build_query(text, language, searcher):
                       for number in numbers_ending_in(digits.group(1)))
     text = TIMESTAMP_RE.sub(" ", text)
     analysed = analyze(text, language)
-    if _is_article_number(text, searcher):
-        # An article's number typed alone: that article (above), then the pages citing it as
-        # written, never those merely holding its prefix ("ka") or its digits as a word.
+    if not (codes or phrases or excluded) and NUMBER_RE.fullmatch(typed.strip()):
+        # An article number typed alone (KA-24427, not an error code): that article (above),
+        # then the pages citing it as written, never those merely holding its prefix ("ka") or
+        # its digits as a word. Whether such an article exists is not asked: the answer would
+        # tell a reader that a hidden one does.
         should.append(Q.Phrase(text_field(language), analysed, boost=PHRASE_BOOST))
         return Q.Or(should), codes
     if len(typed) <= MAX_NAME_CHARS:
@@ -117,11 +120,6 @@ def build_query(text, language, searcher):
     if negatives:
         result = Q.AndNot(result, Q.Or(negatives))
     return result, codes
-
-
-def _is_article_number(text, searcher):
-    whole = NUMBER_RE.fullmatch(text.strip())
-    return bool(whole) and searcher.doc_frequency(NUMBER, normalize_code(whole.group(0))) > 0
 
 
 def _inner_terms(text, analysed, code):
