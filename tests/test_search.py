@@ -530,19 +530,24 @@ def test_an_identifier_only_an_untranslated_article_holds_finds_it_in_any_langua
     assert "KB-350" not in {r["article_number"] for r in results}
 
 
-def test_an_article_number_typed_alone_finds_it_then_the_pages_citing_it_not_its_prefix_as_a_word(client, tmp_path):
+def _indexed_in_english(folder, rows):
+    """English articles ``(number, title, body)`` imported and indexed."""
     from tests.conftest import BROWSE_ARTICLE
     from tests.helpers import write
 
-    for number, title, body in [("KA-31415", "Export stalls at midnight", "Plain words."),
-                                ("KA-20001", "Export retries", "If it stalls, see KA-31415 first."),
-                                ("KA-20002", "Ka band uplink", "The ka band and ka dishes."),
-                                ("KA-20003", "Counter", "It counted 31415 rows.")]:
-        write(tmp_path / "en" / f"{number}.md", BROWSE_ARTICLE.format(
+    for number, title, body in rows:
+        write(folder / "en" / f"{number}.md", BROWSE_ARTICLE.format(
             title=title, description="About it.", products="Northwind", published="1/1/2024 10:00:00 AM",
             number=number, body=body))
-    import_paths([tmp_path])
+    import_paths([folder])
     sync.rebuild()
+
+
+def test_an_article_number_typed_alone_finds_it_then_the_pages_citing_it_not_its_prefix_as_a_word(client, tmp_path):
+    _indexed_in_english(tmp_path, [("KA-31415", "Export stalls at midnight", "Plain words."),
+                                   ("KA-20001", "Export retries", "If it stalls, see KA-31415 first."),
+                                   ("KA-20002", "Ka band uplink", "The ka band and ka dishes."),
+                                   ("KA-20003", "Counter", "It counted 31415 rows.")])
     for typed in ("KA-31415", "ka 31415"):
         results = client.get("/api/search", {"q": typed, "lang": "en"}).json()["results"]
         assert [r["article_number"] for r in results] == ["KA-31415", "KA-20001"], typed
@@ -562,17 +567,9 @@ def test_an_article_number_typed_alone_finds_it_then_the_pages_citing_it_not_its
 
 
 def test_the_digits_of_an_article_number_find_it_whatever_its_prefix(client, tmp_path):
-    from tests.conftest import BROWSE_ARTICLE
-    from tests.helpers import write
-
-    for number, title, body in [("KA-31415", "Export stalls at midnight", "Plain words."),
-                                ("KT-27182", "Video on setting up the gateway", "Plain words."),
-                                ("NW-9", "Ticket notes", "Customer ticket 31415 and 27182 were closed.")]:
-        write(tmp_path / "en" / f"{number}.md", BROWSE_ARTICLE.format(
-            title=title, description="About it.", products="Northwind", published="1/1/2024 10:00:00 AM",
-            number=number, body=body))
-    import_paths([tmp_path])
-    sync.rebuild()
+    _indexed_in_english(tmp_path, [("KA-31415", "Export stalls at midnight", "Plain words."),
+                                   ("KT-27182", "Video on setting up the gateway", "Plain words."),
+                                   ("NW-9", "Ticket notes", "Customer ticket 31415 and 27182 were closed.")])
     for typed, expected in [("31415", "KA-31415"), ("#31415", "KA-31415"), (" 27182 ", "KT-27182")]:
         results = client.get("/api/search", {"q": typed, "lang": "en"}).json()["results"]
         assert results[0]["article_number"] == expected, typed
