@@ -148,9 +148,10 @@ def write_file(session, parsed, rendered, *, user=None, overwrite_edits=False):
     its writer process, with that process's ``ImportSession``); never raises for the file's sake:
     a ``Written``. Ids created by a transaction that rolled back are forgotten.
 
-    A file whose article or translation another writer created since the session read them (two imports of the same new files at once, an editor creating the number) is
-    written again on what is stored now; when that writer stored this very content, the file
-    is what it wrote. Each attempt can meet one more of its rows (the article, then its
+    A file whose article or translation another writer created since the session read them
+    (two imports of the same new files at once, an editor creating the number) is written
+    again on what is stored now; when that writer stored this very content, the file is what
+    it wrote. Each attempt can meet one more of its rows (the article, then its
     translation a moment later), hence ``WRITE_ATTEMPTS``."""
     try:
         for attempt in range(WRITE_ATTEMPTS):
