@@ -13,9 +13,9 @@ text starts at) and:
   item's offset continues that item (less that offset), a nested list marker there starts a
   nested list, an item marker left of it starts the next item, anything else is a lazy
   continuation line;
-- ``ItemContentProcessor`` (in place of the stock ``indent`` processor): a block after a blank
-  line that is indented belongs to the last item of the list just before it, less that item's
-  offset, and so on down nested lists. Authors who indent by 2 under ``1. `` or by 4 under
+- ``ItemContentProcessor`` (in place of the stock ``indent`` processor): a block after one or
+  more blank lines that is indented belongs to the last item of the list just before it, less
+  that item's offset, and so on down nested lists. Authors who indent by 2 under ``1. `` or by 4 under
   ``- `` are read the same way (any indent from 2 up; 1 space is too little to mean anything).
 
 Numbering continues across such content, since the next item joins the list before it. Code
@@ -144,9 +144,9 @@ class ItemContentProcessor(BlockProcessor):
 
     def _target(self, parent, block):
         last = self.lastChild(parent)
-        if last is None or last.tag not in LIST_TAGS or not len(last):
+        if last is None or last.tag not in LIST_TAGS or not len(last) or not block.strip():
             return None
-        indent = indentation(block.split("\n", 1)[0])
+        indent = indentation(block.lstrip("\n").split("\n", 1)[0])
         if indent < MIN_INDENT:
             return None
         return last[-1]
@@ -163,7 +163,7 @@ class ItemContentProcessor(BlockProcessor):
         offset = self.offsets.get(li, 4)
         chunks = []  # every indented block in a row: parsed together, so that a "+++" or
         while blocks and self._target(parent, blocks[0]) is li:  # ">[!BEGINTABS]" finds its end
-            block = blocks.pop(0)
+            block = blocks.pop(0).lstrip("\n")  # after two blank lines in a row: still the item's
             outdented = self.OUTDENTED_ITEM_RE.search(block)
             if outdented:
                 block, blocks[:0] = block[:outdented.start()], [block[outdented.end():]]
