@@ -17,7 +17,11 @@ place in its repository's navigation (``TOC.md``, stored as ``DocTree``).
 Navigation is the TOC of the page's repository in the reader's language (else the closest
 one, as for pages), and names only pages that reader may open: a page they cannot see is left
 out, a group left empty goes with it. ``{hide-from-toc}`` pages are not in the sidebar nor in
-previous/next, but a reader on one still gets its breadcrumbs.
+previous/next, but a reader on one still gets its breadcrumbs. A TOC of more than
+``NAV_FULL_PAGES`` pages is shown collapsed, as Sphinx's collapsed navigation is: the top level,
+the groups on the way to the page with their siblings, and the page's own children; every other
+group is one link to its first page (a documentation set of thousands of pages would otherwise
+put its whole tree, hundreds of KB, in every page).
 """
 from dataclasses import dataclass, field
 import html as html_lib
@@ -32,6 +36,7 @@ from .links import url
 
 LINK_RE = re.compile(r'<a class="doc-link" href="/_doc/([^"#]*)(#[^"]*)?"([^>]*)>(.*?)</a>', re.S)
 ADDRESS_CHECK_SECONDS = 2.0
+NAV_FULL_PAGES = 400
 
 
 def doc_url(language, address):
@@ -130,6 +135,7 @@ class NavNode:
     external: bool = False
     current: bool = False
     open: bool = False  # holds the current page
+    collapsed: bool = False  # a group shown as a link to its first page (``_collapse``)
     children: list = field(default_factory=list)
 
 
@@ -235,7 +241,20 @@ def _build(tree, index, language, number):
     if position is not None:
         nav.previous = flat[position - 1][0] if position > 0 else None
         nav.next = flat[position + 1][0] if position + 1 < len(flat) else None
+    if len(flat) > NAV_FULL_PAGES:
+        _collapse(nodes)
     return nav
+
+
+def _collapse(nodes):
+    """Keep the children of the groups holding the page and of the page itself; any other group
+    becomes a link to its own page, else to its first one."""
+    for node in nodes:
+        if node.open or node.current:
+            _collapse(node.children)
+        elif node.children:
+            node.url, node.collapsed = node.url or _first_url(node), True
+            node.children = []
 
 
 def _first_url(node):

@@ -77,6 +77,22 @@ def test_the_sidebar_breadcrumbs_and_pager_follow_the_toc_in_the_readers_languag
     assert 'class="article-number"' not in html and ">b-2<" not in html and "b-2" not in html.split("<title>")[1].split("</title>")[0]
 
 
+def test_a_large_toc_shows_the_way_to_the_page_and_folds_other_groups_into_links(client, guide, monkeypatch):
+    from articles import docnav
+
+    monkeypatch.setattr(docnav, "NAV_FULL_PAGES", 2)  # the guide's TOC has 3 pages a reader sees
+    html = client.get("/en/docs/guide/start/overview/").content.decode()
+    assert sidebar(html) == [
+        ("/en/docs/guide/start/overview/", "Overview"),
+        ("/en/docs/guide/send/preview/", "Sending"),  # the group, folded: a link to its first page
+        ("https://example.com/elsewhere.html", "Elsewhere >"),
+    ]
+    assert 'class="group">Sending</a>' in html
+    assert re.search(r'rel="next" href="/en/docs/guide/send/preview/"', html)  # the pager still walks every page
+    inside = client.get("/en/docs/guide/send/proofs/").content.decode()
+    assert [text for _, text in sidebar(inside)] == ["Overview", "Preview a message", "Proofs", "Elsewhere >"]
+
+
 def test_a_page_hidden_from_the_toc_keeps_its_breadcrumbs_and_no_page_lists_it(client, guide):
     html = client.get("/en/docs/guide/send/old/").content.decode()
     assert crumbs(html) == ["Home", "Sender guide", "Sending", "The old way"]
