@@ -164,20 +164,40 @@ def navigation(translation, language, user, number):
 
     index = listings.doc_index(user)
     trees = {}
-    for tree in DocTree.objects.only("doc_path", "language").order_by("doc_path", "language"):
+    for tree in DocTree.objects.only("doc_path", "language", "content_hash", "updated_at").order_by("doc_path", "language"):
         trees.setdefault(tree.doc_path, []).append(tree)
     # The TOC of the page's own folder, else the nearest one above it, else any that names it.
     folder = translation.doc_path.rsplit("/", 1)[0] if "/" in translation.doc_path else ""
     order = sorted(trees, key=lambda path: _closeness(path, folder))
     for path in order:
-        chosen = languages.pick_by_language(trees[path], language)
-        tree = DocTree.objects.filter(pk=chosen.pk).first()
+        tree = _whole_tree(languages.pick_by_language(trees[path], language))
         if tree is None:
             continue
         built = _build(tree, index, language, number)
         if built is not None:
             return built
     return None
+
+
+# TOCs read whole, by (id, content hash, time saved): a large one's nodes take milliseconds to
+# read at every page. Kept as read; ``_build`` never changes them.
+_trees = {}
+TREES_KEPT = 32
+
+
+def _whole_tree(light):
+    """The ``DocTree`` of which ``light`` holds only the keys, with its nodes; None when gone."""
+    from .models import DocTree
+
+    key = (light.pk, light.content_hash, light.updated_at)
+    tree = _trees.get(key)
+    if tree is None:
+        tree = DocTree.objects.filter(pk=light.pk).first()
+        if tree is not None:
+            if len(_trees) >= TREES_KEPT:
+                _trees.clear()
+            _trees[(tree.pk, tree.content_hash, tree.updated_at)] = tree
+    return tree
 
 
 def _closeness(toc_path, folder):

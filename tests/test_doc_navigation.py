@@ -93,6 +93,16 @@ def test_a_large_toc_shows_the_way_to_the_page_and_folds_other_groups_into_links
     assert [text for _, text in sidebar(inside)] == ["Overview", "Preview a message", "Proofs", "Elsewhere >"]
 
 
+def test_a_toc_imported_again_shows_at_once(client, guide):
+    assert "Preview a message" in dict(map(reversed, sidebar(client.get("/en/docs/guide/send/proofs/").content.decode())))
+    toc = guide / "guide.en" / "help" / "TOC.md"
+    toc.write_text(TOC.format(**{**EN, "preview": "Preview before sending"}), encoding="utf-8")
+    assert import_paths([guide]).ok
+    sync.bring_up_to_date()
+    titles = [text for _, text in sidebar(client.get("/en/docs/guide/send/proofs/?again").content.decode())]
+    assert "Preview before sending" in titles and "Preview a message" not in titles
+
+
 def test_a_page_hidden_from_the_toc_keeps_its_breadcrumbs_and_no_page_lists_it(client, guide):
     html = client.get("/en/docs/guide/send/old/").content.decode()
     assert crumbs(html) == ["Home", "Sender guide", "Sending", "The old way"]
