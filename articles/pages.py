@@ -148,7 +148,8 @@ def current_html(translation, siblings=()):
     stale = translation.renderer_version != RENDERER_VERSION or not translation.rendered_html
     if stale or ("image-missing" in translation.rendered_html
                  and any(url not in translation.rendered_html for url in resolve.borrowed())):
-        rendered = render_markdown(translation.body, resolve_image=resolve, language=translation.language)
+        rendered = render_markdown(translation.body, resolve_image=resolve, language=translation.language,
+                                   doc_path=translation.doc_path)
         translation.rendered_html = rendered.html
         translation.renderer_version = RENDERER_VERSION
         Translation.objects.filter(pk=translation.pk).update(

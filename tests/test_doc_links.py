@@ -143,3 +143,19 @@ def test_editors_see_the_links_to_pages_not_imported_until_they_arrive(client, d
     assert import_paths([docs]).ok
     board = client.get("/en/editor/").content.decode()
     assert "glossary.md" not in board.split('id="links-title"')[1].split("</section>")[0]
+
+
+def test_a_page_rendered_again_after_an_upgrade_reads_its_links_from_its_own_folder(client, tmp_path):
+    from articles.models import Translation
+
+    root = tmp_path / "docs"
+    repo(root, "en", {
+        "mail/setup.md": ("Set up mail", "5555-eeee", "Mail servers."),
+        "sms/setup.md": ("Set up text messages", "6666-ffff", "Text gateways."),
+        "sms/start.md": ("Start with text messages", "7777-abcd", "First [set it up](setup.md)."),
+    })
+    assert import_paths([root]).ok
+    sync.bring_up_to_date()
+    assert links(client.get("/en/docs/guide/sms/start/").content.decode()) == ["/en/docs/guide/sms/setup/"]
+    Translation.objects.filter(article__number="7777-abcd").update(renderer_version=0)  # stored by an older kb
+    assert links(client.get("/en/docs/guide/sms/start/?again").content.decode()) == ["/en/docs/guide/sms/setup/"]
