@@ -2,30 +2,100 @@
 
 ``[!UICONTROL Save]`` → ``<span class="uicontrol">Save</span>`` (an interface label),
 ``[!DNL Adobe Target]`` → ``<span class="dnl">Adobe Target</span>`` (a name not to translate),
-``[!BADGE Beta]`` → ``<span class="badge">Beta</span>``. Registered after code spans and escapes
-(190/180) so a marker inside backticks stays literal, and before links (160) so
-``[[!UICONTROL Save]](url)`` keeps its link.
+``[!BADGE Beta]{type=Positive tooltip="Since May"}`` → ``<span class="badge badge-positive"
+title="Since May">Beta</span>`` (the attribute list is the badge's: its ``type``, one of
+``BADGE_TYPES``, colours it). Registered after code spans and escapes (190/180) so a marker
+inside backticks stays literal, and before links (160) so ``[[!UICONTROL Save]](url)`` keeps its
+link. The same markers written inside raw HTML (a table authored as HTML) are rewritten in the
+HTML Python-Markdown stashed (``RawHtmlMarkers``), outside ``<code>`` and ``<pre>``.
 """
+from html import escape as html_escape, unescape as html_unescape
+import re
 import xml.etree.ElementTree as etree
 
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.postprocessors import Postprocessor
+
+CLASSES = {"UICONTROL": "uicontrol", "DNL": "dnl", "BADGE": "badge"}
+BADGE_TYPES = {"informative", "positive", "negative", "neutral", "caution", "notice"}
+# A badge's attribute list, right after it: {type=Informative}, {type="Neutral" tooltip="…"}.
+BADGE_ATTRIBUTES_RE = re.compile(r"\{([^{}\n]{0,300})\}")
+_ATTRIBUTE_RE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'}]+))""")
+
+
+def badge_attributes(text):
+    """``{"class": "badge badge-…", "title": …}`` from a badge's attribute list text."""
+    found = {m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None) for m in _ATTRIBUTE_RE.finditer(text)}
+    attributes = {"class": "badge"}
+    kind = found.get("type", "").strip().lower()
+    if kind in BADGE_TYPES:
+        attributes["class"] += f" badge-{kind}"
+    if found.get("tooltip", "").strip():
+        attributes["title"] = found["tooltip"].strip()
+    return attributes
 
 
 class MarkerProcessor(InlineProcessor):
     # Possessive: from each "[!" the scan ends at the first unpaired bracket (linear time).
     PATTERN = r"\[!(UICONTROL|DNL|BADGE)[ \t]++((?:[^\[\]]++|\[[^\[\]]*+\])*+)\]"
-    CLASSES = {"UICONTROL": "uicontrol", "DNL": "dnl", "BADGE": "badge"}
 
     def handleMatch(self, m, data):
-        element = etree.Element("span", {"class": self.CLASSES[m.group(1)]})
+        attributes, end = {"class": CLASSES[m.group(1)]}, m.end(0)
+        if m.group(1) == "BADGE":
+            listed = BADGE_ATTRIBUTES_RE.match(data, end)
+            if listed:
+                attributes, end = badge_attributes(listed.group(1)), listed.end()
+        element = etree.Element("span", attributes)
         element.text = m.group(2).rstrip(" \t")
-        return element, m.start(0), m.end(0)
+        return element, m.start(0), end
+
+
+class RawHtmlMarkers(Postprocessor):
+    """The markers inside raw HTML blocks, rewritten before the blocks are put back (``raw_html``,
+    30). The label is HTML already (it is raw HTML's text), so it is kept as written."""
+
+    MARKER_RE = re.compile(MarkerProcessor.PATTERN + r"(?:" + BADGE_ATTRIBUTES_RE.pattern + r")?")
+    LITERAL_TAG_RE = re.compile(r"<(/?)(?:pre|code)\b[^<>]*+>", re.IGNORECASE)
+
+    def run(self, text):
+        stash = self.md.htmlStash
+        stash.rawHtmlBlocks = [self._rewrite(block) if isinstance(block, str) and "[!" in block else block
+                               for block in stash.rawHtmlBlocks]
+        return text
+
+    def _rewrite(self, block):
+        """Rewrite the text outside ``<pre>``/``<code>`` elements (one pass over their tags)."""
+        out, start, depth = [], 0, 0
+        for tag in self.LITERAL_TAG_RE.finditer(block):
+            if depth == 0:
+                out.append(self.MARKER_RE.sub(self._marker, block[start:tag.start()]))
+                start = tag.start()
+            depth = max(depth - 1, 0) if tag.group(1) else depth + 1
+            if depth == 0:
+                out.append(block[start:tag.end()])
+                start = tag.end()
+        rest = block[start:]
+        out.append(rest if depth else self.MARKER_RE.sub(self._marker, rest))
+        return "".join(out)
+
+    @staticmethod
+    def _marker(match):
+        kind, label, listed = match.group(1), match.group(2).rstrip(" \t"), match.group(3)
+        after = ""
+        if kind == "BADGE" and listed is not None:
+            attributes = badge_attributes(html_unescape(listed))
+        else:
+            attributes = {"class": CLASSES[kind]}
+            after = f"{{{listed}}}" if listed is not None else ""
+        shown = "".join(f' {name}="{html_escape(value)}"' for name, value in attributes.items())
+        return f"<span{shown}>{label}</span>{after}"
 
 
 class InlineMarkerExtension(Extension):
     def extendMarkdown(self, md):
         md.inlinePatterns.register(MarkerProcessor(MarkerProcessor.PATTERN, md), "adobe_marker", 175)
+        md.postprocessors.register(RawHtmlMarkers(md), "kb_raw_markers", 34)
 
 
 def makeExtension(**kwargs):
