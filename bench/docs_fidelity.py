@@ -18,7 +18,9 @@ page's chrome. The figures, over every checked page:
     broken links    distinct internal links (href starting with "/") not answering 200 to a
                     reader, after following one redirect (and how many answer 200 to staff:
                     links to pages hidden from readers)
-    relative images <img src> not starting with "/", "http" or "data:"
+    unresolved images <img src> a browser resolves against the page's address (not "/", "http"
+                    or "data:"), or from the site's root but outside its media and static files
+                    (a repository-root ``/help/assets/x.svg`` not found)
     import          failures (duplicates among them: the same article and language twice), warnings
     served          article pages answering 200 to an anonymous reader
 
@@ -345,20 +347,24 @@ def internal_links(hrefs):
             if href.strip().startswith("/") and not href.strip().startswith("//")]
 
 
-def relative_images(srcs):
-    """Image sources a browser resolves against the page's address: not "/…", "http…", "data:"."""
-    return [src for src in srcs if not src.strip().startswith(("/", "http", "data:"))]
+def unresolved_images(srcs):
+    """Image sources a browser resolves against the page's address (not "/…", "http…", "data:"),
+    or from the site's root outside its media and static files."""
+    from django.conf import settings
+
+    served = tuple("/" + prefix.strip("/") + "/" for prefix in (settings.MEDIA_URL, settings.STATIC_URL))
+    return [src for src in srcs if not src.strip().startswith(("http", "data:", "//", *served))]
 
 
 def check_page(source, facts):
     """The problems of one page: ``{kind: [detail, …]}`` with a key only for a problem found.
     Kinds: ``raw dialect`` ([(kind, marker)]), ``split lists`` (["2 <ol> for 1 list"]),
-    ``lost code``, ``.md links``, ``relative images``."""
+    ``lost code``, ``.md links``, ``unresolved images``."""
     problems = {}
     markers = raw_markers(facts.text)
     lists, fences = count_ordered_lists(source), count_fences(source)
     left, _ = md_links(facts.hrefs)
-    images = relative_images(facts.img_srcs)
+    images = unresolved_images(facts.img_srcs)
     if markers:
         problems["raw dialect"] = markers
     if facts.top_level_ols > lists:
@@ -368,7 +374,7 @@ def check_page(source, facts):
     if left:
         problems[".md links"] = left
     if images:
-        problems["relative images"] = images
+        problems["unresolved images"] = images
     return problems
 
 
@@ -481,7 +487,7 @@ def check_links(results, reader, staff):
 
 # ---- figures -----------------------------------------------------------------------------------
 
-PROBLEMS = ("raw dialect", "split lists", "lost code", ".md links", "relative images")
+PROBLEMS = ("raw dialect", "split lists", "lost code", ".md links", "unresolved images")
 
 
 def figures(report, results, broken, seconds):
@@ -502,7 +508,7 @@ def figures(report, results, broken, seconds):
         "source_ordered_lists": sum(r.lists[0] for r in checked), "top_level_ol": sum(r.lists[1] for r in checked),
         "md_links": sum(len(r.problems.get(".md links", ())) for r in checked),
         "md_links_external": sum(r.md_external for r in checked),
-        "relative_images": sum(len(r.problems.get("relative images", ())) for r in checked),
+        "unresolved_images": sum(len(r.problems.get("unresolved images", ())) for r in checked),
         "internal_links": len(links), "internal_links_broken": len(broken),
         "internal_links_to_hidden_pages": sum(staff == 200 for _, staff in broken.values()),
         "pages_with_broken_links": sum(any(link in broken for link in r.internal) for r in checked),
@@ -537,7 +543,7 @@ def print_table(figs):
           f"{_share(figs['internal_links_broken'], figs['internal_links'])} of {figs['internal_links']}, "
           f"{figs['internal_links_to_hidden_pages']} to pages hidden from readers")
     print(f".md links left: {figs['md_links']} (and {figs['md_links_external']} external http(s) ones); "
-          f"relative images: {figs['relative_images']}")
+          f"unresolved images: {figs['unresolved_images']}")
     top = ", ".join(f"{marker} {n}" for marker, n in list(figs["raw_markers"].items())[:10])
     print(f"raw dialect, pages per kind: {figs['raw_kinds_pages']}")
     print(f"top raw markers (occurrences): {top or 'none'}")

@@ -67,7 +67,7 @@ def test_a_page_splitting_the_steps_is_reported_with_what_it_lost():
     problems = fidelity.check_page(STEPS, facts(SPLIT))
     assert problems["split lists"] == ["4 <ol> for 2 list(s) in the source"]
     assert problems["lost code"] == ["0 <pre> for 1 fenced block(s)"]
-    assert problems["relative images"] == ["assets/open.png"]
+    assert problems["unresolved images"] == ["assets/open.png"]
     assert {kind for kind, _ in problems["raw dialect"]} == {"quote >[!", "alert", "uicontrol", "bold **"}
 
 
@@ -167,5 +167,6 @@ def test_links_and_images_are_sorted_by_kind():
              "//cdn.example/x", "#local", "notes.md.html"]
     assert fidelity.md_links(hrefs) == (["../send/preview.md#anchor", "start.md"], ["https://github.com/x/README.md"])
     assert fidelity.internal_links(hrefs) == ["/en/articles/KA-1/"]
-    srcs = ["/media/a.png", "https://x/b.png", "data:image/png;base64,AA", "assets/c.png", "../d.svg"]
-    assert fidelity.relative_images(srcs) == ["assets/c.png", "../d.svg"]
+    srcs = ["/media/a.png", "/static/kb/x.svg", "https://x/b.png", "data:image/png;base64,AA", "assets/c.png",
+            "../d.svg", "/help/assets/e.svg"]
+    assert fidelity.unresolved_images(srcs) == ["assets/c.png", "../d.svg", "/help/assets/e.svg"]

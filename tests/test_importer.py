@@ -44,6 +44,24 @@ def test_existing_image_is_copied_and_missing_one_is_reported(articles_dir, sett
     assert (str(articles_dir / "en" / "KB-100.md"), "image not found: ../assets/missing.png") in report.warnings
 
 
+def test_a_documentation_image_written_from_the_repository_root_is_copied(tmp_path, settings):
+    repo = tmp_path / "docs" / "guide.en"
+    (repo / "help" / "assets" / "icons").mkdir(parents=True)
+    (repo / "help" / "assets" / "icons" / "gear.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    write(repo / "help" / "admin" / "deep" / "settings.md",
+          "---\ntitle: Settings\nexl-id: 9999-aaaa\n---\n# Settings\n\nClick ![Gear](/help/assets/icons/gear.svg) "
+          "and <img src=\"/help/assets/icons/gear.svg\" alt=\"gear\">, not ![Gone](/help/assets/icons/gone.svg) "
+          "nor ![Passwd](/../../../../etc/passwd.svg) nor ![Site](/media/kept.png).\n")
+    report = import_paths([tmp_path / "docs"])
+    assert report.ok and not report.warnings
+    page = Translation.objects.get(article__number="9999-aaaa")
+    url = page.assets["/help/assets/icons/gear.svg"]
+    assert page.rendered_html.count(f'src="{url}"') == 2 and "/help/assets/icons/gear.svg" not in page.rendered_html
+    # Not found under the repository: left as written, as a site's own address would be.
+    assert 'src="/help/assets/icons/gone.svg"' in page.rendered_html and "image-missing" not in page.rendered_html
+    assert set(page.assets) == {"/help/assets/icons/gear.svg"}
+
+
 def test_reimport_is_idempotent_and_a_change_updates(tmp_path, articles_dir):
     source = tmp_path / "src"
     shutil.copytree(articles_dir, source)

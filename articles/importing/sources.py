@@ -220,15 +220,33 @@ def _is_inside(path, root):
 
 def render_source(parsed, store_image):
     """Render a parsed source; ``store_image(file_path) -> url`` copies an existing image.
-    An image outside ``parsed.root`` (``../../etc/x.png``, or a link leading out) is missing."""
+    An image outside ``parsed.root`` (``../../etc/x.png``, or a link leading out) is missing. A
+    site-absolute one (``/help/assets/x.svg``) is read from the page's repository root: the
+    nearest folder, from the page's own up to ``parsed.root``, that holds it."""
     folder, root = Path(parsed.path).parent, Path(parsed.root)
     assets = {}
 
     def resolve(reference):
         written = reference.split("#")[0].split("?")[0]
+        if written.startswith("/"):
+            return _from_a_root(reference, written.lstrip("/"))
+        return _found(reference, folder, written)
+
+    def _from_a_root(reference, written):
+        if not written or Path(written).suffix.lower() not in IMAGE_SUFFIXES:
+            return None
+        for base in (folder, *folder.parents):
+            if not _is_inside(base, root):
+                return None
+            url = _found(reference, base, written)
+            if url:
+                return url
+        return None
+
+    def _found(reference, base, written):
         for name in dict.fromkeys((written, unquote(written))):  # my%20shot.png is "my shot.png"
             try:
-                candidate = (folder / name).resolve()
+                candidate = (base / name).resolve()
                 found = (candidate.suffix.lower() in IMAGE_SUFFIXES and _is_inside(candidate, root)
                          and candidate.is_file())
             except (OSError, ValueError):  # a NUL, a name too long

@@ -4,8 +4,11 @@ A relative ``![alt](assets/x.png)`` is looked up with the ``resolve_image(refere
 given to the renderer (the importer's copies the file to media storage and answers its URL;
 a page re-render answers from the translation's stored map). When it answers None the image
 becomes ``<span class="image-missing">`` naming the file, and the reference is listed in
-``missing``. Sources with a scheme (``https:``, ``data:``) are left to the sanitizer. Images
-written as HTML (``<img src="assets/x.png">``) follow the same rules (``RawHtmlImages``).
+``missing``. A site-absolute source (``/help/assets/x.svg``, as documentation repositories write
+them from their root) is offered to the resolver too, and left as written when it answers None
+(it may be an address of the site showing the page). Sources with a scheme (``https:``,
+``data:``) are left to the sanitizer. Images written as HTML (``<img src="assets/x.png">``)
+follow the same rules (``RawHtmlImages``).
 """
 from html import escape as html_escape, unescape as html_unescape
 from posixpath import basename
@@ -23,6 +26,11 @@ def is_relative_image(src):
     return bool(src) and not EXTERNAL_RE.match(src)
 
 
+def is_site_image(src):
+    """``/path/x.png``: from the root of the page's repository, or of a site."""
+    return src.startswith("/") and not src.startswith("//")
+
+
 class ImageProcessor(Treeprocessor):
     def __init__(self, md, extension):
         super().__init__(md)
@@ -33,6 +41,10 @@ class ImageProcessor(Treeprocessor):
         for image in root.iter("img"):
             src = image.get("src", "")
             if not is_relative_image(src):
+                url = resolve_image(src) if resolve_image and is_site_image(src) else None
+                if url:
+                    image.set("src", url)
+                    image.set("loading", "lazy")
                 continue
             url = resolve_image(src) if resolve_image else None
             if url:
@@ -70,9 +82,10 @@ class RawHtmlImages(Postprocessor):
         if found is None:
             return tag
         src = html_unescape(next(group for group in found.groups()[1:] if group is not None))
-        if not is_relative_image(src):
-            return tag
         resolve_image = self.extension.resolve_image
+        if not is_relative_image(src):
+            url = resolve_image(src) if resolve_image and is_site_image(src) else None
+            return f'{tag[:found.start()]}{found.group(1)}"{html_escape(url)}" loading="lazy"{tag[found.end():]}' if url else tag
         url = resolve_image(src) if resolve_image else None
         if url:
             return f'{tag[:found.start()]}{found.group(1)}"{html_escape(url)}" loading="lazy"{tag[found.end():]}'
