@@ -65,6 +65,8 @@ MARKERS = (
     # {#id}, {.class}, {target="_blank"}, {width="800" …}, {hide-from-toc}; not {expr: "@id"}.
     ("attribute list", re.compile(r"\{:?\s*(?:[#.][\w-]|[\w-]+\s*=|hide-from-toc\b)")),
     ("collapsible +++", re.compile(r"\+\+\+")),
+    # A snippet's name left where the page includes it ({{step-1-to-setup}}: _includes/snippets.md).
+    ("snippet {{…}}", re.compile(r"\{\{[\w.-]+\}\}")),
     ("bold **", re.compile(r"\*\*")),
     ("markdown link ](", re.compile(r"\]\((?=\S)")),
     # A source line "1. Step" that became paragraph text (Python-Markdown lets no list

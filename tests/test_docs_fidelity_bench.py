@@ -153,6 +153,7 @@ def test_markers_inside_code_are_not_raw_dialect():
     ("[!CAUTION] [!BADGE PDF]", [("alert", "[!CAUTION]"), ("other [!…]", "[!BADGE")]),
     ("Follow these steps:\n1. Open it.", [("list item as text", "1.")]),
     ("In 2021 there were 3. Then 1. Nothing at a line start.", []),
+    ("Start here: {{step-1-to-setup}}", [("snippet {{…}}", "{{step-1-to-setup}}")]),
 ])
 def test_raw_markers_name_kind_and_marker(text, expected):
     assert fidelity.raw_markers(text) == expected

@@ -1,4 +1,5 @@
 from pathlib import Path
+import re
 import shutil
 
 from django.core.management import CommandError, call_command
@@ -60,6 +61,51 @@ def test_a_documentation_image_written_from_the_repository_root_is_copied(tmp_pa
     # Not found under the repository: left as written, as a site's own address would be.
     assert 'src="/help/assets/icons/gone.svg"' in page.rendered_html and "image-missing" not in page.rendered_html
     assert set(page.assets) == {"/help/assets/icons/gear.svg"}
+
+
+SNIPPETS = """# Snippets
+
+<!-- Steps -->
+
+## Open the console {#open-console}
+
+1. Open the **[!UICONTROL Console]** from the top bar.
+
+<!-- Notes -->
+
+## Careful with live data {#live-data}
+
+>[!CAUTION]
+>
+>This changes what customers see.
+
+### Why {#why-live}
+
+Changes apply at once.
+
+## Unused {#unused}
+
+Nothing.
+"""
+
+
+def test_documentation_snippets_are_put_where_a_page_names_them(tmp_path):
+    repo = tmp_path / "docs" / "guide.en" / "help"
+    write(repo / "_includes" / "snippets.md", SNIPPETS)
+    page = repo / "admin" / "publish.md"
+    write(page, "---\ntitle: Publish\nexl-id: 8888-bbbb\n---\n# Publish\n\n{{open-console}}\n1. Choose the site.\n\n"
+                "   {{live-data}}\n\n1. Click Publish.\n\n```text\n{{open-console}}\n```\n\n{{no-such-snippet}}\n")
+    report = import_paths([tmp_path / "docs"])
+    assert report.ok and report.counts["imported"] == 1  # snippets.md has no front matter: not a page
+    html = Translation.objects.get(article__number="8888-bbbb").rendered_html
+    steps = re.search(r"<ol>.*?</ol>", html, re.S).group(0)
+    assert steps.count("<li>") == 3 and '<span class="uicontrol">Console</span>' in steps
+    assert 'class="alert alert-caution"' in steps and "Changes apply at once." in steps  # under step 2, with its subsection
+    assert '<code class="language-text">{{open-console}}</code>' in html and "{{no-such-snippet}}" in html and "Nothing." not in html
+    assert import_paths([tmp_path / "docs"]).counts["unchanged"] == 1
+    write(repo / "_includes" / "snippets.md", SNIPPETS.replace("from the top bar", "from the side bar"))
+    assert import_paths([tmp_path / "docs"]).counts["updated"] == 1
+    assert "from the side bar" in Translation.objects.get(article__number="8888-bbbb").rendered_html
 
 
 def test_reimport_is_idempotent_and_a_change_updates(tmp_path, articles_dir):

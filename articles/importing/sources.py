@@ -8,7 +8,7 @@ as its repository's navigation instead. Files are untrusted: a body is at most
 ``MAX_BODY_BYTES``, and neither the file (through a symbolic link) nor its images may come
 from outside ``root``.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import hashlib
 import os
 from pathlib import Path
@@ -22,6 +22,7 @@ from .. import docpaths
 from ..rendering import RENDERER_VERSION, render_markdown, split_sections
 from ..rendering.text import inline_text
 from ..search.codes import extract_error_codes
+from . import snippets
 from .errors import SourceError
 from .fields import map_fields
 from .frontmatter import has_front_matter, parse_document
@@ -158,6 +159,9 @@ def _parsed(path, root, raw, text, *, explicit, forced_language, use_path_rule, 
     document = parse_document(text)
     if not document.body.strip():
         raise SourceError(_("empty body: nothing after the front matter"))
+    body = snippets.expand(document.body, path, root)
+    if body is not document.body:  # a snippet changed since is a change of the page
+        document, raw = replace(document, body=body), raw + b"\0" + body.encode("utf-8", "surrogatepass")
     if len(document.body) > MAX_BODY_BYTES // 4 and len(document.body.encode()) > MAX_BODY_BYTES:
         raise SourceError(format_lazy(_("body too large (over {size} KB)"), size=MAX_BODY_BYTES // 1024))
     fields = map_fields(document.front_matter, document.body)
