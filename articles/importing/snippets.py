@@ -6,6 +6,10 @@
     expand(body, path, root) -> the body with each such line replaced by the snippet, or the body
                                 itself (the same object) when there is nothing to expand
 
+A line ``{{$include /help/_includes/lead-time.md}}`` includes a whole markdown file (its front
+matter left out) the same way: a path from the repository's root is read from the nearest folder
+above the page that holds it, another from the page's folder, never from outside ``root``.
+
 The snippets are read from the nearest ``_includes/snippets.md`` from the page's folder up to
 ``root``, once per process while the file keeps its size and time. A snippet is the text under
 its heading up to the next heading of the same or a higher level. It is put at the marker's
@@ -19,7 +23,7 @@ import re
 
 FILE = Path("_includes") / "snippets.md"
 MAX_FILE_BYTES = 1024 * 1024
-MARKER_RE = re.compile(r"^([ ]*)((?:\d{1,9}[.)]|[-*+])[ ]+)?\{\{([\w.-]{1,200})\}\}[ \t]*$")
+MARKER_RE = re.compile(r"^([ ]*)((?:\d{1,9}[.)]|[-*+])[ ]+)?\{\{(?:([\w.-]{1,200})|\$include[ \t]+([^{}\s]{1,500}))\}\}[ \t]*$")
 HEADING_RE = re.compile(r"^(#{1,6})[ \t]+.*?\{#([\w.-]+)\}[ \t]*$")
 ANY_HEADING_RE = re.compile(r"^(#{1,6})[ \t]")
 FENCE_RE = re.compile(r"^[ ]*(`{3,}|~{3,})")
@@ -43,9 +47,12 @@ def expand(body, path, root):
             fence = opened.group(1)
         marker = MARKER_RE.match(line) if fence is None and "{{" in line else None
         if marker is not None:
-            if snippets is None:
-                snippets = _snippets_for(Path(path), Path(root))
-            text = snippets.get(marker.group(3))
+            if marker.group(4):
+                text = _included(Path(path), Path(root), marker.group(4))
+            else:
+                if snippets is None:
+                    snippets = _snippets_for(Path(path), Path(root))
+                text = snippets.get(marker.group(3))
             if text is not None:
                 indent, item = marker.group(1), marker.group(2) or ""
                 width = len(indent) + len(item)
@@ -56,6 +63,26 @@ def expand(body, path, root):
                 continue
         out.append(line)
     return "\n".join(out) if changed else body
+
+
+def _included(path, root, written):
+    """The text of the markdown file ``written`` names, front matter left out; None when not found."""
+    from .errors import SourceError
+    from .frontmatter import parse_document
+
+    if not written.lower().endswith((".md", ".markdown")):
+        return None
+    try:
+        root, folder = root.resolve(), path.parent.resolve()
+        bases = [base for base in (folder, *folder.parents) if base.is_relative_to(root)] if written.startswith("/") else [folder]
+        for base in bases:
+            candidate = (base / written.lstrip("/")).resolve()
+            if candidate.is_relative_to(root) and candidate.is_file() and candidate.stat().st_size <= MAX_FILE_BYTES:
+                text = candidate.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
+                return parse_document(text).body.strip("\n") if text.startswith("---") else text.strip("\n")
+    except (OSError, ValueError, SourceError):  # unreadable, or front matter that does not parse
+        return None
+    return None
 
 
 def _snippets_for(path, root):
