@@ -1,5 +1,6 @@
 from pathlib import Path
 import re
+import time
 import shutil
 
 from django.core.management import CommandError, call_command
@@ -109,6 +110,16 @@ def test_documentation_snippets_are_put_where_a_page_names_them(tmp_path):
     write(repo / "_includes" / "snippets.md", SNIPPETS.replace("from the top bar", "from the side bar"))
     assert import_paths([tmp_path / "docs"]).counts["updated"] == 1
     assert "from the side bar" in Translation.objects.get(article__number="8888-bbbb").rendered_html
+
+
+def test_a_page_naming_a_large_snippet_thousands_of_times_is_refused_without_building_it(tmp_path):
+    repo = tmp_path / "docs" / "guide.en" / "help"
+    write(repo / "_includes" / "snippets.md", "## Big {#big}\n\n" + "word " * 200_000 + "\n")
+    write(repo / "p.md", "---\ntitle: P\nexl-id: 7777-cccc\n---\n" + "{{big}}\n" * 5_000)
+    started = time.monotonic()
+    report = import_paths([tmp_path / "docs"])
+    assert [str(outcome.reason) for outcome in report.failures] == ["body too large (over 1024 KB)"]
+    assert time.monotonic() - started < 30  # built whole, the body was 5 GB: over a minute and 15 GB of memory
 
 
 def test_reimport_is_idempotent_and_a_change_updates(tmp_path, articles_dir):

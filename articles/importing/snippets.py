@@ -23,6 +23,7 @@ import re
 
 FILE = Path("_includes") / "snippets.md"
 MAX_FILE_BYTES = 1024 * 1024
+MAX_ADDED_CHARS = 2 * 1024 * 1024  # past this, markers stay as written (and the body is refused as too large)
 MARKER_RE = re.compile(r"^([ ]*)((?:\d{1,9}[.)]|[-*+])[ ]+)?\{\{(?:([\w.-]{1,200})|\$include[ \t]+([^{}\s]{1,500}))\}\}[ \t]*$")
 HEADING_RE = re.compile(r"^(#{1,6})[ \t]+.*?\{#([\w.-]+)\}[ \t]*$")
 ANY_HEADING_RE = re.compile(r"^(#{1,6})[ \t]")
@@ -35,7 +36,7 @@ _read = {}  # path -> ((size, mtime_ns), {name: text})
 def expand(body, path, root):
     if "{{" not in body:
         return body
-    lines, out, fence, changed, snippets = body.split("\n"), [], None, False, None
+    lines, out, fence, changed, snippets, added = body.split("\n"), [], None, False, None, 0
     for line in lines:
         opened = FENCE_RE.match(line)
         if fence is not None:
@@ -53,7 +54,8 @@ def expand(body, path, root):
                 if snippets is None:
                     snippets = _snippets_for(Path(path), Path(root))
                 text = snippets.get(marker.group(3))
-            if text is not None:
+            if text is not None and added + len(text) <= MAX_ADDED_CHARS:
+                added += len(text)
                 indent, item = marker.group(1), marker.group(2) or ""
                 width = len(indent) + len(item)
                 first, *rest = text.split("\n")
