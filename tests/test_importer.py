@@ -122,6 +122,20 @@ def test_a_page_naming_a_large_snippet_thousands_of_times_is_refused_without_bui
     assert time.monotonic() - started < 30  # built whole, the body was 5 GB: over a minute and 15 GB of memory
 
 
+def test_root_absolute_images_and_includes_are_found_when_the_help_folder_itself_is_imported(tmp_path):
+    help_folder = tmp_path / "guide.en" / "help"
+    (help_folder / "assets").mkdir(parents=True)
+    (help_folder / "assets" / "gear.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    (tmp_path / "guide.en" / "secret.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    write(help_folder / "_includes" / "note.md", "Shared **note**.\n")
+    write(help_folder / "admin" / "p.md", "---\ntitle: P\nexl-id: 6666-dddd\n---\n![Gear](/help/assets/gear.svg) "
+                                          "![Out](/secret.svg)\n\n{{$include /help/_includes/note.md}}\n")
+    assert import_paths([help_folder]).ok
+    page = Translation.objects.get(article__number="6666-dddd")
+    assert set(page.assets) == {"/help/assets/gear.svg"}  # /secret.svg is outside the imported folder
+    assert "Shared <strong>note</strong>." in page.rendered_html
+
+
 def test_reimport_is_idempotent_and_a_change_updates(tmp_path, articles_dir):
     source = tmp_path / "src"
     shutil.copytree(articles_dir, source)

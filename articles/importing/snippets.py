@@ -8,7 +8,7 @@
 
 A line ``{{$include /help/_includes/lead-time.md}}`` includes a whole markdown file (its front
 matter left out) the same way: a path from the repository's root is read from the nearest folder
-above the page that holds it, another from the page's folder, never from outside ``root``.
+above the page where it names a file, another from the page's folder, never from outside ``root``.
 
 The snippets are read from the nearest ``_includes/snippets.md`` from the page's folder up to
 ``root``, once per process while the file keeps its size and time. A snippet is the text under
@@ -76,7 +76,7 @@ def _included(path, root, written):
         return None
     try:
         root, folder = root.resolve(), path.parent.resolve()
-        bases = [base for base in (folder, *folder.parents) if base.is_relative_to(root)] if written.startswith("/") else [folder]
+        bases = (folder, *folder.parents) if written.startswith("/") else (folder,)
         for base in bases:
             candidate = (base / written.lstrip("/")).resolve()
             if candidate.is_relative_to(root) and candidate.is_file() and candidate.stat().st_size <= MAX_FILE_BYTES:

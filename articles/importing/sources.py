@@ -226,7 +226,7 @@ def render_source(parsed, store_image):
     """Render a parsed source; ``store_image(file_path) -> url`` copies an existing image.
     An image outside ``parsed.root`` (``../../etc/x.png``, or a link leading out) is missing. A
     site-absolute one (``/help/assets/x.svg``) is read from the page's repository root: the
-    nearest folder, from the page's own up to ``parsed.root``, that holds it."""
+    nearest folder above the page where it names a file inside ``parsed.root``."""
     folder, root = Path(parsed.path).parent, Path(parsed.root)
     assets = {}
 
@@ -239,9 +239,7 @@ def render_source(parsed, store_image):
     def _from_a_root(reference, written):
         if not written or Path(written).suffix.lower() not in IMAGE_SUFFIXES:
             return None
-        for base in (folder, *folder.parents):
-            if not _is_inside(base, root):
-                return None
+        for base in (folder, *folder.parents):  # above the root too: "help/…" imported from help/
             url = _found(reference, base, written)
             if url:
                 return url
