@@ -24,46 +24,68 @@ import re
 FILE = Path("_includes") / "snippets.md"
 MAX_FILE_BYTES = 1024 * 1024
 MAX_ADDED_CHARS = 2 * 1024 * 1024  # past this, markers stay as written (and the body is refused as too large)
-MARKER_RE = re.compile(r"^([ ]*)((?:\d{1,9}[.)]|[-*+])[ ]+)?\{\{(?:([\w.-]{1,200})|\$include[ \t]+([^{}\s]{1,500}))\}\}[ \t]*$")
+MAX_LEAD = 64  # a marker indented further than this is left as written
+# What leads a marker: quote marks and indentation (">", "   ", "> "), then a list marker.
+MARKER_RE = re.compile(r"^((?:[ \t]*>)*[ \t]*)((?:\d{1,9}[.)]|[-*+])[ ]+)?"
+                       r"\{\{(?:([\w.-]{1,200})|\$include[ \t]+([^{}\s]{1,500}))\}\}[ \t]*$")
 HEADING_RE = re.compile(r"^(#{1,6})[ \t]+.*?\{#([\w.-]+)\}[ \t]*$")
 ANY_HEADING_RE = re.compile(r"^(#{1,6})[ \t]")
-FENCE_RE = re.compile(r"^[ ]*(`{3,}|~{3,})")
+# A fence opens on its own line or after a list marker or quote marks; it closes on a line of the
+# same character, at least as long, with nothing after it.
+FENCE_RE = re.compile(r"^(?:[ \t]*>)*[ \t]*(?:(?:\d{1,9}[.)]|[-*+])[ ]+)?(`{3,}|~{3,})(.*)$")
 COMMENT_LINE_RE = re.compile(r"^[ \t]*<!--.*-->[ \t]*$")
 
-_read = {}  # path -> ((size, mtime_ns), {name: text})
+_read = {}  # resolved path -> ((size, mtime_ns), {name: text})
+
+
+class _Fences:
+    """Whether each line, in order, is inside fenced code (the line opening or closing a fence is)."""
+
+    def __init__(self):
+        self.open = None
+
+    def inside(self, line):
+        found = FENCE_RE.match(line)
+        if self.open is not None:
+            if found and found.group(1)[0] == self.open[0] and len(found.group(1)) >= len(self.open) \
+                    and not found.group(2).strip():
+                self.open = None
+            return True
+        if found and not (found.group(1)[0] == "`" and "`" in found.group(2)):
+            self.open = found.group(1)
+            return True
+        return False
 
 
 def expand(body, path, root):
     if "{{" not in body:
         return body
-    lines, out, fence, changed, snippets, added = body.split("\n"), [], None, False, None, 0
-    for line in lines:
-        opened = FENCE_RE.match(line)
-        if fence is not None:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = None
+    out, fences, changed, snippets, included, added = [], _Fences(), False, None, {}, 0
+    for line in body.split("\n"):
+        marker = MARKER_RE.match(line) if not fences.inside(line) and "{{" in line else None
+        if marker is None or len(marker.group(1)) > MAX_LEAD or added >= MAX_ADDED_CHARS:
             out.append(line)
             continue
-        if opened:
-            fence = opened.group(1)
-        marker = MARKER_RE.match(line) if fence is None and "{{" in line else None
-        if marker is not None:
-            if marker.group(4):
-                text = _included(Path(path), Path(root), marker.group(4))
-            else:
-                if snippets is None:
-                    snippets = _snippets_for(Path(path), Path(root))
-                text = snippets.get(marker.group(3))
-            if text is not None and added + len(text) <= MAX_ADDED_CHARS:
-                added += len(text)
-                indent, item = marker.group(1), marker.group(2) or ""
-                width = len(indent) + len(item)
-                first, *rest = text.split("\n")
-                out.append(indent + item + first)
-                out.extend(" " * width + later if later.strip() else "" for later in rest)
-                changed = True
-                continue
-        out.append(line)
+        if marker.group(4):
+            written = marker.group(4)
+            if written not in included:
+                included[written] = _included(Path(path), Path(root), written)
+            text = included[written]
+        else:
+            if snippets is None:
+                snippets = _snippets_for(Path(path), Path(root))
+            text = snippets.get(marker.group(3))
+        lead, item = marker.group(1), marker.group(2) or ""
+        continued = lead + " " * len(item)
+        cost = None if text is None else len(text) + len(continued) * text.count("\n")
+        if cost is None or added + cost > MAX_ADDED_CHARS:
+            out.append(line)
+            continue
+        added += cost
+        first, *rest = text.split("\n")
+        out.append(lead + item + first)
+        out.extend(continued + later if later.strip() else continued.rstrip(" \t") for later in rest)
+        changed = True
     return "\n".join(out) if changed else body
 
 
@@ -80,7 +102,7 @@ def _included(path, root, written):
         for base in bases:
             candidate = (base / written.lstrip("/")).resolve()
             if candidate.is_relative_to(root) and candidate.is_file() and candidate.stat().st_size <= MAX_FILE_BYTES:
-                text = candidate.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
+                text = candidate.read_text(encoding="utf-8-sig", errors="replace").replace("\r\n", "\n")
                 return parse_document(text).body.strip("\n") if text.startswith("---") else text.strip("\n")
     except (OSError, ValueError, SourceError):  # unreadable, or front matter that does not parse
         return None
@@ -96,13 +118,14 @@ def _snippets_for(path, root):
     for base in (folder, *folder.parents):
         if not base.is_relative_to(root):
             break
-        candidate = base / FILE
         try:
+            candidate = (base / FILE).resolve()  # a symbolic link is followed, and must stay inside
+            if not candidate.is_relative_to(root) or not candidate.is_file():
+                continue
             stat = candidate.stat()
         except (OSError, ValueError):
             continue
-        if candidate.is_file():
-            return _parse_file(candidate, stat)
+        return _parse_file(candidate, stat)
     return {}
 
 
@@ -114,7 +137,7 @@ def _parse_file(candidate, stat):
     snippets = {}
     if stat.st_size <= MAX_FILE_BYTES:
         try:
-            snippets = parse(candidate.read_text(encoding="utf-8", errors="replace"))
+            snippets = parse(candidate.read_text(encoding="utf-8-sig", errors="replace"))
         except OSError:
             return {}
     _read[candidate] = (key, snippets)
@@ -122,29 +145,30 @@ def _parse_file(candidate, stat):
 
 
 def parse(text):
-    """``{name: text}`` of a snippets file (headings inside fenced code are text)."""
-    snippets, current, level, collected, fence = {}, None, 0, [], None
+    """``{name: text}`` of a snippets file: each heading with an id starts one, which runs to the
+    next heading of the same or a higher level (so a snippet holds the ones nested in it).
+    Headings inside fenced code are text."""
+    snippets, open_ones, fences = {}, [], _Fences()  # open_ones: [(name, level, lines)]
 
-    def close():
-        while collected and (not collected[-1].strip() or COMMENT_LINE_RE.match(collected[-1])):
-            collected.pop()  # the blank lines and "<!-- Section -->" lines before the next heading
-        if current is not None:
-            snippets.setdefault(current, "\n".join(collected).strip("\n"))
+    def close(name, lines):
+        while lines and (not lines[-1].strip() or COMMENT_LINE_RE.match(lines[-1])):
+            lines.pop()  # the blank lines and "<!-- Section -->" lines before the next heading
+        snippets.setdefault(name, "\n".join(lines).strip("\n"))
 
     for line in text.replace("\r\n", "\n").split("\n"):
-        opened = FENCE_RE.match(line)
-        if fence is None and opened:
-            fence = opened.group(1)
-        elif fence is not None and opened and opened.group(1)[0] == fence[0]:
-            fence = None
-        elif fence is None:
-            heading = ANY_HEADING_RE.match(line)
-            if heading and (current is None or len(heading.group(1)) <= level):
-                close()
-                named = HEADING_RE.match(line)
-                current, level, collected = (named.group(2), len(named.group(1)), []) if named else (None, 0, [])
+        heading = None if fences.inside(line) else ANY_HEADING_RE.match(line)
+        if heading:
+            level = len(heading.group(1))
+            while open_ones and open_ones[-1][1] >= level:
+                close(*open_ones.pop()[::2])
+            named = HEADING_RE.match(line)
+            if named:
+                for _, _, lines in open_ones:
+                    lines.append(line)
+                open_ones.append((named.group(2), level, []))
                 continue
-        if current is not None:
-            collected.append(line)
-    close()
+        for _, _, lines in open_ones:
+            lines.append(line)
+    while open_ones:
+        close(*open_ones.pop()[::2])
     return snippets
