@@ -56,7 +56,7 @@ class RawHtmlMarkers(Postprocessor):
     30). The label is HTML already (it is raw HTML's text), so it is kept as written."""
 
     MARKER_RE = re.compile(MarkerProcessor.PATTERN + r"(?:" + BADGE_ATTRIBUTES_RE.pattern + r")?")
-    LITERAL_TAG_RE = re.compile(r"<(/?)(?:pre|code)\b[^<>]*+>", re.IGNORECASE)
+    TAG_RE = re.compile(r"<(/?)([A-Za-z][\w-]*+)?[^<>]*+>")
 
     def run(self, text):
         stash = self.md.htmlStash
@@ -65,18 +65,18 @@ class RawHtmlMarkers(Postprocessor):
         return text
 
     def _rewrite(self, block):
-        """Rewrite the text outside ``<pre>``/``<code>`` elements (one pass over their tags)."""
-        out, start, depth = [], 0, 0
-        for tag in self.LITERAL_TAG_RE.finditer(block):
-            if depth == 0:
-                out.append(self.MARKER_RE.sub(self._marker, block[start:tag.start()]))
-                start = tag.start()
-            depth = max(depth - 1, 0) if tag.group(1) else depth + 1
-            if depth == 0:
-                out.append(block[start:tag.end()])
-                start = tag.end()
+        """Rewrite the text between tags (never inside one: an ``alt`` or ``title`` keeps its
+        marker as written) outside ``<pre>``/``<code>`` elements, in one pass over the tags."""
+        out, start, literal = [], 0, 0
+        for tag in self.TAG_RE.finditer(block):
+            text = block[start:tag.start()]
+            out.append(self.MARKER_RE.sub(self._marker, text) if not literal and "[!" in text else text)
+            out.append(tag.group(0))
+            start = tag.end()
+            if (tag.group(2) or "").lower() in ("pre", "code"):
+                literal = max(literal - 1, 0) if tag.group(1) else literal + 1
         rest = block[start:]
-        out.append(rest if depth else self.MARKER_RE.sub(self._marker, rest))
+        out.append(self.MARKER_RE.sub(self._marker, rest) if not literal and "[!" in rest else rest)
         return "".join(out)
 
     @staticmethod
