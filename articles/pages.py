@@ -124,7 +124,8 @@ IMAGE_REF_RE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 def image_resolver(translation, siblings=()):
     """``resolve_image(reference)`` for rendering ``translation``: its own copy of the image, else
     the copy of the same file name another translation of the article has (a Japanese file
-    citing ``assets/shot.png`` when only the English folder holds it), else None."""
+    citing ``assets/shot.png`` when only the English folder holds it), else None. A source from
+    a site's root (``/static/x.png``) is only ever the translation's own copy."""
     by_name = {}
     for other in siblings:
         if other.pk != translation.pk:
@@ -133,11 +134,15 @@ def image_resolver(translation, siblings=()):
                     by_name.setdefault(basename(reference), url)
 
     def resolve(reference):
-        return (translation.assets or {}).get(reference) or by_name.get(basename(reference))
+        own = (translation.assets or {}).get(reference)
+        if own or reference.startswith("/"):  # a root-absolute source is the page's own file or none
+            return own
+        return by_name.get(basename(reference))
 
     # The URLs of the images borrowed for this body: a cached page lacking one is re-rendered.
     resolve.borrowed = lambda: {by_name[basename(ref)] for ref in IMAGE_REF_RE.findall(translation.body)
-                                if not (translation.assets or {}).get(ref) and basename(ref) in by_name}
+                                if not (translation.assets or {}).get(ref) and not ref.startswith("/")
+                                and basename(ref) in by_name}
     return resolve
 
 

@@ -329,3 +329,16 @@ def test_a_listing_worked_out_again_replaces_the_one_it_supersedes(client, brows
             client.get(path)
     assert remembered() == before
     assert "CMP-1" not in client.get("/en/articles/").content.decode()
+
+
+def test_a_root_absolute_image_is_never_another_translations_file_of_the_same_name():
+    from types import SimpleNamespace
+
+    from articles.pages import image_resolver
+
+    english = SimpleNamespace(pk=1, assets={"assets/logo.png": "/media/articles/en-logo.png"}, body="")
+    japanese = SimpleNamespace(pk=2, assets={}, body="![Logo](/static/kb/logo.png) ![Shot](assets/logo.png)")
+    resolve = image_resolver(japanese, [english, japanese])
+    assert resolve("/static/kb/logo.png") is None  # left as written, not the English logo
+    assert resolve("assets/logo.png") == "/media/articles/en-logo.png"
+    assert resolve.borrowed() == {"/media/articles/en-logo.png"}
