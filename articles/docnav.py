@@ -268,13 +268,14 @@ def _build(tree, index, language, number):
 
 def _collapse(nodes):
     """Keep the children of the groups holding the page and of the page itself; any other group
-    becomes a link to its own page, else to its first one."""
+    becomes a link to its own page, else to its first one (a group of external links only keeps
+    them)."""
     for node in nodes:
-        if node.open or node.current:
+        first = node.url or _first_url(node) if node.children and not (node.open or node.current) else ""
+        if first:
+            node.url, node.collapsed, node.children = first, True, []
+        else:
             _collapse(node.children)
-        elif node.children:
-            node.url, node.collapsed = node.url or _first_url(node), True
-            node.children = []
 
 
 def _first_url(node):

@@ -26,6 +26,8 @@ breadcrumb-title: {guide}
    + {{hide-from-toc}}[{old}](send/old.md)
    + [{proofs}](send/proofs.md)
 + [Elsewhere >](https://example.com/elsewhere.html)
++ Community
+   + [Forum >](https://example.com/forum.html)
 """
 EN = dict(guide="Sender guide", overview="Overview", sending="Sending", preview="Preview a message",
           old="The old way", proofs="Proofs")
@@ -68,6 +70,7 @@ def test_the_sidebar_breadcrumbs_and_pager_follow_the_toc_in_the_readers_languag
         ("/fr/docs/guide/send/preview/", "Prévisualiser un message"),
         ("/fr/docs/guide/send/proofs/", "Les BAT"),
         ("https://example.com/elsewhere.html", "Elsewhere >"),
+        ("https://example.com/forum.html", "Forum >"),
     ]
     assert 'aria-current="page">Prévisualiser un message</a>' in html
     assert "L’ancienne méthode" not in re.search(r'<nav class="doc-nav".*?</nav>', html, re.S).group(0)
@@ -86,11 +89,12 @@ def test_a_large_toc_shows_the_way_to_the_page_and_folds_other_groups_into_links
         ("/en/docs/guide/start/overview/", "Overview"),
         ("/en/docs/guide/send/preview/", "Sending"),  # the group, folded: a link to its first page
         ("https://example.com/elsewhere.html", "Elsewhere >"),
+        ("https://example.com/forum.html", "Forum >"),  # a group of external links only keeps them
     ]
-    assert 'class="group">Sending</a>' in html
+    assert 'class="group">Sending</a>' in html and 'href=""' not in html
     assert re.search(r'rel="next" href="/en/docs/guide/send/preview/"', html)  # the pager still walks every page
     inside = client.get("/en/docs/guide/send/proofs/").content.decode()
-    assert [text for _, text in sidebar(inside)] == ["Overview", "Preview a message", "Proofs", "Elsewhere >"]
+    assert [text for _, text in sidebar(inside)] == ["Overview", "Preview a message", "Proofs", "Elsewhere >", "Forum >"]
 
 
 def test_a_toc_imported_again_shows_at_once(client, guide):
