@@ -35,6 +35,7 @@ from .links import BoundedLinkExtension
 from .lists import IndentedListExtension
 from .sanitize import sanitize_html
 from .tabs import TabsExtension
+from .unclosed import UnclosedOpenersExtension
 from .sections import split_sections  # noqa: F401 — part of the package's interface
 from .text import plain_text  # noqa: F401 — part of the package's interface
 
@@ -61,7 +62,7 @@ def make_markdown(images=None, doc_links=None):
         extensions=[
             "attr_list", "pymdownx.highlight", "pymdownx.superfences", "tables", IndentedListExtension(), "toc",
             AlertExtension(), TabsExtension(), InlineMarkerExtension(), CollapsibleExtension(),
-            HeadingAttributeSpacing(), CommentLinesExtension(), images or ImageExtension(),
+            HeadingAttributeSpacing(), CommentLinesExtension(), UnclosedOpenersExtension(), images or ImageExtension(),
             BoundedLinkExtension(), BoundedAttrListExtension(), doc_links or DocLinkExtension(),
         ],
         # Code is shown as written, in every install: no Pygments classes.

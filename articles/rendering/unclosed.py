@@ -1,0 +1,50 @@
+"""An HTML container tag that opens on a line of its own and is never closed
+(``<table style="table-layout:fixed">`` left after a table was turned into markdown) is dropped.
+
+Python-Markdown reads raw HTML up to the tag's end, so everything after such a tag, to the end
+of the page, became raw HTML: its headings, links and lists showed as markdown text. CommonMark
+(which Experience League follows) ends such a block at the next blank line, and the browser
+ignores the lone opening tag. A tag is dropped when, from it to the end of the body, its element
+opens more often than it closes; one closed later, even far away, is left to Python-Markdown.
+Runs after fenced code is stashed (25) and comment lines are taken out (22), before raw HTML is
+read (20); linear in the length of the body.
+"""
+import re
+
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+
+CONTAINERS = "table|div|section|center|aside|figure"
+OPENER_LINE_RE = re.compile(r"^ {0,3}<(" + CONTAINERS + r")\b[^<>]*+>[ \t]*$", re.IGNORECASE)
+TAG_RE = re.compile(r"<(/?)(" + CONTAINERS + r")\b[^<>]*+>", re.IGNORECASE)
+
+
+def without_unclosed_openers(lines):
+    """``lines`` less the opening-tag lines whose element is never closed after them."""
+    openers = {i for i, line in enumerate(lines) if "<" in line and OPENER_LINE_RE.match(line)}
+    if not openers:
+        return lines
+    # Per element, opens minus closes from each line to the end, read backwards once.
+    balance, after, dropped = {}, {}, set()
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i]
+        if "<" in line:
+            for tag in TAG_RE.finditer(line):
+                name = tag.group(2).lower()
+                balance[name] = balance.get(name, 0) + (-1 if tag.group(1) else 1)
+        if i in openers:
+            after[i] = dict(balance)
+    for i in openers:
+        name = OPENER_LINE_RE.match(lines[i]).group(1).lower()
+        if after[i].get(name, 0) > 0:
+            dropped.add(i)
+    return [line for i, line in enumerate(lines) if i not in dropped] if dropped else lines
+
+
+class UnclosedOpenersExtension(Extension):
+    def extendMarkdown(self, md):
+        class UnclosedOpeners(Preprocessor):
+            def run(self, lines):
+                return without_unclosed_openers(lines)
+
+        md.preprocessors.register(UnclosedOpeners(md), "kb_unclosed_openers", 21)
