@@ -178,3 +178,10 @@ def test_emphasis_marks_go_exactly_as_the_plain_rule_says(source):
 def test_plain_text_keeps_names_and_drops_their_emphasis():
     text = plain_text("Set __aem_program_id__ and `dam_asset` to *on*; ___x___ stays x; a | b\n")
     assert text == "Set aem_program_id and dam_asset to on ; x stays x; a b"
+
+
+def test_a_marker_nested_in_another_leaves_its_text_in_titles_and_search():
+    from articles.rendering.text import inline_text
+
+    assert inline_text("View the [!UICONTROL [!DNL Jira] Activity Log]") == "View the Jira Activity Log"
+    assert plain_text("Open [!UICONTROL Posted from [!DNL Slack]] now.") == "Open Posted from Slack now."

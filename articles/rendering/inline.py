@@ -6,7 +6,7 @@
 title="Since May">Beta</span>`` (the attribute list is the badge's: its ``type``, one of
 ``BADGE_TYPES``, colours it). Registered after code spans and escapes (190/180) so a marker
 inside backticks stays literal, and before links (160) so ``[[!UICONTROL Save]](url)`` keeps its
-link. The same markers written inside raw HTML (a table authored as HTML) are rewritten in the
+link. A marker nested in another's label is a span inside it. The same markers written inside raw HTML (a table authored as HTML) are rewritten in the
 HTML Python-Markdown stashed (``RawHtmlMarkers``), outside ``<code>`` and ``<pre>``.
 """
 from html import escape as html_escape, unescape as html_unescape
@@ -47,8 +47,30 @@ class MarkerProcessor(InlineProcessor):
             if listed:
                 attributes, end = badge_attributes(listed.group(1)), listed.end()
         element = etree.Element("span", attributes)
-        element.text = m.group(2).rstrip(" \t")
+        _fill(element, m.group(2).rstrip(" \t"))
         return element, m.start(0), end
+
+
+INNER_RE = re.compile(r"\[!(UICONTROL|DNL|BADGE)[ \t]++([^\[\]]*+)\]")
+
+
+def _fill(element, label):
+    """The label's text, a marker nested in it (``[!UICONTROL [!DNL Jira] Activity Log]``) as a
+    span of its own."""
+    last, previous = 0, None
+    for inner in INNER_RE.finditer(label):
+        text = label[last:inner.start()]
+        if previous is None:
+            element.text = text
+        else:
+            previous.tail = text
+        previous = etree.SubElement(element, "span", {"class": CLASSES[inner.group(1)]})
+        previous.text = inner.group(2).rstrip(" \t")
+        last = inner.end()
+    if previous is None:
+        element.text = label
+    else:
+        previous.tail = label[last:]
 
 
 class RawHtmlMarkers(Postprocessor):
@@ -82,6 +104,7 @@ class RawHtmlMarkers(Postprocessor):
     @staticmethod
     def _marker(match):
         kind, label, listed = match.group(1), match.group(2).rstrip(" \t"), match.group(3)
+        label = INNER_RE.sub(lambda inner: f'<span class="{CLASSES[inner.group(1)]}">{inner.group(2).rstrip()}</span>', label)
         after = ""
         if kind == "BADGE" and listed is not None:
             attributes = badge_attributes(html_unescape(listed))

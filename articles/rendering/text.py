@@ -20,6 +20,7 @@ REPLACEMENTS = [
     ("", re.compile(r"^[ ]{0,3}(`{3,}|~{3,}).*$", re.MULTILINE), " "),  # fence lines, not their content
     ("![", re.compile(r"!\[[^\[\]]*+\]\([^()]*+\)"), " "),  # images
     ("[!", re.compile(r"\[!(?:UICONTROL|DNL|BADGE)[ \t]++([^\[\]]*+)\]"), r"\1"),
+    ("[!", re.compile(r"\[!(?:UICONTROL|DNL|BADGE)[ \t]++([^\[\]]*+)\]"), r"\1"),  # the one around a nested one
     ("[!VIDEO]", re.compile(r"^[ ]{0,3}>?[ ]?\[!VIDEO\]\([^()\n]*+\)", re.MULTILINE), " "),
     ("[!", re.compile(r"\[!\w++\]"), " "),  # alert markers
     ("](", re.compile(r"\[([^\[\]]*+)\]\([^()]*+\)(\{[^{}]*+\})?"), r"\1"),  # links
@@ -48,6 +49,7 @@ def plain_text(markdown):
 # Inline syntax of a one-line field (a title, a description): each pattern scans in linear time.
 INLINE_REPLACEMENTS = [
     (re.compile(r"\[!(?:UICONTROL|DNL|BADGE)[ \t]++([^\[\]]*+)\]"), r"\1"),
+    (re.compile(r"\[!(?:UICONTROL|DNL|BADGE)[ \t]++([^\[\]]*+)\]"), r"\1"),  # the one around a nested one
     (re.compile(r"\[([^\[\]]*+)\]\([^()]*+\)(\{[^{}]*+\})?"), r"\1"),  # links
     (re.compile(r"\{[#.:][^{}\n]*+\}"), " "),  # attribute lists
     (re.compile(r"</?(?:b|i|em|strong|code|span|u|sup|sub|kbd)\b[^<>]{0,200}+>", re.IGNORECASE), ""),
