@@ -3,9 +3,10 @@ taken out before the page is read as blocks, so they separate nothing.
 
 Left in, Python-Markdown keeps such a comment as a raw HTML block, and a block at the left margin
 between two steps ends the numbered list: the next step starts a new list at 1 (an author who
-comments out a bullet between steps 1 and 2 gets steps 1, 1, 2, …). A comment is taken out when
-it opens at the start of a line (up to 3 spaces in, as a block would) and nothing but spaces
-follows its ``-->`` on the line it closes on; the lines it spans go with it. A comment inside
+comments out a bullet between steps 1 and 2 gets steps 1, 1, 2, …); indented under a step, it
+was shown as text. A comment is taken out when it opens at the start of a line (at any
+indentation: under a step too) and nothing but spaces follows its ``-->`` on the line it closes
+on; the lines it spans go with it. A comment inside
 a line, one followed by text, and one never closed are left as they are (the sanitizer drops
 comments from the page either way). Runs after fenced code is stashed, so code is never touched.
 """
@@ -14,7 +15,7 @@ import re
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-OPENING_RE = re.compile(r"^ {0,3}<!--", re.MULTILINE)
+OPENING_RE = re.compile(r"^[ \t]*+<!--", re.MULTILINE)
 CLOSING = "-->"
 
 
