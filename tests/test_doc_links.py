@@ -159,3 +159,24 @@ def test_a_page_rendered_again_after_an_upgrade_reads_its_links_from_its_own_fol
     assert links(client.get("/en/docs/guide/sms/start/").content.decode()) == ["/en/docs/guide/sms/setup/"]
     Translation.objects.filter(article__number="7777-abcd").update(renderer_version=0)  # stored by an older kb
     assert links(client.get("/en/docs/guide/sms/start/?again").content.decode()) == ["/en/docs/guide/sms/setup/"]
+
+
+def test_a_translated_page_keeps_the_english_headings_anchors(client, tmp_path):
+    from articles.models import Translation
+
+    root = tmp_path / "docs"
+    repo(root, "en", {"build.md": ("Build a segment", "8888-abcd",
+                                   "Use the [builder](#the-builder).\n\n## The builder\n\nDrag.\n\n"
+                                   "## Dates {#dates}\n\nPick.\n\n### Example\n\nOne.\n\n### Example\n\nTwo.\n")})
+    repo(root, "ja-JP", {"build.md": ("セグメントの作成", "8888-abcd",
+                                      "[ビルダー](#the-builder)を使用します。\n\n## ビルダー\n\nドラッグ。\n\n"
+                                      "## 日付 {#dates}\n\n選択。\n\n### 例\n\n一。\n\n### 例\n\n二。\n")})
+    repo(root, "fr-FR", {"build.md": ("Créer un segment", "8888-abcd", "## Le générateur\n\nGlisser.\n")})
+    assert import_paths([root]).ok
+    japanese = Translation.objects.get(article__number="8888-abcd", language="ja")
+    ids = re.findall(r'<h[1-6] id="([^"]+)"', japanese.rendered_html)
+    assert ids == ["build-a-segment", "the-builder", "dates", "example", "example_1"]
+    assert '<a href="#the-builder" rel="noopener noreferrer">' in japanese.rendered_html
+    # Another outline than the English page's: no heading is paired, each keeps its own id.
+    french = Translation.objects.get(article__number="8888-abcd", language="fr").rendered_html
+    assert re.findall(r'<h[1-6] id="([^"]+)"', french) == ["creer-un-segment", "le-generateur"]

@@ -22,7 +22,7 @@ from .. import docpaths
 from ..rendering import RENDERER_VERSION, render_markdown, split_sections
 from ..rendering.text import inline_text
 from ..search.codes import extract_error_codes
-from . import snippets
+from . import anchors, snippets
 from .errors import SourceError
 from .fields import map_fields
 from .frontmatter import has_front_matter, parse_document
@@ -160,7 +160,9 @@ def _parsed(path, root, raw, text, *, explicit, forced_language, use_path_rule, 
     if not document.body.strip():
         raise SourceError(_("empty body: nothing after the front matter"))
     body = snippets.expand(document.body, path, root)
-    if body is not document.body:  # a snippet changed since is a change of the page
+    if document.front_matter.get("exl-id") and not document.front_matter.get("article-number"):
+        body = anchors.with_english_anchors(body, path, root)  # a translated documentation page
+    if body is not document.body:  # a snippet or an English heading changed since is a change of the page
         document, raw = replace(document, body=body), raw + b"\0" + body.encode("utf-8", "surrogatepass")
     if len(document.body) > MAX_BODY_BYTES // 4 and len(document.body.encode()) > MAX_BODY_BYTES:
         raise SourceError(format_lazy(_("body too large (over {size} KB)"), size=MAX_BODY_BYTES // 1024))
