@@ -136,6 +136,23 @@ def test_root_absolute_images_and_includes_are_found_when_the_help_folder_itself
     assert "Shared <strong>note</strong>." in page.rendered_html
 
 
+def test_files_a_page_links_to_for_download_are_copied_like_its_images(tmp_path, client):
+    repo = tmp_path / "docs" / "guide.en" / "help"
+    (repo / "api" / "assets").mkdir(parents=True)
+    (repo / "api" / "assets" / "client.crt").write_text("-----BEGIN CERTIFICATE-----\n")
+    (repo / "notes.pdf").write_bytes(b"%PDF-1.4\n")
+    (repo / "api" / "assets" / "page.html").write_text("<script>alert(1)</script>")
+    write(repo / "api" / "certs.md", "---\ntitle: Certificates\nexl-id: 5555-abcd\n---\n# Certificates\n\n"
+                                      "Get [the certificate](assets/client.crt), [the notes](/help/notes.pdf), "
+                                      "[a page](assets/page.html) and [a missing one](assets/gone.pdf).\n")
+    assert import_paths([tmp_path / "docs"]).ok
+    page = Translation.objects.get(article__number="5555-abcd")
+    links = dict((text, href) for href, text in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', page.rendered_html))
+    assert links["the certificate"] == page.assets["assets/client.crt"] and links["the notes"] == page.assets["/help/notes.pdf"]
+    assert links["a page"] == "assets/page.html" and links["a missing one"] == "assets/gone.pdf"  # left as written
+    assert client.get(links["the certificate"]).status_code == 200
+
+
 def test_reimport_is_idempotent_and_a_change_updates(tmp_path, articles_dir):
     source = tmp_path / "src"
     shutil.copytree(articles_dir, source)

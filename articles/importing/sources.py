@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import docpaths
 from ..rendering import RENDERER_VERSION, render_markdown, split_sections
+from ..rendering.images import LINKED_FILE_SUFFIXES
 from ..rendering.text import inline_text
 from ..search.codes import extract_error_codes
 from . import anchors, snippets
@@ -239,7 +240,7 @@ def render_source(parsed, store_image):
         return _found(reference, folder, written)
 
     def _from_a_root(reference, written):
-        if not written or Path(written).suffix.lower() not in IMAGE_SUFFIXES:
+        if not written or Path(written).suffix.lower() not in LINKED_FILE_SUFFIXES:
             return None
         for base in (folder, *folder.parents):  # above the root too: "help/…" imported from help/
             url = _found(reference, base, written)
@@ -251,7 +252,7 @@ def render_source(parsed, store_image):
         for name in dict.fromkeys((written, unquote(written))):  # my%20shot.png is "my shot.png"
             try:
                 candidate = (base / name).resolve()
-                found = (candidate.suffix.lower() in IMAGE_SUFFIXES and _is_inside(candidate, root)
+                found = (candidate.suffix.lower() in LINKED_FILE_SUFFIXES and _is_inside(candidate, root)
                          and candidate.is_file())
             except (OSError, ValueError):  # a NUL, a name too long
                 continue

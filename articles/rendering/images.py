@@ -8,7 +8,9 @@ becomes ``<span class="image-missing">`` naming the file, and the reference is l
 them from their root) is offered to the resolver too, and left as written when it answers None
 (it may be an address of the site showing the page). Sources with a scheme (``https:``,
 ``data:``) are left to the sanitizer. Images written as HTML (``<img src="assets/x.png">``)
-follow the same rules (``RawHtmlImages``).
+follow the same rules (``RawHtmlImages``). A markdown link to a local file a reader downloads
+(``LINKED_FILE_SUFFIXES``: a PDF, a certificate, a spreadsheet) is offered to the resolver too,
+and left as written when it answers None.
 """
 from html import escape as html_escape, unescape as html_unescape
 from posixpath import basename
@@ -20,6 +22,23 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
 EXTERNAL_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|/)", re.IGNORECASE)  # any scheme: the sanitizer judges it
+
+
+# Files a page may link to for download (``[certificate](assets/client.crt)``): copied like its
+# images when the resolver finds them. Never HTML, markdown or anything a browser would run.
+LINKED_FILE_SUFFIXES = frozenset({
+    ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".pdf", ".zip", ".gz", ".tgz", ".csv", ".tsv",
+    ".txt", ".log", ".json", ".xml", ".yaml", ".yml", ".xlsx", ".xls", ".docx", ".doc", ".pptx", ".ppt",
+    ".crt", ".cer", ".pem", ".har", ".mp4", ".webm", ".mp3",
+})
+
+
+def linked_file_suffix(href):
+    """The lowercase suffix of a link to a file of ``LINKED_FILE_SUFFIXES``, else ""."""
+    path = href.split("#", 1)[0].split("?", 1)[0]
+    dot = path.rfind(".")
+    suffix = path[dot:].lower() if dot > path.rfind("/") else ""
+    return suffix if suffix in LINKED_FILE_SUFFIXES else ""
 
 
 def is_relative_image(src):
@@ -38,6 +57,13 @@ class ImageProcessor(Treeprocessor):
 
     def run(self, root):
         resolve_image = self.extension.resolve_image
+        if resolve_image:
+            for link in root.iter("a"):  # a file the page links to: its copy, else left as written
+                href = link.get("href", "")
+                if (is_relative_image(href) or is_site_image(href)) and linked_file_suffix(href):
+                    url = resolve_image(href)
+                    if url:
+                        link.set("href", url)
         for image in root.iter("img"):
             src = image.get("src", "")
             if not is_relative_image(src):
