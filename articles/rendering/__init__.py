@@ -60,7 +60,7 @@ def make_markdown(images=None, doc_links=None):
     ``DocLinkExtension`` told the page's doc path."""
     return markdown.Markdown(
         extensions=[
-            "attr_list", "pymdownx.highlight", "pymdownx.superfences", "tables", IndentedListExtension(), "toc",
+            "attr_list", "pymdownx.highlight", "pymdownx.superfences", "tables", "md_in_html", IndentedListExtension(), "toc",
             AlertExtension(), TabsExtension(), InlineMarkerExtension(), CollapsibleExtension(),
             HeadingAttributeSpacing(), CommentLinesExtension(), UnclosedOpenersExtension(), images or ImageExtension(),
             BoundedLinkExtension(), BoundedAttrListExtension(), doc_links or DocLinkExtension(),

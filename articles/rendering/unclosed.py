@@ -1,4 +1,7 @@
-"""An HTML container tag that opens on a line of its own and is never closed
+"""HTML containers on lines of their own, read as CommonMark (which Experience League follows)
+reads them.
+
+An HTML container tag that opens on a line of its own and is never closed
 (``<table style="table-layout:fixed">`` left after a table was turned into markdown) is dropped.
 
 Python-Markdown reads raw HTML up to the tag's end, so everything after such a tag, to the end
@@ -8,6 +11,11 @@ ignores the lone opening tag. A tag is dropped when, from it to the end of the b
 opens more often than it closes; one closed later, even far away, is left to Python-Markdown.
 Runs after fenced code is stashed (25) and comment lines are taken out (22), before raw HTML is
 read (20); linear in the length of the body.
+
+A ``<div>`` (``section``, ``aside``, ``figure``, ``center``) opened on a line of its own with a
+blank line after it holds markdown (``<div class="preview">``, then a heading and steps): in
+CommonMark the blank line ends the HTML block. Python-Markdown kept it all raw, so the steps
+showed as one paragraph of markdown; such an opener gets ``markdown="1"`` for ``md_in_html``.
 """
 import re
 
@@ -41,10 +49,30 @@ def without_unclosed_openers(lines):
     return [line for i, line in enumerate(lines) if i not in dropped] if dropped else lines
 
 
+MARKDOWN_CONTAINERS = {"div", "section", "aside", "figure", "center"}
+
+
+def markdown_inside(lines):
+    """A container opened on a line of its own with a blank line after it holds markdown, as in
+    CommonMark, where that blank line ends the HTML: ``markdown="1"`` tells ``md_in_html`` so."""
+    changed = None
+    for i, line in enumerate(lines[:-1]):
+        if "<" not in line or lines[i + 1].strip():
+            continue
+        opener = OPENER_LINE_RE.match(line)
+        if opener is None or opener.group(1).lower() not in MARKDOWN_CONTAINERS or "markdown=" in line:
+            continue
+        if changed is None:
+            changed = list(lines)
+        end = line.rstrip().rindex(">")
+        changed[i] = f'{line[:end].rstrip("/ ")} markdown="1">'
+    return changed or lines
+
+
 class UnclosedOpenersExtension(Extension):
     def extendMarkdown(self, md):
         class UnclosedOpeners(Preprocessor):
             def run(self, lines):
-                return without_unclosed_openers(lines)
+                return markdown_inside(without_unclosed_openers(lines))
 
         md.preprocessors.register(UnclosedOpeners(md), "kb_unclosed_openers", 21)
