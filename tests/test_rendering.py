@@ -185,3 +185,8 @@ def test_a_marker_nested_in_another_leaves_its_text_in_titles_and_search():
 
     assert inline_text("View the [!UICONTROL [!DNL Jira] Activity Log]") == "View the Jira Activity Log"
     assert plain_text("Open [!UICONTROL Posted from [!DNL Slack]] now.") == "Open Posted from Slack now."
+
+
+def test_heading_ids_are_made_as_experience_league_makes_them():
+    html = render_markdown("## Step 2 - Modify the map\n\n## Créer un segment\n\n[Go](#step-2---modify-the-map)\n").html
+    assert '<h2 id="step-2---modify-the-map">' in html and '<h2 id="creer-un-segment">' in html

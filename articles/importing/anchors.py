@@ -14,9 +14,10 @@ as ``{#id}``; otherwise the page is left as it is.
 from pathlib import Path
 import re
 
-from markdown.extensions.toc import slugify, unique
+from markdown.extensions.toc import unique
 
 from .. import languages
+from ..rendering import heading_slug
 from ..rendering.text import inline_text
 from .snippets import MAX_FILE_BYTES, _Fences, expand
 
@@ -36,7 +37,7 @@ def with_english_anchors(body, path, root):
         return body  # not the same outline: no heading can be paired with confidence
     ids, counters, wanted = set(), {}, {}
     for (_, _, text, explicit), (index, _, _, own) in zip(theirs, mine):
-        english_id = explicit or unique(slugify(inline_text(text), "-"), ids, counters)
+        english_id = explicit or unique(heading_slug(inline_text(text)), ids, counters)
         ids.add(english_id)
         if not own and english_id:
             wanted[index] = english_id

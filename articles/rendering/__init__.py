@@ -20,6 +20,7 @@ writes (alert titles, placeholders) are in the article's language, not the reade
 from dataclasses import dataclass, field
 import re
 import threading
+import unicodedata
 
 import markdown
 from django.utils import translation
@@ -66,9 +67,20 @@ def make_markdown(images=None, doc_links=None):
             BoundedLinkExtension(), BoundedAttrListExtension(), doc_links or DocLinkExtension(),
         ],
         # Code is shown as written, in every install: no Pygments classes.
-        extension_configs={"toc": {"permalink": False}, "pymdownx.highlight": {"use_pygments": False}},
+        extension_configs={"toc": {"permalink": False, "slugify": heading_slug},
+                           "pymdownx.highlight": {"use_pygments": False}},
         output_format="html",
     )
+
+
+def heading_slug(value, separator="-"):
+    """A heading's id as Experience League makes it (GitHub's way): ``Step 2 - Modify the map``
+    → ``step-2---modify-the-map``, each space a separator, none folded into its neighbours, as
+    authors' links write them; letters with accents are read as their ASCII base (``créer`` →
+    ``creer``), as Python-Markdown's own does."""
+    value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    value = re.sub(r"[^\w\s-]", "", value).strip().lower()
+    return re.sub(r"\s", separator, value)
 
 
 class MarkdownTooComplex(ValueError):
