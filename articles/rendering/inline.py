@@ -16,6 +16,8 @@ import xml.etree.ElementTree as etree
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.postprocessors import Postprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 CLASSES = {"UICONTROL": "uicontrol", "DNL": "dnl", "BADGE": "badge"}
 BADGE_TYPES = {"informative", "positive", "negative", "neutral", "caution", "notice"}
@@ -47,30 +49,57 @@ class MarkerProcessor(InlineProcessor):
             if listed:
                 attributes, end = badge_attributes(listed.group(1)), listed.end()
         element = etree.Element("span", attributes)
-        _fill(element, m.group(2).rstrip(" \t"))
+        element.text = m.group(2).rstrip(" \t")
         return element, m.start(0), end
 
 
 INNER_RE = re.compile(r"\[!(UICONTROL|DNL|BADGE)[ \t]++([^\[\]]*+)\]")
+LITERAL_TAGS = {"code", "pre", "kbd", "samp"}
 
 
-def _fill(element, label):
-    """The label's text, a marker nested in it (``[!UICONTROL [!DNL Jira] Activity Log]``) as a
-    span of its own."""
-    last, previous = 0, None
-    for inner in INNER_RE.finditer(label):
-        text = label[last:inner.start()]
-        if previous is None:
-            element.text = text
+class NestedMarkerProcessor(Treeprocessor):
+    """A marker nested in another's label (``[!UICONTROL [!DNL Jira] Activity Log]``) is left as
+    text by the inline pattern (which does not run on its own output): after inline processing,
+    such a marker left in any text, outside code, becomes its span. Its label holds no brackets."""
+
+    def run(self, root):
+        for parent in list(root.iter()):
+            if parent.tag in LITERAL_TAGS:
+                continue
+            children, changed = [], False
+            if _has_marker(parent.text):
+                pieces = _pieces(parent.text)
+                parent.text, changed = pieces[0], True
+                children.extend(pieces[1:])
+            for child in parent:
+                children.append(child)
+                if _has_marker(child.tail):
+                    pieces = _pieces(child.tail)
+                    child.tail, changed = pieces[0], True
+                    children.extend(pieces[1:])
+            if changed:
+                parent[:] = children
+
+
+def _has_marker(text):
+    return bool(text) and "[!" in text and not isinstance(text, AtomicString) and INNER_RE.search(text)
+
+
+def _pieces(text):
+    """``[text before, span, span, …]``, each span's tail the text after it."""
+    pieces, last = [None], 0
+    for inner in INNER_RE.finditer(text):
+        before = text[last:inner.start()]
+        if len(pieces) == 1:
+            pieces[0] = before
         else:
-            previous.tail = text
-        previous = etree.SubElement(element, "span", {"class": CLASSES[inner.group(1)]})
-        previous.text = inner.group(2).rstrip(" \t")
+            pieces[-1].tail = before
+        span = etree.Element("span", {"class": CLASSES[inner.group(1)]})
+        span.text = inner.group(2).rstrip(" \t")
+        pieces.append(span)
         last = inner.end()
-    if previous is None:
-        element.text = label
-    else:
-        previous.tail = label[last:]
+    pieces[-1].tail = text[last:]
+    return pieces
 
 
 class RawHtmlMarkers(Postprocessor):
@@ -119,6 +148,8 @@ class InlineMarkerExtension(Extension):
     def extendMarkdown(self, md):
         md.inlinePatterns.register(MarkerProcessor(MarkerProcessor.PATTERN, md), "adobe_marker", 175)
         md.postprocessors.register(RawHtmlMarkers(md), "kb_raw_markers", 34)
+        # After ``inline`` (20), before the table of contents (5) reads the headings' text.
+        md.treeprocessors.register(NestedMarkerProcessor(md), "kb_nested_markers", 19)
 
 
 def makeExtension(**kwargs):
