@@ -19,7 +19,7 @@ from markdown.extensions.toc import unique
 from .. import languages
 from ..rendering import heading_slug
 from ..rendering.text import inline_text
-from .snippets import MAX_FILE_BYTES, _Fences, expand
+from .snippets import _Fences, expand, markdown_body
 
 HEADING_RE = re.compile(r"^[ ]{0,3}(#{1,6})[ \t]+(.*?)[ \t]*$")
 EXPLICIT_ID_RE = re.compile(r"\{[^{}]*?#([\w.:-]+)[^{}]*\}$")
@@ -82,17 +82,4 @@ def _english_path(path):
 
 def _english_body(path, root):
     english = _english_path(path)
-    if english is None:
-        return None
-    try:
-        resolved = english.resolve()
-        if not resolved.is_relative_to(root.resolve()) or not resolved.is_file() \
-                or resolved.stat().st_size > MAX_FILE_BYTES:
-            return None
-        text = resolved.read_text(encoding="utf-8-sig", errors="replace").replace("\r\n", "\n")
-    except (OSError, ValueError):
-        return None
-    if not text.startswith("---"):
-        return None
-    closing = text.find("\n---", 3)
-    return text[closing + 4:].split("\n", 1)[-1] if closing >= 0 else None
+    return None if english is None else markdown_body(english, root)

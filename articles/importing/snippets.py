@@ -91,22 +91,34 @@ def expand(body, path, root):
 
 def _included(path, root, written):
     """The text of the markdown file ``written`` names, front matter left out; None when not found."""
-    from .errors import SourceError
-    from .frontmatter import parse_document
-
     if not written.lower().endswith((".md", ".markdown")):
         return None
     try:
-        root, folder = root.resolve(), path.parent.resolve()
-        bases = (folder, *folder.parents) if written.startswith("/") else (folder,)
-        for base in bases:
-            candidate = (base / written.lstrip("/")).resolve()
-            if candidate.is_relative_to(root) and candidate.is_file() and candidate.stat().st_size <= MAX_FILE_BYTES:
-                text = candidate.read_text(encoding="utf-8-sig", errors="replace").replace("\r\n", "\n")
-                return parse_document(text).body.strip("\n") if text.startswith("---") else text.strip("\n")
+        folder = path.parent.resolve()
+    except (OSError, ValueError):
+        return None
+    for base in (folder, *folder.parents) if written.startswith("/") else (folder,):
+        body = markdown_body(base / written.lstrip("/"), root)
+        if body is not None:
+            return body.strip("\n")
+    return None
+
+
+def markdown_body(path, root):
+    """The body of the markdown file at ``path`` (its front matter, if any, left out), or None
+    when it is not a file inside ``root`` of at most ``MAX_FILE_BYTES``, or cannot be read."""
+    from .errors import SourceError
+    from .frontmatter import parse_document
+
+    try:
+        candidate = path.resolve()
+        if not candidate.is_relative_to(root.resolve()) or not candidate.is_file() \
+                or candidate.stat().st_size > MAX_FILE_BYTES:
+            return None
+        text = candidate.read_text(encoding="utf-8-sig", errors="replace").replace("\r\n", "\n")
+        return parse_document(text).body if text.startswith("---") else text
     except (OSError, ValueError, SourceError):  # unreadable, or front matter that does not parse
         return None
-    return None
 
 
 def _snippets_for(path, root):

@@ -16,11 +16,12 @@ HTML_TAGS = ("a|abbr|b|blockquote|br|caption|center|code|col|colgroup|dd|del|det
 # Each scan stops at the next opening bracket, so text with thousands of "![" or "<" is read
 # in linear time (possessive quantifiers never give back). Each pattern comes with a string
 # every match of it holds: a text without it is not scanned.
+MARKER_RE = re.compile(r"\[!(?:UICONTROL|DNL|BADGE)[ \t]++([^\[\]]*+)\]")  # [!UICONTROL label] → label
 REPLACEMENTS = [
     ("", re.compile(r"^[ ]{0,3}(`{3,}|~{3,}).*$", re.MULTILINE), " "),  # fence lines, not their content
     ("![", re.compile(r"!\[[^\[\]]*+\]\([^()]*+\)"), " "),  # images
-    ("[!", re.compile(r"\[!(?:UICONTROL|DNL|BADGE)[ \t]++([^\[\]]*+)\]"), r"\1"),
-    ("[!", re.compile(r"\[!(?:UICONTROL|DNL|BADGE)[ \t]++([^\[\]]*+)\]"), r"\1"),  # the one around a nested one
+    ("[!", MARKER_RE, r"\1"),
+    ("[!", MARKER_RE, r"\1"),  # again: the marker around a nested one
     ("[!VIDEO]", re.compile(r"^[ ]{0,3}>?[ ]?\[!VIDEO\]\([^()\n]*+\)", re.MULTILINE), " "),
     ("[!", re.compile(r"\[!\w++\]"), " "),  # alert markers
     ("](", re.compile(r"\[([^\[\]]*+)\]\([^()]*+\)(\{[^{}]*+\})?"), r"\1"),  # links
@@ -48,8 +49,8 @@ def plain_text(markdown):
 
 # Inline syntax of a one-line field (a title, a description): each pattern scans in linear time.
 INLINE_REPLACEMENTS = [
-    (re.compile(r"\[!(?:UICONTROL|DNL|BADGE)[ \t]++([^\[\]]*+)\]"), r"\1"),
-    (re.compile(r"\[!(?:UICONTROL|DNL|BADGE)[ \t]++([^\[\]]*+)\]"), r"\1"),  # the one around a nested one
+    (MARKER_RE, r"\1"),
+    (MARKER_RE, r"\1"),  # again: the marker around a nested one
     (re.compile(r"\[([^\[\]]*+)\]\([^()]*+\)(\{[^{}]*+\})?"), r"\1"),  # links
     (re.compile(r"\{[#.:][^{}\n]*+\}"), " "),  # attribute lists
     (re.compile(r"</?(?:b|i|em|strong|code|span|u|sup|sub|kbd)\b[^<>]{0,200}+>", re.IGNORECASE), ""),
