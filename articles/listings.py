@@ -95,23 +95,24 @@ def doc_index(user):
                               also=doc_addresses)
 
 
-def doc_addresses():
-    """``docpaths.assign_addresses`` of every page imported without an article number."""
+def doc_addresses(head=None):
+    """``docpaths.assign_addresses`` of every page imported without an article number; ``head``:
+    ``journal.head()`` when the caller has just read it."""
     from .docpaths import assign_addresses
 
     return _until_rows_change(
         "doc-addresses", None,
         lambda: Translation.objects.exclude(doc_path="").exclude(article__key_source=Article.KeySource.ARTICLE_NUMBER),
-        ("doc_path", "article__number"), lambda rows, _: assign_addresses(rows))
+        ("doc_path", "article__number"), lambda rows, _: assign_addresses(rows), head=head)
 
 
 # Journal entries past a remembered answer that are looked at one by one; more, and it is worked out again.
 CHANGES_LOOKED_AT = 500
 
 
-def _until_rows_change(name, user, rows, fields, work_out, also=lambda: None):
-    """``work_out([(field values), ...], also())`` of the rows of ``rows()`` (a queryset of
-    translations), remembered until one of those rows changes or ``also()`` answers differently
+def _until_rows_change(name, user, rows, fields, work_out, also=lambda head: None, head=None):
+    """``work_out([(field values), ...], also(head))`` of the rows of ``rows()`` (a queryset of
+    translations), remembered until one of those rows changes or ``also(head)`` answers differently
     (what the answer depends on besides the rows): what ``_until_a_change`` remembers, but a change
     that leaves every row's ``fields`` as they were (a title saved, a page of another kind
     published) keeps the answer. The translations changed since the answer are the journal's
@@ -120,18 +121,21 @@ def _until_rows_change(name, user, rows, fields, work_out, also=lambda: None):
     answer or more than ``CHANGES_LOOKED_AT`` entries work it out again, as does a different
     answer for any changed row. For answers that read every translation and that every article
     page asks for (``doc_index``, ``doc_addresses``: a tenth of a second on the corpus), which a
-    save of any article would otherwise throw away."""
-    position, pruned = journal.head()
+    save of any article would otherwise throw away. ``also`` is called with ``head``, the
+    journal's ``(position, pruned)`` this call read (or was given: read in the same request), so
+    that it need not read it again."""
+    head = head or journal.head()
+    position, pruned = head
     cache_key = ":".join(["kb-rows", name, "staff" if sees_unpublished(user) else "readers"])
     stamp, held = cache.get(cache_key), _held.get(cache_key)
     if stamp is not None and held is not None and held[0] == stamp:
         _, at, used, state, found = held
-        if at == position and also() is used:
+        if at == position and also(head) is used:
             return found
-        if at >= pruned and _rows_unchanged(rows, fields, state, at) and also() is used:
+        if at >= pruned and _rows_unchanged(rows, fields, state, at) and also(head) is used:
             _held[cache_key] = (stamp, position, used, state, found)
             return found
-    used = also()
+    used = also(head)
     state = {pk: tuple(values) for pk, *values in rows().values_list("pk", *fields).order_by().iterator(5000)}
     found = work_out(list(state.values()), used)
     stamp = f"{os.getpid()}:{next(_stamps)}"

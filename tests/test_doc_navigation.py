@@ -177,3 +177,27 @@ def test_editors_lists_name_a_page_by_its_address_too(client, guide):
     # Pages not yet in French: the editor's list of translations to write.
     missing = client.get("/en/editor/translations/fr/").content.decode()
     assert "guide/start/overview</a>" in missing and ">a-1</a>" not in missing
+
+
+def test_a_documentation_page_revalidated_reads_the_journal_once_and_renders_nothing(guide, django_assert_num_queries):
+    """A reader's browser revalidating a page it holds: the page's address is resolved from the
+    remembered doc index (one read of the journal's head serves both it and the addresses of
+    pages without a number), then the page's own state; hiding the page changes the answer."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import Client
+
+    from articles import listings
+    from articles.editing import actions
+    from tests.test_editing import user_with
+
+    reader = Client()
+    first = reader.get("/en/docs/guide/send/preview/")
+    assert first.status_code == 200
+    with django_assert_num_queries(2):
+        again = reader.get("/en/docs/guide/send/preview/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again["ETag"] == first["ETag"]
+    assert listings.doc_index(AnonymousUser()).find_slug("guide/send/preview") == "b-2"
+
+    actions.set_hidden(user_with("publisher"), "b-2", "en", True)
+    after = reader.get("/en/docs/guide/send/preview/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert after.status_code != 304 and "Steps to follow." not in after.content.decode()
