@@ -180,3 +180,29 @@ def test_a_translated_page_keeps_the_english_headings_anchors(client, tmp_path):
     # Another outline than the English page's: no heading is paired, each keeps its own id.
     french = Translation.objects.get(article__number="8888-abcd", language="fr").rendered_html
     assert re.findall(r'<h[1-6] id="([^"]+)"', french) == ["creer-un-segment", "le-generateur"]
+
+
+def test_a_translated_page_takes_the_ids_the_english_page_is_rendered_with(client, tmp_path):
+    """The English ids are the renderer's own, markers and emphasis included; an attribute list
+    a translated heading already has takes the id inside it; a heading that is one long unclosed
+    attribute list costs no more than its length."""
+    import time
+
+    from articles.models import Translation
+
+    root = tmp_path / "docs"
+    english = ("## Panel [!BADGE Beta]{type=Informative}\n\nNew.\n\n## Step 2 - Change the _layout_\n\nDo.\n\n"
+               "## Options\n\nPick.\n\n## Odd {#" + "a:" * 40000 + "\n\nLong.\n")
+    japanese = ("## パネル [!BADGE ベータ版]{type=Informative}\n\n新規。\n\n## 手順 2 - _レイアウト_ を変更\n\n実行。\n\n"
+                "## オプション {.quiet}\n\n選択。\n\n## 奇妙 {#" + "あ" * 40000 + "\n\n長い。\n")
+    repo(root, "en", {"panel.md": ("Panels", "9999-abcd", english)})
+    repo(root, "ja-JP", {"panel.md": ("パネル", "9999-abcd", japanese)})
+    started = time.perf_counter()
+    assert import_paths([root]).ok
+    assert time.perf_counter() - started < 20
+    html = Translation.objects.get(article__number="9999-abcd", language="ja").rendered_html
+    ids = re.findall(r'<h[1-6][^>]* id="([^"]+)"', html)
+    assert ids[:4] == ["panels", "panel-beta", "step-2---change-the-layout", "options"], ids
+    assert '<h2 class="quiet" id="options">' in html or '<h2 id="options" class="quiet">' in html
+    shown = html.split("奇妙")[0]  # the last heading's unclosed "{#…" is its text, as written
+    assert "{#" not in shown and "{." not in shown and "type=" not in shown

@@ -14,15 +14,17 @@ as ``{#id}``; otherwise the page is left as it is.
 from pathlib import Path
 import re
 
-from markdown.extensions.toc import unique
-
 from .. import languages
-from ..rendering import heading_slug
-from ..rendering.text import inline_text
+from ..rendering import render_markdown
 from .snippets import _Fences, expand, markdown_body
 
-HEADING_RE = re.compile(r"^[ ]{0,3}(#{1,6})[ \t]+(.*?)[ \t]*$")
-EXPLICIT_ID_RE = re.compile(r"\{[^{}]*?#([\w.:-]+)[^{}]*\}$")
+# Linear in the line's length, however odd the line: its text is stripped apart, and an id is
+# looked for only in the attribute list that ends it, from its last "{" (``_explicit``).
+HEADING_RE = re.compile(r"^[ ]{0,3}(#{1,6})[ \t]+(.*)$")
+ATTRIBUTES_ID_RE = re.compile(r"\{[^{}]*?#([\w.:-]+)[^{}]*\}")
+ATTRIBUTES_RE = re.compile(r"\{[^{}\n]*\}")
+# An id written back as ``{#id}`` reads the same: no "_" that could open emphasis (``_map_``).
+SAFE_ID_RE = re.compile(r"[A-Za-z0-9.:-]+(?:_[A-Za-z0-9.:-]+)*")
 
 
 def with_english_anchors(body, path, root):
@@ -35,18 +37,47 @@ def with_english_anchors(body, path, root):
     theirs = _headings(expand(english, _english_path(Path(path)), root))
     if [level for _, level, _, _ in theirs] != [level for _, level, _, _ in mine]:
         return body  # not the same outline: no heading can be paired with confidence
-    ids, counters, wanted = set(), {}, {}
-    for (_, _, text, explicit), (index, _, _, own) in zip(theirs, mine):
-        english_id = explicit or unique(heading_slug(inline_text(text)), ids, counters)
-        ids.add(english_id)
-        if not own and english_id:
-            wanted[index] = english_id
+    english_ids = _rendered_ids(theirs)
+    if english_ids is None:
+        return body
+    wanted = {index: english_id for (index, _, _, own), english_id in zip(mine, english_ids)
+              if not own and SAFE_ID_RE.fullmatch(english_id)}
     if not wanted:
         return body
     lines = body.split("\n")
     for index, english_id in wanted.items():
-        lines[index] = f"{lines[index].rstrip()} {{#{english_id}}}"
+        lines[index] = _with_id(lines[index].rstrip(), english_id)
     return "\n".join(lines)
+
+
+def _rendered_ids(headings):
+    """The ids the renderer gives ``headings`` (``_headings`` of the English page), in order: the
+    headings alone rendered as a page, so each id is exactly the English page's (its own
+    rules for markers, links, emphasis and repeated titles); None when they cannot be told."""
+    source = "\n\n".join("#" * level + " " + text + (f" {{#{explicit}}}" if explicit else "")
+                          for _, level, text, explicit in headings)
+    try:
+        toc = render_markdown(source).toc
+    except Exception:  # noqa: BLE001 — a heading the renderer refuses: the page keeps its own ids
+        return None
+    return [english_id for _, english_id, _ in toc] if len(toc) == len(headings) else None
+
+
+def _with_id(line, english_id):
+    """The heading ``line`` with ``{#english_id}``, inside the attribute list that ends it if any
+    (``## Setup {.hidden}`` → ``## Setup {.hidden #setup}``)."""
+    if line.endswith("}"):
+        start = _heading_attributes(line)
+        if start >= 0 and ATTRIBUTES_RE.fullmatch(line, start):
+            return f"{line[:-1].rstrip()} #{english_id}}}"
+    return f"{line} {{#{english_id}}}"
+
+
+def _heading_attributes(text):
+    """Where the attribute list that ends ``text`` starts, when it is the heading's: after a
+    space (``{type=Positive}`` right after a badge's ``]`` is the badge's); else -1."""
+    start = text.rfind("{")
+    return start if start > 0 and text[start - 1] in " \t" else -1
 
 
 def _headings(body):
@@ -56,13 +87,23 @@ def _headings(body):
         if fences.inside(line) or "#" not in line:
             continue
         heading = HEADING_RE.match(line)
-        if heading is None or heading.group(2).endswith("#"):
+        text = heading.group(2).rstrip(" \t") if heading else ""
+        if heading is None or text.endswith("#"):
             continue
-        text = heading.group(2)
-        explicit = EXPLICIT_ID_RE.search(text)
-        found.append((index, len(heading.group(1)), text[:explicit.start()] if explicit else text,
-                      explicit.group(1) if explicit else ""))
+        start, explicit = _explicit(text)
+        found.append((index, len(heading.group(1)), text[:start], explicit))
     return found
+
+
+def _explicit(text):
+    """``(where the heading's own text ends, its explicit id or "")``: an id is the ``#id`` of
+    an attribute list ``{…}`` that ends the text."""
+    if text.endswith("}"):
+        start = _heading_attributes(text)
+        attributes = ATTRIBUTES_ID_RE.fullmatch(text, start) if start >= 0 else None
+        if attributes:
+            return start, attributes.group(1)
+    return len(text), ""
 
 
 def _english_path(path):
