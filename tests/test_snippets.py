@@ -59,3 +59,41 @@ def test_indentation_counts_against_the_budget(tmp_path):
     expanded = snippets.expand(body, page, tmp_path)
     assert len(expanded) <= snippets.MAX_ADDED_CHARS + len(body) and time.monotonic() - started < 5
     assert (" " * 500 + "{{tall}}") == snippets.expand(" " * 500 + "{{tall}}", page, tmp_path)  # too far in
+
+
+def test_a_file_included_under_many_names_is_read_once_and_the_budget_is_checked_before_reading(tmp_path, monkeypatch):
+    """``a1/../_includes/big.md``, ``a2/../_includes/big.md``… are one file: read once, and past
+    the budget no file is read at all (4,000 such lines once took 4 GB of memory)."""
+    page = repo(tmp_path, "## A {#a}\n\nText.\n")
+    (tmp_path / "help" / "_includes" / "big.md").write_text("x" * 900_000 + "\n", encoding="utf-8")
+    reads = []
+    head = snippets._head
+    monkeypatch.setattr(snippets, "_head", lambda path, limit: reads.append(path) or head(path, limit))
+    body = "".join(f"{{{{$include a{i}/../_includes/big.md}}}}\n" for i in range(4000))
+    expanded = snippets.expand(body, page, tmp_path)
+    assert expanded.count("x" * 900_000) == 2  # the budget (2 MB) holds two copies
+    assert len(reads) == 1
+
+
+def test_an_include_that_is_not_text_is_left_as_written(tmp_path):
+    """What a page of its own would be refused for (a NUL, bytes that are not UTF-8) does not get
+    into a page through an include or a snippet: the marker stays, for the editor to see."""
+    page = repo(tmp_path, "## Bin {#bin}\n\nA\x00B\n")
+    includes = tmp_path / "help" / "_includes"
+    (includes / "nul.md").write_bytes(b"Before\x00after\n")
+    (includes / "latin1.md").write_bytes("Caf\u00e9\n".encode("latin-1"))
+    (includes / "fine.md").write_text("Caf\u00e9\n", encoding="utf-8")
+    body = "{{bin}}\n\n{{$include _includes/nul.md}}\n\n{{$include _includes/latin1.md}}\n\n{{$include _includes/fine.md}}\n"
+    assert snippets.expand(body, page, tmp_path) == (
+        "{{bin}}\n\n{{$include _includes/nul.md}}\n\n{{$include _includes/latin1.md}}\n\nCaf\u00e9\n")
+
+
+def test_a_loop_of_symbolic_links_is_not_followed(tmp_path):
+    page = repo(tmp_path, "## A {#a}\n\nText.\n")
+    includes = tmp_path / "help" / "_includes"
+    try:
+        os.symlink(includes / "loop2.md", includes / "loop1.md")
+        os.symlink(includes / "loop1.md", includes / "loop2.md")
+    except OSError:
+        pytest.skip("this file system has no symbolic links")
+    assert snippets.expand("{{$include _includes/loop1.md}}\n", page, tmp_path) == "{{$include _includes/loop1.md}}\n"

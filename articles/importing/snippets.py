@@ -67,10 +67,7 @@ def expand(body, path, root):
             out.append(line)
             continue
         if marker.group(4):
-            written = marker.group(4)
-            if written not in included:
-                included[written] = _included(Path(path), Path(root), written)
-            text = included[written]
+            text = _included(Path(path), Path(root), marker.group(4), included, MAX_ADDED_CHARS - added)
         else:
             if snippets is None:
                 snippets = _snippets_for(Path(path), Path(root))
@@ -89,35 +86,64 @@ def expand(body, path, root):
     return "\n".join(out) if changed else body
 
 
-def _included(path, root, written):
-    """The text of the markdown file ``written`` names, front matter left out; None when not found."""
+def _included(path, root, written, read, room):
+    """The text of the markdown file ``written`` names, front matter left out; None when not found
+    or longer than ``room`` characters. ``read``: {resolved path: text or None} of this page's
+    includes, so that a file named many ways (``a/../x.md``, ``b/../x.md``) is read once, and
+    one too long is not kept."""
     if not written.lower().endswith((".md", ".markdown")):
         return None
     try:
         folder = path.parent.resolve()
-    except (OSError, ValueError):
+        for base in (folder, *folder.parents) if written.startswith("/") else (folder,):
+            candidate = (base / written.lstrip("/")).resolve()
+            if candidate not in read:
+                body = markdown_body(candidate, root, max_bytes=4 * room)  # UTF-8: 4 bytes a character at most
+                read[candidate] = None if body is None or len(body) > room else body.strip("\n")
+            if read[candidate] is not None:
+                return read[candidate]
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a loop of symbolic links
         return None
-    for base in (folder, *folder.parents) if written.startswith("/") else (folder,):
-        body = markdown_body(base / written.lstrip("/"), root)
-        if body is not None:
-            return body.strip("\n")
     return None
 
 
-def markdown_body(path, root):
+def markdown_body(path, root, max_bytes=MAX_FILE_BYTES):
     """The body of the markdown file at ``path`` (its front matter, if any, left out), or None
-    when it is not a file inside ``root`` of at most ``MAX_FILE_BYTES``, or cannot be read."""
+    when it is not a file inside ``root`` of at most ``MAX_FILE_BYTES`` (or ``max_bytes``), or cannot be read as
+    text (not UTF-8, or holding a NUL: what a page of its own would be refused for)."""
     from .errors import SourceError
     from .frontmatter import parse_document
 
     try:
         candidate = path.resolve()
+        limit = min(MAX_FILE_BYTES, max_bytes)
         if not candidate.is_relative_to(root.resolve()) or not candidate.is_file() \
-                or candidate.stat().st_size > MAX_FILE_BYTES:
+                or candidate.stat().st_size > limit:
             return None
-        text = candidate.read_text(encoding="utf-8-sig", errors="replace").replace("\r\n", "\n")
+        text = _text(_head(candidate, limit))
+        if text is None:
+            return None
         return parse_document(text).body if text.startswith("---") else text
-    except (OSError, ValueError, SourceError):  # unreadable, or front matter that does not parse
+    except (OSError, ValueError, RuntimeError, SourceError):  # unreadable, or front matter that does not parse
+        return None
+
+
+def _head(path, limit):
+    """The bytes of the file at ``path``, or None when it holds more than ``limit`` (it grew since
+    its size was read)."""
+    with path.open("rb") as opened:
+        data = opened.read(limit + 1)
+    return data if len(data) <= limit else None
+
+
+def _text(data):
+    """``data`` as text (a BOM dropped, CRLF made LF), or None when it is None, is not UTF-8 or
+    holds a NUL."""
+    if data is None or b"\x00" in data:
+        return None
+    try:
+        return data.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError:
         return None
 
 
@@ -125,7 +151,7 @@ def _snippets_for(path, root):
     try:
         root = root.resolve()
         folder = path.parent.resolve()
-    except (OSError, ValueError):
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a loop of symbolic links
         return {}
     for base in (folder, *folder.parents):
         if not base.is_relative_to(root):
@@ -135,7 +161,7 @@ def _snippets_for(path, root):
             if not candidate.is_relative_to(root) or not candidate.is_file():
                 continue
             stat = candidate.stat()
-        except (OSError, ValueError):
+        except (OSError, ValueError, RuntimeError):  # RuntimeError: a loop of symbolic links
             continue
         return _parse_file(candidate, stat)
     return {}
@@ -149,9 +175,10 @@ def _parse_file(candidate, stat):
     snippets = {}
     if stat.st_size <= MAX_FILE_BYTES:
         try:
-            snippets = parse(candidate.read_text(encoding="utf-8-sig", errors="replace"))
+            text = _text(_head(candidate, MAX_FILE_BYTES))
         except OSError:
             return {}
+        snippets = parse(text) if text is not None else {}
     _read[candidate] = (key, snippets)
     return snippets
 
