@@ -81,9 +81,17 @@ def _heading_attributes(text):
 
 
 def _headings(body):
-    """``[(line index, level, text, explicit id or "")]`` of the ATX headings outside fenced code."""
-    found, fences = [], _Fences()
+    """``[(line index, level, text, explicit id or "")]`` of the ATX headings a reader sees: outside
+    fenced code and HTML comments (a heading kept in ``<!-- … -->`` is not on the page)."""
+    found, fences, commented = [], _Fences(), False
     for index, line in enumerate(body.split("\n")):
+        if commented:
+            commented = _still_commented(line, True)
+            continue
+        if not fences.open and "<!--" in line:
+            commented = _still_commented(line, False)
+            if line.lstrip().startswith("<!--"):
+                continue
         if fences.inside(line) or "#" not in line:
             continue
         heading = HEADING_RE.match(line)
@@ -93,6 +101,19 @@ def _headings(body):
         start, explicit = _explicit(text)
         found.append((index, len(heading.group(1)), text[:start], explicit))
     return found
+
+
+def _still_commented(line, commented):
+    """Whether an HTML comment is still open after ``line`` (``commented``: one was before it)."""
+    at = 0 if commented else line.index("<!--") + 4
+    while True:
+        end = line.find("-->", at)
+        if end < 0:
+            return True
+        start = line.find("<!--", end + 3)
+        if start < 0:
+            return False
+        at = start + 4
 
 
 def _explicit(text):
