@@ -153,6 +153,32 @@ def test_files_a_page_links_to_for_download_are_copied_like_its_images(tmp_path,
     assert client.get(links["the certificate"]).status_code == 200
 
 
+def test_a_file_too_large_to_copy_is_named_in_the_report_and_a_partial_copy_is_replaced(tmp_path, settings, monkeypatch):
+    """A 2 GB archive beside a page is not copied into media (the page says why); a copy cut short
+    by an older kb (a worker stopped mid-copy) is made again on the next import, not served."""
+    from articles.importing import sources
+
+    repo = tmp_path / "docs" / "guide.en" / "help"
+    (repo / "assets").mkdir(parents=True)
+    (repo / "assets" / "big.zip").write_bytes(b"PK" + b"0" * 4000)
+    (repo / "assets" / "small.zip").write_bytes(b"PK" + b"1" * 3000)
+    write(repo / "get.md", "---\ntitle: Get\nexl-id: 6666-abcd\n---\n# Get\n\n"
+                            "[The big one](assets/big.zip) and [the small one](assets/small.zip).\n")
+    monkeypatch.setattr(sources, "MAX_ASSET_BYTES", 3500)
+    report = import_paths([tmp_path / "docs"])
+    page = Translation.objects.get(article__number="6666-abcd")
+    assert "assets/big.zip" not in page.assets and '<a href="assets/big.zip"' in page.rendered_html
+    assert [reason for _, reason in report.warnings] == ["file too large to copy (0 MB, at most 0 MB): assets/big.zip"]
+    copied = settings.MEDIA_ROOT / page.assets["assets/small.zip"].split("/media/", 1)[1]
+    assert copied.read_bytes() == b"PK" + b"1" * 3000
+    assert not [p for p in copied.parent.iterdir() if p.name.startswith(".partial-")]
+
+    copied.write_bytes(b"PK" + b"1" * 100)  # what a copy stopped midway left
+    write(repo / "get.md", "---\ntitle: Get\nexl-id: 6666-abcd\n---\n# Get\n\n[The small one](assets/small.zip).\n")
+    import_paths([tmp_path / "docs"])
+    assert copied.read_bytes() == b"PK" + b"1" * 3000
+
+
 def test_reimport_is_idempotent_and_a_change_updates(tmp_path, articles_dir):
     source = tmp_path / "src"
     shutil.copytree(articles_dir, source)

@@ -34,6 +34,9 @@ from .language_rules import decide_language
 SOURCE_SUFFIXES = {".md", ".markdown", ".txt"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp"}
 MAX_BODY_BYTES = 1024 * 1024  # the corpus's largest file is 420 KB
+# An image or a file linked for download larger than this is not copied (the page says so in the
+# import report): Experience League's largest are a few MB.
+MAX_ASSET_BYTES = 50 * 1024 * 1024
 MAX_FILE_BYTES = 2 * MAX_BODY_BYTES  # larger files are refused unread
 TOC_NAME = "toc.md"
 
@@ -231,7 +234,7 @@ def render_source(parsed, store_image):
     site-absolute one (``/help/assets/x.svg``) is read from the page's repository root: the
     nearest folder above the page where it names a file inside ``parsed.root``."""
     folder, root = Path(parsed.path).parent, Path(parsed.root)
-    assets = {}
+    assets, too_large = {}, {}
 
     def resolve(reference):
         written = reference.split("#")[0].split("?")[0]
@@ -256,6 +259,9 @@ def render_source(parsed, store_image):
                          and candidate.is_file())
             except (OSError, ValueError):  # a NUL, a name too long
                 continue
+            if found and candidate.stat().st_size > MAX_ASSET_BYTES:
+                too_large[reference] = candidate.stat().st_size
+                return None
             if found:
                 assets[reference] = store_image(candidate)
                 return assets[reference]
@@ -263,7 +269,11 @@ def render_source(parsed, store_image):
 
     rendered = render_markdown(parsed.body, resolve_image=resolve, language=parsed.language, doc_path=parsed.doc_path)
     # Lazy text, pickled back from the render worker and shown in the reader's language.
-    warnings = [format_lazy(_("image not found: {reference}"), reference=reference) for reference in rendered.missing]
+    warnings = [format_lazy(_("image not found: {reference}"), reference=reference) for reference in rendered.missing
+                if reference not in too_large]
+    warnings += [format_lazy(_("file too large to copy ({size} MB, at most {limit} MB): {reference}"),
+                             size=round(size / 2 ** 20), limit=MAX_ASSET_BYTES // 2 ** 20, reference=reference)
+                 for reference, size in too_large.items()]
     fields = parsed.fields
     codes = extract_error_codes("\n".join([fields.title, fields.description, " ".join(fields.keywords), parsed.body]))
     return RenderedSource(html=rendered.html, sections=split_sections(parsed.body), assets=assets,

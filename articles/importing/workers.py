@@ -25,10 +25,14 @@ Reasons are lazy text (see ``errors``): a worker's warnings are pickled back as 
 become words in whatever language is active where they are shown.
 """
 from concurrent.futures import TimeoutError as FutureTimeout
+import contextlib
 from functools import partial
 import hashlib
 import multiprocessing
+import os
 from pathlib import Path
+import shutil
+import tempfile
 import time
 
 from django.conf import settings
@@ -62,13 +66,44 @@ def render_timeout():
 
 
 def store_image(file_path, *, dry_run):
-    """Copy an image to media storage under a content-addressed name; return its URL."""
-    data = Path(file_path).read_bytes()
-    name = f"articles/{hashlib.sha256(data).hexdigest()[:20]}{Path(file_path).suffix.lower()}"
-    if not dry_run and not default_storage.exists(name):
-        with open(file_path, "rb") as handle:
-            default_storage.save(name, File(handle))
+    """Copy an image (or a file linked for download) to media storage under a content-addressed
+    name; return its URL. The file is read a chunk at a time, and on the file system written
+    under a temporary name then renamed: a worker stopped mid-copy (the render's time budget)
+    leaves no part of a file under the name pages link to, and a copy of another size found
+    there (left by an older kb) is replaced."""
+    path = Path(file_path)
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(COPY_CHUNK), b""):
+            digest.update(chunk)
+        size = handle.tell()
+    name = f"articles/{digest.hexdigest()[:20]}{path.suffix.lower()}"
+    if not dry_run and not (default_storage.exists(name) and default_storage.size(name) == size):
+        _copy(path, name)
     return default_storage.url(name)
+
+
+COPY_CHUNK = 1024 * 1024
+
+
+def _copy(path, name):
+    try:
+        target = Path(default_storage.path(name))
+    except NotImplementedError:  # not the file system: the storage writes it its own way
+        with path.open("rb") as handle:
+            default_storage.save(name, File(handle))
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=".partial-")
+    try:
+        with os.fdopen(descriptor, "wb") as out, path.open("rb") as source:
+            shutil.copyfileobj(source, out, COPY_CHUNK)
+        os.chmod(temporary, getattr(default_storage, "file_permissions_mode", None) or 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def render(parsed, dry_run):
