@@ -216,6 +216,36 @@ def test_bad_file_fails_with_path_and_reason_and_the_run_goes_on(tmp_path, name)
     assert Translation.objects.count() == 1
 
 
+def test_a_pipe_named_like_a_page_fails_at_once_and_the_run_goes_on(tmp_path):
+    """Nobody will ever write to it: reading it would hold the import for ever."""
+    import contextlib
+    import os
+    import threading
+
+    (tmp_path / "en").mkdir()
+    try:
+        os.mkfifo(tmp_path / "en" / "pipe.md")
+    except (AttributeError, OSError):
+        pytest.skip("this system makes no named pipes")
+    write(tmp_path / "en" / "good.md", GOOD)
+
+    def unblock():  # should the import wait on the pipe after all: a writer comes and goes, so the test ends
+        with contextlib.suppress(OSError):
+            os.close(os.open(tmp_path / "en" / "pipe.md", os.O_WRONLY | os.O_NONBLOCK))
+
+    watchdog = threading.Timer(30, unblock)
+    watchdog.start()
+    started = time.monotonic()
+    try:
+        report = import_paths([tmp_path])
+    finally:
+        watchdog.cancel()
+    assert time.monotonic() - started < 30
+    assert report.counts["imported"] == 1
+    assert [(Path(f.path).name, f.reason) for f in report.failures] == [
+        ("pipe.md", "not a regular file (a pipe, a device or a socket)")]
+
+
 def test_invalid_yaml_reports_its_line(tmp_path):
     write(tmp_path / "en" / "a.md", "---\ntitle: T\nkeywords: [a\n---\nbody\n")
     assert "line 4" in import_paths([tmp_path]).failures[0].reason

@@ -117,8 +117,12 @@ def _read_text(path, explicit, root):
     # A folder walk does not enter linked folders: only the file itself can be a link out.
     if not explicit and Path(path).is_symlink() and not _is_inside(Path(path), root):
         raise SourceError(_("a symbolic link to a file outside the imported folder"))
-    with open(path, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
+    # Opened without waiting: a FIFO named like a page would hold the import until someone wrote to it.
+    with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+        found = os.fstat(handle.fileno())
+        if not stat.S_ISREG(found.st_mode):
+            raise SourceError(_("not a regular file (a pipe, a device or a socket)"))
+        size = found.st_size
         if size > MAX_FILE_BYTES:
             raise SourceError(format_lazy(_("file too large ({size} MB; the limit is {limit} MB)"),
                                           size=f"{size / 2**20:.1f}", limit=MAX_FILE_BYTES // 2**20))
