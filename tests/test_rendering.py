@@ -187,6 +187,14 @@ def test_a_marker_nested_in_another_leaves_its_text_in_titles_and_search():
     assert plain_text("Open [!UICONTROL Posted from [!DNL Slack]] now.") == "Open Posted from Slack now."
 
 
+def test_a_badges_attribute_list_is_neither_shown_nor_searched():
+    from articles.rendering.text import inline_text
+
+    source = 'Sharing [!BADGE Beta]{type=Informative tooltip="Since May"} is new'
+    assert plain_text(source) == inline_text(source) == "Sharing Beta is new"
+    assert "Informative" not in render_markdown(source).html.replace('badge-informative', '')
+
+
 def test_heading_ids_are_made_as_experience_league_makes_them():
     html = render_markdown("## Step 2 - Modify the map\n\n## Créer un segment\n\n[Go](#step-2---modify-the-map)\n").html
     assert '<h2 id="step-2---modify-the-map">' in html and '<h2 id="creer-un-segment">' in html

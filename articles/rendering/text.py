@@ -17,9 +17,13 @@ HTML_TAGS = ("a|abbr|b|blockquote|br|caption|center|code|col|colgroup|dd|del|det
 # in linear time (possessive quantifiers never give back). Each pattern comes with a string
 # every match of it holds: a text without it is not scanned.
 MARKER_RE = re.compile(r"\[!(?:UICONTROL|DNL|BADGE)[ \t]++([^\[\]]*+)\]")  # [!UICONTROL label] → label
+# A badge's attribute list (``[!BADGE Beta]{type=Positive tooltip="Since May"}``) is not shown:
+# ``inline.BADGE_ATTRIBUTES_RE``, read where the renderer reads it, right after the badge.
+BADGE_ATTRIBUTES_RE = re.compile(r"(\[!BADGE[ \t]++[^\[\]]*+\])\{[^{}\n]{0,300}+\}")
 REPLACEMENTS = [
     ("", re.compile(r"^[ ]{0,3}(`{3,}|~{3,}).*$", re.MULTILINE), " "),  # fence lines, not their content
     ("![", re.compile(r"!\[[^\[\]]*+\]\([^()]*+\)"), " "),  # images
+    ("[!BADGE", BADGE_ATTRIBUTES_RE, r"\1"),
     ("[!", MARKER_RE, r"\1"),
     ("[!", MARKER_RE, r"\1"),  # again: the marker around a nested one
     ("[!VIDEO]", re.compile(r"^[ ]{0,3}>?[ ]?\[!VIDEO\]\([^()\n]*+\)", re.MULTILINE), " "),
@@ -49,6 +53,7 @@ def plain_text(markdown):
 
 # Inline syntax of a one-line field (a title, a description): each pattern scans in linear time.
 INLINE_REPLACEMENTS = [
+    (BADGE_ATTRIBUTES_RE, r"\1"),
     (MARKER_RE, r"\1"),
     (MARKER_RE, r"\1"),  # again: the marker around a nested one
     (re.compile(r"\[([^\[\]]*+)\]\([^()]*+\)(\{[^{}]*+\})?"), r"\1"),  # links
