@@ -207,3 +207,29 @@ def test_a_translated_page_takes_the_ids_the_english_page_is_rendered_with(clien
     assert '<h2 class="quiet" id="options">' in html or '<h2 id="options" class="quiet">' in html
     shown = html.split("奇妙")[0]  # the last heading's unclosed "{#…" is its text, as written
     assert "{#" not in shown and "{." not in shown and "type=" not in shown
+
+
+def test_a_translated_headings_own_id_is_kept_however_it_is_written_and_only_comments_the_page_hides_hide(tmp_path):
+    """``Titre{#id}`` and ``Titre\u00a0{#id}`` are the heading's own id (the renderer reads them so):
+    kept, never shown; a ``<!--`` in code or never closed hides nothing; an image in a heading
+    is no part of its id; an explicit English id with an accent or a trailing "_" is taken."""
+    from articles.models import Translation
+
+    root = tmp_path / "docs"
+    english = ("## Audit trail {#audit-trail}\n\nA.\n\n## Setup\n\nType `<!--` to start a comment.\n\n"
+               "<!-- an unclosed note\n\n## Use\n\nB.\n\n## ![Gear](gear.png) Settings\n\nC.\n\n"
+               "## Create {#créer}\n\nD.\n\n## Tail {#tail_}\n\nE.\n")
+    french = ("## Journal d’audit{#audit-trail}\n\nA.\n\n## Configuration\u00a0{#configuration}\n\n"
+              "Tapez `<!--` pour commencer.\n\n<!-- une note ouverte\n\n## Utilisation\n\nB.\n\n"
+              "## ![Roue](gear.png) Paramètres\n\nC.\n\n## Créer\n\nD.\n\n## Fin\n\nE.\n")
+    repo(root, "en", {"audit.md": ("Audit", "7070-abcd", english)})
+    repo(root, "fr-FR", {"audit.md": ("Audit", "7070-abcd", french)})
+    (root / "guide.en" / "help" / "gear.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (root / "guide.fr-FR" / "help" / "gear.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert import_paths([root]).ok
+    html = Translation.objects.get(article__number="7070-abcd", language="fr").rendered_html
+    ids = re.findall(r'<h2[^>]* id="([^"]+)"', html)
+    assert ids == ["audit-trail", "configuration", "use", "settings", "créer", "tail_"], ids
+    assert "{#" not in html
+    english_html = Translation.objects.get(article__number="7070-abcd", language="en").rendered_html
+    assert re.findall(r'<h2[^>]* id="([^"]+)"', english_html) == ["audit-trail", "setup", "use", "settings", "créer", "tail_"]

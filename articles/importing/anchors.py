@@ -23,8 +23,11 @@ from .snippets import _Fences, expand, markdown_body
 HEADING_RE = re.compile(r"^[ ]{0,3}(#{1,6})[ \t]+(.*)$")
 ATTRIBUTES_ID_RE = re.compile(r"\{[^{}]*?#([\w.:-]+)[^{}]*\}")
 ATTRIBUTES_RE = re.compile(r"\{[^{}\n]*\}")
-# An id written back as ``{#id}`` reads the same: no "_" that could open emphasis (``_map_``).
-SAFE_ID_RE = re.compile(r"[A-Za-z0-9.:-]+(?:_[A-Za-z0-9.:-]+)*")
+# An id written back as ``{#id}`` must read the same: one attribute-list id, with no "_…_" that
+# emphasis could take (``-_map_``).
+SAFE_ID_RE = re.compile(r"[\w.:-]+")
+EMPHASIS_RE = re.compile(r"(?<![^\W_])_[^_]*_(?![^\W_])")
+COMMENT_START_RE = re.compile(r"^[ ]{0,3}<!--")
 
 
 def with_english_anchors(body, path, root):
@@ -41,7 +44,7 @@ def with_english_anchors(body, path, root):
     if english_ids is None:
         return body
     wanted = {index: english_id for (index, _, _, own), english_id in zip(mine, english_ids)
-              if not own and SAFE_ID_RE.fullmatch(english_id)}
+              if not own and SAFE_ID_RE.fullmatch(english_id) and not EMPHASIS_RE.search(english_id)}
     if not wanted:
         return body
     lines = body.split("\n")
@@ -57,7 +60,7 @@ def _rendered_ids(headings):
     source = "\n\n".join("#" * level + " " + text + (f" {{#{explicit}}}" if explicit else "")
                           for _, level, text, explicit in headings)
     try:
-        toc = render_markdown(source).toc
+        toc = render_markdown(source, resolve_image=lambda reference: "#").toc  # an image is no text
     except Exception:  # noqa: BLE001 — a heading the renderer refuses: the page keeps its own ids
         return None
     return [english_id for _, english_id, _ in toc] if len(toc) == len(headings) else None
@@ -74,24 +77,27 @@ def _with_id(line, english_id):
 
 
 def _heading_attributes(text):
-    """Where the attribute list that ends ``text`` starts, when it is the heading's: after a
-    space (``{type=Positive}`` right after a badge's ``]`` is the badge's); else -1."""
+    """Where the attribute list that ends ``text`` starts, when it is the heading's (after a
+    space, a no-break space or the title itself, as the renderer reads it: ``attributes``); not
+    right after a ``]`` or ``)``: ``{type=Positive}`` after a badge is the badge's. Else -1."""
     start = text.rfind("{")
-    return start if start > 0 and text[start - 1] in " \t" else -1
+    return start if start > 0 and text[start - 1] not in "])" else -1
 
 
 def _headings(body):
     """``[(line index, level, text, explicit id or "")]`` of the ATX headings a reader sees: outside
-    fenced code and HTML comments (a heading kept in ``<!-- … -->`` is not on the page)."""
+    fenced code and HTML comments. A comment hides what the renderer hides: one that opens a line
+    (indented 3 spaces at most) and is closed, on that line or a later one."""
     found, fences, commented = [], _Fences(), False
-    for index, line in enumerate(body.split("\n")):
+    lines = body.split("\n")
+    last_close = max((index for index, line in enumerate(lines) if "-->" in line), default=-1)
+    for index, line in enumerate(lines):
         if commented:
             commented = _still_commented(line, True)
             continue
-        if not fences.open and "<!--" in line:
-            commented = _still_commented(line, False)
-            if line.lstrip().startswith("<!--"):
-                continue
+        if not fences.open and COMMENT_START_RE.match(line):
+            commented = _still_commented(line, False) and last_close > index
+            continue
         if fences.inside(line) or "#" not in line:
             continue
         heading = HEADING_RE.match(line)
@@ -99,7 +105,7 @@ def _headings(body):
         if heading is None or text.endswith("#"):
             continue
         start, explicit = _explicit(text)
-        found.append((index, len(heading.group(1)), text[:start], explicit))
+        found.append((index, len(heading.group(1)), text[:start].rstrip(" \t\u00a0"), explicit))
     return found
 
 
