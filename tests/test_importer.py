@@ -168,7 +168,7 @@ def test_a_file_too_large_to_copy_is_named_in_the_report_and_a_partial_copy_is_r
     report = import_paths([tmp_path / "docs"])
     page = Translation.objects.get(article__number="6666-abcd")
     assert "assets/big.zip" not in page.assets and '<a href="assets/big.zip"' in page.rendered_html
-    assert [reason for _, reason in report.warnings] == ["file too large to copy (0 MB, at most 0 MB): assets/big.zip"]
+    assert [reason for _, reason in report.warnings] == ["file too large to copy (0.0 MB, at most 0 MB): assets/big.zip"]
     copied = settings.MEDIA_ROOT / page.assets["assets/small.zip"].split("/media/", 1)[1]
     assert copied.read_bytes() == b"PK" + b"1" * 3000
     assert not [p for p in copied.parent.iterdir() if p.name.startswith(".partial-")]
@@ -177,6 +177,47 @@ def test_a_file_too_large_to_copy_is_named_in_the_report_and_a_partial_copy_is_r
     write(repo / "get.md", "---\ntitle: Get\nexl-id: 6666-abcd\n---\n# Get\n\n[The small one](assets/small.zip).\n")
     import_paths([tmp_path / "docs"])
     assert copied.read_bytes() == b"PK" + b"1" * 3000
+
+
+def test_a_copy_left_by_a_stopped_worker_is_cleared_and_other_storages_get_their_files(tmp_path, settings,
+                                                                                       monkeypatch):
+    """A worker stopped mid-copy (SIGTERM: no clean-up runs) leaves its file in the media root's
+    ``.partial`` folder, never linked: the next import removes those older than an hour. With a
+    storage that is not the file system, the file goes into that storage, once."""
+    import os
+
+    from django.core.files.storage import InMemoryStorage
+
+    from articles.importing import workers
+
+    partial = settings.MEDIA_ROOT / workers.PARTIAL_FOLDER
+    partial.mkdir(parents=True)
+    (partial / "stopped").write_bytes(b"cut")
+    (partial / "running").write_bytes(b"in progress")
+    hour_ago = time.time() - workers.PARTIAL_MAX_AGE - 60
+    os.utime(partial / "stopped", (hour_ago, hour_ago))
+    write(tmp_path / "en" / "good.md", GOOD)
+    import_paths([tmp_path])
+    assert sorted(p.name for p in partial.iterdir()) == ["running"]
+
+    memory = InMemoryStorage(base_url="/media/")
+    monkeypatch.setattr(workers, "default_storage", memory)
+    picture = tmp_path / "x.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"1" * 50)
+    url = workers.store_image(picture, dry_run=False)
+    name = url.split("/media/", 1)[1]
+    assert memory.exists(name) and memory.size(name) == 58
+    assert workers.store_image(picture, dry_run=False) == url and memory.listdir("articles")[1] == [name.split("/")[1]]
+    assert not (settings.MEDIA_ROOT / name).exists()
+
+
+def test_a_folder_named_like_a_page_and_passed_by_name_is_refused_with_its_reason(tmp_path):
+    from articles.importing.errors import SourceError
+    from articles.importing.sources import _read_text
+
+    (tmp_path / "folder.md").mkdir()
+    with pytest.raises(SourceError, match="not a regular file"):
+        _read_text(tmp_path / "folder.md", True, tmp_path)
 
 
 def test_reimport_is_idempotent_and_a_change_updates(tmp_path, articles_dir):
@@ -243,7 +284,7 @@ def test_a_pipe_named_like_a_page_fails_at_once_and_the_run_goes_on(tmp_path):
     assert time.monotonic() - started < 30
     assert report.counts["imported"] == 1
     assert [(Path(f.path).name, f.reason) for f in report.failures] == [
-        ("pipe.md", "not a regular file (a pipe, a device or a socket)")]
+        ("pipe.md", "not a regular file (a folder, a pipe, a device or a socket)")]
 
 
 def test_invalid_yaml_reports_its_line(tmp_path):

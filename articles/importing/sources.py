@@ -118,10 +118,16 @@ def _read_text(path, explicit, root):
     if not explicit and Path(path).is_symlink() and not _is_inside(Path(path), root):
         raise SourceError(_("a symbolic link to a file outside the imported folder"))
     # Opened without waiting: a FIFO named like a page would hold the import until someone wrote to it.
-    with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
-        found = os.fstat(handle.fileno())
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        found = os.fstat(descriptor)
         if not stat.S_ISREG(found.st_mode):
-            raise SourceError(_("not a regular file (a pipe, a device or a socket)"))
+            raise SourceError(_("not a regular file (a folder, a pipe, a device or a socket)"))
+        handle = os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+    with handle:
         size = found.st_size
         if size > MAX_FILE_BYTES:
             raise SourceError(format_lazy(_("file too large ({size} MB; the limit is {limit} MB)"),
@@ -276,7 +282,7 @@ def render_source(parsed, store_image):
     warnings = [format_lazy(_("image not found: {reference}"), reference=reference) for reference in rendered.missing
                 if reference not in too_large]
     warnings += [format_lazy(_("file too large to copy ({size} MB, at most {limit} MB): {reference}"),
-                             size=round(size / 2 ** 20), limit=MAX_ASSET_BYTES // 2 ** 20, reference=reference)
+                             size=f"{size / 2 ** 20:.1f}", limit=MAX_ASSET_BYTES // 2 ** 20, reference=reference)
                  for reference, size in too_large.items()]
     fields = parsed.fields
     codes = extract_error_codes("\n".join([fields.title, fields.description, " ".join(fields.keywords), parsed.body]))

@@ -37,7 +37,7 @@ import time
 
 from django.conf import settings
 from django.core.files.base import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from pebble import ProcessExpired, ProcessPool
@@ -67,10 +67,10 @@ def render_timeout():
 
 def store_image(file_path, *, dry_run):
     """Copy an image (or a file linked for download) to media storage under a content-addressed
-    name; return its URL. The file is read a chunk at a time, and on the file system written
-    under a temporary name then renamed: a worker stopped mid-copy (the render's time budget)
-    leaves no part of a file under the name pages link to, and a copy of another size found
-    there (left by an older kb) is replaced."""
+    name; return its URL. The file is read a chunk at a time, and on the file system written in
+    ``PARTIAL_FOLDER`` then renamed: a worker stopped mid-copy (the render's time budget) leaves
+    no part of a file under the name pages link to (``clear_partial_copies`` removes what it
+    left), and a copy of another size found there (left by an older kb) is replaced."""
     path = Path(file_path)
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -84,26 +84,71 @@ def store_image(file_path, *, dry_run):
 
 
 COPY_CHUNK = 1024 * 1024
+PARTIAL_FOLDER = ".partial"  # under the media root; never linked
+PARTIAL_MAX_AGE = 3600  # seconds: an older copy in progress was stopped (no copy takes an hour)
 
 
 def _copy(path, name):
-    try:
-        target = Path(default_storage.path(name))
-    except NotImplementedError:  # not the file system: the storage writes it its own way
+    if not isinstance(default_storage, FileSystemStorage):  # another storage writes its own way
+        if default_storage.exists(name):
+            default_storage.delete(name)  # a copy of another size: made again under its name
         with path.open("rb") as handle:
             default_storage.save(name, File(handle))
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=".partial-")
+    target = Path(default_storage.path(name))
+    partial = Path(default_storage.location) / PARTIAL_FOLDER
+    for folder in (target.parent, partial):
+        _make_folder(folder)
+    descriptor, temporary = tempfile.mkstemp(dir=partial)
     try:
         with os.fdopen(descriptor, "wb") as out, path.open("rb") as source:
             shutil.copyfileobj(source, out, COPY_CHUNK)
-        os.chmod(temporary, getattr(default_storage, "file_permissions_mode", None) or 0o644)
+        os.chmod(temporary, _file_mode())
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _make_folder(folder):
+    """``folder`` and its parents, with the storage's directory permissions as Django gives them."""
+    mode = default_storage.directory_permissions_mode
+    if mode is None:
+        folder.mkdir(parents=True, exist_ok=True)
+        return
+    old = os.umask(0)
+    try:
+        folder.mkdir(mode=mode, parents=True, exist_ok=True)
+    finally:
+        os.umask(old)
+
+
+def _file_mode():
+    """The storage's file permissions, or what a new file gets under the process's umask (as
+    Django's storage leaves it): ``mkstemp`` makes its file private."""
+    mode = default_storage.file_permissions_mode
+    if mode is not None:
+        return mode
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def clear_partial_copies(now=None):
+    """Remove the copies in progress older than ``PARTIAL_MAX_AGE`` (a worker stopped mid-copy
+    leaves its file there): called once per import."""
+    if not isinstance(default_storage, FileSystemStorage):
+        return
+    now = time.time() if now is None else now
+    try:
+        entries = list(os.scandir(Path(default_storage.location) / PARTIAL_FOLDER))
+    except OSError:
+        return
+    for entry in entries:
+        with contextlib.suppress(OSError):
+            if now - entry.stat(follow_symlinks=False).st_mtime > PARTIAL_MAX_AGE:
+                os.unlink(entry.path)
 
 
 def render(parsed, dry_run):
@@ -190,6 +235,8 @@ class RenderPool:
         self.open = None  # the batch ``queue`` fills
 
     def __enter__(self):
+        if not self.dry_run:
+            clear_partial_copies()
         return self
 
     def __exit__(self, error_type, *exc):
