@@ -192,6 +192,8 @@ def test_a_badges_attribute_list_is_neither_shown_nor_searched():
 
     source = 'Sharing [!BADGE Beta]{type=Informative tooltip="Since May"} is new'
     assert plain_text(source) == inline_text(source) == "Sharing Beta is new"
+    nested = 'A [!BADGE [!DNL Target] only]{type=Positive tooltip="Soon"} step'
+    assert plain_text(nested) == inline_text(nested) == "A Target only step"
     assert "Informative" not in render_markdown(source).html.replace('badge-informative', '')
 
 

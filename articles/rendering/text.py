@@ -25,6 +25,7 @@ REPLACEMENTS = [
     ("![", re.compile(r"!\[[^\[\]]*+\]\([^()]*+\)"), " "),  # images
     ("[!BADGE", BADGE_ATTRIBUTES_RE, r"\1"),
     ("[!", MARKER_RE, r"\1"),
+    ("[!BADGE", BADGE_ATTRIBUTES_RE, r"\1"),  # a badge around a nested marker, now plain
     ("[!", MARKER_RE, r"\1"),  # again: the marker around a nested one
     ("[!VIDEO]", re.compile(r"^[ ]{0,3}>?[ ]?\[!VIDEO\]\([^()\n]*+\)", re.MULTILINE), " "),
     ("[!", re.compile(r"\[!\w++\]"), " "),  # alert markers
@@ -55,6 +56,7 @@ def plain_text(markdown):
 INLINE_REPLACEMENTS = [
     (BADGE_ATTRIBUTES_RE, r"\1"),
     (MARKER_RE, r"\1"),
+    (BADGE_ATTRIBUTES_RE, r"\1"),  # a badge around a nested marker, now plain
     (MARKER_RE, r"\1"),  # again: the marker around a nested one
     (re.compile(r"\[([^\[\]]*+)\]\([^()]*+\)(\{[^{}]*+\})?"), r"\1"),  # links
     (re.compile(r"\{[#.:][^{}\n]*+\}"), " "),  # attribute lists
