@@ -218,10 +218,10 @@ def test_a_translated_headings_own_id_is_kept_however_it_is_written_and_only_com
     root = tmp_path / "docs"
     english = ("## Audit trail {#audit-trail}\n\nA.\n\n## Setup\n\nType `<!--` to start a comment.\n\n"
                "<!-- an unclosed note\n\n## Use\n\nB.\n\n## ![Gear](gear.png) Settings\n\nC.\n\n"
-               "## Create {#créer}\n\nD.\n\n## Tail {#tail_}\n\nE.\n")
+               "## Create {#créer}\n\nD.\n\n## Tail {#tail_}\n\nE.\n\n## Data access (DA){#da}\n\nF.\n")
     french = ("## Journal d’audit{#audit-trail}\n\nA.\n\n## Configuration\u00a0{#configuration}\n\n"
               "Tapez `<!--` pour commencer.\n\n<!-- une note ouverte\n\n## Utilisation\n\nB.\n\n"
-              "## ![Roue](gear.png) Paramètres\n\nC.\n\n## Créer\n\nD.\n\n## Fin\n\nE.\n")
+              "## ![Roue](gear.png) Paramètres\n\nC.\n\n## Créer\n\nD.\n\n## Fin\n\nE.\n\n## Accès (DA){#da}\n\nF.\n")
     repo(root, "en", {"audit.md": ("Audit", "7070-abcd", english)})
     repo(root, "fr-FR", {"audit.md": ("Audit", "7070-abcd", french)})
     (root / "guide.en" / "help" / "gear.png").write_bytes(b"\x89PNG\r\n\x1a\n")
@@ -229,7 +229,7 @@ def test_a_translated_headings_own_id_is_kept_however_it_is_written_and_only_com
     assert import_paths([root]).ok
     html = Translation.objects.get(article__number="7070-abcd", language="fr").rendered_html
     ids = re.findall(r'<h2[^>]* id="([^"]+)"', html)
-    assert ids == ["audit-trail", "configuration", "use", "settings", "créer", "tail_"], ids
+    assert ids == ["audit-trail", "configuration", "use", "settings", "créer", "tail_", "da"], ids
     assert "{#" not in html
     english_html = Translation.objects.get(article__number="7070-abcd", language="en").rendered_html
-    assert re.findall(r'<h2[^>]* id="([^"]+)"', english_html) == ["audit-trail", "setup", "use", "settings", "créer", "tail_"]
+    assert re.findall(r'<h2[^>]* id="([^"]+)"', english_html) == ["audit-trail", "setup", "use", "settings", "créer", "tail_", "da"]

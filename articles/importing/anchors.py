@@ -77,11 +77,14 @@ def _with_id(line, english_id):
 
 
 def _heading_attributes(text):
-    """Where the attribute list that ends ``text`` starts, when it is the heading's (after a
-    space, a no-break space or the title itself, as the renderer reads it: ``attributes``); not
-    right after a ``]`` or ``)``: ``{type=Positive}`` after a badge is the badge's. Else -1."""
+    """Where the attribute list that ends ``text`` starts, when it is the heading's, as the
+    renderer reads it (``attributes``, ``images.HeadingAttributeSpacing``): after a space or a
+    no-break space, or glued to the title when it opens with ``#``, ``.`` or ``:``
+    (``(FDA){#gs-fda}``); ``{type=Positive}`` glued to a badge is the badge's. Else -1."""
     start = text.rfind("{")
-    return start if start > 0 and text[start - 1] not in "])" else -1
+    if start > 0 and (text[start - 1] in " \t\u00a0" or text[start + 1:start + 2] in ("#", ".", ":")):
+        return start
+    return -1
 
 
 def _headings(body):
