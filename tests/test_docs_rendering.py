@@ -41,3 +41,19 @@ def test_comment_lines_are_taken_out_in_linear_time():
     assert without_comment_lines(hostile) == hostile
     assert time.perf_counter() - started < 0.5
     assert without_comment_lines("a\n<!-- x\n<!-- y -->\nb\n") == "a\nb\n"
+
+
+def test_a_list_indented_as_a_whole_keeps_its_items_together_across_their_content():
+    """A list whose markers are indented (3 spaces after a paragraph, or a step list nested under
+    a bullet) with paragraphs or code under its items: the next marker at the list's own
+    indentation is the next item, numbered on, not a list nested in the item before."""
+    from articles.rendering import render_markdown
+
+    top = render_markdown("Intro.\n\n   1. Open the panel.\n\n      Wait for it.\n\n   1. Pick a field.\n\n"
+                          "      ```\n      field = 1\n      ```\n\n   1. Save.\n").html
+    assert top.count("<ol>") == 1 and top.count("<li>") == 3 and "<li>\n<ol>" not in top.replace("<p>", "")
+    nested = render_markdown("* Choose where the file goes:\n\n    1. Into a folder\n\n       Pick the folder.\n\n"
+                             "    1. Into a list\n\n       Pick the list.\n").html
+    assert nested.count("<ol>") == 1 and nested.count("<li>") == 3, nested
+    kept = render_markdown("1. Step\n\n  - a detail indented by two\n\n2. Next\n").html
+    assert kept.count("<ol>") == 1 and "<ul>" in kept.split("</li>\n<li>")[0]  # still nested under the step

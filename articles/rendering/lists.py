@@ -58,17 +58,18 @@ def detab(block, width):
 
 
 class _Item:
-    __slots__ = ("offset", "chunks", "nested")
+    __slots__ = ("offset", "marker", "chunks", "nested")
 
-    def __init__(self, offset, text):
-        self.offset, self.chunks, self.nested = offset, [text], False
+    def __init__(self, offset, text, marker=0):
+        self.offset, self.marker, self.chunks, self.nested = offset, marker, [text], False
 
 
 class IndentedItemsMixin:
     """``get_items`` and ``run`` of the list processors, by content offset. ``offsets`` (shared
-    with ``ItemContentProcessor``) maps each ``li`` made to its content offset."""
+    with ``ItemContentProcessor``) maps each ``li`` made to its content offset, ``markers`` to
+    its marker's indentation."""
 
-    offsets = None
+    offsets = markers = None
 
     def get_items(self, block):
         items = []
@@ -86,11 +87,11 @@ class IndentedItemsMixin:
             if match is not None:
                 if not items and self.TAG == "ol":
                     self.STARTSWITH = re.match(r"\d+", match.group(1)).group()
-                items.append(_Item(content_offset(line), match.group(3)))
+                items.append(_Item(content_offset(line), match.group(3), indentation(line)))
             elif current is not None:  # a lazy continuation line of the item's last paragraph
                 current.chunks[-1] += "\n" + line.strip()
             else:
-                items.append(_Item(len(line) - len(line.lstrip(" ")) + 2, line.strip()))
+                items.append(_Item(indentation(line) + 2, line.strip(), indentation(line)))
         return items
 
     def run(self, parent, blocks):
@@ -100,7 +101,7 @@ class IndentedItemsMixin:
             lst = sibling
             _paragraph_for_text(lst[-1], self.lastChild(lst[-1]))
             first = items.pop(0)
-            li = self._item(lst, first.offset)
+            li = self._item(lst, first)
             self.parser.state.set("looselist")
             self.parser.parseBlocks(li, first.chunks[:1])
             self.parser.state.reset()
@@ -113,14 +114,14 @@ class IndentedItemsMixin:
                 lst.attrib["start"] = self.STARTSWITH
         self.parser.state.set("list")
         for item in items:
-            li = self._item(lst, item.offset)
+            li = self._item(lst, item)
             self.parser.parseBlocks(li, item.chunks[:1])
             self._rest(li, item.chunks[1:])
         self.parser.state.reset()
 
-    def _item(self, lst, offset):
+    def _item(self, lst, item):
         li = etree.SubElement(lst, "li")
-        self.offsets[li] = offset
+        self.offsets[li], self.markers[li] = item.offset, item.marker
         return li
 
     def _rest(self, li, chunks):
@@ -140,15 +141,18 @@ class ItemContentProcessor(BlockProcessor):
     """An indented block right after a list belongs to the list's last item (see the module
     docstring)."""
 
-    offsets = None
+    offsets = markers = None
 
     def _target(self, parent, block):
         last = self.lastChild(parent)
         if last is None or last.tag not in LIST_TAGS or not len(last) or not block.strip():
             return None
-        indent = indentation(block.lstrip("\n").split("\n", 1)[0])
+        first = block.lstrip("\n").split("\n", 1)[0]
+        indent = indentation(first)
         if indent < MIN_INDENT:
             return None
+        if indent <= self.markers.get(last[-1], -1) and ITEM_RE.match(first):
+            return None  # a marker no further in than the item's own: the next item of a list indented as a whole
         return last[-1]
 
     def test(self, parent, block):
@@ -209,12 +213,12 @@ class IndentedListExtension(Extension):
     replacing ``sane_lists``'s and the stock ones, and ``ParagraphListProcessor``."""
 
     def extendMarkdown(self, md):
-        offsets = weakref.WeakKeyDictionary()
+        offsets, markers = weakref.WeakKeyDictionary(), weakref.WeakKeyDictionary()
         for name, cls, priority in (("olist", IndentedOListProcessor, 40), ("ulist", IndentedUListProcessor, 30),
                                     ("indent", ItemContentProcessor, 90),
                                     ("kb_paragraph_list", ParagraphListProcessor, 12)):
             processor = cls(md.parser)
-            processor.offsets = offsets
+            processor.offsets, processor.markers = offsets, markers
             md.parser.blockprocessors.register(processor, name, priority)
 
 
