@@ -267,10 +267,11 @@ def render_source(parsed, store_image):
                 candidate = (base / name).resolve()
                 found = (candidate.suffix.lower() in LINKED_FILE_SUFFIXES and _is_inside(candidate, root)
                          and candidate.is_file())
-            except (OSError, ValueError):  # a NUL, a name too long
+                size = candidate.stat().st_size if found else 0
+            except (OSError, ValueError):  # a NUL, a name too long, a file gone since
                 continue
-            if found and candidate.stat().st_size > MAX_ASSET_BYTES:
-                too_large[reference] = candidate.stat().st_size
+            if size > MAX_ASSET_BYTES:
+                too_large[reference] = size
                 return None
             if found:
                 assets[reference] = store_image(candidate)
