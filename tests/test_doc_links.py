@@ -219,7 +219,7 @@ def test_a_translated_headings_own_id_is_kept_however_it_is_written_and_only_com
     english = ("## Audit trail {#audit-trail}\n\nA.\n\n## Setup\n\nType `<!--` to start a comment.\n\n"
                "<!-- an unclosed note\n\n## Use\n\nB.\n\n## ![Gear](gear.png) Settings\n\nC.\n\n"
                "## Create {#créer}\n\nD.\n\n## Tail {#tail_}\n\nE.\n\n## Data access (DA){#da}\n\nF.\n")
-    french = ("## Journal d’audit{#audit-trail}\n\nA.\n\n## Configuration\u00a0{#configuration}\n\n"
+    french = ("## Historique des contrôles{#audit-trail}\n\nA.\n\n## Configuration\u00a0{#configuration}\n\n"
               "Tapez `<!--` pour commencer.\n\n<!-- une note ouverte\n\n## Utilisation\n\nB.\n\n"
               "## ![Roue](gear.png) Paramètres\n\nC.\n\n## Créer\n\nD.\n\n## Fin\n\nE.\n\n## Accès (DA){#da}\n\nF.\n")
     repo(root, "en", {"audit.md": ("Audit", "7070-abcd", english)})
