@@ -200,3 +200,28 @@ def test_a_badges_attribute_list_is_neither_shown_nor_searched():
 def test_heading_ids_are_made_as_experience_league_makes_them():
     html = render_markdown("## Step 2 - Modify the map\n\n## Créer un segment\n\n[Go](#step-2---modify-the-map)\n").html
     assert '<h2 id="step-2---modify-the-map">' in html and '<h2 id="creer-un-segment">' in html
+
+
+def _visible_text(html):
+    return re.sub(r"<[^>]+>", "", html)
+
+
+@pytest.mark.parametrize("source, kept", [
+    # Two links opening a new tab, with emphasis and strong text between them: both keep their
+    # target, and no letter of the second attribute list or of the words after it is lost.
+    ("Read [Setup](https://example.com/a){target=_blank} in the *Admin Guide*. **Tip**: read "
+     "[Logs](https://example.com/b){target=_blank} in the *Admin Guide* too.",
+     "Read Setup in the Admin Guide. Tip: read Logs in the Admin Guide too."),
+    ("x _sample *one* **two** y _sample *three four*", "x _sample one two y _sample three four"),
+    # An unpaired run of asterisks in running CJK text: every character after it stays.
+    ("Set *cache UI**/var under the cache.*Cache folder is here.", "Cache folder is here."),
+    ("설정 *캐시 UI**/var 아래 항목을 지웁니다.*캐시 폴더에 있습니다.", "캐시 폴더에 있습니다."),
+    ("**A**  **B** = .04******C****D** = *IF* Cost_Index <> 0 *THEN* x = y/Cost_Index", "IF Cost_Index <> 0 THEN"),
+])
+def test_emphasis_around_underscores_and_stray_asterisks_loses_no_text(source, kept):
+    html = render_markdown(source).html
+    text = _visible_text(html).replace("&lt;", "<").replace("&gt;", ">")
+    assert kept in text
+    assert "{target" not in html
+    if "](" in source:
+        assert html.count('target="_blank"') == 2
