@@ -4,7 +4,8 @@
     markdown…
     +++
 
-become ``<details class="collapsible"><summary>Title</summary>…</details>``. Blocks between the
+become ``<details class="collapsible"><summary>Title</summary>…</details>``; a title written as a
+heading (``+++## Title``) is shown without its marks. Blocks between the
 markers (blank lines included) are parsed as usual. Fenced code is stashed before block
 parsing, so a ``+++`` line inside code is never a marker. When the closing ``+++`` never
 comes, the blocks are put back untouched (the ``BoxBlockProcessor`` pattern). Under a list
@@ -21,6 +22,7 @@ from markdown.extensions import Extension
 class CollapsibleProcessor(BlockProcessor):
     OPEN_RE = re.compile(r"^[ ]{0,3}\+\+\+(?!\+)[ \t]*(.*?)[ \t]*$")
     CLOSE_RE = re.compile(r"^[ ]{0,3}\+\+\+[ \t]*$")
+    HEADING_MARKS_RE = re.compile(r"^#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?$")
 
     def test(self, parent, block):
         return bool(self.OPEN_RE.match(block.split("\n", 1)[0]))
@@ -29,6 +31,9 @@ class CollapsibleProcessor(BlockProcessor):
         original = list(blocks)
         first, _, rest = blocks[0].partition("\n")
         title = self.OPEN_RE.match(first).group(1)
+        heading = self.HEADING_MARKS_RE.match(title)
+        if heading:
+            title = heading.group(1)
         inner, found = [], False
         pending = [rest] + blocks[1:]
         consumed = 1
