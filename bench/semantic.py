@@ -55,7 +55,8 @@ def parse(arguments):
                         help="also ../shared/eval/dev-queries.jsonl, those whose articles are imported in their language")
     parser.add_argument("--natural", action="store_true",
                         help="also the questions in a reader's words of bench/natural_questions.py, "
-                             "bench/natural_questions_blind.py and bench/natural_questions_blind2.py (the blind "
+                             "bench/natural_questions_blind.py, bench/natural_questions_blind2.py and "
+                             "bench/natural_questions_blind3.py (the blind "
                              "ones written without reading the resolutions), those "
                              "whose articles are imported (in any language)")
     return parser.parse_args(arguments)
@@ -397,6 +398,7 @@ def main(arguments):
         natural_figures(args.misses)
         natural_figures(args.misses, "natural_questions_blind")
         natural_figures(args.misses, "natural_questions_blind2")
+        natural_figures(args.misses, "natural_questions_blind3")
     latency([query for query in found if query["kind"] == "title"])
     for value in [int(v) for v in args.recipe.split(",") if v.strip()]:
         if value == recipe.DETAIL_CHARS:
