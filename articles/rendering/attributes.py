@@ -16,8 +16,10 @@ right after an inline element), an attribute list applies:
 - at the end of a block's last line after a space (``+ Release notes {#releases}``), or an
   ``{#id}`` glued to it (``+ Reports{#reports}``);
 
-and ``{hide-from-toc}`` before a list item's text, or an attribute list opening a paragraph
-(its element lost in translation), is dropped. The last four forms take only ``#id``, ``.class``
+and ``{hide-from-toc}`` before a list item's text, an attribute list opening a paragraph
+(its element lost in translation), or a ``{target=…}`` left in running text after something that
+is not a link (``(GDPR){target=_blank}``: it opens nothing, and no reader should see it), is
+dropped. The last four forms take only ``#id``, ``.class``
 and ``name=value`` parts (``STRICT_RE``): ``{name}`` in running text stays text. Whatever the
 attributes, the sanitizer keeps only the ones it allows (no ``style``).
 """
@@ -26,12 +28,14 @@ import re
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions import Extension
+from markdown.util import AtomicString
 
 BASE_RE = r"\{\:?[ ]*+([^\}\n {][^\n{}]*+)\}"
 _PART = r"""(?:[#.][^\s{}=#.'"]++|[^\s{}=#.'"][^\s{}='"]*+=(?:"[^"\n{}]*+"|'[^'\n{}]*+'|[^\s{}='"]++))"""
 # The inside of a strict attribute list: parts separated by spaces, each #id, .class or name=value.
 STRICT_RE = re.compile(r"\{:?[ ]*+" + _PART + r"(?:[ ]++" + _PART + r")*+[ ]*+\}")
 HIDE_FROM_TOC_RE = re.compile(r"^[ ]*+\{hide-from-toc\}[ ]*+")
+STRAY_TARGET_RE = re.compile(r"(?<=\S)\{:?[ ]*+target=(?:\"[^\"\n{}]*+\"|'[^'\n{}]*+'|[^\s{}'\"]++)[ ]*+\}")
 
 
 def is_strict(text):
@@ -60,6 +64,11 @@ class BoundedAttrListTreeprocessor(AttrListTreeprocessor):
             elif elem.tag == "p" and elem.text:
                 elem.text = self.LEADING_RE.sub("", elem.text)
         super().run(doc)
+        for elem in doc.iter():
+            if elem.tag not in ("code", "pre") and elem.text and "{" in elem.text and not isinstance(elem.text, AtomicString):
+                elem.text = STRAY_TARGET_RE.sub("", elem.text)
+            if elem.tail and "{" in elem.tail and not isinstance(elem.tail, AtomicString):
+                elem.tail = STRAY_TARGET_RE.sub("", elem.tail)
 
 
 class AttributeLineProcessor(BlockProcessor):
