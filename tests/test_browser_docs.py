@@ -72,7 +72,17 @@ breadcrumb-title: Relay guide
   + [Set up the relay](setup/relay.md)
 + Checking {#check}
   + [Send a test message](check/test-message.md)
+  + [Relay functions](check/functions.md)
 """
+# A reference page whose "On this page" list is taller than any screen.
+FUNCTIONS = """---
+title: Relay functions
+exl-id: 7c7c-relay-functions
+---
+# Relay functions
+
+""" + "".join(f"## Function {n}\n\nFunction {n} counts the messages of rule {n} and keeps the total for a day.\n\n"
+              for n in range(1, 41))
 
 
 @pytest.fixture
@@ -81,6 +91,7 @@ def browse_dir(tmp_path):
     write(root / "relay.en" / "help" / "TOC.md", TOC)
     write(root / "relay.en" / "help" / "setup" / "relay.md", SETUP)
     write(root / "relay.en" / "help" / "check" / "test-message.md", CHECK)
+    write(root / "relay.en" / "help" / "check" / "functions.md", FUNCTIONS)
     (root / "relay.en" / "help" / "setup" / "assets").mkdir(parents=True)
     from pathlib import Path
 
@@ -162,3 +173,32 @@ def test_the_guides_navigation_is_beside_the_page_and_folded_on_phones(browser):
     assert link.is_visible()
     shot(phone, "docs-nav-360")
     assert phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+
+
+def test_on_this_page_is_beside_the_text_where_it_fits_and_folded_above_it_elsewhere(browser):
+    for width, beside in ((360, False), (900, False), (1366, True)):
+        page = browser(viewport={"width": width, "height": 800}).new_page()
+        page.goto("/en/docs/relay/check/functions/")
+        toc = page.get_by_role("navigation", name="On this page")
+        fold = toc.locator("details")
+        body = page.locator(".article-body").bounding_box()
+        shot(page, f"docs-on-this-page-{width}")
+        if beside:
+            assert fold.evaluate("details => details.open")
+            box = toc.bounding_box()
+            assert box["x"] + box["width"] <= body["x"] and body["width"] >= 640
+            # Taller than the screen, the list scrolls on its own: its last entry can be reached.
+            assert box["height"] <= 800 and toc.evaluate("nav => nav.scrollHeight > nav.clientHeight")
+            last = toc.get_by_role("link", name="Function 40")
+            last.scroll_into_view_if_needed()
+            found = last.bounding_box()
+            assert 0 <= found["y"] and found["y"] + found["height"] <= 800
+        else:
+            # Folded above the text, which starts on the first screen and keeps the width.
+            assert not fold.evaluate("details => details.open")
+            assert body["y"] < 800 and body["width"] >= min(width - 40, 560)
+            toc.get_by_text("On this page").click()
+            toc.get_by_role("link", name="Function 12", exact=True).click()
+            page.wait_for_url("**#function-12")
+            assert page.locator("h2#function-12").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0

@@ -195,9 +195,10 @@
   }
 
   function openFacetsOnWideScreens() {
-    var wide = window.matchMedia("(min-width: 48.01rem)").matches;
+    // data-open-wide="72.01rem": the width from which the fold sits beside the page (48.01rem when empty).
     document.querySelectorAll("details[data-open-wide]").forEach(function (details) {
-      details.open = wide;
+      var from = details.getAttribute("data-open-wide") || "48.01rem";
+      details.open = window.matchMedia("(min-width: " + from + ")").matches;
     });
   }
 
