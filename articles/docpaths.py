@@ -13,6 +13,9 @@ language of the page it is read on.
     slug(doc_path)                   -> "campaign/v8/send/preview": the page's readable address
     assign_addresses(rows)           -> {number: address} for pages imported without an article
                                         number: each address belongs to one article
+    doc_products(front_matter, doc_path)
+                                     -> ["Campaign v8"]: the products of a page that names none in
+                                        ``solution``/``product``, from its ``product_v2`` labels
     DocIndex(rows, addresses).find(target)
                                      -> the number of the article at ``target`` (exact, else the
                                         longest path-suffix match), or None
@@ -27,6 +30,8 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from . import languages
+
+DOC_VERSION_RE = re.compile(r"(?:^|/)help/(v\d+(?:\.\d+)*)/")
 
 DOC_SUFFIXES = (".md", ".markdown")
 SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -147,3 +152,18 @@ def _common_suffix(a, b):
             break
         length += 1
     return length
+
+
+def doc_products(front_matter, doc_path):
+    """The ``internal-label`` of each entry of a page's ``product_v2`` front matter (how
+    Experience League pages name their product, most without ``solution``), with the version
+    folder its doc path names after ``help/`` (``campaign/help/v8/send/x.md`` and ``Campaign`` →
+    ``Campaign v8``), so that a reader can tell it from a sibling product's page; each once."""
+    entries = (front_matter or {}).get("product_v2")
+    if not isinstance(entries, list):
+        return []
+    labels = [entry.get("internal-label") for entry in entries if isinstance(entry, dict)]
+    found = DOC_VERSION_RE.search(doc_path or "")
+    version = f" {found.group(1)}" if found else ""
+    names = (" ".join(label.replace(",", " ").split()) for label in labels if isinstance(label, str))
+    return list(dict.fromkeys(f"{name}{version}"[:200] for name in names if name))

@@ -260,3 +260,18 @@ def test_results_show_the_product_of_each_article_and_page(client, siblings):
     html = client.get("/en/search", {"q": "deliveries stay pending campaign standard"}).content.decode()
     shown = re.findall(r'<span class="products"[^>]*>([^<]*)</span>', html)
     assert shown[0] == "Campaign, Campaign Standard" and shown[1] == "Campaign, Campaign v8"
+
+
+@pytest.mark.django_db
+def test_a_docs_page_naming_its_product_in_product_v2_is_browsed_under_it(client, siblings, tmp_path):
+    from articles.importing.export import export_translations
+    from articles.models import Translation
+
+    page = Translation.objects.get(article__number="0a1b2c3d-purge")
+    assert [product.name for product in page.products.all()] == ["Campaign v8"]
+    listing = client.get("/en/products/campaign/").content.decode()
+    assert "About the database purge" in listing  # beside the KCS articles of Campaign
+    # Exported, the page is written as it came: no solution field added for the product it names.
+    assert export_translations(tmp_path / "out") == 3
+    exported = next((tmp_path / "out").rglob("*purge*.md")).read_text(encoding="utf-8")
+    assert "solution" not in exported and "internal-label: Campaign" in exported

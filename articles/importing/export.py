@@ -8,6 +8,7 @@ exports a file that parses back to the same front matter and body.
 """
 from pathlib import Path
 
+from ..docpaths import doc_products
 from ..models import Revision, Translation
 from .fields import split_list
 from .frontmatter import dump_document
@@ -41,7 +42,8 @@ def _document(translation, revision):
     if split_list(front_matter.get("keywords")) != list(revision.keywords) and (
             revision.keywords or "keywords" in front_matter):
         front_matter["keywords"] = ", ".join(revision.keywords)
-    if revision.products and not front_matter.get("solution") and not front_matter.get("product"):
+    if revision.products and not front_matter.get("solution") and not front_matter.get("product") and (
+            list(revision.products) != doc_products(front_matter, translation.doc_path)):
         front_matter["solution"] = ", ".join(revision.products)
     if "article-number" not in front_matter and "exl-id" not in front_matter:
         front_matter["article-number"] = translation.article.number

@@ -186,11 +186,13 @@ def _parsed(path, root, raw, text, *, explicit, forced_language, use_path_rule, 
         path, document.front_matter, f"{fields.title}\n{fields.description}\n{document.body}",
         forced=forced_language, use_path=use_path_rule, detect=detect,
     )
+    doc_path = docpaths.doc_path(path, root)
+    if not fields.products:  # a documentation page names its product in ``product_v2``
+        fields.products = docpaths.doc_products(document.front_matter, doc_path)
     return ParsedSource(
         path=str(path), root=str(root), content_hash=hashlib.sha256(raw).hexdigest(), number=number,
         key_source=key_source, language=decision.code, rule=decision.rule,
-        front_matter=document.front_matter, body=document.body, fields=fields,
-        doc_path=docpaths.doc_path(path, root),
+        front_matter=document.front_matter, body=document.body, fields=fields, doc_path=doc_path,
     )
 
 

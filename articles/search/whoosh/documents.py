@@ -1,6 +1,7 @@
 """Translation → the Whoosh document that indexes it (a pure function of the row)."""
 import re
 
+from ...docpaths import doc_products
 from ...rendering import plain_text
 from ..codes import normalize_code
 from .analysis import analyze
@@ -18,7 +19,6 @@ WEIGHTS = {"title": 3.0, "keywords": 2.5, "description": 2.0, "body": 1.0, "symp
 # types the label to find the page that says where to click.
 UI_LABEL_RE = re.compile(r"\[!UICONTROL[ \t]++([^\[\]\n]{1,200}+)\]")
 # The version folder of a documentation repository: campaign/help/v8/send/preview.md.
-DOC_VERSION_RE = re.compile(r"(?:^|/)help/(v\d+(?:\.\d+)*)/")
 SNIPPET_CHARS = 300
 HEADING_LINE_RE = re.compile(r"(?m)^ {0,3}#{1,6}[ \t].*$")
 
@@ -38,17 +38,11 @@ def name_term(text, language):
 
 def indexed_products(translation, products):
     """The product names a translation is found and shown with: ``products``, its own; a
-    documentation page without any takes the labels of its ``product_v2`` front matter, with
-    the version folder its doc path names after ``help/`` (``campaign/help/v8/send/x.md`` and
-    ``Campaign`` → ``Campaign v8``), so that a reader can tell it from a sibling product's page."""
+    documentation page stored without any (imported before its ``product_v2`` gave it some)
+    takes those ``docpaths.doc_products`` reads there."""
     if products:
         return products
-    labels = [entry.get("internal-label") for entry in (translation.front_matter or {}).get("product_v2") or []
-              if isinstance(entry, dict)]
-    found = DOC_VERSION_RE.search(translation.doc_path or "")
-    version = f" {found.group(1)}" if found else ""
-    return list(dict.fromkeys(f"{label.replace(',', ' ').strip()}{version}"[:200] for label in labels
-                              if isinstance(label, str) and label.strip()))
+    return doc_products(translation.front_matter, translation.doc_path)
 
 
 def translation_document(translation, products):
