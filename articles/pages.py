@@ -14,6 +14,7 @@ from . import docnav
 from .editing.queries import is_outdated
 from .models import Article, Product, Translation, sees_unpublished
 from .rendering import RENDERER_VERSION, render_markdown
+from .rendering.inline import front_matter_badges
 
 
 @dataclass
@@ -42,6 +43,11 @@ class ArticlePage:
     def is_doc_page(self):
         """A documentation page imported without an article number: it has no number to show."""
         return self.article.key_source != Article.KeySource.ARTICLE_NUMBER and bool(self.translation.doc_path)
+
+    @property
+    def badges(self):
+        """The badges the shown translation's front matter declares (``inline.front_matter_badges``)."""
+        return front_matter_badges(self.translation.front_matter)
 
     @property
     def is_fallback(self):

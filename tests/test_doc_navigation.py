@@ -201,3 +201,20 @@ def test_a_documentation_page_revalidated_reads_the_journal_once_and_renders_not
     actions.set_hidden(user_with("publisher"), "b-2", "en", True)
     after = reader.get("/en/docs/guide/send/preview/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert after.status_code != 304 and "Steps to follow." not in after.content.decode()
+
+
+def test_badges_the_front_matter_declares_show_under_the_title(client, tmp_path):
+    write(tmp_path / "relay.en" / "help" / "rules.md", (
+        "---\ntitle: Routing rules\nexl-id: 9d9d-routing-rules\n"
+        "badgePremium: label=\"Premium\" type=\"Positive\" url=\"https://example.com/plans#premium newtab=true\" "
+        "tooltip=\"Part of the [!DNL Relay] premium plan.\"\n"
+        "badge: label=\"Beta\" type=\"Informative\" url=\"javascript:alert(1)\"\n"
+        "---\n# Routing rules\n\nA rule sends a message to one relay.\n"))
+    import_paths([tmp_path])
+    page = client.get("/en/articles/9d9d-routing-rules/", follow=True).content.decode()
+    start = page.index("<h1>")
+    header = page[start:page.index("</header>", start)]
+    assert ('<a class="badge badge-positive" href="https://example.com/plans#premium" rel="noopener noreferrer" '
+            'title="Part of the Relay premium plan.">Premium</a>') in header
+    assert '<span class="badge badge-informative">Beta</span>' in header  # no link to a script
+    assert "javascript" not in page

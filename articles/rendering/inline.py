@@ -38,6 +38,39 @@ def badge_attributes(text):
     return attributes
 
 
+# A front matter key declaring a page badge: ``badge``, ``badgePremium``, ``badgeBeta``.
+FRONT_MATTER_BADGE_RE = re.compile(r"badge[A-Za-z0-9_-]{0,40}", re.IGNORECASE)
+MAX_PAGE_BADGES = 5
+
+
+def front_matter_badges(front_matter):
+    """The badges a documentation page declares in its front matter, in the file's order
+    (``badgePremium: label="Premium" type="Positive" url="https://…" tooltip="…"``):
+    ``[{"label", "class", "title", "url"}]``, at most ``MAX_PAGE_BADGES``. One without a label
+    is left out; ``url`` is its first word when that is an http(s) address, else ""; the
+    tooltip is plain text (``inline_text``)."""
+    from .text import inline_text
+
+    badges = []
+    for key, value in (front_matter or {}).items():
+        if not (isinstance(key, str) and isinstance(value, str) and FRONT_MATTER_BADGE_RE.fullmatch(key)):
+            continue
+        value = value[:1000]
+        found = {m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None)
+                 for m in _ATTRIBUTE_RE.finditer(value)}
+        label = inline_text(found.get("label", ""))[:60]
+        if not label:
+            continue
+        attributes = badge_attributes(value)
+        words = found.get("url", "").split()
+        url = words[0] if words and words[0].lower().startswith(("https://", "http://")) else ""
+        badges.append({"label": label, "class": attributes["class"], "url": url,
+                       "title": inline_text(attributes.get("title", ""))[:300]})
+        if len(badges) == MAX_PAGE_BADGES:
+            break
+    return badges
+
+
 class MarkerProcessor(InlineProcessor):
     # Possessive: from each "[!" the scan ends at the first unpaired bracket (linear time).
     PATTERN = r"\[!(UICONTROL|DNL|BADGE)[ \t]++((?:[^\[\]]++|\[[^\[\]]*+\])*+)\]"
