@@ -55,12 +55,16 @@ def test_a_documentation_image_written_from_the_repository_root_is_copied(tmp_pa
           "and <img src=\"/help/assets/icons/gear.svg\" alt=\"gear\">, not ![Gone](/help/assets/icons/gone.svg) "
           "nor ![Passwd](/../../../../etc/passwd.svg) nor ![Site](/media/kept.png).\n")
     report = import_paths([tmp_path / "docs"])
-    assert report.ok and not report.warnings
+    assert report.ok
+    assert [warning for _, warning in report.warnings] == [
+        "image not found: /help/assets/icons/gone.svg", "image not found: /../../../../etc/passwd.svg"]
     page = Translation.objects.get(article__number="9999-aaaa")
     url = page.assets["/help/assets/icons/gear.svg"]
     assert page.rendered_html.count(f'src="{url}"') == 2 and "/help/assets/icons/gear.svg" not in page.rendered_html
-    # Not found under the repository: left as written, as a site's own address would be.
-    assert 'src="/help/assets/icons/gone.svg"' in page.rendered_html and "image-missing" not in page.rendered_html
+    # Not found under the repository: a placeholder naming it, as for a relative image; one of
+    # this site's media files is left as written.
+    assert "Image not available: gone.svg" in page.rendered_html and 'src="/help/assets/icons/gone.svg"' not in page.rendered_html
+    assert "Image not available: passwd.svg" in page.rendered_html and 'src="/media/kept.png"' in page.rendered_html
     assert set(page.assets) == {"/help/assets/icons/gear.svg"}
 
 

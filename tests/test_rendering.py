@@ -225,3 +225,15 @@ def test_emphasis_around_underscores_and_stray_asterisks_loses_no_text(source, k
     assert "{target" not in html
     if "](" in source:
         assert html.count('target="_blank"') == 2
+
+
+def test_a_site_absolute_image_the_site_does_not_have_is_missing_not_a_broken_image():
+    source = ("![Found](/help/assets/found.png) ![Banner](/assets/banner.png) ![Upload](/media/uploads/shot.png)\n\n"
+              '<p><img src="/assets/raw-banner.png" alt="Raw"></p>\n')
+    rendered = render_markdown(source, resolve_image={"/help/assets/found.png": "/media/abc/found.png"}.get)
+    assert 'src="/media/abc/found.png"' in rendered.html
+    assert "Image not available: banner.png" in rendered.html and "Image not available: raw-banner.png" in rendered.html
+    assert 'src="/media/uploads/shot.png"' in rendered.html  # one of this site's files: left as written
+    assert sorted(rendered.missing) == ["/assets/banner.png", "/assets/raw-banner.png"]
+    # Rendered without a resolver (a preview), nothing is judged missing.
+    assert render_markdown(source).missing == [] and 'src="/assets/banner.png"' in render_markdown(source).html

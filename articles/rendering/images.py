@@ -5,8 +5,10 @@ given to the renderer (the importer's copies the file to media storage and answe
 a page re-render answers from the translation's stored map). When it answers None the image
 becomes ``<span class="image-missing">`` naming the file, and the reference is listed in
 ``missing``. A site-absolute source (``/help/assets/x.svg``, as documentation repositories write
-them from their root) is offered to the resolver too, and left as written when it answers None
-(it may be an address of the site showing the page). Sources with a scheme (``https:``,
+them from their root) is offered to the resolver too; when it answers None the image is left as
+written if it is one of this site's media or static files (``MEDIA_URL``, ``STATIC_URL``: an
+editor's upload), and is missing like a relative one otherwise (``/assets/banner.png`` above the
+imported folder would show a broken image). Sources with a scheme (``https:``,
 ``data:``) are left to the sanitizer. Images written as HTML (``<img src="assets/x.png">``)
 follow the same rules (``RawHtmlImages``). A markdown link to a local file a reader downloads
 (``LINKED_FILE_SUFFIXES``: a PDF, a certificate, a spreadsheet) is offered to the resolver too,
@@ -16,6 +18,7 @@ from html import escape as html_escape, unescape as html_unescape
 from posixpath import basename
 import re
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
@@ -50,6 +53,12 @@ def is_site_image(src):
     return src.startswith("/") and not src.startswith("//")
 
 
+def is_served_here(src):
+    """A site-absolute source naming one of this site's media or static files."""
+    return any(prefix.startswith("/") and src.startswith(prefix)
+               for prefix in (settings.MEDIA_URL or "", settings.STATIC_URL or ""))
+
+
 class ImageProcessor(Treeprocessor):
     def __init__(self, md, extension):
         super().__init__(md)
@@ -71,8 +80,9 @@ class ImageProcessor(Treeprocessor):
                 if url:
                     image.set("src", url)
                     image.set("loading", "lazy")
-                continue
-            url = resolve_image(src) if resolve_image else None
+                if url or not resolve_image or not is_site_image(src) or is_served_here(src):
+                    continue
+            url = resolve_image(src) if resolve_image and is_relative_image(src) else None
             if url:
                 image.set("src", url)
                 image.set("loading", "lazy")
@@ -111,8 +121,9 @@ class RawHtmlImages(Postprocessor):
         resolve_image = self.extension.resolve_image
         if not is_relative_image(src):
             url = resolve_image(src) if resolve_image and is_site_image(src) else None
-            return f'{tag[:found.start()]}{found.group(1)}"{html_escape(url)}" loading="lazy"{tag[found.end():]}' if url else tag
-        url = resolve_image(src) if resolve_image else None
+            if url or not resolve_image or not is_site_image(src) or is_served_here(src):
+                return f'{tag[:found.start()]}{found.group(1)}"{html_escape(url)}" loading="lazy"{tag[found.end():]}' if url else tag
+        url = resolve_image(src) if resolve_image and is_relative_image(src) else None
         if url:
             return f'{tag[:found.start()]}{found.group(1)}"{html_escape(url)}" loading="lazy"{tag[found.end():]}'
         self.extension.missing.append(src)
