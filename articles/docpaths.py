@@ -32,6 +32,7 @@ from urllib.parse import unquote, urlsplit
 from . import languages
 
 DOC_VERSION_RE = re.compile(r"(?:^|/)help/(v\d+(?:\.\d+)*)/")
+LIST_SEPARATORS_RE = re.compile(r"[,;、，；]")  # importing.fields.LIST_SPLIT_RE
 
 DOC_SUFFIXES = (".md", ".markdown")
 SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -165,5 +166,11 @@ def doc_products(front_matter, doc_path):
     labels = [entry.get("internal-label") for entry in entries if isinstance(entry, dict)]
     found = DOC_VERSION_RE.search(doc_path or "")
     version = f" {found.group(1)}" if found else ""
-    names = (" ".join(label.replace(",", " ").split()) for label in labels if isinstance(label, str))
-    return list(dict.fromkeys(f"{name}{version}"[:200] for name in names if name))
+    # One name each, as ``fields.products_of`` would read it back from an exported ``solution``:
+    # no list separator inside, each once whatever its case.
+    names = (" ".join(LIST_SEPARATORS_RE.sub(" ", label).split()) for label in labels if isinstance(label, str))
+    found_names = {}
+    for name in names:
+        if name:
+            found_names.setdefault(f"{name}{version}"[:200].casefold(), f"{name}{version}"[:200])
+    return list(found_names.values())

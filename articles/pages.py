@@ -157,15 +157,28 @@ def current_html(translation, siblings=()):
     stale, or when it shows a placeholder for an image another translation has (``image_resolver``)."""
     resolve = image_resolver(translation, siblings)
     stale = translation.renderer_version != RENDERER_VERSION or not translation.rendered_html
-    if stale or ("image-missing" in translation.rendered_html
+    settled = (translation.pk, hash(translation.rendered_html))
+    if stale or ("image-missing" in translation.rendered_html and settled not in _settled
                  and any(url not in translation.rendered_html for url in resolve.borrowed())):
         rendered = render_markdown(translation.body, resolve_image=resolve, language=translation.language,
                                    doc_path=translation.doc_path)
-        translation.rendered_html = rendered.html
-        translation.renderer_version = RENDERER_VERSION
-        Translation.objects.filter(pk=translation.pk).update(
-            rendered_html=rendered.html, renderer_version=RENDERER_VERSION)
+        if not stale and rendered.html == translation.rendered_html:
+            # The image named in the body is one the page does not show (in code, in a comment):
+            # this HTML is final; it is not rendered again at each view.
+            if len(_settled) >= MAX_SETTLED:
+                _settled.clear()
+            _settled.add(settled)
+        else:
+            translation.rendered_html = rendered.html
+            translation.renderer_version = RENDERER_VERSION
+            Translation.objects.filter(pk=translation.pk).update(
+                rendered_html=rendered.html, renderer_version=RENDERER_VERSION)
     return translation.rendered_html, table_of_contents(translation.rendered_html)
+
+
+# (translation id, hash of its HTML) rendered again for a borrowed image and found the same.
+_settled = set()
+MAX_SETTLED = 10000
 
 
 # A heading's content is read up to the next heading tag, opening or closing, and never again:

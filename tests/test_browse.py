@@ -342,3 +342,31 @@ def test_a_root_absolute_image_is_never_another_translations_file_of_the_same_na
     assert resolve("/static/kb/logo.png") is None  # left as written, not the English logo
     assert resolve("assets/logo.png") == "/media/articles/en-logo.png"
     assert resolve.borrowed() == {"/media/articles/en-logo.png"}
+
+
+@pytest.mark.django_db
+def test_a_page_whose_placeholder_no_sibling_can_fill_is_rendered_once(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from articles import pages
+    from articles.models import Translation
+    from tests.helpers import write
+
+    (tmp_path / "en" / "assets").mkdir(parents=True)
+    (tmp_path / "en" / "assets" / "shot.png").write_bytes(
+        (Path(__file__).parent / "data" / "articles" / "assets" / "flow.png").read_bytes())
+    write(tmp_path / "en" / "KB-910.md", "---\ntitle: Relay banner\narticle-number: KB-910\n---\n"
+          "# Relay banner\n\n![Shot](assets/shot.png)\n")
+    # The French page names the English image only inside code, and shows a banner nobody has.
+    write(tmp_path / "fr" / "KB-910.md", "---\ntitle: Bannière du relais\narticle-number: KB-910\n---\n"
+          "# Bannière du relais\n\n![Bannière](/assets/none.png)\n\n```\n![Shot](assets/shot.png)\n```\n")
+    import_paths([tmp_path])
+    renders = []
+    real = pages.render_markdown
+    monkeypatch.setattr(pages, "render_markdown", lambda *a, **k: renders.append(1) or real(*a, **k))
+    siblings = list(Translation.objects.filter(article__number="KB-910"))
+    for _ in range(5):
+        french = Translation.objects.get(article__number="KB-910", language="fr")
+        html, _ = pages.current_html(french, siblings)
+        assert '<span class="image-missing">' in html and "none.png" in html
+    assert len(renders) <= 1

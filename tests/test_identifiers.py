@@ -275,3 +275,29 @@ def test_a_docs_page_naming_its_product_in_product_v2_is_browsed_under_it(client
     assert export_translations(tmp_path / "out") == 3
     exported = next((tmp_path / "out").rglob("*purge*.md")).read_text(encoding="utf-8")
     assert "solution" not in exported and "internal-label: Campaign" in exported
+
+
+@pytest.mark.django_db
+def test_a_page_imported_by_the_previous_release_gets_its_products_on_the_next_import(client, tmp_path):
+    import hashlib
+
+    from articles.models import Translation
+    from articles.rendering import RENDERER_VERSION
+
+    page = tmp_path / "docs" / "relay.en" / "help" / "v2" / "purge.md"
+    page.parent.mkdir(parents=True)
+    raw = ("---\ntitle: Purge old relays\nexl-id: 7e7e-purge\nproduct_v2:\n  - id: y\n    internal-label: Relay\n"
+           "---\n# Purge old relays\n\nThe purge removes relays idle for a year.\n")
+    page.write_text(raw, encoding="utf-8")
+    import_paths([tmp_path / "docs"])
+    stored = Translation.objects.get(article__number="7e7e-purge")
+    # As the release before stored it: no products, its hash of the bare bytes, and re-rendered
+    # since by a reader opening the page (the renderer's version is current).
+    stored.products.clear()
+    Translation.objects.filter(pk=stored.pk).update(content_hash=hashlib.sha256(raw.encode()).hexdigest(),
+                                                    renderer_version=RENDERER_VERSION)
+    assert client.get("/en/articles/7e7e-purge/", follow=True).status_code == 200
+    report = import_paths([tmp_path / "docs"])
+    assert report.counts["updated"] == 1
+    assert [product.name for product in stored.products.all()] == ["Relay v2"]
+    assert import_paths([tmp_path / "docs"]).counts["unchanged"] == 1

@@ -235,5 +235,23 @@ def test_a_site_absolute_image_the_site_does_not_have_is_missing_not_a_broken_im
     assert "Image not available: banner.png" in rendered.html and "Image not available: raw-banner.png" in rendered.html
     assert 'src="/media/uploads/shot.png"' in rendered.html  # one of this site's files: left as written
     assert sorted(rendered.missing) == ["/assets/banner.png", "/assets/raw-banner.png"]
-    # Rendered without a resolver (a preview), nothing is judged missing.
-    assert render_markdown(source).missing == [] and 'src="/assets/banner.png"' in render_markdown(source).html
+    # A preview (no resolver) shows what the saved page will: the same placeholders.
+    preview = render_markdown(source)
+    assert sorted(preview.missing) == ["/assets/banner.png", "/assets/raw-banner.png", "/help/assets/found.png"]
+    assert 'src="/media/uploads/shot.png"' in preview.html
+
+
+@pytest.mark.parametrize("title, shown", [
+    ("+++## Why is it slow?", "Why is it slow?"), ("+++### Closed marks ###", "Closed marks"),
+    ("+++# C# tips", "C# tips"), ("+++#hashtag", "#hashtag"), ("+++##   Spaced  \t", "Spaced"),
+])
+def test_a_collapsible_titled_as_a_heading_shows_its_text(title, shown):
+    assert f"<summary>{shown}</summary>" in render_markdown(f"{title}\n\nBody.\n\n+++\n").html
+
+
+def test_a_collapsible_title_of_many_spaces_renders_in_linear_time():
+    import time
+
+    started = time.perf_counter()
+    render_markdown("+++## a" + " " * 30000 + "b\nx\n+++\n")
+    assert time.perf_counter() - started < 1.0

@@ -142,6 +142,18 @@ def _read_text(path, explicit, root):
     return raw, text
 
 
+# What is stored from a file besides its rendering (``RENDERER_VERSION``): one more whenever the
+# same bytes give other columns (3: a documentation page's products from ``product_v2``). It is
+# part of every content hash, so each file is imported again once; a page re-rendered when a
+# reader opened it (``pages.current_html``) is not thereby taken as imported.
+IMPORT_VERSION = 3
+
+
+def content_hash(raw):
+    """The hash a translation keeps of the bytes it was imported from (``IMPORT_VERSION`` with them)."""
+    return hashlib.sha256(f"import {IMPORT_VERSION}\n".encode() + raw).hexdigest()
+
+
 def plain_content_hash(path):
     """The content hash ``read_source`` gives a regular file of at most ``MAX_FILE_BYTES``; None
     for any other file, which is not read (opened without waiting: a FIFO or a device is never
@@ -154,7 +166,7 @@ def plain_content_hash(path):
         found = os.fstat(descriptor)
         if not stat.S_ISREG(found.st_mode) or found.st_size > MAX_FILE_BYTES:
             return None
-        return hashlib.sha256(handle.read()).hexdigest()
+        return content_hash(handle.read())
 
 
 def read_source(path, *, explicit, root=None, forced_language=None, use_path_rule=True, detect=True):
@@ -190,7 +202,7 @@ def _parsed(path, root, raw, text, *, explicit, forced_language, use_path_rule, 
     if not fields.products:  # a documentation page names its product in ``product_v2``
         fields.products = docpaths.doc_products(document.front_matter, doc_path)
     return ParsedSource(
-        path=str(path), root=str(root), content_hash=hashlib.sha256(raw).hexdigest(), number=number,
+        path=str(path), root=str(root), content_hash=content_hash(raw), number=number,
         key_source=key_source, language=decision.code, rule=decision.rule,
         front_matter=document.front_matter, body=document.body, fields=fields, doc_path=doc_path,
     )

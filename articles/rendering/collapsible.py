@@ -20,9 +20,11 @@ from markdown.extensions import Extension
 
 
 class CollapsibleProcessor(BlockProcessor):
-    OPEN_RE = re.compile(r"^[ ]{0,3}\+\+\+(?!\+)[ \t]*(.*?)[ \t]*$")
+    # The title is cut of its spaces by str methods: a lazy group before "[ \t]*$" rescans every
+    # run of spaces (quadratic on a title of 30,000 spaces and a letter).
+    OPEN_RE = re.compile(r"^[ ]{0,3}\+\+\+(?!\+)[ \t]*+(.*)")
     CLOSE_RE = re.compile(r"^[ ]{0,3}\+\+\+[ \t]*$")
-    HEADING_MARKS_RE = re.compile(r"^#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?$")
+    HEADING_MARKS_RE = re.compile(r"#{1,6}[ \t]")
 
     def test(self, parent, block):
         return bool(self.OPEN_RE.match(block.split("\n", 1)[0]))
@@ -30,10 +32,12 @@ class CollapsibleProcessor(BlockProcessor):
     def run(self, parent, blocks):
         original = list(blocks)
         first, _, rest = blocks[0].partition("\n")
-        title = self.OPEN_RE.match(first).group(1)
-        heading = self.HEADING_MARKS_RE.match(title)
-        if heading:
-            title = heading.group(1)
+        title = self.OPEN_RE.match(first).group(1).rstrip(" \t")
+        if self.HEADING_MARKS_RE.match(title):  # "## Title ##" → "Title"
+            title = title.lstrip("#").strip(" \t")
+            closed = title.rstrip("#")
+            if closed != title and (not closed or closed[-1] in " \t"):
+                title = closed.rstrip(" \t")
         inner, found = [], False
         pending = [rest] + blocks[1:]
         consumed = 1

@@ -5,10 +5,10 @@ given to the renderer (the importer's copies the file to media storage and answe
 a page re-render answers from the translation's stored map). When it answers None the image
 becomes ``<span class="image-missing">`` naming the file, and the reference is listed in
 ``missing``. A site-absolute source (``/help/assets/x.svg``, as documentation repositories write
-them from their root) is offered to the resolver too; when it answers None the image is left as
-written if it is one of this site's media or static files (``MEDIA_URL``, ``STATIC_URL``: an
-editor's upload), and is missing like a relative one otherwise (``/assets/banner.png`` above the
-imported folder would show a broken image). Sources with a scheme (``https:``,
+them from their root) is offered to the resolver too; when it answers None (or without a
+resolver: a preview) the image is left as written if it is one of this site's media or static
+files (``MEDIA_URL``, ``STATIC_URL``: an editor's upload), and is missing like a relative one
+otherwise (``/assets/banner.png`` above the imported folder would show a broken image). Sources with a scheme (``https:``,
 ``data:``) are left to the sanitizer. Images written as HTML (``<img src="assets/x.png">``)
 follow the same rules (``RawHtmlImages``). A markdown link to a local file a reader downloads
 (``LINKED_FILE_SUFFIXES``: a PDF, a certificate, a spreadsheet) is offered to the resolver too,
@@ -80,7 +80,7 @@ class ImageProcessor(Treeprocessor):
                 if url:
                     image.set("src", url)
                     image.set("loading", "lazy")
-                if url or not resolve_image or not is_site_image(src) or is_served_here(src):
+                if url or not is_site_image(src) or is_served_here(src):
                     continue
             url = resolve_image(src) if resolve_image and is_relative_image(src) else None
             if url:
@@ -121,7 +121,7 @@ class RawHtmlImages(Postprocessor):
         resolve_image = self.extension.resolve_image
         if not is_relative_image(src):
             url = resolve_image(src) if resolve_image and is_site_image(src) else None
-            if url or not resolve_image or not is_site_image(src) or is_served_here(src):
+            if url or not is_site_image(src) or is_served_here(src):
                 return f'{tag[:found.start()]}{found.group(1)}"{html_escape(url)}" loading="lazy"{tag[found.end():]}' if url else tag
         url = resolve_image(src) if resolve_image and is_relative_image(src) else None
         if url:

@@ -23,7 +23,8 @@ CLASSES = {"UICONTROL": "uicontrol", "DNL": "dnl", "BADGE": "badge"}
 BADGE_TYPES = {"informative", "positive", "negative", "neutral", "caution", "notice"}
 # A badge's attribute list, right after it: {type=Informative}, {type="Neutral" tooltip="…"}.
 BADGE_ATTRIBUTES_RE = re.compile(r"\{([^{}\n]{0,300})\}")
-_ATTRIBUTE_RE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'}]+))""")
+# From a name's first character only: from each of "a-a-a-…" the scan would be quadratic.
+_ATTRIBUTE_RE = re.compile(r"""(?<![\w-])([\w-]++)\s*+=\s*+(?:"([^"]*+)"|'([^']*+)'|([^\s"'}]++))""")
 
 
 def badge_attributes(text):
