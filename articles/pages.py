@@ -157,9 +157,9 @@ def current_html(translation, siblings=()):
     stale, or when it shows a placeholder for an image another translation has (``image_resolver``)."""
     resolve = image_resolver(translation, siblings)
     stale = translation.renderer_version != RENDERER_VERSION or not translation.rendered_html
-    settled = (translation.pk, hash(translation.rendered_html))
-    if stale or ("image-missing" in translation.rendered_html and settled not in _settled
-                 and any(url not in translation.rendered_html for url in resolve.borrowed())):
+    borrowed = resolve.borrowed() if not stale and "image-missing" in translation.rendered_html else set()
+    settled = (translation.pk, hash(translation.rendered_html), frozenset(borrowed))
+    if stale or (settled not in _settled and any(url not in translation.rendered_html for url in borrowed)):
         rendered = render_markdown(translation.body, resolve_image=resolve, language=translation.language,
                                    doc_path=translation.doc_path)
         if not stale and rendered.html == translation.rendered_html:
@@ -176,7 +176,8 @@ def current_html(translation, siblings=()):
     return translation.rendered_html, table_of_contents(translation.rendered_html)
 
 
-# (translation id, hash of its HTML) rendered again for a borrowed image and found the same.
+# (translation id, hash of its HTML, the images it may borrow) rendered again for a borrowed image
+# and found the same: another image to borrow is another key.
 _settled = set()
 MAX_SETTLED = 10000
 

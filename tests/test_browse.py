@@ -359,7 +359,8 @@ def test_a_page_whose_placeholder_no_sibling_can_fill_is_rendered_once(tmp_path,
           "# Relay banner\n\n![Shot](assets/shot.png)\n")
     # The French page names the English image only inside code, and shows a banner nobody has.
     write(tmp_path / "fr" / "KB-910.md", "---\ntitle: Bannière du relais\narticle-number: KB-910\n---\n"
-          "# Bannière du relais\n\n![Bannière](/assets/none.png)\n\n```\n![Shot](assets/shot.png)\n```\n")
+          "# Bannière du relais\n\n![Bannière](/assets/none.png) ![Logo](assets/logo.png)\n\n"
+          "```\n![Shot](assets/shot.png)\n```\n")
     import_paths([tmp_path])
     renders = []
     real = pages.render_markdown
@@ -370,3 +371,12 @@ def test_a_page_whose_placeholder_no_sibling_can_fill_is_rendered_once(tmp_path,
         html, _ = pages.current_html(french, siblings)
         assert '<span class="image-missing">' in html and "none.png" in html
     assert len(renders) <= 1
+    # The English page gains the logo: the French page borrows it at its next view.
+    (tmp_path / "en" / "assets" / "logo.png").write_bytes((tmp_path / "en" / "assets" / "shot.png").read_bytes() + b"logo")
+    write(tmp_path / "en" / "KB-910.md", "---\ntitle: Relay banner\narticle-number: KB-910\n---\n"
+          "# Relay banner\n\n![Shot](assets/shot.png) ![Logo](assets/logo.png)\n")
+    import_paths([tmp_path / "en"])
+    siblings = list(Translation.objects.filter(article__number="KB-910"))
+    logo = Translation.objects.get(article__number="KB-910", language="en").assets["assets/logo.png"]
+    html, _ = pages.current_html(Translation.objects.get(article__number="KB-910", language="fr"), siblings)
+    assert f'src="{logo}"' in html
