@@ -65,9 +65,9 @@ class BoundedAttrListTreeprocessor(AttrListTreeprocessor):
                 elem.text = self.LEADING_RE.sub("", elem.text)
         super().run(doc)
         for elem in doc.iter():
-            if elem.tag not in ("code", "pre") and elem.text and "{" in elem.text and not isinstance(elem.text, AtomicString):
+            if elem.tag not in ("code", "pre") and elem.text and "target=" in elem.text and not isinstance(elem.text, AtomicString):
                 elem.text = STRAY_TARGET_RE.sub("", elem.text)
-            if elem.tail and "{" in elem.tail and not isinstance(elem.tail, AtomicString):
+            if elem.tail and "target=" in elem.tail and not isinstance(elem.tail, AtomicString):
                 elem.tail = STRAY_TARGET_RE.sub("", elem.tail)
 
 

@@ -24,6 +24,7 @@ from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
+MISSING = object()  # ``ImageExtension.shown``: no file for it, a placeholder instead
 EXTERNAL_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|/)", re.IGNORECASE)  # any scheme: the sanitizer judges it
 
 
@@ -75,23 +76,15 @@ class ImageProcessor(Treeprocessor):
                         link.set("href", url)
         for image in root.iter("img"):
             src = image.get("src", "")
-            if not is_relative_image(src):
-                url = resolve_image(src) if resolve_image and is_site_image(src) else None
-                if url:
-                    image.set("src", url)
-                    image.set("loading", "lazy")
-                if url or not is_site_image(src) or is_served_here(src):
-                    continue
-            url = resolve_image(src) if resolve_image and is_relative_image(src) else None
-            if url:
-                image.set("src", url)
-                image.set("loading", "lazy")
-            else:
-                self.extension.missing.append(src)
+            url = self.extension.shown(src)
+            if url is MISSING:
                 image.tag = "span"
                 image.attrib.clear()
                 image.set("class", "image-missing")
                 image.text = _("Image not available: %(name)s") % {"name": basename(src) or src}
+            elif url:
+                image.set("src", url)
+                image.set("loading", "lazy")
 
 
 class RawHtmlImages(Postprocessor):
@@ -118,15 +111,11 @@ class RawHtmlImages(Postprocessor):
         if found is None:
             return tag
         src = html_unescape(next(group for group in found.groups()[1:] if group is not None))
-        resolve_image = self.extension.resolve_image
-        if not is_relative_image(src):
-            url = resolve_image(src) if resolve_image and is_site_image(src) else None
-            if url or not is_site_image(src) or is_served_here(src):
-                return f'{tag[:found.start()]}{found.group(1)}"{html_escape(url)}" loading="lazy"{tag[found.end():]}' if url else tag
-        url = resolve_image(src) if resolve_image and is_relative_image(src) else None
-        if url:
+        url = self.extension.shown(src)
+        if url is None:
+            return tag
+        if url is not MISSING:
             return f'{tag[:found.start()]}{found.group(1)}"{html_escape(url)}" loading="lazy"{tag[found.end():]}'
-        self.extension.missing.append(src)
         return (f'<span class="image-missing">{html_escape(_("Image not available: %(name)s") % {"name": basename(src) or src})}'
                 "</span>")
 
@@ -141,6 +130,18 @@ class ImageExtension(Extension):
 
     def configure(self, resolve_image, missing):
         self.resolve_image, self.missing = resolve_image, missing
+
+    def shown(self, src):
+        """What an image's ``src`` becomes (the rules of the module docstring): the resolver's
+        URL; None to leave it as written (a scheme, this site's own media or static file); or
+        ``MISSING``, listed in ``missing``."""
+        if not is_relative_image(src) and not is_site_image(src):
+            return None
+        url = self.resolve_image(src) if self.resolve_image else None
+        if url or (is_site_image(src) and is_served_here(src)):
+            return url
+        self.missing.append(src)
+        return MISSING
 
     def extendMarkdown(self, md):
         md.treeprocessors.register(ImageProcessor(md, self), "kb_images", 15)

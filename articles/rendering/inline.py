@@ -27,9 +27,15 @@ BADGE_ATTRIBUTES_RE = re.compile(r"\{([^{}\n]{0,300})\}")
 _ATTRIBUTE_RE = re.compile(r"""(?<![\w-])([\w-]++)\s*+=\s*+(?:"([^"]*+)"|'([^']*+)'|([^\s"'}]++))""")
 
 
-def badge_attributes(text):
-    """``{"class": "badge badge-…", "title": …}`` from a badge's attribute list text."""
-    found = {m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None) for m in _ATTRIBUTE_RE.finditer(text)}
+def _attribute_values(text):
+    """``{name (lowercase): value}`` of an attribute list's text (``type=Positive tooltip="…"``)."""
+    return {m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None) for m in _ATTRIBUTE_RE.finditer(text)}
+
+
+def badge_attributes(text, values=None):
+    """``{"class": "badge badge-…", "title": …}`` from a badge's attribute list text (or its
+    ``_attribute_values``, when read already)."""
+    found = _attribute_values(text) if values is None else values
     attributes = {"class": "badge"}
     kind = found.get("type", "").strip().lower()
     if kind in BADGE_TYPES:
@@ -56,13 +62,11 @@ def front_matter_badges(front_matter):
     for key, value in (front_matter or {}).items():
         if not (isinstance(key, str) and isinstance(value, str) and FRONT_MATTER_BADGE_RE.fullmatch(key)):
             continue
-        value = value[:1000]
-        found = {m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None)
-                 for m in _ATTRIBUTE_RE.finditer(value)}
+        found = _attribute_values(value[:1000])
         label = inline_text(found.get("label", ""))[:60]
         if not label:
             continue
-        attributes = badge_attributes(value)
+        attributes = badge_attributes("", found)
         words = found.get("url", "").split()
         url = words[0] if words and words[0].lower().startswith(("https://", "http://")) else ""
         badges.append({"label": label, "class": attributes["class"], "url": url,
