@@ -13,9 +13,12 @@ language of the page it is read on.
     slug(doc_path)                   -> "campaign/v8/send/preview": the page's readable address
     assign_addresses(rows)           -> {number: address} for pages imported without an article
                                         number: each address belongs to one article
-    doc_products(front_matter, doc_path)
+    doc_products(front_matter, doc_path, labels=None)
                                      -> ["Campaign v8"]: the products of a page that names none in
                                         ``solution``/``product``, from its ``product_v2`` labels
+                                        (an entry without one takes ``labels[its id]``)
+    product_labels(front_matter)     -> {product_v2 id: label} a page gives; unlabelled_products(
+                                        front_matter) -> whether an entry has an id and no label
     DocIndex(rows, addresses).find(target)
                                      -> the number of the article at ``target`` (exact, else the
                                         longest path-suffix match), or None
@@ -155,22 +158,50 @@ def _common_suffix(a, b):
     return length
 
 
-def doc_products(front_matter, doc_path):
+def doc_products(front_matter, doc_path, labels=None):
     """The ``internal-label`` of each entry of a page's ``product_v2`` front matter (how
     Experience League pages name their product, most without ``solution``), with the version
     folder its doc path names after ``help/`` (``campaign/help/v8/send/x.md`` and ``Campaign`` →
-    ``Campaign v8``), so that a reader can tell it from a sibling product's page; each once."""
-    entries = (front_matter or {}).get("product_v2")
-    if not isinstance(entries, list):
-        return []
-    labels = [entry.get("internal-label") for entry in entries if isinstance(entry, dict)]
+    ``Campaign v8``), so that a reader can tell it from a sibling product's page; each once. An
+    entry with an id and no label (a translated page lists only the ids) takes ``labels[id]``
+    when ``labels`` (``product_labels`` of the page it translates) gives one."""
+    labels = labels or {}
+    names = []
+    for entry in _product_entries(front_matter):
+        label = entry.get("internal-label")
+        if not isinstance(label, str) or not label.strip():
+            label = labels.get(_entry_id(entry))
+        if isinstance(label, str):
+            names.append(label)
     found = DOC_VERSION_RE.search(doc_path or "")
     version = f" {found.group(1)}" if found else ""
     # One name each, as ``fields.products_of`` would read it back from an exported ``solution``:
     # no list separator inside, each once whatever its case.
-    names = (" ".join(LIST_SEPARATORS_RE.sub(" ", label).split()) for label in labels if isinstance(label, str))
     found_names = {}
-    for name in names:
+    for name in (" ".join(LIST_SEPARATORS_RE.sub(" ", label).split()) for label in names):
         if name:
             found_names.setdefault(f"{name}{version}"[:200].casefold(), f"{name}{version}"[:200])
     return list(found_names.values())
+
+
+def product_labels(front_matter):
+    """``{id: internal-label}`` of the ``product_v2`` entries of a page that gives both."""
+    return {_entry_id(entry): entry["internal-label"] for entry in _product_entries(front_matter)
+            if _entry_id(entry) and isinstance(entry.get("internal-label"), str) and entry["internal-label"].strip()}
+
+
+def unlabelled_products(front_matter):
+    """Whether a ``product_v2`` entry of the page has an id and no label."""
+    return any(_entry_id(entry) and not (isinstance(entry.get("internal-label"), str)
+                                         and entry["internal-label"].strip())
+               for entry in _product_entries(front_matter))
+
+
+def _product_entries(front_matter):
+    entries = (front_matter or {}).get("product_v2")
+    return [entry for entry in entries if isinstance(entry, dict)] if isinstance(entries, list) else []
+
+
+def _entry_id(entry):
+    value = entry.get("id")
+    return str(value).strip() if isinstance(value, (str, int)) and str(value).strip() else None

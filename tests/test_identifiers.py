@@ -278,6 +278,33 @@ def test_a_docs_page_naming_its_product_in_product_v2_is_browsed_under_it(client
 
 
 @pytest.mark.django_db
+def test_a_translated_page_listing_only_product_ids_is_browsed_under_its_english_pages_product(client, tmp_path):
+    from articles.importing.export import export_translations
+    from articles.models import Translation
+
+    def page(locale, label_line, title, text):
+        folder = tmp_path / "docs" / f"relay.{locale}" / "help" / "v3" / "run"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "drain.md").write_text(
+            f"---\ntitle: {title}\nexl-id: 5d5d-drain\nproduct_v2:\n  - id: r-1\n{label_line}"
+            f"---\n# {title}\n\n{text}\n", encoding="utf-8")
+
+    page("en", "    internal-label: Relay\n", "Drain a relay queue", "Drain the queue before the upgrade.")
+    page("fr-FR", "", "Vider la file d'un relais", "Videz la file d'attente avant la mise à niveau.")
+    import_paths([tmp_path / "docs"])
+    sync.rebuild()
+    french = Translation.objects.get(article__number="5d5d-drain", language="fr")
+    assert [product.name for product in french.products.all()] == ["Relay v3"]
+    assert "Vider la file d" in client.get("/fr/products/relay/").content.decode()
+    found = client.get("/api/search", {"q": "vider la file relais", "lang": "fr", "product": "Relay v3"}).json()
+    assert [(hit["article_number"], hit["language"]) for hit in found["results"]] == [("5d5d-drain", "fr")]
+    # Exported, the French page is written as it came: its products are what its ids say.
+    assert export_translations(tmp_path / "out") == 2
+    exported = (tmp_path / "out" / "fr" / "5d5d-drain.md").read_text(encoding="utf-8")
+    assert "solution" not in exported and "internal-label" not in exported
+
+
+@pytest.mark.django_db
 def test_a_page_imported_by_the_previous_release_gets_its_products_on_the_next_import(client, tmp_path):
     import hashlib
 

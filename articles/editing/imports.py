@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import prepared
+from ..docpaths import doc_products, product_labels, unlabelled_products
 from ..models import Article, Product, Revision, Translation
 from ..rendering.text import inline_text, shown_description
 from ..search import sync
@@ -88,9 +89,10 @@ def import_translation(session, parsed, rendered, user=None, overwrite_edits=Fal
             Translation.objects.filter(pk=translation_id).update(updated_at=timezone.now(), **values,
                                                                  **_shown(number, source_revision))
             links.filter(translation_id=translation_id).delete()
-        product_ids = [session.product_id(name) for name in parsed.fields.products]
+        products = parsed.fields.products or _translated_page_products(article_id, parsed)
+        product_ids = [session.product_id(name) for name in products]
         links.bulk_create([links.model(translation_id=translation_id, product_id=pk) for pk in product_ids])
-        _add_published_revision(translation_id, number, parsed, source_revision)
+        _add_published_revision(translation_id, number, parsed, source_revision, products)
         health.start_care_on_import(article_id, user, created, parsed.front_matter, product_ids)  # after the products
         # Last in the transaction: the journal entry commits with the rows, or neither does.
         sync.record_change([translation_id], sync.IMPORT)
@@ -158,11 +160,33 @@ def _columns(parsed, rendered):
     }
 
 
-def _add_published_revision(translation_id, number, parsed, source_revision):
+def _translated_page_products(article_id, parsed):
+    """The products of a documentation page whose ``product_v2`` lists ids without labels (how
+    a translated Experience League page names them): each id labelled as another stored
+    translation of its article labels it (``sibling_product_labels``)."""
+    if not unlabelled_products(parsed.front_matter):
+        return []
+    labels = sibling_product_labels(article_id, parsed.language)
+    return doc_products(parsed.front_matter, parsed.doc_path, labels) if labels else []
+
+
+def sibling_product_labels(article_id, language):
+    """``{product_v2 id: label}`` the article's translations other than ``language``'s give,
+    its source language's first."""
+    labels = {}
+    rows = (Translation.objects.filter(article_id=article_id).exclude(language=language)
+            .values_list("language", "front_matter", "article__source_language"))
+    for _, front_matter, _ in sorted(rows, key=lambda row: row[0] != row[2]):
+        for key, label in product_labels(front_matter).items():
+            labels.setdefault(key, label)
+    return labels
+
+
+def _add_published_revision(translation_id, number, parsed, source_revision, products):
     fields = parsed.fields
     Revision.objects.create(translation_id=translation_id, number=number, created_at=timezone.now(),
                             import_path=parsed.path[:1000], title=fields.title, description=fields.description,
-                            keywords=fields.keywords, products=fields.products, body=parsed.body,
+                            keywords=fields.keywords, products=products, body=parsed.body,
                             source_revision=source_revision)
 
 

@@ -8,7 +8,8 @@ exports a file that parses back to the same front matter and body.
 """
 from pathlib import Path
 
-from ..docpaths import doc_products
+from ..docpaths import doc_products, unlabelled_products
+from ..editing.imports import sibling_product_labels
 from ..models import Revision, Translation
 from .fields import split_list
 from .frontmatter import dump_document
@@ -43,8 +44,16 @@ def _document(translation, revision):
             revision.keywords or "keywords" in front_matter):
         front_matter["keywords"] = ", ".join(revision.keywords)
     if revision.products and not front_matter.get("solution") and not front_matter.get("product") and (
-            list(revision.products) != doc_products(front_matter, translation.doc_path)):
+            list(revision.products) != _page_products(translation, front_matter)):
         front_matter["solution"] = ", ".join(revision.products)
     if "article-number" not in front_matter and "exl-id" not in front_matter:
         front_matter["article-number"] = translation.article.number
     return front_matter, revision.body
+
+
+def _page_products(translation, front_matter):
+    """The products a page's ``product_v2`` gives it as the importer reads them (ids without a
+    label labelled as the article's other translations label them)."""
+    labels = (sibling_product_labels(translation.article_id, translation.language)
+              if unlabelled_products(front_matter) else None)
+    return doc_products(front_matter, translation.doc_path, labels)

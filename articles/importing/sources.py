@@ -146,7 +146,7 @@ def _read_text(path, explicit, root):
 # same bytes give other columns (3: a documentation page's products from ``product_v2``). It is
 # part of every content hash, so each file is imported again once; a page re-rendered when a
 # reader opened it (``pages.current_html``) is not thereby taken as imported.
-IMPORT_VERSION = 3
+IMPORT_VERSION = 4
 
 
 def content_hash(raw):
