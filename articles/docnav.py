@@ -13,6 +13,8 @@ place in its repository's navigation (``TOC.md``, stored as ``DocTree``).
                                         -> ``DocNav`` (sidebar tree, breadcrumbs, previous and
                                            next) of a documentation page, or None
     missing_links(user)                 -> links to pages not in the knowledge base, for editors
+    off_navigation(user)                -> the article numbers of pages a stored TOC covers and no
+                                           TOC lists (a ``-old.md`` copy kept beside its page)
 
 Navigation is the TOC of the page's repository in the reader's language (else the closest
 one, as for pages), and names only pages that reader may open: a page they cannot see is left
@@ -177,6 +179,53 @@ def navigation(translation, language, user, number):
         if built is not None:
             return built
     return None
+
+
+def off_navigation(user):
+    """A frozenset of the numbers of the articles whose documentation pages a stored TOC covers
+    (a page in the TOC's folder or below it) and no TOC lists, in any language: published at
+    their address but out of the navigation (a repository's old copy of a page, an orphan).
+    Search ranks them after the pages the navigation lists (``search.service``). Remembered
+    until an article or a TOC changes; empty, at the cost of one query, where no TOC is stored."""
+    from django.db.models import Count, Max
+
+    from .models import DocTree
+
+    state = DocTree.objects.aggregate(changed=Max("updated_at"), trees=Count("id"))
+    if not state["trees"]:
+        return frozenset()
+    return listings.remembered("off-navigation", user, lambda: _off_navigation(user),
+                               state["changed"].isoformat() if state["changed"] else "", str(state["trees"]))
+
+
+def _off_navigation(user):
+    from .models import Article, DocTree, Translation
+
+    index = listings.doc_index(user)
+    folders, listed = set(), set()
+    for tree in DocTree.objects.all():
+        folders.add(tree.doc_path.rsplit("/", 1)[0] if "/" in tree.doc_path else "")
+        stack = list(tree.nodes or ())
+        while stack:
+            raw = stack.pop()
+            stack.extend(raw.get("children") or ())
+            href = raw.get("href") or ""
+            if not href or docpaths.SCHEME_RE.match(href):
+                continue
+            target = raw.get("target")
+            if target is None:
+                target = (docpaths.link_target(tree.doc_path, href) or ("",))[0]
+            number = index.find(target) if target else None
+            if number is not None:
+                listed.add(number)
+    covered = set()
+    pages = (Translation.objects.visible_to(user).exclude(doc_path="")
+             .exclude(article__key_source=Article.KeySource.ARTICLE_NUMBER)  # a KCS article is in no TOC
+             .values_list("doc_path", "article__number").order_by())
+    for doc_path, number in pages:
+        if number not in listed and any(not folder or doc_path.startswith(folder + "/") for folder in folders):
+            covered.add(number)
+    return frozenset(covered)
 
 
 # TOCs read whole, by (id, content hash, time saved): a large one's nodes take milliseconds to

@@ -218,3 +218,28 @@ def test_badges_the_front_matter_declares_show_under_the_title(client, tmp_path)
             'title="Part of the Relay premium plan.">Premium</a>') in header
     assert '<span class="badge badge-informative">Beta</span>' in header  # no link to a script
     assert "javascript" not in page
+
+
+def test_a_copy_of_a_page_left_out_of_the_navigation_is_found_after_the_page(client, tmp_path):
+    # A repository keeps an old copy beside a page, same id and title, in no TOC: a reader
+    # typing the title gets the page the navigation lists first, whichever file came first.
+    root = tmp_path / "docs"
+    write(root / "relay.en" / "help" / "TOC.md", "---\ntitle: Relay guide\n---\n# Relay guide\n\n"
+          "+ [Drain a relay queue](run/drain.md)\n")
+    old = "Stop the relay service, then drain the queue from the legacy console."
+    write(root / "relay.en" / "help" / "run" / "drain-old.md",
+          PAGE.format(title="Drain a relay queue", exl_id="e-5", body=f"{old} Drain the relay queue: a relay queue drained is empty."))
+    write(root / "relay.en" / "help" / "run" / "drain.md",
+          PAGE.format(title="Drain a relay queue", exl_id="e-5",
+                      body="Open the console. " + "Check the delivery counters and the mirror pages. " * 12
+                      + "Then drain the queue."))
+    assert import_paths([root]).ok
+    sync.bring_up_to_date()
+
+    def found(text):
+        results = client.get("/api/search", {"q": text, "lang": "en"}).json()["results"]
+        return [Translation.objects.get(article__number=hit["article_number"], language="en").doc_path
+                for hit in results]
+
+    assert found("drain a relay queue") == ["relay/help/run/drain.md", "relay/help/run/drain-old.md"]
+    assert found("legacy console")[0] == "relay/help/run/drain-old.md"  # still found by its own words

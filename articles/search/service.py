@@ -24,6 +24,10 @@ before the rest (``_with_named_elsewhere``): the words of the reader's language 
 (When the model runs, ``semantic.hybrid`` places them instead, among its neighbours; a query
 naming an error code, or longer than ``NAMED_ELSEWHERE_CHARS``, a pasted log, is left to its
 codes and words.)
+A documentation page out of its repository's navigation (``docnav.off_navigation``: a TOC covers
+its folder and lists it nowhere, such as an old copy kept beside the page) scores
+``OFF_NAVIGATION_FACTOR`` of its own: the page the navigation lists, often of the same title,
+comes first, and the copy is still found by words only it holds.
 With semantic search on (``semantic.hybrid``), the articles closest in meaning, in any language,
 are fused into that ranking, and each result's score is the fused one, in (0, 1].
 """
@@ -38,6 +42,7 @@ from .semantic import hybrid
 CANDIDATES = 300  # hits read to group into articles and facets
 NAMED_ELSEWHERE_CHARS = 300
 PRODUCT_FACTOR = 1.25  # an article of the product a query names, against its siblings
+OFF_NAVIGATION_FACTOR = 0.5  # a documentation page no TOC lists, against the pages one does
 
 
 def search(text, language, user=None, limit=10, page=1, product=None, products=None, in_language=None,
@@ -46,6 +51,9 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
     backend = get_backend()
     staff = bool(getattr(user, "is_staff", False))
     sync.catch_up_cheaply()
+    from ..docnav import off_navigation
+
+    off = off_navigation(user)
 
     def run(view):
         exclude = () if staff else view.hidden()
@@ -69,7 +77,7 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
             known.update(zip(new, view.describe(new)))
             described = [known[docnum] for docnum, _ in hits]
         named = named_products(" ".join([text, *sorted(wanted)]), view.product_names()) if hits else frozenset()
-        ordered = _group(hits, view, wanted, in_language, named, described)
+        ordered = _group(hits, view, wanted, in_language, named, described, off)
         cited = _cited_codes(text, view) if codes else set()
         if cited:
             ordered = _citing_first(ordered, cited, view)
@@ -103,9 +111,10 @@ def _merged(hits, more):
     return sorted(best.items(), key=lambda hit: -hit[1])
 
 
-def _group(hits, view, products, in_language=None, named=frozenset(), described=None):
+def _group(hits, view, products, in_language=None, named=frozenset(), described=None, off=frozenset()):
     """Hits → one group per article, best first: its score is its best translation's, times
-    ``PRODUCT_FACTOR`` for a translation of a product in ``named``. ``products``: names of which
+    ``PRODUCT_FACTOR`` for a translation of a product in ``named``, times
+    ``OFF_NAVIGATION_FACTOR`` for an article in ``off``. ``products``: names of which
     an article must have one (empty: any); ``in_language``: only hits in that language count;
     ``described``: ``view.describe`` of the hits, when the caller has read it already."""
     groups, factors = {}, {}  # factors: by product set (each set is one object, shared by its documents)
@@ -119,6 +128,8 @@ def _group(hits, view, products, in_language=None, named=frozenset(), described=
             if factor is None:
                 factor = factors[id(names)] = 1.0 if named.isdisjoint(names) else PRODUCT_FACTOR
             score *= factor
+        if off and article in off:
+            score *= OFF_NAVIGATION_FACTOR
         group = groups.setdefault(article, {"article": article, "score": 0.0, "hits": [],
                                             "products": set(), "languages": set()})
         group["score"] = max(group["score"], score)
