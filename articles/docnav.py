@@ -33,6 +33,8 @@ import threading
 import time
 from urllib.parse import unquote
 
+from django.db import connection
+
 from . import docpaths, languages, listings
 from .links import url
 
@@ -185,17 +187,31 @@ def off_navigation(user):
     """A frozenset of the numbers of the articles whose documentation pages a stored TOC covers
     (a page in the TOC's folder or below it) and no TOC lists, in any language: published at
     their address but out of the navigation (a repository's old copy of a page, an orphan).
-    Search ranks them after the pages the navigation lists (``search.service``). Remembered
-    until an article or a TOC changes; empty, at the cost of one query, where no TOC is stored."""
-    from django.db.models import Count, Max
+    Search ranks them after the pages the navigation lists (``search.service``). Each process
+    remembers the answer until an article or a TOC changes, for the cost of one query a call
+    (every search asks); empty where no TOC is stored."""
+    from .models import DocTree, sees_unpublished
 
-    from .models import DocTree
-
-    state = DocTree.objects.aggregate(changed=Max("updated_at"), trees=Count("id"))
-    if not state["trees"]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), MAX(updated_at), (SELECT last_id FROM search_journal_head), "
+                       f"(SELECT MIN(applied) FROM django_migrations) FROM {DocTree._meta.db_table}")
+        state = cursor.fetchone()
+    if not state[0]:
         return frozenset()
-    return listings.remembered("off-navigation", user, lambda: _off_navigation(user),
-                               state["changed"].isoformat() if state["changed"] else "", str(state["trees"]))
+    key = (sees_unpublished(user), *map(str, state))
+    found = _off.get(key)
+    if found is None:
+        found = _off_navigation(user)
+        with _off_lock:
+            if len(_off) >= OFF_KEPT:
+                _off.clear()
+            _off[key] = found
+    return found
+
+
+_off = {}  # (sees unpublished, the state off_navigation reads) -> its answer
+_off_lock = threading.Lock()
+OFF_KEPT = 8
 
 
 def _off_navigation(user):

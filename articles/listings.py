@@ -86,12 +86,6 @@ def _until_a_change(name, user, work_out, *key):
     return found
 
 
-def remembered(name, user, work_out, *key):
-    """``work_out()`` remembered until an article changes (``_until_a_change``), under ``key``
-    as well: what else the answer is made from (the documentation navigation's state)."""
-    return _until_a_change(name, user, work_out, *key)
-
-
 def doc_index(user):
     """``docpaths.DocIndex`` of the pages ``user`` may see, remembered until one of them changes."""
     from .docpaths import DocIndex
