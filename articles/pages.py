@@ -45,6 +45,17 @@ class ArticlePage:
         return self.article.key_source != Article.KeySource.ARTICLE_NUMBER and bool(self.translation.doc_path)
 
     @property
+    def heading_html(self):
+        """The heading a documentation page's body opens with (``# Create an activity``), as
+        rendered: shown as the page's heading, as Experience League shows it (its front-matter
+        title, often a reader's question, names the page in the browser and in search results;
+        the body's copy is hidden by the style sheet). "" for any other page."""
+        if not self.is_doc_page:
+            return ""
+        found = LEADING_H1_RE.match(self.html or "")
+        return found.group(1).strip() if found and TAG_RE.sub("", found.group(1)).strip() else ""
+
+    @property
     def badges(self):
         """The badges the shown translation's front matter declares (``inline.front_matter_badges``)."""
         return front_matter_badges(self.translation.front_matter)
@@ -59,6 +70,8 @@ class ArticlePage:
         return [link.code for link in self.links]
 
 
+LEADING_H1_RE = re.compile(r"\s*<h1(?:\s[^>]*)?>(.*?)</h1>", re.S)
+TAG_RE = re.compile(r"<[^>]*>")
 SIBLING_FIELDS = prepared.field_names(Translation, {"id", "article_id", "language", "assets", "published_revision",
                                                    "published_on", "updated_at", "source_revision"})
 ARTICLE_FIELDS = prepared.field_names(Article)

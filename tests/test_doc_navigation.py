@@ -243,3 +243,18 @@ def test_a_copy_of_a_page_left_out_of_the_navigation_is_found_after_the_page(cli
 
     assert found("drain a relay queue") == ["relay/help/run/drain.md", "relay/help/run/drain-old.md"]
     assert found("legacy console")[0] == "relay/help/run/drain-old.md"  # still found by its own words
+
+
+def test_a_documentation_page_is_headed_by_its_own_heading_and_named_by_its_title(client, tmp_path):
+    root = tmp_path / "docs"
+    write(root / "relay.en" / "help" / "run" / "drain.md",
+          "---\ntitle: How do I drain a relay?\nexl-id: f-6\n---\n# Drain a [!UICONTROL Relay] queue {#drain}\n\n"
+          "Open the console and drain the queue.\n")
+    write(root / "kcs" / "KB-77.md", "---\ntitle: Relay queue stays full\narticle-number: KB-77\n---\n"
+          "# Queue full\n\n## Description\n\nThe relay queue stays full after a restart.\n")
+    assert import_paths([root]).ok
+    page = client.get("/en/articles/f-6/", follow=True).content.decode()
+    assert re.search(r"<h1>(.*?)</h1>", page).group(1) == 'Drain a <span class="uicontrol">Relay</span> queue'
+    assert "<title>How do I drain a relay?" in page  # the browser and search name it by its title
+    article = client.get("/en/articles/KB-77/").content.decode()
+    assert re.search(r"<h1>(.*?)</h1>", article).group(1) == "Relay queue stays full"  # a KCS article's own title
