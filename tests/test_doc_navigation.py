@@ -256,5 +256,6 @@ def test_a_documentation_page_is_headed_by_its_own_heading_and_named_by_its_titl
     page = client.get("/en/articles/f-6/", follow=True).content.decode()
     assert re.search(r"<h1>(.*?)</h1>", page).group(1) == 'Drain a <span class="uicontrol">Relay</span> queue'
     assert "<title>How do I drain a relay?" in page  # the browser and search name it by its title
+    assert '<li aria-current="page" lang="en">Drain a Relay queue</li>' in page
     article = client.get("/en/articles/KB-77/").content.decode()
     assert re.search(r"<h1>(.*?)</h1>", article).group(1) == "Relay queue stays full"  # a KCS article's own title
