@@ -188,12 +188,14 @@ def off_navigation(user):
     (a page in the TOC's folder or below it) and no TOC lists, in any language: published at
     their address but out of the navigation (a repository's old copy of a page, an orphan).
     Search ranks them after the pages the navigation lists (``search.service``). Each process
-    remembers the answer until an article or a TOC changes, for the cost of one query a call
-    (every search asks); empty where no TOC is stored."""
+    remembers the answer until a TOC changes or a change other pages show at once is made (an
+    import, a deletion, a visibility change: the journal's ``shared_last_id``; an editor's save
+    moves no page in or out of a TOC), for the cost of one query a call (every search asks);
+    empty where no TOC is stored."""
     from .models import DocTree, sees_unpublished
 
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*), MAX(updated_at), (SELECT last_id FROM search_journal_head), "
+        cursor.execute(f"SELECT COUNT(*), MAX(updated_at), (SELECT shared_last_id FROM search_journal_head), "
                        f"(SELECT MIN(applied) FROM django_migrations) FROM {DocTree._meta.db_table}")
         state = cursor.fetchone()
     if not state[0]:

@@ -53,7 +53,9 @@ class ArticlePage:
         if not self.is_doc_page:
             return ""
         found = LEADING_H1_RE.match(self.html or "")
-        return found.group(1).strip() if found and TAG_RE.sub("", found.group(1)).strip() else ""
+        if not found or "<h1" in found.group(1):  # a heading inside the heading: the title instead
+            return ""
+        return found.group(1).strip() if unescape(TAG_RE.sub("", found.group(1))).strip() else ""
 
     @property
     def badges(self):
@@ -71,7 +73,6 @@ class ArticlePage:
 
 
 LEADING_H1_RE = re.compile(r"\s*<h1(?:\s[^>]*)?>(.*?)</h1>", re.S)
-TAG_RE = re.compile(r"<[^>]*>")
 SIBLING_FIELDS = prepared.field_names(Translation, {"id", "article_id", "language", "assets", "published_revision",
                                                    "published_on", "updated_at", "source_revision"})
 ARTICLE_FIELDS = prepared.field_names(Article)

@@ -257,5 +257,11 @@ def test_a_documentation_page_is_headed_by_its_own_heading_and_named_by_its_titl
     assert re.search(r"<h1>(.*?)</h1>", page).group(1) == 'Drain a <span class="uicontrol">Relay</span> queue'
     assert "<title>How do I drain a relay?" in page  # the browser and search name it by its title
     assert '<li aria-current="page" lang="en">Drain a Relay queue</li>' in page
+    # A heading holding a heading (raw HTML) is not lifted: the title heads the page.
+    write(root / "relay.en" / "help" / "run" / "odd.md", "---\ntitle: An odd page\nexl-id: g-7\n---\n"
+          '<h1><a href="https://example.com/"><h1>Odd</h1></a></h1>\n\nText.\n')
+    assert import_paths([root]).ok
+    odd = client.get("/en/articles/g-7/", follow=True).content.decode()
+    assert re.search(r"<h1>(.*?)</h1>", odd).group(1) == "An odd page"
     article = client.get("/en/articles/KB-77/").content.decode()
     assert re.search(r"<h1>(.*?)</h1>", article).group(1) == "Relay queue stays full"  # a KCS article's own title

@@ -289,19 +289,30 @@ def test_a_translated_page_listing_only_product_ids_is_browsed_under_its_english
             f"---\ntitle: {title}\nexl-id: 5d5d-drain\nproduct_v2:\n  - id: r-1\n{label_line}"
             f"---\n# {title}\n\n{text}\n", encoding="utf-8")
 
-    page("en", "    internal-label: Relay\n", "Drain a relay queue", "Drain the queue before the upgrade.")
-    page("fr-FR", "", "Vider la file d'un relais", "Videz la file d'attente avant la mise à niveau.")
-    import_paths([tmp_path / "docs"])
+    page("en", "    internal-label: Relay\n  - id: m-2\n    internal-label: Mirror\n", "Drain a relay queue",
+         "Drain the queue before the upgrade.")
+    page("fr-FR", "  - id: m-2\n", "Vider la file d'un relais", "Videz la file d'attente avant la mise à niveau.")
+    # German comes before English: stored first, it is given its products when English comes.
+    page("de-DE", "    internal-label: Relais\n  - id: m-2\n", "Eine Relais-Warteschlange leeren",
+         "Leeren Sie die Warteschlange vor dem Upgrade.")
+    assert import_paths([tmp_path / "docs"]).counts["imported"] == 3
     sync.rebuild()
-    french = Translation.objects.get(article__number="5d5d-drain", language="fr")
-    assert [product.name for product in french.products.all()] == ["Relay v3"]
+
+    def products(language):
+        page = Translation.objects.get(article__number="5d5d-drain", language=language)
+        return [product.name for product in page.products.order_by("name")]
+
+    assert products("fr") == ["Mirror v3", "Relay v3"]
+    assert products("de") == ["Mirror v3", "Relais v3"]  # its own label kept, the other borrowed
+    assert "Eine Relais-Warteschlange leeren" in client.get("/de/products/mirror/").content.decode()
     assert "Vider la file d" in client.get("/fr/products/relay/").content.decode()
     found = client.get("/api/search", {"q": "vider la file relais", "lang": "fr", "product": "Relay v3"}).json()
     assert [(hit["article_number"], hit["language"]) for hit in found["results"]] == [("5d5d-drain", "fr")]
-    # Exported, the French page is written as it came: its products are what its ids say.
-    assert export_translations(tmp_path / "out") == 2
-    exported = (tmp_path / "out" / "fr" / "5d5d-drain.md").read_text(encoding="utf-8")
-    assert "solution" not in exported and "internal-label" not in exported
+    # Exported, each page is written as it came: its products are what its ids say.
+    assert export_translations(tmp_path / "out") == 3
+    for language in ("fr", "de"):
+        exported = (tmp_path / "out" / language / "5d5d-drain.md").read_text(encoding="utf-8")
+        assert "solution" not in exported and "Mirror" not in exported
 
 
 @pytest.mark.django_db

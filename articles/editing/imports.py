@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from .. import prepared
 from ..docpaths import doc_products, product_labels, unlabelled_products
+from ..importing.fields import products_of
 from ..models import Article, Product, Revision, Translation
 from ..rendering.text import inline_text, shown_description
 from ..search import sync
@@ -89,13 +90,14 @@ def import_translation(session, parsed, rendered, user=None, overwrite_edits=Fal
             Translation.objects.filter(pk=translation_id).update(updated_at=timezone.now(), **values,
                                                                  **_shown(number, source_revision))
             links.filter(translation_id=translation_id).delete()
-        products = parsed.fields.products or _translated_page_products(article_id, parsed)
+        products = _translated_page_products(article_id, parsed)
         product_ids = [session.product_id(name) for name in products]
         links.bulk_create([links.model(translation_id=translation_id, product_id=pk) for pk in product_ids])
         _add_published_revision(translation_id, number, parsed, source_revision, products)
         health.start_care_on_import(article_id, user, created, parsed.front_matter, product_ids)  # after the products
+        labelled = _label_siblings(session, article_id, parsed) if product_labels(parsed.front_matter) else []
         # Last in the transaction: the journal entry commits with the rows, or neither does.
-        sync.record_change([translation_id], sync.IMPORT)
+        sync.record_change([translation_id, *labelled], sync.IMPORT)
     return translation_id
 
 
@@ -161,13 +163,40 @@ def _columns(parsed, rendered):
 
 
 def _translated_page_products(article_id, parsed):
-    """The products of a documentation page whose ``product_v2`` lists ids without labels (how
-    a translated Experience League page names them): each id labelled as another stored
-    translation of its article labels it (``sibling_product_labels``)."""
-    if not unlabelled_products(parsed.front_matter):
-        return []
+    """The file's products; for a documentation page naming none itself whose ``product_v2``
+    lists an id without a label (how a translated Experience League page names them), each such
+    id labelled as another stored translation of its article labels it
+    (``sibling_product_labels``), beside the labels the page gives."""
+    front_matter = parsed.front_matter
+    if products_of(front_matter) or not unlabelled_products(front_matter):
+        return parsed.fields.products
     labels = sibling_product_labels(article_id, parsed.language)
-    return doc_products(parsed.front_matter, parsed.doc_path, labels) if labels else []
+    return (doc_products(front_matter, parsed.doc_path, labels) if labels else []) or parsed.fields.products
+
+
+def _label_siblings(session, article_id, parsed):
+    """The ids of the article's other translations, imported (their latest revision is an
+    import's) from pages whose ``product_v2`` lists ids without labels, that the labels of the
+    page just written (``parsed``) name further: stored with those products, as an import of
+    their file after this one would store them (a German page imported before the English one)."""
+    filled = []
+    links = Translation.products.through.objects
+    rows = (Translation.objects.select_for_update().filter(article_id=article_id).exclude(language=parsed.language)
+            .order_by("pk").values_list("id", "language", "front_matter", "doc_path", "latest_revision"))
+    for pk, language, front_matter, doc_path, latest in rows:
+        if products_of(front_matter) or not unlabelled_products(front_matter):
+            continue
+        alone = doc_products(front_matter, doc_path)
+        products = doc_products(front_matter, doc_path, sibling_product_labels(article_id, language))
+        revision = Revision.objects.filter(translation_id=pk, number=latest, author__isnull=True).values_list(
+            "id", "products").first()
+        if products == alone or revision is None or list(revision[1] or ()) != alone:
+            continue  # nothing more to name, or a person's revision: theirs to change
+        Revision.objects.filter(pk=revision[0]).update(products=products)
+        links.filter(translation_id=pk).delete()
+        links.bulk_create([links.model(translation_id=pk, product_id=session.product_id(name)) for name in products])
+        filled.append(pk)
+    return filled
 
 
 def sibling_product_labels(article_id, language):
@@ -175,7 +204,7 @@ def sibling_product_labels(article_id, language):
     its source language's first."""
     labels = {}
     rows = (Translation.objects.filter(article_id=article_id).exclude(language=language)
-            .values_list("language", "front_matter", "article__source_language"))
+            .values_list("language", "front_matter", "article__source_language").order_by("language"))
     for _, front_matter, _ in sorted(rows, key=lambda row: row[0] != row[2]):
         for key, label in product_labels(front_matter).items():
             labels.setdefault(key, label)
