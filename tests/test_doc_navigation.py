@@ -265,3 +265,21 @@ def test_a_documentation_page_is_headed_by_its_own_heading_and_named_by_its_titl
     assert re.search(r"<h1>(.*?)</h1>", odd).group(1) == "An odd page"
     article = client.get("/en/articles/KB-77/").content.decode()
     assert re.search(r"<h1>(.*?)</h1>", article).group(1) == "Relay queue stays full"  # a KCS article's own title
+
+
+def test_a_page_is_found_by_the_heading_it_opens_with_as_by_its_title(client, tmp_path):
+    # Readers type the heading they saw at the top of the page; a page that only links to it,
+    # or holds it as a section, comes after.
+    root = tmp_path / "docs"
+    write(root / "relay.en" / "help" / "report" / "lift.md",
+          "---\ntitle: How do I read the uplift figures?\nexl-id: h-8\n---\n# Average uplift and error bands\n\n"
+          "The report shows each experience against the control.\n")
+    write(root / "relay.en" / "help" / "report" / "settings.md",
+          "---\ntitle: Report settings\nexl-id: i-9\n---\n# Report settings\n\n"
+          "## Average uplift and error bands\n\nThe average uplift and its error bands are set here: "
+          "see [Average uplift and error bands](lift.md). Average uplift, error bands.\n")
+    assert import_paths([root]).ok
+    sync.bring_up_to_date()
+    for text in ("Average uplift and error bands", "average uplift error bands"):
+        results = client.get("/api/search", {"q": text, "lang": "en"}).json()["results"]
+        assert [hit["article_number"] for hit in results][:2] == ["h-8", "i-9"], text

@@ -3,6 +3,7 @@ import re
 
 from ...docpaths import doc_products
 from ...rendering import plain_text
+from ...rendering.text import inline_text
 from ..codes import normalize_code
 from .analysis import analyze
 from .schema import (ARTICLE, CODE_LIST, CODES, ID_FIELD, LABELS, LANG, NUMBER, PRODUCTS, PUBLIC, SNIPPET,
@@ -21,6 +22,20 @@ UI_LABEL_RE = re.compile(r"\[!UICONTROL[ \t]++([^\[\]\n]{1,200}+)\]")
 # The version folder of a documentation repository: campaign/help/v8/send/preview.md.
 SNIPPET_CHARS = 300
 HEADING_LINE_RE = re.compile(r"(?m)^ {0,3}#{1,6}[ \t].*$")
+# The heading a documentation page's body opens with: its page heading (``pages.heading_html``).
+OPENING_HEADING_RE = re.compile(r"\A\s*# ([^\n]{1,300})$", re.M)
+
+
+def page_heading(translation):
+    """The text of the heading a documentation page opens with when it is not its title
+    (``# Create an [!UICONTROL Auto-Target] activity`` under the title "How Do I Create an
+    Auto-Target Activity?"): readers see it heading the page and type it as they type a title.
+    "" for an article with an ``article-number`` (its title heads its page)."""
+    if not translation.doc_path or (translation.front_matter or {}).get("article-number"):
+        return ""
+    found = OPENING_HEADING_RE.match(translation.body or "")
+    heading = inline_text(found.group(1).rstrip("# \t")) if found else ""
+    return "" if heading.casefold() == (translation.title or "").casefold() else heading
 
 
 def snippet(translation, sections):
@@ -63,7 +78,10 @@ def translation_document(translation, products):
         CODE_LIST: [display for display, _ in translation.error_codes],
     }
     labels = UI_LABEL_RE.findall(translation.body or "")
-    document[TITLE_TERMS] = name_term(translation.title, language)
+    heading = page_heading(translation)
+    # Commas separate the names; a term never holds one (analysis.TOKEN_PATTERN).
+    document[TITLE_TERMS] = ",".join(dict.fromkeys(filter(None, (name_term(name, language)
+                                                                  for name in (translation.title, heading)))))
     # Commas separate the labels; a term never holds one (analysis.TOKEN_PATTERN).
     document[LABELS] = ",".join(filter(None, (name_term(label, language) for label in labels)))
     keywords = " ".join(translation.keywords)
@@ -77,6 +95,7 @@ def translation_document(translation, products):
         Part(keywords, WEIGHTS["keywords"]),
         Part(translation.description, WEIGHTS["description"]),
         Part(plain_text(translation.body), WEIGHTS["body"]),
+        Part(heading, WEIGHTS["title"] - WEIGHTS["body"], counted=False),  # in the body: weighs as a title
         Part(symptoms, WEIGHTS["symptoms"], counted=False),  # already in the body
         Part("\n".join(labels), WEIGHTS["labels"], counted=False),
     ]

@@ -132,8 +132,9 @@ def _inner_terms(text, analysed, code):
 
 
 def _name_queries(terms, code, searcher):
-    """Lifts for the pages whose title, or one of whose UI labels, is the whole text typed
-    (quotes and all: ``Foreign key of "Folder" link``), whose terms are ``terms``. A whole
+    """Lifts for the pages whose title (or opening heading: ``documents.page_heading``), or one
+    of whose UI labels, is the whole text typed (quotes and all: ``Foreign key of "Folder"
+    link``), whose terms are ``terms``. A whole
     title outscores what its words can score in any other page, as words and as a phrase
     (``PHRASE_BOOST``); a label is lifted as a phrase is."""
     if not terms:

@@ -26,7 +26,7 @@ TITLE_STORED, SNIPPET, CODE_LIST, TITLE_TERMS, LABELS = "title", "snippet", "cod
 # Bumped whenever fields, analysis, weights, the text indexed, the codec or the module of a class
 # the index pickles (schema, fields, analyzers, codec) change: an index of another version is
 # rebuilt, never opened. Each index also records its kind (store.index_kind()).
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 SPELLING = "spelling"  # unstemmed words of the short texts, for "did you mean" (spelling.py)
 
 
@@ -149,7 +149,7 @@ def build_schema(languages=None):
         PRODUCTS: KEYWORD(stored=True, commas=True),
         TITLE_STORED: STORED,
         SNIPPET: STORED,
-        TITLE_TERMS: ID,
+        TITLE_TERMS: KEYWORD(commas=True),  # the title's name term, and the page heading's
         LABELS: KEYWORD(commas=True),
         CODE_LIST: STORED,
         SPELLING: TEXT(analyzer=RegexTokenizer(SPELLABLE_WORD) | LowercaseFilter(), phrase=False),
