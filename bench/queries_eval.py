@@ -8,7 +8,8 @@ Two sets, generated deterministically from ``../shared/corpus`` (nothing of it i
   article of everything imported (any case, any language), typed as written, in the language
   of a file holding them;
 - **docs** (``exl-docs``, en, fr, ko): a run of 5-8 words from a sentence, a title's words, a
-  UI label (``[!UICONTROL ...]``) and an identifier, each found on one page of its language
+  UI label (``[!UICONTROL ...]``), an identifier and the heading a page opens with (when it is
+  not its title: readers type what heads the page), each found on one page of its language
   only (an identifier: in no other article either), asked in that language.
 
 Each query is split into ``tune`` or ``held-out`` by a hash of its text: tune on the first,
@@ -47,6 +48,7 @@ KCS_LANGUAGES = {"en": "en", "de-DE": "de", "es-ES": "es", "fr-FR": "fr", "ja-JP
                  "zh-Hans": "zh-hans"}
 
 FRONT_MATTER_RE = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+OPENING_HEADING_RE = re.compile(r"\A\s*# ([^\n]+)")
 EDGE = r"(?<![\w./:-]){}(?![\w/:-]|\.\w)"
 IDENTIFIER_KINDS = {
     "snake": re.compile(EDGE.format(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+"), re.A),
@@ -157,6 +159,18 @@ def prose(body):
     return [line for line in lines if line]
 
 
+def opening_heading(body):
+    """The text of the heading a page's body opens with (``# Create a [!UICONTROL Workflow]``),
+    its markup and ``{#anchor}`` left out; "" when it opens with none."""
+    found = OPENING_HEADING_RE.match(body)
+    if not found:
+        return ""
+    text = found.group(1)
+    for pattern, replacement in MARKUP_RES:
+        text = pattern.sub(replacement, text)
+    return " ".join(html.unescape(re.sub(r"\{#[^}]*\}", "", text)).replace("\u200b", "").split())
+
+
 def normalised(text):
     return " ".join(w.casefold() for w in WORD_RE.findall(text))
 
@@ -193,9 +207,17 @@ def _page_queries(lang, pages, everything, owners):
         for kind, found in identifiers_in(page["body"]).items():
             for name in found:
                 names[name.casefold()][name].add(path)
+    headings = defaultdict(list)
+    for path, page in pages.items():
+        page["heading"] = opening_heading(page["body"])
+        headings[normalised(page["heading"])].append(path)
     for path, page in pages.items():
         if len(titles[normalised(page["title"])]) == 1 and len(WORD_RE.findall(page["title"])) >= 2:
             chosen["title"].append((" ".join(WORD_RE.findall(page["title"])), path))
+        heading = page["heading"]
+        if (len(WORD_RE.findall(heading)) >= 2 and len(headings[normalised(heading)]) == 1
+                and normalised(heading) != normalised(page["title"])):
+            chosen["heading"].append((heading, path))  # typed as it heads the page
         choice = random.Random(f"{lang}-{path}")
         sentences = [s for s in re.split(r"(?<=[.!?。])\s+", " ".join(page["prose"])) if len(s.split()) >= 7]
         for sentence in choice.sample(sentences, min(3, len(sentences))):
@@ -212,7 +234,7 @@ def _page_queries(lang, pages, everything, owners):
                             for name, paths in sorted(forms.items())
                             if len(owners[key]) == 1 and len(set().union(*forms.values())) == 1 and len(key) >= 6]
     queries = []
-    for kind in ("sentence", "title", "uicontrol", "identifier"):
+    for kind in ("sentence", "title", "uicontrol", "identifier", "heading"):
         candidates = sorted(set(chosen[kind]))
         for text, path in random.Random(f"docs-{lang}-{kind}").sample(candidates, min(PER_DOC_KIND, len(candidates))):
             queries.append({"set": "docs", "kind": kind, "lang": lang, "q": text, "expect_files": [path]})
