@@ -111,3 +111,27 @@ def test_a_toc_is_read_as_navigation_not_imported_as_an_article(tmp_path):
     assert [(n["title"], n["href"], n["hidden"]) for n in sending["children"]] == [
         ("Preview a message", "send/preview.md", False), ("Old way", "send/old.md", True)]
     assert import_paths([tmp_path]).counts["navigation"] == 1 and DocTree.objects.count() == 1
+
+
+def test_a_translated_repositorys_own_files_are_not_pages(tmp_path):
+    # The translation pipeline gives every file front matter, the repository's README and
+    # licence and its snippets too; the repository's metadata.md holds its settings.
+    pipeline = "source-git-commit: 0f0f0f\nworkflow-type: tm+mt\nsource-wordcount: '12'\nht-degree: 0%\n"
+    repository = tmp_path / "guide.fr-FR"
+    write(repository / "README.md", f"---\n{pipeline}---\n# Archivé\n\nCe dépôt est archivé.\n")
+    write(repository / "license.md", f"---\n{pipeline}---\n# Licence MIT\n\nPermission est accordée.\n")
+    write(repository / "metadata.md", f"---\nproduct: guide\ngit-repo: https://example.com/guide.fr-FR\n{pipeline}"
+          "---\n# Métadonnées à usage interne\n\nRéglages du dépôt.\n")
+    write(repository / "help" / "_includes" / "snippets.md", f"---\n{pipeline}---\n# Extraits\n\n"
+          "## Note de licence {#licence}\n\nRéservé aux clients Premium.\n")
+    write(repository / "help" / "run" / "drain.md", "---\ntitle: Vider la file\nexl-id: j-10\n---\n"
+          "# Vider la file\n\n{{licence}}\n\nVidez la file avant la mise à niveau.\n")
+    report = import_paths([tmp_path])
+    reasons = {outcome.path.rsplit("/", 1)[-1]: (outcome.status, str(outcome.reason)) for outcome in report.outcomes}
+    assert reasons["drain.md"][0] == "imported" and report.counts["imported"] == 1
+    assert reasons["README.md"] == reasons["license.md"] == ("skipped", "does not begin with front matter")
+    assert reasons["snippets.md"] == ("skipped", "text included into pages (a folder whose name begins with _), "
+                                                 "not a page")
+    assert reasons["metadata.md"] == ("skipped", "a documentation repository's settings (metadata.md), not a page")
+    page = Translation.objects.get()
+    assert "Réservé aux clients Premium." in page.rendered_html  # the snippet still goes into the page

@@ -42,8 +42,33 @@ TOC_NAME = "toc.md"
 
 
 class NotAnArticle(Exception):
-    """A file met in a folder walk that does not begin with front matter: skipped, not failed.
+    """A file met in a folder walk that is not a page (``not_a_page``): skipped, not failed.
     ``args[0]`` is the reason (lazy text)."""
+
+
+# What Experience League's translation pipeline writes into every file it translates, pages
+# and repository files alike (``README.md``, ``license.md``): front matter holding only these
+# is no more a page's than the English file's, which has none.
+PIPELINE_FIELDS = frozenset({"source-git-commit", "workflow-type", "source-wordcount", "ht-degree"})
+
+
+def not_a_page(path, root, front_matter):
+    """Why a file met in a folder walk, with front matter ``front_matter`` (None: it has none),
+    is not a page, or None when it is one: it is in a folder whose name begins with ``_``
+    (``help/_includes/snippets.md``: text included into pages, ``snippets``); it has no front
+    matter, or only the translation pipeline's (``PIPELINE_FIELDS``); or it is a
+    documentation repository's ``metadata.md`` (the repository's settings, with ``git-repo``)."""
+    try:
+        folders = Path(path).resolve().parent.relative_to(Path(root).resolve()).parts
+    except ValueError:
+        folders = ()
+    if any(folder.startswith("_") for folder in folders):
+        return _("text included into pages (a folder whose name begins with _), not a page")
+    if not front_matter or set(front_matter) <= PIPELINE_FIELDS:
+        return _("does not begin with front matter")
+    if Path(path).name.lower() == "metadata.md" and "git-repo" in front_matter:
+        return _("a documentation repository's settings (metadata.md), not a page")
+    return None
 
 
 @dataclass
@@ -181,8 +206,11 @@ def read_source(path, *, explicit, root=None, forced_language=None, use_path_rul
 
 def _parsed(path, root, raw, text, *, explicit, forced_language, use_path_rule, detect):
     if not explicit and not has_front_matter(text):
-        raise NotAnArticle(_("does not begin with front matter"))
+        raise NotAnArticle(not_a_page(path, root, None))
     document = parse_document(text)
+    skipped = None if explicit else not_a_page(path, root, document.front_matter)
+    if skipped is not None:
+        raise NotAnArticle(skipped)
     if not document.body.strip():
         raise SourceError(_("empty body: nothing after the front matter"))
     body = snippets.expand(document.body, path, root)
