@@ -160,6 +160,16 @@ def test_plain_text_drops_collapsible_markers_whole():
     assert text == "Intro. Why does it fail? The chain is old. Cause"
 
 
+def test_plain_text_drops_the_attribute_lists_a_reader_never_sees():
+    """Search snippets and the index hold no ``{zoomable="yes"}`` after an image, no
+    ``{target=_blank}`` after a bracket, no table style on a line of its own; braces in running
+    text or code stay (``{name}``, ``${workflow.id}``, ``{a=1}`` after a word)."""
+    text = plain_text('Click ![Setting](assets/s.png){zoomable="yes" width="300"} then (GDPR){target=_blank} '
+                      'and ![i](a.png) {width="20"} here.\n\n| a | b |\n{style="table-layout:auto"}\n\n'
+                      "Use {name}, ${workflow.id} and x {a=1}.\n")
+    assert text == "Click then (GDPR) and here. a b Use {name}, ${workflow.id} and x {a=1}."
+
+
 # Emphasis and code marks in search text, as plainly as the rule reads: up to three of ``*`|``,
 # or up to three underscores that do not stand between two word characters (``aem_program_id``
 # keeps its own). ``plain_text`` uses a faster pattern that must drop exactly the same.

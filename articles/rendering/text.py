@@ -3,10 +3,13 @@ description as readers see it (``inline_text``, ``shown_description``).
 
 Keeps what a reader or a search may look for — code and log lines included, since error codes
 live there — and drops markup: ``[!UICONTROL Save]`` → ``Save``, ``[text](url)`` → ``text``,
-images, HTML tags (not other names in angle brackets), ``{#id}`` attributes, heading and list markers; entities are unescaped.
+images and their attribute lists, HTML tags (not other names in angle brackets), ``{#id}`` and
+other attribute lists a reader never sees, heading and list markers; entities are unescaped.
 """
 import html
 import re
+
+from .attributes import STRICT_RE
 
 # The tags authors format a page with; other tags in a page (``<form name="x">``,
 # ``<mta autoStart="false"/>``, ``<md:SingleLogoutService …/>``) are code or a log shown as text.
@@ -22,7 +25,8 @@ MARKER_RE = re.compile(r"\[!(?:UICONTROL|DNL|BADGE)[ \t]++([^\[\]]*+)\]")  # [!U
 BADGE_ATTRIBUTES_RE = re.compile(r"(\[!BADGE[ \t]++[^\[\]]*+\])\{[^{}\n]{0,300}+\}")
 REPLACEMENTS = [
     ("", re.compile(r"^[ ]{0,3}(`{3,}|~{3,}).*$", re.MULTILINE), " "),  # fence lines, not their content
-    ("![", re.compile(r"!\[[^\[\]]*+\]\([^()]*+\)"), " "),  # images
+    # Images, and the attribute list after one (``{zoomable="yes" width="300"}``).
+    ("![", re.compile(r"!\[[^\[\]]*+\]\([^()]*+\)(?:[ ]?\{[^{}\n]{0,300}+\})?"), " "),
     ("[!BADGE", BADGE_ATTRIBUTES_RE, r"\1"),
     ("[!", MARKER_RE, r"\1"),
     ("[!BADGE", BADGE_ATTRIBUTES_RE, r"\1"),  # a badge around a nested marker, now plain
@@ -31,6 +35,10 @@ REPLACEMENTS = [
     ("[!", re.compile(r"\[!\w++\]"), " "),  # alert markers
     ("](", re.compile(r"\[([^\[\]]*+)\]\([^()]*+\)(\{[^{}]*+\})?"), r"\1"),  # links
     ("{", re.compile(r"\{[#.:][^{}\n]*+\}"), " "),  # attribute lists
+    # An attribute list of ``#id``, ``.class`` and ``name=value`` parts after a closing bracket
+    # (``(GDPR){target=_blank}``) or on a line of its own (``{style="table-layout:auto"}``
+    # under a table): ``attributes.STRICT_RE``; ``{name}`` and ``{a b}`` in running text stay.
+    ("{", re.compile(r"(?:(?<=[)\]])[ ]?|^[ \t]*+)" + STRICT_RE.pattern + r"(?:[ \t]*+$)?", re.MULTILINE), " "),
     # Formatting tags go; any other name in angle brackets is kept as text (HTML_TAGS).
     ("<", re.compile(rf"</?(?:{HTML_TAGS})(?![\w:-])[^<>\n]{{0,300}}+>", re.IGNORECASE), " "),
     # "+++" (a collapsible's markers) before a list's "+", which would leave "++" behind.
