@@ -17,6 +17,10 @@ language of the page it is read on.
                                      -> ["Campaign v8"]: the products of a page that names none in
                                         ``solution``/``product``, from its ``product_v2`` labels
                                         (an entry without one takes ``labels[its id]``)
+    page_products(front_matter, doc_path, named, labels=None)
+                                     -> what a page is stored with: ``named`` (its ``solution``
+                                        or ``product``), or ``doc_products`` when those name
+                                        nothing else
     product_labels(front_matter)     -> {product_v2 id: label} a page gives; unlabelled_products(
                                         front_matter) -> whether an entry has an id and no label
     DocIndex(rows, addresses).find(target)
@@ -182,6 +186,19 @@ def doc_products(front_matter, doc_path, labels=None):
         if name:
             found_names.setdefault(f"{name}{version}"[:200].casefold(), f"{name}{version}"[:200])
     return list(found_names.values())
+
+
+def page_products(front_matter, doc_path, named, labels=None):
+    """The products a documentation page is stored with: ``named`` (what its ``solution`` or
+    ``product`` says), unless its ``product_v2`` names them too (``product: campaign`` beside
+    the label ``Campaign``) or they are none: then ``doc_products`` (``Campaign v8``, as its
+    siblings without ``product`` are stored)."""
+    found = doc_products(front_matter, doc_path, labels)
+    if not found:
+        return list(named)
+    given = {label.casefold() for label in (labels or {}).values()}
+    given |= {label.casefold() for label in product_labels(front_matter).values()}
+    return found if all(name.casefold() in given for name in named) else list(named)
 
 
 def product_labels(front_matter):

@@ -316,6 +316,21 @@ def test_a_translated_page_listing_only_product_ids_is_browsed_under_its_english
 
 
 @pytest.mark.django_db
+def test_a_page_whose_product_field_names_its_product_v2_label_is_stored_under_the_labelled_version(tmp_path):
+    from articles.models import Translation
+
+    for locale, label in (("en", "    internal-label: Relay\n"), ("fr-FR", "")):
+        folder = tmp_path / "docs" / f"relay.{locale}" / "help" / "v3" / "run"
+        folder.mkdir(parents=True)
+        (folder / "audit.md").write_text(
+            f"---\nproduct: relay\ntitle: Audit {locale}\nexl-id: 6e6e-audit\nproduct_v2:\n  - id: r-1\n{label}"
+            f"---\n# Audit\n\nThe audit trail of the relay.\n", encoding="utf-8")
+    import_paths([tmp_path / "docs"])
+    stored = {t.language: [p.name for p in t.products.all()] for t in Translation.objects.all()}
+    assert stored == {"en": ["Relay v3"], "fr": ["Relay v3"]}  # as their siblings without "product" are
+
+
+@pytest.mark.django_db
 def test_a_page_imported_by_the_previous_release_gets_its_products_on_the_next_import(client, tmp_path):
     import hashlib
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import prepared
-from ..docpaths import doc_products, product_labels, unlabelled_products
+from ..docpaths import page_products, product_labels, unlabelled_products
 from ..importing.fields import products_of
 from ..models import Article, Product, Revision, Translation
 from ..rendering.text import inline_text, shown_description
@@ -163,15 +163,16 @@ def _columns(parsed, rendered):
 
 
 def _translated_page_products(article_id, parsed):
-    """The file's products; for a documentation page naming none itself whose ``product_v2``
-    lists an id without a label (how a translated Experience League page names them), each such
-    id labelled as another stored translation of its article labels it
-    (``sibling_product_labels``), beside the labels the page gives."""
+    """The file's products; for a documentation page whose ``product_v2`` lists an id without a
+    label (how a translated Experience League page names them), each such id labelled as another
+    stored translation of its article labels it (``sibling_product_labels``), beside the labels
+    the page gives (``docpaths.page_products``)."""
     front_matter = parsed.front_matter
-    if products_of(front_matter) or not unlabelled_products(front_matter):
+    if not unlabelled_products(front_matter):
         return parsed.fields.products
     labels = sibling_product_labels(article_id, parsed.language)
-    return (doc_products(front_matter, parsed.doc_path, labels) if labels else []) or parsed.fields.products
+    return page_products(front_matter, parsed.doc_path, products_of(front_matter), labels) if labels else (
+        parsed.fields.products)
 
 
 def _label_siblings(session, article_id, parsed):
@@ -184,10 +185,11 @@ def _label_siblings(session, article_id, parsed):
     rows = (Translation.objects.select_for_update().filter(article_id=article_id).exclude(language=parsed.language)
             .order_by("pk").values_list("id", "language", "front_matter", "doc_path", "latest_revision"))
     for pk, language, front_matter, doc_path, latest in rows:
-        if products_of(front_matter) or not unlabelled_products(front_matter):
+        if not unlabelled_products(front_matter):
             continue
-        alone = doc_products(front_matter, doc_path)
-        products = doc_products(front_matter, doc_path, sibling_product_labels(article_id, language))
+        named = products_of(front_matter)
+        alone = page_products(front_matter, doc_path, named)
+        products = page_products(front_matter, doc_path, named, sibling_product_labels(article_id, language))
         revision = Revision.objects.filter(translation_id=pk, number=latest, author__isnull=True).values_list(
             "id", "products").first()
         if products == alone or revision is None or list(revision[1] or ()) != alone:

@@ -227,8 +227,8 @@ def _parsed(path, root, raw, text, *, explicit, forced_language, use_path_rule, 
         forced=forced_language, use_path=use_path_rule, detect=detect,
     )
     doc_path = docpaths.doc_path(path, root)
-    if not fields.products:  # a documentation page names its product in ``product_v2``
-        fields.products = docpaths.doc_products(document.front_matter, doc_path)
+    # A documentation page names its product in ``product_v2`` (with its version folder).
+    fields.products = docpaths.page_products(document.front_matter, doc_path, fields.products)
     return ParsedSource(
         path=str(path), root=str(root), content_hash=content_hash(raw), number=number,
         key_source=key_source, language=decision.code, rule=decision.rule,
