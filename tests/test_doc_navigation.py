@@ -283,3 +283,21 @@ def test_a_page_is_found_by_the_heading_it_opens_with_as_by_its_title(client, tm
     for text in ("Average uplift and error bands", "average uplift error bands"):
         results = client.get("/api/search", {"q": text, "lang": "en"}).json()["results"]
         assert [hit["article_number"] for hit in results][:2] == ["h-8", "i-9"], text
+
+
+def test_a_group_named_as_the_page_it_opens_on_is_not_a_second_breadcrumb(client, tmp_path):
+    root = tmp_path / "docs"
+    write(root / "relay.en" / "help" / "TOC.md", "---\ntitle: Relay guide\n---\n# Relay guide\n\n"
+          "+ Reports {#reports}\n   + [Reports](report/overview.md)\n   + [Exports](report/exports.md)\n")
+    write(root / "relay.en" / "help" / "report" / "overview.md", "---\ntitle: How do I read reports?\nexl-id: k-11\n"
+          "---\n# Reports\n\nEvery report, one by one.\n")
+    write(root / "relay.en" / "help" / "report" / "exports.md", PAGE.format(title="Exports", exl_id="l-12", body="Export."))
+    assert import_paths([root]).ok
+
+    def crumbs(number):
+        html = client.get(f"/en/articles/{number}/", follow=True).content.decode()
+        nav = re.search(r'<nav class="breadcrumbs".*?</nav>', html, re.S).group(0)
+        return [html_lib.unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in re.findall(r"<li[^>]*>(.*?)</li>", nav)]
+
+    assert crumbs("k-11") == ["Home", "Relay guide", "Reports"]
+    assert crumbs("l-12") == ["Home", "Relay guide", "Reports", "Exports"]
