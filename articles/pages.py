@@ -145,24 +145,25 @@ def image_resolver(translation, siblings=()):
     """``resolve_image(reference)`` for rendering ``translation``: its own copy of the image, else
     the copy of the same file name another translation of the article has (a Japanese file
     citing ``assets/shot.png`` when only the English folder holds it), else None. A source from
-    a site's root (``/static/x.png``) is only ever the translation's own copy."""
-    by_name = {}
+    the root (``/help/main/assets/icons/x.svg``, read from the repository's root) is borrowed only
+    as another translation wrote it, the same reference whole."""
+    by_name, by_reference = {}, {}
     for other in siblings:
         if other.pk != translation.pk:
             for reference, url in (other.assets or {}).items():
                 if url:
                     by_name.setdefault(basename(reference), url)
+                    by_reference.setdefault(reference, url)
+
+    def borrowed_for(reference):
+        return by_reference.get(reference) if reference.startswith("/") else by_name.get(basename(reference))
 
     def resolve(reference):
-        own = (translation.assets or {}).get(reference)
-        if own or reference.startswith("/"):  # a root-absolute source is the page's own file or none
-            return own
-        return by_name.get(basename(reference))
+        return (translation.assets or {}).get(reference) or borrowed_for(reference)
 
     # The URLs of the images borrowed for this body: a cached page lacking one is re-rendered.
-    resolve.borrowed = lambda: {by_name[basename(ref)] for ref in IMAGE_REF_RE.findall(translation.body)
-                                if not (translation.assets or {}).get(ref) and not ref.startswith("/")
-                                and basename(ref) in by_name}
+    resolve.borrowed = lambda: {url for url in (borrowed_for(ref) for ref in IMAGE_REF_RE.findall(translation.body)
+                                                if not (translation.assets or {}).get(ref)) if url}
     return resolve
 
 

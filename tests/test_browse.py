@@ -331,17 +331,22 @@ def test_a_listing_worked_out_again_replaces_the_one_it_supersedes(client, brows
     assert "CMP-1" not in client.get("/en/articles/").content.decode()
 
 
-def test_a_root_absolute_image_is_never_another_translations_file_of_the_same_name():
+def test_a_root_absolute_image_is_another_translations_only_when_it_names_it_whole():
     from types import SimpleNamespace
 
     from articles.pages import image_resolver
 
-    english = SimpleNamespace(pk=1, assets={"assets/logo.png": "/media/articles/en-logo.png"}, body="")
-    japanese = SimpleNamespace(pk=2, assets={}, body="![Logo](/static/kb/logo.png) ![Shot](assets/logo.png)")
+    english = SimpleNamespace(pk=1, assets={"assets/logo.png": "/media/articles/en-logo.png",
+                                            "/help/assets/icons/gear.svg": "/media/articles/en-gear.svg"}, body="")
+    japanese = SimpleNamespace(pk=2, assets={}, body="![Logo](/static/kb/logo.png) ![Shot](assets/logo.png) "
+                                                     "![Gear](/help/assets/icons/gear.svg) ![G](/other/gear.svg)")
     resolve = image_resolver(japanese, [english, japanese])
     assert resolve("/static/kb/logo.png") is None  # left as written, not the English logo
     assert resolve("assets/logo.png") == "/media/articles/en-logo.png"
-    assert resolve.borrowed() == {"/media/articles/en-logo.png"}
+    # From the root, only the very file the English page names: the same reference whole.
+    assert resolve("/help/assets/icons/gear.svg") == "/media/articles/en-gear.svg"
+    assert resolve("/other/gear.svg") is None
+    assert resolve.borrowed() == {"/media/articles/en-logo.png", "/media/articles/en-gear.svg"}
 
 
 @pytest.mark.django_db
