@@ -170,6 +170,11 @@ def test_plain_text_drops_the_attribute_lists_a_reader_never_sees():
     assert text == "Click then (GDPR) and here. a b Use {name}, ${workflow.id} and x {a=1}."
 
 
+def test_plain_text_drops_thematic_breaks_and_heading_underlines():
+    text = plain_text("Intro.\n\n---\n\nDetails\n=======\n\n* * *\n\n- item -- with dashes\n\n___\n")
+    assert text == "Intro. Details item -- with dashes"
+
+
 # Emphasis and code marks in search text, as plainly as the rule reads: up to three of ``*`|``,
 # or up to three underscores that do not stand between two word characters (``aem_program_id``
 # keeps its own). ``plain_text`` uses a faster pattern that must drop exactly the same.

@@ -41,6 +41,8 @@ REPLACEMENTS = [
     ("{", re.compile(r"(?:(?<=[)\]])[ ]?|^[ \t]*+)" + STRICT_RE.pattern + r"(?:[ \t]*+$)?", re.MULTILINE), " "),
     # Formatting tags go; any other name in angle brackets is kept as text (HTML_TAGS).
     ("<", re.compile(rf"</?(?:{HTML_TAGS})(?![\w:-])[^<>\n]{{0,300}}+>", re.IGNORECASE), " "),
+    # A thematic break (``---``, ``* * *``) or a setext heading's underline, before a list's "-".
+    ("", re.compile(r"^[ ]{0,3}+(?:(?:-[ \t]*+){3,}+|(?:_[ \t]*+){3,}+|(?:\*[ \t]*+){3,}+|=++[ \t]*+)$", re.MULTILINE), " "),
     # "+++" (a collapsible's markers) before a list's "+", which would leave "++" behind.
     ("", re.compile(r"^[ \t]*+(?:#{1,6}|>+|\+\+\+|[-*+]|\d++[.)])[ \t]*", re.MULTILINE), ""),
     # Emphasis and code marks; an underscore between two word characters is part of a name
