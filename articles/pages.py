@@ -15,6 +15,7 @@ from .editing.queries import is_outdated
 from .models import Article, Product, Translation, sees_unpublished
 from .rendering import RENDERER_VERSION, render_markdown
 from .rendering.inline import front_matter_badges
+from .rendering.text import without_spaced_zero_widths
 
 
 @dataclass
@@ -55,7 +56,8 @@ class ArticlePage:
         found = LEADING_H1_RE.match(self.html or "")
         if not found or "<h1" in found.group(1):  # a heading inside the heading: the title instead
             return ""
-        return found.group(1).strip() if unescape(TAG_RE.sub("", found.group(1))).strip() else ""
+        heading = without_spaced_zero_widths(found.group(1)).strip()
+        return heading if unescape(TAG_RE.sub("", heading)).strip() else ""
 
     @property
     def badges(self):

@@ -257,6 +257,14 @@ def test_a_documentation_page_is_headed_by_its_own_heading_and_named_by_its_titl
     assert re.search(r"<h1>(.*?)</h1>", page).group(1) == 'Drain a <span class="uicontrol">Relay</span> queue'
     assert "<title>How do I drain a relay?" in page  # the browser and search name it by its title
     assert '<li aria-current="page" lang="en">Drain a Relay queue</li>' in page
+    # A zero-width space beside a space, as translation memories leave them, shows no double gap.
+    write(root / "relay.ja-JP" / "help" / "run" / "drain.md",
+          "---\ntitle: 'どうやって[!UICONTROL リレー &#x200B;] を空にしますか'\nexl-id: f-6\n---\n"
+          "# [!UICONTROL リレー &#x200B;] キューを空にする\n\nキューを空にします。\n")
+    assert import_paths([root]).ok
+    japanese = client.get("/ja/articles/f-6/", follow=True).content.decode()
+    assert re.search(r"<h1>(.*?)</h1>", japanese).group(1) == '<span class="uicontrol">リレー </span> キューを空にする'
+    assert "<title>どうやってリレー を空にしますか" in japanese
     # A heading holding a heading (raw HTML) is not lifted: the title heads the page.
     write(root / "relay.en" / "help" / "run" / "odd.md", "---\ntitle: An odd page\nexl-id: g-7\n---\n"
           '<h1><a href="https://example.com/"><h1>Odd</h1></a></h1>\n\nText.\n')

@@ -81,13 +81,25 @@ DESCRIPTION_LABELS = {"description", "beschreibung", "descripción", "descripcio
 
 def inline_text(text):
     """A title or description as its text: ``[!UICONTROL Hot clicks] report`` → ``Hot clicks
-    report``, ``**x**`` → ``x``, ``<b>x</b>`` → ``x``, links → their text, ``{#id}`` dropped, entities read. The source
+    report``, ``**x**`` → ``x``, ``<b>x</b>`` → ``x``, links → their text, ``{#id}`` dropped, entities read,
+    a zero-width space beside a space dropped (``without_spaced_zero_widths``). The source
     (front matter, revisions) keeps what the author wrote; this is what every page shows."""
     if not text:
         return ""
     for pattern, replacement in INLINE_REPLACEMENTS:
         text = pattern.sub(replacement, text)
-    return " ".join(html.unescape(text).split())
+    return " ".join(without_spaced_zero_widths(html.unescape(text)).split())
+
+
+# A zero-width space beside a space (``[!UICONTROL 自動ターゲット &#x200B;] アクティビティ``, as
+# translation memories leave it) marks no break a space does not: with it, two spaces show.
+SPACED_ZERO_WIDTH_RE = re.compile("(?<=\\s)\u200b++|\u200b++(?=\\s)")
+
+
+def without_spaced_zero_widths(text):
+    """``text`` without the zero-width spaces that stand beside a space (kept elsewhere: between
+    two words they mark where a line may break)."""
+    return SPACED_ZERO_WIDTH_RE.sub("", text) if "\u200b" in text else text
 
 
 def shown_description(text):
