@@ -196,8 +196,9 @@ def page_products(front_matter, doc_path, named, labels=None):
     found = doc_products(front_matter, doc_path, labels)
     if not found:
         return list(named)
-    given = {label.casefold() for label in (labels or {}).values()}
-    given |= {label.casefold() for label in product_labels(front_matter).values()}
+    own, labels = product_labels(front_matter), labels or {}
+    given = {str(own.get(key) or labels.get(key) or "").casefold()
+             for key in (_entry_id(entry) for entry in _product_entries(front_matter)) if key}
     return found if all(name.casefold() in given for name in named) else list(named)
 
 

@@ -135,3 +135,8 @@ def test_a_translated_repositorys_own_files_are_not_pages(tmp_path):
     assert reasons["metadata.md"] == ("skipped", "a documentation repository's settings (metadata.md), not a page")
     page = Translation.objects.get()
     assert "Réservé aux clients Premium." in page.rendered_html  # the snippet still goes into the page
+
+
+def test_a_page_with_an_empty_front_matter_block_is_still_a_page(tmp_path):
+    write(tmp_path / "guide.en" / "help" / "plain.md", "---\n---\n# Plain page\n\nBody text.\n")
+    assert import_paths([tmp_path]).counts["imported"] == 1

@@ -309,3 +309,23 @@ def test_a_group_named_as_the_page_it_opens_on_is_not_a_second_breadcrumb(client
 
     assert crumbs("k-11") == ["Home", "Relay guide", "Reports"]
     assert crumbs("l-12") == ["Home", "Relay guide", "Reports", "Exports"]
+
+
+
+@pytest.mark.parametrize("body, heading", [
+    ("# Learn F# ##\n\nText.", "Learn F#"),
+    ("\n\n#\tDrain a [!UICONTROL Relay] _queue_ {#drain}\n", "Drain a Relay queue"),
+    ("Drain the queue\n===============\n\nText.", "Drain the queue"),
+    ("# Drain {style=\"color:red\"}\n", "Drain"),
+    ("    # a code block, no heading\n", ""),
+    ("#NoSpace is no heading\n", ""),
+    ("# Relay guide\n", ""),  # the title itself: nothing more to find it by
+])
+def test_the_heading_a_page_opens_with_is_read_as_markdown_reads_it(body, heading):
+    from types import SimpleNamespace
+
+    from articles.search.whoosh.documents import page_heading
+
+    page = SimpleNamespace(doc_path="relay/help/run.md", front_matter={"exl-id": "m-13"}, body=body, title="Relay guide")
+    assert page_heading(page) == heading
+    assert page_heading(SimpleNamespace(**{**vars(page), "front_matter": {"article-number": "KB-1"}})) == ""

@@ -166,8 +166,11 @@ def test_plain_text_drops_the_attribute_lists_a_reader_never_sees():
     text or code stay (``{name}``, ``${workflow.id}``, ``{a=1}`` after a word)."""
     text = plain_text('Click ![Setting](assets/s.png){zoomable="yes" width="300"} then (GDPR){target=_blank} '
                       'and ![i](a.png) {width="20"} here.\n\n| a | b |\n{style="table-layout:auto"}\n\n'
-                      "Use {name}, ${workflow.id} and x {a=1}.\n")
-    assert text == "Click then (GDPR) and here. a b Use {name}, ${workflow.id} and x {a=1}."
+                      "Use {name}, ${workflow.id} and x {a=1}.\n\n```\n[worker-1] {requestId=abc123 userId=42}\n"
+                      "{errorCode=ACS-1234}\n```\n\nSet the (GDPR) {region=eu} option. ![a](b) {Figure 1}\n")
+    assert text == ("Click then (GDPR) and here. a b Use {name}, ${workflow.id} and x {a=1}. "
+                    "[worker-1] {requestId=abc123 userId=42} {errorCode=ACS-1234} Set the (GDPR) {region=eu} option. "
+                    "{Figure 1}")
 
 
 def test_plain_text_drops_thematic_breaks_and_heading_underlines():

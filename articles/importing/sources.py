@@ -53,18 +53,19 @@ PIPELINE_FIELDS = frozenset({"source-git-commit", "workflow-type", "source-wordc
 
 
 def not_a_page(path, root, front_matter):
-    """Why a file met in a folder walk, with front matter ``front_matter`` (None: it has none),
+    """Why a file met in a folder walk, with front matter ``front_matter`` (None: it has none;
+    an empty block ``---``/``---`` is a page's),
     is not a page, or None when it is one: it is in a folder whose name begins with ``_``
     (``help/_includes/snippets.md``: text included into pages, ``snippets``); it has no front
     matter, or only the translation pipeline's (``PIPELINE_FIELDS``); or it is a
     documentation repository's ``metadata.md`` (the repository's settings, with ``git-repo``)."""
-    try:
-        folders = Path(path).resolve().parent.relative_to(Path(root).resolve()).parts
+    try:  # the path as walked, as its doc path reads it (a link into ``_drafts`` is not in it)
+        folders = Path(path).parent.relative_to(Path(root)).parts
     except ValueError:
         folders = ()
     if any(folder.startswith("_") for folder in folders):
         return _("text included into pages (a folder whose name begins with _), not a page")
-    if not front_matter or set(front_matter) <= PIPELINE_FIELDS:
+    if front_matter is None or (front_matter and set(front_matter) <= PIPELINE_FIELDS):
         return _("does not begin with front matter")
     if Path(path).name.lower() == "metadata.md" and "git-repo" in front_matter:
         return _("a documentation repository's settings (metadata.md), not a page")

@@ -22,11 +22,15 @@ HTML_TAGS = ("a|abbr|b|blockquote|br|caption|center|code|col|colgroup|dd|del|det
 MARKER_RE = re.compile(r"\[!(?:UICONTROL|DNL|BADGE)[ \t]++([^\[\]]*+)\]")  # [!UICONTROL label] → label
 # A badge's attribute list (``[!BADGE Beta]{type=Positive tooltip="Since May"}``) is not shown:
 # ``inline.BADGE_ATTRIBUTES_RE``, read where the renderer reads it, right after the badge.
+# An attribute list the renderer reads and no reader sees as text: ``attributes.STRICT_RE`` whose
+# first part is an ``#id``, a ``.class`` or one of the presentation attributes authors write.
+PRESENTATION = "style|class|width|height|align|target|zoomable|modal|size|float|border|title|alt|rel"
+SHOWN_NOWHERE_RE = (r"(?=\{:?[ ]*+(?:[#.]|(?:" + PRESENTATION + r")=))" + STRICT_RE.pattern)
 BADGE_ATTRIBUTES_RE = re.compile(r"(\[!BADGE[ \t]++[^\[\]]*+\])\{[^{}\n]{0,300}+\}")
 REPLACEMENTS = [
     ("", re.compile(r"^[ ]{0,3}(`{3,}|~{3,}).*$", re.MULTILINE), " "),  # fence lines, not their content
     # Images, and the attribute list after one (``{zoomable="yes" width="300"}``).
-    ("![", re.compile(r"!\[[^\[\]]*+\]\([^()]*+\)(?:[ ]?\{[^{}\n]{0,300}+\})?"), " "),
+    ("![", re.compile(r"!\[[^\[\]]*+\]\([^()]*+\)(?:[ ]?" + SHOWN_NOWHERE_RE + ")?"), " "),
     ("[!BADGE", BADGE_ATTRIBUTES_RE, r"\1"),
     ("[!", MARKER_RE, r"\1"),
     ("[!BADGE", BADGE_ATTRIBUTES_RE, r"\1"),  # a badge around a nested marker, now plain
@@ -35,10 +39,10 @@ REPLACEMENTS = [
     ("[!", re.compile(r"\[!\w++\]"), " "),  # alert markers
     ("](", re.compile(r"\[([^\[\]]*+)\]\([^()]*+\)(\{[^{}]*+\})?"), r"\1"),  # links
     ("{", re.compile(r"\{[#.:][^{}\n]*+\}"), " "),  # attribute lists
-    # An attribute list of ``#id``, ``.class`` and ``name=value`` parts after a closing bracket
-    # (``(GDPR){target=_blank}``) or on a line of its own (``{style="table-layout:auto"}``
-    # under a table): ``attributes.STRICT_RE``; ``{name}`` and ``{a b}`` in running text stay.
-    ("{", re.compile(r"(?:(?<=[)\]])[ ]?|^[ \t]*+)" + STRICT_RE.pattern + r"(?:[ \t]*+$)?", re.MULTILINE), " "),
+    # A presentation attribute list (``SHOWN_NOWHERE_RE``) after a closing bracket
+    # (``(GDPR){target=_blank}``) or on a line of its own (``{style="table-layout:auto"}`` under a
+    # table); ``{name}``, ``{a b}`` and ``{requestId=abc123}`` (a log line) stay.
+    ("{", re.compile(r"(?:(?<=[)\]])[ ]?|^[ \t]*+)" + SHOWN_NOWHERE_RE + r"(?:[ \t]*+$)?", re.MULTILINE), " "),
     # Formatting tags go; any other name in angle brackets is kept as text (HTML_TAGS).
     ("<", re.compile(rf"</?(?:{HTML_TAGS})(?![\w:-])[^<>\n]{{0,300}}+>", re.IGNORECASE), " "),
     # A thematic break (``---``, ``* * *``) or a setext heading's underline, before a list's "-".

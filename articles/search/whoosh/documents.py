@@ -3,7 +3,7 @@ import re
 
 from ...docpaths import doc_products
 from ...rendering import plain_text
-from ...rendering.text import inline_text
+from ...rendering.text import SHOWN_NOWHERE_RE
 from ..codes import normalize_code
 from .analysis import analyze
 from .schema import (ARTICLE, CODE_LIST, CODES, ID_FIELD, LABELS, LANG, NUMBER, PRODUCTS, PUBLIC, SNIPPET,
@@ -22,8 +22,13 @@ UI_LABEL_RE = re.compile(r"\[!UICONTROL[ \t]++([^\[\]\n]{1,200}+)\]")
 # The version folder of a documentation repository: campaign/help/v8/send/preview.md.
 SNIPPET_CHARS = 300
 HEADING_LINE_RE = re.compile(r"(?m)^ {0,3}#{1,6}[ \t].*$")
-# The heading a documentation page's body opens with: its page heading (``pages.heading_html``).
-OPENING_HEADING_RE = re.compile(r"\A\s*# ([^\n]{1,300})$", re.M)
+# The heading a documentation page's body opens with, as Markdown reads a level-one heading
+# (``# x``, its closing ``#`` run after a space; or ``x`` underlined with ``=``): its page heading
+# (``pages.heading_html``).
+OPENING_HEADING_RE = re.compile(r"\A(?:[ \t]*+\n)*+(?:[ ]{0,3}+#[ \t]++([^\n]{1,1000}+)|([^\n]{1,1000}+)\n[ ]{0,3}+=++[ \t]*+$)",
+                                re.M)
+CLOSING_HASHES_RE = re.compile(r"(?:[ \t]++#++)?+[ \t]*+$")
+TRAILING_ATTRIBUTES_RE = re.compile(r"[ \t]*+" + SHOWN_NOWHERE_RE + r"[ \t]*+$")
 
 
 def page_heading(translation):
@@ -34,7 +39,10 @@ def page_heading(translation):
     if not translation.doc_path or (translation.front_matter or {}).get("article-number"):
         return ""
     found = OPENING_HEADING_RE.match(translation.body or "")
-    heading = inline_text(found.group(1).rstrip("# \t")) if found else ""
+    if not found:
+        return ""
+    atx, setext = found.groups()
+    heading = plain_text(TRAILING_ATTRIBUTES_RE.sub("", CLOSING_HASHES_RE.sub("", atx) if atx is not None else setext))
     return "" if heading.casefold() == (translation.title or "").casefold() else heading
 
 
