@@ -4,6 +4,7 @@
 see no translation of that article. The home page and the other listings live in ``listings.py``.
 """
 from dataclasses import dataclass, field
+from functools import cached_property
 from html import unescape
 from posixpath import basename
 import re
@@ -45,7 +46,7 @@ class ArticlePage:
         """A documentation page imported without an article number: it has no number to show."""
         return self.article.key_source != Article.KeySource.ARTICLE_NUMBER and bool(self.translation.doc_path)
 
-    @property
+    @cached_property
     def heading_html(self):
         """The heading a documentation page's body opens with (``# Create an activity``), as
         rendered: shown as the page's heading, as Experience League shows it (its front-matter

@@ -182,14 +182,20 @@ def _label_siblings(session, article_id, parsed):
     their file after this one would store them (a German page imported before the English one)."""
     filled = []
     links = Translation.products.through.objects
-    rows = (Translation.objects.select_for_update().filter(article_id=article_id).exclude(language=parsed.language)
-            .order_by("pk").values_list("id", "language", "front_matter", "doc_path", "latest_revision"))
+    rows = list(Translation.objects.select_for_update().filter(article_id=article_id).exclude(language=parsed.language)
+                .order_by("pk").values_list("id", "language", "front_matter", "doc_path", "latest_revision"))
     for pk, language, front_matter, doc_path, latest in rows:
         if not unlabelled_products(front_matter):
             continue
+        # The labels its siblings give (the page just written's first), from the rows at hand.
+        labels = dict(product_labels(parsed.front_matter))
+        for _, other, other_front_matter, _, _ in rows:
+            if other != language:
+                for key, label in product_labels(other_front_matter).items():
+                    labels.setdefault(key, label)
         named = products_of(front_matter)
         alone = page_products(front_matter, doc_path, named)
-        products = page_products(front_matter, doc_path, named, sibling_product_labels(article_id, language))
+        products = page_products(front_matter, doc_path, named, labels)
         revision = Revision.objects.filter(translation_id=pk, number=latest, author__isnull=True).values_list(
             "id", "products").first()
         if products == alone or revision is None or list(revision[1] or ()) != alone:
