@@ -41,7 +41,7 @@ from .sections import split_sections  # noqa: F401 — part of the package's int
 from .text import plain_text  # noqa: F401 — part of the package's interface
 
 # Bump when the output for the same source changes: cached HTML older than this is re-rendered.
-RENDERER_VERSION = 9
+RENDERER_VERSION = 10
 # Levels of list nesting a body may have (a level is 2 columns of a list item's indentation, a
 # tab 4): documentation nests a handful.
 MAX_NESTING = 64
@@ -66,9 +66,12 @@ def make_markdown(images=None, doc_links=None):
             HeadingAttributeSpacing(), CommentLinesExtension(), UnclosedOpenersExtension(), images or ImageExtension(),
             BoundedLinkExtension(), BoundedAttrListExtension(), doc_links or DocLinkExtension(),
         ],
-        # Code is shown as written, in every install: no Pygments classes.
+        # Code is shown as written, in every install: no Pygments classes. A fence opens on any
+        # info string, as in CommonMark (```code block, ```shell script, ```json title=x): its
+        # first word names the language, the rest is ignored.
         extension_configs={"toc": {"permalink": False, "slugify": heading_slug},
-                           "pymdownx.highlight": {"use_pygments": False}},
+                           "pymdownx.highlight": {"use_pygments": False},
+                           "pymdownx.superfences": {"relaxed_headers": True}},
         output_format="html",
     )
 
