@@ -576,3 +576,25 @@ def test_the_digits_of_an_article_number_find_it_whatever_its_prefix(client, tmp
     # Digits among other words are words: the page citing them is found as before.
     results = client.get("/api/search", {"q": "ticket 31415", "lang": "en"}).json()["results"]
     assert results[0]["article_number"] == "NW-9"
+
+
+def test_a_pasted_command_keeps_its_flags_as_words_and_typed_words_can_still_be_excluded(client, tmp_path):
+    _indexed_in_english(tmp_path, [
+        ("KA-41001", "Relationships variable unreadable",
+         "Decode it with `echo $NORTHWIND_RELATIONS | base64 -d | json_pp` and read the database host."),
+        ("KA-41002", "Slow storefront", "Run `json_pp` on the stats; a d drive and a v volume are listed."),
+        ("KA-41003", "Cluster health", "Call `curl -m1 localhost:9200/_cluster/health` to see the status."),
+        ("KA-41004", "Export report", "The export report is late."),
+        ("KA-41005", "Export archive", "The export archive holds the report."),
+    ])
+
+    def first(typed):
+        return [r["article_number"] for r in client.get("/api/search", {"q": typed, "lang": "en"}).json()["results"]]
+
+    # A command pasted whole finds the article quoting it: its flags exclude nothing.
+    assert first("echo $NORTHWIND_RELATIONS | base64 -d | json_pp")[:1] == ["KA-41001"]
+    assert first("curl -m1 localhost:9200/_cluster/health")[:1] == ["KA-41003"]
+    assert first("grep -v relations")[:1] == ["KA-41001"]  # a one-letter flag, no punctuation
+    # Words typed as words are still excluded.
+    assert first("export report -archive") == ["KA-41004"]
+    assert "KA-41005" in first("export report")

@@ -19,8 +19,8 @@ from whoosh import query as Q
 from ...languages import site_languages
 from ..codes import TIMESTAMP_RE, extract_error_codes, normalize_code
 from .analysis import CJK_CHAR_RE, analyze, identifiers
-from .query import (EXCLUDE_RE, MAX_NAME_CHARS, MAX_QUERY_CHARS, NUMBER_RE, PHRASE_MAX_CJK_TERMS, PHRASE_MAX_TERMS,
-                    PHRASE_RE, _inner_terms)
+from .query import (MAX_NAME_CHARS, MAX_QUERY_CHARS, NUMBER_RE, PHRASE_MAX_CJK_TERMS, PHRASE_MAX_TERMS,
+                    PHRASE_RE, _inner_terms, exclusions)
 from .schema import CODES, LABELS, NUMBER, TITLE_TERMS, text_field
 from .scoring import top_documents
 
@@ -63,7 +63,7 @@ def documents_named_elsewhere(searcher, text, language, limit, lengths=None, exc
 
 def _parts(typed):
     """``(quoted phrases, the rest with its exclusions left out)``."""
-    return PHRASE_RE.findall(typed), EXCLUDE_RE.sub(" ", PHRASE_RE.sub(" ", typed))
+    return PHRASE_RE.findall(typed), exclusions(PHRASE_RE.sub(" ", typed))[1]
 
 
 def _named_clauses(text, phrases, language):

@@ -3,7 +3,11 @@
 ``build_query(text, language, searcher)`` returns ``(query, codes)``; the query is a sum
 (``Or``) of clauses, scored by ``scoring.top_documents``:
 
-- ``"quoted phrases"`` become phrase queries and ``-word`` excludes a word: the only operators;
+- ``"quoted phrases"`` become phrase queries and ``-word`` excludes a word: the only operators.
+  Text pasted from a command line or a log carries flags (``base64 -d``, ``grep -v``, ``curl
+  -XDELETE host:9200/x``), not exclusions: ``-word`` excludes only a word of three characters
+  or more, in text with none of a command's or a log's punctuation (``COMMAND_CHARS_RE``);
+  otherwise it is one more word;
 - the words in the order typed also count as a phrase, and so do the words between the first
   and the last (a copied fragment, perhaps cut mid-word, ranks its article first); a document
   holding the whole text typed, or a quoted phrase, as it is written is also lifted by the most
@@ -50,6 +54,8 @@ CODE_BOOST = 30.0
 NUMBER_BOOST = 100.0
 PHRASE_RE = re.compile(r'"([^"]+)"')
 EXCLUDE_RE = re.compile(r"(?:^|\s)-(\w[\w.]*)")
+EXCLUDED_MIN_CHARS = 3
+COMMAND_CHARS_RE = re.compile(r"[|$/\\=<>{}()\[\];@&*`]")
 NUMBER_RE = re.compile(r"\b[A-Za-z]{2,3}[-_ ]?\d{3,6}\b")
 NUMBER_DIGITS_RE = re.compile(r"\s*#?([0-9]{4,6})\s*")
 # An article number as a prefix and digits: ``KA-24427``, ``NW_12``, ``KT24427``.
@@ -73,8 +79,7 @@ def build_query(text, language, searcher):
     text = typed = (text or "")[:MAX_QUERY_CHARS]
     phrases = PHRASE_RE.findall(text)
     text = PHRASE_RE.sub(" ", text)
-    excluded = EXCLUDE_RE.findall(text)
-    text = EXCLUDE_RE.sub(" ", text)
+    excluded, text = exclusions(text)
     codes = extract_error_codes(" ".join([text] + phrases), query=True)
     should = []
     # Constant scores: an article citing the code gets the same lift whatever else it cites,
@@ -120,6 +125,21 @@ def build_query(text, language, searcher):
     if negatives:
         result = Q.AndNot(result, Q.Or(negatives))
     return result, codes
+
+
+def exclusions(text):
+    """``(the words excluded, the text without them)``: see the module docstring."""
+    if COMMAND_CHARS_RE.search(text):
+        return [], text
+    excluded = []
+
+    def taken(match):
+        if len(match.group(1)) < EXCLUDED_MIN_CHARS:
+            return match.group(0)
+        excluded.append(match.group(1))
+        return " "
+
+    return excluded, EXCLUDE_RE.sub(taken, text)
 
 
 def _inner_terms(text, analysed, code):
