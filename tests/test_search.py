@@ -598,3 +598,34 @@ def test_a_pasted_command_keeps_its_flags_as_words_and_typed_words_can_still_be_
     # Words typed as words are still excluded.
     assert first("export report -archive") == ["KA-41004"]
     assert "KA-41005" in first("export report")
+
+
+def test_a_long_japanese_sentence_copied_from_an_article_finds_it_first(client, tmp_path):
+    """A sentence of more bigrams than a phrase holds (``PHRASE_MAX_CJK_TERMS``) still counts as
+    typed in order: its opening run finds the page it was copied from above a short page that
+    holds all of its words, scattered."""
+    from tests.conftest import BROWSE_ARTICLE
+    from tests.helpers import write
+
+    sentence = ("夜間のエクスポート処理がタイムアウトした場合は、管理画面の設定からバッチサイズを小さくしてから、"
+                "もう一度ジョブを実行し、結果をログで確認してください。")
+    clauses = sentence.rstrip("。").split("、")
+    rows = [("KA-42001", "夜間ジョブの運用", "運用の手順です。" + sentence + "詳細は別の記事を参照してください。" * 20),
+            # Every clause of the sentence, in another order: all its bigrams, in a short page.
+            ("KA-42002", "バッチサイズの確認", "、".join(reversed(clauses)) + "。")]
+    for number, title, body in rows:
+        write(tmp_path / "ja" / f"{number}.md", BROWSE_ARTICLE.format(
+            title=title, description="概要。", products="Northwind", published="1/1/2024 10:00:00 AM",
+            number=number, body=body))
+    import_paths([tmp_path], language="ja")
+    sync.rebuild()
+    from articles.search.whoosh.analysis import analyze
+    from articles.search.whoosh.query import PHRASE_MAX_CJK_TERMS
+
+    assert len(analyze(sentence, "ja")) > PHRASE_MAX_CJK_TERMS
+    results = client.get("/api/search", {"q": sentence, "lang": "ja"}).json()["results"]
+    assert [r["article_number"] for r in results][:2] == ["KA-42001", "KA-42002"]
+    # Its clauses typed in the other page's order find that page first.
+    shuffled = "、".join(reversed(clauses)) + "。"
+    results = client.get("/api/search", {"q": shuffled, "lang": "ja"}).json()["results"]
+    assert [r["article_number"] for r in results][:1] == ["KA-42002"]

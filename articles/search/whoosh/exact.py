@@ -19,8 +19,7 @@ from whoosh import query as Q
 from ...languages import site_languages
 from ..codes import TIMESTAMP_RE, extract_error_codes, normalize_code
 from .analysis import CJK_CHAR_RE, analyze, identifiers
-from .query import (MAX_NAME_CHARS, MAX_QUERY_CHARS, NUMBER_RE, PHRASE_MAX_CJK_TERMS, PHRASE_MAX_TERMS,
-                    PHRASE_RE, _inner_terms, exclusions)
+from .query import MAX_NAME_CHARS, MAX_QUERY_CHARS, NUMBER_RE, PHRASE_RE, _inner_terms, exclusions, typed_in_order
 from .schema import CODES, LABELS, NUMBER, TITLE_TERMS, text_field
 from .scoring import top_documents
 
@@ -83,9 +82,10 @@ def exact_clauses(typed, language):
     text = TIMESTAMP_RE.sub(" ", text)
     clauses += _named_clauses(text, phrases, language)
     analysed = analyze(text, language)
-    if 1 < len(analysed) <= (PHRASE_MAX_CJK_TERMS if CJK_CHAR_RE.search(text) else PHRASE_MAX_TERMS):
-        clauses.append(Q.Phrase(field, analysed))
-        inner = _inner_terms(text, analysed, language)
+    in_order = typed_in_order(text, analysed)
+    if in_order:
+        clauses.append(Q.Phrase(field, in_order))
+        inner = _inner_terms(text, analysed, language) if in_order is analysed else []
         if len(inner) >= (2 if any(CJK_CHAR_RE.search(term) for term in inner) else INNER_PHRASE_TERMS):
             clauses.append(Q.Phrase(field, inner))
     name = " ".join(analyze(typed, language)) if len(typed) <= MAX_NAME_CHARS else ""

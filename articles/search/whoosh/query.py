@@ -107,14 +107,15 @@ def build_query(text, language, searcher):
     should.extend(_identifier_queries(text, language, searcher, rare))
     should.extend(_term_queries(rare, language))
     should.extend(_phrase_queries(phrases, language, searcher))
-    if 1 < len(analysed) <= (PHRASE_MAX_CJK_TERMS if CJK_CHAR_RE.search(text) else PHRASE_MAX_TERMS):
+    in_order = typed_in_order(text, analysed)
+    if in_order:
         # The words in the order typed: a fragment copied from an article ranks it first. Its
         # first and last words may be cut ("ort stops with a timeo", "보고서를 내보내"):
         # the words between count as a phrase too.
         field = text_field(language)
-        should.append(Q.Phrase(field, analysed, boost=PHRASE_BOOST))
-        should.append(_lifted_phrase(searcher, field, analysed))
-        inner = _inner_terms(text, analysed, language)
+        should.append(Q.Phrase(field, in_order, boost=PHRASE_BOOST))
+        should.append(_lifted_phrase(searcher, field, in_order))
+        inner = _inner_terms(text, analysed, language) if in_order is analysed else []
         if len(analysed) > 3 and len(inner) > 1:
             should.append(Q.Phrase(field, inner, boost=PHRASE_BOOST / 2))
     if not should:
@@ -125,6 +126,18 @@ def build_query(text, language, searcher):
     if negatives:
         result = Q.AndNot(result, Q.Or(negatives))
     return result, codes
+
+
+def typed_in_order(text, analysed):
+    """The terms searched as the phrase typed: all of ``analysed`` (``text``'s terms) up to
+    ``PHRASE_MAX_TERMS``; a text holding CJK, up to ``PHRASE_MAX_CJK_TERMS``, and past them its
+    first ``PHRASE_MAX_CJK_TERMS`` (a copied Japanese sentence is often longer, and any run of a
+    CJK text's bigrams is as the page holds it); none for a single term or a longer paste."""
+    if len(analysed) < 2:
+        return []
+    if CJK_CHAR_RE.search(text):
+        return analysed if len(analysed) <= PHRASE_MAX_CJK_TERMS else analysed[:PHRASE_MAX_CJK_TERMS]
+    return analysed if len(analysed) <= PHRASE_MAX_TERMS else []
 
 
 def exclusions(text):
