@@ -8,7 +8,7 @@ from whoosh.fields import ID, Schema
 from articles.importing import import_paths
 from articles.search import get_backend, sync
 from articles.search.sync.indexer import Indexer
-from articles.search.whoosh.analysis import analyze, analyzer_for, chain_for
+from articles.search.whoosh.analysis import analyze, analyzer_for, chain_for, cjk_spaces_joined
 from articles.search.codes import extract_error_codes, normalize_code
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +40,10 @@ def test_normalize_code():
     ("ASSETS-21827이", "ko", ["assets", "21827", "이"]),
     ("パイプライン", "ja", ["パイ", "イプ", "プラ", "ライ", "イン"]),
     ("KCS、方法", "ja", ["kcs", "方法"]),
+    # A space inside Han or kana text is no word break; Korean keeps its spaces between words.
+    ("アクセス レベル", "ja", ["アク", "クセ", "セス", "スレ", "レベ", "ベル"]),
+    ("错误 日志", "zh-hans", ["错误", "误日", "日志"]),
+    ("보고서 내보내기", "ko", ["보고", "고서", "내보", "보내", "내기"]),
     ("Déclencheurs", "fr", ["declencheur"]),
 ])
 def test_analyzers_split_scripts_and_fold(text, language, expected):
@@ -53,7 +57,8 @@ def test_analyzers_split_scripts_and_fold(text, language, expected):
                  st.lists(st.text(max_size=12), max_size=6)))
 def test_the_remembering_analyzer_gives_the_chains_terms_and_positions(language, words):
     text = " ".join(words)
-    chain = [(t.text, t.pos) for t in chain_for(language.split("-")[0])(text, positions=True)]
+    # The chain reads the text with the spaces inside Han and kana text taken out.
+    chain = [(t.text, t.pos) for t in chain_for(language.split("-")[0])(cjk_spaces_joined(text), positions=True)]
     assert [(t.text, t.pos) for t in analyzer_for(language)(text, positions=True)] == chain
     assert analyzer_for(language).positioned_terms(text) == chain  # the index build's way
 
@@ -629,3 +634,20 @@ def test_a_long_japanese_sentence_copied_from_an_article_finds_it_first(client, 
     shuffled = "、".join(reversed(clauses)) + "。"
     results = client.get("/api/search", {"q": shuffled, "lang": "ja"}).json()["results"]
     assert [r["article_number"] for r in results][:1] == ["KA-42002"]
+
+
+def test_a_japanese_compound_is_found_with_or_without_the_space_a_translation_left_in_it(client, tmp_path):
+    from tests.conftest import BROWSE_ARTICLE
+    from tests.helpers import write
+
+    rows = [("KA-43001", "権限の設定", "管理者はアクセス レベルを変更できます。"),
+            ("KA-43002", "レベルの一覧", "アクセスの記録とレベルの説明。")]
+    for number, title, body in rows:
+        write(tmp_path / "ja" / f"{number}.md", BROWSE_ARTICLE.format(
+            title=title, description="概要。", products="Northwind", published="1/1/2024 10:00:00 AM",
+            number=number, body=body))
+    import_paths([tmp_path], language="ja")
+    sync.rebuild()
+    for typed in ("アクセスレベル", "アクセス レベル", '"アクセスレベル"'):
+        results = client.get("/api/search", {"q": typed, "lang": "ja"}).json()["results"]
+        assert [r["article_number"] for r in results][:1] == ["KA-43001"], typed
