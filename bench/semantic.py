@@ -151,6 +151,10 @@ def set_up(args):
         import_paths(paths)
         sync.rebuild()
         print(f"imported and indexed {len(paths)} files in {time.monotonic() - started:.0f} s ({scratch})")
+    else:
+        from articles.search.sync.applier import ensure_usable
+
+        ensure_usable()  # an index of another schema (this code's analysis changed) is rebuilt, as the indexer does
     return held, left_out
 
 
