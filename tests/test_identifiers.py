@@ -67,7 +67,7 @@ def test_the_parts_typed_apart_are_a_phrase_of_the_identifier(identifier, apart,
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_remembering_analyzer_gives_the_chains_terms_for_identifiers(language):
     text = " ".join(SENTENCES[language].format(identifier) for identifier, _ in IDENTIFIERS) + " 11:30:57 6.5"
-    chain = [(t.text, t.pos) for t in chain_for(language.split("-")[0])(cjk_spaces_joined(text), positions=True)]
+    chain = [(t.text, t.pos) for t in chain_for(language.split("-")[0])(cjk_spaces_joined(text, language), positions=True)]
     assert analyzer_for(language).positioned_terms(text) == chain
     assert [(t.text, t.pos) for t in analyzer_for(language)(text, positions=True)] == chain
 

@@ -58,7 +58,7 @@ def test_analyzers_split_scripts_and_fold(text, language, expected):
 def test_the_remembering_analyzer_gives_the_chains_terms_and_positions(language, words):
     text = " ".join(words)
     # The chain reads the text with the spaces inside Han and kana text taken out.
-    chain = [(t.text, t.pos) for t in chain_for(language.split("-")[0])(cjk_spaces_joined(text), positions=True)]
+    chain = [(t.text, t.pos) for t in chain_for(language.split("-")[0])(cjk_spaces_joined(text, language), positions=True)]
     assert [(t.text, t.pos) for t in analyzer_for(language)(text, positions=True)] == chain
     assert analyzer_for(language).positioned_terms(text) == chain  # the index build's way
 
