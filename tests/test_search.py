@@ -40,14 +40,23 @@ def test_normalize_code():
     ("ASSETS-21827이", "ko", ["assets", "21827", "이"]),
     ("パイプライン", "ja", ["パイ", "イプ", "プラ", "ライ", "イン"]),
     ("KCS、方法", "ja", ["kcs", "方法"]),
-    # A space inside Han or kana text is no word break; Korean keeps its spaces between words.
-    ("アクセス レベル", "ja", ["アク", "クセ", "セス", "スレ", "レベ", "ベル"]),
-    ("错误 日志", "zh-hans", ["错误", "误日", "日志"]),
-    ("보고서 내보내기", "ko", ["보고", "고서", "내보", "보내", "내기"]),
     ("Déclencheurs", "fr", ["declencheur"]),
 ])
 def test_analyzers_split_scripts_and_fold(text, language, expected):
     assert analyze(text, language) == expected
+
+
+@pytest.mark.parametrize("text, language, typed, joined", [
+    ("アクセス レベル", "ja", ["アク", "クセ", "セス", "レベ", "ベル"], ["アク", "クセ", "セス", "スレ", "レベ", "ベル"]),
+    ("错误 日志", "zh-hans", ["错误", "日志"], ["错误", "误日", "日志"]),
+    ("보고서 내보내기", "ko", ["보고", "고서", "내보", "보내", "내기"], ["보고", "고서", "내보", "보내", "내기"]),
+])
+def test_a_space_inside_han_or_kana_text_breaks_a_querys_terms_not_the_pages_text(text, language, typed, joined):
+    """A page's Japanese or Chinese text, and a query's phrase, read a space between Han or kana
+    characters as none; a query's terms keep it as a break. Korean keeps its spaces."""
+    assert analyze(text, language) == typed
+    assert analyze(text, language, joined=True) == joined
+    assert [term for term, _ in analyzer_for(language).positioned_terms(text)] == joined
 
 
 @hsettings(max_examples=300, deadline=None)
@@ -648,6 +657,25 @@ def test_a_japanese_compound_is_found_with_or_without_the_space_a_translation_le
             number=number, body=body))
     import_paths([tmp_path], language="ja")
     sync.rebuild()
-    for typed in ("アクセスレベル", "アクセス レベル", '"アクセスレベル"'):
+    for typed in ("アクセスレベル", "アクセス レベル", '"アクセスレベル"', '"アクセス レベル"'):
         results = client.get("/api/search", {"q": typed, "lang": "ja"}).json()["results"]
         assert [r["article_number"] for r in results][:1] == ["KA-43001"], typed
+
+
+def test_japanese_keywords_typed_apart_stay_apart(client, tmp_path):
+    """Keywords typed with a space between them (``検索エンジン リスト``) are two keywords: a page
+    holding both, apart, comes before a short page holding the compound the two would make, whose
+    only extra is the bigram across the space."""
+    from tests.conftest import BROWSE_ARTICLE
+    from tests.helpers import write
+
+    rows = [("KA-44001", "一覧の表示", "検索エンジンのリストを表示します。手順は次のとおりです。"),
+            ("KA-44002", "設定", "エンジンリスト。")]
+    for number, title, body in rows:
+        write(tmp_path / "ja" / f"{number}.md", BROWSE_ARTICLE.format(
+            title=title, description="概要。", products="Northwind", published="1/1/2024 10:00:00 AM",
+            number=number, body=body))
+    import_paths([tmp_path], language="ja")
+    sync.rebuild()
+    results = client.get("/api/search", {"q": "検索エンジン リスト", "lang": "ja"}).json()["results"]
+    assert [r["article_number"] for r in results][:1] == ["KA-44001"]

@@ -9,11 +9,14 @@ changes (``21827이`` → ``21827``, ``이``), turns runs of Han, kana and Hangu
 bigrams (a cut phrase ``プラインの処`` still matches), and folds accents. Languages Whoosh can
 stem (en, fr, de, es…) also drop stop words and stem.
 
-In Japanese and Chinese fields a space between two Han or kana characters is not a word break
-(``cjk_spaces_joined``): those languages write words together, and the spaces machine
+In Japanese and Chinese fields the index reads a space between two Han or kana characters as no
+word break (``cjk_spaces_joined``): those languages write words together, and the spaces machine
 translation leaves inside a compound (``セキュリティ スキャン ツール``) are there or not in what
-a reader types. Both spellings give the same bigrams at the same positions. Korean keeps its
-spaces (it writes them between words), and so does every other language's field.
+a reader types. A page's text thus holds the bigrams across such a space too. What a reader
+types keeps its spaces as breaks for its terms (``analyze``: ``検索エンジン リスト`` is two
+keywords, and the bigram across them is none of theirs), and is read joined for its phrases
+(``analyze(…, joined=True)``), so the compound typed either way runs in the page as typed.
+Korean keeps its spaces (it writes them between words), and so does every other language.
 
 Positions run on over every term, the whole form's included: ``dest_addr_npi`` is four
 positions, so a query analysed the same way matches it as a phrase whether typed whole or its
@@ -204,11 +207,13 @@ def _chain(code):
     return chain_for(code.split("-")[0])
 
 
-def analyze(text, code):
-    """The terms ``text`` becomes in ``code``'s fields: ``["pipelin", "trigger", ...]``. Runs
-    the chain itself, not the remembering analyzer: what people type must not fill a memory
+def analyze(text, code, joined=False):
+    """The terms ``text`` becomes in ``code``'s fields: ``["pipelin", "trigger", ...]``; with
+    ``joined``, in order as the index reads a page's text (``cjk_spaces_joined``: for a phrase).
+    Runs the chain itself, not the remembering analyzer: what people type must not fill a memory
     meant for the vocabulary of the articles."""
-    return [token.text for token in _chain(code)(cjk_spaces_joined(text or "", code))]
+    text = text or ""
+    return [token.text for token in _chain(code)(cjk_spaces_joined(text, code) if joined else text)]
 
 
 def identifiers(text, code, with_words=False, versions=True):

@@ -69,7 +69,7 @@ def _named_clauses(text, phrases, language):
     """The identifiers ``text`` types whole and the ``phrases``, as ``language``'s field holds them."""
     field = text_field(language)
     clauses = [Q.Term(field, name) for name in identifiers(text, language, versions=False)]
-    for words in (analyze(phrase, language) for phrase in phrases):
+    for words in (analyze(phrase, language, joined=True) for phrase in phrases):
         clauses += [Q.Phrase(field, words)] if len(words) > 1 else [Q.Term(field, word) for word in words]
     return clauses
 
@@ -81,7 +81,7 @@ def exact_clauses(typed, language):
     clauses += [Q.Term(NUMBER, normalize_code(number)) for number in NUMBER_RE.findall(text)]
     text = TIMESTAMP_RE.sub(" ", text)
     clauses += _named_clauses(text, phrases, language)
-    analysed = analyze(text, language)
+    analysed = analyze(text, language, joined=True)
     in_order = typed_in_order(text, analysed)
     if in_order:
         clauses.append(Q.Phrase(field, in_order))

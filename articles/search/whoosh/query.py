@@ -34,7 +34,7 @@ import re
 
 from whoosh import query as Q
 
-from .analysis import CJK_CHAR_RE, TOKEN_RE, analyze, identifiers
+from .analysis import CJK_CHAR_RE, HAN_KANA_SPACE_RE, TOKEN_RE, analyze, identifiers
 from ..codes import TIMESTAMP_RE, extract_error_codes, normalize_code
 from .schema import CODES, LABELS, NUMBER, TITLE_TERMS, text_field
 
@@ -107,7 +107,8 @@ def build_query(text, language, searcher):
     should.extend(_identifier_queries(text, language, searcher, rare))
     should.extend(_term_queries(rare, language))
     should.extend(_phrase_queries(phrases, language, searcher))
-    in_order = typed_in_order(text, analysed)
+    joined = analyze(text, language, joined=True) if HAN_KANA_SPACE_RE.search(text) else analysed
+    in_order = typed_in_order(text, joined)
     if in_order:
         # The words in the order typed: a fragment copied from an article ranks it first. Its
         # first and last words may be cut ("ort stops with a timeo", "보고서를 내보내"):
@@ -115,7 +116,7 @@ def build_query(text, language, searcher):
         field = text_field(language)
         should.append(Q.Phrase(field, in_order, boost=PHRASE_BOOST))
         should.append(_lifted_phrase(searcher, field, in_order))
-        inner = _inner_terms(text, analysed, language) if in_order is analysed else []
+        inner = _inner_terms(text, joined, language) if in_order is joined else []
         if len(analysed) > 3 and len(inner) > 1:
             should.append(Q.Phrase(field, inner, boost=PHRASE_BOOST / 2))
     if not should:
@@ -228,7 +229,7 @@ def _most_scored(searcher, field, terms):
 def _phrase_queries(phrases, code, searcher):
     queries = []
     for phrase in phrases:
-        words = analyze(phrase, code)
+        words = analyze(phrase, code, joined=True)
         if len(words) > 1:
             queries.append(Q.Phrase(text_field(code), words, boost=PHRASE_BOOST))
             queries.append(_lifted_phrase(searcher, text_field(code), words))
