@@ -49,11 +49,12 @@ def test_analyzers_split_scripts_and_fold(text, language, expected):
 @pytest.mark.parametrize("text, language, typed, joined", [
     ("アクセス レベル", "ja", ["アク", "クセ", "セス", "レベ", "ベル"], ["アク", "クセ", "セス", "スレ", "レベ", "ベル"]),
     ("错误 日志", "zh-hans", ["错误", "日志"], ["错误", "误日", "日志"]),
-    ("보고서 내보내기", "ko", ["보고", "고서", "내보", "보내", "내기"], ["보고", "고서", "내보", "보내", "내기"]),
+    ("보고서 내보내기", "ko", ["보고", "고서", "내보", "보내", "내기"], ["보고", "고서", "서내", "내보", "보내", "내기"]),
+    ("Adobe 보고서 export", "ko", ["adobe", "보고", "고서", "export"], ["adobe", "보고", "고서", "export"]),
 ])
 def test_a_space_inside_han_or_kana_text_breaks_a_querys_terms_not_the_pages_text(text, language, typed, joined):
-    """A page's Japanese or Chinese text, and a query's phrase, read a space between Han or kana
-    characters as none; a query's terms keep it as a break. Korean keeps its spaces."""
+    """A page's Japanese, Chinese or Korean text, and a query's phrase, read a space between Han
+    or kana characters, or Hangul syllables, as none; a query's terms keep it as a break."""
     assert analyze(text, language) == typed
     assert analyze(text, language, joined=True) == joined
     assert [term for term, _ in analyzer_for(language).positioned_terms(text)] == joined
@@ -662,6 +663,23 @@ def test_a_japanese_compound_is_found_with_or_without_the_space_a_translation_le
         assert [r["article_number"] for r in results][:1] == ["KA-43001"], typed
 
 
+def test_korean_words_typed_without_their_space_find_the_page(client, tmp_path):
+    from tests.conftest import BROWSE_ARTICLE
+    from tests.helpers import write
+
+    rows = [("KA-45001", "데이터 작업", "관리자는 보고서 내보내기 설정을 바꿀 수 있습니다."),
+            ("KA-45002", "보고서 목록", "보고서와 내보내기 기록, 설정 보고서.")]
+    for number, title, body in rows:
+        write(tmp_path / "ko" / f"{number}.md", BROWSE_ARTICLE.format(
+            title=title, description="개요.", products="Northwind", published="1/1/2024 10:00:00 AM",
+            number=number, body=body))
+    import_paths([tmp_path], language="ko")
+    sync.rebuild()
+    for typed in ("보고서내보내기", "보고서 내보내기"):
+        results = client.get("/api/search", {"q": typed, "lang": "ko"}).json()["results"]
+        assert [r["article_number"] for r in results][:1] == ["KA-45001"], typed
+
+
 def test_japanese_keywords_typed_apart_stay_apart(client, tmp_path):
     """Keywords typed with a space between them (``検索エンジン リスト``) are two keywords: a page
     holding both, apart, comes before a short page holding the compound the two would make, whose
@@ -679,3 +697,18 @@ def test_japanese_keywords_typed_apart_stay_apart(client, tmp_path):
     sync.rebuild()
     results = client.get("/api/search", {"q": "検索エンジン リスト", "lang": "ja"}).json()["results"]
     assert [r["article_number"] for r in results][:1] == ["KA-44001"]
+
+
+def test_an_articles_keywords_stay_apart_in_a_japanese_field(client, tmp_path):
+    """Two keywords typed in a row, as the keyword list gives them (``リスト，認識``), run as a
+    phrase in the article listing them: keywords are not joined into one compound."""
+    from tests.helpers import write
+
+    write(tmp_path / "ja" / "KA-46001.md", "---\ntitle: 設定の手順\ndescription: 概要。\nproduct: Northwind\n"
+          "keywords: 検索エンジン リスト，認識\narticle-number: KA-46001\n---\n# 設定の手順\n\n手順です。\n")
+    write(tmp_path / "ja" / "KA-46002.md", "---\ntitle: 一覧\ndescription: 概要。\nproduct: Northwind\n"
+          "article-number: KA-46002\n---\n# 一覧\n\nリスト。認識。\n")
+    import_paths([tmp_path], language="ja")
+    sync.rebuild()
+    results = client.get("/api/search", {"q": '"リスト，認識"', "lang": "ja"}).json()["results"]
+    assert [r["article_number"] for r in results][:1] == ["KA-46001"]

@@ -10,13 +10,14 @@ bigrams (a cut phrase ``プラインの処`` still matches), and folds accents. 
 stem (en, fr, de, es…) also drop stop words and stem.
 
 In Japanese and Chinese fields the index reads a space between two Han or kana characters as no
-word break (``cjk_spaces_joined``): those languages write words together, and the spaces machine
-translation leaves inside a compound (``セキュリティ スキャン ツール``) are there or not in what
-a reader types. A page's text thus holds the bigrams across such a space too. What a reader
-types keeps its spaces as breaks for its terms (``analyze``: ``検索エンジン リスト`` is two
-keywords, and the bigram across them is none of theirs), and is read joined for its phrases
-(``analyze(…, joined=True)``), so the compound typed either way runs in the page as typed.
-Korean keeps its spaces (it writes them between words), and so does every other language.
+word break, and in Korean fields one between two Hangul syllables (``cjk_spaces_joined``):
+Chinese and Japanese write words together, and machine translation leaves spaces inside
+compounds (``セキュリティ スキャン ツール``); Korean writes spaces between words, but readers
+leave them out (``보고서내보내기``) or put them where the page does not. A page's text thus
+holds the bigrams across such a space too. What a reader types keeps its spaces as breaks for
+its terms (``analyze``: ``検索エンジン リスト`` is two keywords, and the bigram across them is
+none of theirs), and is read joined for its phrases (``analyze(…, joined=True)``), so words
+typed with or without the space run in the page as typed. Other languages keep their spaces.
 
 Positions run on over every term, the whole form's included: ``dest_addr_npi`` is four
 positions, so a query analysed the same way matches it as a phrase whether typed whole or its
@@ -44,8 +45,10 @@ CJK_CHAR_RE = re.compile(rf"[{CJK}]")
 HAN_KANA = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # The space first: a search for it, then the characters around it, is twice as fast as a look
 # behind at every character.
+HANGUL = r"\uac00-\ud7a3"
 HAN_KANA_SPACE_RE = re.compile(rf"[ \u3000](?<=[{HAN_KANA}][ \u3000])(?=[{HAN_KANA}])")
-SPACES_JOINED_LANGUAGES = frozenset({"ja", "zh"})
+HANGUL_SPACE_RE = re.compile(rf" (?<=[{HANGUL}] )(?=[{HANGUL}])")
+SPACES_JOINED = {"ja": HAN_KANA_SPACE_RE, "zh": HAN_KANA_SPACE_RE, "ko": HANGUL_SPACE_RE}
 # A word that can be misspelt: four letters or more, no digits and no CJK (whose runs are
 # sentences, not words). The "did you mean" field and the words it corrects (spelling.py).
 SPELLABLE_WORD = rf"[^\W\d_{CJK}]{{4,}}"
@@ -64,9 +67,11 @@ VERSION_RE = re.compile(r"\d+(?:[._]\d+)+")
 
 
 def cjk_spaces_joined(value, code):
-    """``value`` as ``code``'s analysis reads it: in Japanese and Chinese, without the spaces
-    between two Han or kana characters (see the module docstring)."""
-    return HAN_KANA_SPACE_RE.sub("", value) if code.split("-")[0] in SPACES_JOINED_LANGUAGES else value
+    """``value`` as ``code``'s index reads it: in Japanese and Chinese, without the spaces
+    between two Han or kana characters, in Korean between two Hangul syllables (see the module
+    docstring)."""
+    joined = SPACES_JOINED.get(code.split("-")[0])
+    return joined.sub("", value) if joined else value
 
 
 def parts_of(word):

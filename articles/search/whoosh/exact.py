@@ -19,7 +19,8 @@ from whoosh import query as Q
 from ...languages import site_languages
 from ..codes import TIMESTAMP_RE, extract_error_codes, normalize_code
 from .analysis import CJK_CHAR_RE, analyze, identifiers
-from .query import MAX_NAME_CHARS, MAX_QUERY_CHARS, NUMBER_RE, PHRASE_RE, _inner_terms, exclusions, typed_in_order
+from .query import (MAX_NAME_CHARS, MAX_QUERY_CHARS, NUMBER_RE, PHRASE_RE, _inner_terms, exclusions, phrase_readings,
+                    typed_in_order)
 from .schema import CODES, LABELS, NUMBER, TITLE_TERMS, text_field
 from .scoring import top_documents
 
@@ -81,11 +82,12 @@ def exact_clauses(typed, language):
     clauses += [Q.Term(NUMBER, normalize_code(number)) for number in NUMBER_RE.findall(text)]
     text = TIMESTAMP_RE.sub(" ", text)
     clauses += _named_clauses(text, phrases, language)
-    analysed = analyze(text, language, joined=True)
-    in_order = typed_in_order(text, analysed)
-    if in_order:
+    for reading in phrase_readings(text, language, analyze(text, language)):
+        in_order = typed_in_order(text, reading)
+        if not in_order:
+            continue
         clauses.append(Q.Phrase(field, in_order))
-        inner = _inner_terms(text, analysed, language) if in_order is analysed else []
+        inner = _inner_terms(text, reading, language) if in_order is reading else []
         if len(inner) >= (2 if any(CJK_CHAR_RE.search(term) for term in inner) else INNER_PHRASE_TERMS):
             clauses.append(Q.Phrase(field, inner))
     name = " ".join(analyze(typed, language)) if len(typed) <= MAX_NAME_CHARS else ""

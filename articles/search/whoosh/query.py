@@ -34,7 +34,7 @@ import re
 
 from whoosh import query as Q
 
-from .analysis import CJK_CHAR_RE, HAN_KANA_SPACE_RE, TOKEN_RE, analyze, identifiers
+from .analysis import CJK_CHAR_RE, TOKEN_RE, analyze, identifiers
 from ..codes import TIMESTAMP_RE, extract_error_codes, normalize_code
 from .schema import CODES, LABELS, NUMBER, TITLE_TERMS, text_field
 
@@ -107,16 +107,17 @@ def build_query(text, language, searcher):
     should.extend(_identifier_queries(text, language, searcher, rare))
     should.extend(_term_queries(rare, language))
     should.extend(_phrase_queries(phrases, language, searcher))
-    joined = analyze(text, language, joined=True) if HAN_KANA_SPACE_RE.search(text) else analysed
-    in_order = typed_in_order(text, joined)
-    if in_order:
+    for reading in phrase_readings(text, language, analysed):
+        in_order = typed_in_order(text, reading)
+        if not in_order:
+            continue
         # The words in the order typed: a fragment copied from an article ranks it first. Its
         # first and last words may be cut ("ort stops with a timeo", "보고서를 내보내"):
         # the words between count as a phrase too.
         field = text_field(language)
         should.append(Q.Phrase(field, in_order, boost=PHRASE_BOOST))
         should.append(_lifted_phrase(searcher, field, in_order))
-        inner = _inner_terms(text, joined, language) if in_order is joined else []
+        inner = _inner_terms(text, reading, language) if in_order is reading else []
         if len(analysed) > 3 and len(inner) > 1:
             should.append(Q.Phrase(field, inner, boost=PHRASE_BOOST / 2))
     if not should:
@@ -127,6 +128,18 @@ def build_query(text, language, searcher):
     if negatives:
         result = Q.AndNot(result, Q.Or(negatives))
     return result, codes
+
+
+def phrase_readings(text, language, analysed):
+    """The terms of ``text`` (``analysed``: its terms as typed) to search as the phrase typed:
+    read as the index reads a page (``analyze(…, joined=True)``: a Japanese, Chinese or Korean
+    text's spaces joined, so words typed apart run in a page that writes them together), and,
+    when that differs, as typed (a copied fragment whose punctuation was cut, ``을(를 선택``,
+    runs in the page across its ``) ``)."""
+    if not CJK_CHAR_RE.search(text):
+        return [analysed]
+    joined = analyze(text, language, joined=True)
+    return [joined] if joined == analysed else [joined, analysed]
 
 
 def typed_in_order(text, analysed):
