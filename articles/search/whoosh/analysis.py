@@ -10,7 +10,7 @@ bigrams (a cut phrase ``プラインの処`` still matches), and folds accents. 
 stem (en, fr, de, es…) also drop stop words and stem.
 
 In Japanese and Chinese fields the index reads a space between two Han or kana characters as no
-word break, and in Korean fields one between two Hangul syllables (``cjk_spaces_joined``):
+word break, and in Korean fields one between two Hangul syllables (``bridged_pieces``):
 Chinese and Japanese write words together, and machine translation leaves spaces inside
 compounds (``セキュリティ スキャン ツール``); Korean writes spaces between words, but readers
 leave them out (``보고서내보내기``) or put them where the page does not. A page's text thus
@@ -43,12 +43,13 @@ SCRIPT_RUN_RE = re.compile(rf"[{CJK}]+|[^{CJK}]+")
 CJK_RUN_RE = re.compile(rf"^[{CJK}]+$")
 CJK_CHAR_RE = re.compile(rf"[{CJK}]")
 HAN_KANA = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# The space first: a search for it, then the characters around it, is twice as fast as a look
-# behind at every character.
 HANGUL = r"\uac00-\ud7a3"
-HAN_KANA_SPACE_RE = re.compile(rf"[ \u3000](?<=[{HAN_KANA}][ \u3000])(?=[{HAN_KANA}])")
-HANGUL_SPACE_RE = re.compile(rf" (?<=[{HANGUL}] )(?=[{HANGUL}])")
-SPACES_JOINED = {"ja": HAN_KANA_SPACE_RE, "zh": HAN_KANA_SPACE_RE, "ko": HANGUL_SPACE_RE}
+# The spaces a language's index reads as no word break: one between two Han or kana characters
+# in Japanese and Chinese, between two Hangul syllables in Korean. The space is looked for
+# first, then the characters around it (twice as fast as a look behind at every character).
+_BRIDGED = "[ \u3000](?<=[{0}][ \u3000])(?=[{0}])"
+BRIDGED_SPACE_RES = {"ja": re.compile(_BRIDGED.format(HAN_KANA)), "zh": re.compile(_BRIDGED.format(HAN_KANA)),
+                     "ko": re.compile(_BRIDGED.format(HANGUL))}
 # A word that can be misspelt: four letters or more, no digits and no CJK (whose runs are
 # sentences, not words). The "did you mean" field and the words it corrects (spelling.py).
 SPELLABLE_WORD = rf"[^\W\d_{CJK}]{{4,}}"
@@ -66,12 +67,20 @@ NUMBERS_RE = re.compile(r"[\d._]*[:/][\d._:/]*")
 VERSION_RE = re.compile(r"\d+(?:[._]\d+)+")
 
 
-def cjk_spaces_joined(value, code):
-    """``value`` as ``code``'s index reads it: in Japanese and Chinese, without the spaces
-    between two Han or kana characters, in Korean between two Hangul syllables (see the module
-    docstring)."""
-    joined = SPACES_JOINED.get(code.split("-")[0])
-    return joined.sub("", value) if joined else value
+def bridged_pieces(value, code):
+    """``[(piece, bridge)]``: ``value`` cut at the spaces ``code``'s index reads as no word
+    break (``BRIDGED_SPACE_RES``), each piece with the bigram that bridges it to the next one
+    (``アクセス レベル`` → ``("アクセス", "スレ"), ("レベル", "")``); the last one's is ""."""
+    bridged = BRIDGED_SPACE_RES.get(code.split("-")[0])
+    if bridged is None:
+        return [(value, "")]
+    pieces, start = [], 0
+    for space in bridged.finditer(value):
+        at = space.start()
+        pieces.append((value[start:at], value[at - 1] + value[at + 1]))
+        start = at + 1
+    pieces.append((value[start:], ""))
+    return pieces
 
 
 def parts_of(word):
@@ -170,14 +179,17 @@ class WordAnalyzer(Tokenizer):
         terms = []
         first = None
         before = 0  # terms made before the first kept one
-        for word in TOKEN_RE.findall(cjk_spaces_joined(value, self.language)):
-            kept, lead, count = self._terms(word)
-            if first is None:
-                if not kept:
-                    before += count
-                    continue
-                first = before + lead
-            terms += kept
+        for piece, bridge in bridged_pieces(value, self.language):
+            for word in TOKEN_RE.findall(piece):
+                kept, lead, count = self._terms(word)
+                if first is None:
+                    if not kept:
+                        before += count
+                        continue
+                    first = before + lead
+                terms += kept
+            if bridge and first is not None:
+                terms.append(bridge)
         return terms, range(first or 0, (first or 0) + len(terms))
 
     def positioned_terms(self, value):
@@ -187,11 +199,10 @@ class WordAnalyzer(Tokenizer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
         if not tokenize or not removestops or chars or keeporiginal:
-            # Options the index never asks for: the chain itself answers them.
-            yield from self._chain(value if chars else cjk_spaces_joined(value, self.language), positions=positions,
-                                   chars=chars, keeporiginal=keeporiginal, removestops=removestops,
-                                   start_pos=start_pos, start_char=start_char, tokenize=tokenize, mode=mode,
-                                   **kwargs)
+            # Options the index never asks for: the chain itself answers them (no bridges).
+            yield from self._chain(value, positions=positions, chars=chars, keeporiginal=keeporiginal,
+                                   removestops=removestops, start_pos=start_pos, start_char=start_char,
+                                   tokenize=tokenize, mode=mode, **kwargs)
             return
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         token.boost, token.stopped = 1.0, False
@@ -214,11 +225,15 @@ def _chain(code):
 
 def analyze(text, code, joined=False):
     """The terms ``text`` becomes in ``code``'s fields: ``["pipelin", "trigger", ...]``; with
-    ``joined``, in order as the index reads a page's text (``cjk_spaces_joined``: for a phrase).
-    Runs the chain itself, not the remembering analyzer: what people type must not fill a memory
-    meant for the vocabulary of the articles."""
-    text = text or ""
-    return [token.text for token in _chain(code)(cjk_spaces_joined(text, code) if joined else text)]
+    ``joined``, in order as the index reads a page's text, bridges between words and all
+    (``bridged_pieces``: for a phrase). Runs the chain itself, not the remembering analyzer:
+    what people type must not fill a memory meant for the vocabulary of the articles."""
+    chain, terms = _chain(code), []
+    for piece, bridge in bridged_pieces(text or "", code) if joined else [(text or "", "")]:
+        terms += [token.text for token in chain(piece)]
+        if bridge and terms:
+            terms.append(bridge)
+    return terms
 
 
 def identifiers(text, code, with_words=False, versions=True):

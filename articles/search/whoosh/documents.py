@@ -93,7 +93,7 @@ def translation_document(translation, products):
     # Commas separate the labels; a term never holds one (analysis.TOKEN_PATTERN).
     document[LABELS] = ",".join(filter(None, (name_term(label, language) for label in labels)))
     # One keyword a line: keywords are apart, even those a Japanese field would join
-    # (``analysis.cjk_spaces_joined`` joins spaces, not lines).
+    # (``analysis.bridged_pieces`` bridges spaces, not lines).
     keywords = "\n".join(translation.keywords)
     symptoms = plain_text("\n\n".join(sections.get(kind, "") for kind in SYMPTOM_KINDS))
     # "Did you mean" draws its words from what readers may see: never from an internal or
