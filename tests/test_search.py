@@ -717,3 +717,24 @@ def test_an_articles_keywords_stay_apart_in_a_japanese_field(client, tmp_path):
     sync.rebuild()
     results = client.get("/api/search", {"q": '"リスト，認識"', "lang": "ja"}).json()["results"]
     assert [r["article_number"] for r in results][:1] == ["KA-46001"]
+
+
+@pytest.mark.parametrize("page, typed, language", [
+    ("データ を 削除", "データを削除", "ja"),  # a one-character word between bridged spaces
+    ("내보낼 수 있습니다", "내보낼수있습니다", "ko"),
+    ("Adobe の 設定", "Adobeの設定", "ja"),
+    ("設定・ 変更", "設定・変更", "ja"),  # no bridge after a mark that is no word character
+])
+def test_words_a_page_spaces_out_run_as_typed_without_the_spaces(page, typed, language):
+    index = [term for term, _ in analyzer_for(language).positioned_terms(page)]
+    phrase = analyze(typed, language, joined=True)
+    assert any(index[i:i + len(phrase)] == phrase for i in range(len(index) - len(phrase) + 1)), (index, phrase)
+
+
+def test_cjk_words_and_not_negative_numbers_can_be_excluded():
+    from articles.search.whoosh.query import exclusions
+
+    assert exclusions("エクスポート -設定")[0] == ["設定"]
+    assert exclusions("보고서 -설정")[0] == ["설정"]
+    assert exclusions("SQLCODE -803 deadlock") == ([], "SQLCODE -803 deadlock")
+    assert exclusions("error -aem")[0] == ["aem"]

@@ -23,7 +23,7 @@ class OneArticleView(IndexView):
     def doc_count(self):
         return 1
 
-    def analyze(self, text, language):
+    def analyze(self, text, language, joined=False):
         return text.lower().split()
 
     def rare_terms(self, terms, language):

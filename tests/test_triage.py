@@ -378,3 +378,15 @@ def test_a_machine_translation_shows_a_notice_linking_to_the_source(client, tria
     assert 'class="notice machine-translated"' in french and 'href="/en/articles/TRI-1/"' in french
     assert "traduite automatiquement" in french
     assert "machine-translated" not in client.get("/en/articles/TRI-1/").content.decode()
+
+
+def test_a_korean_log_line_is_read_as_the_page_quoting_it_holds_it(tmp_path):
+    """A quoted line's words run in a Korean page as the index reads it (the spaces between
+    Hangul joined): the page quoting the line ranks above one holding its words apart."""
+    line = "백업 작업이 대상 폴더를 찾을 수 없어서 중단됨"
+    article(tmp_path, "KO-1", "백업 중단", f"로그:\n\n```\n{line}\n```\n", lang="ko")
+    article(tmp_path, "KO-2", "폴더와 백업 작업", "대상 백업. 폴더를 찾을 수 없어서 작업이 중단됨.", lang="ko")
+    import_paths([tmp_path])
+    sync.rebuild()
+    found = triage(f"10:00:00 {line}", "ko")
+    assert numbers(found)[:1] == ["KO-1"]

@@ -63,8 +63,9 @@ class IndexView:
         """Live documents (translations) in the index."""
         raise NotImplementedError
 
-    def analyze(self, text, language):
-        """The terms of ``text`` as the index holds those of ``language``'s text."""
+    def analyze(self, text, language, joined=False):
+        """The terms of ``text`` as a query's words are read in ``language``'s text; with
+        ``joined``, in order as the index holds a page's text (for a phrase)."""
         raise NotImplementedError
 
     max_terms = 12  # the most terms ``rare_terms`` gives, as a search keeps of a query's words

@@ -210,7 +210,8 @@ def _near(paste, with_signal, distance=NEAR_LINES, most=1000):
 def _phrases(view, paste, lines, code):
     phrases = []
     for index in lines:
-        runs = [view.analyze(run, code) for run in paste.distinct[index].text[:MAX_TEXT_CHARS].split(NOISE_MARK)]
+        runs = [view.analyze(run, code, joined=True)
+                for run in paste.distinct[index].text[:MAX_TEXT_CHARS].split(NOISE_MARK)]
         words = max(runs, key=len)
         if len(words) >= PHRASE_TERMS[0]:
             phrases.append(Phrase(code, tuple(words[:PHRASE_TERMS[1]]), boost=PHRASE_BOOST))

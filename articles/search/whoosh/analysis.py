@@ -47,7 +47,8 @@ HANGUL = r"\uac00-\ud7a3"
 # The spaces a language's index reads as no word break: one between two Han or kana characters
 # in Japanese and Chinese, between two Hangul syllables in Korean. The space is looked for
 # first, then the characters around it (twice as fast as a look behind at every character).
-_BRIDGED = "[ \u3000](?<=[{0}][ \u3000])(?=[{0}])"
+# Word characters only: a space after ``・`` or a sound mark is a break.
+_BRIDGED = r"[ \u3000](?<=[{0}][ \u3000])(?<=\w[ \u3000])(?=[{0}])(?=\w)"
 BRIDGED_SPACE_RES = {"ja": re.compile(_BRIDGED.format(HAN_KANA)), "zh": re.compile(_BRIDGED.format(HAN_KANA)),
                      "ko": re.compile(_BRIDGED.format(HANGUL))}
 # A word that can be misspelt: four letters or more, no digits and no CJK (whose runs are
@@ -81,6 +82,27 @@ def bridged_pieces(value, code):
         start = at + 1
     pieces.append((value[start:], ""))
     return pieces
+
+
+def bridged_terms(pieces):
+    """The terms of ``bridged_pieces``' pieces, given as ``[(piece, its terms, bridge)]``, as
+    the joined text's: each bridge after its piece's terms, and a lone CJK character at a
+    bridged edge of a piece (``データ を 削除``: ``を``) no term of its own, as in the same
+    text written without its spaces (``データを削除``: ``タを``, ``を削``)."""
+    found, bridged_before = [], False
+    for piece, terms, bridge in pieces:
+        first = 1 if bridged_before and terms and _lone_at(piece, 0) else 0
+        last = len(terms) - 1 if bridge and terms and _lone_at(piece, len(piece) - 1) else len(terms)
+        found += terms[first:max(first, last)]
+        if bridge:
+            found.append(bridge)
+        bridged_before = bool(bridge)
+    return found
+
+
+def _lone_at(piece, index):
+    """Whether the CJK character at ``index`` of ``piece`` (an end) has no CJK neighbour in it."""
+    return not any(0 <= i < len(piece) and CJK_CHAR_RE.match(piece[i]) for i in (index - 1, index + 1))
 
 
 def parts_of(word):
@@ -179,17 +201,19 @@ class WordAnalyzer(Tokenizer):
         terms = []
         first = None
         before = 0  # terms made before the first kept one
-        for piece, bridge in bridged_pieces(value, self.language):
-            for word in TOKEN_RE.findall(piece):
-                kept, lead, count = self._terms(word)
-                if first is None:
-                    if not kept:
-                        before += count
-                        continue
-                    first = before + lead
-                terms += kept
-            if bridge and first is not None:
-                terms.append(bridge)
+        pieces = bridged_pieces(value, self.language)
+        if len(pieces) > 1:  # only in the CJK fields, which have no stop words
+            terms = bridged_terms([(piece, [t for word in TOKEN_RE.findall(piece) for t in self._terms(word)[0]], bridge)
+                                   for piece, bridge in pieces])
+            return terms, range(len(terms))
+        for word in TOKEN_RE.findall(value):
+            kept, lead, count = self._terms(word)
+            if first is None:
+                if not kept:
+                    before += count
+                    continue
+                first = before + lead
+            terms += kept
         return terms, range(first or 0, (first or 0) + len(terms))
 
     def positioned_terms(self, value):
@@ -228,12 +252,11 @@ def analyze(text, code, joined=False):
     ``joined``, in order as the index reads a page's text, bridges between words and all
     (``bridged_pieces``: for a phrase). Runs the chain itself, not the remembering analyzer:
     what people type must not fill a memory meant for the vocabulary of the articles."""
-    chain, terms = _chain(code), []
-    for piece, bridge in bridged_pieces(text or "", code) if joined else [(text or "", "")]:
-        terms += [token.text for token in chain(piece)]
-        if bridge and terms:
-            terms.append(bridge)
-    return terms
+    chain = _chain(code)
+    if not joined:
+        return [token.text for token in chain(text or "")]
+    return bridged_terms([(piece, [token.text for token in chain(piece)], bridge)
+                          for piece, bridge in bridged_pieces(text or "", code)])
 
 
 def identifiers(text, code, with_words=False, versions=True):

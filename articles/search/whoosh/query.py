@@ -5,9 +5,10 @@
 
 - ``"quoted phrases"`` become phrase queries and ``-word`` excludes a word: the only operators.
   Text pasted from a command line or a log carries flags (``base64 -d``, ``grep -v``, ``curl
-  -XDELETE host:9200/x``), not exclusions: ``-word`` excludes only a word of three characters
-  or more, in text with none of a command's or a log's punctuation (``COMMAND_CHARS_RE``);
-  otherwise it is one more word;
+  -XDELETE host:9200/x``), and negative numbers (``SQLCODE -803``), not exclusions: ``-word``
+  excludes only a word of three characters or more (any CJK word), not starting with a digit,
+  in text with none of a command's or a log's punctuation (``COMMAND_CHARS_RE``); otherwise it
+  is one more word;
 - the words in the order typed also count as a phrase, and so do the words between the first
   and the last (a copied fragment, perhaps cut mid-word, ranks its article first); a document
   holding the whole text typed, or a quoted phrase, as it is written is also lifted by the most
@@ -161,8 +162,9 @@ def exclusions(text):
     excluded = []
 
     def taken(match):
-        if len(match.group(1)) < EXCLUDED_MIN_CHARS:
-            return match.group(0)
+        word = match.group(1)
+        if word[0].isdigit() or (len(word) < EXCLUDED_MIN_CHARS and not CJK_CHAR_RE.search(word)):
+            return match.group(0)  # a negative number (SQLCODE -803), a flag (-d, -rf)
         excluded.append(match.group(1))
         return " "
 

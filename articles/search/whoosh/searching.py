@@ -39,8 +39,8 @@ class WhooshView(IndexView):
     def doc_count(self):
         return self.searcher.doc_count()
 
-    def analyze(self, text, language):
-        return analyze(text, language)
+    def analyze(self, text, language, joined=False):
+        return analyze(text, language, joined=joined)
 
     def rare_terms(self, terms, language):
         return _rare_terms(terms, language, self.searcher)
