@@ -552,14 +552,19 @@ def test_an_identifier_only_an_untranslated_article_holds_finds_it_in_any_langua
 
 def _indexed_in_english(folder, rows):
     """English articles ``(number, title, body)`` imported and indexed."""
+    _indexed(folder, rows, "en", "About it.")
+
+
+def _indexed(folder, rows, language, description):
+    """Articles ``(number, title, body)`` in ``language`` imported and indexed."""
     from tests.conftest import BROWSE_ARTICLE
     from tests.helpers import write
 
     for number, title, body in rows:
-        write(folder / "en" / f"{number}.md", BROWSE_ARTICLE.format(
-            title=title, description="About it.", products="Northwind", published="1/1/2024 10:00:00 AM",
+        write(folder / language / f"{number}.md", BROWSE_ARTICLE.format(
+            title=title, description=description, products="Northwind", published="1/1/2024 10:00:00 AM",
             number=number, body=body))
-    import_paths([folder])
+    import_paths([folder], language=None if language == "en" else language)
     sync.rebuild()
 
 
@@ -624,22 +629,13 @@ def test_a_long_japanese_sentence_copied_from_an_article_finds_it_first(client, 
     """A sentence of more bigrams than a phrase holds (``PHRASE_MAX_CJK_TERMS``) still counts as
     typed in order: its opening run finds the page it was copied from above a short page that
     holds all of its words, scattered."""
-    from tests.conftest import BROWSE_ARTICLE
-    from tests.helpers import write
-
     sentence = ("夜間のエクスポート処理がタイムアウトした場合は、管理画面の設定からバッチサイズを小さくしてから、"
                 "もう一度ジョブを実行し、結果をログで確認してください。")
     clauses = sentence.rstrip("。").split("、")
     rows = [("KA-42001", "夜間ジョブの運用", "運用の手順です。" + sentence + "詳細は別の記事を参照してください。" * 20),
             # Every clause of the sentence, in another order: all its bigrams, in a short page.
             ("KA-42002", "バッチサイズの確認", "、".join(reversed(clauses)) + "。")]
-    for number, title, body in rows:
-        write(tmp_path / "ja" / f"{number}.md", BROWSE_ARTICLE.format(
-            title=title, description="概要。", products="Northwind", published="1/1/2024 10:00:00 AM",
-            number=number, body=body))
-    import_paths([tmp_path], language="ja")
-    sync.rebuild()
-    from articles.search.whoosh.analysis import analyze
+    _indexed(tmp_path, rows, "ja", "概要。")
     from articles.search.whoosh.query import PHRASE_MAX_CJK_TERMS
 
     assert len(analyze(sentence, "ja")) > PHRASE_MAX_CJK_TERMS
@@ -652,34 +648,18 @@ def test_a_long_japanese_sentence_copied_from_an_article_finds_it_first(client, 
 
 
 def test_a_japanese_compound_is_found_with_or_without_the_space_a_translation_left_in_it(client, tmp_path):
-    from tests.conftest import BROWSE_ARTICLE
-    from tests.helpers import write
-
     rows = [("KA-43001", "権限の設定", "管理者はアクセス レベルを変更できます。"),
             ("KA-43002", "レベルの一覧", "アクセスの記録とレベルの説明。")]
-    for number, title, body in rows:
-        write(tmp_path / "ja" / f"{number}.md", BROWSE_ARTICLE.format(
-            title=title, description="概要。", products="Northwind", published="1/1/2024 10:00:00 AM",
-            number=number, body=body))
-    import_paths([tmp_path], language="ja")
-    sync.rebuild()
+    _indexed(tmp_path, rows, "ja", "概要。")
     for typed in ("アクセスレベル", "アクセス レベル", '"アクセスレベル"', '"アクセス レベル"'):
         results = client.get("/api/search", {"q": typed, "lang": "ja"}).json()["results"]
         assert [r["article_number"] for r in results][:1] == ["KA-43001"], typed
 
 
 def test_korean_words_typed_without_their_space_find_the_page(client, tmp_path):
-    from tests.conftest import BROWSE_ARTICLE
-    from tests.helpers import write
-
     rows = [("KA-45001", "데이터 작업", "관리자는 보고서 내보내기 설정을 바꿀 수 있습니다."),
             ("KA-45002", "보고서 목록", "보고서와 내보내기 기록, 설정 보고서.")]
-    for number, title, body in rows:
-        write(tmp_path / "ko" / f"{number}.md", BROWSE_ARTICLE.format(
-            title=title, description="개요.", products="Northwind", published="1/1/2024 10:00:00 AM",
-            number=number, body=body))
-    import_paths([tmp_path], language="ko")
-    sync.rebuild()
+    _indexed(tmp_path, rows, "ko", "개요.")
     for typed in ("보고서내보내기", "보고서 내보내기"):
         results = client.get("/api/search", {"q": typed, "lang": "ko"}).json()["results"]
         assert [r["article_number"] for r in results][:1] == ["KA-45001"], typed
@@ -689,17 +669,9 @@ def test_japanese_keywords_typed_apart_stay_apart(client, tmp_path):
     """Keywords typed with a space between them (``検索エンジン リスト``) are two keywords: a page
     holding both, apart, comes before a short page holding the compound the two would make, whose
     only extra is the bigram across the space."""
-    from tests.conftest import BROWSE_ARTICLE
-    from tests.helpers import write
-
     rows = [("KA-44001", "一覧の表示", "検索エンジンのリストを表示します。手順は次のとおりです。"),
             ("KA-44002", "設定", "エンジンリスト。")]
-    for number, title, body in rows:
-        write(tmp_path / "ja" / f"{number}.md", BROWSE_ARTICLE.format(
-            title=title, description="概要。", products="Northwind", published="1/1/2024 10:00:00 AM",
-            number=number, body=body))
-    import_paths([tmp_path], language="ja")
-    sync.rebuild()
+    _indexed(tmp_path, rows, "ja", "概要。")
     results = client.get("/api/search", {"q": "検索エンジン リスト", "lang": "ja"}).json()["results"]
     assert [r["article_number"] for r in results][:1] == ["KA-44001"]
 

@@ -19,8 +19,7 @@ from whoosh import query as Q
 from ...languages import site_languages
 from ..codes import TIMESTAMP_RE, extract_error_codes, normalize_code
 from .analysis import CJK_CHAR_RE, analyze, identifiers
-from .query import (MAX_NAME_CHARS, MAX_QUERY_CHARS, NUMBER_RE, PHRASE_RE, _inner_terms, exclusions, phrase_readings,
-                    typed_in_order)
+from .query import MAX_NAME_CHARS, MAX_QUERY_CHARS, NUMBER_RE, PHRASE_RE, exclusions, typed_phrases
 from .schema import CODES, LABELS, NUMBER, TITLE_TERMS, text_field
 from .scoring import top_documents
 
@@ -82,12 +81,8 @@ def exact_clauses(typed, language):
     clauses += [Q.Term(NUMBER, normalize_code(number)) for number in NUMBER_RE.findall(text)]
     text = TIMESTAMP_RE.sub(" ", text)
     clauses += _named_clauses(text, phrases, language)
-    for reading in phrase_readings(text, language, analyze(text, language)):
-        in_order = typed_in_order(text, reading)
-        if not in_order:
-            continue
+    for in_order, inner in typed_phrases(text, language, analyze(text, language)):
         clauses.append(Q.Phrase(field, in_order))
-        inner = _inner_terms(text, reading, language) if in_order is reading else []
         if len(inner) >= (2 if any(CJK_CHAR_RE.search(term) for term in inner) else INNER_PHRASE_TERMS):
             clauses.append(Q.Phrase(field, inner))
     name = " ".join(analyze(typed, language)) if len(typed) <= MAX_NAME_CHARS else ""

@@ -108,17 +108,13 @@ def build_query(text, language, searcher):
     should.extend(_identifier_queries(text, language, searcher, rare))
     should.extend(_term_queries(rare, language))
     should.extend(_phrase_queries(phrases, language, searcher))
-    for reading in phrase_readings(text, language, analysed):
-        in_order = typed_in_order(text, reading)
-        if not in_order:
-            continue
+    for in_order, inner in typed_phrases(text, language, analysed):
         # The words in the order typed: a fragment copied from an article ranks it first. Its
         # first and last words may be cut ("ort stops with a timeo", "보고서를 내보내"):
         # the words between count as a phrase too.
         field = text_field(language)
         should.append(Q.Phrase(field, in_order, boost=PHRASE_BOOST))
         should.append(_lifted_phrase(searcher, field, in_order))
-        inner = _inner_terms(text, reading, language) if in_order is reading else []
         if len(analysed) > 3 and len(inner) > 1:
             should.append(Q.Phrase(field, inner, boost=PHRASE_BOOST / 2))
     if not should:
@@ -129,6 +125,18 @@ def build_query(text, language, searcher):
     if negatives:
         result = Q.AndNot(result, Q.Or(negatives))
     return result, codes
+
+
+def typed_phrases(text, language, analysed):
+    """``[(phrase, inner)]``: the terms of ``text`` searched as typed, for each of its
+    ``phrase_readings`` (``typed_in_order``), with the terms between its first and last word
+    (``_inner_terms``; none when the phrase is a long text's opening run)."""
+    found = []
+    for reading in phrase_readings(text, language, analysed):
+        in_order = typed_in_order(text, reading)
+        if in_order:
+            found.append((in_order, _inner_terms(text, reading, language) if in_order is reading else []))
+    return found
 
 
 def phrase_readings(text, language, analysed):
