@@ -16,6 +16,14 @@ A ``<div>`` (``section``, ``aside``, ``figure``, ``center``) opened on a line of
 blank line after it holds markdown (``<div class="preview">``, then a heading and steps): in
 CommonMark the blank line ends the HTML block. Python-Markdown kept it all raw, so the steps
 showed as one paragraph of markdown; such an opener gets ``markdown="1"`` for ``md_in_html``.
+
+Inside such a container, an HTML block (a line opening with a block-level tag, up to the next
+blank line) is raw HTML, whose indentation means nothing to a browser. ``md_in_html`` reads a
+block-level tag indented four spaces or more as inline text, so its closing tag closed the
+container instead (a ``<table>`` of cards, each with an indented ``<div>``, ended the page's
+``<div>`` and showed the rest as code): lines of such a block that open with a block-level
+tag get the indentation of the block's first line. Blocks holding ``<pre>``, ``<textarea>``,
+``<script>`` or ``<style>``, where spaces are content, are left as written.
 """
 import re
 
@@ -69,10 +77,47 @@ def markdown_inside(lines):
     return changed or lines
 
 
+INDENT_RE = re.compile(r"^[ \t]*")
+TAG_START_RE = re.compile(r"^([ \t]*)</?([A-Za-z][A-Za-z0-9]*)\b")
+MARKDOWN_ATTRIBUTE_RE = re.compile(r"\bmarkdown\s*=", re.IGNORECASE)
+SPACES_MEAN_SOMETHING_RE = re.compile(r"<(pre|textarea|script|style)\b", re.IGNORECASE)
+
+
+def aligned_blocks(lines, block_tags):
+    """After the first container that holds markdown, each HTML block (a line opening with one
+    of ``block_tags`` indented at most three spaces, to the next blank line) has its lines that
+    open with a block-level tag indented as its first line: see the module docstring."""
+    start = next((i for i, line in enumerate(lines) if "markdown" in line and MARKDOWN_ATTRIBUTE_RE.search(line)), None)
+    if start is None:
+        return lines
+    changed = None
+    i = start + 1
+    while i < len(lines):
+        tag = TAG_START_RE.match(lines[i])
+        if tag is None or tag.group(2).lower() not in block_tags or len(tag.group(1).expandtabs(4)) > 3:
+            i += 1
+            continue
+        end = i + 1
+        while end < len(lines) and lines[end].strip():
+            end += 1
+        block = lines[i:end]
+        if not any("<" in line and SPACES_MEAN_SOMETHING_RE.search(line) for line in block):
+            indent = tag.group(1)
+            for j in range(i + 1, end):
+                inner = TAG_START_RE.match(lines[j])
+                if inner and inner.group(2).lower() in block_tags and len(inner.group(1).expandtabs(4)) > 3:
+                    if changed is None:
+                        changed = list(lines)
+                    changed[j] = indent + lines[j][len(inner.group(1)):]
+        i = end
+    return changed or lines
+
+
 class UnclosedOpenersExtension(Extension):
     def extendMarkdown(self, md):
         class UnclosedOpeners(Preprocessor):
             def run(self, lines):
-                return markdown_inside(without_unclosed_openers(lines))
+                block_tags = set(self.md.block_level_elements)
+                return aligned_blocks(markdown_inside(without_unclosed_openers(lines)), block_tags)
 
         md.preprocessors.register(UnclosedOpeners(md), "kb_unclosed_openers", 21)
