@@ -18,6 +18,9 @@ text starts at) and:
   that item's offset, and so on down nested lists. Authors who indent by 2 under ``1. `` or by 4 under
   ``- `` are read the same way (any indent from 2 up; 1 space is too little to mean anything).
 
+An ordered list's number ends with ``.`` or ``)`` (``1) Open the file``), as in CommonMark;
+a ``1)`` list and a ``1.`` list are two lists (``ParenOListProcessor``).
+
 Numbering continues across such content, since the next item joins the list before it. Code
 blocks indented by 4 spaces outside lists are untouched, and inside an item they need the
 item's offset plus 4, as in CommonMark. Fenced code anywhere is handled before this by
@@ -31,7 +34,7 @@ from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcessor
 
-ITEM_RE = re.compile(r"^( *)(\d{1,9}\.|[*+-])( +|$)")
+ITEM_RE = re.compile(r"^( *)(\d{1,9}[.)]|[*+-])( +|$)")
 LIST_TAGS = ("ol", "ul")
 MIN_INDENT = 2  # a block indented less than this after a list is not read as the item's
 
@@ -70,6 +73,8 @@ class IndentedItemsMixin:
     its marker's indentation."""
 
     offsets = markers = None
+    paren_lists = None  # the <ol> whose numbers end with ")", shared by the ordered processors
+    PAREN = False
 
     def get_items(self, block):
         items = []
@@ -97,7 +102,7 @@ class IndentedItemsMixin:
     def run(self, parent, blocks):
         items = self.get_items(blocks.pop(0))
         sibling = self.lastChild(parent)
-        if sibling is not None and sibling.tag in self.SIBLING_TAGS:
+        if sibling is not None and sibling.tag in self.SIBLING_TAGS and (sibling in self.paren_lists) == self.PAREN:
             lst = sibling
             _paragraph_for_text(lst[-1], self.lastChild(lst[-1]))
             first = items.pop(0)
@@ -110,6 +115,8 @@ class IndentedItemsMixin:
             lst = parent
         else:
             lst = etree.SubElement(parent, self.TAG)
+            if self.PAREN:
+                self.paren_lists.add(lst)
             if not self.LAZY_OL and self.STARTSWITH != "1":
                 lst.attrib["start"] = self.STARTSWITH
         self.parser.state.set("list")
@@ -131,6 +138,17 @@ class IndentedItemsMixin:
 
 class IndentedOListProcessor(IndentedItemsMixin, SaneOListProcessor):
     pass
+
+
+class ParenOListProcessor(IndentedItemsMixin, SaneOListProcessor):
+    """An ordered list numbered ``1)``, ``2)``: a list of its own beside a ``1.`` list."""
+
+    PAREN = True
+
+    def __init__(self, parser):
+        super().__init__(parser)
+        self.RE = re.compile(r"^[ ]{0,%d}\d{1,9}\)[ ]+(.*)" % (self.tab_length - 1))
+        self.CHILD_RE = re.compile(r"^[ ]{0,%d}((\d{1,9}\)))[ ]+(.*)" % (self.tab_length - 1))
 
 
 class IndentedUListProcessor(IndentedItemsMixin, SaneUListProcessor):
@@ -160,7 +178,7 @@ class ItemContentProcessor(BlockProcessor):
 
     # A list item's marker left of ``MIN_INDENT`` on a later line of the block: the next item
     # of the list (``2. Next step`` right under a step's indented code line), not the item's.
-    OUTDENTED_ITEM_RE = re.compile(r"\n(?=[ ]?(?:\d{1,9}\.|[*+-])(?:[ ]|$))")
+    OUTDENTED_ITEM_RE = re.compile(r"\n(?=[ ]?(?:\d{1,9}[.)]|[*+-])(?:[ ]|$))")
 
     def run(self, parent, blocks):
         li = self._target(parent, blocks[0])
@@ -181,11 +199,11 @@ class ItemContentProcessor(BlockProcessor):
 
 class ParagraphListProcessor(BlockProcessor):
     """A list starting on a line of a paragraph ends the paragraph there, as in CommonMark: a
-    ``1.`` item or a bullet item with text (``Do this:`` then ``1. Open…`` on the next line).
+    ``1.`` (or ``1)``) item or a bullet item with text (``Do this:`` then ``1. Open…`` on the next line).
     Any other number (``version\\n2. is…``) goes on with the paragraph. Registered just above
     ``paragraph``, so a block reaching it is paragraph text."""
 
-    START_RE = re.compile(r"\n[ ]{0,3}(?:1\.|[*+-])[ ]+\S")
+    START_RE = re.compile(r"\n[ ]{0,3}(?:1[.)]|[*+-])[ ]+\S")
 
     def test(self, parent, block):
         return self.START_RE.search(block) is not None
@@ -210,15 +228,17 @@ def _paragraph_for_text(li, last_child):
 
 class IndentedListExtension(Extension):
     """Registers the processors above under the stock names (``olist``, ``ulist``, ``indent``),
-    replacing ``sane_lists``'s and the stock ones, and ``ParagraphListProcessor``."""
+    replacing ``sane_lists``'s and the stock ones, ``ParenOListProcessor`` right after ``olist``, and
+    ``ParagraphListProcessor``."""
 
     def extendMarkdown(self, md):
-        offsets, markers = weakref.WeakKeyDictionary(), weakref.WeakKeyDictionary()
-        for name, cls, priority in (("olist", IndentedOListProcessor, 40), ("ulist", IndentedUListProcessor, 30),
+        offsets, markers, paren_lists = weakref.WeakKeyDictionary(), weakref.WeakKeyDictionary(), weakref.WeakSet()
+        for name, cls, priority in (("olist", IndentedOListProcessor, 40), ("kb_paren_olist", ParenOListProcessor, 39),
+                                    ("ulist", IndentedUListProcessor, 30),
                                     ("indent", ItemContentProcessor, 90),
                                     ("kb_paragraph_list", ParagraphListProcessor, 12)):
             processor = cls(md.parser)
-            processor.offsets, processor.markers = offsets, markers
+            processor.offsets, processor.markers, processor.paren_lists = offsets, markers, paren_lists
             md.parser.blockprocessors.register(processor, name, priority)
 
 
