@@ -71,9 +71,11 @@ def _highlighted_words(query):
     # A word is marked where a word of the text, or a part of an identifier after "_", starts
     # with it ("export" in "exports", "program" in "aem_program_id", not "possible" in
     # "impossible"), and never inside the entity of an escaped character ("amp" in "&amp;",
-    # "x27" in "&#x27;"). A CJK run is marked wherever it occurs: those scripts have no spaces.
-    return re.compile("|".join(re.escape(w) if re.fullmatch(CJK_RUN + "+", w) else WORD_START + re.escape(w)
-                               for w in words), re.IGNORECASE)
+    # "x27" in "&#x27;"). A CJK run is marked wherever it occurs: those scripts have no spaces,
+    # and one the text writes with a space inside (アクセス レベル, typed アクセスレベル) is
+    # marked across it, as search finds it (``search.whoosh.analysis.bridged_pieces``).
+    return re.compile("|".join(" ?".join(map(re.escape, w)) if re.fullmatch(CJK_RUN + "+", w)
+                               else WORD_START + re.escape(w) for w in words), re.IGNORECASE)
 
 
 CJK_RUN = "[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]"

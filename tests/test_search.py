@@ -453,6 +453,9 @@ def test_the_stop_words_of_the_readers_language_are_never_corrected(client, tmp_
     # Scripts without spaces between words are marked wherever the run occurs.
     ("ログイン画面でエラー", "エラー", "ログイン画面で<mark>エラー</mark>"),
     ("비밀번호 재설정 설정을 변경", "설정", "비밀번호 재<mark>설정</mark> <mark>설정</mark>을 변경"),
+    # A CJK run typed without the space the text writes inside it, as search finds it.
+    ("アクセス レベルを確認", "アクセスレベル", "<mark>アクセス レベル</mark>を確認"),
+    ("보고서 내보내기 실패", "보고서내보내기", "<mark>보고서 내보내기</mark> 실패"),
 ])
 def test_result_highlighting_marks_the_words_typed_not_pieces_of_others(text, query, shown):
     from articles.templating import highlight
