@@ -21,6 +21,12 @@ def test_documentation_construct_renders_as_written(name):
     assert normal(render_markdown(source).html) == normal(expected)
 
 
+def test_text_of_a_pre_inside_a_div_holding_markdown_keeps_its_spaces():
+    """The comparison above folds spaces between tags; inside a ``<pre>`` they are the text."""
+    html = render_markdown((CASES / "html_block_indented_inside_a_div.md").read_text(encoding="utf-8")).html
+    assert "\n<div>\n    <div>kept as written</div>\n</div>" in html
+
+
 def test_html_images_are_resolved_like_markdown_images():
     source = '![a](assets/a.png)\n\n<img alt="b" src="assets/b.png" width="600">\n\n<img src="../../etc/passwd.png">\n'
     known = {"assets/a.png": "/media/x/a.png", "assets/b.png": "/media/x/b.png"}

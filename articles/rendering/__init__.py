@@ -41,7 +41,7 @@ from .sections import split_sections  # noqa: F401 — part of the package's int
 from .text import plain_text  # noqa: F401 — part of the package's interface
 
 # Bump when the output for the same source changes: cached HTML older than this is re-rendered.
-RENDERER_VERSION = 12
+RENDERER_VERSION = 13
 # Levels of list nesting a body may have (a level is 2 columns of a list item's indentation, a
 # tab 4): documentation nests a handful.
 MAX_NESTING = 64

@@ -77,8 +77,12 @@ class IndentedItemsMixin:
     PAREN = False
 
     def get_items(self, block):
+        """The items of the list ``block`` starts, and what follows it in ``block`` ("": nothing):
+        an item of another kind of list (``1)`` after ``1.``, a bullet after a number) left of the
+        current item's text starts a list of its own, as in CommonMark."""
         items = []
-        for line in block.split("\n"):
+        lines = block.split("\n")
+        for at, line in enumerate(lines):
             current = items[-1] if items else None
             if current is not None and line.strip() and indentation(line) >= current.offset:
                 inner = line[current.offset:]
@@ -89,6 +93,8 @@ class IndentedItemsMixin:
                     current.chunks[-1] += "\n" + inner
                 continue
             match = self.CHILD_RE.match(line)
+            if match is None and current is not None and ITEM_RE.match(line):
+                return items, "\n".join(lines[at:])
             if match is not None:
                 if not items and self.TAG == "ol":
                     self.STARTSWITH = re.match(r"\d+", match.group(1)).group()
@@ -97,10 +103,12 @@ class IndentedItemsMixin:
                 current.chunks[-1] += "\n" + line.strip()
             else:
                 items.append(_Item(indentation(line) + 2, line.strip(), indentation(line)))
-        return items
+        return items, ""
 
     def run(self, parent, blocks):
-        items = self.get_items(blocks.pop(0))
+        items, rest = self.get_items(blocks.pop(0))
+        if rest:
+            blocks.insert(0, rest)
         sibling = self.lastChild(parent)
         if sibling is not None and sibling.tag in self.SIBLING_TAGS and (sibling in self.paren_lists) == self.PAREN:
             lst = sibling

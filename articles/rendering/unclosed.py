@@ -22,7 +22,7 @@ blank line) is raw HTML, whose indentation means nothing to a browser. ``md_in_h
 block-level tag indented four spaces or more as inline text, so its closing tag closed the
 container instead (a ``<table>`` of cards, each with an indented ``<div>``, ended the page's
 ``<div>`` and showed the rest as code): lines of such a block that open with a block-level
-tag get the indentation of the block's first line. Blocks holding ``<pre>``, ``<textarea>``,
+tag get the indentation of the block's first line. Lines inside ``<pre>``, ``<textarea>``,
 ``<script>`` or ``<style>``, where spaces are content, are left as written.
 """
 import re
@@ -80,36 +80,37 @@ def markdown_inside(lines):
 INDENT_RE = re.compile(r"^[ \t]*")
 TAG_START_RE = re.compile(r"^([ \t]*)</?([A-Za-z][A-Za-z0-9]*)\b")
 MARKDOWN_ATTRIBUTE_RE = re.compile(r"\bmarkdown\s*=", re.IGNORECASE)
-SPACES_MEAN_SOMETHING_RE = re.compile(r"<(pre|textarea|script|style)\b", re.IGNORECASE)
+VERBATIM_TAG_RE = re.compile(r"<(/?)(?:pre|textarea|script|style)\b", re.IGNORECASE)
 
 
 def aligned_blocks(lines, block_tags):
     """After the first container that holds markdown, each HTML block (a line opening with one
     of ``block_tags`` indented at most three spaces, to the next blank line) has its lines that
-    open with a block-level tag indented as its first line: see the module docstring."""
+    open with a block-level tag indented as its first line, except inside a ``<pre>``,
+    ``<textarea>``, ``<script>`` or ``<style>`` element: see the module docstring."""
     start = next((i for i, line in enumerate(lines) if "markdown" in line and MARKDOWN_ATTRIBUTE_RE.search(line)), None)
     if start is None:
         return lines
     changed = None
-    i = start + 1
-    while i < len(lines):
-        tag = TAG_START_RE.match(lines[i])
-        if tag is None or tag.group(2).lower() not in block_tags or len(tag.group(1).expandtabs(4)) > 3:
-            i += 1
-            continue
-        end = i + 1
-        while end < len(lines) and lines[end].strip():
-            end += 1
-        block = lines[i:end]
-        if not any("<" in line and SPACES_MEAN_SOMETHING_RE.search(line) for line in block):
-            indent = tag.group(1)
-            for j in range(i + 1, end):
-                inner = TAG_START_RE.match(lines[j])
-                if inner and inner.group(2).lower() in block_tags and len(inner.group(1).expandtabs(4)) > 3:
-                    if changed is None:
-                        changed = list(lines)
-                    changed[j] = indent + lines[j][len(inner.group(1)):]
-        i = end
+    verbatim = 0  # elements open whose spaces are content, at the start of the line
+    indent = None  # the current HTML block's first line's indentation; None outside a block
+    for i in range(start + 1, len(lines)):
+        line = lines[i]
+        if not line.strip():
+            indent = None
+        else:
+            tag = TAG_START_RE.match(line)
+            is_block_tag = tag is not None and tag.group(2).lower() in block_tags
+            if indent is None:
+                if is_block_tag and len(tag.group(1).expandtabs(4)) <= 3:
+                    indent = tag.group(1)
+            elif is_block_tag and not verbatim and len(tag.group(1).expandtabs(4)) > 3:
+                if changed is None:
+                    changed = list(lines)
+                changed[i] = indent + line[len(tag.group(1)):]
+        if "<" in line:
+            for found in VERBATIM_TAG_RE.finditer(line):
+                verbatim = max(0, verbatim + (-1 if found.group(1) else 1))
     return changed or lines
 
 
