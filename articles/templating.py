@@ -74,7 +74,7 @@ def _highlighted_words(query):
     # "x27" in "&#x27;"). A CJK run is marked wherever it occurs: those scripts have no spaces,
     # and one the text writes with a space inside (アクセス レベル, typed アクセスレベル) is
     # marked across it, as search finds it (``search.whoosh.analysis.bridged_pieces``).
-    return re.compile("|".join(" ?".join(map(re.escape, w)) if re.fullmatch(CJK_RUN + "+", w)
+    return re.compile("|".join("[ \u3000]?".join(map(re.escape, w)) if re.fullmatch(CJK_RUN + "+", w)
                                else WORD_START + re.escape(w) for w in words), re.IGNORECASE)
 
 

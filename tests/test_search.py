@@ -456,6 +456,7 @@ def test_the_stop_words_of_the_readers_language_are_never_corrected(client, tmp_
     # A CJK run typed without the space the text writes inside it, as search finds it.
     ("アクセス レベルを確認", "アクセスレベル", "<mark>アクセス レベル</mark>を確認"),
     ("보고서 내보내기 실패", "보고서내보내기", "<mark>보고서 내보내기</mark> 실패"),
+    ("アクセス\u3000レベル", "アクセスレベル", "<mark>アクセス\u3000レベル</mark>"),
 ])
 def test_result_highlighting_marks_the_words_typed_not_pieces_of_others(text, query, shown):
     from articles.templating import highlight
