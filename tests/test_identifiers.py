@@ -119,6 +119,18 @@ def test_the_exact_identifier_ranks_its_long_page_first(typed):
     assert found[0] == "exact" and "words" in found
 
 
+@pytest.mark.parametrize("typed", ["_jcr_content", "_setAccount", "_setaccount"])
+def test_a_name_starting_with_an_underscore_finds_the_page_showing_it(typed):
+    """The page as the index reads it (``plain_text``): code keeps its underscores."""
+    found = ranked({
+        "exact": ("Tracking calls", plain_text(FILLER + "\n\nThe module reads:\n\n* `_setAccount`\n* `_trackEvent`\n\n"
+                                               "Then open `/content/site/_jcr_content.html`.\n\n" + FILLER)),
+        "words": ("Set the account of the JCR content", "Set the account on the jcr content node: the content "
+                                                       "and the account are set."),
+    }, typed)
+    assert found[0] == "exact"
+
+
 def test_the_parts_typed_apart_find_the_identifier():
     assert ranked({
         "exact": ("SMPP settings", FILLER + " The connector sends dest_addr_npi with every message. "),

@@ -27,6 +27,8 @@ MARKER_RE = re.compile(r"\[!(?:UICONTROL|DNL|BADGE)[ \t]++([^\[\]]*+)\]")  # [!U
 PRESENTATION = "style|class|width|height|align|target|zoomable|modal|size|float|border|title|alt|rel"
 SHOWN_NOWHERE_RE = (r"(?=\{:?[ ]*+(?:[#.]|(?:" + PRESENTATION + r")=))" + STRICT_RE.pattern)
 BADGE_ATTRIBUTES_RE = re.compile(r"(\[!BADGE[ \t]++[^\[\]]*+\])\{[^{}\n]{0,300}+\}")
+EMPHASIS_UNDERSCORES_RE = re.compile(r"(?<![\w`])(_{1,3})(?=[^\s_])((?:[^\n_`]|(?<=[^\W_])_++(?=[^\W_]))*?)"
+                                     r"(?<=[^\s_])\1(?!\w)")
 REPLACEMENTS = [
     ("", re.compile(r"^[ ]{0,3}(`{3,}|~{3,}).*$", re.MULTILINE), " "),  # fence lines, not their content
     # Images, and the attribute list after one (``{zoomable="yes" width="300"}``).
@@ -49,11 +51,13 @@ REPLACEMENTS = [
     ("", re.compile(r"^[ ]{0,3}+(?:(?:-[ \t]*+){3,}+|(?:_[ \t]*+){3,}+|(?:\*[ \t]*+){3,}+|=++[ \t]*+)$", re.MULTILINE), " "),
     # "+++" (a collapsible's markers) before a list's "+", which would leave "++" behind.
     ("", re.compile(r"^[ \t]*+(?:#{1,6}|>+|\+\+\+|[-*+]|\d++[.)])[ \t]*", re.MULTILINE), ""),
-    # Emphasis and code marks; an underscore between two word characters is part of a name
-    # (``aem_program_id``), as Markdown reads it, and stays. Written to start with one of the
-    # marks (a scan for them is fast): up to three of ``*`|``; or up to three underscores that
-    # follow no word character; or that no word character follows.
-    ("", re.compile(r"[*`|_](?:(?<=[*`|])[*`|]{0,2}|(?<!\w_)_{0,2}|(?<=_)_{0,2}(?!\w))"), " "),
+    # Emphasis by underscores: a run of one to three that follows no word character nor a
+    # backtick (code is no emphasis), closed on the line by the same run that no word character
+    # follows, with only text between them (an underscore inside a word too: ``__aem_program_id__``).
+    # Every other underscore is part of a name and stays: ``aem_program_id``, ``_jcr_content``,
+    # ``_setAccount``, ``adobe_id_``. Each scan stops at the next underscore, backtick or line end.
+    ("_", EMPHASIS_UNDERSCORES_RE, r"\2"),
+    ("", re.compile(r"[*`|]{1,3}"), " "),  # emphasis and code marks, table bars
 ]
 
 

@@ -56,6 +56,7 @@ BRIDGED_SPACE_RES = {"ja": re.compile(_BRIDGED.format(HAN_KANA)), "zh": re.compi
 SPELLABLE_WORD = rf"[^\W\d_{CJK}]{{4,}}"
 WORD_RE = re.compile(r"\w+")
 SEPARATOR_RE = re.compile(r"[._:/]+")
+PATH_SEPARATOR_RE = re.compile(r"[.:/]+")
 # camelCase boundaries: before a capital that follows a small letter or a digit (``onToken``,
 # ``scene7File``), and before the last capital of a run followed by small letters
 # (``XMLHttp`` → ``XML``, ``Http``; ``IPv6`` and ``HTTPs`` stay whole). ASCII only.
@@ -108,7 +109,9 @@ def _lone_at(piece, index):
 def parts_of(word):
     """The terms of one token before lower-casing, whole form first, then each part in order,
     a camelCase part followed by its own parts: ``["xtk:workflowId", "xtk", "workflowId",
-    "workflow", "Id"]``. A plain word is itself: ``["Pipeline"]``. A CJK run becomes bigrams
+    "workflow", "Id"]``; a name with underscores inside a path is a term of its own before its
+    parts (``a/_jcr_content`` → ``["a/_jcr_content", "a", "_jcr_content", "jcr", "content"]``).
+    A plain word is itself: ``["Pipeline"]``. A CJK run becomes bigrams
     (one character stays itself); a token mixing scripts is split where they meet first."""
     if CJK_CHAR_RE.search(word):
         found = []
@@ -121,9 +124,14 @@ def parts_of(word):
         return found
     parts = [part for part in SEPARATOR_RE.split(word) if part]
     found = [word] if parts != [word] and not NUMBERS_RE.fullmatch(word) else []
-    for part in parts:
-        pieces = CAMEL_RE.split(part)
-        found += [part] + pieces if len(pieces) > 1 else [part]
+    segments = PATH_SEPARATOR_RE.split(word) if len(parts) > 1 and PATH_SEPARATOR_RE.search(word) else [word]
+    for segment in segments:
+        if len(segments) > 1 and "_" in segment and segment.strip("_"):
+            found.append(segment)  # a name in a path, as typed alone: _jcr_content in /a/_jcr_content/b
+        for part in SEPARATOR_RE.split(segment) if len(segments) > 1 else parts:
+            if part:
+                pieces = CAMEL_RE.split(part)
+                found += [part] + pieces if len(pieces) > 1 else [part]
     return found
 
 
