@@ -93,7 +93,7 @@ class IndentedItemsMixin:
                     current.chunks[-1] += "\n" + inner
                 continue
             match = self.CHILD_RE.match(line)
-            if match is None and current is not None and ITEM_RE.match(line):
+            if match is None and current is not None and indentation(line) < 4 and ITEM_RE.match(line):
                 return items, "\n".join(lines[at:])
             if match is not None:
                 if not items and self.TAG == "ol":
