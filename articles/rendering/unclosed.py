@@ -77,7 +77,6 @@ def markdown_inside(lines):
     return changed or lines
 
 
-INDENT_RE = re.compile(r"^[ \t]*")
 TAG_START_RE = re.compile(r"^([ \t]*)</?([A-Za-z][A-Za-z0-9]*)\b")
 MARKDOWN_ATTRIBUTE_RE = re.compile(r"\bmarkdown\s*=", re.IGNORECASE)
 VERBATIM_TAG_RE = re.compile(r"<(/?)(?:pre|textarea|script|style)\b", re.IGNORECASE)

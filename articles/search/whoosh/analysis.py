@@ -124,11 +124,13 @@ def parts_of(word):
         return found
     parts = [part for part in SEPARATOR_RE.split(word) if part]
     found = [word] if parts != [word] and not NUMBERS_RE.fullmatch(word) else []
-    segments = PATH_SEPARATOR_RE.split(word) if len(parts) > 1 and PATH_SEPARATOR_RE.search(word) else [word]
-    for segment in segments:
-        if len(segments) > 1 and "_" in segment and segment.strip("_"):
-            found.append(segment)  # a name in a path, as typed alone: _jcr_content in /a/_jcr_content/b
-        for part in SEPARATOR_RE.split(segment) if len(segments) > 1 else parts:
+    # A path holding an underscore is read a segment at a time: _jcr_content in /a/_jcr_content/b
+    # is a term, as typed alone, before its parts. Any other token is split once.
+    segments = PATH_SEPARATOR_RE.split(word) if "_" in word and PATH_SEPARATOR_RE.search(word) else None
+    for segment in segments or [None]:
+        if segment is not None and "_" in segment and segment.strip("_"):
+            found.append(segment)
+        for part in parts if segment is None else SEPARATOR_RE.split(segment):
             if part:
                 pieces = CAMEL_RE.split(part)
                 found += [part] + pieces if len(pieces) > 1 else [part]
