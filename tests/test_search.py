@@ -439,6 +439,25 @@ def test_the_stop_words_of_the_readers_language_are_never_corrected(client, tmp_
     assert client.get("/api/search", {"q": misspelt, "lang": lang}).json()["did_you_mean"] == typed
 
 
+@pytest.mark.parametrize("lang, typed, wanted, other", [
+    ("en", "Consent Management Opt-Out", "Consent Management Opt-Out", "Consent Management Opt-In"),
+    ("en", "turn off link tracking", "Turn off link tracking", "Turn on link tracking"),
+    ("en", "sync fails after upgrade", "Sync fails after the upgrade", "Sync fails during the upgrade"),
+    ("de", "Sitzung ohne Cookie", "Sitzung ohne Cookie", "Sitzung mit Cookie"),
+    ("es", "sesión sin cookie", "Sesión sin cookie", "Sesión con cookie"),
+])
+def test_a_negation_or_a_direction_the_stop_lists_hold_tells_two_pages_apart(client, tmp_path, lang, typed,
+                                                                              wanted, other):
+    """"Opt-Out" is not "Opt-In", "off" not "on", "ohne" not "mit": two titles that differ only by
+    such a word are two names, and the one typed comes first."""
+    _write_article(tmp_path, "KB-401", other, f"{other}.", lang)
+    _write_article(tmp_path, "KB-402", wanted, f"{wanted}.", lang)
+    import_paths([tmp_path])
+    sync.rebuild()
+    found = client.get("/api/search", {"q": typed, "lang": lang}).json()["results"]
+    assert [r["article_number"] for r in found][:1] == ["KB-402"]
+
+
 @pytest.mark.parametrize("text, query, shown", [
     # Words are marked where a word of the text starts with them: a longer form of the word too.
     ("Exports fail on import", "export", "<mark>Export</mark>s fail on import"),

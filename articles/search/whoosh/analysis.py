@@ -31,9 +31,9 @@ them distinct).
 from functools import lru_cache
 import re
 
-from whoosh.analysis import (CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter,
-                             Token, Tokenizer)
-from whoosh.lang import has_stemmer, has_stopwords
+from whoosh.analysis import (STOP_WORDS, CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StemFilter,
+                             StopFilter, Token, Tokenizer)
+from whoosh.lang import has_stemmer, has_stopwords, stopwords_for_language
 from whoosh.support.charset import accent_map
 
 TOKEN_PATTERN = r"\w+(?:[.:/]\w+)*"
@@ -152,11 +152,33 @@ class PartsFilter(Filter):
                 yield token
 
 
+# Words of Whoosh's (Snowball's) stop lists that are searched all the same: in a troubleshooting
+# question they carry the meaning. A negation (``not``, ``nicht``, ``no``) and a direction or a
+# time (``opt-out`` against ``opt-in``, ``turn off``, ``log out``, ``after the upgrade``, ``ohne``,
+# ``sin``): dropped, "Consent Management Opt-Out" was the same name as "…Opt-In". French keeps its
+# list (``sans`` is in none): its stemmer reads a misspelt ``pase`` as ``pas``, which is in every
+# negative sentence, and "did you mean" would no longer correct it.
+SEARCHED_STOP_WORDS = {
+    "en": {"not", "no", "nor", "off", "out", "up", "down", "over", "under", "before", "after", "above", "below",
+           "during", "until", "again", "same", "against", "between"},
+    "de": {"nicht", "nichts", "kein", "keine", "keinem", "keinen", "keiner", "keines", "ohne", "aus", "nach", "vor",
+           "wieder", "gegen"},
+    "es": {"no", "sin", "antes", "contra"},
+}
+
+
+def stop_words(language):
+    """The words ``language``'s chain drops: Whoosh's list for the language and its English list
+    (what ``StopFilter(lang=…)`` drops: English left in a translated page), but
+    ``SEARCHED_STOP_WORDS``."""
+    return (STOP_WORDS | stopwords_for_language(language)) - SEARCHED_STOP_WORDS.get(language, frozenset())
+
+
 def chain_for(language):
     """The analysis chain, filter by filter (``WordAnalyzer`` runs it a word at a time)."""
     chain = RegexTokenizer(TOKEN_PATTERN) | PartsFilter() | LowercaseFilter()
     if has_stopwords(language):
-        chain = chain | StopFilter(lang=language, minsize=1)
+        chain = chain | StopFilter(stoplist=stop_words(language), minsize=1)
     if has_stemmer(language):
         chain = chain | StemFilter(lang=language)
     return chain | CharsetFilter(accent_map)

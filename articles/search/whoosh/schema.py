@@ -26,7 +26,7 @@ TITLE_STORED, SNIPPET, CODE_LIST, TITLE_TERMS, LABELS = "title", "snippet", "cod
 # Bumped whenever fields, analysis, weights, the text indexed, the codec or the module of a class
 # the index pickles (schema, fields, analyzers, codec) change: an index of another version is
 # rebuilt, never opened. Each index also records its kind (store.index_kind()).
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
 SPELLING = "spelling"  # unstemmed words of the short texts, for "did you mean" (spelling.py)
 
 
