@@ -648,6 +648,26 @@ def test_a_pasted_command_keeps_its_flags_as_words_and_typed_words_can_still_be_
     assert "KA-41005" in first("export report")
 
 
+def test_a_german_compounds_tail_after_a_hyphen_is_a_word_not_an_exclusion(client, tmp_path):
+    """German writes "Fastly -Anmeldeinformationen" (a name apart from the rest of its compound)
+    and "Strategie und -richtlinie": a title pasted whole finds its page, which its own
+    "-Anmeldeinformationen" used to exclude; a word typed as an exclusion still excludes."""
+    _write_article(tmp_path, "KB-501", "Fehler bei der Validierung der Fastly -Anmeldeinformationen",
+                   "Die Fastly -Anmeldeinformationen werden abgelehnt.", "de")
+    _write_article(tmp_path, "KB-502", "Fastly Zwischenspeicher leeren", "Der Fastly Zwischenspeicher wird geleert.",
+                   "de")
+    _write_article(tmp_path, "KB-503", "Versionsstrategie und -richtlinie", "Die Versionsstrategie gilt.", "de")
+    import_paths([tmp_path])
+    sync.rebuild()
+
+    def found(typed):
+        return [r["article_number"] for r in client.get("/api/search", {"q": typed, "lang": "de"}).json()["results"]]
+
+    assert found("Fehler bei der Validierung der Fastly -Anmeldeinformationen")[:1] == ["KB-501"]
+    assert found("Versionsstrategie und -richtlinie")[:1] == ["KB-503"]
+    assert found("Fastly -anmeldeinformationen") == ["KB-502"]
+
+
 def test_a_long_japanese_sentence_copied_from_an_article_finds_it_first(client, tmp_path):
     """A sentence of more bigrams than a phrase holds (``PHRASE_MAX_CJK_TERMS``) still counts as
     typed in order: its opening run finds the page it was copied from above a short page that

@@ -45,7 +45,7 @@ def documents_named_elsewhere(searcher, text, language, limit, lengths=None, exc
     """The documents of the other languages' text fields holding an identifier ``text`` types
     whole or one of its quoted phrases (a UI label or a message left in English), each read as
     that language's field holds it."""
-    phrases, words = _parts((text or "")[:MAX_QUERY_CHARS])
+    phrases, words = _parts((text or "")[:MAX_QUERY_CHARS], language)
     # An error code crosses languages already (every document's codes are searched in all of
     # them): only the other identifiers are looked for in the other languages' text.
     words = " ".join(word for word, _ in identifiers(TIMESTAMP_RE.sub(" ", words), language, with_words=True,
@@ -60,9 +60,9 @@ def documents_named_elsewhere(searcher, text, language, limit, lengths=None, exc
     return {docnum for docnum, _ in top_documents(searcher, Q.Or(clauses), limit, lengths, exclude)}
 
 
-def _parts(typed):
+def _parts(typed, language):
     """``(quoted phrases, the rest with its exclusions left out)``."""
-    return PHRASE_RE.findall(typed), exclusions(PHRASE_RE.sub(" ", typed))[1]
+    return PHRASE_RE.findall(typed), exclusions(PHRASE_RE.sub(" ", typed), language)[1]
 
 
 def _named_clauses(text, phrases, language):
@@ -76,7 +76,7 @@ def _named_clauses(text, phrases, language):
 
 def exact_clauses(typed, language):
     field = text_field(language)
-    phrases, text = _parts(typed)
+    phrases, text = _parts(typed, language)
     clauses = [Q.Term(CODES, key) for _, key in extract_error_codes(" ".join([text] + phrases), query=True)]
     clauses += [Q.Term(NUMBER, normalize_code(number)) for number in NUMBER_RE.findall(text)]
     text = TIMESTAMP_RE.sub(" ", text)

@@ -7,8 +7,8 @@
   Text pasted from a command line or a log carries flags (``base64 -d``, ``grep -v``, ``curl
   -XDELETE host:9200/x``), and negative numbers (``SQLCODE -803``), not exclusions: ``-word``
   excludes only a word of three characters or more (any CJK word), not starting with a digit,
-  in text with none of a command's or a log's punctuation (``COMMAND_CHARS_RE``); otherwise it
-  is one more word;
+  in text with none of a command's or a log's punctuation (``COMMAND_CHARS_RE``), and in German
+  not a compound's tail (``GERMAN_SUSPENDED_RE``); otherwise it is one more word;
 - the words in the order typed also count as a phrase, and so do the words between the first
   and the last (a copied fragment, perhaps cut mid-word, ranks its article first); a document
   holding the whole text typed, or a quoted phrase, as it is written is also lifted by the most
@@ -56,6 +56,11 @@ NUMBER_BOOST = 100.0
 PHRASE_RE = re.compile(r'"([^"]+)"')
 EXCLUDE_RE = re.compile(r"(?:^|\s)-(\w[\w.]*)")
 EXCLUDED_MIN_CHARS = 3
+# German writes a compound's tail after a hyphen: after a name (``Fastly -Anmeldeinformationen``,
+# as Experience League's translations write a product's name apart) and after "und", "oder" for
+# a word the two share (``Versionsstrategie und -richtlinie``). Such a ``-Wort`` (capitalised, as
+# a German noun is, or after one of these words) is a word of the text pasted, not an exclusion.
+GERMAN_SUSPENDED_RE = re.compile(r"(?:\b(?:und|oder|bzw\.?|sowie)|,)\s*$", re.IGNORECASE)
 COMMAND_CHARS_RE = re.compile(r"[|$/\\=<>{}()\[\];@&*`]")
 NUMBER_RE = re.compile(r"\b[A-Za-z]{2,3}[-_ ]?\d{3,6}\b")
 NUMBER_DIGITS_RE = re.compile(r"\s*#?([0-9]{4,6})\s*")
@@ -80,7 +85,7 @@ def build_query(text, language, searcher):
     text = typed = (text or "")[:MAX_QUERY_CHARS]
     phrases = PHRASE_RE.findall(text)
     text = PHRASE_RE.sub(" ", text)
-    excluded, text = exclusions(text)
+    excluded, text = exclusions(text, language)
     codes = extract_error_codes(" ".join([text] + phrases), query=True)
     should = []
     # Constant scores: an article citing the code gets the same lift whatever else it cites,
@@ -163,7 +168,7 @@ def typed_in_order(text, analysed):
     return analysed if len(analysed) <= PHRASE_MAX_TERMS else []
 
 
-def exclusions(text):
+def exclusions(text, language=None):
     """``(the words excluded, the text without them)``: see the module docstring."""
     if COMMAND_CHARS_RE.search(text):
         return [], text
@@ -173,6 +178,8 @@ def exclusions(text):
         word = match.group(1)
         if word[0].isdigit() or (len(word) < EXCLUDED_MIN_CHARS and not CJK_CHAR_RE.search(word)):
             return match.group(0)  # a negative number (SQLCODE -803), a flag (-d, -rf)
+        if language == "de" and (word[0].isupper() or GERMAN_SUSPENDED_RE.search(text, 0, match.start())):
+            return match.group(0)  # a compound's tail: Fastly -Anmeldeinformationen, Strategie und -richtlinie
         excluded.append(match.group(1))
         return " "
 
