@@ -140,3 +140,22 @@ def test_a_translated_repositorys_own_files_are_not_pages(tmp_path):
 def test_a_page_with_an_empty_front_matter_block_is_still_a_page(tmp_path):
     write(tmp_path / "guide.en" / "help" / "plain.md", "---\n---\n# Plain page\n\nBody text.\n")
     assert import_paths([tmp_path]).counts["imported"] == 1
+
+
+def test_a_page_named_by_a_file_name_longer_than_a_number_still_imports_as_one_article(tmp_path):
+    """Experience League names some pages by file names of over 100 characters and gives them
+    no ``exl-id``: every translation is one article under the same shortened number, again on
+    the next run; a number written in a field that long fails, saying why."""
+    name = "security-update-for-the-storefront-" + "revised-to-include-an-isolated-patch-" * 2 + "for-cve-2099-0001"
+    assert len(name) > 100
+    for locale, title in (("en", "Security update"), ("fr-FR", "Mise à jour de sécurité")):
+        write(tmp_path / f"kb.{locale}" / "help" / f"{name}.md", f"---\ntitle: {title}\n---\n# {title}\n\nApply it.\n")
+    write(tmp_path / "kb.en" / "help" / "numbered.md", f"---\ntitle: Numbered\narticle-number: {name}\n---\nText.\n")
+    report = import_paths([tmp_path])
+    (failed,) = report.failures
+    assert failed.path.endswith("numbered.md") and "longer than 100 characters" in str(failed.reason)
+    (article,) = Article.objects.all()
+    assert len(article.number) <= 100 and article.number.startswith("security-update-for-the-storefront-")
+    assert sorted(article.translations.values_list("language", flat=True)) == ["en", "fr"]
+    again = import_paths([tmp_path])
+    assert again.counts["unchanged"] == 2 and list(Article.objects.values_list("number", flat=True)) == [article.number]

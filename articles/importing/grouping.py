@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _, ngettext_lazy
 from ..languages import normalize_language
 from .errors import SourceError
 
+NUMBER_MAX = 100  # the article number's column (``Article.number``)
 NUMBER_RE = re.compile(r"^[\w][\w.\-]{0,99}$")
 KT_RE = re.compile(r"[0-9]{1,9}")  # a video page's ``kt`` field
 DERIVED_SUFFIX_LENGTH = 9  # "-" and 8 hex digits
@@ -51,7 +52,7 @@ def article_key(front_matter, path, warnings=None):
                     count=len(ids), first=ids[0]))
             value = ids[0]
         return _checked(value, field), field
-    return _checked(_stem(path), _("file name")), "file-name"
+    return _checked(_within_length(_stem(path)), _("file name")), "file-name"
 
 
 def video_number(front_matter, path):
@@ -96,7 +97,20 @@ def _stem(path):
     return stem or name
 
 
+def _within_length(stem):
+    """A file name as an article number: itself when it fits the column (``NUMBER_MAX``), else
+    its start and a digest of the whole (``known-issue-…-for-cve-2024-34102`` names a Commerce
+    page of 108 characters), the same for every translation of the page."""
+    if len(stem) <= NUMBER_MAX:
+        return stem
+    digest = hashlib.sha1(stem.encode("utf-8")).hexdigest()[:DERIVED_SUFFIX_LENGTH - 1]
+    return f"{stem[:NUMBER_MAX - DERIVED_SUFFIX_LENGTH].rstrip('.-')}-{digest}"
+
+
 def _checked(number, field):
+    if len(number) > NUMBER_MAX:
+        raise SourceError(format_lazy(_("{number} cannot be an article number: longer than {limit} characters"),
+                                      number=repr(number), limit=NUMBER_MAX), field=field)
     # Letters of any script (file names), but only ASCII digits: KA-١٢ would pass for KA-12.
     if not NUMBER_RE.match(number) or any(c.isdigit() and not c.isascii() for c in number):
         raise SourceError(format_lazy(_("{number} cannot be an article number (letters, digits, '-', '.', '_')"),
