@@ -31,8 +31,8 @@ comes first, and the copy is still found by words only it holds.
 With semantic search on (``semantic.hybrid``), the articles closest in meaning, in any language,
 are fused into that ranking, and each result's score is the fused one, in (0, 1].
 """
-from ..languages import FALLBACK_LANGUAGE
-from . import get_backend, sync
+from ..languages import FALLBACK_LANGUAGE, site_languages
+from . import get_backend, linked, sync
 from .backend import Code
 from .codes import extract_error_codes, normalize_code
 from .product_context import named_products
@@ -81,6 +81,8 @@ def search(text, language, user=None, limit=10, page=1, product=None, products=N
         cited = _cited_codes(text, view) if codes else set()
         if cited:
             ordered = _citing_first(ordered, cited, view)
+        if ordered and not cited:
+            ordered = _with_linked(ordered, text, language, user, view, exclude, wanted, in_language, semantic)
         if not (in_language or semantic.worth or cited) and len(text or "") <= NAMED_ELSEWHERE_CHARS:
             # With the model, ``hybrid`` places them among its neighbours; codes cross languages
             # already; a longer text is a pasted log, found by its codes and words.
@@ -169,6 +171,45 @@ def _with_named_elsewhere(ordered, text, language, view, exclude, staff, product
     exact = view.exact(text, language, hybrid.EXACT_CANDIDATES, exclude)
     return hybrid.place_named(ordered, groups,
                               lambda group: any(docnum in exact for _, docnum in group["hits"]))
+
+
+def _with_linked(ordered, text, language, user, view, exclude, products, in_language, semantic):
+    """``ordered`` with the articles the first results link to by the text typed (``linked``)
+    first, after a first result whose own title is that text, each shown in ``in_language``, else
+    the reader's language, else English, else any, at the first result's score; named exactly for
+    semantic fusion (``semantic.exact``), so no neighbour in meaning passes them."""
+    numbers, first_titled = linked.linked_articles(text, ordered, user, view)
+    if not numbers:
+        return ordered
+    by_article = {group["article"]: group for group in ordered}
+    placed = []
+    for number in numbers:
+        group = by_article.get(number) or _group_of(number, language, view, exclude, products, in_language)
+        if group is not None:
+            placed.append(group)
+    if not placed:
+        return ordered
+    head = ordered[:1] if first_titled and ordered[0] not in placed else []
+    for group in placed:
+        group["score"] = max(group["score"], ordered[0]["score"])
+    semantic.exact = frozenset(semantic.exact) | {group["article"] for group in placed}
+    return head + placed + [group for group in ordered if group not in placed and group not in head]
+
+
+def _group_of(article, language, view, hidden, products, in_language):
+    """A group of one translation of ``article`` the index holds and the reader may see, in the
+    first language of ``in_language``, ``language``, English and the others that has one; None
+    when none, or none of ``products`` (when given)."""
+    for lang in [in_language] if in_language else dict.fromkeys([language, FALLBACK_LANGUAGE, *site_languages()]):
+        docnum, _ = view.translation(article, lang)
+        if docnum is None or docnum in hidden:
+            continue
+        (_, lang, names), = view.describe([docnum])
+        if products and products.isdisjoint(names):
+            return None
+        return {"article": article, "score": 0.0, "hits": [(lang, docnum)], "products": set(names),
+                "languages": {lang}}
+    return None
 
 
 def articles_citing(code, language, user=None, limit=200):
