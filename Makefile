@@ -84,7 +84,7 @@ test-quick: $(VENV)/.dev messages  ## the suite without the slow tests (pytest -
 # visibility tests also run with them off, on Whoosh 2.7.4 and on whoosh-reloaded (a few minutes each).
 SEARCH_TESTS := tests/test_search.py tests/test_search_speedups.py tests/test_journal.py tests/test_spelling.py \
 	tests/test_index_build.py tests/test_triage.py tests/test_editing.py tests/test_views.py tests/test_faults.py \
-	tests/test_identifiers.py
+	tests/test_identifiers.py tests/test_search_linked.py
 test-search-variants: $(VENV)/.dev messages $(RELOADED)/.installed  ## search, journal and visibility tests with KB_SEARCH_SPEEDUPS=0, on Whoosh 2.7.4 and on whoosh-reloaded
 	@echo "== search tests with the speed-ups off (Whoosh 2.7.4)"
 	KB_SEARCH_SPEEDUPS=0 $(BIN)/python -m pytest -p no:cacheprovider $(SEARCH_TESTS)
