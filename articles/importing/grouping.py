@@ -74,9 +74,11 @@ def _exl_ids(value):
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-def derived_number(number, doc_path):
-    digest = hashlib.sha1(doc_path.encode("utf-8")).hexdigest()[:DERIVED_SUFFIX_LENGTH - 1]
-    return f"{number[:100 - DERIVED_SUFFIX_LENGTH]}-{digest}"
+def derived_number(number, key):
+    """``number``'s start and a digest of ``key`` (a page's doc path; a file name too long to be
+    a number), within ``NUMBER_MAX`` characters."""
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:DERIVED_SUFFIX_LENGTH - 1]
+    return f"{number[:NUMBER_MAX - DERIVED_SUFFIX_LENGTH]}-{digest}"
 
 
 def same_page(a, b):
@@ -101,10 +103,7 @@ def _within_length(stem):
     """A file name as an article number: itself when it fits the column (``NUMBER_MAX``), else
     its start and a digest of the whole (``known-issue-…-for-cve-2024-34102`` names a Commerce
     page of 108 characters), the same for every translation of the page."""
-    if len(stem) <= NUMBER_MAX:
-        return stem
-    digest = hashlib.sha1(stem.encode("utf-8")).hexdigest()[:DERIVED_SUFFIX_LENGTH - 1]
-    return f"{stem[:NUMBER_MAX - DERIVED_SUFFIX_LENGTH].rstrip('.-')}-{digest}"
+    return stem if len(stem) <= NUMBER_MAX else derived_number(stem, stem)
 
 
 def _checked(number, field):

@@ -197,18 +197,12 @@ def _with_linked(ordered, text, language, user, view, exclude, products, in_lang
 
 
 def _group_of(article, language, view, hidden, products, in_language):
-    """A group of one translation of ``article`` the index holds and the reader may see, in the
-    first language of ``in_language``, ``language``, English and the others that has one; None
-    when none, or none of ``products`` (when given)."""
+    """A group of one translation of ``article`` the reader may see (``hybrid.translation_group``),
+    in the first language of ``in_language``, ``language``, English and the others that has one."""
     for lang in [in_language] if in_language else dict.fromkeys([language, FALLBACK_LANGUAGE, *site_languages()]):
         docnum, _ = view.translation(article, lang)
-        if docnum is None or docnum in hidden:
-            continue
-        (_, lang, names), = view.describe([docnum])
-        if products and products.isdisjoint(names):
-            return None
-        return {"article": article, "score": 0.0, "hits": [(lang, docnum)], "products": set(names),
-                "languages": {lang}}
+        if docnum is not None and docnum not in hidden:
+            return hybrid.translation_group(view, article, lang, hidden, products)
     return None
 
 

@@ -227,7 +227,13 @@ def named_group(article, documents, products, in_language):
 
 
 def _new_group(hit, view, hidden, products):
-    docnum, _ = view.translation(hit.article_number, hit.language)
+    return translation_group(view, hit.article_number, hit.language, hidden, products)
+
+
+def translation_group(view, article, language, hidden, products):
+    """A group of ``article``'s translation in ``language``, or None when the index holds none,
+    ``hidden`` holds it, or it is of none of ``products`` (when given)."""
+    docnum, _ = view.translation(article, language)
     if docnum is None or docnum in hidden:
         return None  # not in this index yet, or the index says the reader may not see it
     (article, lang, names), = view.describe([docnum])
