@@ -28,6 +28,7 @@ import jinja2
 
 from . import languages, links
 from .editing import permissions
+from .search.whoosh.analysis import analyze
 from .search.whoosh.query import MAX_QUERY_CHARS
 
 
@@ -48,37 +49,62 @@ def bcp47(code):
     return languages.bcp47(code)
 
 
-def highlight(text, query):
-    """``text`` escaped, with the query's words (3+ letters, or any CJK run) wrapped in <mark>."""
-    escaped = conditional_escape(text or "")
-    pattern = _highlighted_words((query or "")[:MAX_QUERY_CHARS])  # as search reads it: a URL can carry far more
-    if pattern is None:
-        return escaped
-    return mark_safe(pattern.sub(_mark, str(escaped)))
+def highlight(text, query, language="en"):
+    """``text`` escaped, with the words of the query search matched in it wrapped in <mark>: a word
+    of the text is marked whole when ``language``'s analysis makes of it a term a word of the
+    query (3+ letters) makes ("Exports" for "export", "configuración" for "configurar"), never for
+    a word search drops ("the", "und"), nor for one that merely starts alike ("there" for "the",
+    "impossible" for "possible"). A query word holding a digit or "_" is marked where a word of
+    the text, or a part of an identifier after "_", starts with it ("program_id" in
+    "aem_program_id"), and a CJK run wherever it occurs: those scripts have no spaces, and one
+    the text writes with a space inside (アクセス レベル, typed アクセスレベル) is marked across
+    it, as search finds it (``search.whoosh.analysis.bridged_pieces``). Nothing is marked inside
+    the entity of an escaped character ("amp" in "&amp;", "x27" in "&#x27;")."""
+    escaped = str(conditional_escape(text or ""))
+    code = languages.normalize_language(language) or "en"
+    marker = _marker((query or "")[:MAX_QUERY_CHARS], code)  # as search reads it: a URL can carry far more
+    if marker is None:
+        return mark_safe(escaped)
+    pattern, terms = marker
 
+    def mark(match):
+        kind = match.lastgroup
+        if kind == "entity" or (kind == "word" and not terms.intersection(_word_terms(match.group(0).lower(), code))):
+            return match.group(0)
+        return f"<mark>{match.group(0)}</mark>"
 
-def _mark(match):
-    return f"<mark>{match.group(0)}</mark>"
+    return mark_safe(pattern.sub(mark, escaped))
 
 
 @lru_cache(maxsize=256)
-def _highlighted_words(query):
-    """The pattern of the query's words, longest first (a results page highlights twenty texts
-    with one query)."""
-    words = sorted({w for w in re.findall(CJK_RUN + r"{2,}|\w{3,}", query)}, key=len, reverse=True)[:20]
-    if not words:
+def _marker(query, code):
+    """``(pattern, terms)`` for a query in a language: the pattern finds entities, the literal
+    words (identifiers and CJK runs, longest first) and every other word of a text; ``terms`` are
+    the analysed terms of the query's plain words. None when nothing can be marked (a results
+    page highlights twenty texts with one query)."""
+    words = sorted(set(re.findall(CJK_RUN + r"{2,}|\w{3,}", query)), key=len, reverse=True)[:20]
+    literal = [w for w in words if re.fullmatch(CJK_RUN + "+", w) or re.search(r"[\d_]", w)]
+    terms = frozenset(term for w in words if w not in literal for term in _word_terms(w.lower(), code))
+    if not literal and not terms:
         return None
-    # A word is marked where a word of the text, or a part of an identifier after "_", starts
-    # with it ("export" in "exports", "program" in "aem_program_id", not "possible" in
-    # "impossible"), and never inside the entity of an escaped character ("amp" in "&amp;",
-    # "x27" in "&#x27;"). A CJK run is marked wherever it occurs: those scripts have no spaces,
-    # and one the text writes with a space inside (アクセス レベル, typed アクセスレベル) is
-    # marked across it, as search finds it (``search.whoosh.analysis.bridged_pieces``).
-    return re.compile("|".join("[ \u3000]?".join(map(re.escape, w)) if re.fullmatch(CJK_RUN + "+", w)
-                               else WORD_START + re.escape(w) for w in words), re.IGNORECASE)
+    alternatives = [r"(?P<entity>&#?\w+;)"]
+    if literal:
+        alternatives.append("(?P<literal>" + "|".join(
+            "[ \u3000]?".join(map(re.escape, w)) if re.fullmatch(CJK_RUN + "+", w) else WORD_START + re.escape(w)
+            for w in literal) + ")")
+    if terms:
+        alternatives.append(f"(?P<word>{PLAIN_WORD})")
+    return re.compile("|".join(alternatives), re.IGNORECASE), terms
+
+
+@lru_cache(maxsize=8192)
+def _word_terms(word, code):
+    """The terms search makes of one lower-cased word in a language (none for a stop word)."""
+    return frozenset(analyze(word, code))
 
 
 CJK_RUN = "[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]"
+PLAIN_WORD = "[^\\W_\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]+"  # letters and digits, no CJK
 WORD_START = r"(?<![^\W_])(?<!&)(?<!&#)"  # no letter or digit before, nor "&" or "&#" (an entity)
 
 

@@ -458,29 +458,38 @@ def test_a_negation_or_a_direction_the_stop_lists_hold_tells_two_pages_apart(cli
     assert [r["article_number"] for r in found][:1] == ["KB-402"]
 
 
-@pytest.mark.parametrize("text, query, shown", [
-    # Words are marked where a word of the text starts with them: a longer form of the word too.
-    ("Exports fail on import", "export", "<mark>Export</mark>s fail on import"),
-    ("Impossible to save", "possible", "Impossible to save"),
-    ("La technique que voici", "que", "La technique <mark>que</mark> voici"),
+@pytest.mark.parametrize("text, query, language, shown", [
+    # A word of the text is marked whole where search matched it: another form of the word too.
+    ("Exports fail on import", "export", "en", "<mark>Exports</mark> fail on import"),
+    ("La configuración del informe", "configurar informes", "es",
+     "La <mark>configuración</mark> del <mark>informe</mark>"),
+    ("Préférences du navigateur", "preference", "fr", "<mark>Préférences</mark> du navigateur"),
+    # Not a word that only starts alike, nor a word search drops.
+    ("Impossible to save", "possible", "en", "Impossible to save"),
+    ("The theme is there for them", "the theme", "en", "The <mark>theme</mark> is there for them"),
+    ("La technique que voici", "que technique", "fr", "La <mark>technique</mark> que voici"),
+    ("Die Seite lädt nicht und bleibt leer", "seite und nicht", "de",
+     "Die <mark>Seite</mark> lädt <mark>nicht</mark> und bleibt leer"),
     # Never inside what escaping a character wrote.
-    ("Tom & Jerry's AMP pages", "amp quot", "Tom &amp; Jerry&#x27;s <mark>AMP</mark> pages"),
-    ("A \"quoted\" name", "quot", "A &quot;<mark>quot</mark>ed&quot; name"),
-    ("Sharing #export links", "x27 export", "Sharing #<mark>export</mark> links"),
-    # The parts of an identifier after "_".
-    ("Set aem_program_id first", "program", "Set aem_<mark>program</mark>_id first"),
+    ("Tom & Jerry's AMP pages", "amp quot", "en", "Tom &amp; Jerry&#x27;s <mark>AMP</mark> pages"),
+    ("A \"quoted\" name", "quot", "en", "A &quot;<mark>quoted</mark>&quot; name"),
+    ("Sharing #export links", "x27 export", "en", "Sharing #<mark>export</mark> links"),
+    # The parts of an identifier after "_", and an identifier typed whole.
+    ("Set aem_program_id first", "program", "en", "Set aem_<mark>program</mark>_id first"),
+    ("Set aem_program_id first", "aem_program_id", "en", "Set <mark>aem_program_id</mark> first"),
     # Scripts without spaces between words are marked wherever the run occurs.
-    ("ログイン画面でエラー", "エラー", "ログイン画面で<mark>エラー</mark>"),
-    ("비밀번호 재설정 설정을 변경", "설정", "비밀번호 재<mark>설정</mark> <mark>설정</mark>을 변경"),
+    ("ログイン画面でエラー", "エラー", "ja", "ログイン画面で<mark>エラー</mark>"),
+    ("비밀번호 재설정 설정을 변경", "설정", "ko", "비밀번호 재<mark>설정</mark> <mark>설정</mark>을 변경"),
+    ("ACS에서 오류", "acs 오류", "ko", "<mark>ACS</mark>에서 <mark>오류</mark>"),
     # A CJK run typed without the space the text writes inside it, as search finds it.
-    ("アクセス レベルを確認", "アクセスレベル", "<mark>アクセス レベル</mark>を確認"),
-    ("보고서 내보내기 실패", "보고서내보내기", "<mark>보고서 내보내기</mark> 실패"),
-    ("アクセス\u3000レベル", "アクセスレベル", "<mark>アクセス\u3000レベル</mark>"),
+    ("アクセス レベルを確認", "アクセスレベル", "ja", "<mark>アクセス レベル</mark>を確認"),
+    ("보고서 내보내기 실패", "보고서내보내기", "ko", "<mark>보고서 내보내기</mark> 실패"),
+    ("アクセス\u3000レベル", "アクセスレベル", "ja", "<mark>アクセス\u3000レベル</mark>"),
 ])
-def test_result_highlighting_marks_the_words_typed_not_pieces_of_others(text, query, shown):
+def test_result_highlighting_marks_the_words_typed_not_pieces_of_others(text, query, language, shown):
     from articles.templating import highlight
 
-    assert str(highlight(text, query)) == shown
+    assert str(highlight(text, query, language)) == shown
 
 
 def test_did_you_mean_picks_the_correction_that_goes_with_the_words_around_it(client, tmp_path):
