@@ -464,6 +464,7 @@ def test_a_negation_or_a_direction_the_stop_lists_hold_tells_two_pages_apart(cli
     ("La configuración del informe", "configurar informes", "es",
      "La <mark>configuración</mark> del <mark>informe</mark>"),
     ("Préférences du navigateur", "preference", "fr", "<mark>Préférences</mark> du navigateur"),
+    ("Échec de l’envoi, echec du test", "échec", "fr", "<mark>Échec</mark> de l’envoi, <mark>echec</mark> du test"),
     # Not a word that only starts alike, nor a word search drops.
     ("Impossible to save", "possible", "en", "Impossible to save"),
     ("The theme is there for them", "the theme", "en", "The <mark>theme</mark> is there for them"),
