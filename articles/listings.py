@@ -22,6 +22,7 @@ from .products import ProductGroup, group_products, product_key, product_label, 
 from .rendering import plain_text
 from .search.sync import journal
 from .search.codes import extract_error_codes, normalize_code
+from .search.whoosh.analysis import word_terms
 
 PER_PAGE = 20
 SORTS = ("date", "title")
@@ -321,26 +322,27 @@ WORD_RE = re.compile(r"\w{3,}|[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]{2,}")
 CJK_RE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]")
 
 
-def query_terms(query):
+def query_terms(query, language=None):
     """The pieces of a query to look for in a text, lower case: words of 3+ letters, and CJK runs
-    as bigrams (``"導入エラー"`` → ``導入``, ``入エ`` …)."""
+    as bigrams (``"導入エラー"`` → ``導入``, ``入エ`` …); with ``language``, not the words its
+    search drops ("the", "und": the result's highlighting marks none of them either)."""
     terms = set()
     for word in WORD_RE.findall(query or ""):
         if CJK_RE.match(word):
             terms.update(word[i:i + 2] for i in range(len(word) - 1))
-        else:
+        elif language is None or word_terms(word.casefold(), language):
             terms.add(word.casefold())
     return terms
 
 
-def matched_passage(text, query, width=None, lowered=None):
+def matched_passage(text, query, width=None, lowered=None, language=None):
     """The window of ``text`` (about ``width`` characters: 220, or 110 for a CJK query, whose
-    characters are wider and carry more) holding the most distinct query terms, cut at spaces,
-    with "…" where it was cut; "" when no term occurs. ``lowered``: ``text.casefold()`` when
-    the caller has it."""
+    characters are wider and carry more) holding the most distinct query terms (``query_terms``
+    in ``language``), cut at spaces, with "…" where it was cut; "" when no term occurs.
+    ``lowered``: ``text.casefold()`` when the caller has it."""
     width = width or (110 if CJK_RE.search(query or "") else 220)
     lowered = text.casefold() if lowered is None else lowered
-    positions = sorted((m.start(), term) for term in query_terms(query)
+    positions = sorted((m.start(), term) for term in query_terms(query, language)
                        for m in re.finditer(re.escape(term), lowered))
     if not positions:
         return ""
@@ -396,7 +398,7 @@ def add_passages(results, query):
             bodies[(number, lang)] = body
     for result in results:
         text, lowered = _passage_source(bodies.get((result.article_number, result.language), ""))
-        passage = matched_passage(text, query, lowered=lowered)
+        passage = matched_passage(text, query, lowered=lowered, language=result.language)
         if passage:
             result.snippet = passage
     return results

@@ -29,7 +29,7 @@ from whoosh.support.charset import accent_map
 
 from . import languages, links
 from .editing import permissions
-from .search.whoosh.analysis import analyze
+from .search.whoosh.analysis import word_terms
 from .search.whoosh.query import MAX_QUERY_CHARS
 
 
@@ -70,7 +70,7 @@ def highlight(text, query, language="en"):
 
     def mark(match):
         kind = match.lastgroup
-        if kind == "entity" or (kind == "word" and not terms.intersection(_word_terms(match.group(0).lower(), code))):
+        if kind == "entity" or (kind == "word" and not terms.intersection(word_terms(match.group(0).lower(), code))):
             return match.group(0)
         return f"<mark>{match.group(0)}</mark>"
 
@@ -85,7 +85,7 @@ def _marker(query, code):
     when nothing can be marked. Remembered: a results page highlights twenty texts with one query."""
     words = sorted(set(re.findall(CJK_RUN + r"{2,}|\w{3,}", query)), key=len, reverse=True)[:20]
     literal = [w for w in words if re.fullmatch(CJK_RUN + "+", w) or re.search(r"[\d_]", w)]
-    terms = frozenset(term for w in words if w not in literal for term in _word_terms(w.lower(), code))
+    terms = frozenset(term for w in words if w not in literal for term in word_terms(w.lower(), code))
     if not literal and not terms:
         return None
     alternatives = [r"(?P<entity>&#?\w+;)"]
@@ -96,7 +96,7 @@ def _marker(query, code):
     if terms:
         # Only a word starting as one of the query's words (folded as search folds them) may be
         # one of its terms: the others are passed over by the pattern, not looked up one by one.
-        starts = sorted({_folded(w.lower())[:2] for w in words if w not in literal and _word_terms(w.lower(), code)})
+        starts = sorted({_folded(w.lower())[:2] for w in words if w not in literal and word_terms(w.lower(), code)})
         alternatives.append(f"(?P<word>{NOT_AFTER_A_WORD}(?i:" + "|".join(
             "".join(_folding_class(c) for c in start) for start in starts) + f"){PLAIN_WORD}*)")
     # Case is ignored only where it matters: large classes compile slowly under IGNORECASE.
@@ -115,12 +115,6 @@ def _folding_class(char):
     variants = [char] + [chr(code) for code, folded in accent_map.items()
                          if folded == char and code < 0x180 and chr(code).islower()]
     return "[" + "".join(re.escape(variant) for variant in variants) + "]"
-
-
-@lru_cache(maxsize=8192)
-def _word_terms(word, code):
-    """The terms search makes of one lower-cased word in a language (none for a stop word)."""
-    return frozenset(analyze(word, code))
 
 
 CJK_RUN = "[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]"

@@ -67,6 +67,18 @@ def test_passage_of_a_word_matching_thousands_of_times_is_found_in_linear_time()
     assert passage.startswith("…") and passage.endswith("…")
 
 
+def test_passage_is_chosen_by_the_words_search_matched_not_the_ones_it_drops():
+    """A window full of "the" and "and" does not win over the one holding the word asked for:
+    the result's highlighting would mark nothing in it."""
+    from articles.listings import matched_passage
+
+    text = ("The and with from them. " * 30 + "Filler words follow. " * 30 + "Exports stop at midnight. "
+            + "Filler words follow. " * 30)
+    passage = matched_passage(text, "the and with from export", language="en")
+    assert "Exports stop at midnight" in passage and "with from" not in passage
+    assert matched_passage(text, "the and with from", language="en") == ""
+
+
 def test_templates_render_missing_values_as_nothing_and_the_views_context_wins(rf):
     template = engines["jinja2"].from_string("[{{ page.source.language }}|{{ LANG }}|{{ user.is_authenticated }}]")
     assert template.render({}) == "[||]"

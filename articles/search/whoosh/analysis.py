@@ -291,6 +291,13 @@ def analyze(text, code, joined=False):
                           for piece, bridge in bridged_pieces(text or "", code)])
 
 
+@lru_cache(maxsize=8192)
+def word_terms(word, code):
+    """The terms ``code``'s fields make of one lower-cased word typed or shown (none for a word
+    search drops), remembered: what highlighting and the matched passage compare a word by."""
+    return frozenset(analyze(word, code))
+
+
 def identifiers(text, code, with_words=False, versions=True):
     """The whole forms of the identifiers in ``text``, as ``code``'s fields hold them:
     ``identifiers("set aem_program_id in onTokenRefresh", "en") == ["aem_program_id",
